@@ -1,0 +1,63 @@
+import CairnCore
+import CairnStore
+import Foundation
+import Logging
+
+/// Workspace settings, users and roles, API keys and the audit log. Every call checks the principal's permission
+/// and stays inside the principal's workspace; security-relevant changes are audited.
+public struct Administration: Sendable {
+    public let store: Store
+    public let passwordHasher: PasswordHasher
+    public let clock: DateSource
+    let logger: Logger
+
+    public init(store: Store, passwordHasher: PasswordHasher, clock: DateSource = .system, logger: Logger = Logger(label: "cairn.admin")) {
+        self.store = store
+        self.passwordHasher = passwordHasher
+        self.clock = clock
+        self.logger = logger
+    }
+
+    func audit(_ action: AuditEntry.Action, by principal: Principal, target: String? = nil, details: [String: String] = [:], origin: RequestOrigin) async throws {
+        try await store.append(AuditEntry(id: .generate(), workspaceID: principal.workspaceID, occurredAt: clock.now(), action: action,
+                                          actor: principal.actorReference, target: target, details: details, ipAddress: origin.ipAddress))
+    }
+
+    // MARK: Workspace
+
+    public func workspace(for principal: Principal) async throws -> Workspace {
+        try principal.require(.workspaceRead)
+        guard let workspace = try await store.workspace(id: principal.workspaceID) else {
+            throw NotFoundError(kind: "workspace", id: principal.workspaceID.rawValue)
+        }
+        return workspace
+    }
+
+    public func renameWorkspace(to name: String, by principal: Principal, origin: RequestOrigin) async throws -> Workspace {
+        try principal.require(.workspaceManage)
+        let name = try Workspace.validateName(name)
+        try await store.rename(workspace: principal.workspaceID, to: name)
+        try await audit(.workspaceUpdated, by: principal, target: "workspace:\(principal.workspaceID)", details: ["field": "name"], origin: origin)
+        return try await workspace(for: principal)
+    }
+
+    // MARK: Audit log
+
+    public func auditLog(for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<AuditEntry> {
+        try principal.require(.auditRead)
+        return try await store.auditLog(in: principal.workspaceID, after: cursor, limit: limit.value)
+    }
+
+    /// Activity per day over the last `days` days (the overview chart), zero-filled.
+    public func activityByDay(for principal: Principal, days: Int = 14) async throws -> [(day: Date, count: Int)] {
+        try principal.require(.workspaceRead)
+        let now = clock.now()
+        let today = Int64(now.timeIntervalSince1970 / 86400)
+        let start = Date(timeIntervalSince1970: TimeInterval(today - Int64(days - 1)) * 86400)
+        let counts = Dictionary(uniqueKeysWithValues: try await store.auditCountsByDay(in: principal.workspaceID, since: start).map { ($0.day, $0.count) })
+        return (0..<days).map { offset in
+            let day = today - Int64(days - 1 - offset)
+            return (Date(timeIntervalSince1970: TimeInterval(day) * 86400), counts[day] ?? 0)
+        }
+    }
+}

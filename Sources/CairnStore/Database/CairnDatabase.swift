@@ -1,0 +1,209 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+@preconcurrency import PostgresKit
+import SQLiteKit
+
+/// Which SQL engine a database runs on.
+public enum DatabaseEngine: String, Sendable, Hashable, CaseIterable {
+    case sqlite
+    case postgres
+}
+
+/// Where the database lives, parsed from `--database` / `CAIRN_DATABASE_URL`.
+public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
+    /// An SQLite file (created if missing).
+    case sqliteFile(path: String)
+    /// A PostgreSQL server, by URL (`postgres://user:password@host:5432/name`).
+    case postgres(url: String, searchPath: [String]?)
+
+    /// The embedded default: `./cairn.sqlite`.
+    public static let embeddedDefault = DatabaseLocation.sqliteFile(path: "cairn.sqlite")
+
+    /// Parses `sqlite:PATH`, `sqlite://PATH`, a plain file path, or `postgres://…` / `postgresql://…`.
+    public init(parsing text: String) throws(DatabaseConfigurationError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw .empty }
+        if trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") {
+            guard (try? SQLPostgresConfiguration(url: trimmed)) != nil else { throw .malformedPostgresURL }
+            self = .postgres(url: trimmed, searchPath: nil)
+        } else if trimmed.hasPrefix("sqlite://") {
+            self = .sqliteFile(path: String(trimmed.dropFirst("sqlite://".count)))
+        } else if trimmed.hasPrefix("sqlite:") {
+            self = .sqliteFile(path: String(trimmed.dropFirst("sqlite:".count)))
+        } else if trimmed.contains("://") {
+            throw .unsupportedScheme(String(trimmed.prefix(while: { $0 != ":" })))
+        } else {
+            self = .sqliteFile(path: trimmed)
+        }
+    }
+
+    public var engine: DatabaseEngine {
+        switch self {
+        case .sqliteFile: .sqlite
+        case .postgres: .postgres
+        }
+    }
+
+    /// A description safe for logs: never the password.
+    public var description: String {
+        switch self {
+        case .sqliteFile(let path): "sqlite:\(path)"
+        case .postgres(let url, _):
+            if let components = URLComponents(string: url) {
+                "postgres://\(components.host ?? "?"):\(components.port ?? 5432)\(components.path)"
+            } else {
+                "postgres://…"
+            }
+        }
+    }
+}
+
+/// A database URL that cannot be used.
+public enum DatabaseConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    case empty
+    case malformedPostgresURL
+    case unsupportedScheme(String)
+
+    public var description: String {
+        switch self {
+        case .empty: "The database URL is empty. Pass a file path such as cairn.sqlite or a postgres:// URL."
+        case .malformedPostgresURL: "The PostgreSQL URL could not be read. Use postgres://USER:PASSWORD@HOST:5432/DATABASE."
+        case .unsupportedScheme(let scheme): "Databases of kind \"\(scheme)\" are not supported. Use an SQLite file path or a postgres:// URL."
+        }
+    }
+}
+
+/// A pool of connections to one SQLite or PostgreSQL database. All queries are written once with SQLKit;
+/// the few dialect differences live in ``CairnDatabase/Dialect``.
+public final class CairnDatabase: Sendable {
+    public let engine: DatabaseEngine
+    public let location: DatabaseLocation
+    private let connections: any ConnectionLeasing
+
+    private init(engine: DatabaseEngine, location: DatabaseLocation, connections: any ConnectionLeasing) {
+        self.engine = engine
+        self.location = location
+        self.connections = connections
+    }
+
+    /// Opens a pool; nothing connects until the first query.
+    public static func open(_ location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws -> CairnDatabase {
+        switch location {
+        case .sqliteFile(let path):
+            let source = SQLiteFileSource(path: path)
+            let pool = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: 2, logger: logger, on: eventLoopGroup)
+            return CairnDatabase(engine: .sqlite, location: location, connections: Pooled(pool: pool, logger: logger) { $0.sql(queryLogLevel: nil) })
+        case .postgres(let url, let searchPath):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            configuration.searchPath = searchPath
+            let source = PostgresConnectionSource(sqlConfiguration: configuration)
+            let pool = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(10), logger: logger, on: eventLoopGroup)
+            return CairnDatabase(engine: .postgres, location: location, connections: Pooled(pool: pool, logger: logger) { $0.sql(queryLogLevel: nil) })
+        }
+    }
+
+    /// Runs `body` with one connection from the pool.
+    public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await connections.withConnection(body)
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await connections.withConnection { sql in
+            try await sql.raw(SQLQueryString(Dialect(engine: self.engine).beginTransaction)).run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Answers whether the database is reachable.
+    public func ping() async throws {
+        try await withConnection { sql in _ = try await sql.raw("SELECT 1 AS one").first() }
+    }
+
+    /// Closes every connection. Call once, after the last query.
+    public func shutdown() async throws {
+        try await connections.shutdown()
+    }
+
+    /// The small, named place where SQLite and PostgreSQL differ.
+    public struct Dialect: Sendable {
+        public let engine: DatabaseEngine
+
+        /// SQLite takes the write lock up front so that concurrent writers wait (busy timeout) instead of failing.
+        var beginTransaction: String {
+            switch engine {
+            case .sqlite: "BEGIN IMMEDIATE"
+            case .postgres: "BEGIN"
+            }
+        }
+
+        /// Whether an error is a violated unique constraint.
+        public static func isUniqueViolation(_ error: any Error) -> Bool {
+            if let psql = error as? PSQLError, psql.serverInfo?[.sqlState] == "23505" { return true }
+            if let sqlite = error as? SQLiteError, sqlite.reason == .constraintUniqueFailed || sqlite.reason == .constraintPrimaryKeyFailed { return true }
+            return false
+        }
+    }
+}
+
+/// Hands out pooled connections as `SQLDatabase`s.
+protocol ConnectionLeasing: Sendable {
+    func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func shutdown() async throws
+}
+
+/// `EventLoopGroupConnectionPool` guards its state with a lock but predates `Sendable`; it is safe to share.
+private struct Pooled<Source: ConnectionPoolSource>: ConnectionLeasing, @unchecked Sendable where Source.Connection: Sendable {
+    let pool: EventLoopGroupConnectionPool<Source>
+    let logger: Logger
+    let makeSQL: @Sendable (Source.Connection) -> any SQLDatabase
+
+    init(pool: EventLoopGroupConnectionPool<Source>, logger: Logger, makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase) {
+        self.pool = pool
+        self.logger = logger
+        self.makeSQL = makeSQL
+    }
+
+    func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        do {
+            let result = try await body(makeSQL(connection))
+            pool.releaseConnection(connection, logger: logger)
+            return result
+        } catch {
+            pool.releaseConnection(connection, logger: logger)
+            throw error
+        }
+    }
+
+    func shutdown() async throws {
+        try await pool.shutdownAsync()
+    }
+}
+
+/// Opens SQLite files with the settings Cairn relies on: WAL, foreign keys, a busy timeout.
+struct SQLiteFileSource: ConnectionPoolSource {
+    let path: String
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop).flatMap { connection in
+            let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = FULL"]
+            var chain = eventLoop.makeSucceededVoidFuture()
+            for pragma in pragmas {
+                chain = chain.flatMap { connection.query(pragma).map { _ in } }
+            }
+            return chain.map { connection }.flatMapError { error in
+                connection.close().flatMapThrowing { throw error }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import CairnCore
+import Foundation
+import SQLKit
+
+/// The one data layer. Every method that touches workspace data takes the workspace and filters by it.
+public struct Store: Sendable {
+    public let database: CairnDatabase
+
+    public init(database: CairnDatabase) {
+        self.database = database
+    }
+
+    public var engine: DatabaseEngine { database.engine }
+
+    /// Runs several store calls in one transaction.
+    public func transaction<T: Sendable>(_ body: @Sendable (TransactionStore) async throws -> T) async throws -> T {
+        try await database.transaction { sql in try await body(TransactionStore(sql: sql)) }
+    }
+}
+
+/// Store calls bound to one open transaction.
+public struct TransactionStore: Sendable {
+    let sql: any SQLDatabase
+}
+
+/// Sort direction and cursor arithmetic for keyset pagination, shared by every list.
+enum Keyset {
+    enum Direction { case ascending, descending }
+
+    /// Adds `WHERE (sortColumn, id) > / < cursor` and the matching ORDER BY and LIMIT (one extra row to detect more).
+    static func apply(_ query: SQLSelectBuilder, sortColumn: String, cursor: Cursor?, direction: Direction, limit: Int) -> SQLSelectBuilder {
+        let comparison: SQLBinaryOperator = direction == .ascending ? .greaterThan : .lessThan
+        if let cursor {
+            query.where { group in
+                group.where(SQLColumn(sortColumn), comparison, SQLBind(cursor.sortKey))
+                    .orWhere { inner in
+                        inner.where(SQLColumn(sortColumn), .equal, SQLBind(cursor.sortKey))
+                            .where(SQLColumn("id"), comparison, SQLBind(cursor.id))
+                    }
+            }
+        }
+        let order: SQLDirection = direction == .ascending ? .ascending : .descending
+        return query.orderBy(sortColumn, order).orderBy("id", order).limit(limit + 1)
+    }
+
+    static func page<T: Sendable>(_ items: [T], limit: Int, key: (T) -> Cursor) -> Page<T> {
+        guard items.count > limit else { return Page(items: items, nextCursor: nil) }
+        let kept = Array(items.prefix(limit))
+        return Page(items: kept, nextCursor: kept.last.map { key($0).token })
+    }
+}
