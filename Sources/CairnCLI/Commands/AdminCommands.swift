@@ -1,0 +1,144 @@
+import ArgumentParser
+import CairnCore
+import CairnEngine
+import CairnStore
+import Foundation
+
+/// Runs `body` with the store and an operator principal (role admin, actor `console` in the audit log).
+func withConsole<T>(_ options: DatabaseOptions, _ body: (Store, Logger) async throws -> T) async throws -> T {
+    let (store, logger) = try await options.openStore()
+    do {
+        let result = try await body(store, logger)
+        try await store.database.shutdown()
+        return result
+    } catch {
+        try? await store.database.shutdown()
+        throw error
+    }
+}
+
+import Logging
+
+struct WorkspaceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Create and list workspaces.",
+                                                    subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a workspace.")
+        @Option(name: .long, help: "The workspace's name.") var name: String
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            try await withConsole(databaseOptions) { store, _ in
+                let workspace = Workspace(id: .generate(), name: try CairnCore.Workspace.validateName(name), createdAt: Date())
+                try await store.insert(workspace)
+                print("Created workspace \"\(workspace.name)\" with id \(workspace.id).")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List workspaces.")
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            try await withConsole(databaseOptions) { store, _ in
+                for workspace in try await store.allWorkspaces() { print("\(workspace.id)  \(workspace.name)") }
+            }
+        }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user; a generated password is printed once.")
+        @Option(name: .long, help: "The user's email address.") var email: String
+        @Option(name: .long, help: "admin, manager, agent or viewer.") var role: Role
+        @Option(name: .long, help: "The user's name.") var name: String = ""
+        @OptionGroup var workspaceOption: WorkspaceOption
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            try await withConsole(databaseOptions) { store, logger in
+                let workspace = try await workspaceOption.resolve(in: store)
+                let administration = Administration(store: store, passwordHasher: PasswordHasher(), logger: logger)
+                let created = try await administration.createUser(.init(email: email, displayName: name, role: role),
+                                                                  by: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin), origin: .console)
+                print("""
+                Created \(created.user.role.rawValue) \(created.user.email) in "\(workspace.name)".
+                  password: \(created.generatedPassword ?? "")
+                This password is shown only now.
+                """)
+            }
+        }
+    }
+}
+
+struct KeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "key", abstract: "Create and revoke API keys.", subcommands: [Create.self, Revoke.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API key; the token is printed once.")
+        @Option(name: .long, help: "write (send events) or secret (management API).") var kind: APIKey.Kind
+        @Option(name: .long, help: "What uses the key, e.g. \"Web shop\".") var name: String = "Created on the command line"
+        @Option(name: .long, help: "Role of a secret key: admin, manager, agent or viewer (default viewer).") var role: Role?
+        @OptionGroup var workspaceOption: WorkspaceOption
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            try await withConsole(databaseOptions) { store, logger in
+                let workspace = try await workspaceOption.resolve(in: store)
+                let administration = Administration(store: store, passwordHasher: PasswordHasher(), logger: logger)
+                let created = try await administration.createKey(kind: kind, name: name, role: kind == .secret ? (role ?? .viewer) : role,
+                                                                 by: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin), origin: .console)
+                print("""
+                Created \(kind.rawValue) key \(created.key.id) in "\(workspace.name)".
+                  token: \(created.token)
+                The token is shown only now; Cairn stores only its hash.
+                """)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API key; it stops working at once.")
+        @Argument(help: "The key's id.") var id: String
+        @OptionGroup var workspaceOption: WorkspaceOption
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            guard let keyID = APIKeyID(id.lowercased()) else { throw UsageProblem("\(id) is not a key id. List keys with: cairn key list") }
+            try await withConsole(databaseOptions) { store, logger in
+                let workspace = try await workspaceOption.resolve(in: store)
+                let administration = Administration(store: store, passwordHasher: PasswordHasher(), logger: logger)
+                let key = try await administration.revokeKey(keyID, by: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin), origin: .console)
+                print("Revoked key \(key.id) (\(key.name)).")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List API keys of a workspace.")
+        @OptionGroup var workspaceOption: WorkspaceOption
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            try await withConsole(databaseOptions) { store, _ in
+                let workspace = try await workspaceOption.resolve(in: store)
+                var cursor: Cursor?
+                repeat {
+                    let page = try await store.keys(in: workspace.id, after: cursor, limit: PageSize.maximum)
+                    for key in page.items {
+                        print("\(key.id)  \(key.kind.rawValue)  \(key.displayPrefix)…  \(key.isRevoked ? "revoked" : "active")  \(key.name)")
+                    }
+                    cursor = try page.nextCursor.map { try Cursor(token: $0) }
+                } while cursor != nil
+            }
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+extension APIKey.Kind: ExpressibleByArgument {}

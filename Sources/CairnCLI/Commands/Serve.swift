@@ -1,0 +1,106 @@
+import ArgumentParser
+import CairnCore
+import CairnEngine
+import CairnServer
+import CairnStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `cairn serve`: migrate, make sure someone can get in, then serve HTTP until SIGTERM/SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Cairn server.")
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on (env CAIRN_HOST; default 127.0.0.1).", valueName: "host"))
+    var host: String?
+
+    @Option(name: .long, help: ArgumentHelp("Port to listen on, 0 for any free port (env CAIRN_PORT; default 8080).", valueName: "port"))
+    var port: Int?
+
+    @Option(name: .long, help: ArgumentHelp("On first start, create this administrator and print a generated password once (env CAIRN_ADMIN_EMAIL).", valueName: "email"))
+    var adminEmail: String?
+
+    @Option(name: .long, help: ArgumentHelp("The address people use to reach Cairn; https:// turns on Secure cookies (env CAIRN_PUBLIC_URL).", valueName: "url"))
+    var publicURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("bcrypt cost for new passwords, 10 to 16 (env CAIRN_BCRYPT_COST; default 12).", valueName: "cost"))
+    var bcryptCost: Int?
+
+    @OptionGroup var databaseOptions: DatabaseOptions
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ArgumentParser.ValidationError("--port must be between 0 and 65535.") }
+        if let bcryptCost, !(4...16).contains(bcryptCost) { throw ArgumentParser.ValidationError("--bcrypt-cost must be between 4 and 16.") }
+    }
+
+    func configuration() throws -> ServerConfiguration {
+        let host = host ?? Environment.value("CAIRN_HOST") ?? "127.0.0.1"
+        var port = self.port ?? 8080
+        if self.port == nil, let text = Environment.value("CAIRN_PORT") {
+            guard let value = Int(text), (0...65535).contains(value) else { throw UsageProblem("CAIRN_PORT=\(text) is not a port. Use a number from 0 to 65535.") }
+            port = value
+        }
+        var cost = bcryptCost ?? 12
+        if bcryptCost == nil, let text = Environment.value("CAIRN_BCRYPT_COST") {
+            guard let value = Int(text), (4...16).contains(value) else { throw UsageProblem("CAIRN_BCRYPT_COST=\(text) must be a number from 4 to 16.") }
+            cost = value
+        }
+        let publicURL = publicURL ?? Environment.value("CAIRN_PUBLIC_URL")
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            throw UsageProblem("--public-url must start with http:// or https://.")
+        }
+        return ServerConfiguration(host: host, port: port, publicURL: publicURL,
+                                   access: AccessConfiguration(passwordHasher: PasswordHasher(cost: UInt8(cost))))
+    }
+
+    func run() async throws {
+        let configuration = try configuration()
+        let (store, logger) = try await databaseOptions.openStore()
+        do {
+            try await ensureSomeoneCanSignIn(store: store, configuration: configuration)
+        } catch {
+            try? await store.database.shutdown()
+            throw error
+        }
+        let app = try await buildApplication(configuration: configuration, store: store, logger: logger) { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            logger.info("cairn is listening", metadata: ["host": "\(configuration.host)", "port": "\(port)", "database": "\(store.database.location)"])
+            print("Cairn \(CairnVersion.current) is listening on http://\(configuration.host):\(port) (database: \(store.database.location))")
+        }
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        logger.info("cairn stopped")
+    }
+
+    /// On an empty database: create the admin from `--admin-email`, or point at the setup page.
+    func ensureSomeoneCanSignIn(store: Store, configuration: ServerConfiguration) async throws {
+        let firstRun = FirstRun(store: store, passwordHasher: configuration.access.passwordHasher)
+        guard try await firstRun.isOpen() else { return }
+        if let email = adminEmail ?? Environment.value("CAIRN_ADMIN_EMAIL") {
+            let result = try await firstRun.createFirstAdministrator(workspaceName: "My workspace", email: email, password: nil, origin: .console)
+            print("""
+            Created the first administrator.
+              email:    \(result.admin.email)
+              password: \(result.generatedPassword ?? "")
+            This password is shown only now. Sign in and keep it somewhere safe.
+            """)
+        } else {
+            let shownHost = configuration.host == "0.0.0.0" ? "localhost" : configuration.host
+            print("No administrator exists yet. Open http://\(shownHost):\(configuration.port)/setup to create one (or restart with --admin-email).")
+        }
+    }
+}
+
+/// `cairn migrate`: bring the schema to this build's newest version and stop.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+
+    @OptionGroup var databaseOptions: DatabaseOptions
+
+    func run() async throws {
+        let (store, _) = try await databaseOptions.openStore()
+        let versions = try await Migrator(database: store.database).appliedVersions()
+        print("Database \(store.database.location) is at schema version \(versions.max() ?? 0).")
+        try await store.database.shutdown()
+    }
+}

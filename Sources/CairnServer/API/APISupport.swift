@@ -1,0 +1,87 @@
+import CairnCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A page of a list: `{"data":[…],"nextCursor":"…"}`; `nextCursor` is null on the last page.
+struct ListBody<Item: Encodable & Sendable>: ResponseEncodable {
+    var data: [Item]
+    var nextCursor: String?
+
+    init(_ page: Page<Item>) {
+        self.data = page.items
+        self.nextCursor = page.nextCursor
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(data, forKey: .data)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+
+    enum CodingKeys: String, CodingKey { case data, nextCursor }
+}
+
+extension User: ResponseEncodable {}
+extension APIKey: ResponseEncodable {}
+extension AuditEntry: ResponseEncodable {}
+extension Workspace: ResponseEncodable {}
+
+extension Request {
+    /// `cursor` and `limit` query parameters, validated.
+    func pagination() throws(ValidationError) -> (cursor: Cursor?, limit: PageSize) {
+        var issues = ValidationCollector()
+        let cursor = issues.check { () throws(ValidationError) -> Cursor? in
+            guard let text = uri.queryParameters["cursor"], !text.isEmpty else { return nil }
+            return try Cursor(token: String(text))
+        } ?? nil
+        let limit = issues.check { () throws(ValidationError) -> PageSize in
+            guard let text = uri.queryParameters["limit"] else { return try PageSize(nil) }
+            guard let value = Int(String(text)) else {
+                throw ValidationError(field: "limit", issue: .invalid, hint: "Use a whole number between 1 and \(PageSize.maximum).")
+            }
+            return try PageSize(value)
+        }
+        try issues.throwIfAny()
+        return (cursor, limit!)
+    }
+
+    /// Decodes a JSON object body; an empty or non-object body is a clear 400.
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: CairnRequestContext) async throws -> T {
+        if let contentType = headers[.contentType], !contentType.lowercased().contains("json") {
+            throw Problem(slug: "unsupported-media-type", title: "Unsupported media type", status: .unsupportedMediaType,
+                          detail: "Send the body as JSON with Content-Type: application/json.")
+        }
+        return try await decode(as: type, context: context)
+    }
+}
+
+extension Parameters {
+    /// A path identifier; a malformed one is a 404 (it cannot name anything), not a 400.
+    func id<ID: EntityID>(_ name: String = "id", as type: ID.Type, kind: String) throws -> ID {
+        let text = self.get(name) ?? ""
+        guard ID.isWellFormed(text) else { throw NotFoundError(kind: kind, id: String(text.prefix(40))) }
+        return ID(rawValue: text.lowercased())
+    }
+}
+
+/// Parses a role name, listing the allowed ones when it is wrong.
+func parseRole(_ text: String?, field: String = "role") throws(ValidationError) -> Role {
+    guard let text, !text.isEmpty else {
+        throw ValidationError(field: field, issue: .missing, hint: "Choose one of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+    }
+    guard let role = Role(rawValue: text) else {
+        throw ValidationError(field: field, issue: .unknownValue(allowed: Role.allCases.map(\.rawValue)),
+                              hint: "Choose one of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+    }
+    return role
+}
+
+func parseLanguage(_ text: String?, field: String = "locale") throws(ValidationError) -> InterfaceLanguage? {
+    guard let text, !text.isEmpty else { return nil }
+    guard let language = InterfaceLanguage(rawValue: text) else {
+        throw ValidationError(field: field, issue: .unknownValue(allowed: InterfaceLanguage.allCases.map(\.rawValue)),
+                              hint: "Choose one of: \(InterfaceLanguage.allCases.map(\.rawValue).joined(separator: ", ")).")
+    }
+    return language
+}

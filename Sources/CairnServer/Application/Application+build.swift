@@ -1,0 +1,105 @@
+import CairnCore
+import CairnEngine
+import CairnStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Everything the HTTP server needs to know, built once from flags, environment and defaults.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The address people reach Cairn at; `https://…` turns on `Secure` cookies and HSTS.
+    public var publicURL: String?
+    public var access: AccessConfiguration
+    public var version: String
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, access: AccessConfiguration = .init(), version: String = CairnVersion.current) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.access = access
+        self.version = version
+    }
+
+    var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+}
+
+public enum CairnVersion {
+    public static let current = "0.1.0"
+}
+
+/// Builds the router with all controllers and middleware. Tests use it with `app.test(.router)`.
+public func buildRouter(configuration: ServerConfiguration, store: Store, clock: DateSource = .system, logger: Logger) async throws -> Router<CairnRequestContext> {
+    let renderer = try await WebRenderer(catalogue: try MessageCatalogue.bundled())
+    let authenticator = Authenticator(store: store, configuration: configuration.access, clock: clock, logger: logger)
+    let administration = Administration(store: store, passwordHasher: configuration.access.passwordHasher, clock: clock, logger: logger)
+    let firstRun = FirstRun(store: store, passwordHasher: configuration.access.passwordHasher, clock: clock)
+    CairnMetrics.publishInfo(version: configuration.version, engine: store.engine)
+
+    let router = Router(context: CairnRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ProblemMiddleware(renderer: renderer))
+    router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, secureCookies: configuration.secureCookies))
+
+    OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
+    AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
+    SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
+    WorkspacePages(renderer: renderer, administration: administration, firstRun: firstRun).addRoutes(to: router)
+    SettingsPages(renderer: renderer, administration: administration).addRoutes(to: router)
+    try StaticAssets.load().addRoutes(to: router)
+    return router
+}
+
+/// Builds the application: the router, the HTTP server, and the database as a service that closes last.
+public func buildApplication(configuration: ServerConfiguration, store: Store, clock: DateSource = .system, logger: Logger,
+                             onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(configuration: configuration, store: store, clock: clock, logger: logger)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cairn"),
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+    app.addServices(DatabaseService(database: store.database, logger: logger))
+    return app
+}
+
+/// Keeps the connection pool open while the server runs and closes it after the server has drained.
+struct DatabaseService: Service {
+    let database: CairnDatabase
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await database.shutdown()
+        logger.info("database closed")
+    }
+}
+
+/// The stylesheet and other files under `Web/Static`, served from memory.
+struct StaticAssets {
+    let files: [String: (ByteBuffer, String)]
+
+    static func load() throws -> StaticAssets {
+        var files: [String: (ByteBuffer, String)] = [:]
+        for (name, type) in [("cairn.css", "text/css; charset=utf-8")] {
+            guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Static") else { throw CocoaError(.fileNoSuchFile) }
+            files[name] = (ByteBuffer(bytes: try Data(contentsOf: url)), type)
+        }
+        return StaticAssets(files: files)
+    }
+
+    func addRoutes(to router: Router<CairnRequestContext>) {
+        for (name, (buffer, type)) in files {
+            router.get(RouterPath("static/\(name)")) { _, _ in
+                Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: buffer))
+            }
+        }
+    }
+}

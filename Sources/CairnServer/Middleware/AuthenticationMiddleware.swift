@@ -1,0 +1,95 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Recognises a secret API key (`Authorization: Bearer`) or a session cookie, picks the interface language, and
+/// refuses state-changing browser requests that lack the CSRF token.
+///
+/// CSRF rules: a request authenticated by a session cookie must carry the session's token, as the `_csrf` form field
+/// or the `X-CSRF-Token` header, on every method but GET/HEAD/OPTIONS. Anonymous form posts (sign-in, setup) use a
+/// double-submit cookie. Requests authenticated by an API key carry no cookies and need no token.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = CairnRequestContext
+
+    static let sessionCookie = "cairn_session"
+    static let anonymousCSRFCookie = "cairn_csrf"
+    static let languageCookie = "cairn_lang"
+    /// Form bodies are read here to find `_csrf`; they may be at most this large.
+    static let maxFormSize = 64 * 1024
+
+    let authenticator: Authenticator
+    let secureCookies: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        var request = request
+        context.isSecure = secureCookies
+
+        if let authorization = request.headers[.authorization] {
+            guard authorization.lowercased().hasPrefix("bearer "),
+                  let principal = try await authenticator.principal(forSecretKey: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+                throw Problem(slug: "invalid-key", title: "Invalid API key", status: .unauthorized,
+                              detail: "The bearer token is not an active secret key of any workspace. Create one under Settings › API keys, or check that it was not revoked.",
+                              headers: ["WWW-Authenticate": #"Bearer realm="cairn", error="invalid_token""#])
+            }
+            context.identity = RequestIdentity(principal: principal)
+        } else if let token = request.cookies[Self.sessionCookie]?.value, let (session, user) = try await authenticator.session(token: token) {
+            context.identity = RequestIdentity(principal: Principal(workspaceID: user.workspaceID, kind: .user(user.id), role: user.role),
+                                               user: user, session: session, sessionToken: token)
+        }
+
+        context.language = context.identity?.user?.locale
+            ?? request.uri.queryParameters["lang"].flatMap { InterfaceLanguage(rawValue: String($0)) }
+            ?? request.cookies[Self.languageCookie].flatMap { InterfaceLanguage(rawValue: $0.value) }
+            ?? InterfaceLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage])
+            ?? .english
+
+        if ![.get, .head, .options].contains(request.method), request.headers[.authorization] == nil {
+            let isAPI = request.uri.path.hasPrefix("/api/")
+            if let session = context.identity?.session {
+                let presented = try await Self.presentedToken(&request)
+                guard let presented, Secrets.constantTimeEquals(presented, session.csrfToken) else { throw Self.csrfProblem }
+            } else if !isAPI {
+                let presented = try await Self.presentedToken(&request)
+                guard let cookie = request.cookies[Self.anonymousCSRFCookie]?.value, let presented,
+                      Secrets.constantTimeEquals(presented, cookie) else { throw Self.csrfProblem }
+            }
+        }
+        return try await next(request, context)
+    }
+
+    static let csrfProblem = Problem(slug: "csrf", title: "Form expired", status: .forbidden,
+                                     detail: "The request did not carry a valid CSRF token. Reload the page and submit the form again.")
+
+    /// The CSRF token from the header, else from the `_csrf` field of a URL-encoded form (the body is put back).
+    static func presentedToken(_ request: inout Request) async throws -> String? {
+        if let header = request.headers[.xCSRFToken] { return header }
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
+        let buffer = try await request.body.collect(upTo: maxFormSize)
+        request.body = .init(buffer: buffer)
+        return FormFields(String(buffer: buffer))["_csrf"]
+    }
+}
+
+/// A parsed `application/x-www-form-urlencoded` body.
+struct FormFields: Sendable {
+    private var values: [String: [String]] = [:]
+
+    init(_ body: String) {
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(parts[0])
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            values[name, default: []].append(value)
+        }
+    }
+
+    subscript(name: String) -> String? { values[name]?.first }
+
+    private static func decode(_ text: Substring) -> String {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+    }
+}

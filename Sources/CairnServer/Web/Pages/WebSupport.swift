@@ -1,0 +1,51 @@
+import CairnCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+extension CairnRequestContext {
+    /// The signed-in person of a browser session, or a 401 (which browsers see as a redirect to the sign-in page).
+    func requireUser() throws -> (principal: Principal, user: User) {
+        guard let identity, let user = identity.user else { throw AccessError.unauthenticated }
+        return (identity.principal, user)
+    }
+}
+
+extension Request {
+    /// Reads a URL-encoded form body (at most 64 KiB).
+    func form() async throws -> FormFields {
+        let buffer = try await body.collect(upTo: AuthenticationMiddleware.maxFormSize)
+        return FormFields(String(buffer: buffer))
+    }
+}
+
+/// Only same-site relative paths may be redirect targets after sign-in.
+func safeRedirectTarget(_ next: String?) -> String {
+    guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.contains("\r"), !next.contains("\n") else { return "/" }
+    return next
+}
+
+/// A date as people read it in the interface (UTC, ISO-like, no locale surprises).
+func displayDate(_ date: Date?) -> String {
+    guard let date else { return "—" }
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+    return formatter.string(from: date)
+}
+
+/// Errors in the shape templates list them, in the page's language: the field's label and what is wrong with it.
+func fieldErrors(_ error: any Error, texts catalogue: MessageCatalogue, language: InterfaceLanguage) -> [String: Any] {
+    let problem = Problem(error)
+    let slug = String(problem.type.dropFirst(Problem.typeBase.count))
+    let texts = catalogue.texts(for: language)
+    if problem.errors.isEmpty {
+        return ["items": [["field": "", "hint": texts["problem_\(slug)"] ?? problem.detail]]]
+    }
+    return ["items": problem.errors.map { issue in
+        ["field": texts["field_\(issue.field)"] ?? issue.field,
+         "hint": texts["issue_\(issue.issue)"] ?? issue.hint]
+    }]
+}
