@@ -81,7 +81,11 @@ let package = Package(
 
         .target(
             name: "CairnTestSupport",
-            dependencies: ["CairnStore", "CairnEngine", "CairnCore"],
+            dependencies: [
+                "CairnStore", "CairnEngine", "CairnCore",
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/CairnTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -32,7 +32,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
             try await withConsole(databaseOptions) { store, _ in
                 let workspace = Workspace(id: .generate(), name: try CairnCore.Workspace.validateName(name), createdAt: Date())
                 try await store.insert(workspace)
-                print("Created workspace \"\(workspace.name)\" with id \(workspace.id).")
+                say("Created workspace \"\(workspace.name)\" with id \(workspace.id).")
             }
         }
     }
@@ -43,7 +43,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withConsole(databaseOptions) { store, _ in
-                for workspace in try await store.allWorkspaces() { print("\(workspace.id)  \(workspace.name)") }
+                for workspace in try await store.allWorkspaces() { say("\(workspace.id)  \(workspace.name)") }
             }
         }
     }
@@ -66,7 +66,7 @@ struct UserCommand: AsyncParsableCommand {
                 let administration = Administration(store: store, passwordHasher: PasswordHasher(), logger: logger)
                 let created = try await administration.createUser(.init(email: email, displayName: name, role: role),
                                                                   by: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin), origin: .console)
-                print("""
+                say("""
                 Created \(created.user.role.rawValue) \(created.user.email) in "\(workspace.name)".
                   password: \(created.generatedPassword ?? "")
                 This password is shown only now.
@@ -93,7 +93,7 @@ struct KeyCommand: AsyncParsableCommand {
                 let administration = Administration(store: store, passwordHasher: PasswordHasher(), logger: logger)
                 let created = try await administration.createKey(kind: kind, name: name, role: kind == .secret ? (role ?? .viewer) : role,
                                                                  by: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin), origin: .console)
-                print("""
+                say("""
                 Created \(kind.rawValue) key \(created.key.id) in "\(workspace.name)".
                   token: \(created.token)
                 The token is shown only now; Cairn stores only its hash.
@@ -114,7 +114,7 @@ struct KeyCommand: AsyncParsableCommand {
                 let workspace = try await workspaceOption.resolve(in: store)
                 let administration = Administration(store: store, passwordHasher: PasswordHasher(), logger: logger)
                 let key = try await administration.revokeKey(keyID, by: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin), origin: .console)
-                print("Revoked key \(key.id) (\(key.name)).")
+                say("Revoked key \(key.id) (\(key.name)).")
             }
         }
     }
@@ -131,7 +131,7 @@ struct KeyCommand: AsyncParsableCommand {
                 repeat {
                     let page = try await store.keys(in: workspace.id, after: cursor, limit: PageSize.maximum)
                     for key in page.items {
-                        print("\(key.id)  \(key.kind.rawValue)  \(key.displayPrefix)…  \(key.isRevoked ? "revoked" : "active")  \(key.name)")
+                        say("\(key.id)  \(key.kind.rawValue)  \(key.displayPrefix)…  \(key.isRevoked ? "revoked" : "active")  \(key.name)")
                     }
                     cursor = try page.nextCursor.map { try Cursor(token: $0) }
                 } while cursor != nil

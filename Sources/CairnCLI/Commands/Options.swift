@@ -98,3 +98,10 @@ struct WorkspaceOption: ParsableArguments {
         }
     }
 }
+
+/// Prints a line for the person at the terminal and flushes at once, so notices such as a generated password are
+/// never stuck in a buffer when output goes to a file or a pipe.
+func say(_ text: String) {
+    print(text)
+    fflush(nil)
+}

@@ -66,7 +66,7 @@ struct Serve: AsyncParsableCommand {
         let app = try await buildApplication(configuration: configuration, store: store, logger: logger) { channel in
             let port = channel.localAddress?.port ?? configuration.port
             logger.info("cairn is listening", metadata: ["host": "\(configuration.host)", "port": "\(port)", "database": "\(store.database.location)"])
-            print("Cairn \(CairnVersion.current) is listening on http://\(configuration.host):\(port) (database: \(store.database.location))")
+            say("Cairn \(CairnVersion.current) is listening on http://\(configuration.host):\(port) (database: \(store.database.location))")
         }
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         logger.info("cairn stopped")
@@ -78,7 +78,7 @@ struct Serve: AsyncParsableCommand {
         guard try await firstRun.isOpen() else { return }
         if let email = adminEmail ?? Environment.value("CAIRN_ADMIN_EMAIL") {
             let result = try await firstRun.createFirstAdministrator(workspaceName: "My workspace", email: email, password: nil, origin: .console)
-            print("""
+            say("""
             Created the first administrator.
               email:    \(result.admin.email)
               password: \(result.generatedPassword ?? "")
@@ -86,7 +86,7 @@ struct Serve: AsyncParsableCommand {
             """)
         } else {
             let shownHost = configuration.host == "0.0.0.0" ? "localhost" : configuration.host
-            print("No administrator exists yet. Open http://\(shownHost):\(configuration.port)/setup to create one (or restart with --admin-email).")
+            say("No administrator exists yet. Open http://\(shownHost):\(configuration.port)/setup to create one (or restart with --admin-email).")
         }
     }
 }
@@ -100,7 +100,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let (store, _) = try await databaseOptions.openStore()
         let versions = try await Migrator(database: store.database).appliedVersions()
-        print("Database \(store.database.location) is at schema version \(versions.max() ?? 0).")
+        say("Database \(store.database.location) is at schema version \(versions.max() ?? 0).")
         try await store.database.shutdown()
     }
 }

@@ -83,7 +83,7 @@ public enum MigrationError: Error, Sendable, Hashable, CustomStringConvertible {
 
 extension Date {
     /// Timestamps are stored as integer milliseconds since 1970 on both engines.
-    public var storageMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    public var storageMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 
     public init(storageMillis: Int64) {
         self.init(timeIntervalSince1970: TimeInterval(storageMillis) / 1000)

@@ -1,0 +1,57 @@
+import CairnCore
+import CairnEngine
+import CairnStore
+import Foundation
+
+/// A clock that tests move by hand.
+public final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
+        self.current = start
+    }
+
+    public var now: Date { lock.withLock { current } }
+
+    public func advance(by seconds: TimeInterval) {
+        lock.withLock { current = current.addingTimeInterval(seconds) }
+    }
+
+    public var source: DateSource { DateSource { [self] in self.now } }
+}
+
+/// bcrypt at its minimum cost so tests stay fast; the algorithm is the same.
+public let testPasswordHasher = PasswordHasher(cost: 4)
+
+/// A workspace with one user per role, each with a known password, plus one secret key per role.
+public struct SeededWorkspace: Sendable {
+    public var workspace: Workspace
+    public var users: [Role: User]
+    public var secretKeys: [Role: String]
+    public var writeKey: String
+    public static let password = "correct horse battery staple"
+
+    public func principal(_ role: Role) -> Principal {
+        Principal(workspaceID: workspace.id, kind: .user(users[role]!.id), role: role)
+    }
+
+    /// Creates it through the engine, as an operator would.
+    public static func create(named name: String, in store: Store, clock: DateSource = .system) async throws -> SeededWorkspace {
+        let workspace = Workspace(id: .generate(), name: name, createdAt: clock.now())
+        try await store.insert(workspace)
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        let administration = Administration(store: store, passwordHasher: testPasswordHasher, clock: clock)
+        var users: [Role: User] = [:]
+        var keys: [Role: String] = [:]
+        let slug = name.lowercased().filter(\.isLetter)
+        for role in Role.allCases {
+            let created = try await administration.createUser(.init(email: "\(role.rawValue)@\(slug).example", displayName: "\(role.rawValue) of \(name)", role: role, password: password),
+                                                              by: console, origin: .console)
+            users[role] = created.user
+            keys[role] = try await administration.createKey(kind: .secret, name: "\(role.rawValue) key", role: role, by: console, origin: .console).token
+        }
+        let writeKey = try await administration.createKey(kind: .write, name: "web", role: nil, by: console, origin: .console).token
+        return SeededWorkspace(workspace: workspace, users: users, secretKeys: keys, writeKey: writeKey)
+    }
+}
