@@ -32,6 +32,13 @@ public struct SeededWorkspace: Sendable {
     public var writeKey: String
     public static let password = "correct horse battery staple"
 
+    public init(workspace: Workspace, users: [Role: User], secretKeys: [Role: String], writeKey: String) {
+        self.workspace = workspace
+        self.users = users
+        self.secretKeys = secretKeys
+        self.writeKey = writeKey
+    }
+
     public func principal(_ role: Role) -> Principal {
         Principal(workspaceID: workspace.id, kind: .user(users[role]!.id), role: role)
     }

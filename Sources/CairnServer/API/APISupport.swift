@@ -52,7 +52,12 @@ extension Request {
             throw Problem(slug: "unsupported-media-type", title: "Unsupported media type", status: .unsupportedMediaType,
                           detail: "Send the body as JSON with Content-Type: application/json.")
         }
-        return try await decode(as: type, context: context)
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else {
+            throw Problem(slug: "invalid-json", title: "Invalid JSON body", status: .badRequest, detail: "body: The body is empty. Send a JSON object.",
+                          errors: [FieldIssue(field: "body", issue: .missing, hint: "Send a JSON object.")])
+        }
+        return try JSONDecoder().decode(type, from: Data(buffer: buffer))
     }
 }
 

@@ -101,7 +101,9 @@ struct AccessAPI {
         try principal.require(.usersManage)
         let body = try await request.decodeJSON(UserCreation.self, context: context)
         var issues = ValidationCollector()
-        if body.email == nil { issues.add(FieldIssue(field: "email", issue: .missing, hint: "Enter an email address.")) }
+        _ = issues.check { () throws(ValidationError) in try Credentials.validateEmail(body.email ?? "") }
+        _ = issues.check { () throws(ValidationError) in try Credentials.validateDisplayName(body.displayName ?? "") }
+        if let password = body.password { _ = issues.check { () throws(ValidationError) in try Credentials.validateNewPassword(password) } }
         let role = issues.check { () throws(ValidationError) in try parseRole(body.role) }
         let locale = issues.check { () throws(ValidationError) in try parseLanguage(body.locale) }
         try issues.throwIfAny()
@@ -171,7 +173,7 @@ struct AccessAPI {
             guard let text = body.role else { return nil }
             return try parseRole(text)
         } ?? nil
-        if body.name == nil { issues.add(FieldIssue(field: "name", issue: .missing, hint: "Name the key after what uses it, e.g. \"Web shop\".")) }
+        _ = issues.check { () throws(ValidationError) in try APIKey.validateName(body.name ?? "") }
         try issues.throwIfAny()
         let created = try await administration.createKey(kind: kind!, name: body.name ?? "", role: role, by: principal, origin: context.origin)
         return EditedResponse(status: .created, headers: [.location: "/api/v1/keys/\(created.key.id)"],

@@ -1,0 +1,131 @@
+import CairnCore
+import CairnEngine
+import CairnServer
+import CairnStore
+import CairnTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+/// A running Cairn (router test framework) on a fresh database with two seeded workspaces, A and B.
+struct Harness: Sendable {
+    let client: any TestClientProtocol
+    let store: Store
+    let a: SeededWorkspace
+    let b: SeededWorkspace
+    let clock: TestClock
+    let routes: [String]
+
+    static func configuration() -> ServerConfiguration {
+        ServerConfiguration(access: AccessConfiguration(passwordHasher: testPasswordHasher))
+    }
+
+    /// Runs `body` against a fresh app on `engine`.
+    static func run(_ engine: DatabaseEngine, seed: Bool = true, _ body: @escaping @Sendable (Harness) async throws -> Void) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let clock = TestClock(Date())
+            let a = seed ? try await SeededWorkspace.create(named: "Alpha", in: store, clock: clock.source) : nil
+            let b = seed ? try await SeededWorkspace.create(named: "Beta", in: store, clock: clock.source) : nil
+            var logger = Logger(label: "cairn.test.server")
+            logger.logLevel = .warning
+            let router = try await buildRouter(configuration: configuration(), store: store, clock: clock.source, logger: logger)
+            let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
+            let app = Application(router: router, logger: logger)
+            try await app.test(.router) { client in
+                try await body(Harness(client: client, store: store, a: a ?? .empty, b: b ?? .empty, clock: clock, routes: routes))
+            }
+        }
+    }
+
+    /// A JSON API request; `key` goes in `Authorization: Bearer`.
+    @discardableResult
+    func api(_ method: HTTPRequest.Method, _ path: String, key: String? = nil, json: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        return try await client.execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// Signs in through the web form and returns a browser holding the session cookie.
+    func signIn(_ email: String, password: String = SeededWorkspace.password, headers: HTTPFields = [:]) async throws -> Browser {
+        var browser = Browser(client: client, extraHeaders: headers)
+        let (_, page) = try await browser.get("/login")
+        let token = try #require(Browser.csrfToken(in: page))
+        let response = try await browser.post("/login", form: ["email": email, "password": password, "_csrf": token])
+        #expect(response.status == .seeOther, "sign-in of \(email) should redirect")
+        #expect(browser.cookies["cairn_session"] != nil)
+        return browser
+    }
+}
+
+extension SeededWorkspace {
+    static let empty = SeededWorkspace(workspace: Workspace(id: .generate(), name: "", createdAt: Date()), users: [:], secretKeys: [:], writeKey: "")
+}
+
+/// Just enough of a browser: keeps cookies, reads CSRF tokens from forms, posts URL-encoded forms.
+struct Browser: Sendable {
+    let client: any TestClientProtocol
+    var cookies: [String: String] = [:]
+    var extraHeaders: HTTPFields = [:]
+
+    init(client: any TestClientProtocol, extraHeaders: HTTPFields = [:]) {
+        self.client = client
+        self.extraHeaders = extraHeaders
+    }
+
+    mutating func send(_ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], body: String? = nil) async throws -> TestResponse {
+        var all = extraHeaders
+        for field in headers { all[field.name] = field.value }
+        if !cookies.isEmpty { all[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        let response = try await client.execute(uri: path, method: method, headers: all, body: body.map { ByteBuffer(string: $0) })
+        for header in response.headers[values: .setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { continue }
+            if pair[1].isEmpty || header.contains("Max-Age=0") { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+        }
+        return response
+    }
+
+    mutating func get(_ path: String, headers: HTTPFields = [:]) async throws -> (TestResponse, String) {
+        let response = try await send(.get, path, headers: headers)
+        return (response, String(buffer: response.body))
+    }
+
+    @discardableResult
+    mutating func post(_ path: String, form: [String: String], headers: HTTPFields = [:]) async throws -> TestResponse {
+        var all = headers
+        all[.contentType] = "application/x-www-form-urlencoded"
+        let body = form.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        return try await send(.post, path, headers: all, body: body)
+    }
+
+    /// Fetches `page` and posts `form` with that page's CSRF token.
+    @discardableResult
+    mutating func submit(on page: String, to path: String, form: [String: String]) async throws -> TestResponse {
+        let (_, html) = try await get(page)
+        var form = form
+        form["_csrf"] = Self.csrfToken(in: html)
+        return try await post(path, form: form)
+    }
+
+    static func csrfToken(in html: String) -> String? {
+        guard let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) else { return nil }
+        return html[range].split(separator: "\"")[3].description
+    }
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? text
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    func json() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any], "body is a JSON object: \(text)")
+    }
+}
