@@ -1,0 +1,125 @@
+import CairnCore
+import CairnEngine
+import CairnServer
+import CairnStore
+import CairnTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("Roles and workspace isolation")
+struct AccessControlTests {
+    /// A user or key of `seeded` that a route may act on without disturbing the seeded principals.
+    func target(_ route: RouteCase, in seeded: SeededWorkspace, store: Store) async throws -> String {
+        let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
+        let administration = Administration(store: store, passwordHasher: testPasswordHasher)
+        switch route.target {
+        case .collection:
+            return ""
+        case .user:
+            if route.needsThrowaway {
+                return try await administration.createUser(.init(email: "gone-\(UUID().uuidString.prefix(8))@example.com", role: .viewer, password: SeededWorkspace.password),
+                                                           by: console, origin: .console).user.id.rawValue
+            }
+            return seeded.users[.agent]!.id.rawValue
+        case .key:
+            if route.needsThrowaway {
+                return try await administration.createKey(kind: .write, name: "throwaway", role: nil, by: console, origin: .console).key.id.rawValue
+            }
+            let keys = try await store.keys(in: seeded.workspace.id, after: nil, limit: 200).items
+            return keys.first { $0.kind == .write }!.id.rawValue
+        }
+    }
+
+    func fill(_ text: String) -> String { text.replacingOccurrences(of: "{n}", with: UUID().uuidString.prefix(8).lowercased()) }
+
+    /// Calls a route as a role of workspace A (a secret key for the API, a signed-in browser for the web) on `id`.
+    func call(_ route: RouteCase, id: String, key: String?, browser: inout Browser, h: Harness) async throws -> TestResponse {
+        let path = route.path(id: id)
+        switch route.surface {
+        case .api, .open:
+            return try await h.api(route.method, path, key: key, json: route.json.map(fill))
+        case .web:
+            if route.method == .get { return try await browser.get(path).0 }
+            let form = (route.form ?? [:]).mapValues(fill)
+            return try await browser.submit(on: "/settings/profile", to: path, form: form)
+        }
+    }
+
+    @Test("The router's routes are exactly the catalogued ones")
+    func everyRouteIsCatalogued() async throws {
+        try await Harness.run(.sqlite, seed: false) { h in
+            #expect(Set(h.routes) == Set(RouteCase.all.map(\.route)), "add new routes to RouteCase.all so they are role- and isolation-tested")
+        }
+    }
+
+    @Test("Each role may do exactly what its written list says, in the API and the UI", arguments: Role.allCases)
+    func rolesAreEnforced(role: Role) async throws {
+        try await Harness.run(.sqlite) { h in
+            let key = h.a.secretKeys[role]!
+            for route in RouteCase.all where route.surface != .open && route.template != "/logout" {
+                // A fresh session per call: some calls (removing a user, revoking) must not sign us out of the next.
+                var browser = try await h.signIn(h.a.users[role]!.email)
+                let id = try await target(route, in: h.a, store: h.store)
+                let response = try await call(route, id: id, key: key, browser: &browser, h: h)
+                let allowed = route.permission.map(role.can) ?? true
+                if allowed {
+                    #expect(response.status.code < 400, "\(role) should be allowed \(route), got \(response.status.code): \(response.text.prefix(300))")
+                } else {
+                    #expect(response.status == .forbidden, "\(role) must be refused \(route), got \(response.status.code)")
+                }
+            }
+        }
+    }
+
+    @Test("A user or key of workspace A can neither read nor change anything of workspace B", arguments: TestDatabase.engines)
+    func workspacesAreIsolated(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let before = try await snapshot(of: h.b, store: h.store)
+            let keyOfA = h.a.secretKeys[.admin]!
+            for route in RouteCase.all where route.surface != .open && route.template != "/logout" {
+                var browser = try await h.signIn(h.a.users[.admin]!.email)
+                let idOfB = try await target(route, in: h.b, store: h.store)
+                let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
+                let text = response.text
+                switch route.target {
+                case .user, .key:
+                    #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
+                case .collection:
+                    #expect(response.status.code < 400, "\(route) works on A's own data, got \(response.status.code)")
+                }
+                // The requested id itself is echoed in the 404 problem; it says nothing about whether it exists.
+                for secret in before.identifiers where secret != idOfB && text.contains(secret) {
+                    Issue.record("\(route) answered A with B's identifier \(secret)")
+                }
+            }
+            // Throwaway rows aside, B is exactly as it was.
+            let after = try await snapshot(of: h.b, store: h.store)
+            #expect(after.workspaceName == before.workspaceName)
+            #expect(after.users.filter { before.users.keys.contains($0.key) } == before.users)
+            #expect(after.keys.filter { before.keys.keys.contains($0.key) } == before.keys)
+            #expect(after.auditNotByConsole == before.auditNotByConsole, "nothing A did was audited in B (the console made B's throwaway rows)")
+        }
+    }
+
+    struct Snapshot {
+        var workspaceName: String
+        var users: [UserID: Role]
+        var keys: [APIKeyID: Date?]
+        var auditNotByConsole: [AuditEntryID]
+        var identifiers: [String]
+    }
+
+    func snapshot(of seeded: SeededWorkspace, store: Store) async throws -> Snapshot {
+        let users = try await store.users(in: seeded.workspace.id, after: nil, limit: 200).items
+        let keys = try await store.keys(in: seeded.workspace.id, after: nil, limit: 200).items
+        let audit = try await store.auditLog(in: seeded.workspace.id, after: nil, limit: 200).items
+        let name = try await store.workspace(id: seeded.workspace.id)?.name ?? ""
+        return Snapshot(workspaceName: name,
+                        users: Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.role) }),
+                        keys: Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0.revokedAt) }),
+                        auditNotByConsole: audit.filter { $0.actor != "console" }.map(\.id),
+                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue))
+    }
+}

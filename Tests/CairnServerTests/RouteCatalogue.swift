@@ -1,0 +1,83 @@
+import CairnCore
+import HTTPTypes
+
+/// Every route the server has, with what it needs and how to call it. A test fails when the router has a route
+/// this list lacks, so a new route cannot skip the role and cross-workspace tests.
+struct RouteCase: Sendable, CustomStringConvertible {
+    enum Surface: Sendable { case api, web, open }
+    enum Target: Sendable {
+        /// No path id; acts on the caller's own workspace.
+        case collection
+        case user
+        case key
+    }
+
+    var method: HTTPRequest.Method
+    var template: String
+    var surface: Surface
+    var target: Target = .collection
+    /// `nil`: anyone signed in (or anyone at all, for open routes).
+    var permission: Permission?
+    /// JSON for the API, form fields for the web.
+    var json: String? = nil
+    var form: [String: String]? = nil
+    /// Deletes and revocations act on a throwaway row so the seeded ones stay.
+    var needsThrowaway: Bool = false
+
+    var route: String { "\(method.rawValue) \(template)" }
+    var description: String { route }
+
+    func path(id: String) -> String {
+        template.replacingOccurrences(of: "{id}", with: id)
+    }
+
+    static let all: [RouteCase] = [
+        // Open: no workspace data.
+        .init(method: .get, template: "/health", surface: .open),
+        .init(method: .get, template: "/ready", surface: .open),
+        .init(method: .get, template: "/metrics", surface: .open),
+        .init(method: .get, template: "/api/v1/openapi.json", surface: .open),
+        .init(method: .get, template: "/static/cairn.css", surface: .open),
+        .init(method: .get, template: "/login", surface: .open),
+        .init(method: .post, template: "/login", surface: .open),
+        .init(method: .get, template: "/setup", surface: .open),
+        .init(method: .post, template: "/setup", surface: .open),
+        // API.
+        .init(method: .get, template: "/api/v1/me", surface: .api),
+        .init(method: .get, template: "/api/v1/roles", surface: .api),
+        .init(method: .get, template: "/api/v1/workspace", surface: .api, permission: .workspaceRead),
+        .init(method: .patch, template: "/api/v1/workspace", surface: .api, permission: .workspaceManage, json: #"{"name":"Renamed"}"#),
+        .init(method: .get, template: "/api/v1/users", surface: .api, permission: .usersRead),
+        .init(method: .post, template: "/api/v1/users", surface: .api, permission: .usersManage, json: #"{"email":"new-{n}@example.com","role":"viewer"}"#),
+        .init(method: .get, template: "/api/v1/users/{id}", surface: .api, target: .user, permission: .usersRead),
+        .init(method: .patch, template: "/api/v1/users/{id}", surface: .api, target: .user, permission: .usersManage, json: #"{"role":"agent"}"#),
+        .init(method: .delete, template: "/api/v1/users/{id}", surface: .api, target: .user, permission: .usersManage, needsThrowaway: true),
+        .init(method: .get, template: "/api/v1/keys", surface: .api, permission: .keysManage),
+        .init(method: .post, template: "/api/v1/keys", surface: .api, permission: .keysManage, json: #"{"kind":"write","name":"new"}"#),
+        .init(method: .get, template: "/api/v1/keys/{id}", surface: .api, target: .key, permission: .keysManage),
+        .init(method: .delete, template: "/api/v1/keys/{id}", surface: .api, target: .key, permission: .keysManage, needsThrowaway: true),
+        .init(method: .get, template: "/api/v1/audit-log", surface: .api, permission: .auditRead),
+        // Web pages.
+        .init(method: .get, template: "/", surface: .web, permission: .workspaceRead),
+        .init(method: .get, template: "/customers", surface: .web, permission: .customersRead),
+        .init(method: .get, template: "/commerce", surface: .web, permission: .commerceRead),
+        .init(method: .get, template: "/feedback", surface: .web, permission: .feedbackRead),
+        .init(method: .get, template: "/service", surface: .web, permission: .serviceRead),
+        .init(method: .get, template: "/journeys", surface: .web, permission: .journeysRead),
+        .init(method: .get, template: "/insights", surface: .web, permission: .insightsRead),
+        .init(method: .get, template: "/settings", surface: .web),
+        .init(method: .get, template: "/settings/workspace", surface: .web, permission: .workspaceRead),
+        .init(method: .post, template: "/settings/workspace", surface: .web, permission: .workspaceManage, form: ["name": "Renamed"]),
+        .init(method: .get, template: "/settings/users", surface: .web, permission: .usersRead),
+        .init(method: .post, template: "/settings/users", surface: .web, permission: .usersManage, form: ["email": "web-{n}@example.com", "role": "viewer"]),
+        .init(method: .post, template: "/settings/users/{id}/role", surface: .web, target: .user, permission: .usersManage, form: ["role": "agent"]),
+        .init(method: .post, template: "/settings/users/{id}/remove", surface: .web, target: .user, permission: .usersManage, form: [:], needsThrowaway: true),
+        .init(method: .get, template: "/settings/keys", surface: .web, permission: .keysManage),
+        .init(method: .post, template: "/settings/keys", surface: .web, permission: .keysManage, form: ["kind": "write", "name": "web key"]),
+        .init(method: .post, template: "/settings/keys/{id}/revoke", surface: .web, target: .key, permission: .keysManage, form: [:], needsThrowaway: true),
+        .init(method: .get, template: "/settings/audit", surface: .web, permission: .auditRead),
+        .init(method: .get, template: "/settings/profile", surface: .web),
+        .init(method: .post, template: "/settings/profile", surface: .web, form: ["displayName": "Me", "locale": ""]),
+        .init(method: .post, template: "/logout", surface: .web, form: [:]),
+    ]
+}
