@@ -68,7 +68,11 @@ struct Serve: AsyncParsableCommand {
             logger.info("cairn is listening", metadata: ["host": "\(configuration.host)", "port": "\(port)", "database": "\(store.database.location)"])
             say("Cairn \(CairnVersion.current) is listening on http://\(configuration.host):\(port) (database: \(store.database.location))")
         }
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch where String(describing: error).contains("Address already in use") {
+            throw UsageProblem("\(configuration.host):\(configuration.port) is already in use. Stop the other process or pass another --port.")
+        }
         logger.info("cairn stopped")
     }
 
