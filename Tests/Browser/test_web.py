@@ -1,7 +1,8 @@
 """The web shell as a person uses it, in a real browser against a live `cairn serve`."""
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PAGES = ["/", "/customers", "/commerce", "/feedback", "/service", "/journeys", "/insights",
          "/settings/workspace", "/settings/users", "/settings/keys", "/settings/audit", "/settings/profile"]
@@ -13,6 +14,12 @@ def sign_in(driver, server, email="admin@example.com", password=None):
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(password or server.password)
     driver.find_element(By.ID, "login-submit").click()
+    # Wait for the answer to the form (the overview, or the form again with an error) before going on.
+    WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.ID, "logout") or d.find_elements(By.ID, "login-error"))
+
+
+def wait_for(driver, css):
+    return WebDriverWait(driver, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def test_wrong_password_shows_an_error(driver, server):
@@ -59,7 +66,7 @@ def test_switching_to_hebrew_mirrors_the_layout(driver, server):
     driver.get(server.url + "/settings/profile")
     Select(driver.find_element(By.ID, "locale")).select_by_value("he")
     driver.find_element(By.ID, "profile-save").click()
-    html = driver.find_element(By.TAG_NAME, "html")
+    html = wait_for(driver, "html[dir=rtl]")
     assert html.get_attribute("dir") == "rtl"
     assert html.get_attribute("lang") == "he"
     assert driver.execute_script("return getComputedStyle(document.body).direction") == "rtl"
@@ -68,7 +75,7 @@ def test_switching_to_hebrew_mirrors_the_layout(driver, server):
     assert brand.location["x"] > driver.execute_script("return window.innerWidth") / 2
     Select(driver.find_element(By.ID, "locale")).select_by_value("en")
     driver.find_element(By.ID, "profile-save").click()
-    assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "ltr"
+    assert wait_for(driver, "html[lang=en]").get_attribute("dir") == "ltr"
 
 
 def test_a_form_post_without_the_csrf_token_is_refused(driver, server):
@@ -79,7 +86,7 @@ def test_a_form_post_without_the_csrf_token_is_refused(driver, server):
     name.send_keys("Forged name")
     driver.execute_script("document.querySelectorAll('form[action=\"/settings/workspace\"] input[name=_csrf]').forEach(e => e.remove())")
     driver.find_element(By.CSS_SELECTOR, "form[action='/settings/workspace'] button").click()
-    assert "Reload the page" in driver.find_element(By.ID, "error-detail").text
+    assert "Reload the page" in wait_for(driver, "#error-detail").text
     driver.get(server.url + "/settings/workspace")
     assert driver.find_element(By.NAME, "name").get_attribute("value") != "Forged name"
 
@@ -98,6 +105,7 @@ def test_roles_see_only_what_they_may(driver, server):
 def test_sign_out(driver, server):
     sign_in(driver, server)
     driver.find_element(By.ID, "logout").click()
+    wait_for(driver, "#login-submit")
     assert "/login" in driver.current_url
     driver.get(server.url + "/settings/users")
     assert "/login" in driver.current_url

@@ -76,6 +76,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/settings/keys", surface: .web, permission: .keysManage, form: ["kind": "write", "name": "web key"]),
         .init(method: .post, template: "/settings/keys/{id}/revoke", surface: .web, target: .key, permission: .keysManage, form: [:], needsThrowaway: true),
         .init(method: .get, template: "/settings/audit", surface: .web, permission: .auditRead),
+        .init(method: .post, template: "/settings/audit/export", surface: .web, permission: .auditRead, form: [:]),
         .init(method: .get, template: "/settings/profile", surface: .web),
         .init(method: .post, template: "/settings/profile", surface: .web, form: ["displayName": "Me", "locale": ""]),
         .init(method: .post, template: "/logout", surface: .web, form: [:]),

@@ -87,6 +87,9 @@ struct WebTests {
             var stranger = Browser(client: h.client)
             let login = try await stranger.post("/login", form: ["email": h.a.users[.admin]!.email, "password": SeededWorkspace.password])
             #expect(login.status == .forbidden)
+            let withBasic = try await stranger.post("/login", form: ["email": h.a.users[.admin]!.email, "password": SeededWorkspace.password],
+                                                    headers: [.authorization: "Basic \(Data("\(h.a.writeKey):".utf8).base64EncodedString())"])
+            #expect(withBasic.status == .forbidden, "another auth scheme does not switch the CSRF check off")
             // With the token it works.
             let ok = try await browser.submit(on: "/settings/workspace", to: "/settings/workspace", form: ["name": "Alpha Two"])
             #expect(ok.status == .seeOther)
@@ -161,6 +164,23 @@ struct WebTests {
             #expect(user.status == .created)
             let password = try #require(user.text.firstMatch(of: /id="generated-password">([^<]+)</).map { String($0.1) })
             _ = try await h.signIn("new.agent@alpha.example", password: password)
+        }
+    }
+
+    @Test("The audit log exports as CSV, and the export is itself audited")
+    func auditExport() async throws {
+        try await Harness.run(.sqlite) { h in
+            var admin = try await h.signIn(h.a.users[.admin]!.email)
+            let response = try await admin.submit(on: "/settings/audit", to: "/settings/audit/export", form: [:])
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(response.headers[.contentDisposition]?.contains("attachment") == true)
+            let lines = response.text.split(separator: "\r\n")
+            #expect(lines.first == "occurred_at,action,actor,target,details,ip_address")
+            #expect(lines.contains { $0.contains(",login.succeeded,user:\(h.a.users[.admin]!.id),") })
+            #expect(!response.text.contains(h.b.workspace.id.rawValue) && !response.text.contains("user:\(h.b.users[.admin]!.id)"), "only A's log")
+            let audit = try await h.store.auditLog(in: h.a.workspace.id, after: nil, limit: 200).items
+            #expect(audit.contains { $0.action == .dataExported && $0.actor == "user:\(h.a.users[.admin]!.id)" })
         }
     }
 

@@ -48,6 +48,33 @@ public struct Administration: Sendable {
         return try await store.auditLog(in: principal.workspaceID, after: cursor, limit: limit.value)
     }
 
+    /// The whole audit log as CSV (newest first), for an administrator to take away. The export itself is audited.
+    public func exportAuditLog(for principal: Principal, origin: RequestOrigin) async throws -> String {
+        try principal.require(.auditRead)
+        try principal.require(.dataExport)
+        var rows = ["occurred_at,action,actor,target,details,ip_address"]
+        var cursor: Cursor?
+        repeat {
+            let page = try await store.auditLog(in: principal.workspaceID, after: cursor, limit: PageSize.maximum)
+            for entry in page.items {
+                let details = entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+                rows.append([ISO8601DateFormatter().string(from: entry.occurredAt), entry.action.rawValue, entry.actor,
+                             entry.target ?? "", details, entry.ipAddress ?? ""].map(Self.csvField).joined(separator: ","))
+            }
+            cursor = try page.nextCursor.map { try Cursor(token: $0) }
+        } while cursor != nil
+        try await audit(.dataExported, by: principal, target: "audit_log", details: ["rows": "\(rows.count - 1)"], origin: origin)
+        return rows.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is neutralised so spreadsheets do not run it as a formula.
+    static func csvField(_ text: String) -> String {
+        var value = text
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     /// Activity per day over the last `days` days (the overview chart), zero-filled.
     public func activityByDay(for principal: Principal, days: Int = 14) async throws -> [(day: Date, count: Int)] {
         try principal.require(.workspaceRead)

@@ -28,14 +28,16 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var request = request
         context.isSecure = secureCookies
 
-        if let authorization = request.headers[.authorization] {
-            guard authorization.lowercased().hasPrefix("bearer "),
-                  let principal = try await authenticator.principal(forSecretKey: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+        var authenticatedByKey = false
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            // Other schemes (Basic with a write key) belong to the tracking endpoints, which check them themselves.
+            guard let principal = try await authenticator.principal(forSecretKey: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
                 throw Problem(slug: "invalid-key", title: "Invalid API key", status: .unauthorized,
                               detail: "The bearer token is not an active secret key of any workspace. Create one under Settings › API keys, or check that it was not revoked.",
                               headers: ["WWW-Authenticate": #"Bearer realm="cairn", error="invalid_token""#])
             }
             context.identity = RequestIdentity(principal: principal)
+            authenticatedByKey = true
         } else if let token = request.cookies[Self.sessionCookie]?.value, let (session, user) = try await authenticator.session(token: token) {
             context.identity = RequestIdentity(principal: Principal(workspaceID: user.workspaceID, kind: .user(user.id), role: user.role),
                                                user: user, session: session, sessionToken: token)
@@ -47,8 +49,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             ?? InterfaceLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage])
             ?? .english
 
-        if ![.get, .head, .options].contains(request.method), request.headers[.authorization] == nil {
-            let isAPI = request.uri.path.hasPrefix("/api/")
+        if ![.get, .head, .options].contains(request.method), !authenticatedByKey {
+            // JSON APIs (management and tracking) answer 401 themselves; only browser forms use the anonymous token.
+            let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/v1/")
             if let session = context.identity?.session {
                 let presented = try await Self.presentedToken(&request)
                 guard let presented, Secrets.constantTimeEquals(presented, session.csrfToken) else { throw Self.csrfProblem }

@@ -3,6 +3,7 @@ import CairnEngine
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// Settings: workspace, users and roles, API keys, the audit log, and one's own profile.
 struct SettingsPages {
@@ -21,6 +22,7 @@ struct SettingsPages {
         router.post("settings/keys", use: createKey)
         router.post("settings/keys/{id}/revoke", use: revokeKey)
         router.get("settings/audit", use: audit)
+        router.post("settings/audit/export", use: exportAudit)
         router.get("settings/profile", use: profile)
         router.post("settings/profile", use: updateProfile)
     }
@@ -203,7 +205,18 @@ struct SettingsPages {
                 ]
             },
             "nextCursor": page.nextCursor as Any,
+            "canExport": principal.can(.dataExport),
         ])
+    }
+
+    /// A POST (with the CSRF token) because an export is an audited, security-relevant action.
+    @Sendable func exportAudit(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let csv = try await administration.exportAuditLog(for: principal, origin: context.origin)
+        return Response(status: .ok, headers: [
+            .contentType: "text/csv; charset=utf-8",
+            .contentDisposition: "attachment; filename=\"cairn-audit-log.csv\"",
+        ], body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
     // MARK: Profile
