@@ -25,13 +25,13 @@ struct Harness: Sendable {
     }
 
     /// Runs `body` against a fresh app on `engine`.
-    static func run(_ engine: DatabaseEngine, seed: Bool = true, _ body: @escaping @Sendable (Harness) async throws -> Void) async throws {
+    static func run(_ engine: DatabaseEngine, seed: Bool = true, logger: Logger? = nil, _ body: @escaping @Sendable (Harness) async throws -> Void) async throws {
         try await TestDatabase.withStore(engine) { (store: Store) async throws in
             let clock = TestClock(Date())
             let a = seed ? try await SeededWorkspace.create(named: "Alpha", in: store, clock: clock.source) : nil
             let b = seed ? try await SeededWorkspace.create(named: "Beta", in: store, clock: clock.source) : nil
-            var logger = Logger(label: "cairn.test.server")
-            logger.logLevel = .warning
+            var logger = logger ?? Logger(label: "cairn.test.server")
+            if logger.logLevel > .warning { logger.logLevel = .warning }
             let router = try await buildRouter(configuration: configuration(), store: store, clock: clock.source, logger: logger)
             let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
             let app = Application(router: router, logger: logger)

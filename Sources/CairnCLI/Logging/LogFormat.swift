@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CairnServer
 import Logging
 
 /// How log lines look: `text` for people, `json` (one object per line) for log shippers.
@@ -60,14 +61,14 @@ public struct JSONLogHandler: LogHandler {
 enum Logs {
     /// Bootstraps swift-log once for the process.
     static func bootstrap(level: Logger.Level, format: LogFormat) {
-        LoggingSystem.bootstrap { label in
+        LoggingSystem.bootstrap({ label, provider in
             var handler: any LogHandler = switch format {
-            case .json: JSONLogHandler(label: label)
-            case .text: StreamLogHandler.standardError(label: label)
+            case .json: JSONLogHandler(label: label, metadataProvider: provider)
+            case .text: StreamLogHandler.standardError(label: label, metadataProvider: provider)
             }
             handler.logLevel = level
             return handler
-        }
+        }, metadataProvider: RequestScope.metadataProvider)
     }
 }
 

@@ -15,8 +15,9 @@ struct RequestIDMiddleware: RouterMiddleware {
         context.requestID = id
         context.logger[metadataKey: "request.id"] = .string(id)
         let start = ContinuousClock.now
+        let scoped = context
         do {
-            var response = try await next(request, context)
+            var response = try await RequestScope.$requestID.withValue(id) { try await next(request, scoped) }
             response.headers[.xRequestID] = id
             log(request, context: context, status: response.status.code, start: start)
             return response
