@@ -43,7 +43,7 @@ struct ProblemTests {
             let token = try #require(body["token"] as? String)
             let id = try #require((body["key"] as? [String: Any])?["id"] as? String)
             #expect(try await h.api(.get, "/api/v1/me", key: token).status == .ok)
-            #expect(try await h.api(.delete, "/api/v1/keys/\(id)", key: h.a.secretKeys[.admin]).status == .ok)
+            #expect(try await h.api(.post, "/api/v1/keys/\(id)/revoke", key: h.a.secretKeys[.admin]).status == .ok)
             #expect(try await h.api(.get, "/api/v1/me", key: token).status == .unauthorized, "a revoked key stops working at once")
         }
     }
@@ -83,6 +83,29 @@ struct ProblemTests {
             let unknown = try await h.api(.get, "/api/v1/nothing-here", key: key)
             #expect(unknown.status == .notFound)
             #expect(unknown.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test("A known path called with another method is 405 with an Allow header")
+    func methodNotAllowed() async throws {
+        try await Harness.run(.sqlite, seed: false) { h in
+            let response = try await h.api(.put, "/api/v1/workspace")
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "GET, PATCH")
+            let withID = try await h.api(.post, "/api/v1/users/5f0e7f0e-0000-4000-8000-000000000000")
+            #expect(withID.headers[.allow] == "DELETE, GET, PATCH")
+            #expect(try await h.api(.put, "/api/v1/nothing").status == .notFound)
+        }
+    }
+
+    @Test("A field sent as null is refused by name, not ignored")
+    func nullFieldsAreRefused() async throws {
+        try await Harness.run(.sqlite) { h in
+            let response = try await h.api(.patch, "/api/v1/workspace", key: h.a.secretKeys[.admin], json: #"{"name":null}"#)
+            #expect(response.status == .badRequest)
+            #expect(try errors(response).map(\.field) == ["name"])
+            let user = try await h.api(.patch, "/api/v1/users/\(h.a.users[.agent]!.id)", key: h.a.secretKeys[.admin], json: #"{"role":null}"#)
+            #expect(try errors(user).map(\.field) == ["role"])
         }
     }
 

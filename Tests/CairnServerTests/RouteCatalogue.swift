@@ -55,7 +55,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/keys", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/keys", surface: .api, permission: .keysManage, json: #"{"kind":"write","name":"new"}"#),
         .init(method: .get, template: "/api/v1/keys/{id}", surface: .api, target: .key, permission: .keysManage),
-        .init(method: .delete, template: "/api/v1/keys/{id}", surface: .api, target: .key, permission: .keysManage, needsThrowaway: true),
+        .init(method: .post, template: "/api/v1/keys/{id}/revoke", surface: .api, target: .key, permission: .keysManage, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/audit-log", surface: .api, permission: .auditRead),
         // Web pages.
         .init(method: .get, template: "/", surface: .web, permission: .workspaceRead),

@@ -90,3 +90,15 @@ func parseLanguage(_ text: String?, field: String = "locale") throws(ValidationE
     }
     return language
 }
+
+extension KeyedDecodingContainer {
+    /// A field that may be left out but, when sent, must not be `null`.
+    func decodeUnlessNull<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) {
+            let path = (codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            throw ValidationError(field: path, issue: .invalid, hint: "Send a value, or leave the field out; null is not allowed here.")
+        }
+        return try decode(T.self, forKey: key)
+    }
+}

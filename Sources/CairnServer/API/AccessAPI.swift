@@ -21,7 +21,7 @@ struct AccessAPI {
         group.get("keys", use: listKeys)
         group.post("keys", use: createKey)
         group.get("keys/{id}", use: key)
-        group.delete("keys/{id}", use: revokeKey)
+        group.post("keys/{id}/revoke", use: revokeKey)
         group.get("audit-log", use: auditLog)
     }
 
@@ -63,7 +63,14 @@ struct AccessAPI {
         try await administration.workspace(for: try context.requirePrincipal())
     }
 
-    struct WorkspaceUpdate: Decodable { var name: String? }
+    struct WorkspaceUpdate: Decodable {
+        var name: String?
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeUnlessNull(String.self, forKey: .name)
+        }
+        enum CodingKeys: String, CodingKey { case name }
+    }
 
     @Sendable func updateWorkspace(_ request: Request, context: CairnRequestContext) async throws -> Workspace {
         let principal = try context.requirePrincipal()
@@ -88,6 +95,16 @@ struct AccessAPI {
         var role: String?
         var password: String?
         var locale: String?
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            email = try container.decodeUnlessNull(String.self, forKey: .email)
+            displayName = try container.decodeUnlessNull(String.self, forKey: .displayName)
+            role = try container.decodeUnlessNull(String.self, forKey: .role)
+            password = try container.decodeUnlessNull(String.self, forKey: .password)
+            // `locale: null` means "follow the browser", as in the response.
+            locale = try container.decodeIfPresent(String.self, forKey: .locale)
+        }
+        enum CodingKeys: String, CodingKey { case email, displayName, role, password, locale }
     }
 
     struct CreatedUserBody: ResponseEncodable {
@@ -119,7 +136,14 @@ struct AccessAPI {
         return try await administration.user(try context.parameters.id(as: UserID.self, kind: "user"), for: principal)
     }
 
-    struct UserUpdate: Decodable { var role: String? }
+    struct UserUpdate: Decodable {
+        var role: String?
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            role = try container.decodeUnlessNull(String.self, forKey: .role)
+        }
+        enum CodingKeys: String, CodingKey { case role }
+    }
 
     @Sendable func updateUser(_ request: Request, context: CairnRequestContext) async throws -> User {
         let principal = try context.requirePrincipal()
@@ -149,6 +173,13 @@ struct AccessAPI {
         var kind: String?
         var name: String?
         var role: String?
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try container.decodeUnlessNull(String.self, forKey: .kind)
+            name = try container.decodeUnlessNull(String.self, forKey: .name)
+            role = try container.decodeUnlessNull(String.self, forKey: .role)
+        }
+        enum CodingKeys: String, CodingKey { case kind, name, role }
     }
 
     struct CreatedKeyBody: ResponseEncodable {

@@ -41,10 +41,11 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     CairnMetrics.publishInfo(version: configuration.version, engine: store.engine)
 
     let router = Router(context: CairnRequestContext.self)
+    let routeTable = RouteTable()
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ProblemMiddleware(renderer: renderer))
+    router.add(middleware: ProblemMiddleware(renderer: renderer, routes: routeTable))
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, secureCookies: configuration.secureCookies))
 
     OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
@@ -53,6 +54,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     WorkspacePages(renderer: renderer, administration: administration, firstRun: firstRun).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: administration).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
+    routeTable.register(router.routes)
     return router
 }
 

@@ -8,12 +8,22 @@ import Logging
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = CairnRequestContext
     let renderer: WebRenderer
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            let problem = Problem(error)
+            var problem = Problem(error)
+            // No route matched the path and method (Hummingbird names the endpoint "NotFound" then).
+            if let http = error as? any HTTPResponseError, http.status == .notFound, context.endpointPath == nil || context.endpointPath == "NotFound" {
+                let allowed = routes.allowedMethods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    problem = Problem(slug: "method-not-allowed", title: "Method not allowed", status: .methodNotAllowed,
+                                      detail: "\(request.uri.path) accepts \(allowed.joined(separator: ", ")), not \(request.method.rawValue).",
+                                      headers: ["Allow": allowed.joined(separator: ", ")])
+                }
+            }
             if problem.status >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             } else {
