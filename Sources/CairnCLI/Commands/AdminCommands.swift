@@ -17,6 +17,24 @@ func withConsole<T>(_ options: DatabaseOptions, _ body: (Store, Logger) async th
     }
 }
 
+/// What a console command needs to act in one workspace: the workspace, the use cases, and the operator principal
+/// (role admin, recorded as `console` in the audit log).
+struct Console {
+    var store: Store
+    var workspace: Workspace
+    var administration: Administration
+    var principal: Principal
+}
+
+func withConsole<T>(_ options: DatabaseOptions, in workspaceOption: WorkspaceOption, _ body: (Console) async throws -> T) async throws -> T {
+    try await withConsole(options) { store, logger in
+        let workspace = try await workspaceOption.resolve(in: store)
+        return try await body(Console(store: store, workspace: workspace,
+                                      administration: Administration(store: store, passwordHasher: PasswordHasher(), logger: logger),
+                                      principal: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)))
+    }
+}
+
 import Logging
 
 struct WorkspaceCommand: AsyncParsableCommand {
@@ -61,13 +79,10 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            try await withConsole(databaseOptions) { store, logger in
-                let workspace = try await workspaceOption.resolve(in: store)
-                let administration = Administration(store: store, passwordHasher: PasswordHasher(), logger: logger)
-                let created = try await administration.createUser(.init(email: email, displayName: name, role: role),
-                                                                  by: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin), origin: .console)
+            try await withConsole(databaseOptions, in: workspaceOption) { console in
+                let created = try await console.administration.createUser(.init(email: email, displayName: name, role: role), by: console.principal, origin: .console)
                 say("""
-                Created \(created.user.role.rawValue) \(created.user.email) in "\(workspace.name)".
+                Created \(created.user.role.rawValue) \(created.user.email) in "\(console.workspace.name)".
                   password: \(created.generatedPassword ?? "")
                 This password is shown only now.
                 """)
@@ -88,13 +103,11 @@ struct KeyCommand: AsyncParsableCommand {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            try await withConsole(databaseOptions) { store, logger in
-                let workspace = try await workspaceOption.resolve(in: store)
-                let administration = Administration(store: store, passwordHasher: PasswordHasher(), logger: logger)
-                let created = try await administration.createKey(kind: kind, name: name, role: kind == .secret ? (role ?? .viewer) : role,
-                                                                 by: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin), origin: .console)
+            try await withConsole(databaseOptions, in: workspaceOption) { console in
+                let created = try await console.administration.createKey(kind: kind, name: name, role: kind == .secret ? (role ?? .viewer) : role,
+                                                                         by: console.principal, origin: .console)
                 say("""
-                Created \(kind.rawValue) key \(created.key.id) in "\(workspace.name)".
+                Created \(kind.rawValue) key \(created.key.id) in "\(console.workspace.name)".
                   token: \(created.token)
                 The token is shown only now; Cairn stores only its hash.
                 """)
@@ -110,10 +123,8 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let keyID = APIKeyID(id.lowercased()) else { throw UsageProblem("\(id) is not a key id. List keys with: cairn key list") }
-            try await withConsole(databaseOptions) { store, logger in
-                let workspace = try await workspaceOption.resolve(in: store)
-                let administration = Administration(store: store, passwordHasher: PasswordHasher(), logger: logger)
-                let key = try await administration.revokeKey(keyID, by: Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin), origin: .console)
+            try await withConsole(databaseOptions, in: workspaceOption) { console in
+                let key = try await console.administration.revokeKey(keyID, by: console.principal, origin: .console)
                 say("Revoked key \(key.id) (\(key.name)).")
             }
         }
@@ -125,11 +136,10 @@ struct KeyCommand: AsyncParsableCommand {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            try await withConsole(databaseOptions) { store, _ in
-                let workspace = try await workspaceOption.resolve(in: store)
+            try await withConsole(databaseOptions, in: workspaceOption) { console in
                 var cursor: Cursor?
                 repeat {
-                    let page = try await store.keys(in: workspace.id, after: cursor, limit: PageSize.maximum)
+                    let page = try await console.administration.keys(for: console.principal, after: cursor, limit: PageSize(PageSize.maximum))
                     for key in page.items {
                         say("\(key.id)  \(key.kind.rawValue)  \(key.displayPrefix)…  \(key.isRevoked ? "revoked" : "active")  \(key.name)")
                     }
