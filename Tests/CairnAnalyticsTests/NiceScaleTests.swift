@@ -35,6 +35,13 @@ struct NiceScaleTests {
         }
     }
 
+    @Test("Counts never get fractional ticks")
+    func wholeNumbers() {
+        let scale = NiceScale(minimum: 0, maximum: 2, maximumTicks: 5, wholeNumbers: true)
+        #expect(scale.ticks == [0, 1, 2])
+        #expect(NiceScale(minimum: 0, maximum: 2, maximumTicks: 5).ticks == [0, 0.5, 1, 1.5, 2])
+    }
+
     @Test("A flat series gets a usable axis")
     func flatSeries() {
         #expect(NiceScale(minimum: 0, maximum: 0).ticks.first == 0)

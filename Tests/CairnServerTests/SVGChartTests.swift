@@ -44,6 +44,14 @@ struct SVGChartTests {
         #expect(svg.contains("&lt;b&gt;"))
     }
 
+    @Test("Count charts label whole numbers only")
+    func wholeNumberTicks() {
+        let svg = SVGChart(kind: .bar, title: "t", summary: "s", xAxisLabel: "x", yAxisLabel: "y",
+                           points: [.init(label: "a", value: 2), .init(label: "b", value: 1)], wholeNumbers: true).render()
+        #expect(!svg.contains(">0.5</text>") && !svg.contains(">1.5</text>"))
+        #expect(svg.contains(">2</text>"))
+    }
+
     @Test("Empty and flat series still draw an axis")
     func emptyAndFlat() {
         let empty = SVGChart(kind: .line, title: "t", summary: "s", xAxisLabel: "x", yAxisLabel: "y", points: []).render()

@@ -14,7 +14,8 @@ public struct NiceScale: Sendable, Hashable {
     ///   - minimum: smallest data value.
     ///   - maximum: largest data value.
     ///   - maximumTicks: how many ticks the axis has room for (at least 2).
-    public init(minimum: Double, maximum: Double, maximumTicks: Int = 5) {
+    ///   - wholeNumbers: for counts: never step below 1, so no tick reads 0.5.
+    public init(minimum: Double, maximum: Double, maximumTicks: Int = 5, wholeNumbers: Bool = false) {
         precondition(minimum.isFinite && maximum.isFinite, "NiceScale needs finite bounds")
         var low = Swift.min(minimum, maximum)
         var high = Swift.max(minimum, maximum)
@@ -23,7 +24,8 @@ public struct NiceScale: Sendable, Hashable {
             if low == 0 { high = 1 } else { low = Swift.min(0, low); high = Swift.max(0, high) }
         }
         let range = Self.nice(high - low, round: false)
-        let step = Self.nice(range / Double(Swift.max(1, maximumTicks - 1)), round: true)
+        var step = Self.nice(range / Double(Swift.max(1, maximumTicks - 1)), round: true)
+        if wholeNumbers { step = Swift.max(step, 1) }
         self.step = step
         self.lowerBound = (low / step).rounded(.down) * step
         self.upperBound = (high / step).rounded(.up) * step

@@ -27,8 +27,11 @@ public struct SVGChart: Sendable {
     public var height: Int = 260
     /// A stable id prefix so several charts on one page have distinct ids.
     public var idPrefix: String = "chart"
+    /// Counts: ticks at whole numbers only.
+    public var wholeNumbers: Bool = false
 
-    public init(kind: Kind, title: String, summary: String, xAxisLabel: String, yAxisLabel: String, points: [Point], idPrefix: String = "chart") {
+    public init(kind: Kind, title: String, summary: String, xAxisLabel: String, yAxisLabel: String, points: [Point], idPrefix: String = "chart", wholeNumbers: Bool = false) {
+        self.wholeNumbers = wholeNumbers
         self.kind = kind
         self.title = title
         self.summary = summary
@@ -45,7 +48,7 @@ public struct SVGChart: Sendable {
         let plotWidth = Double(width) - left - right
         let plotHeight = Double(height) - top - bottom
         let values = points.map(\.value).filter(\.isFinite)
-        let scale = NiceScale(minimum: min(0, values.min() ?? 0), maximum: values.max() ?? 1, maximumTicks: 5)
+        let scale = NiceScale(minimum: min(0, values.min() ?? 0), maximum: values.max() ?? 1, maximumTicks: 5, wholeNumbers: wholeNumbers)
         func y(_ value: Double) -> Double {
             top + plotHeight - (value - scale.lowerBound) / (scale.upperBound - scale.lowerBound) * plotHeight
         }

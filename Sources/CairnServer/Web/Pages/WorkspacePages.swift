@@ -37,7 +37,7 @@ struct WorkspacePages {
         let texts = renderer.catalogue.texts(for: context.language)
         let chart = SVGChart(kind: .bar, title: texts["overview_chart_title"] ?? "", summary: texts["overview_chart_summary"] ?? "",
                              xAxisLabel: texts["overview_chart_x"] ?? "", yAxisLabel: texts["overview_chart_y"] ?? "",
-                             points: activity.map { .init(label: formatter.string(from: $0.day), value: Double($0.count)) }, idPrefix: "activity")
+                             points: activity.map { .init(label: formatter.string(from: $0.day), value: Double($0.count)) }, idPrefix: "activity", wholeNumbers: true)
         return try renderer.page("overview", titleKey: "overview_title", section: "overview", context: context, values: [
             "workspaceName": workspace.name,
             "chart": chart.render(),
