@@ -26,7 +26,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
-        context.isSecure = secureCookies
+        // Behind a TLS-terminating proxy the request says so; marking cookies Secure then can only make them safer.
+        context.isSecure = secureCookies || request.headers[.xForwardedProto]?.lowercased() == "https"
 
         var authenticatedByKey = false
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {

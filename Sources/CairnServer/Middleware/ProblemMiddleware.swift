@@ -40,7 +40,8 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 
     func errorPage(_ problem: Problem, context: Context) -> Response {
-        let slug = String(problem.type.dropFirst(Problem.typeBase.count))
+        var slug = String(problem.type.dropFirst(Problem.typeBase.count))
+        if slug.hasPrefix("http-") { slug = "generic" }
         let catalogue = renderer.catalogue
         let localisedDetail = catalogue.messages[context.language]?["problem_\(slug)"] ?? catalogue.messages[.english]?["problem_\(slug)"]
         var response = (try? renderer.page("error", titleKey: "error_title", section: "", context: context, values: [

@@ -47,4 +47,5 @@ extension HTTPField.Name {
     static let xRequestID = HTTPField.Name("X-Request-ID")!
     static let xCSRFToken = HTTPField.Name("X-CSRF-Token")!
     static let retryAfter = HTTPField.Name("Retry-After")!
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }
