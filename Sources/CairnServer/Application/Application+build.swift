@@ -60,7 +60,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
 
 /// Builds the application: the router, the HTTP server, and the database as a service that closes last.
 public func buildApplication(configuration: ServerConfiguration, store: Store, clock: DateSource = .system, logger: Logger,
-                             onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+                             onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(configuration: configuration, store: store, clock: clock, logger: logger)
     var app = Application(
         router: router,
