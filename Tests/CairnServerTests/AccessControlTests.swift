@@ -38,7 +38,7 @@ struct AccessControlTests {
     func call(_ route: RouteCase, id: String, key: String?, browser: inout Browser, h: Harness) async throws -> TestResponse {
         let path = route.path(id: id)
         switch route.surface {
-        case .api, .open:
+        case .api, .open, .tracking:
             return try await h.api(route.method, path, key: key, json: route.json.map(fill))
         case .web:
             if route.method == .get { return try await browser.get(path).0 }
@@ -58,7 +58,7 @@ struct AccessControlTests {
     func rolesAreEnforced(role: Role) async throws {
         try await Harness.run(.sqlite) { h in
             let key = h.a.secretKeys[role]!
-            for route in RouteCase.all where route.surface != .open && route.template != "/logout" {
+            for route in RouteCase.all where route.surface != .open && route.surface != .tracking && route.template != "/logout" {
                 // A fresh session per call: some calls (removing a user, revoking) must not sign us out of the next.
                 var browser = try await h.signIn(h.a.users[role]!.email)
                 let id = try await target(route, in: h.a, store: h.store)
@@ -78,7 +78,7 @@ struct AccessControlTests {
         try await Harness.run(engine) { h in
             let before = try await snapshot(of: h.b, store: h.store)
             let keyOfA = h.a.secretKeys[.admin]!
-            for route in RouteCase.all where route.surface != .open && route.template != "/logout" {
+            for route in RouteCase.all where route.surface != .open && route.surface != .tracking && route.template != "/logout" {
                 var browser = try await h.signIn(h.a.users[.admin]!.email)
                 let idOfB = try await target(route, in: h.b, store: h.store)
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)

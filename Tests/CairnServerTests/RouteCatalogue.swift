@@ -4,7 +4,7 @@ import HTTPTypes
 /// Every route the server has, with what it needs and how to call it. A test fails when the router has a route
 /// this list lacks, so a new route cannot skip the role and cross-workspace tests.
 struct RouteCase: Sendable, CustomStringConvertible {
-    enum Surface: Sendable { case api, web, open }
+    enum Surface: Sendable { case api, web, open, tracking }
     enum Target: Sendable {
         /// No path id; acts on the caller's own workspace.
         case collection
@@ -42,6 +42,15 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/login", surface: .open),
         .init(method: .get, template: "/setup", surface: .open),
         .init(method: .post, template: "/setup", surface: .open),
+        // Tracking (write keys; tested in TrackingTests, including isolation).
+        .init(method: .post, template: "/v1/identify", surface: .tracking),
+        .init(method: .post, template: "/v1/track", surface: .tracking),
+        .init(method: .post, template: "/v1/page", surface: .tracking),
+        .init(method: .post, template: "/v1/screen", surface: .tracking),
+        .init(method: .post, template: "/v1/group", surface: .tracking),
+        .init(method: .post, template: "/v1/alias", surface: .tracking),
+        .init(method: .post, template: "/v1/batch", surface: .tracking),
+        .init(method: .post, template: "/v1/import", surface: .tracking),
         // API.
         .init(method: .get, template: "/api/v1/me", surface: .api),
         .init(method: .get, template: "/api/v1/roles", surface: .api),

@@ -56,6 +56,28 @@ struct MigrationTests {
         }
     }
 
+    @Test("Write keys made before sources existed join a Default source when version 3 arrives", arguments: TestDatabase.engines)
+    func writeKeysJoinADefaultSource(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine, migrateTo: 2) { (store: Store) async throws in
+            let workspaceID = WorkspaceID.generate(), writeKey = APIKeyID.generate(), secretKey = APIKeyID.generate()
+            try await store.database.withConnection { sql in
+                try await sql.raw("INSERT INTO workspaces (id, name, created_at) VALUES (\(bind: workspaceID.rawValue), \(bind: "Shop"), \(bind: Int64(1)))").run()
+                for (id, kind) in [(writeKey, "write"), (secretKey, "secret")] {
+                    try await sql.raw("""
+                        INSERT INTO api_keys (id, workspace_id, kind, name, role, token_hash, display_prefix, created_at)
+                        VALUES (\(bind: id.rawValue), \(bind: workspaceID.rawValue), \(bind: kind), \(bind: kind), \(bind: kind == "secret" ? "viewer" : nil as String?), \(bind: "h-" + kind), \(bind: "p"), \(bind: Int64(2)))
+                        """).run()
+                }
+            }
+            try await Migrator(database: store.database).migrate()
+            let sources = try await store.sources(in: workspaceID, after: nil, limit: 10).items
+            #expect(sources.map(\.name) == ["Default"])
+            #expect(sources.first?.defaultChannel == .web)
+            #expect(try await store.key(id: writeKey, in: workspaceID)?.sourceID == sources.first?.id)
+            #expect(try await store.key(id: secretKey, in: workspaceID)?.sourceID == nil)
+        }
+    }
+
     @Test("A database newer than the build is refused, not damaged", arguments: TestDatabase.engines)
     func newerDatabaseIsRefused(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { (store: Store) async throws in

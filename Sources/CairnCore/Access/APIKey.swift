@@ -23,13 +23,16 @@ public struct APIKey: Sendable, Hashable, Codable {
     public var name: String
     /// The role a secret key acts with; write keys have none.
     public var role: Role?
+    /// The source a write key sends for; secret keys have none.
+    public var sourceID: SourceID?
     /// The first characters of the token, enough to recognise it in a list.
     public var displayPrefix: String
     public var createdAt: Date
     public var lastUsedAt: Date?
     public var revokedAt: Date?
 
-    public init(id: APIKeyID, workspaceID: WorkspaceID, kind: Kind, name: String, role: Role?, displayPrefix: String, createdAt: Date, lastUsedAt: Date?, revokedAt: Date?) {
+    public init(id: APIKeyID, workspaceID: WorkspaceID, kind: Kind, name: String, role: Role?, sourceID: SourceID? = nil, displayPrefix: String, createdAt: Date, lastUsedAt: Date?, revokedAt: Date?) {
+        self.sourceID = sourceID
         self.id = id
         self.workspaceID = workspaceID
         self.kind = kind

@@ -15,6 +15,8 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         case userPreferencesChanged = "user.preferences_changed"
         case keyCreated = "key.created"
         case keyRevoked = "key.revoked"
+        case sourceCreated = "source.created"
+        case sourceUpdated = "source.updated"
         case dataExported = "data.exported"
         case dataErased = "data.erased"
     }

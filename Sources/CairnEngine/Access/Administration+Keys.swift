@@ -21,7 +21,8 @@ extension Administration {
     }
 
     /// Creates a key. A secret key acts with `role` (default `viewer`), never above the creator's own role.
-    public func createKey(kind: APIKey.Kind, name: String, role: Role?, by principal: Principal, origin: RequestOrigin) async throws -> CreatedKey {
+    /// Write keys send for `source` (default: the workspace's first source).
+    public func createKey(kind: APIKey.Kind, name: String, role: Role?, source: SourceID? = nil, by principal: Principal, origin: RequestOrigin) async throws -> CreatedKey {
         try principal.require(.keysManage)
         let name = try APIKey.validateName(name)
         var keyRole: Role? = nil
@@ -34,8 +35,21 @@ extension Administration {
         } else if role != nil {
             throw ValidationError(field: "role", issue: .notAllowed, hint: "Write keys only send events and take no role; leave role out.")
         }
+        var sourceID: SourceID?
+        if kind == .write {
+            if let source {
+                guard try await store.source(id: source, in: principal.workspaceID) != nil else {
+                    throw ValidationError(field: "source", issue: .invalid, hint: "No source with this id exists in the workspace. List sources first.")
+                }
+                sourceID = source
+            } else {
+                sourceID = try await defaultSource(in: principal.workspaceID).id
+            }
+        } else if source != nil {
+            throw ValidationError(field: "source", issue: .notAllowed, hint: "Only write keys belong to a source; leave source out.")
+        }
         let token = kind.tokenPrefix + Secrets.randomToken()
-        let key = APIKey(id: .generate(), workspaceID: principal.workspaceID, kind: kind, name: name, role: keyRole,
+        let key = APIKey(id: .generate(), workspaceID: principal.workspaceID, kind: kind, name: name, role: keyRole, sourceID: sourceID,
                          displayPrefix: String(token.prefix(kind.tokenPrefix.count + 6)), createdAt: clock.now(), lastUsedAt: nil, revokedAt: nil)
         try await store.insert(key, tokenHash: Secrets.tokenHash(token))
         try await audit(.keyCreated, by: principal, target: "key:\(key.id)", details: ["kind": kind.rawValue], origin: origin)

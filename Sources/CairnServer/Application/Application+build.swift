@@ -38,6 +38,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     let authenticator = Authenticator(store: store, configuration: configuration.access, clock: clock, logger: logger)
     let administration = Administration(store: store, passwordHasher: configuration.access.passwordHasher, clock: clock, logger: logger)
     let firstRun = FirstRun(store: store, passwordHasher: configuration.access.passwordHasher, clock: clock)
+    let ingestor = Ingestor(store: store, clock: clock, logger: logger)
     CairnMetrics.publishInfo(version: configuration.version, engine: store.engine)
 
     let router = Router(context: CairnRequestContext.self)
@@ -48,6 +49,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     router.add(middleware: ProblemMiddleware(renderer: renderer, routes: routeTable))
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, secureCookies: configuration.secureCookies))
 
+    TrackingController(authenticator: authenticator, ingestor: ingestor).addRoutes(to: router)
     OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
     AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)

@@ -29,6 +29,9 @@ struct ProblemMiddleware: RouterMiddleware {
             } else {
                 context.logger.debug("request refused", metadata: ["problem": "\(problem.type)"])
             }
+            if request.uri.path.hasPrefix("/v1/") {
+                return problem.forTrackingClients().response(requestID: context.requestID, path: request.uri.path)
+            }
             if Self.wantsJSON(request) {
                 return problem.response(requestID: context.requestID, path: request.uri.path)
             }

@@ -16,6 +16,9 @@ public struct Problem: Error, Sendable, Encodable {
     public var instance: String?
     public var errors: [FieldIssue]
     public var requestID: String?
+    /// Tracking endpoints also answer with `code` and `message`, the shape tracking clients read.
+    public var code: String?
+    public var message: String?
     /// Extra response headers (`Retry-After`, `WWW-Authenticate`).
     public var headers: [String: String] = [:]
 
@@ -31,6 +34,23 @@ public struct Problem: Error, Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case type, title, status, detail, instance, errors
         case requestID = "requestId"
+        case code, message
+    }
+
+    /// Adds the `code` and `message` fields tracking clients read.
+    public func forTrackingClients() -> Problem {
+        var problem = self
+        problem.code = switch status {
+        case 400: "invalid_request"
+        case 401: "unauthorized"
+        case 413: "payload_too_large"
+        case 415: "unsupported_media_type"
+        case 429: "rate_limited"
+        case 500...: "internal_error"
+        default: String(type.dropFirst(Self.typeBase.count)).replacingOccurrences(of: "-", with: "_")
+        }
+        problem.message = detail
+        return problem
     }
 
     public var httpStatus: HTTPResponse.Status { HTTPResponse.Status(code: status) }

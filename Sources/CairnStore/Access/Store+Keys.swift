@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 extension Store {
-    static let keyColumns = ["id", "workspace_id", "kind", "name", "role", "display_prefix", "created_at", "last_used_at", "revoked_at"]
+    static let keyColumns = ["id", "workspace_id", "kind", "name", "role", "source_id", "display_prefix", "created_at", "last_used_at", "revoked_at"]
 
     public func insert(_ key: APIKey, tokenHash: String) async throws {
         try await database.withConnection { sql in try await TransactionStore(sql: sql).insert(key, tokenHash: tokenHash) }
@@ -56,9 +56,9 @@ extension Store {
 extension TransactionStore {
     public func insert(_ key: APIKey, tokenHash: String) async throws {
         try await sql.insert(into: "api_keys")
-            .columns("id", "workspace_id", "kind", "name", "role", "token_hash", "display_prefix", "created_at", "last_used_at", "revoked_at")
+            .columns("id", "workspace_id", "kind", "name", "role", "source_id", "token_hash", "display_prefix", "created_at", "last_used_at", "revoked_at")
             .values(SQLBind(key.id.rawValue), SQLBind(key.workspaceID.rawValue), SQLBind(key.kind.rawValue), SQLBind(key.name),
-                    SQLBind(key.role?.rawValue), SQLBind(tokenHash), SQLBind(key.displayPrefix), SQLBind(key.createdAt.storageMillis),
+                    SQLBind(key.role?.rawValue), SQLBind(key.sourceID?.rawValue), SQLBind(tokenHash), SQLBind(key.displayPrefix), SQLBind(key.createdAt.storageMillis),
                     SQLBind(key.lastUsedAt?.storageMillis), SQLBind(key.revokedAt?.storageMillis))
             .run()
     }
@@ -72,6 +72,7 @@ extension APIKey {
             kind: Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .write,
             name: try row.decode(column: "name", as: String.self),
             role: try row.decode(column: "role", as: String?.self).flatMap(Role.init(rawValue:)),
+            sourceID: try row.decode(column: "source_id", as: String?.self).map(SourceID.init(rawValue:)),
             displayPrefix: try row.decode(column: "display_prefix", as: String.self),
             createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)),
             lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self).map(Date.init(storageMillis:)),

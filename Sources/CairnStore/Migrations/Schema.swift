@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 
 /// Every schema step Cairn has ever shipped, oldest first. Append only.
@@ -54,6 +55,47 @@ public enum Schema {
                 .column("ip_address", type: .text)
                 .run()
             try await sql.create(index: "audit_log_workspace_occurred").on("audit_log").column("workspace_id").column("occurred_at").column("id").run()
+        },
+        Migration(version: 3, name: "sources and events") { sql in
+            try await sql.create(table: "sources")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("name", type: .text, .notNull)
+                .column("default_channel", type: .text, .notNull)
+                .column("rate_limit", type: .bigint)
+                .column("created_at", type: .bigint, .notNull)
+                .column("last_seen_at", type: .bigint)
+                .column("event_count", type: .bigint, .notNull, .default(SQLLiteral.numeric("0")))
+                .run()
+            try await sql.create(index: "sources_workspace_created").on("sources").column("workspace_id").column("created_at").column("id").run()
+            try await sql.alter(table: "api_keys").column("source_id", type: .text).run()
+            // Write keys made before sources existed join one "Default" source per workspace.
+            let workspaces = try await sql.select().distinct().column("workspace_id").from("api_keys")
+                .where("kind", .equal, "write").all().map { try $0.decode(column: "workspace_id", as: String.self) }
+            for workspace in workspaces {
+                let source = UUID().uuidString.lowercased()
+                try await sql.insert(into: "sources").columns("id", "workspace_id", "name", "default_channel", "created_at", "event_count")
+                    .values(SQLBind(source), SQLBind(workspace), SQLBind("Default"), SQLBind("web"), SQLBind(Date().storageMillis), SQLBind(Int64(0)))
+                    .run()
+                try await sql.update("api_keys").set("source_id", to: source)
+                    .where("workspace_id", .equal, workspace).where("kind", .equal, "write").run()
+            }
+            try await sql.create(table: "events")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("source_id", type: .text, .notNull)
+                .column("message_id", type: .text, .notNull)
+                .column("kind", type: .text, .notNull)
+                .column("name", type: .text)
+                .column("user_id", type: .text)
+                .column("anonymous_id", type: .text)
+                .column("channel", type: .text, .notNull)
+                .column("timestamp", type: .bigint, .notNull)
+                .column("received_at", type: .bigint, .notNull)
+                .column("payload", type: .text, .notNull)
+                .run()
+            try await sql.create(index: "events_workspace_message").unique().on("events").column("workspace_id").column("message_id").run()
+            try await sql.create(index: "events_workspace_timestamp").on("events").column("workspace_id").column("timestamp").column("id").run()
         },
     ]
 }

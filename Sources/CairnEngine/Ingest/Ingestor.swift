@@ -1,0 +1,81 @@
+import CairnCore
+import CairnStore
+import Foundation
+import Logging
+
+/// Takes validated tracking messages from a write key's source and stores them as events. Tiny on purpose: check the
+/// key's source and its rate, append (de-duplicated by `messageId`), acknowledge. Nothing slow happens before the
+/// events are committed, so an acknowledged event cannot be lost.
+public struct Ingestor: Sendable {
+    public let store: Store
+    public let clock: DateSource
+    let limiter: SourceRateLimiter
+    let logger: Logger
+
+    public init(store: Store, clock: DateSource = .system, logger: Logger = Logger(label: "cairn.ingest")) {
+        self.store = store
+        self.clock = clock
+        self.limiter = SourceRateLimiter()
+        self.logger = logger
+    }
+
+    public struct Receipt: Sendable, Hashable {
+        /// Events newly stored.
+        public var stored: Int
+        /// Messages whose `messageId` the workspace already had (retries); acknowledged, not stored twice.
+        public var duplicates: Int
+    }
+
+    /// Stores `messages` for the source of `key` (a write key). Throws ``IngestError/rateLimited(retryAfterSeconds:)``
+    /// when the source is over its rate.
+    public func ingest(_ messages: [TrackingMessage], key: APIKey) async throws -> Receipt {
+        guard key.kind == .write, !key.isRevoked, let sourceID = key.sourceID,
+              let source = try await store.source(id: sourceID, in: key.workspaceID) else {
+            throw IngestError.unknownSource
+        }
+        let receivedAt = clock.now()
+        if let limit = source.rateLimit,
+           let wait = await limiter.take(messages.count, source: source.id, perSecond: limit, now: receivedAt) {
+            throw IngestError.rateLimited(retryAfterSeconds: wait)
+        }
+        // The first of several messages with one messageId in a request wins, as a retry would.
+        var seen = Set<String>()
+        let unique = messages.filter { seen.insert($0.messageID).inserted }
+        let events = unique.map { message in
+            Event(id: .generate(), workspaceID: key.workspaceID, sourceID: source.id, messageID: message.messageID, kind: message.kind,
+                  name: message.name, userID: message.userID, anonymousID: message.anonymousID,
+                  channel: message.channel ?? source.defaultChannel, timestamp: message.timestamp(receivedAt: receivedAt),
+                  receivedAt: receivedAt, payload: .object(message.payload.merging(["receivedAt": .string(receivedAt.formatted(.iso8601))]) { _, new in new }))
+        }
+        let stored = try await store.append(events: events, in: key.workspaceID, source: source.id, at: receivedAt)
+        logger.debug("events stored", metadata: ["source.id": "\(source.id)", "stored": "\(stored)", "received": "\(messages.count)"])
+        return Receipt(stored: stored, duplicates: messages.count - stored)
+    }
+}
+
+public enum IngestError: Error, Sendable, Hashable {
+    /// The key has no source (it is not a write key, or its source was removed).
+    case unknownSource
+    /// The source sent more than its configured rate; retry after this many seconds.
+    case rateLimited(retryAfterSeconds: Int)
+}
+
+/// Token buckets per source: `perSecond` tokens a second, with room for ten seconds' worth (at least 100) in a burst.
+actor SourceRateLimiter {
+    private var buckets: [SourceID: (tokens: Double, updated: Date)] = [:]
+
+    /// Takes `count` tokens; returns seconds to wait when there are not enough (and takes none).
+    func take(_ count: Int, source: SourceID, perSecond: Int, now: Date) -> Int? {
+        let capacity = Double(max(perSecond * 10, 100))
+        var bucket = buckets[source] ?? (capacity, now)
+        bucket.tokens = min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.updated)) * Double(perSecond))
+        bucket.updated = now
+        defer { buckets[source] = bucket }
+        guard bucket.tokens >= Double(count) else {
+            let missing = Double(count) - bucket.tokens
+            return max(1, Int((missing / Double(perSecond)).rounded(.up)))
+        }
+        bucket.tokens -= Double(count)
+        return nil
+    }
+}

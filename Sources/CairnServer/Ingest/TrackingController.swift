@@ -1,0 +1,144 @@
+import CairnCore
+import CairnEngine
+import CompressNIO
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The public tracking endpoints, compatible with the Segment HTTP Tracking API: `/v1/identify`, `/v1/track`,
+/// `/v1/page`, `/v1/screen`, `/v1/group`, `/v1/alias`, `/v1/batch` and `/v1/import`. Existing Segment and RudderStack
+/// clients work with only their host changed. Success is exactly `200 {"success":true}`.
+struct TrackingController {
+    let authenticator: Authenticator
+    let ingestor: Ingestor
+
+    /// One request, after decompression.
+    static let maximumRequestBytes = 4 * 1024 * 1024
+
+    func addRoutes(to router: Router<CairnRequestContext>) {
+        for kind in TrackingMessage.Kind.allCases {
+            router.post(RouterPath("v1/\(kind.rawValue)")) { request, context in
+                try await receive(request, context: context, kind: kind)
+            }
+        }
+        router.post("v1/batch") { request, context in try await receive(request, context: context, kind: nil) }
+        router.post("v1/import") { request, context in try await receive(request, context: context, kind: nil) }
+    }
+
+    func receive(_ request: Request, context: CairnRequestContext, kind: TrackingMessage.Kind?) async throws -> Response {
+        let body = try await Self.body(of: request)
+        let object: [String: JSONValue]
+        do {
+            guard let parsed = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)).objectValue else { throw Self.malformed }
+            object = parsed
+        } catch {
+            throw Self.malformed
+        }
+        let key = try await writeKey(request, body: object)
+
+        var messages: [TrackingMessage] = []
+        var issues: [FieldIssue] = []
+        func makeID() -> String { "cairn-" + UUID().uuidString.lowercased() }
+        if let kind {
+            if body.readableBytes > TrackingMessage.maximumBytes {
+                throw Problem(slug: "too-large", title: "Message too large", status: .contentTooLarge,
+                              detail: "A single message may be at most 32 KB. Send fewer properties.")
+            }
+            switch TrackingMessage.parse(object, kind: kind, makeMessageID: makeID) {
+            case .success(let message): messages.append(message)
+            case .failure(let error): issues += error.issues
+            }
+        } else {
+            guard case .array(let batch)? = object["batch"] else {
+                throw Problem(slug: "invalid-input", title: "Invalid batch", status: .badRequest,
+                              detail: "batch: Send the messages as an array named \"batch\".",
+                              errors: [FieldIssue(field: "batch", issue: object["batch"] == nil ? .missing : .invalid, hint: "Send an array of messages.")])
+            }
+            let context = object["context"]?.objectValue
+            for (index, element) in batch.enumerated() {
+                guard let message = element.objectValue else {
+                    issues.append(FieldIssue(field: "batch[\(index)]", issue: .invalid, hint: "Each batch entry must be a JSON object."))
+                    continue
+                }
+                switch TrackingMessage.parse(message, kind: nil, prefix: "batch[\(index)].", batchContext: context, batchSentAt: object["sentAt"], makeMessageID: makeID) {
+                case .success(let parsed): messages.append(parsed)
+                case .failure(let error): issues += error.issues
+                }
+            }
+        }
+        guard issues.isEmpty else {
+            let detail = issues.prefix(3).map { "\($0.field): \($0.hint)" }.joined(separator: " ")
+            throw Problem(slug: "invalid-input", title: "Invalid message", status: .badRequest,
+                          detail: "Nothing was stored. \(detail)\(issues.count > 3 ? " (\(issues.count) problems in all)" : "")", errors: issues)
+        }
+        do {
+            _ = try await ingestor.ingest(messages, key: key)
+        } catch IngestError.rateLimited(let seconds) {
+            throw Problem(slug: "rate-limited", title: "Too many events", status: .tooManyRequests,
+                          detail: "This source is over its rate limit. Retry after \(seconds) seconds.", headers: ["Retry-After": "\(seconds)"])
+        } catch IngestError.unknownSource {
+            throw Self.badKey
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"success":true}"#)))
+    }
+
+    /// The body, gunzipped when `Content-Encoding: gzip`, at most 4 MiB either way.
+    static func body(of request: Request) async throws -> ByteBuffer {
+        let tooLarge = Problem(slug: "too-large", title: "Request too large", status: .contentTooLarge,
+                               detail: "A request may be at most 4 MiB after decompression. Send smaller batches.")
+        var buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: maximumRequestBytes) } catch let error as any HTTPResponseError where error.status == .contentTooLarge { throw tooLarge }
+        switch request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) {
+        case nil, "", "identity":
+            return buffer
+        case "gzip", "x-gzip":
+            do {
+                // One byte of room past the limit tells "exactly 4 MiB" from "more".
+                let decompressed = try buffer.decompress(with: .gzip(), maxSize: maximumRequestBytes + 1)
+                guard decompressed.readableBytes <= maximumRequestBytes else { throw tooLarge }
+                return decompressed
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                throw tooLarge
+            } catch let problem as Problem {
+                throw problem
+            } catch {
+                throw Problem(slug: "invalid-input", title: "Unreadable body", status: .badRequest,
+                              detail: "The body says Content-Encoding: gzip but could not be decompressed. Send valid gzip or plain JSON.")
+            }
+        case let other?:
+            throw Problem(slug: "unsupported-media-type", title: "Unsupported encoding", status: .unsupportedMediaType,
+                          detail: "Content-Encoding \(other) is not supported. Send plain JSON or gzip.")
+        }
+    }
+
+    /// The write key from HTTP Basic (the key as user name, empty password) or `writeKey` in the body.
+    func writeKey(_ request: Request, body: [String: JSONValue]) async throws -> APIKey {
+        var token: String?
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("basic ") {
+            let encoded = authorization.dropFirst(6).trimmingCharacters(in: .whitespaces)
+            if let data = Data(base64Encoded: encoded), let decoded = String(data: data, encoding: .utf8) {
+                token = String(decoded.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            }
+        }
+        if token == nil || token?.isEmpty == true { token = body["writeKey"]?.stringValue }
+        guard let token, !token.isEmpty else {
+            throw Problem(slug: "unauthenticated", title: "Write key required", status: .unauthorized,
+                          detail: "Send your source's write key as the HTTP Basic user name (empty password), or as writeKey in the body.",
+                          headers: ["WWW-Authenticate": #"Basic realm="cairn""#])
+        }
+        guard let key = try await authenticator.key(token: token, kind: .write) else { throw Self.badKey }
+        return key
+    }
+
+    static let badKey = Problem(slug: "invalid-key", title: "Invalid write key", status: .unauthorized,
+                                detail: "The write key is not an active write key of any source. Copy it again from Settings › API keys.",
+                                headers: ["WWW-Authenticate": #"Basic realm="cairn""#])
+    static let malformed = Problem(slug: "invalid-json", title: "Malformed JSON", status: .badRequest,
+                                   detail: "The body is not a JSON object. Send a message object, or {\"batch\":[…]} to /v1/batch.",
+                                   errors: [FieldIssue(field: "body", issue: .invalid, hint: "Send a JSON object.")])
+}
+
+extension HTTPField.Name {
+    static let contentEncoding = HTTPField.Name("Content-Encoding")!
+}

@@ -1,0 +1,95 @@
+import CairnCore
+import Foundation
+import SQLKit
+
+extension Store {
+    static let eventColumns = ["id", "workspace_id", "source_id", "message_id", "kind", "name", "user_id", "anonymous_id", "channel", "timestamp", "received_at", "payload"]
+
+    /// Appends events of one workspace in one transaction, skipping any whose `messageId` the workspace already has,
+    /// and counts the source's use. Returns how many were new. Committed before it returns: acknowledged means durable.
+    public func append(events: [Event], in workspace: WorkspaceID, source: SourceID, at receivedAt: Date) async throws -> Int {
+        precondition(events.allSatisfy { $0.workspaceID == workspace })
+        return try await database.transaction { sql in
+            var known = Set<String>()
+            for chunk in events.chunked(into: 500) {
+                let rows = try await sql.select().column("message_id").from("events")
+                    .where("workspace_id", .equal, workspace.rawValue)
+                    .where("message_id", .in, chunk.map(\.messageID))
+                    .all()
+                for row in rows { known.insert(try row.decode(column: "message_id", as: String.self)) }
+            }
+            let fresh = events.filter { !known.contains($0.messageID) }
+            for chunk in fresh.chunked(into: 500) {
+                let insert = sql.insert(into: "events").columns(Self.eventColumns)
+                for event in chunk {
+                    insert.values(SQLBind(event.id.rawValue), SQLBind(event.workspaceID.rawValue), SQLBind(event.sourceID.rawValue), SQLBind(event.messageID),
+                                  SQLBind(event.kind.rawValue), SQLBind(event.name), SQLBind(event.userID), SQLBind(event.anonymousID),
+                                  SQLBind(event.channel.rawValue), SQLBind(event.timestamp.storageMillis), SQLBind(event.receivedAt.storageMillis),
+                                  SQLBind(event.payload.jsonText()))
+                }
+                // A concurrent request may have stored the same messageId meanwhile: the unique index decides, quietly.
+                try await insert.ignoringConflicts(with: ["workspace_id", "message_id"]).run()
+            }
+            try await sql.update("sources")
+                .set("last_seen_at", to: receivedAt.storageMillis)
+                .set(SQLIdentifier("event_count"), to: SQLBinaryExpression(SQLColumn("event_count"), .add, SQLBind(Int64(fresh.count))))
+                .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, source.rawValue)
+                .run()
+            return fresh.count
+        }
+    }
+
+    /// The workspace's events, newest first.
+    public func events(in workspace: WorkspaceID, after cursor: Cursor?, limit: Int) async throws -> Page<Event> {
+        try await database.withConnection { sql in
+            let query = sql.select().columns(Self.eventColumns).from("events").where("workspace_id", .equal, workspace.rawValue)
+            let rows = try await Keyset.apply(query, sortColumn: "timestamp", cursor: cursor, direction: .descending, limit: limit).all()
+            return Keyset.page(try rows.map(Event.init(row:)), limit: limit) { Cursor(sortKey: $0.timestamp.storageMillis, id: $0.id.rawValue) }
+        }
+    }
+
+    /// The stored event with this `messageId`, if the workspace has one.
+    public func event(messageID: String, in workspace: WorkspaceID) async throws -> Event? {
+        try await database.withConnection { sql in
+            try await sql.select().columns(Self.eventColumns).from("events")
+                .where("workspace_id", .equal, workspace.rawValue).where("message_id", .equal, messageID)
+                .first().map(Event.init(row:))
+        }
+    }
+
+    public func countEvents(in workspace: WorkspaceID) async throws -> Int {
+        try await database.withConnection { sql in
+            Int(try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("events")
+                .where("workspace_id", .equal, workspace.rawValue).first()?.decode(column: "n", as: Int64.self) ?? 0)
+        }
+    }
+}
+
+extension Event {
+    init(row: any SQLRow) throws {
+        let kindText = try row.decode(column: "kind", as: String.self)
+        guard let kind = TrackingMessage.Kind(rawValue: kindText) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown event kind \(kindText)"))
+        }
+        self.init(
+            id: EventID(rawValue: try row.decode(column: "id", as: String.self)),
+            workspaceID: WorkspaceID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+            sourceID: SourceID(rawValue: try row.decode(column: "source_id", as: String.self)),
+            messageID: try row.decode(column: "message_id", as: String.self),
+            kind: kind,
+            name: try row.decode(column: "name", as: String?.self),
+            userID: try row.decode(column: "user_id", as: String?.self),
+            anonymousID: try row.decode(column: "anonymous_id", as: String?.self),
+            channel: Channel(rawValue: try row.decode(column: "channel", as: String.self)),
+            timestamp: Date(storageMillis: try row.decode(column: "timestamp", as: Int64.self)),
+            receivedAt: Date(storageMillis: try row.decode(column: "received_at", as: Int64.self)),
+            payload: try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "payload", as: String.self).utf8))
+        )
+    }
+}
+
+extension Array {
+    func chunked(into size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
