@@ -29,14 +29,16 @@ def free_port():
 
 
 class Server:
-    def __init__(self, bcrypt_cost=4):
+    def __init__(self, bcrypt_cost=4, database=None):
         self.binary = os.environ.get("CAIRN_BIN", os.path.join(ROOT, ".build", "debug", "cairn"))
         self.directory = tempfile.mkdtemp(prefix="cairn-browser-")
         self.port = free_port()
+        self.database = database or os.path.join(self.directory, "cairn.sqlite")
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(self.directory, "serve.log"), "w+")
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--admin-email", "admin@example.com", "--bcrypt-cost", str(bcrypt_cost)],
+            [self.binary, "serve", "--port", str(self.port), "--admin-email", "admin@example.com", "--bcrypt-cost", str(bcrypt_cost),
+             "--database", self.database],
             cwd=self.directory, stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.password = None
         deadline = time.time() + 60
@@ -58,8 +60,12 @@ class Server:
         raise RuntimeError("cairn serve did not become ready")
 
     def cli(self, *arguments):
-        return subprocess.run([self.binary, *arguments, "--database", os.path.join(self.directory, "cairn.sqlite"), "--log-level", "warning"],
+        return subprocess.run([self.binary, *arguments, "--database", self.database, "--log-level", "warning"],
                               check=True, capture_output=True, text=True).stdout
+
+    def write_key(self, name="test source"):
+        out = self.cli("key", "create", "--kind", "write", "--name", name)
+        return re.search(r"token:\s+(\S+)", out).group(1)
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)

@@ -81,11 +81,16 @@ public final class CairnDatabase: Sendable {
     public let engine: DatabaseEngine
     public let location: DatabaseLocation
     private let connections: any ConnectionLeasing
+    /// SQLite has one writer at a time. Writers of this process queue here instead of spinning in SQLite's busy
+    /// handler, which sleeps in growing steps and makes concurrent writers slow; other processes still wait on the
+    /// busy timeout.
+    private let writeGate: WriteGate?
 
     private init(engine: DatabaseEngine, location: DatabaseLocation, connections: any ConnectionLeasing) {
         self.engine = engine
         self.location = location
         self.connections = connections
+        self.writeGate = engine == .sqlite ? WriteGate() : nil
     }
 
     /// Opens a pool; nothing connects until the first query.
@@ -111,6 +116,21 @@ public final class CairnDatabase: Sendable {
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        if let writeGate {
+            await writeGate.enter()
+            do {
+                let result = try await runTransaction(body)
+                await writeGate.leave()
+                return result
+            } catch {
+                await writeGate.leave()
+                throw error
+            }
+        }
+        return try await runTransaction(body)
+    }
+
+    private func runTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await connections.withConnection { sql in
             try await sql.raw(SQLQueryString(Dialect(engine: self.engine).beginTransaction)).run()
             do {
@@ -152,6 +172,21 @@ public final class CairnDatabase: Sendable {
             if let sqlite = error as? SQLiteError, sqlite.reason == .constraintUniqueFailed || sqlite.reason == .constraintPrimaryKeyFailed { return true }
             return false
         }
+    }
+}
+
+/// A first-come, first-served lock for async code.
+actor WriteGate {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 }
 
