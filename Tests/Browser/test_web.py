@@ -5,7 +5,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PAGES = ["/", "/customers", "/commerce", "/feedback", "/service", "/journeys", "/insights",
-         "/settings/workspace", "/settings/users", "/settings/keys", "/settings/audit", "/settings/profile"]
+         "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources", "/settings/audit", "/settings/profile"]
 
 
 def sign_in(driver, server, email="admin@example.com", password=None):

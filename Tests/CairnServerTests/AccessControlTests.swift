@@ -29,6 +29,8 @@ struct AccessControlTests {
             }
             let keys = try await store.keys(in: seeded.workspace.id, after: nil, limit: 200).items
             return keys.first { $0.kind == .write }!.id.rawValue
+        case .source:
+            return try await store.sources(in: seeded.workspace.id, after: nil, limit: 1).items.first!.id.rawValue
         }
     }
 
@@ -84,7 +86,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key:
+                case .user, .key, .source:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .collection:
                     #expect(response.status.code < 400, "\(route) works on A's own data, got \(response.status.code)")
@@ -99,6 +101,7 @@ struct AccessControlTests {
             #expect(after.workspaceName == before.workspaceName)
             #expect(after.users.filter { before.users.keys.contains($0.key) } == before.users)
             #expect(after.keys.filter { before.keys.keys.contains($0.key) } == before.keys)
+            #expect(after.sources == before.sources)
             #expect(after.auditNotByConsole == before.auditNotByConsole, "nothing A did was audited in B (the console made B's throwaway rows)")
         }
     }
@@ -107,6 +110,7 @@ struct AccessControlTests {
         var workspaceName: String
         var users: [UserID: Role]
         var keys: [APIKeyID: Date?]
+        var sources: [Source]
         var auditNotByConsole: [AuditEntryID]
         var identifiers: [String]
     }
@@ -115,11 +119,13 @@ struct AccessControlTests {
         let users = try await store.users(in: seeded.workspace.id, after: nil, limit: 200).items
         let keys = try await store.keys(in: seeded.workspace.id, after: nil, limit: 200).items
         let audit = try await store.auditLog(in: seeded.workspace.id, after: nil, limit: 200).items
+        let sources = try await store.sources(in: seeded.workspace.id, after: nil, limit: 200).items
         let name = try await store.workspace(id: seeded.workspace.id)?.name ?? ""
         return Snapshot(workspaceName: name,
                         users: Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.role) }),
                         keys: Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0.revokedAt) }),
+                        sources: sources,
                         auditNotByConsole: audit.filter { $0.actor != "console" }.map(\.id),
-                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue))
+                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue))
     }
 }

@@ -10,6 +10,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case collection
         case user
         case key
+        case source
     }
 
     var method: HTTPRequest.Method
@@ -66,6 +67,10 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/keys/{id}", surface: .api, target: .key, permission: .keysManage),
         .init(method: .post, template: "/api/v1/keys/{id}/revoke", surface: .api, target: .key, permission: .keysManage, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/audit-log", surface: .api, permission: .auditRead),
+        .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
+        .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
+        .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),
+        .init(method: .patch, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage, json: #"{"rateLimit":50}"#),
         // Web pages.
         .init(method: .get, template: "/", surface: .web, permission: .workspaceRead),
         .init(method: .get, template: "/customers", surface: .web, permission: .customersRead),
@@ -84,6 +89,9 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/settings/keys", surface: .web, permission: .keysManage),
         .init(method: .post, template: "/settings/keys", surface: .web, permission: .keysManage, form: ["kind": "write", "name": "web key"]),
         .init(method: .post, template: "/settings/keys/{id}/revoke", surface: .web, target: .key, permission: .keysManage, form: [:], needsThrowaway: true),
+        .init(method: .get, template: "/settings/sources", surface: .web, permission: .keysManage),
+        .init(method: .post, template: "/settings/sources", surface: .web, permission: .keysManage, form: ["name": "Kiosk {n}", "defaultChannel": "store"]),
+        .init(method: .post, template: "/settings/sources/{id}", surface: .web, target: .source, permission: .keysManage, form: ["defaultChannel": "app", "rateLimit": "7"]),
         .init(method: .get, template: "/settings/audit", surface: .web, permission: .auditRead),
         .init(method: .post, template: "/settings/audit/export", surface: .web, permission: .auditRead, form: [:]),
         .init(method: .get, template: "/settings/profile", surface: .web),

@@ -169,6 +169,38 @@ struct TrackingTests {
         }
     }
 
+    @Test("Sources are managed through the API; a write key sends for its source", arguments: TestDatabase.engines)
+    func sourcesThroughTheAPI(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let admin = h.a.secretKeys[.admin]
+            let created = try await h.api(.post, "/api/v1/sources", key: admin, json: #"{"name":"Berlin store tills","defaultChannel":"store"}"#)
+            #expect(created.status == .created)
+            let sourceID = try #require(try created.json()["id"] as? String)
+            let keyResponse = try await h.api(.post, "/api/v1/keys", key: admin, json: #"{"kind":"write","name":"Till 1","source":"\#(sourceID)"}"#)
+            #expect(keyResponse.status == .created)
+            let token = try #require(try keyResponse.json()["token"] as? String)
+            #expect(try await send(h, "/v1/track", key: token, json: #"{"messageId":"till-1","userId":"u","event":"Purchase"}"#).status == .ok)
+            let event = try #require(try await h.store.event(messageID: "till-1", in: h.a.workspace.id))
+            #expect(event.channel == .store && event.sourceID.rawValue == sourceID)
+            let after = try await h.api(.get, "/api/v1/sources/\(sourceID)", key: admin).json()
+            #expect(after["eventCount"] as? Int == 1)
+            #expect(after["lastSeenAt"] is String)
+
+            let limited = try await h.api(.patch, "/api/v1/sources/\(sourceID)", key: admin, json: #"{"rateLimit":25}"#).json()
+            #expect(limited["rateLimit"] as? Int == 25)
+            let unlimited = try await h.api(.patch, "/api/v1/sources/\(sourceID)", key: admin, json: #"{"rateLimit":null}"#).json()
+            #expect(unlimited["rateLimit"] == nil || unlimited["rateLimit"] is NSNull)
+            let bad = try await h.api(.post, "/api/v1/sources", key: admin, json: #"{"name":"","defaultChannel":"Not A Channel","rateLimit":0}"#)
+            #expect(bad.status == .badRequest)
+
+            // A source of another workspace cannot be named.
+            let foreign = try #require(try await h.store.sources(in: h.b.workspace.id, after: nil, limit: 1).items.first)
+            let refused = try await h.api(.post, "/api/v1/keys", key: admin, json: #"{"kind":"write","name":"x","source":"\#(foreign.id)"}"#)
+            #expect(refused.status == .badRequest)
+            #expect((try refused.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "source")
+        }
+    }
+
     @Test("A source over its rate limit gets 429 with Retry-After")
     func rateLimit() async throws {
         try await Harness.run(.sqlite) { h in

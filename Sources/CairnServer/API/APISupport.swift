@@ -26,6 +26,7 @@ extension User: ResponseEncodable {}
 extension APIKey: ResponseEncodable {}
 extension AuditEntry: ResponseEncodable {}
 extension Workspace: ResponseEncodable {}
+extension Source: ResponseEncodable {}
 
 extension Request {
     /// `cursor` and `limit` query parameters, validated.

@@ -23,6 +23,10 @@ struct AccessAPI {
         group.get("keys/{id}", use: key)
         group.post("keys/{id}/revoke", use: revokeKey)
         group.get("audit-log", use: auditLog)
+        group.get("sources", use: listSources)
+        group.post("sources", use: createSource)
+        group.get("sources/{id}", use: source)
+        group.patch("sources/{id}", use: updateSource)
     }
 
     // MARK: Caller and roles
@@ -173,13 +177,15 @@ struct AccessAPI {
         var kind: String?
         var name: String?
         var role: String?
+        var source: String?
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             kind = try container.decodeUnlessNull(String.self, forKey: .kind)
             name = try container.decodeUnlessNull(String.self, forKey: .name)
             role = try container.decodeUnlessNull(String.self, forKey: .role)
+            source = try container.decodeUnlessNull(String.self, forKey: .source)
         }
-        enum CodingKeys: String, CodingKey { case kind, name, role }
+        enum CodingKeys: String, CodingKey { case kind, name, role, source }
     }
 
     struct CreatedKeyBody: ResponseEncodable {
@@ -205,8 +211,13 @@ struct AccessAPI {
             return try parseRole(text)
         } ?? nil
         _ = issues.check { () throws(ValidationError) in try APIKey.validateName(body.name ?? "") }
+        var sourceID: SourceID?
+        if let text = body.source {
+            sourceID = SourceID(text.lowercased())
+            if sourceID == nil { issues.add(FieldIssue(field: "source", issue: .invalid, hint: "Send a source id from GET /api/v1/sources.")) }
+        }
         try issues.throwIfAny()
-        let created = try await administration.createKey(kind: kind!, name: body.name ?? "", role: role, by: principal, origin: context.origin)
+        let created = try await administration.createKey(kind: kind!, name: body.name ?? "", role: role, source: sourceID, by: principal, origin: context.origin)
         return EditedResponse(status: .created, headers: [.location: "/api/v1/keys/\(created.key.id)"],
                               response: CreatedKeyBody(key: created.key, token: created.token))
     }
@@ -226,5 +237,56 @@ struct AccessAPI {
         try principal.require(.auditRead)
         let (cursor, limit) = try request.pagination()
         return ListBody(try await administration.auditLog(for: principal, after: cursor, limit: limit))
+    }
+
+    // MARK: Sources
+
+    @Sendable func listSources(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Source> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.keysManage)
+        let (cursor, limit) = try request.pagination()
+        return ListBody(try await administration.sources(for: principal, after: cursor, limit: limit))
+    }
+
+    /// `rateLimit`: absent leaves it, `null` removes it, a number sets it.
+    struct SourceFields: Decodable {
+        var name: String?
+        var defaultChannel: String?
+        var rateLimit: Int??
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeUnlessNull(String.self, forKey: .name)
+            defaultChannel = try container.decodeUnlessNull(String.self, forKey: .defaultChannel)
+            if container.contains(.rateLimit) {
+                rateLimit = .some(try container.decodeNil(forKey: .rateLimit) ? nil : try container.decode(Int.self, forKey: .rateLimit))
+            }
+        }
+        enum CodingKeys: String, CodingKey { case name, defaultChannel, rateLimit }
+
+        func channel() throws(ValidationError) -> Channel? {
+            try defaultChannel.map { text throws(ValidationError) in try Channel.validate(text, field: "defaultChannel") }
+        }
+    }
+
+    @Sendable func createSource(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<Source> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.keysManage)
+        let body = try await request.decodeJSON(SourceFields.self, context: context)
+        let source = try await administration.createSource(name: body.name ?? "", defaultChannel: try body.channel() ?? .web,
+                                                           rateLimit: body.rateLimit ?? nil, by: principal, origin: context.origin)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/sources/\(source.id)"], response: source)
+    }
+
+    @Sendable func source(_ request: Request, context: CairnRequestContext) async throws -> Source {
+        try await administration.source(try context.parameters.id(as: SourceID.self, kind: "source"), for: try context.requirePrincipal())
+    }
+
+    @Sendable func updateSource(_ request: Request, context: CairnRequestContext) async throws -> Source {
+        let principal = try context.requirePrincipal()
+        try principal.require(.keysManage)
+        let id = try context.parameters.id(as: SourceID.self, kind: "source")
+        let body = try await request.decodeJSON(SourceFields.self, context: context)
+        return try await administration.updateSource(id, name: body.name, defaultChannel: try body.channel(), rateLimit: body.rateLimit,
+                                                     by: principal, origin: context.origin)
     }
 }

@@ -53,6 +53,7 @@ public struct WebRenderer: Sendable {
                 ("workspace", "/settings/workspace", "settings_workspace", .workspaceRead),
                 ("users", "/settings/users", "settings_users", .usersRead),
                 ("keys", "/settings/keys", "settings_keys", .keysManage),
+                ("sources", "/settings/sources", "settings_sources", .keysManage),
                 ("audit", "/settings/audit", "settings_audit", .auditRead),
                 ("profile", "/settings/profile", "settings_profile", nil),
             ]

@@ -21,6 +21,9 @@ struct SettingsPages {
         router.get("settings/keys", use: keys)
         router.post("settings/keys", use: createKey)
         router.post("settings/keys/{id}/revoke", use: revokeKey)
+        router.get("settings/sources", use: sources)
+        router.post("settings/sources", use: createSource)
+        router.post("settings/sources/{id}", use: updateSource)
         router.get("settings/audit", use: audit)
         router.post("settings/audit/export", use: exportAudit)
         router.get("settings/profile", use: profile)
@@ -161,6 +164,7 @@ struct SettingsPages {
             },
             "nextCursor": page.nextCursor as Any,
             "roleOptions": Role.allCases.filter { $0 <= principal.role }.map { ["value": $0.rawValue, "label": texts["role_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == .viewer] },
+            "sourceOptions": try await administration.sources(for: principal, after: nil, limit: PageSize(PageSize.maximum)).items.map { ["value": $0.id.rawValue, "label": $0.name] },
             "flash": flash(request, context) as Any,
         ]
         values.merge(extra) { _, new in new }
@@ -176,7 +180,8 @@ struct SettingsPages {
                 throw ValidationError(field: "kind", issue: .unknownValue(allowed: ["write", "secret"]), hint: "Choose write or secret.")
             }
             let role = kind == .secret ? try parseRole(form["role"]) : nil
-            let created = try await administration.createKey(kind: kind, name: form["name"] ?? "", role: role, by: principal, origin: context.origin)
+            let source = kind == .write ? form["source"].flatMap { SourceID($0) } : nil
+            let created = try await administration.createKey(kind: kind, name: form["name"] ?? "", role: role, source: source, by: principal, origin: context.origin)
             return try await keysPage(request, context: context, extra: ["createdToken": created.token], status: .created)
         } catch let error as ValidationError {
             return try await keysPage(request, context: context, extra: ["errors": fieldErrors(error, texts: renderer.catalogue, language: context.language)], status: .badRequest)
@@ -187,6 +192,75 @@ struct SettingsPages {
         let (principal, _) = try context.requireUser()
         _ = try await administration.revokeKey(try context.parameters.id(as: APIKeyID.self, kind: "key"), by: principal, origin: context.origin)
         return WebRenderer.redirect(to: "/settings/keys?done=key_revoked")
+    }
+
+    // MARK: Sources
+
+    @Sendable func sources(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        try await sourcesPage(request, context: context)
+    }
+
+    private func sourcesPage(_ request: Request, context: CairnRequestContext, errors: [String: Any]? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let (cursor, limit) = try request.pagination()
+        let page = try await administration.sources(for: principal, after: cursor, limit: limit)
+        let texts = texts(context)
+        func channelOptions(_ selected: CairnCore.Channel) -> [[String: Any]] {
+            var channels = CairnCore.Channel.builtIn
+            if !channels.contains(selected) { channels.append(selected) }
+            return channels.map { ["value": $0.rawValue, "label": texts["channel_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == selected] }
+        }
+        return try renderer.page("settings_sources", titleKey: "settings_sources", section: "settings-sources", context: context, values: [
+            "sources": page.items.map { source -> [String: Any] in
+                [
+                    "id": source.id.rawValue, "name": source.name,
+                    "channel": texts["channel_\(source.defaultChannel.rawValue)"] ?? source.defaultChannel.rawValue,
+                    "channelOptions": channelOptions(source.defaultChannel),
+                    "rateLimit": source.rateLimit.map(String.init) ?? "",
+                    "lastSeen": displayDate(source.lastSeenAt), "events": String(source.eventCount),
+                ]
+            },
+            "channelOptions": channelOptions(.web),
+            "nextCursor": page.nextCursor as Any,
+            "flash": flash(request, context) as Any,
+            "errors": errors as Any,
+        ], status: status)
+    }
+
+    /// An empty rate field means "no limit".
+    private func rateLimit(_ text: String?) throws(ValidationError) -> Int? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let value = Int(text) else { throw ValidationError(field: "rateLimit", issue: .invalid, hint: "Use a whole number of events per second, or leave it empty.") }
+        return value
+    }
+
+    @Sendable func createSource(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.keysManage)
+        let form = try await request.form()
+        do {
+            let channel = try CairnCore.Channel.validate(form["defaultChannel"] ?? "", field: "defaultChannel")
+            _ = try await administration.createSource(name: form["name"] ?? "", defaultChannel: channel, rateLimit: try rateLimit(form["rateLimit"]),
+                                                      by: principal, origin: context.origin)
+            return WebRenderer.redirect(to: "/settings/sources?done=saved")
+        } catch let error as ValidationError {
+            return try await sourcesPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    @Sendable func updateSource(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.keysManage)
+        let id = try context.parameters.id(as: SourceID.self, kind: "source")
+        let form = try await request.form()
+        do {
+            let channel = try CairnCore.Channel.validate(form["defaultChannel"] ?? "", field: "defaultChannel")
+            _ = try await administration.updateSource(id, name: nil, defaultChannel: channel, rateLimit: .some(try rateLimit(form["rateLimit"])),
+                                                      by: principal, origin: context.origin)
+            return WebRenderer.redirect(to: "/settings/sources?done=saved")
+        } catch let error as ValidationError {
+            return try await sourcesPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
     }
 
     // MARK: Audit log
