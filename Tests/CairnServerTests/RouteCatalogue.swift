@@ -67,6 +67,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/keys/{id}", surface: .api, target: .key, permission: .keysManage),
         .init(method: .post, template: "/api/v1/keys/{id}/revoke", surface: .api, target: .key, permission: .keysManage, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/audit-log", surface: .api, permission: .auditRead),
+        .init(method: .get, template: "/api/v1/events", surface: .api, permission: .customersRead),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

@@ -201,6 +201,30 @@ struct TrackingTests {
         }
     }
 
+    @Test("Events are queried by type, name, channel, person and time, newest first", arguments: TestDatabase.engines)
+    func queryEvents(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let batch = #"{"batch":[{"type":"track","userId":"ann","event":"Order Completed","timestamp":"2026-01-01T10:00:00Z","context":{"channel":"store"}},{"type":"track","userId":"ann","event":"Case Opened","timestamp":"2026-01-02T10:00:00Z","context":{"channel":"call_center"}},{"type":"identify","anonymousId":"anon-7","timestamp":"2026-01-03T10:00:00Z"},{"type":"track","userId":"bob","event":"Order Completed","timestamp":"2026-01-04T10:00:00Z"}]}"#
+            #expect(try await send(h, "/v1/batch", key: h.a.writeKey, json: batch).status == .ok)
+            func names(_ query: String) async throws -> [String] {
+                let response = try await h.api(.get, "/api/v1/events\(query)", key: h.a.secretKeys[.viewer])
+                #expect(response.status == .ok, "\(query): \(response.text)")
+                return (try response.json()["data"] as? [[String: Any]] ?? []).map { ($0["name"] as? String) ?? ($0["kind"] as? String ?? "") }
+            }
+            #expect(try await names("") == ["Order Completed", "identify", "Case Opened", "Order Completed"])
+            #expect(try await names("?type=track&event=Order%20Completed") == ["Order Completed", "Order Completed"])
+            #expect(try await names("?channel=call_center") == ["Case Opened"])
+            #expect(try await names("?userId=ann") == ["Case Opened", "Order Completed"])
+            #expect(try await names("?anonymousId=anon-7") == ["identify"])
+            #expect(try await names("?since=2026-01-02T00:00:00Z&until=2026-01-04T00:00:00Z") == ["identify", "Case Opened"])
+            #expect(try await names("?limit=3").count == 3)
+            let bad = try await h.api(.get, "/api/v1/events?type=purchase&since=yesterday&channel=No", key: h.a.secretKeys[.viewer])
+            #expect(bad.status == .badRequest)
+            #expect(Set((try bad.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }) == ["type", "since", "channel"])
+            #expect((try await h.api(.get, "/api/v1/events", key: h.b.secretKeys[.admin]).json()["data"] as? [Any])?.isEmpty == true)
+        }
+    }
+
     @Test("A source over its rate limit gets 429 with Retry-After")
     func rateLimit() async throws {
         try await Harness.run(.sqlite) { h in

@@ -41,6 +41,14 @@ public struct Administration: Sendable {
         return try await workspace(for: principal)
     }
 
+    // MARK: Events
+
+    /// The workspace's events, newest first (customers.read).
+    public func events(for principal: Principal, matching filter: EventFilter, after cursor: Cursor?, limit: PageSize) async throws -> Page<Event> {
+        try principal.require(.customersRead)
+        return try await store.events(in: principal.workspaceID, matching: filter, after: cursor, limit: limit.value)
+    }
+
     // MARK: Audit log
 
     public func auditLog(for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<AuditEntry> {

@@ -27,6 +27,7 @@ extension APIKey: ResponseEncodable {}
 extension AuditEntry: ResponseEncodable {}
 extension Workspace: ResponseEncodable {}
 extension Source: ResponseEncodable {}
+extension Event: ResponseEncodable {}
 
 extension Request {
     /// `cursor` and `limit` query parameters, validated.

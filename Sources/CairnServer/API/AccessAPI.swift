@@ -23,6 +23,7 @@ struct AccessAPI {
         group.get("keys/{id}", use: key)
         group.post("keys/{id}/revoke", use: revokeKey)
         group.get("audit-log", use: auditLog)
+        group.get("events", use: listEvents)
         group.get("sources", use: listSources)
         group.post("sources", use: createSource)
         group.get("sources/{id}", use: source)
@@ -288,5 +289,37 @@ struct AccessAPI {
         let body = try await request.decodeJSON(SourceFields.self, context: context)
         return try await administration.updateSource(id, name: body.name, defaultChannel: try body.channel(), rateLimit: body.rateLimit,
                                                      by: principal, origin: context.origin)
+    }
+
+    // MARK: Events
+
+    @Sendable func listEvents(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Event> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.customersRead)
+        let (cursor, limit) = try request.pagination()
+        let query = request.uri.queryParameters
+        var issues = ValidationCollector()
+        var filter = EventFilter()
+        if let text = query["type"].map(String.init) {
+            filter.kind = TrackingMessage.Kind(rawValue: text)
+            if filter.kind == nil {
+                issues.add(FieldIssue(field: "type", issue: .unknownValue(allowed: TrackingMessage.Kind.allCases.map(\.rawValue)),
+                                      hint: "Use one of: \(TrackingMessage.Kind.allCases.map(\.rawValue).joined(separator: ", "))."))
+            }
+        }
+        if let text = query["channel"].map(String.init) {
+            filter.channel = issues.check { () throws(ValidationError) in try CairnCore.Channel.validate(text, field: "channel") }
+        }
+        for (name, keyPath) in [("since" as Substring, \EventFilter.since), ("until", \EventFilter.until)] {
+            guard let text = query[name].map(String.init) else { continue }
+            if let date = Timestamp.parse(text) { filter[keyPath: keyPath] = date } else {
+                issues.add(FieldIssue(field: String(name), issue: .invalid, hint: "Use ISO 8601, e.g. 2026-11-23T00:00:00Z."))
+            }
+        }
+        filter.name = query["event"].map(String.init)
+        filter.userID = query["userId"].map(String.init)
+        filter.anonymousID = query["anonymousId"].map(String.init)
+        try issues.throwIfAny()
+        return ListBody(try await administration.events(for: principal, matching: filter, after: cursor, limit: limit))
     }
 }

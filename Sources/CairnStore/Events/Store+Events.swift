@@ -39,10 +39,17 @@ extension Store {
         }
     }
 
-    /// The workspace's events, newest first.
-    public func events(in workspace: WorkspaceID, after cursor: Cursor?, limit: Int) async throws -> Page<Event> {
+    /// The workspace's events, newest first, optionally narrowed.
+    public func events(in workspace: WorkspaceID, matching filter: EventFilter = EventFilter(), after cursor: Cursor?, limit: Int) async throws -> Page<Event> {
         try await database.withConnection { sql in
             let query = sql.select().columns(Self.eventColumns).from("events").where("workspace_id", .equal, workspace.rawValue)
+            if let kind = filter.kind { query.where("kind", .equal, kind.rawValue) }
+            if let name = filter.name { query.where("name", .equal, name) }
+            if let channel = filter.channel { query.where("channel", .equal, channel.rawValue) }
+            if let userID = filter.userID { query.where("user_id", .equal, userID) }
+            if let anonymousID = filter.anonymousID { query.where("anonymous_id", .equal, anonymousID) }
+            if let since = filter.since { query.where("timestamp", .greaterThanOrEqual, since.storageMillis) }
+            if let until = filter.until { query.where("timestamp", .lessThan, until.storageMillis) }
             let rows = try await Keyset.apply(query, sortColumn: "timestamp", cursor: cursor, direction: .descending, limit: limit).all()
             return Keyset.page(try rows.map(Event.init(row:)), limit: limit) { Cursor(sortKey: $0.timestamp.storageMillis, id: $0.id.rawValue) }
         }
