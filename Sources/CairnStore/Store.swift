@@ -14,13 +14,15 @@ public struct Store: Sendable {
 
     /// Runs several store calls in one transaction.
     public func transaction<T: Sendable>(_ body: @Sendable (TransactionStore) async throws -> T) async throws -> T {
-        try await database.transaction { sql in try await body(TransactionStore(sql: sql)) }
+        let engine = database.engine
+        return try await database.transaction { sql in try await body(TransactionStore(sql: sql, engine: engine)) }
     }
 }
 
 /// Store calls bound to one open transaction.
 public struct TransactionStore: Sendable {
     let sql: any SQLDatabase
+    var engine: DatabaseEngine = .sqlite
 }
 
 /// Sort direction and cursor arithmetic for keyset pagination, shared by every list.

@@ -19,9 +19,12 @@ public struct Event: Sendable, Hashable, Codable {
     /// When Cairn received it.
     public var receivedAt: Date
     public var payload: JSONValue
+    /// The customer the event belongs to, once identity resolution has run.
+    public var profileID: ProfileID?
 
     public init(id: EventID, workspaceID: WorkspaceID, sourceID: SourceID, messageID: String, kind: TrackingMessage.Kind, name: String?,
-                userID: String?, anonymousID: String?, channel: Channel, timestamp: Date, receivedAt: Date, payload: JSONValue) {
+                userID: String?, anonymousID: String?, channel: Channel, timestamp: Date, receivedAt: Date, payload: JSONValue, profileID: ProfileID? = nil) {
+        self.profileID = profileID
         self.id = id
         self.workspaceID = workspaceID
         self.sourceID = sourceID

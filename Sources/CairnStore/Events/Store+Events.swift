@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 extension Store {
-    static let eventColumns = ["id", "workspace_id", "source_id", "message_id", "kind", "name", "user_id", "anonymous_id", "channel", "timestamp", "received_at", "payload"]
+    static let eventColumns = ["id", "workspace_id", "source_id", "message_id", "kind", "name", "user_id", "anonymous_id", "channel", "timestamp", "received_at", "payload", "profile_id"]
 
     /// Appends events of one workspace in one transaction, skipping any whose `messageId` the workspace already has,
     /// and counts the source's use. Returns how many were new. Committed before it returns: acknowledged means durable.
@@ -25,7 +25,7 @@ extension Store {
                     insert.values(SQLBind(event.id.rawValue), SQLBind(event.workspaceID.rawValue), SQLBind(event.sourceID.rawValue), SQLBind(event.messageID),
                                   SQLBind(event.kind.rawValue), SQLBind(event.name), SQLBind(event.userID), SQLBind(event.anonymousID),
                                   SQLBind(event.channel.rawValue), SQLBind(event.timestamp.storageMillis), SQLBind(event.receivedAt.storageMillis),
-                                  SQLBind(event.payload.jsonText()))
+                                  SQLBind(event.payload.jsonText()), SQLBind(event.profileID?.rawValue))
                 }
                 // A concurrent request may have stored the same messageId meanwhile: the unique index decides, quietly.
                 try await insert.ignoringConflicts(with: ["workspace_id", "message_id"]).run()
@@ -48,6 +48,7 @@ extension Store {
             if let channel = filter.channel { query.where("channel", .equal, channel.rawValue) }
             if let userID = filter.userID { query.where("user_id", .equal, userID) }
             if let anonymousID = filter.anonymousID { query.where("anonymous_id", .equal, anonymousID) }
+            if let profileID = filter.profileID { query.where("profile_id", .equal, profileID.rawValue) }
             if let since = filter.since { query.where("timestamp", .greaterThanOrEqual, since.storageMillis) }
             if let until = filter.until { query.where("timestamp", .lessThan, until.storageMillis) }
             let rows = try await Keyset.apply(query, sortColumn: "timestamp", cursor: cursor, direction: .descending, limit: limit).all()
@@ -90,7 +91,8 @@ extension Event {
             channel: Channel(rawValue: try row.decode(column: "channel", as: String.self)),
             timestamp: Date(storageMillis: try row.decode(column: "timestamp", as: Int64.self)),
             receivedAt: Date(storageMillis: try row.decode(column: "received_at", as: Int64.self)),
-            payload: try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "payload", as: String.self).utf8))
+            payload: try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "payload", as: String.self).utf8)),
+            profileID: try row.decode(column: "profile_id", as: String?.self).map(ProfileID.init(rawValue:))
         )
     }
 }

@@ -1,0 +1,79 @@
+import CairnCore
+import Foundation
+import SQLKit
+
+/// A profile as read back, with where a merged id now points.
+public struct StoredProfile: Sendable {
+    public var profile: Profile
+    /// Set when this id was merged into another profile; read that one instead.
+    public var mergedInto: ProfileID?
+}
+
+extension Store {
+    /// A profile by id. A merged profile's id answers with `mergedInto` set and its survivor's data.
+    public func profile(id: ProfileID, in workspace: WorkspaceID) async throws -> StoredProfile? {
+        try await database.withConnection { sql in
+            let tx = TransactionStore(sql: sql, engine: engine)
+            guard let row = try await sql.select().columns("id", "merged_into").from("profiles")
+                .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue).first() else { return nil }
+            let mergedInto = try row.decode(column: "merged_into", as: String?.self).map(ProfileID.init(rawValue:))
+            let current = mergedInto ?? id
+            guard let (first, last, channels) = try await tx.seen(current, in: workspace) else { return nil }
+            let profile = Profile(id: current, workspaceID: workspace, firstSeenAt: first, lastSeenAt: last, channels: channels,
+                                  identifiers: try await tx.identifiers(of: current, in: workspace), traits: try await tx.traits(of: current, in: workspace))
+            return StoredProfile(profile: profile, mergedInto: mergedInto)
+        }
+    }
+
+    /// The profile an identifier belongs to.
+    public func profileID(for identifier: Identifier, in workspace: WorkspaceID) async throws -> ProfileID? {
+        try await database.withConnection { sql in
+            try await TransactionStore(sql: sql, engine: engine).profileIDs(for: [identifier], in: workspace)[identifier]
+        }
+    }
+
+    /// Live (not merged) profiles, most recently seen first.
+    public func profiles(in workspace: WorkspaceID, after cursor: Cursor?, limit: Int) async throws -> Page<Profile> {
+        try await database.withConnection { sql in
+            let tx = TransactionStore(sql: sql, engine: engine)
+            let query = sql.select().columns("id", "last_seen_at").from("profiles")
+                .where("workspace_id", .equal, workspace.rawValue).where(SQLColumn("merged_into"), .is, SQLLiteral.null)
+            let rows = try await Keyset.apply(query, sortColumn: "last_seen_at", cursor: cursor, direction: .descending, limit: limit).all()
+            var profiles: [Profile] = []
+            for row in rows {
+                let id = ProfileID(rawValue: try row.decode(column: "id", as: String.self))
+                guard let (first, last, channels) = try await tx.seen(id, in: workspace) else { continue }
+                profiles.append(Profile(id: id, workspaceID: workspace, firstSeenAt: first, lastSeenAt: last, channels: channels,
+                                        identifiers: try await tx.identifiers(of: id, in: workspace), traits: try await tx.traits(of: id, in: workspace)))
+            }
+            return Keyset.page(profiles, limit: limit) { Cursor(sortKey: $0.lastSeenAt.storageMillis, id: $0.id.rawValue) }
+        }
+    }
+
+    /// Merges (and refused merges) that involve a profile, oldest first.
+    public func merges(of profile: ProfileID, in workspace: WorkspaceID) async throws -> [ProfileMerge] {
+        try await database.withConnection { sql in
+            try await sql.select().columns("survivor_id", "merged_id", "identifier_kind", "identifier_value", "event_id", "at", "refusal").from("profile_merges")
+                .where("workspace_id", .equal, workspace.rawValue)
+                .where { $0.where("survivor_id", .equal, profile.rawValue).orWhere("merged_id", .equal, profile.rawValue) }
+                .orderBy("at").all()
+                .map { row in
+                    ProfileMerge(survivorID: ProfileID(rawValue: try row.decode(column: "survivor_id", as: String.self)),
+                                 mergedID: ProfileID(rawValue: try row.decode(column: "merged_id", as: String.self)),
+                                 identifier: Identifier(kind: .init(rawValue: try row.decode(column: "identifier_kind", as: String.self)),
+                                                        value: try row.decode(column: "identifier_value", as: String.self)),
+                                 eventID: EventID(rawValue: try row.decode(column: "event_id", as: String.self)),
+                                 at: Date(storageMillis: try row.decode(column: "at", as: Int64.self)),
+                                 refusal: try row.decode(column: "refusal", as: String?.self))
+                }
+        }
+    }
+
+    public func countProfiles(in workspace: WorkspaceID) async throws -> Int {
+        try await database.withConnection { sql in
+            Int(try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("profiles")
+                .where("workspace_id", .equal, workspace.rawValue).where(SQLColumn("merged_into"), .is, SQLLiteral.null)
+                .first()?.decode(column: "n", as: Int64.self) ?? 0)
+        }
+    }
+}

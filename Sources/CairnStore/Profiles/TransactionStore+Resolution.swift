@@ -1,0 +1,143 @@
+import CairnCore
+import Foundation
+import SQLKit
+
+/// The steps of identity resolution, each inside the caller's transaction and scoped to one workspace.
+extension TransactionStore {
+    /// Makes concurrent resolutions of one workspace wait for each other, across processes. PostgreSQL: a
+    /// transaction-level advisory lock. SQLite: the transaction already holds the database's write lock.
+    public func lockWorkspaceForResolution(_ workspace: WorkspaceID) async throws {
+        guard engine == .postgres else { return }
+        try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "cairn.resolve." + workspace.rawValue)))").run()
+    }
+
+    /// Events not yet tied to a profile, in the order they arrived.
+    public func unresolvedEvents(in workspace: WorkspaceID, limit: Int) async throws -> [Event] {
+        try await sql.select().columns(Store.eventColumns).from("events")
+            .where("workspace_id", .equal, workspace.rawValue)
+            .where(SQLColumn("profile_id"), .is, SQLLiteral.null)
+            .orderBy("received_at").orderBy("id").limit(limit)
+            .all().map(Event.init(row:))
+    }
+
+    /// Which profile each known identifier belongs to.
+    public func profileIDs(for identifiers: [Identifier], in workspace: WorkspaceID) async throws -> [Identifier: ProfileID] {
+        var result: [Identifier: ProfileID] = [:]
+        for identifier in identifiers {
+            if let row = try await sql.select().column("profile_id").from("identities")
+                .where("workspace_id", .equal, workspace.rawValue).where("kind", .equal, identifier.kind.rawValue).where("value", .equal, identifier.value)
+                .first() {
+                result[identifier] = ProfileID(rawValue: try row.decode(column: "profile_id", as: String.self))
+            }
+        }
+        return result
+    }
+
+    public func identifiers(of profile: ProfileID, in workspace: WorkspaceID) async throws -> [Identifier] {
+        try await sql.select().columns("kind", "value").from("identities")
+            .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .equal, profile.rawValue)
+            .orderBy("first_seen_at").orderBy("kind").orderBy("value")
+            .all().map { Identifier(kind: .init(rawValue: try $0.decode(column: "kind", as: String.self)), value: try $0.decode(column: "value", as: String.self)) }
+    }
+
+    public func createProfile(_ id: ProfileID, in workspace: WorkspaceID, seenAt: Date, channel: Channel) async throws {
+        try await sql.insert(into: "profiles").columns("id", "workspace_id", "first_seen_at", "last_seen_at", "channels", "merged_into")
+            .values(SQLBind(id.rawValue), SQLBind(workspace.rawValue), SQLBind(seenAt.storageMillis), SQLBind(seenAt.storageMillis),
+                    SQLBind(JSONValue.array([.string(channel.rawValue)]).jsonText()), SQLBind(nil as String?))
+            .run()
+    }
+
+    public func attach(_ identifier: Identifier, to profile: ProfileID, in workspace: WorkspaceID, at date: Date) async throws {
+        try await sql.insert(into: "identities").columns("workspace_id", "kind", "value", "profile_id", "first_seen_at")
+            .values(SQLBind(workspace.rawValue), SQLBind(identifier.kind.rawValue), SQLBind(identifier.value), SQLBind(profile.rawValue), SQLBind(date.storageMillis))
+            .run()
+    }
+
+    /// Moves everything of `merged` to `survivor`: identities, events, traits (the later observation of each trait
+    /// wins), first and last seen, channels. `merged` stays as a pointer so its old id still leads somewhere.
+    public func merge(_ merged: ProfileID, into survivor: ProfileID, in workspace: WorkspaceID) async throws {
+        let w = workspace.rawValue
+        try await sql.update("identities").set("profile_id", to: survivor.rawValue).where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
+        try await sql.update("events").set("profile_id", to: survivor.rawValue).where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
+        for (name, trait) in try await traits(of: merged, in: workspace) {
+            try await setTrait(name, trait, on: survivor, in: workspace)
+        }
+        try await sql.delete(from: "traits").where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
+        if let (first, last, channels) = try await seen(merged, in: workspace) {
+            try await touch(survivor, in: workspace, seenAt: first, channels: channels)
+            try await touch(survivor, in: workspace, seenAt: last, channels: [])
+        }
+        try await sql.update("profiles").set("merged_into", to: survivor.rawValue).where("workspace_id", .equal, w)
+            .where("id", .equal, merged.rawValue).run()
+        try await sql.update("profiles").set("merged_into", to: survivor.rawValue).where("workspace_id", .equal, w)
+            .where("merged_into", .equal, merged.rawValue).run()
+    }
+
+    public func record(_ merge: ProfileMerge, in workspace: WorkspaceID) async throws {
+        try await sql.insert(into: "profile_merges")
+            .columns("id", "workspace_id", "survivor_id", "merged_id", "identifier_kind", "identifier_value", "event_id", "at", "refusal")
+            .values(SQLBind(UUID().uuidString.lowercased()), SQLBind(workspace.rawValue), SQLBind(merge.survivorID.rawValue), SQLBind(merge.mergedID.rawValue),
+                    SQLBind(merge.identifier.kind.rawValue), SQLBind(merge.identifier.value), SQLBind(merge.eventID.rawValue), SQLBind(merge.at.storageMillis),
+                    SQLBind(merge.refusal))
+            .run()
+    }
+
+    /// Widens first/last seen to include `seenAt` and adds channels not yet listed.
+    public func touch(_ profile: ProfileID, in workspace: WorkspaceID, seenAt: Date, channels: [Channel]) async throws {
+        guard let (first, last, known) = try await seen(profile, in: workspace) else { return }
+        var all = known
+        for channel in channels where !all.contains(channel) { all.append(channel) }
+        try await sql.update("profiles")
+            .set("first_seen_at", to: min(first, seenAt).storageMillis)
+            .set("last_seen_at", to: max(last, seenAt).storageMillis)
+            .set("channels", to: JSONValue.array(all.map { .string($0.rawValue) }).jsonText())
+            .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, profile.rawValue)
+            .run()
+    }
+
+    func seen(_ profile: ProfileID, in workspace: WorkspaceID) async throws -> (Date, Date, [Channel])? {
+        guard let row = try await sql.select().columns("first_seen_at", "last_seen_at", "channels").from("profiles")
+            .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, profile.rawValue).first() else { return nil }
+        let channels = try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "channels", as: String.self).utf8)).map(Channel.init(rawValue:))
+        return (Date(storageMillis: try row.decode(column: "first_seen_at", as: Int64.self)),
+                Date(storageMillis: try row.decode(column: "last_seen_at", as: Int64.self)), channels)
+    }
+
+    public func traits(of profile: ProfileID, in workspace: WorkspaceID) async throws -> [String: Trait] {
+        var traits: [String: Trait] = [:]
+        for row in try await sql.select().columns("name", "value", "channel", "source_id", "observed_at", "event_id").from("traits")
+            .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .equal, profile.rawValue).all() {
+            traits[try row.decode(column: "name", as: String.self)] = Trait(
+                value: try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "value", as: String.self).utf8)),
+                channel: Channel(rawValue: try row.decode(column: "channel", as: String.self)),
+                sourceID: SourceID(rawValue: try row.decode(column: "source_id", as: String.self)),
+                observedAt: Date(storageMillis: try row.decode(column: "observed_at", as: Int64.self)),
+                eventID: EventID(rawValue: try row.decode(column: "event_id", as: String.self)))
+        }
+        return traits
+    }
+
+    /// Sets a trait unless the profile holds a later observation of it (latest value wins; ties go to the newcomer).
+    public func setTrait(_ name: String, _ trait: Trait, on profile: ProfileID, in workspace: WorkspaceID) async throws {
+        let existing = try await sql.select().column("observed_at").from("traits")
+            .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .equal, profile.rawValue).where("name", .equal, name).first()
+        if let existing {
+            guard try existing.decode(column: "observed_at", as: Int64.self) <= trait.observedAt.storageMillis else { return }
+            try await sql.update("traits")
+                .set("value", to: trait.value.jsonText()).set("channel", to: trait.channel.rawValue).set("source_id", to: trait.sourceID.rawValue)
+                .set("observed_at", to: trait.observedAt.storageMillis).set("event_id", to: trait.eventID.rawValue)
+                .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .equal, profile.rawValue).where("name", .equal, name)
+                .run()
+        } else {
+            try await sql.insert(into: "traits").columns("workspace_id", "profile_id", "name", "value", "channel", "source_id", "observed_at", "event_id")
+                .values(SQLBind(workspace.rawValue), SQLBind(profile.rawValue), SQLBind(name), SQLBind(trait.value.jsonText()), SQLBind(trait.channel.rawValue),
+                        SQLBind(trait.sourceID.rawValue), SQLBind(trait.observedAt.storageMillis), SQLBind(trait.eventID.rawValue))
+                .run()
+        }
+    }
+
+    public func assign(_ event: EventID, to profile: ProfileID, in workspace: WorkspaceID) async throws {
+        try await sql.update("events").set("profile_id", to: profile.rawValue)
+            .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, event.rawValue).run()
+    }
+}
