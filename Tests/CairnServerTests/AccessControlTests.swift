@@ -31,6 +31,8 @@ struct AccessControlTests {
             return keys.first { $0.kind == .write }!.id.rawValue
         case .source:
             return try await store.sources(in: seeded.workspace.id, after: nil, limit: 1).items.first!.id.rawValue
+        case .profile:
+            return try await seeded.customer(in: store).rawValue
         }
     }
 
@@ -59,6 +61,7 @@ struct AccessControlTests {
     @Test("Each role may do exactly what its written list says, in the API and the UI", arguments: Role.allCases)
     func rolesAreEnforced(role: Role) async throws {
         try await Harness.run(.sqlite) { h in
+            _ = try await h.a.customer(in: h.store)
             let key = h.a.secretKeys[role]!
             for route in RouteCase.all where route.surface != .open && route.surface != .tracking && route.template != "/logout" {
                 // A fresh session per call: some calls (removing a user, revoking) must not sign us out of the next.
@@ -78,6 +81,8 @@ struct AccessControlTests {
     @Test("A user or key of workspace A can neither read nor change anything of workspace B", arguments: TestDatabase.engines)
     func workspacesAreIsolated(engine: DatabaseEngine) async throws {
         try await Harness.run(engine) { h in
+            _ = try await h.a.customer(in: h.store)
+            _ = try await h.b.customer(in: h.store)
             let before = try await snapshot(of: h.b, store: h.store)
             let keyOfA = h.a.secretKeys[.admin]!
             for route in RouteCase.all where route.surface != .open && route.surface != .tracking && route.template != "/logout" {
@@ -86,7 +91,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source:
+                case .user, .key, .source, .profile:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .collection:
                     #expect(response.status.code < 400, "\(route) works on A's own data, got \(response.status.code)")
@@ -120,12 +125,14 @@ struct AccessControlTests {
         let keys = try await store.keys(in: seeded.workspace.id, after: nil, limit: 200).items
         let audit = try await store.auditLog(in: seeded.workspace.id, after: nil, limit: 200).items
         let sources = try await store.sources(in: seeded.workspace.id, after: nil, limit: 200).items
+        let customer = try await store.profile(id: try await seeded.customer(in: store), in: seeded.workspace.id)!.profile
         let name = try await store.workspace(id: seeded.workspace.id)?.name ?? ""
         return Snapshot(workspaceName: name,
                         users: Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.role) }),
                         keys: Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0.revokedAt) }),
                         sources: sources,
                         auditNotByConsole: audit.filter { $0.actor != "console" }.map(\.id),
-                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue))
+                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue)
+                            + [customer.id.rawValue] + customer.identifiers.map(\.value) + customer.traits.values.compactMap(\.value.stringValue))
     }
 }

@@ -11,6 +11,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case user
         case key
         case source
+        case profile
     }
 
     var method: HTTPRequest.Method
@@ -29,7 +30,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
     var description: String { route }
 
     func path(id: String) -> String {
-        template.replacingOccurrences(of: "{id}", with: id)
+        if template == "/api/v1/profiles/lookup" { return template + "?kind=user_id&value=customer-alpha" }
+        return template.replacingOccurrences(of: "{id}", with: id)
     }
 
     static let all: [RouteCase] = [
@@ -68,6 +70,10 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/api/v1/keys/{id}/revoke", surface: .api, target: .key, permission: .keysManage, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/audit-log", surface: .api, permission: .auditRead),
         .init(method: .get, template: "/api/v1/events", surface: .api, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/profiles", surface: .api, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/profiles/lookup", surface: .api, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/profiles/{id}", surface: .api, target: .profile, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/profiles/{id}/events", surface: .api, target: .profile, permission: .customersRead),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

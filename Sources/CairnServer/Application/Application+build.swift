@@ -52,6 +52,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     TrackingController(authenticator: authenticator, ingestor: ingestor).addRoutes(to: router)
     OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
     AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
+    ProfilesAPI(records: CustomerRecords(store: store)).addRoutes(to: router.group("api/v1"))
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: administration, firstRun: firstRun).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: administration).addRoutes(to: router)
@@ -70,7 +71,9 @@ public func buildApplication(configuration: ServerConfiguration, store: Store, c
         onServerRunning: onServerRunning,
         logger: logger
     )
-    app.addServices(DatabaseService(database: store.database, logger: logger))
+    // Services stop in reverse order: resolution first, the database last.
+    app.addServices(DatabaseService(database: store.database, logger: logger),
+                    IdentityResolutionService(resolver: IdentityResolver(store: store, clock: clock, logger: logger), logger: logger))
     return app
 }
 

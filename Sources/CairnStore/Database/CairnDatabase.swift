@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import NIOCore
 import NIOPosix
@@ -85,6 +86,7 @@ public final class CairnDatabase: Sendable {
     /// handler, which sleeps in growing steps and makes concurrent writers slow; other processes still wait on the
     /// busy timeout.
     private let writeGate: WriteGate?
+    private let isOpen = Mutex(true)
 
     private init(engine: DatabaseEngine, location: DatabaseLocation, connections: any ConnectionLeasing) {
         self.engine = engine
@@ -149,8 +151,9 @@ public final class CairnDatabase: Sendable {
         try await withConnection { sql in _ = try await sql.raw("SELECT 1 AS one").first() }
     }
 
-    /// Closes every connection. Call once, after the last query.
+    /// Closes every connection, after the last query. Later calls do nothing.
     public func shutdown() async throws {
+        guard isOpen.withLock({ open in defer { open = false }; return open }) else { return }
         try await connections.shutdown()
     }
 

@@ -1,0 +1,65 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import Hummingbird
+
+/// `/api/v1/profiles`: customers' golden records, looked up by id or any identifier, with their timelines.
+struct ProfilesAPI {
+    let records: CustomerRecords
+
+    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+        group.get("profiles", use: list)
+        group.get("profiles/lookup", use: lookup)
+        group.get("profiles/{id}", use: profile)
+        group.get("profiles/{id}/events", use: events)
+    }
+
+    struct RecordBody: ResponseEncodable {
+        var profile: Profile
+        var mergedInto: ProfileID?
+        var merges: [ProfileMerge]
+
+        init(_ record: CustomerRecords.Record) {
+            self.profile = record.profile
+            self.mergedInto = record.mergedInto
+            self.merges = record.merges
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Profile> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.customersRead)
+        let (cursor, limit) = try request.pagination()
+        return ListBody(try await records.profiles(for: principal, after: cursor, limit: limit))
+    }
+
+    @Sendable func profile(_ request: Request, context: CairnRequestContext) async throws -> RecordBody {
+        RecordBody(try await records.record(try context.parameters.id(as: ProfileID.self, kind: "profile"), for: try context.requirePrincipal()))
+    }
+
+    /// `?kind=email&value=ada@example.com` (kinds: user_id, anonymous_id, email, phone, ext:TYPE).
+    @Sendable func lookup(_ request: Request, context: CairnRequestContext) async throws -> RecordBody {
+        let principal = try context.requirePrincipal()
+        try principal.require(.customersRead)
+        var issues = ValidationCollector()
+        let kind = request.uri.queryParameters["kind"].map(String.init) ?? ""
+        let value = request.uri.queryParameters["value"].map(String.init) ?? ""
+        let known = ["user_id", "anonymous_id", "email", "phone"]
+        if !(known.contains(kind) || (kind.hasPrefix("ext:") && kind.count > 4)) {
+            issues.add(FieldIssue(field: "kind", issue: kind.isEmpty ? .missing : .unknownValue(allowed: known + ["ext:TYPE"]),
+                                  hint: "Use user_id, anonymous_id, email, phone or ext:TYPE (an external id type)."))
+        }
+        if value.isEmpty { issues.add(FieldIssue(field: "value", issue: .missing, hint: "Send the identifier's value.")) }
+        try issues.throwIfAny()
+        return RecordBody(try await records.record(identifiedBy: Identifier(kind: .init(rawValue: kind), value: value), for: principal))
+    }
+
+    @Sendable func events(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Event> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.customersRead)
+        let (cursor, limit) = try request.pagination()
+        return ListBody(try await records.timeline(of: try context.parameters.id(as: ProfileID.self, kind: "profile"), for: principal, after: cursor, limit: limit))
+    }
+}
+
+extension Profile: ResponseEncodable {}

@@ -1,0 +1,86 @@
+import CairnCore
+import CairnEngine
+import CairnServer
+import CairnStore
+import CairnTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+@Suite("Customer profiles API")
+struct ProfilesTests {
+    func basic(_ key: String) -> HTTPFields {
+        [.authorization: "Basic \(Data("\(key):".utf8).base64EncodedString())", .contentType: "application/json"]
+    }
+
+    @Test("The running server resolves tracked events into profiles in the background", arguments: TestDatabase.engines)
+    func backgroundResolution(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let seeded = try await SeededWorkspace.create(named: "Live", in: store)
+            var logger = Logger(label: "cairn.test.profiles")
+            logger.logLevel = .warning
+            let app = try await buildApplication(configuration: Harness.configuration(), store: store, logger: logger)
+            try await app.test(.router) { client in
+                let sent = try await client.execute(uri: "/v1/batch", method: .post, headers: basic(seeded.writeKey), body: ByteBuffer(string:
+                    #"{"batch":[{"type":"page","anonymousId":"v-1","name":"Home"},{"type":"identify","userId":"ada","anonymousId":"v-1","traits":{"email":"Ada@Example.com","name":"Ada"}}]}"#))
+                #expect(sent.status == .ok)
+                var found: [String: Any]?
+                for _ in 0..<50 where found == nil {
+                    let lookup = try await client.execute(uri: "/api/v1/profiles/lookup?kind=email&value=ADA@example.com", method: .get,
+                                                          headers: [.authorization: "Bearer \(seeded.secretKeys[.viewer]!)"])
+                    if lookup.status == .ok { found = try JSONSerialization.jsonObject(with: Data(buffer: lookup.body)) as? [String: Any] }
+                    else { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                let record = try #require(found, "the profile appeared within five seconds")
+                let profile = try #require(record["profile"] as? [String: Any])
+                let id = try #require(profile["id"] as? String)
+                #expect((profile["traits"] as? [String: Any])?["name"].flatMap { ($0 as? [String: Any])?["value"] as? String } == "Ada")
+                let timeline = try await client.execute(uri: "/api/v1/profiles/\(id)/events", method: .get,
+                                                        headers: [.authorization: "Bearer \(seeded.secretKeys[.viewer]!)"])
+                let events = try #require(try JSONSerialization.jsonObject(with: Data(buffer: timeline.body)) as? [String: Any])["data"] as? [[String: Any]]
+                #expect(events?.count == 2, "the anonymous page view is on the same timeline")
+            }
+        }
+    }
+
+    @Test("Lookups explain themselves: unknown kinds are named, unknown people are 404")
+    func lookupErrors() async throws {
+        try await Harness.run(.sqlite) { h in
+            let key = h.a.secretKeys[.viewer]
+            let bad = try await h.api(.get, "/api/v1/profiles/lookup?kind=shoe_size", key: key)
+            #expect(bad.status == .badRequest)
+            #expect(Set((try bad.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }) == ["kind", "value"])
+            #expect(try await h.api(.get, "/api/v1/profiles/lookup?kind=email&value=nobody@example.com", key: key).status == .notFound)
+            #expect(try await h.api(.get, "/api/v1/profiles/5f0e7f0e-0000-4000-8000-000000000000", key: key).status == .notFound)
+            let list = try await h.api(.get, "/api/v1/profiles", key: key)
+            #expect(list.status == .ok)
+        }
+    }
+
+    @Test("A merged profile's old id leads to the survivor, with the merge on record")
+    func mergedIDsLeadOn() async throws {
+        try await Harness.run(.sqlite) { h in
+            for json in [#"{"batch":[{"type":"page","anonymousId":"old-visitor","name":"Home"}]}"#,
+                         #"{"batch":[{"type":"identify","userId":"zoe","traits":{"name":"Zoë"}}]}"#] {
+                _ = try await h.client.execute(uri: "/v1/batch", method: .post, headers: basic(h.a.writeKey), body: ByteBuffer(string: json))
+                try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            }
+            let visitor = try #require(try await h.store.profileID(for: Identifier(kind: .anonymousID, value: "old-visitor"), in: h.a.workspace.id))
+            let zoe = try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "zoe"), in: h.a.workspace.id))
+            _ = try await h.client.execute(uri: "/v1/track", method: .post, headers: basic(h.a.writeKey),
+                                           body: ByteBuffer(string: #"{"userId":"zoe","anonymousId":"old-visitor","event":"Signed Up"}"#))
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            let loser = visitor == zoe ? zoe : (try await h.store.profile(id: visitor, in: h.a.workspace.id)?.mergedInto == nil ? zoe : visitor)
+            let response = try await h.api(.get, "/api/v1/profiles/\(loser)", key: h.a.secretKeys[.agent])
+            #expect(response.status == .ok)
+            let body = try response.json()
+            #expect(body["mergedInto"] as? String != nil)
+            #expect((body["merges"] as? [[String: Any]])?.first?["refusal"] == nil || (body["merges"] as? [[String: Any]])?.first?["refusal"] is NSNull)
+            #expect((body["profile"] as? [String: Any])?["id"] as? String == body["mergedInto"] as? String)
+        }
+    }
+}
