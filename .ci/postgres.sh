@@ -16,7 +16,7 @@ chown postgres:postgres "$DIR"
 echo cairn > "$DIR/pwfile"
 chown postgres:postgres "$DIR/pwfile"
 runuser -u postgres -- "$BIN/initdb" -D "$DIR/data" -U cairn --pwfile="$DIR/pwfile" --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 >&2
-runuser -u postgres -- "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -o "-p $PGPORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off" -w start >&2
+runuser -u postgres -- "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -o "-p $PGPORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500" -w start >&2
 runuser -u postgres -- "$BIN/createdb" -h "$DIR" -p "$PGPORT" -U cairn cairn >&2
 # Check the credentials with psql first: PostgresNIO hides a wrong password behind a minute of retries.
 PGPASSWORD=cairn psql -h 127.0.0.1 -p "$PGPORT" -U cairn -d cairn -tAc "select 'postgres ready: ' || version()" >&2

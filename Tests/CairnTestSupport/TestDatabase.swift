@@ -37,19 +37,28 @@ public enum TestDatabase {
                 try Test.cancel("PostgreSQL run skipped: set CAIRN_TEST_POSTGRES_URL (e.g. postgres://cairn:cairn@127.0.0.1:54329/cairn) to run it")
             }
             let schema = "cairn_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-            let admin = try CairnDatabase.open(.postgres(url: url, searchPath: nil), logger: logger)
-            try await admin.withConnection { sql in try await sql.raw("CREATE SCHEMA \(ident: schema)").run() }
+            try await onServer(url) { sql in try await sql.raw("CREATE SCHEMA \(ident: schema)").run() }
             let database = try CairnDatabase.open(.postgres(url: url, searchPath: [schema]), logger: logger)
             do {
                 let result = try await run(database, version: version, body)
-                try await admin.withConnection { sql in try await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-                try await admin.shutdown()
+                try await onServer(url) { sql in try await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
                 return result
             } catch {
-                try? await admin.withConnection { sql in try await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-                try? await admin.shutdown()
+                try? await onServer(url) { sql in try await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
                 throw error
             }
+        }
+    }
+
+    /// One short-lived connection to the test server, for making and dropping schemas.
+    private static func onServer(_ url: String, _ body: @Sendable (any SQLDatabase) async throws -> Void) async throws {
+        let server = try CairnDatabase.open(.postgres(url: url, searchPath: nil), logger: logger)
+        do {
+            try await server.withConnection(body)
+            try await server.shutdown()
+        } catch {
+            try? await server.shutdown()
+            throw error
         }
     }
 

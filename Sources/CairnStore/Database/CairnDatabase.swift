@@ -99,9 +99,14 @@ public final class CairnDatabase: Sendable {
     public static func open(_ location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws -> CairnDatabase {
         switch location {
         case .sqliteFile(let path):
-            let source = SQLiteFileSource(path: path)
-            let pool = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: 2, logger: logger, on: eventLoopGroup)
-            return CairnDatabase(engine: .sqlite, location: location, connections: Pooled(pool: pool, logger: logger) { $0.sql(queryLogLevel: nil) })
+            // SQLite calls block a thread, and a connection waiting for a lock sleeps on it. One thread per connection,
+            // in a pool of this database's own, means a connection holding a lock always has a thread to finish on.
+            let connectionsPerLoop = 2
+            let threads = NIOThreadPool(numberOfThreads: connectionsPerLoop * eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 })
+            threads.start()
+            let source = SQLiteFileSource(path: path, threadPool: threads)
+            let pool = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: connectionsPerLoop, logger: logger, on: eventLoopGroup)
+            return CairnDatabase(engine: .sqlite, location: location, connections: Pooled(pool: pool, logger: logger, threadPool: threads) { $0.sql(queryLogLevel: nil) })
         case .postgres(let url, let searchPath):
             var configuration = try SQLPostgresConfiguration(url: url)
             configuration.searchPath = searchPath
@@ -204,10 +209,13 @@ private struct Pooled<Source: ConnectionPoolSource>: ConnectionLeasing, @uncheck
     let pool: EventLoopGroupConnectionPool<Source>
     let logger: Logger
     let makeSQL: @Sendable (Source.Connection) -> any SQLDatabase
+    /// A thread pool owned by this database (SQLite), shut down with it.
+    let threadPool: NIOThreadPool?
 
-    init(pool: EventLoopGroupConnectionPool<Source>, logger: Logger, makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase) {
+    init(pool: EventLoopGroupConnectionPool<Source>, logger: Logger, threadPool: NIOThreadPool? = nil, makeSQL: @escaping @Sendable (Source.Connection) -> any SQLDatabase) {
         self.pool = pool
         self.logger = logger
+        self.threadPool = threadPool
         self.makeSQL = makeSQL
     }
 
@@ -225,16 +233,19 @@ private struct Pooled<Source: ConnectionPoolSource>: ConnectionLeasing, @uncheck
 
     func shutdown() async throws {
         try await pool.shutdownAsync()
+        try await threadPool?.shutdownGracefully()
     }
 }
 
 /// Opens SQLite files with the settings Cairn relies on: WAL, foreign keys, a busy timeout.
 struct SQLiteFileSource: ConnectionPoolSource {
     let path: String
+    let threadPool: NIOThreadPool
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
-        SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop).flatMap { connection in
-            let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = FULL"]
+        SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).flatMap { connection in
+            // The busy timeout comes first: even switching to WAL waits for other connections' locks.
+            let pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"]
             var chain = eventLoop.makeSucceededVoidFuture()
             for pragma in pragmas {
                 chain = chain.flatMap { connection.query(pragma).map { _ in } }
