@@ -47,6 +47,29 @@ struct ProfilesTests {
         }
     }
 
+    @Test("The customers page finds people by any identifier and the 360 page tells their story")
+    func customerPages() async throws {
+        try await Harness.run(.sqlite) { h in
+            _ = try await h.client.execute(uri: "/v1/batch", method: .post, headers: basic(h.a.writeKey), body: ByteBuffer(string:
+                #"{"batch":[{"type":"identify","userId":"u-42","traits":{"email":"Noa@Example.com","name":"Noa Levi <b>"},"context":{"channel":"store"}},{"type":"track","userId":"u-42","event":"Order Completed","context":{"channel":"web"}}]}"#))
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            var agent = try await h.signIn(h.a.users[.agent]!.email)
+            let (list, listHTML) = try await agent.get("/customers?q=noa@example.com")
+            #expect(list.status == .ok)
+            #expect(listHTML.contains("Noa Levi &lt;b&gt;"), "names are escaped")
+            let id = try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "u-42"), in: h.a.workspace.id))
+            let (page, html) = try await agent.get("/customers/\(id)")
+            #expect(page.status == .ok)
+            #expect(html.contains("Order Completed"))
+            #expect(html.contains("noa@example.com"))
+            #expect(html.contains("Store") && html.contains("Web"), "channels of the journey")
+            let (_, none) = try await agent.get("/customers?q=nobody@example.com")
+            #expect(none.contains("id=\"no-customers\""))
+            let (missing, _) = try await agent.get("/customers/5f0e7f0e-0000-4000-8000-000000000000")
+            #expect(missing.status == .notFound)
+        }
+    }
+
     @Test("Lookups explain themselves: unknown kinds are named, unknown people are 404")
     func lookupErrors() async throws {
         try await Harness.run(.sqlite) { h in

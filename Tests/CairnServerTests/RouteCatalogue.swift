@@ -81,6 +81,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         // Web pages.
         .init(method: .get, template: "/", surface: .web, permission: .workspaceRead),
         .init(method: .get, template: "/customers", surface: .web, permission: .customersRead),
+        .init(method: .get, template: "/customers/{id}", surface: .web, target: .profile, permission: .customersRead),
         .init(method: .get, template: "/commerce", surface: .web, permission: .commerceRead),
         .init(method: .get, template: "/feedback", surface: .web, permission: .feedbackRead),
         .init(method: .get, template: "/service", surface: .web, permission: .serviceRead),

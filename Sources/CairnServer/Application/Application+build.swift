@@ -54,6 +54,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
     ProfilesAPI(records: CustomerRecords(store: store)).addRoutes(to: router.group("api/v1"))
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
+    CustomerPages(renderer: renderer, records: CustomerRecords(store: store)).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: administration, firstRun: firstRun).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: administration).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)

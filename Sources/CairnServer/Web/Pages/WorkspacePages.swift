@@ -12,7 +12,7 @@ struct WorkspacePages {
 
     /// Capability areas that later releases fill; each page already exists and is permission-checked.
     static let capabilities: [(section: String, permission: Permission)] = [
-        ("customers", .customersRead), ("commerce", .commerceRead), ("feedback", .feedbackRead),
+        ("commerce", .commerceRead), ("feedback", .feedbackRead),
         ("service", .serviceRead), ("journeys", .journeysRead), ("insights", .insightsRead),
     ]
 
@@ -41,7 +41,7 @@ struct WorkspacePages {
         return try renderer.page("overview", titleKey: "overview_title", section: "overview", context: context, values: [
             "workspaceName": workspace.name,
             "chart": chart.render(),
-            "areas": Self.capabilities.filter { principal.can($0.permission) }.map { ["href": "/\($0.section)", "label": texts["nav_\($0.section)"] ?? $0.section, "summary": texts["area_\($0.section)_summary"] ?? ""] },
+            "areas": ([("customers", Permission.customersRead)] + Self.capabilities).filter { principal.can($0.permission) }.map { ["href": "/\($0.section)", "label": texts["nav_\($0.section)"] ?? $0.section, "summary": texts["area_\($0.section)_summary"] ?? ""] },
         ])
     }
 

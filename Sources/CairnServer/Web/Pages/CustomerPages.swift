@@ -1,0 +1,91 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import Hummingbird
+
+/// Customers: the list with a search by any identifier, and the customer 360 page.
+struct CustomerPages {
+    let renderer: WebRenderer
+    let records: CustomerRecords
+
+    func addRoutes(to router: Router<CairnRequestContext>) {
+        router.get("customers", use: list)
+        router.get("customers/{id}", use: customer)
+    }
+
+    private func summary(_ profile: Profile, texts: [String: String]) -> [String: Any] {
+        let email = profile.identifiers.first { $0.kind == .email }?.value ?? profile.traits["email"]?.value.stringValue
+        let name = profile.traits["name"]?.value.stringValue
+            ?? [profile.traits["firstName"]?.value.stringValue, profile.traits["lastName"]?.value.stringValue].compactMap { $0 }.joined(separator: " ")
+        let userID = profile.identifiers.first { $0.kind == .userID }?.value
+        return [
+            "id": profile.id.rawValue,
+            "name": name.isEmpty ? (email ?? userID ?? texts["customer_anonymous"] ?? "") : name,
+            "email": email ?? "", "userID": userID ?? "",
+            "lastSeen": displayDate(profile.lastSeenAt),
+            "channels": profile.channels.map { texts["channel_\($0.rawValue)"] ?? $0.rawValue }.joined(separator: ", "),
+        ]
+    }
+
+    @Sendable func list(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.customersRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let query = request.uri.queryParameters["q"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        var profiles: [Profile] = []
+        var nextCursor: String?
+        if query.isEmpty {
+            let (cursor, limit) = try request.pagination()
+            let page = try await records.profiles(for: principal, after: cursor, limit: limit)
+            profiles = page.items
+            nextCursor = page.nextCursor
+        } else {
+            // Any identifier finds the person: user id, email, phone, anonymous id.
+            for kind in [Identifier.Kind.userID, .email, .phone, .anonymousID] {
+                if let record = try? await records.record(identifiedBy: Identifier(kind: kind, value: query), for: principal),
+                   !profiles.contains(where: { $0.id == record.profile.id }) {
+                    profiles.append(record.profile)
+                }
+            }
+        }
+        return try renderer.page("customers", titleKey: "nav_customers", section: "customers", context: context, values: [
+            "query": query,
+            "customers": profiles.map { summary($0, texts: texts) },
+            "searched": !query.isEmpty,
+            "hasCustomers": !profiles.isEmpty,
+            "nextCursor": nextCursor as Any,
+        ])
+    }
+
+    @Sendable func customer(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.customersRead)
+        let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
+        let record = try await records.record(id, for: principal)
+        if record.mergedInto != nil { return WebRenderer.redirect(to: "/customers/\(record.profile.id)") }
+        let texts = renderer.catalogue.texts(for: context.language)
+        let timeline = try await records.timeline(of: record.profile.id, for: principal, after: nil, limit: PageSize(100))
+        let profile = record.profile
+        return try renderer.page("customer", titleKey: "customer_title", section: "customers", context: context, values: [
+            "customer": summary(profile, texts: texts),
+            "firstSeen": displayDate(profile.firstSeenAt),
+            "identifiers": profile.identifiers.map { ["kind": texts["identifier_\($0.kind.rawValue)"] ?? $0.kind.rawValue, "value": $0.value] },
+            "traits": profile.traits.sorted { $0.key < $1.key }.map { name, trait -> [String: Any] in
+                let value: String = trait.value.stringValue ?? trait.value.jsonText()
+                return ["name": name, "value": value,
+                        "channel": texts["channel_\(trait.channel.rawValue)"] ?? trait.channel.rawValue,
+                        "observed": displayDate(trait.observedAt)]
+            },
+            "hasMerges": !record.merges.isEmpty,
+            "merges": record.merges.map { merge -> [String: Any] in
+                ["when": displayDate(merge.at), "identifier": merge.identifier.description,
+                 "other": (merge.survivorID == profile.id ? merge.mergedID : merge.survivorID).rawValue,
+                 "refused": merge.refusal != nil, "reason": merge.refusal ?? ""]
+            },
+            "events": timeline.items.map { event -> [String: Any] in
+                ["when": displayDate(event.timestamp), "kind": event.kind.rawValue, "name": event.name ?? "",
+                 "channel": texts["channel_\(event.channel.rawValue)"] ?? event.channel.rawValue]
+            },
+        ])
+    }
+}
