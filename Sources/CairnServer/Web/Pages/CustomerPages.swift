@@ -83,7 +83,7 @@ struct CustomerPages {
                  "refused": merge.refusal != nil, "reason": merge.refusal ?? ""]
             },
             "events": timeline.items.map { event -> [String: Any] in
-                ["when": displayDate(event.timestamp), "kind": event.kind.rawValue, "name": event.name ?? "",
+                ["when": displayDate(event.timestamp), "label": event.name.flatMap { $0.isEmpty ? nil : $0 } ?? (texts["event_kind_\(event.kind.rawValue)"] ?? event.kind.rawValue),
                  "channel": texts["channel_\(event.channel.rawValue)"] ?? event.channel.rawValue]
             },
         ])
