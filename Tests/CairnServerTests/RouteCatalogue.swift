@@ -31,6 +31,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
 
     func path(id: String) -> String {
         if template == "/api/v1/profiles/lookup" { return template + "?kind=user_id&value=customer-alpha" }
+        if template == "/api/v1/consent-purposes/{name}" { return "/api/v1/consent-purposes/loyalty_news" }
         return template.replacingOccurrences(of: "{id}", with: id)
     }
 
@@ -74,6 +75,11 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/profiles/lookup", surface: .api, permission: .customersRead),
         .init(method: .get, template: "/api/v1/profiles/{id}", surface: .api, target: .profile, permission: .customersRead),
         .init(method: .get, template: "/api/v1/profiles/{id}/events", surface: .api, target: .profile, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/profiles/{id}/consent", surface: .api, target: .profile, permission: .customersRead),
+        .init(method: .post, template: "/api/v1/profiles/{id}/consent", surface: .api, target: .profile, permission: .customersWrite,
+              json: #"{"purpose":"marketing_email","status":"granted","legalBasis":"Asked at the till"}"#),
+        .init(method: .get, template: "/api/v1/consent-purposes", surface: .api, permission: .workspaceRead),
+        .init(method: .put, template: "/api/v1/consent-purposes/{name}", surface: .api, permission: .workspaceManage, json: #"{"mode":"opt_in","description":"Loyalty newsletter"}"#),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

@@ -17,6 +17,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         case keyRevoked = "key.revoked"
         case sourceCreated = "source.created"
         case sourceUpdated = "source.updated"
+        case consentPurposeChanged = "consent.purpose_changed"
         case dataExported = "data.exported"
         case dataErased = "data.erased"
     }

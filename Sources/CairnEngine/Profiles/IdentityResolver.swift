@@ -108,6 +108,7 @@ public struct IdentityResolver: Sendable {
         guard let profile = target else { return }
         try await tx.assign(event.id, to: profile, in: workspace)
         try await tx.touch(profile, in: workspace, seenAt: event.timestamp, channels: [event.channel])
+        try await recordConsent(from: event, on: profile, in: workspace, tx: tx)
         for (name, value) in event.personTraits where !name.isEmpty && name.count <= 100 {
             try await tx.setTrait(name, Trait(value: value, channel: event.channel, sourceID: event.sourceID, observedAt: event.timestamp, eventID: event.id),
                                   on: profile, in: workspace)

@@ -53,6 +53,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
     AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
     ProfilesAPI(records: CustomerRecords(store: store)).addRoutes(to: router.group("api/v1"))
+    ConsentAPI(ledger: ConsentLedger(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     CustomerPages(renderer: renderer, records: CustomerRecords(store: store)).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: administration, firstRun: firstRun).addRoutes(to: router)

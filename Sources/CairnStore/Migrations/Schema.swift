@@ -144,5 +144,27 @@ public enum Schema {
             try await sql.create(index: "events_workspace_profile").on("events").column("workspace_id").column("profile_id").column("timestamp").run()
             try await sql.create(index: "events_workspace_received").on("events").column("workspace_id").column("received_at").column("id").run()
         },
+        Migration(version: 5, name: "consent ledger and purposes") { sql in
+            try await sql.create(table: "consent_purposes")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("name", type: .text, .notNull)
+                .column("mode", type: .text, .notNull)
+                .column("description", type: .text, .notNull)
+                .primaryKey("workspace_id", "name")
+                .run()
+            try await sql.create(table: "consent_records")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("profile_id", type: .text, .notNull)
+                .column("purpose", type: .text, .notNull)
+                .column("status", type: .text, .notNull)
+                .column("recorded_at", type: .bigint, .notNull)
+                .column("channel", type: .text)
+                .column("event_id", type: .text)
+                .column("recorded_by", type: .text)
+                .column("legal_basis", type: .text)
+                .run()
+            try await sql.create(index: "consent_records_profile").on("consent_records").column("workspace_id").column("profile_id").column("purpose").column("recorded_at").run()
+        },
     ]
 }

@@ -11,12 +11,12 @@ extension TransactionStore {
         try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "cairn.resolve." + workspace.rawValue)))").run()
     }
 
-    /// Events not yet tied to a profile, in the order they arrived.
+    /// Events not yet tied to a profile, in the order they arrived (within one request, in the order they happened).
     public func unresolvedEvents(in workspace: WorkspaceID, limit: Int) async throws -> [Event] {
         try await sql.select().columns(Store.eventColumns).from("events")
             .where("workspace_id", .equal, workspace.rawValue)
             .where(SQLColumn("profile_id"), .is, SQLLiteral.null)
-            .orderBy("received_at").orderBy("id").limit(limit)
+            .orderBy("received_at").orderBy("timestamp").orderBy("id").limit(limit)
             .all().map(Event.init(row:))
     }
 
@@ -63,6 +63,7 @@ extension TransactionStore {
             try await setTrait(name, trait, on: survivor, in: workspace)
         }
         try await sql.delete(from: "traits").where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
+        try await moveConsent(from: merged, to: survivor, in: workspace)
         if let (first, last, channels) = try await seen(merged, in: workspace) {
             try await touch(survivor, in: workspace, seenAt: first, channels: channels)
             try await touch(survivor, in: workspace, seenAt: last, channels: [])
