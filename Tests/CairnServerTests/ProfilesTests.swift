@@ -63,6 +63,13 @@ struct ProfilesTests {
             #expect(html.contains("Order Completed"))
             #expect(html.contains("noa@example.com"))
             #expect(html.contains("Store") && html.contains("Web"), "channels of the journey")
+            #expect(html.contains("data-purpose=\"surveys\""))
+            let recorded = try await agent.submit(on: "/customers/\(id)", to: "/customers/\(id)/consent", form: ["purpose": "surveys", "status": "granted", "legalBasis": "Asked on the phone"])
+            #expect(recorded.status == .seeOther)
+            let consent = try await h.api(.get, "/api/v1/profiles/\(id)/consent", key: h.a.secretKeys[.viewer]).json()
+            let surveys = (consent["purposes"] as? [[String: Any]])?.first { $0["purpose"] as? String == "surveys" }
+            #expect(surveys?["hasConsented"] as? Bool == true)
+            #expect((consent["history"] as? [[String: Any]])?.last?["recordedBy"] as? String == "user:\(h.a.users[.agent]!.id)")
             let (_, none) = try await agent.get("/customers?q=nobody@example.com")
             #expect(none.contains("id=\"no-customers\""))
             let (missing, _) = try await agent.get("/customers/5f0e7f0e-0000-4000-8000-000000000000")

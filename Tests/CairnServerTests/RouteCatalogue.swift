@@ -88,6 +88,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/", surface: .web, permission: .workspaceRead),
         .init(method: .get, template: "/customers", surface: .web, permission: .customersRead),
         .init(method: .get, template: "/customers/{id}", surface: .web, target: .profile, permission: .customersRead),
+        .init(method: .post, template: "/customers/{id}/consent", surface: .web, target: .profile, permission: .customersWrite,
+              form: ["purpose": "surveys", "status": "granted", "legalBasis": "Asked on the phone"]),
         .init(method: .get, template: "/commerce", surface: .web, permission: .commerceRead),
         .init(method: .get, template: "/feedback", surface: .web, permission: .feedbackRead),
         .init(method: .get, template: "/service", surface: .web, permission: .serviceRead),

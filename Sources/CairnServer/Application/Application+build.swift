@@ -55,7 +55,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     ProfilesAPI(records: CustomerRecords(store: store)).addRoutes(to: router.group("api/v1"))
     ConsentAPI(ledger: ConsentLedger(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
-    CustomerPages(renderer: renderer, records: CustomerRecords(store: store)).addRoutes(to: router)
+    CustomerPages(renderer: renderer, records: CustomerRecords(store: store), ledger: ConsentLedger(store: store, clock: clock)).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: administration, firstRun: firstRun).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: administration).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)

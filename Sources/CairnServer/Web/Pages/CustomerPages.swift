@@ -7,10 +7,12 @@ import Hummingbird
 struct CustomerPages {
     let renderer: WebRenderer
     let records: CustomerRecords
+    let ledger: ConsentLedger
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("customers", use: list)
         router.get("customers/{id}", use: customer)
+        router.post("customers/{id}/consent", use: recordConsent)
     }
 
     private func summary(_ profile: Profile, texts: [String: String]) -> [String: Any] {
@@ -57,16 +59,53 @@ struct CustomerPages {
         ])
     }
 
+    @Sendable func recordConsent(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.customersWrite)
+        let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
+        let form = try await request.form()
+        do {
+            let purpose = try ConsentPurpose.validate(form["purpose"] ?? "")
+            guard let status = ConsentRecord.Status(rawValue: form["status"] ?? "") else {
+                throw ValidationError(field: "status", issue: .unknownValue(allowed: ConsentRecord.Status.allCases.map(\.rawValue)), hint: "Choose granted, denied or withdrawn.")
+            }
+            _ = try await ledger.record(status, purpose: purpose, for: id, legalBasis: form["legalBasis"], by: principal, origin: context.origin)
+            return WebRenderer.redirect(to: "/customers/\(id)?done=saved")
+        } catch let error as ValidationError {
+            return try await page(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
     @Sendable func customer(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        try await page(try context.parameters.id(as: ProfileID.self, kind: "profile"), request: request, context: context)
+    }
+
+    private func page(_ id: ProfileID, request: Request, context: CairnRequestContext, errors: [String: Any]? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let (principal, _) = try context.requireUser()
         try principal.require(.customersRead)
-        let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
         let record = try await records.record(id, for: principal)
         if record.mergedInto != nil { return WebRenderer.redirect(to: "/customers/\(record.profile.id)") }
         let texts = renderer.catalogue.texts(for: context.language)
         let timeline = try await records.timeline(of: record.profile.id, for: principal, after: nil, limit: PageSize(100))
         let profile = record.profile
+        let (standings, history) = try await ledger.standing(of: profile.id, for: principal)
+        func purposeName(_ purpose: ConsentPurpose) -> String { texts["purpose_\(purpose.rawValue)"] ?? purpose.rawValue }
         return try renderer.page("customer", titleKey: "customer_title", section: "customers", context: context, values: [
+            "consent": standings.map { standing -> [String: Any] in
+                ["purpose": purposeName(standing.purpose.purpose), "value": standing.purpose.purpose.rawValue,
+                 "consented": standing.hasConsented,
+                 "basis": standing.latest.map { texts["consent_\($0.status.rawValue)"] ?? $0.status.rawValue } ?? (texts["consent_mode_\(standing.purpose.mode.rawValue)"] ?? ""),
+                 "since": standing.latest.map { displayDate($0.recordedAt) } ?? ""]
+            },
+            "consentHistory": history.reversed().map { entry -> [String: Any] in
+                ["when": displayDate(entry.recordedAt), "purpose": purposeName(entry.purpose), "status": texts["consent_\(entry.status.rawValue)"] ?? entry.status.rawValue,
+                 "from": entry.channel.map { texts["channel_\($0.rawValue)"] ?? $0.rawValue } ?? entry.recordedBy ?? "", "basis": entry.legalBasis ?? ""]
+            },
+            "hasConsentHistory": !history.isEmpty,
+            "canRecordConsent": principal.can(.customersWrite),
+            "purposeOptions": standings.map { ["value": $0.purpose.purpose.rawValue, "label": purposeName($0.purpose.purpose)] },
+            "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
+            "errors": errors as Any,
             "customer": summary(profile, texts: texts),
             "firstSeen": displayDate(profile.firstSeenAt),
             "identifiers": profile.identifiers.map { ["kind": texts["identifier_\($0.kind.rawValue)"] ?? $0.kind.rawValue, "value": $0.value] },
@@ -86,6 +125,6 @@ struct CustomerPages {
                 ["when": displayDate(event.timestamp), "label": event.name.flatMap { $0.isEmpty ? nil : $0 } ?? (texts["event_kind_\(event.kind.rawValue)"] ?? event.kind.rawValue),
                  "channel": texts["channel_\(event.channel.rawValue)"] ?? event.channel.rawValue]
             },
-        ])
+        ], status: status)
     }
 }
