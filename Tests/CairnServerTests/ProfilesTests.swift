@@ -77,6 +77,26 @@ struct ProfilesTests {
         }
     }
 
+    @Test("Everything held about a person exports as JSON, and the export is audited", arguments: TestDatabase.engines)
+    func accessExport(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            _ = try await h.client.execute(uri: "/v1/batch", method: .post, headers: basic(h.a.writeKey), body: ByteBuffer(string:
+                #"{"batch":[{"type":"identify","userId":"sam","traits":{"email":"sam@example.com","name":"Sam"},"context":{"consent":{"categoryPreferences":{"surveys":true}}}},{"type":"track","userId":"sam","event":"Order Completed","properties":{"total":12}}]}"#))
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            let id = try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "sam"), in: h.a.workspace.id))
+            #expect(try await h.api(.get, "/api/v1/profiles/\(id)/export", key: h.a.secretKeys[.agent]).status == .forbidden)
+            let response = try await h.api(.get, "/api/v1/profiles/\(id)/export", key: h.a.secretKeys[.manager])
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentDisposition]?.contains("attachment") == true)
+            let document = try response.json()
+            #expect((document["events"] as? [[String: Any]])?.count == 2)
+            #expect((document["consent"] as? [[String: Any]])?.first?["purpose"] as? String == "surveys")
+            #expect(response.text.contains("sam@example.com") && response.text.contains("Order Completed"))
+            let audit = try await h.store.auditLog(in: h.a.workspace.id, after: nil, limit: 50).items
+            #expect(audit.contains { $0.action == .dataExported && $0.target == "profile:\(id)" })
+        }
+    }
+
     @Test("Lookups explain themselves: unknown kinds are named, unknown people are 404")
     func lookupErrors() async throws {
         try await Harness.run(.sqlite) { h in

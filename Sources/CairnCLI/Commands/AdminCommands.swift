@@ -150,5 +150,24 @@ struct KeyCommand: AsyncParsableCommand {
     }
 }
 
+struct ProfileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "profile", abstract: "Customer profiles.", subcommands: [Export.self])
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print everything held about a customer as JSON (data-subject access; audited).")
+        @Argument(help: "The profile's id.") var id: String
+        @OptionGroup var workspaceOption: WorkspaceOption
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            guard let profileID = ProfileID(id.lowercased()) else { throw UsageProblem("\(id) is not a profile id.") }
+            try await withConsole(databaseOptions, in: workspaceOption) { console in
+                let data = try await CustomerRecords(store: console.store).export(profileID, for: console.principal, origin: .console)
+                say(String(decoding: data, as: UTF8.self))
+            }
+        }
+    }
+}
+
 extension Role: ExpressibleByArgument {}
 extension APIKey.Kind: ExpressibleByArgument {}

@@ -5,9 +5,11 @@ import Foundation
 /// Reading customers: the golden record, its merges, its timeline. Every call needs `customers.read`.
 public struct CustomerRecords: Sendable {
     public let store: Store
+    public let clock: DateSource
 
-    public init(store: Store) {
+    public init(store: Store, clock: DateSource = .system) {
         self.store = store
+        self.clock = clock
     }
 
     public struct Record: Sendable {
@@ -42,5 +44,38 @@ public struct CustomerRecords: Sendable {
     public func timeline(of id: ProfileID, for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<Event> {
         let record = try await record(id, for: principal)
         return try await store.events(in: principal.workspaceID, matching: EventFilter(profileID: record.profile.id), after: cursor, limit: limit.value)
+    }
+
+    /// Everything held about a person (data-subject access): the golden record, consent ledger, merges and every event
+    /// with its payload, as one JSON document. Needs `data.export`; audited as `data.exported`.
+    public func export(_ id: ProfileID, for principal: Principal, origin: RequestOrigin) async throws -> Data {
+        try principal.require(.dataExport)
+        let record = try await record(id, for: principal)
+        let workspace = principal.workspaceID
+        var events: [Event] = []
+        var cursor: Cursor?
+        repeat {
+            let page = try await store.events(in: workspace, matching: EventFilter(profileID: record.profile.id), after: cursor, limit: PageSize.maximum)
+            events += page.items
+            cursor = try page.nextCursor.map { try Cursor(token: $0) }
+        } while cursor != nil
+        let consent = try await store.transaction { tx in try await tx.consent(of: record.profile.id, in: workspace) }
+        let document = AccessExport(exportedAt: clock.now(), profile: record.profile, consent: consent, merges: record.merges, events: events.reversed())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(document)
+        try await store.append(AuditEntry(id: .generate(), workspaceID: workspace, occurredAt: clock.now(), action: .dataExported,
+                                          actor: principal.actorReference, target: "profile:\(record.profile.id)",
+                                          details: ["events": "\(events.count)", "kind": "access"], ipAddress: origin.ipAddress))
+        return data
+    }
+
+    struct AccessExport: Encodable {
+        var exportedAt: Date
+        var profile: Profile
+        var consent: [ConsentRecord]
+        var merges: [ProfileMerge]
+        var events: [Event]
     }
 }

@@ -2,6 +2,7 @@ import CairnCore
 import CairnEngine
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// `/api/v1/profiles`: customers' golden records, looked up by id or any identifier, with their timelines.
 struct ProfilesAPI {
@@ -12,6 +13,7 @@ struct ProfilesAPI {
         group.get("profiles/lookup", use: lookup)
         group.get("profiles/{id}", use: profile)
         group.get("profiles/{id}/events", use: events)
+        group.get("profiles/{id}/export", use: export)
     }
 
     struct RecordBody: ResponseEncodable {
@@ -59,6 +61,18 @@ struct ProfilesAPI {
         try principal.require(.customersRead)
         let (cursor, limit) = try request.pagination()
         return ListBody(try await records.timeline(of: try context.parameters.id(as: ProfileID.self, kind: "profile"), for: principal, after: cursor, limit: limit))
+    }
+}
+
+extension ProfilesAPI {
+    /// Data-subject access: everything held about the person, as a JSON download (data.export; audited).
+    @Sendable func export(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.dataExport)
+        let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
+        let data = try await records.export(id, for: principal, origin: context.origin)
+        return Response(status: .ok, headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"customer-\(id).json\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -2,6 +2,7 @@ import CairnCore
 import CairnEngine
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Customers: the list with a search by any identifier, and the customer 360 page.
 struct CustomerPages {
@@ -13,6 +14,7 @@ struct CustomerPages {
         router.get("customers", use: list)
         router.get("customers/{id}", use: customer)
         router.post("customers/{id}/consent", use: recordConsent)
+        router.post("customers/{id}/export", use: export)
     }
 
     private func summary(_ profile: Profile, texts: [String: String]) -> [String: Any] {
@@ -76,6 +78,15 @@ struct CustomerPages {
         }
     }
 
+    /// A POST with the CSRF token, because handing out a person's data is audited.
+    @Sendable func export(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
+        let data = try await records.export(id, for: principal, origin: context.origin)
+        return Response(status: .ok, headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"customer-\(id).json\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
     @Sendable func customer(_ request: Request, context: CairnRequestContext) async throws -> Response {
         try await page(try context.parameters.id(as: ProfileID.self, kind: "profile"), request: request, context: context)
     }
@@ -103,6 +114,7 @@ struct CustomerPages {
             },
             "hasConsentHistory": !history.isEmpty,
             "canRecordConsent": principal.can(.customersWrite),
+            "canExport": principal.can(.dataExport),
             "purposeOptions": standings.map { ["value": $0.purpose.purpose.rawValue, "label": purposeName($0.purpose.purpose)] },
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
             "errors": errors as Any,
