@@ -40,13 +40,13 @@ public struct SeededWorkspace: Sendable {
     }
 
     /// A customer of the workspace (tracked through its write key and resolved on first use), for customer routes.
-    public func customer(in store: Store) async throws -> ProfileID {
-        let slug = workspace.name.lowercased().filter(\.isLetter)
+    public func customer(in store: Store, named name: String? = nil) async throws -> ProfileID {
+        let slug = name ?? workspace.name.lowercased().filter(\.isLetter)
         let userID = Identifier(kind: .userID, value: "customer-\(slug)")
         if let id = try await store.profileID(for: userID, in: workspace.id) { return id }
         let key = try await Authenticator(store: store, configuration: .init(passwordHasher: testPasswordHasher)).key(token: writeKey, kind: .write)!
         let identify = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"userId":"customer-\#(slug)","traits":{"email":"customer1@\#(slug).example","name":"Customer of \#(workspace.name)"}}"#.utf8)).objectValue!
-        _ = try await Ingestor(store: store).ingest([try TrackingMessage.parse(identify, kind: .identify, makeMessageID: { "seed-\(slug)" }).get()], key: key)
+        _ = try await Ingestor(store: store).ingest([try TrackingMessage.parse(identify, kind: .identify, makeMessageID: { "seed-\(slug)-\(workspace.id)" }).get()], key: key)
         try await IdentityResolver(store: store).resolvePending(in: workspace.id)
         return try await store.profileID(for: userID, in: workspace.id)!
     }

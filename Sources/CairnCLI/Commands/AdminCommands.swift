@@ -151,7 +151,7 @@ struct KeyCommand: AsyncParsableCommand {
 }
 
 struct ProfileCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "profile", abstract: "Customer profiles.", subcommands: [Export.self])
+    static let configuration = CommandConfiguration(commandName: "profile", abstract: "Customer profiles.", subcommands: [Export.self, Erase.self])
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print everything held about a customer as JSON (data-subject access; audited).")
@@ -164,6 +164,25 @@ struct ProfileCommand: AsyncParsableCommand {
             try await withConsole(databaseOptions, in: workspaceOption) { console in
                 let data = try await CustomerRecords(store: console.store).export(profileID, for: console.principal, origin: .console)
                 say(String(decoding: data, as: UTF8.self))
+            }
+        }
+    }
+}
+
+extension ProfileCommand {
+    struct Erase: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Erase a customer's personal data (data-subject erasure; audited; not reversible).")
+        @Argument(help: "The profile's id.") var id: String
+        @Flag(name: .long, help: "Confirm that the data is to be erased.") var yes = false
+        @OptionGroup var workspaceOption: WorkspaceOption
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            guard let profileID = ProfileID(id.lowercased()) else { throw UsageProblem("\(id) is not a profile id.") }
+            guard yes else { throw UsageProblem("Erasure cannot be undone. Run again with --yes to erase profile \(id).") }
+            try await withConsole(databaseOptions, in: workspaceOption) { console in
+                let scrubbed = try await Erasure(store: console.store).erase(profileID, by: console.principal, origin: .console)
+                say("Erased profile \(profileID); \(scrubbed) events were scrubbed of personal data.")
             }
         }
     }

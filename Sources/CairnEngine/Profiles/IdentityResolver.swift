@@ -41,8 +41,9 @@ public struct IdentityResolver: Sendable {
         let resolved = try await store.transaction { tx in
             try await tx.lockWorkspaceForResolution(workspace)
             let events = try await tx.unresolvedEvents(in: workspace, limit: limit)
+            let salt = events.isEmpty ? "" : try await tx.erasureSalt(in: workspace) { Secrets.randomToken() }
             for event in events {
-                try await Self.resolve(event, in: workspace, tx: tx, policy: policy, now: now)
+                try await Self.resolve(event, in: workspace, tx: tx, policy: policy, now: now, erasureSalt: salt)
             }
             return events.count
         }
@@ -50,8 +51,13 @@ public struct IdentityResolver: Sendable {
         return resolved
     }
 
-    static func resolve(_ event: Event, in workspace: WorkspaceID, tx: TransactionStore, policy: IdentityPolicy, now: Date) async throws {
+    static func resolve(_ event: Event, in workspace: WorkspaceID, tx: TransactionStore, policy: IdentityPolicy, now: Date, erasureSalt: String) async throws {
         var identifiers = event.identifiers
+        // An erased person's identifiers build no new profile: the event joins the erased profile, scrubbed.
+        if let erased = try await tx.erasedProfile(forHashes: identifiers.map { Erasure.hash($0, salt: erasureSalt) }, in: workspace) {
+            try await tx.scrub(event, in: workspace, assignTo: erased)
+            return
+        }
         // alias: previousId is the id the person was known by, a user id or an anonymous id.
         if event.kind == .alias, let previous = event.previousID {
             let asUser = Identifier.normalised(kind: .userID, previous), asAnonymous = Identifier.normalised(kind: .anonymousID, previous)

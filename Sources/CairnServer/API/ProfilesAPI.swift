@@ -7,6 +7,7 @@ import NIOCore
 /// `/api/v1/profiles`: customers' golden records, looked up by id or any identifier, with their timelines.
 struct ProfilesAPI {
     let records: CustomerRecords
+    let erasure: Erasure
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("profiles", use: list)
@@ -14,6 +15,7 @@ struct ProfilesAPI {
         group.get("profiles/{id}", use: profile)
         group.get("profiles/{id}/events", use: events)
         group.get("profiles/{id}/export", use: export)
+        group.post("profiles/{id}/erase", use: erase)
     }
 
     struct RecordBody: ResponseEncodable {
@@ -73,6 +75,23 @@ extension ProfilesAPI {
         let data = try await records.export(id, for: principal, origin: context.origin)
         return Response(status: .ok, headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"customer-\(id).json\""],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension ProfilesAPI {
+    struct ErasedBody: ResponseEncodable {
+        var profileId: String
+        var erased: Bool
+        var eventsScrubbed: Int
+    }
+
+    /// Data-subject erasure (data.erase; audited). Not reversible.
+    @Sendable func erase(_ request: Request, context: CairnRequestContext) async throws -> ErasedBody {
+        let principal = try context.requirePrincipal()
+        try principal.require(.dataErase)
+        let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
+        let scrubbed = try await erasure.erase(id, by: principal, origin: context.origin)
+        return ErasedBody(profileId: id.rawValue, erased: true, eventsScrubbed: scrubbed)
     }
 }
 

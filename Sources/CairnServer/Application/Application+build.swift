@@ -52,10 +52,11 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     TrackingController(authenticator: authenticator, ingestor: ingestor).addRoutes(to: router)
     OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
     AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
-    ProfilesAPI(records: CustomerRecords(store: store)).addRoutes(to: router.group("api/v1"))
+    ProfilesAPI(records: CustomerRecords(store: store, clock: clock), erasure: Erasure(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     ConsentAPI(ledger: ConsentLedger(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
-    CustomerPages(renderer: renderer, records: CustomerRecords(store: store), ledger: ConsentLedger(store: store, clock: clock)).addRoutes(to: router)
+    CustomerPages(renderer: renderer, records: CustomerRecords(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
+                  erasure: Erasure(store: store, clock: clock)).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: administration, firstRun: firstRun).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: administration).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)

@@ -245,7 +245,9 @@ struct SQLiteFileSource: ConnectionPoolSource {
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).flatMap { connection in
             // The busy timeout comes first: even switching to WAL waits for other connections' locks.
-            let pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"]
+            let pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL",
+                           // Deleted and overwritten content is zeroed in the file, so erased personal data does not linger.
+                           "PRAGMA secure_delete = ON"]
             var chain = eventLoop.makeSucceededVoidFuture()
             for pragma in pragmas {
                 chain = chain.flatMap { connection.query(pragma).map { _ in } }

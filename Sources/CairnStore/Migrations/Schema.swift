@@ -166,5 +166,19 @@ public enum Schema {
                 .run()
             try await sql.create(index: "consent_records_profile").on("consent_records").column("workspace_id").column("profile_id").column("purpose").column("recorded_at").run()
         },
+        Migration(version: 6, name: "erasure") { sql in
+            try await sql.alter(table: "profiles").column("erased_at", type: .bigint).run()
+            try await sql.create(table: "workspace_secrets")
+                .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
+                .column("erasure_salt", type: .text, .notNull)
+                .run()
+            try await sql.create(table: "erased_identities")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("hash", type: .text, .notNull)
+                .column("profile_id", type: .text, .notNull)
+                .column("erased_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "hash")
+                .run()
+        },
     ]
 }

@@ -9,12 +9,14 @@ struct CustomerPages {
     let renderer: WebRenderer
     let records: CustomerRecords
     let ledger: ConsentLedger
+    let erasure: Erasure
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("customers", use: list)
         router.get("customers/{id}", use: customer)
         router.post("customers/{id}/consent", use: recordConsent)
         router.post("customers/{id}/export", use: export)
+        router.post("customers/{id}/erase", use: erase)
     }
 
     private func summary(_ profile: Profile, texts: [String: String]) -> [String: Any] {
@@ -87,6 +89,20 @@ struct CustomerPages {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// Erasure needs the word ERASE typed into the form, so it is never one careless click.
+    @Sendable func erase(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.dataErase)
+        let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
+        let form = try await request.form()
+        guard form["confirm"] == "ERASE" else {
+            return try await page(id, request: request, context: context, errors: fieldErrors(
+                ValidationError(field: "confirm", issue: .invalid, hint: "Type ERASE to confirm."), texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+        try await erasure.erase(id, by: principal, origin: context.origin)
+        return WebRenderer.redirect(to: "/customers/\(id)?done=erased")
+    }
+
     @Sendable func customer(_ request: Request, context: CairnRequestContext) async throws -> Response {
         try await page(try context.parameters.id(as: ProfileID.self, kind: "profile"), request: request, context: context)
     }
@@ -99,7 +115,8 @@ struct CustomerPages {
         let texts = renderer.catalogue.texts(for: context.language)
         let timeline = try await records.timeline(of: record.profile.id, for: principal, after: nil, limit: PageSize(100))
         let profile = record.profile
-        let (standings, history) = try await ledger.standing(of: profile.id, for: principal)
+        let erased = profile.identifiers.isEmpty
+        let (standings, history) = erased ? ([], []) : try await ledger.standing(of: profile.id, for: principal)
         func purposeName(_ purpose: ConsentPurpose) -> String { texts["purpose_\(purpose.rawValue)"] ?? purpose.rawValue }
         return try renderer.page("customer", titleKey: "customer_title", section: "customers", context: context, values: [
             "consent": standings.map { standing -> [String: Any] in
@@ -114,7 +131,9 @@ struct CustomerPages {
             },
             "hasConsentHistory": !history.isEmpty,
             "canRecordConsent": principal.can(.customersWrite),
-            "canExport": principal.can(.dataExport),
+            "canExport": principal.can(.dataExport) && !erased,
+            "canErase": principal.can(.dataErase) && !erased,
+            "erased": erased,
             "purposeOptions": standings.map { ["value": $0.purpose.purpose.rawValue, "label": purposeName($0.purpose.purpose)] },
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
             "errors": errors as Any,

@@ -1,0 +1,42 @@
+import CairnCore
+import CairnStore
+import Crypto
+import Foundation
+
+/// Data-subject erasure: removes a person's personal data and keeps their identifiers only as salted hashes, so that
+/// later events carrying them are recognised as the erased person's and build no new profile.
+public struct Erasure: Sendable {
+    public let store: Store
+    public let clock: DateSource
+
+    public init(store: Store, clock: DateSource = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// SHA-256 of the workspace's secret salt and the identifier, hex-encoded.
+    public static func hash(_ identifier: Identifier, salt: String) -> String {
+        SHA256.hash(data: Data("\(salt)|\(identifier.kind.rawValue)|\(identifier.value)".utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Erases the profile (needs `data.erase`); returns how many of its events were scrubbed. Audited as `data.erased`.
+    @discardableResult
+    public func erase(_ id: ProfileID, by principal: Principal, origin: RequestOrigin) async throws -> Int {
+        try principal.require(.dataErase)
+        let workspace = principal.workspaceID
+        guard let stored = try await store.profile(id: id, in: workspace) else { throw NotFoundError(kind: "profile", id: id.rawValue) }
+        let profile = stored.profile.id
+        let now = clock.now()
+        let scrubbed = try await store.transaction { tx in
+            // Serialised with identity resolution, so no event of this person slips in between.
+            try await tx.lockWorkspaceForResolution(workspace)
+            let salt = try await tx.erasureSalt(in: workspace) { Secrets.randomToken() }
+            let hashes = try await tx.identifiers(of: profile, in: workspace).map { Self.hash($0, salt: salt) }
+            return try await tx.erase(profile, in: workspace, hashes: hashes, at: now)
+        }
+        try await store.append(AuditEntry(id: .generate(), workspaceID: workspace, occurredAt: now, action: .dataErased,
+                                          actor: principal.actorReference, target: "profile:\(profile)", details: ["events": "\(scrubbed)"],
+                                          ipAddress: origin.ipAddress))
+        return scrubbed
+    }
+}

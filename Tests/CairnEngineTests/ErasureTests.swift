@@ -1,0 +1,63 @@
+import CairnCore
+import CairnEngine
+import CairnStore
+import CairnTestSupport
+import Foundation
+import Testing
+
+@Suite("Erasure")
+struct ErasureTests {
+    @Test("Erasing a profile leaves neither email nor name anywhere in the SQLite file")
+    func nothingLeftInTheFile() async throws {
+        try await TestDatabase.withStore(.sqlite) { (store: Store) async throws in
+            let seeded = try await SeededWorkspace.create(named: "Erase", in: store)
+            let key = try #require(try await Authenticator(store: store, configuration: .init(passwordHasher: testPasswordHasher)).key(token: seeded.writeKey, kind: .write))
+            let rig = IdentityResolverTests.Rig(store: store, seeded: seeded, key: key, ingestor: Ingestor(store: store), resolver: IdentityResolver(store: store))
+            let email = "wilhelmina.zygmunt@example.org", name = "Wilhelmina Zygmuntowicz"
+            try await rig.send([
+                #"{"type":"page","anonymousId":"anon-wz","name":"Home","context":{"ip":"203.0.113.9","userAgent":"WZBrowser/1.0","traits":{"name":"\#(name)"}}}"#,
+                #"{"type":"identify","userId":"wz-1","anonymousId":"anon-wz","traits":{"email":"\#(email)","name":"\#(name)","phone":"+48 601 234 567"},"context":{"consent":{"categoryPreferences":{"marketing_email":true},"legalBasis":"Form signed by \#(name)"}}}"#,
+                #"{"type":"track","userId":"wz-1","event":"Order Completed","properties":{"total":99.5,"items":2,"giftMessage":"For \#(name)"}}"#,
+            ])
+            let profile = try #require(try await rig.profile(.email, email))
+            let scrubbed = try await Erasure(store: store).erase(profile.id, by: seeded.principal(.admin), origin: .console)
+            #expect(scrubbed == 3)
+
+            // Aggregates stay: three events, the order's amount, channels and times.
+            let events = try await store.events(in: seeded.workspace.id, matching: EventFilter(profileID: profile.id), after: nil, limit: 10).items
+            #expect(events.count == 3)
+            #expect(events.first { $0.name == "Order Completed" }?.payload["properties"]?["total"] == .double(99.5))
+            #expect(events.allSatisfy { $0.userID == nil && $0.anonymousID == nil })
+            let after = try #require(try await store.profile(id: profile.id, in: seeded.workspace.id))
+            #expect(after.profile.identifiers.isEmpty && after.profile.traits.isEmpty)
+            #expect(try await store.auditLog(in: seeded.workspace.id, after: nil, limit: 50).items.contains { $0.action == .dataErased && $0.target == "profile:\(profile.id)" })
+
+            // A later event with the erased email builds no new profile.
+            try await rig.send([#"{"type":"identify","anonymousId":"new-device","traits":{"email":"\#(email.uppercased())"}}"#])
+            #expect(try await rig.profile(.anonymousID, "new-device") == nil)
+            #expect(try await store.events(in: seeded.workspace.id, matching: EventFilter(profileID: profile.id), after: nil, limit: 10).items.count == 4)
+
+            try await store.compact()
+            guard case .sqliteFile(let path) = store.database.location else { Issue.record("not a file"); return }
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { bytes += wal }
+            for secret in [email, email.uppercased(), name, "Wilhelmina", "anon-wz", "wz-1", "+48601234567", "203.0.113.9", "WZBrowser"] {
+                #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) is still in the database file")
+            }
+            #expect(bytes.range(of: Data("Order Completed".utf8)) != nil, "the scan reads real content")
+        }
+    }
+
+    @Test("Only administrators erase; other workspaces' profiles are out of reach", arguments: TestDatabase.engines)
+    func permissions(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let a = try await SeededWorkspace.create(named: "EraseA", in: store)
+            let b = try await SeededWorkspace.create(named: "EraseB", in: store)
+            let customerOfB = try await b.customer(in: store)
+            let erasure = Erasure(store: store)
+            await #expect(throws: AccessError.forbidden(.dataErase)) { try await erasure.erase(customerOfB, by: b.principal(.manager), origin: .console) }
+            await #expect(throws: NotFoundError.self) { try await erasure.erase(customerOfB, by: a.principal(.admin), origin: .console) }
+            #expect(try await store.profile(id: customerOfB, in: b.workspace.id)?.profile.identifiers.isEmpty == false)
+        }
+    }
+}
