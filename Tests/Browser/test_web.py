@@ -109,3 +109,17 @@ def test_sign_out(driver, server):
     assert "/login" in driver.current_url
     driver.get(server.url + "/settings/users")
     assert "/login" in driver.current_url
+
+
+def test_live_stream_shows_new_events(driver, server):
+    import base64
+    import urllib.request
+    key = server.write_key("live page")
+    sign_in(driver, server)
+    driver.get(server.url + "/live")
+    WebDriverWait(driver, 15).until(lambda d: "Connected" in d.find_element(By.ID, "live-status").text)
+    request = urllib.request.Request(server.url + "/v1/track", data=b'{"userId":"live-1","event":"Basket Abandoned","context":{"channel":"app"}}',
+                                     headers={"Content-Type": "application/json", "Authorization": "Basic " + base64.b64encode((key + ":").encode()).decode()})
+    assert urllib.request.urlopen(request).status == 200
+    item = WebDriverWait(driver, 15).until(lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "#live-events li") if "Basket Abandoned" in e.text])
+    assert "live-1" in item[0].text and "app" in item[0].text

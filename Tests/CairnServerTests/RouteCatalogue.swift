@@ -32,6 +32,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
     func path(id: String) -> String {
         if template == "/api/v1/profiles/lookup" { return template + "?kind=user_id&value=customer-alpha" }
         if template == "/api/v1/consent-purposes/{name}" { return "/api/v1/consent-purposes/loyalty_news" }
+        if template == "/api/v1/events/stream" { return template + "?since=2000-01-01T00:00:00Z&limit=1" }
         return template.replacingOccurrences(of: "{id}", with: id)
     }
 
@@ -42,6 +43,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/metrics", surface: .open),
         .init(method: .get, template: "/api/v1/openapi.json", surface: .open),
         .init(method: .get, template: "/static/cairn.css", surface: .open),
+        .init(method: .get, template: "/static/live.js", surface: .open),
         .init(method: .get, template: "/login", surface: .open),
         .init(method: .post, template: "/login", surface: .open),
         .init(method: .get, template: "/setup", surface: .open),
@@ -71,6 +73,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/api/v1/keys/{id}/revoke", surface: .api, target: .key, permission: .keysManage, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/audit-log", surface: .api, permission: .auditRead),
         .init(method: .get, template: "/api/v1/events", surface: .api, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/events/stream", surface: .api, permission: .customersRead),
         .init(method: .get, template: "/api/v1/profiles", surface: .api, permission: .customersRead),
         .init(method: .get, template: "/api/v1/profiles/lookup", surface: .api, permission: .customersRead),
         .init(method: .get, template: "/api/v1/profiles/{id}", surface: .api, target: .profile, permission: .customersRead),
@@ -89,6 +92,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         // Web pages.
         .init(method: .get, template: "/", surface: .web, permission: .workspaceRead),
         .init(method: .get, template: "/customers", surface: .web, permission: .customersRead),
+        .init(method: .get, template: "/live", surface: .web, permission: .customersRead),
         .init(method: .get, template: "/customers/{id}", surface: .web, target: .profile, permission: .customersRead),
         .init(method: .post, template: "/customers/{id}/export", surface: .web, target: .profile, permission: .dataExport, form: [:]),
         .init(method: .post, template: "/customers/{id}/erase", surface: .web, target: .profile, permission: .dataErase, form: ["confirm": "ERASE"], needsThrowaway: true),

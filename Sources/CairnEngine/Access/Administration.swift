@@ -49,6 +49,12 @@ public struct Administration: Sendable {
         return try await store.events(in: principal.workspaceID, matching: filter, after: cursor, limit: limit.value)
     }
 
+    /// Events received after `cursor`, oldest first, for a live stream (customers.read).
+    public func eventsReceived(for principal: Principal, matching filter: EventFilter, after cursor: Cursor?, limit: Int) async throws -> [Event] {
+        try principal.require(.customersRead)
+        return try await store.eventsReceived(in: principal.workspaceID, matching: filter, after: cursor, limit: limit)
+    }
+
     // MARK: Audit log
 
     public func auditLog(for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<AuditEntry> {

@@ -51,6 +51,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
 
     TrackingController(authenticator: authenticator, ingestor: ingestor).addRoutes(to: router)
     OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
+    EventStream(administration: administration, clock: clock).addRoutes(to: router.group("api/v1"))
     AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
     ProfilesAPI(records: CustomerRecords(store: store, clock: clock), erasure: Erasure(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     ConsentAPI(ledger: ConsentLedger(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
@@ -98,7 +99,7 @@ struct StaticAssets {
 
     static func load() throws -> StaticAssets {
         var files: [String: (ByteBuffer, String)] = [:]
-        for (name, type) in [("cairn.css", "text/css; charset=utf-8")] {
+        for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Static") else { throw CocoaError(.fileNoSuchFile) }
             files[name] = (ByteBuffer(bytes: try Data(contentsOf: url)), type)
         }

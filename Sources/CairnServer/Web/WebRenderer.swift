@@ -40,6 +40,7 @@ public struct WebRenderer: Sendable {
             let main: [(String, String, String, Permission)] = [
                 ("overview", "/", "nav_overview", .workspaceRead),
                 ("customers", "/customers", "nav_customers", .customersRead),
+                ("live", "/live", "nav_live", .customersRead),
                 ("commerce", "/commerce", "nav_commerce", .commerceRead),
                 ("feedback", "/feedback", "nav_feedback", .feedbackRead),
                 ("service", "/service", "nav_service", .serviceRead),

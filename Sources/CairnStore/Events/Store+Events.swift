@@ -56,6 +56,18 @@ extension Store {
         }
     }
 
+    /// Events received after `cursor` (received time and id), oldest first: what a live stream sends next.
+    public func eventsReceived(in workspace: WorkspaceID, matching filter: EventFilter, after cursor: Cursor?, limit: Int) async throws -> [Event] {
+        try await database.withConnection { sql in
+            let query = sql.select().columns(Self.eventColumns).from("events").where("workspace_id", .equal, workspace.rawValue)
+            if let kind = filter.kind { query.where("kind", .equal, kind.rawValue) }
+            if let channel = filter.channel { query.where("channel", .equal, channel.rawValue) }
+            if let name = filter.name { query.where("name", .equal, name) }
+            let rows = try await Keyset.apply(query, sortColumn: "received_at", cursor: cursor, direction: .ascending, limit: limit).all()
+            return Array(try rows.map(Event.init(row:)).prefix(limit))
+        }
+    }
+
     /// The stored event with this `messageId`, if the workspace has one.
     public func event(messageID: String, in workspace: WorkspaceID) async throws -> Event? {
         try await database.withConnection { sql in

@@ -17,6 +17,7 @@ struct CustomerPages {
         router.post("customers/{id}/consent", use: recordConsent)
         router.post("customers/{id}/export", use: export)
         router.post("customers/{id}/erase", use: erase)
+        router.get("live", use: live)
     }
 
     private func summary(_ profile: Profile, texts: [String: String]) -> [String: Any] {
@@ -101,6 +102,19 @@ struct CustomerPages {
         }
         try await erasure.erase(id, by: principal, origin: context.origin)
         return WebRenderer.redirect(to: "/customers/\(id)?done=erased")
+    }
+
+    /// The live stream of events; the page's script subscribes to `/api/v1/events/stream`.
+    @Sendable func live(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.customersRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let type = request.uri.queryParameters["type"].map(String.init)
+        let channel = request.uri.queryParameters["channel"].map(String.init)
+        return try renderer.page("live", titleKey: "live_title", section: "live", context: context, values: [
+            "types": TrackingMessage.Kind.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == type] },
+            "channels": CairnCore.Channel.builtIn.map { ["value": $0.rawValue, "label": texts["channel_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == channel] },
+        ])
     }
 
     @Sendable func customer(_ request: Request, context: CairnRequestContext) async throws -> Response {

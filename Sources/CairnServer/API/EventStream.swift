@@ -1,0 +1,89 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+
+/// `GET /api/v1/events/stream`: new events as Server-Sent Events, as they are ingested. Filters: `type`, `channel`,
+/// `event`; `limit` ends the stream after that many events (handy for scripts and tests). The stream starts with
+/// events received from now on, from `since`, or after `Last-Event-ID` when a client reconnects.
+struct EventStream {
+    let administration: Administration
+    let clock: DateSource
+    /// How often the stream looks for new events.
+    var pollInterval: Duration = .milliseconds(300)
+
+    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+        group.get("events/stream", use: stream)
+    }
+
+    @Sendable func stream(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.customersRead)
+        let query = request.uri.queryParameters
+        var issues = ValidationCollector()
+        var filter = EventFilter()
+        if let text = query["type"].map(String.init) {
+            filter.kind = TrackingMessage.Kind(rawValue: text)
+            if filter.kind == nil { issues.add(FieldIssue(field: "type", issue: .unknownValue(allowed: TrackingMessage.Kind.allCases.map(\.rawValue)), hint: "Use identify, track, page, screen, group or alias.")) }
+        }
+        if let text = query["channel"].map(String.init) {
+            filter.channel = issues.check { () throws(ValidationError) in try CairnCore.Channel.validate(text, field: "channel") }
+        }
+        filter.name = query["event"].map(String.init)
+        var limit: Int?
+        if let text = query["limit"].map(String.init) {
+            limit = Int(text)
+            if limit == nil || limit! < 1 { issues.add(FieldIssue(field: "limit", issue: .invalid, hint: "Use a positive whole number, or leave it out to stream until you disconnect.")) }
+        }
+        var cursor = Cursor(sortKey: clock.now().storageMillis - 1, id: "~")
+        if let text = query["since"].map(String.init) {
+            if let since = Timestamp.parse(text) { cursor = Cursor(sortKey: since.storageMillis - 1, id: "~") } else {
+                issues.add(FieldIssue(field: "since", issue: .invalid, hint: "Use ISO 8601, e.g. 2026-11-23T00:00:00Z, to replay from then."))
+            }
+        }
+        if let last = request.headers[.lastEventID] {
+            cursor = issues.check { () throws(ValidationError) in try Cursor(token: last, field: "Last-Event-ID") } ?? cursor
+        }
+        try issues.throwIfAny()
+        let administration = self.administration, interval = pollInterval, start = cursor, filterCopy = filter, maximum = limit
+        let body = ResponseBody { writer in
+            var cursor = start
+            var sent = 0
+            var idle = Duration.zero
+            try await writer.write(ByteBuffer(string: ": connected\n\n"))
+            // The stream ends when the server shuts down, so graceful shutdown never waits for a client that stays.
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let events = try await administration.eventsReceived(for: principal, matching: filterCopy, after: cursor, limit: 100)
+                for event in events {
+                    cursor = Cursor(sortKey: event.receivedAt.storageMillis, id: event.id.rawValue)
+                    let encoder = JSONEncoder()
+                    encoder.dateEncodingStrategy = .iso8601
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    let json = String(decoding: try encoder.encode(event), as: UTF8.self)
+                    try await writer.write(ByteBuffer(string: "id: \(cursor.token)\nevent: \(event.kind.rawValue)\ndata: \(json)\n\n"))
+                    sent += 1
+                    if let maximum, sent >= maximum { try await writer.finish(nil); return }
+                }
+                if events.isEmpty {
+                    idle += interval
+                    if idle >= .seconds(15) {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        idle = .zero
+                    }
+                    try await Task.sleep(for: interval)
+                } else {
+                    idle = .zero
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"], body: body)
+    }
+}
+
+extension HTTPField.Name {
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+}
