@@ -2,6 +2,7 @@ import CairnCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// A page of a list: `{"data":[…],"nextCursor":"…"}`; `nextCursor` is null on the last page.
 struct ListBody<Item: Encodable & Sendable>: ResponseEncodable {
@@ -46,6 +47,24 @@ extension Request {
         }
         try issues.throwIfAny()
         return (cursor, limit!)
+    }
+
+    /// The `type`, `channel` and `event` query parameters shared by event lists and the event stream.
+    func eventFilter(collecting issues: inout ValidationCollector) -> EventFilter {
+        let query = uri.queryParameters
+        var filter = EventFilter()
+        if let text = query["type"].map(String.init) {
+            filter.kind = TrackingMessage.Kind(rawValue: text)
+            if filter.kind == nil {
+                issues.add(FieldIssue(field: "type", issue: .unknownValue(allowed: TrackingMessage.Kind.allCases.map(\.rawValue)),
+                                      hint: "Use one of: \(TrackingMessage.Kind.allCases.map(\.rawValue).joined(separator: ", "))."))
+            }
+        }
+        if let text = query["channel"].map(String.init) {
+            filter.channel = issues.check { () throws(ValidationError) in try CairnCore.Channel.validate(text, field: "channel") }
+        }
+        filter.name = query["event"].map(String.init)
+        return filter
     }
 
     /// Decodes a JSON object body; an empty or non-object body is a clear 400.
@@ -102,5 +121,13 @@ extension KeyedDecodingContainer {
             throw ValidationError(field: path, issue: .invalid, hint: "Send a value, or leave the field out; null is not allowed here.")
         }
         return try decode(T.self, forKey: key)
+    }
+}
+
+extension Response {
+    /// A JSON file to save, e.g. a data-subject access export.
+    static func jsonDownload(_ data: Data, filename: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"\(filename)\""],
+                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

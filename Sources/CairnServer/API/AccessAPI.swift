@@ -299,24 +299,13 @@ struct AccessAPI {
         let (cursor, limit) = try request.pagination()
         let query = request.uri.queryParameters
         var issues = ValidationCollector()
-        var filter = EventFilter()
-        if let text = query["type"].map(String.init) {
-            filter.kind = TrackingMessage.Kind(rawValue: text)
-            if filter.kind == nil {
-                issues.add(FieldIssue(field: "type", issue: .unknownValue(allowed: TrackingMessage.Kind.allCases.map(\.rawValue)),
-                                      hint: "Use one of: \(TrackingMessage.Kind.allCases.map(\.rawValue).joined(separator: ", "))."))
-            }
-        }
-        if let text = query["channel"].map(String.init) {
-            filter.channel = issues.check { () throws(ValidationError) in try CairnCore.Channel.validate(text, field: "channel") }
-        }
+        var filter = request.eventFilter(collecting: &issues)
         for (name, keyPath) in [("since" as Substring, \EventFilter.since), ("until", \EventFilter.until)] {
             guard let text = query[name].map(String.init) else { continue }
             if let date = Timestamp.parse(text) { filter[keyPath: keyPath] = date } else {
                 issues.add(FieldIssue(field: String(name), issue: .invalid, hint: "Use ISO 8601, e.g. 2026-11-23T00:00:00Z."))
             }
         }
-        filter.name = query["event"].map(String.init)
         filter.userID = query["userId"].map(String.init)
         filter.anonymousID = query["anonymousId"].map(String.init)
         try issues.throwIfAny()

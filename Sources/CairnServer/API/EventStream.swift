@@ -24,15 +24,7 @@ struct EventStream {
         try principal.require(.customersRead)
         let query = request.uri.queryParameters
         var issues = ValidationCollector()
-        var filter = EventFilter()
-        if let text = query["type"].map(String.init) {
-            filter.kind = TrackingMessage.Kind(rawValue: text)
-            if filter.kind == nil { issues.add(FieldIssue(field: "type", issue: .unknownValue(allowed: TrackingMessage.Kind.allCases.map(\.rawValue)), hint: "Use identify, track, page, screen, group or alias.")) }
-        }
-        if let text = query["channel"].map(String.init) {
-            filter.channel = issues.check { () throws(ValidationError) in try CairnCore.Channel.validate(text, field: "channel") }
-        }
-        filter.name = query["event"].map(String.init)
+        let filter = request.eventFilter(collecting: &issues)
         var limit: Int?
         if let text = query["limit"].map(String.init) {
             limit = Int(text)

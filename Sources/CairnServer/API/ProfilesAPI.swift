@@ -73,8 +73,7 @@ extension ProfilesAPI {
         try principal.require(.dataExport)
         let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
         let data = try await records.export(id, for: principal, origin: context.origin)
-        return Response(status: .ok, headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"customer-\(id).json\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return .jsonDownload(data, filename: "customer-\(id).json")
     }
 }
 

@@ -86,8 +86,7 @@ struct CustomerPages {
         let (principal, _) = try context.requireUser()
         let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
         let data = try await records.export(id, for: principal, origin: context.origin)
-        return Response(status: .ok, headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"customer-\(id).json\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return .jsonDownload(data, filename: "customer-\(id).json")
     }
 
     /// Erasure needs the word ERASE typed into the form, so it is never one careless click.
