@@ -97,6 +97,28 @@ struct ProfilesTests {
         }
     }
 
+    @Test("Customers are listed by trait, channel and last seen", arguments: TestDatabase.engines)
+    func profileFilters(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            _ = try await h.client.execute(uri: "/v1/batch", method: .post, headers: basic(h.a.writeKey), body: ByteBuffer(string:
+                #"{"batch":[{"type":"identify","userId":"p1","traits":{"plan":"pro"},"timestamp":"2026-01-01T00:00:00Z","context":{"channel":"store"}},{"type":"identify","userId":"p2","traits":{"plan":"free"},"timestamp":"2026-03-01T00:00:00Z"},{"type":"identify","userId":"p3","traits":{"plan":"pro"},"timestamp":"2026-03-02T00:00:00Z","context":{"channel":"call_center"}}]}"#))
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            func users(_ query: String) async throws -> [String] {
+                let response = try await h.api(.get, "/api/v1/profiles\(query)", key: h.a.secretKeys[.viewer])
+                #expect(response.status == .ok, "\(query): \(response.text)")
+                return (try response.json()["data"] as? [[String: Any]] ?? []).flatMap { profile in
+                    (profile["identifiers"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "user_id" }.compactMap { $0["value"] as? String }
+                }
+            }
+            #expect(try await users("?trait=plan:pro") == ["p3", "p1"])
+            #expect(try await users("?channel=store") == ["p1"])
+            #expect(try await users("?seenSince=2026-02-01T00:00:00Z") == ["p3", "p2"])
+            #expect(try await users("?trait=plan:pro&channel=call_center") == ["p3"])
+            let bad = try await h.api(.get, "/api/v1/profiles?trait=plan&seenSince=soon&channel=X", key: h.a.secretKeys[.viewer])
+            #expect(Set((try bad.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }) == ["trait", "seenSince", "channel"])
+        }
+    }
+
     @Test("Lookups explain themselves: unknown kinds are named, unknown people are 404")
     func lookupErrors() async throws {
         try await Harness.run(.sqlite) { h in

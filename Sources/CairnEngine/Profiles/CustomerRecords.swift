@@ -19,9 +19,9 @@ public struct CustomerRecords: Sendable {
         public var merges: [ProfileMerge]
     }
 
-    public func profiles(for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<Profile> {
+    public func profiles(for principal: Principal, matching filter: ProfileFilter = ProfileFilter(), after cursor: Cursor?, limit: PageSize) async throws -> Page<Profile> {
         try principal.require(.customersRead)
-        return try await store.profiles(in: principal.workspaceID, after: cursor, limit: limit.value)
+        return try await store.profiles(in: principal.workspaceID, matching: filter, after: cursor, limit: limit.value)
     }
 
     public func record(_ id: ProfileID, for principal: Principal) async throws -> Record {

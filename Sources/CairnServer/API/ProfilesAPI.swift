@@ -30,11 +30,29 @@ struct ProfilesAPI {
         }
     }
 
+    /// Filters: `channel`, `seenSince` (ISO 8601), and `trait=name:value` (an exact string value).
     @Sendable func list(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Profile> {
         let principal = try context.requirePrincipal()
         try principal.require(.customersRead)
         let (cursor, limit) = try request.pagination()
-        return ListBody(try await records.profiles(for: principal, after: cursor, limit: limit))
+        let query = request.uri.queryParameters
+        var issues = ValidationCollector()
+        var filter = ProfileFilter()
+        if let text = query["channel"].map(String.init) {
+            filter.channel = issues.check { () throws(ValidationError) in try CairnCore.Channel.validate(text, field: "channel") }
+        }
+        if let text = query["seenSince"].map(String.init) {
+            filter.seenSince = Timestamp.parse(text)
+            if filter.seenSince == nil { issues.add(FieldIssue(field: "seenSince", issue: .invalid, hint: "Use ISO 8601, e.g. 2026-11-01T00:00:00Z.")) }
+        }
+        if let text = query["trait"].map(String.init) {
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts.count == 2, !parts[0].isEmpty { filter.trait = (String(parts[0]), String(parts[1])) } else {
+                issues.add(FieldIssue(field: "trait", issue: .invalid, hint: "Use name:value, e.g. trait=plan:pro."))
+            }
+        }
+        try issues.throwIfAny()
+        return ListBody(try await records.profiles(for: principal, matching: filter, after: cursor, limit: limit))
     }
 
     @Sendable func profile(_ request: Request, context: CairnRequestContext) async throws -> RecordBody {

@@ -32,12 +32,23 @@ extension Store {
         }
     }
 
-    /// Live (not merged) profiles, most recently seen first.
-    public func profiles(in workspace: WorkspaceID, after cursor: Cursor?, limit: Int) async throws -> Page<Profile> {
+    /// Live (not merged) profiles, most recently seen first, optionally narrowed.
+    public func profiles(in workspace: WorkspaceID, matching filter: ProfileFilter = ProfileFilter(), after cursor: Cursor?, limit: Int) async throws -> Page<Profile> {
         try await database.withConnection { sql in
             let tx = TransactionStore(sql: sql, engine: engine)
             let query = sql.select().columns("id", "last_seen_at").from("profiles")
                 .where("workspace_id", .equal, workspace.rawValue).where(SQLColumn("merged_into"), .is, SQLLiteral.null)
+            if let since = filter.seenSince { query.where("last_seen_at", .greaterThanOrEqual, since.storageMillis) }
+            // Channels are a JSON array of names; a name is quoted there, so the match is exact.
+            if let channel = filter.channel { query.where("channels", .like, "%\"\(channel.rawValue)\"%") }
+            if let trait = filter.trait {
+                query.where("id", .in, SQLSubquery.select { $0
+                    .column("profile_id").from("traits")
+                    .where("workspace_id", .equal, workspace.rawValue)
+                    .where("name", .equal, trait.name)
+                    .where("value", .equal, JSONValue.string(trait.value).jsonText())
+                })
+            }
             let rows = try await Keyset.apply(query, sortColumn: "last_seen_at", cursor: cursor, direction: .descending, limit: limit).all()
             var profiles: [Profile] = []
             for row in rows {

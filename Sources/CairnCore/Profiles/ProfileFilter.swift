@@ -1,0 +1,28 @@
+import Foundation
+
+/// Narrows a list of customers; every field left `nil` matches everyone.
+public struct ProfileFilter: Sendable, Hashable {
+    /// A trait that must have exactly this (string) value.
+    public var trait: (name: String, value: String)?
+    /// A channel the customer must have used.
+    public var channel: Channel?
+    /// Seen at or after this time.
+    public var seenSince: Date?
+
+    public init(trait: (name: String, value: String)? = nil, channel: Channel? = nil, seenSince: Date? = nil) {
+        self.trait = trait
+        self.channel = channel
+        self.seenSince = seenSince
+    }
+
+    public static func == (lhs: ProfileFilter, rhs: ProfileFilter) -> Bool {
+        lhs.trait?.name == rhs.trait?.name && lhs.trait?.value == rhs.trait?.value && lhs.channel == rhs.channel && lhs.seenSince == rhs.seenSince
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(trait?.name)
+        hasher.combine(trait?.value)
+        hasher.combine(channel)
+        hasher.combine(seenSince)
+    }
+}
