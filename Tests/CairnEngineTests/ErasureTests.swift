@@ -48,6 +48,27 @@ struct ErasureTests {
         }
     }
 
+    @Test("Customers export as CSV and NDJSON, and the export is audited", arguments: TestDatabase.engines)
+    func profilesExport(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let seeded = try await SeededWorkspace.create(named: "Export", in: store)
+            _ = try await seeded.customer(in: store)
+            _ = try await seeded.customer(in: store, named: "second")
+            let records = CustomerRecords(store: store)
+            var csv: [String] = []
+            #expect(try await records.exportProfiles(format: .csv, for: seeded.principal(.manager), origin: .console) { csv.append($0) } == 2)
+            #expect(csv.first == "id,user_id,email,phone,first_seen_at,last_seen_at,channels,traits")
+            #expect(csv.dropFirst().contains { $0.contains(",customer-export,customer1@export.example,") })
+            var lines: [String] = []
+            _ = try await records.exportProfiles(format: .ndjson, for: seeded.principal(.admin), origin: .console) { lines.append($0) }
+            #expect(try lines.allSatisfy { try JSONSerialization.jsonObject(with: Data($0.utf8)) is [String: Any] })
+            await #expect(throws: AccessError.forbidden(.dataExport)) {
+                _ = try await records.exportProfiles(format: .csv, for: seeded.principal(.agent), origin: .console) { _ in }
+            }
+            #expect(try await store.auditLog(in: seeded.workspace.id, after: nil, limit: 50).items.filter { $0.action == .dataExported }.count == 2)
+        }
+    }
+
     @Test("Only administrators erase; other workspaces' profiles are out of reach", arguments: TestDatabase.engines)
     func permissions(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { (store: Store) async throws in

@@ -188,5 +188,25 @@ extension ProfileCommand {
     }
 }
 
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data (audited).", subcommands: [Profiles.self])
+
+    struct Profiles: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write every customer of a workspace as CSV or NDJSON to standard output.")
+        @Option(name: .long, help: "csv or ndjson.") var format: CustomerRecords.ExportFormat = .csv
+        @OptionGroup var workspaceOption: WorkspaceOption
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            try await withConsole(databaseOptions, in: workspaceOption) { console in
+                let count = try await CustomerRecords(store: console.store).exportProfiles(format: format, for: console.principal, origin: .console) { print($0) }
+                fflush(nil)
+                FileHandle.standardError.write(Data("Exported \(count) profiles.\n".utf8))
+            }
+        }
+    }
+}
+
+extension CustomerRecords.ExportFormat: ExpressibleByArgument {}
 extension Role: ExpressibleByArgument {}
 extension APIKey.Kind: ExpressibleByArgument {}

@@ -71,6 +71,43 @@ public struct CustomerRecords: Sendable {
         return data
     }
 
+    public enum ExportFormat: String, Sendable, CaseIterable {
+        case csv, ndjson
+    }
+
+    /// Every live customer of the workspace, written line by line to `write` (CSV with a header, or one JSON object per
+    /// line). Needs `data.export`; audited as `data.exported`. Returns how many profiles were written.
+    public func exportProfiles(format: ExportFormat, for principal: Principal, origin: RequestOrigin, write: (String) -> Void) async throws -> Int {
+        try principal.require(.dataExport)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        if format == .csv { write("id,user_id,email,phone,first_seen_at,last_seen_at,channels,traits") }
+        var count = 0
+        var cursor: Cursor?
+        repeat {
+            let page = try await store.profiles(in: principal.workspaceID, after: cursor, limit: PageSize.maximum)
+            for profile in page.items {
+                switch format {
+                case .ndjson:
+                    write(String(decoding: try encoder.encode(profile), as: UTF8.self))
+                case .csv:
+                    func first(_ kind: Identifier.Kind) -> String { profile.identifiers.first { $0.kind == kind }?.value ?? "" }
+                    let traits = JSONValue.object(profile.traits.mapValues(\.value)).jsonText()
+                    write([profile.id.rawValue, first(.userID), first(.email), first(.phone), profile.firstSeenAt.formatted(.iso8601),
+                           profile.lastSeenAt.formatted(.iso8601), profile.channels.map(\.rawValue).joined(separator: " "), traits]
+                        .map(Administration.csvField).joined(separator: ","))
+                }
+                count += 1
+            }
+            cursor = try page.nextCursor.map { try Cursor(token: $0) }
+        } while cursor != nil
+        try await store.append(AuditEntry(id: .generate(), workspaceID: principal.workspaceID, occurredAt: clock.now(), action: .dataExported,
+                                          actor: principal.actorReference, target: "profiles", details: ["format": format.rawValue, "rows": "\(count)"],
+                                          ipAddress: origin.ipAddress))
+        return count
+    }
+
     struct AccessExport: Encodable {
         var exportedAt: Date
         var profile: Profile
