@@ -43,14 +43,7 @@ extension Store {
     public func events(in workspace: WorkspaceID, matching filter: EventFilter = EventFilter(), after cursor: Cursor?, limit: Int) async throws -> Page<Event> {
         try await database.withConnection { sql in
             let query = sql.select().columns(Self.eventColumns).from("events").where("workspace_id", .equal, workspace.rawValue)
-            if let kind = filter.kind { query.where("kind", .equal, kind.rawValue) }
-            if let name = filter.name { query.where("name", .equal, name) }
-            if let channel = filter.channel { query.where("channel", .equal, channel.rawValue) }
-            if let userID = filter.userID { query.where("user_id", .equal, userID) }
-            if let anonymousID = filter.anonymousID { query.where("anonymous_id", .equal, anonymousID) }
-            if let profileID = filter.profileID { query.where("profile_id", .equal, profileID.rawValue) }
-            if let since = filter.since { query.where("timestamp", .greaterThanOrEqual, since.storageMillis) }
-            if let until = filter.until { query.where("timestamp", .lessThan, until.storageMillis) }
+            Self.narrow(query, by: filter)
             let rows = try await Keyset.apply(query, sortColumn: "timestamp", cursor: cursor, direction: .descending, limit: limit).all()
             return Keyset.page(try rows.map(Event.init(row:)), limit: limit) { Cursor(sortKey: $0.timestamp.storageMillis, id: $0.id.rawValue) }
         }
@@ -60,12 +53,22 @@ extension Store {
     public func eventsReceived(in workspace: WorkspaceID, matching filter: EventFilter, after cursor: Cursor?, limit: Int) async throws -> [Event] {
         try await database.withConnection { sql in
             let query = sql.select().columns(Self.eventColumns).from("events").where("workspace_id", .equal, workspace.rawValue)
-            if let kind = filter.kind { query.where("kind", .equal, kind.rawValue) }
-            if let channel = filter.channel { query.where("channel", .equal, channel.rawValue) }
-            if let name = filter.name { query.where("name", .equal, name) }
+            Self.narrow(query, by: filter)
             let rows = try await Keyset.apply(query, sortColumn: "received_at", cursor: cursor, direction: .ascending, limit: limit).all()
             return Array(try rows.map(Event.init(row:)).prefix(limit))
         }
+    }
+
+    /// Adds the filter's conditions to an events query.
+    static func narrow(_ query: SQLSelectBuilder, by filter: EventFilter) {
+        if let kind = filter.kind { query.where("kind", .equal, kind.rawValue) }
+        if let name = filter.name { query.where("name", .equal, name) }
+        if let channel = filter.channel { query.where("channel", .equal, channel.rawValue) }
+        if let userID = filter.userID { query.where("user_id", .equal, userID) }
+        if let anonymousID = filter.anonymousID { query.where("anonymous_id", .equal, anonymousID) }
+        if let profileID = filter.profileID { query.where("profile_id", .equal, profileID.rawValue) }
+        if let since = filter.since { query.where("timestamp", .greaterThanOrEqual, since.storageMillis) }
+        if let until = filter.until { query.where("timestamp", .lessThan, until.storageMillis) }
     }
 
     /// The stored event with this `messageId`, if the workspace has one.
