@@ -98,6 +98,25 @@ struct IdentityResolverTests {
         }
     }
 
+    @Test("A workspace's own identity policy decides what may merge", arguments: TestDatabase.engines)
+    func workspacePolicy(engine: DatabaseEngine) async throws {
+        try await withRig(engine) { rig in
+            let admin = Administration(store: rig.store, passwordHasher: testPasswordHasher)
+            _ = try await admin.setIdentityPolicy(limits: ["user_id": 1, "email": 2], by: rig.seeded.principal(.admin), origin: .console)
+            try await rig.send([#"{"type":"identify","userId":"two-mails","traits":{"email":"work@example.com"}}"#])
+            try await rig.send([#"{"type":"identify","userId":"two-mails","traits":{"email":"home@example.com"}}"#])
+            let profile = try #require(try await rig.profile(.userID, "two-mails"))
+            #expect(profile.identifiers.filter { $0.kind == .email }.count == 2, "a second email is allowed by this workspace")
+            await #expect(throws: ValidationError.self) {
+                _ = try await admin.setIdentityPolicy(limits: ["shoe_size": 1, "email": 0], by: rig.seeded.principal(.admin), origin: .console)
+            }
+            await #expect(throws: AccessError.forbidden(.workspaceManage)) {
+                _ = try await admin.setIdentityPolicy(limits: [:], by: rig.seeded.principal(.manager), origin: .console)
+            }
+            #expect(try await admin.identityPolicy(for: rig.seeded.principal(.viewer)).limits == ["user_id": 1, "email": 2])
+        }
+    }
+
     @Test("The latest observation of a trait wins, whatever order events arrive in", arguments: TestDatabase.engines)
     func latestTraitWins(engine: DatabaseEngine) async throws {
         try await withRig(engine) { rig in

@@ -72,6 +72,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/keys/{id}", surface: .api, target: .key, permission: .keysManage),
         .init(method: .post, template: "/api/v1/keys/{id}/revoke", surface: .api, target: .key, permission: .keysManage, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/audit-log", surface: .api, permission: .auditRead),
+        .init(method: .get, template: "/api/v1/identity-policy", surface: .api, permission: .workspaceRead),
+        .init(method: .put, template: "/api/v1/identity-policy", surface: .api, permission: .workspaceManage, json: #"{"limits":{"user_id":1,"email":2}}"#),
         .init(method: .get, template: "/api/v1/events", surface: .api, permission: .customersRead),
         .init(method: .get, template: "/api/v1/events/stream", surface: .api, permission: .customersRead),
         .init(method: .get, template: "/api/v1/profiles", surface: .api, permission: .customersRead),

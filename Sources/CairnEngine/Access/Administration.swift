@@ -41,6 +41,31 @@ public struct Administration: Sendable {
         return try await workspace(for: principal)
     }
 
+    // MARK: Identity policy
+
+    /// How many identifiers of each kind one profile may hold (merge protection).
+    public func identityPolicy(for principal: Principal) async throws -> IdentityPolicy {
+        try principal.require(.workspaceRead)
+        return try await store.transaction { tx in try await tx.identityPolicy(in: principal.workspaceID) } ?? IdentityPolicy()
+    }
+
+    /// Sets the workspace's merge protection: a limit (1 to 1000) per identifier kind; kinds left out are unlimited.
+    public func setIdentityPolicy(limits: [String: Int], by principal: Principal, origin: RequestOrigin) async throws -> IdentityPolicy {
+        try principal.require(.workspaceManage)
+        var issues = ValidationCollector()
+        for (kind, limit) in limits.sorted(by: { $0.key < $1.key }) {
+            let known = ["user_id", "anonymous_id", "email", "phone"].contains(kind) || (kind.hasPrefix("ext:") && kind.count > 4)
+            if !known { issues.add(FieldIssue(field: "limits.\(kind)", issue: .unknownValue(allowed: ["user_id", "anonymous_id", "email", "phone", "ext:TYPE"]),
+                                              hint: "Use user_id, anonymous_id, email, phone or ext:TYPE.")) }
+            if !(1...1000).contains(limit) { issues.add(FieldIssue(field: "limits.\(kind)", issue: .invalid, hint: "Use a limit from 1 to 1000, or leave the kind out for no limit.")) }
+        }
+        try issues.throwIfAny()
+        let policy = IdentityPolicy(limits: limits)
+        try await store.transaction { tx in try await tx.setIdentityPolicy(policy, in: principal.workspaceID) }
+        try await audit(.workspaceUpdated, by: principal, target: "workspace:\(principal.workspaceID)", details: ["field": "identity_policy"], origin: origin)
+        return policy
+    }
+
     // MARK: Events
 
     /// The workspace's events, newest first (customers.read).

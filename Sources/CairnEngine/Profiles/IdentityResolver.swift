@@ -12,6 +12,7 @@ import Logging
 /// requests and several `cairn serve` processes end with one consistent profile.
 public struct IdentityResolver: Sendable {
     public let store: Store
+    /// Used where a workspace has not set its own policy.
     public let policy: IdentityPolicy
     public let clock: DateSource
     let logger: Logger
@@ -41,6 +42,7 @@ public struct IdentityResolver: Sendable {
         let resolved = try await store.transaction { tx in
             try await tx.lockWorkspaceForResolution(workspace)
             let events = try await tx.unresolvedEvents(in: workspace, limit: limit)
+            let policy = try await tx.identityPolicy(in: workspace) ?? policy
             let salt = events.isEmpty ? "" : try await tx.erasureSalt(in: workspace) { Secrets.randomToken() }
             for event in events {
                 try await Self.resolve(event, in: workspace, tx: tx, policy: policy, now: now, erasureSalt: salt)

@@ -23,6 +23,8 @@ struct AccessAPI {
         group.get("keys/{id}", use: key)
         group.post("keys/{id}/revoke", use: revokeKey)
         group.get("audit-log", use: auditLog)
+        group.get("identity-policy", use: identityPolicy)
+        group.put("identity-policy", use: setIdentityPolicy)
         group.get("events", use: listEvents)
         group.get("sources", use: listSources)
         group.post("sources", use: createSource)
@@ -310,5 +312,23 @@ struct AccessAPI {
         filter.anonymousID = query["anonymousId"].map(String.init)
         try issues.throwIfAny()
         return ListBody(try await administration.events(for: principal, matching: filter, after: cursor, limit: limit))
+    }
+
+    // MARK: Identity policy
+
+    struct PolicyBody: ResponseEncodable, Decodable {
+        /// Identifier kind → the most values of that kind one profile may hold.
+        var limits: [String: Int]
+    }
+
+    @Sendable func identityPolicy(_ request: Request, context: CairnRequestContext) async throws -> PolicyBody {
+        PolicyBody(limits: try await administration.identityPolicy(for: try context.requirePrincipal()).limits)
+    }
+
+    @Sendable func setIdentityPolicy(_ request: Request, context: CairnRequestContext) async throws -> PolicyBody {
+        let principal = try context.requirePrincipal()
+        try principal.require(.workspaceManage)
+        let body = try await request.decodeJSON(PolicyBody.self, context: context)
+        return PolicyBody(limits: try await administration.setIdentityPolicy(limits: body.limits, by: principal, origin: context.origin).limits)
     }
 }

@@ -180,5 +180,11 @@ public enum Schema {
                 .primaryKey("workspace_id", "hash")
                 .run()
         },
+        Migration(version: 7, name: "workspace identity policy") { sql in
+            try await sql.create(table: "identity_policies")
+                .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
+                .column("limits", type: .text, .notNull)
+                .run()
+        },
     ]
 }
