@@ -151,6 +151,11 @@ struct KeyCommand: AsyncParsableCommand {
 }
 
 struct ProfileCommand: AsyncParsableCommand {
+    static func profileID(_ text: String) throws -> ProfileID {
+        guard let id = ProfileID(text.lowercased()) else { throw UsageProblem("\(text) is not a profile id. Find it on the customer's page or with GET /api/v1/profiles/lookup.") }
+        return id
+    }
+
     static let configuration = CommandConfiguration(commandName: "profile", abstract: "Customer profiles.", subcommands: [Export.self, Erase.self])
 
     struct Export: AsyncParsableCommand {
@@ -160,7 +165,7 @@ struct ProfileCommand: AsyncParsableCommand {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            guard let profileID = ProfileID(id.lowercased()) else { throw UsageProblem("\(id) is not a profile id.") }
+            let profileID = try ProfileCommand.profileID(id)
             try await withConsole(databaseOptions, in: workspaceOption) { console in
                 let data = try await CustomerRecords(store: console.store).export(profileID, for: console.principal, origin: .console)
                 say(String(decoding: data, as: UTF8.self))
@@ -178,7 +183,7 @@ extension ProfileCommand {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            guard let profileID = ProfileID(id.lowercased()) else { throw UsageProblem("\(id) is not a profile id.") }
+            let profileID = try ProfileCommand.profileID(id)
             guard yes else { throw UsageProblem("Erasure cannot be undone. Run again with --yes to erase profile \(id).") }
             try await withConsole(databaseOptions, in: workspaceOption) { console in
                 let scrubbed = try await Erasure(store: console.store).erase(profileID, by: console.principal, origin: .console)

@@ -76,7 +76,7 @@ public struct ConsentLedger: Sendable {
         try principal.require(.customersRead)
         let workspace = principal.workspaceID
         return try await store.transaction { tx in
-            guard try await tx.identifiers(of: profile, in: workspace).isEmpty == false else { throw NotFoundError(kind: "profile", id: profile.rawValue) }
+            try await Self.requireIdentified(profile, in: workspace, tx: tx)
             let history = try await tx.consent(of: profile, in: workspace)
             var configured = try await tx.consentPurposes(in: workspace).mapValues { Pair(mode: $0.mode, description: $0.description) }
             // Purposes that appear only in the ledger still show.
@@ -91,6 +91,11 @@ public struct ConsentLedger: Sendable {
         }
     }
 
+    /// Consent belongs to a known person: a profile of the workspace that still has identifiers (not merged away, not erased).
+    static func requireIdentified(_ profile: ProfileID, in workspace: WorkspaceID, tx: TransactionStore) async throws {
+        guard try await !tx.identifiers(of: profile, in: workspace).isEmpty else { throw NotFoundError(kind: "profile", id: profile.rawValue) }
+    }
+
     /// Records a statement made to a person (at a counter, on the phone) or by a system through the API.
     public func record(_ status: ConsentRecord.Status, purpose: ConsentPurpose, for profile: ProfileID, legalBasis: String?,
                        by principal: Principal, origin: RequestOrigin) async throws -> ConsentRecord {
@@ -102,7 +107,7 @@ public struct ConsentLedger: Sendable {
                                    recordedBy: principal.actorReference, legalBasis: legalBasis?.isEmpty == true ? nil : legalBasis)
         let workspace = principal.workspaceID
         try await store.transaction { tx in
-            guard try await tx.identifiers(of: profile, in: workspace).isEmpty == false else { throw NotFoundError(kind: "profile", id: profile.rawValue) }
+            try await Self.requireIdentified(profile, in: workspace, tx: tx)
             try await tx.append(record, to: profile, in: workspace)
         }
         return record

@@ -37,6 +37,8 @@ public struct IdentityResolver: Sendable {
     /// Resolves up to `limit` waiting events of one workspace, in arrival order, in one transaction.
     @discardableResult
     public func resolvePending(in workspace: WorkspaceID, limit: Int = 200) async throws -> Int {
+        // The background loop asks several times a second: an idle workspace costs one read, not a write lock.
+        guard try await store.hasUnresolvedEvents(in: workspace) else { return 0 }
         let policy = self.policy
         let now = clock.now()
         let resolved = try await store.transaction { tx in

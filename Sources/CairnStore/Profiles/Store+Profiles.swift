@@ -18,11 +18,14 @@ extension Store {
                 .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue).first() else { return nil }
             let mergedInto = try row.decode(column: "merged_into", as: String?.self).map(ProfileID.init(rawValue:))
             let current = mergedInto ?? id
-            guard let (first, last, channels) = try await tx.seen(current, in: workspace) else { return nil }
-            let profile = Profile(id: current, workspaceID: workspace, firstSeenAt: first, lastSeenAt: last, channels: channels,
-                                  identifiers: try await tx.identifiers(of: current, in: workspace), traits: try await tx.traits(of: current, in: workspace))
+            guard let profile = try await tx.profile(current, in: workspace) else { return nil }
             return StoredProfile(profile: profile, mergedInto: mergedInto)
         }
+    }
+
+    /// Whether any event of the workspace waits for resolution (a read; takes no lock).
+    public func hasUnresolvedEvents(in workspace: WorkspaceID) async throws -> Bool {
+        try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).hasUnresolvedEvents(in: workspace) }
     }
 
     /// The profile an identifier belongs to.
@@ -53,9 +56,7 @@ extension Store {
             var profiles: [Profile] = []
             for row in rows {
                 let id = ProfileID(rawValue: try row.decode(column: "id", as: String.self))
-                guard let (first, last, channels) = try await tx.seen(id, in: workspace) else { continue }
-                profiles.append(Profile(id: id, workspaceID: workspace, firstSeenAt: first, lastSeenAt: last, channels: channels,
-                                        identifiers: try await tx.identifiers(of: id, in: workspace), traits: try await tx.traits(of: id, in: workspace)))
+                if let profile = try await tx.profile(id, in: workspace) { profiles.append(profile) }
             }
             return Keyset.page(profiles, limit: limit) { Cursor(sortKey: $0.lastSeenAt.storageMillis, id: $0.id.rawValue) }
         }

@@ -11,6 +11,13 @@ extension TransactionStore {
         try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "cairn.resolve." + workspace.rawValue)))").run()
     }
 
+    /// Whether any event of the workspace waits for resolution (a read; takes no lock).
+    public func hasUnresolvedEvents(in workspace: WorkspaceID) async throws -> Bool {
+        try await sql.select().column("id").from("events")
+            .where("workspace_id", .equal, workspace.rawValue).where(SQLColumn("profile_id"), .is, SQLLiteral.null)
+            .limit(1).first() != nil
+    }
+
     /// Events not yet tied to a profile, in the order they arrived (within one request, in the order they happened).
     public func unresolvedEvents(in workspace: WorkspaceID, limit: Int) async throws -> [Event] {
         try await sql.select().columns(Store.eventColumns).from("events")
@@ -94,6 +101,13 @@ extension TransactionStore {
             .set("channels", to: JSONValue.array(all.map { .string($0.rawValue) }).jsonText())
             .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, profile.rawValue)
             .run()
+    }
+
+    /// The golden record of one profile: seen times, channels, identifiers, traits.
+    public func profile(_ id: ProfileID, in workspace: WorkspaceID) async throws -> Profile? {
+        guard let (first, last, channels) = try await seen(id, in: workspace) else { return nil }
+        return Profile(id: id, workspaceID: workspace, firstSeenAt: first, lastSeenAt: last, channels: channels,
+                       identifiers: try await identifiers(of: id, in: workspace), traits: try await traits(of: id, in: workspace))
     }
 
     func seen(_ profile: ProfileID, in workspace: WorkspaceID) async throws -> (Date, Date, [Channel])? {
