@@ -69,6 +69,47 @@ struct ErasureTests {
         }
     }
 
+    @Test("An erased person's identifiers build no new profile until the workspace releases them", arguments: TestDatabase.engines)
+    func releaseAfterErasure(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let seeded = try await SeededWorkspace.create(named: "Release", in: store)
+            let key = try #require(try await Authenticator(store: store, configuration: .init(passwordHasher: testPasswordHasher)).key(token: seeded.writeKey, kind: .write))
+            func send(_ json: String) async throws {
+                let object = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)).objectValue!
+                _ = try await Ingestor(store: store).ingest([try TrackingMessage.parse(object, kind: nil, makeMessageID: { UUID().uuidString }).get()], key: key)
+                while try await IdentityResolver(store: store).resolvePending(in: seeded.workspace.id) > 0 {}
+            }
+            try await send(#"{"type":"identify","userId":"back-again","traits":{"email":"Back@Example.com","name":"Bea"}}"#)
+            let erased = try #require(try await store.profileID(for: Identifier(kind: .userID, value: "back-again"), in: seeded.workspace.id))
+            let erasure = Erasure(store: store)
+            try await erasure.erase(erased, by: seeded.principal(.admin), origin: .console)
+
+            try await send(#"{"type":"identify","traits":{"email":"back@example.com","name":"Bea"},"anonymousId":"new-device"}"#)
+            #expect(try await store.countProfiles(in: seeded.workspace.id) == 1, "the event joined the erased profile")
+            #expect(try await store.profileID(for: Identifier(kind: .email, value: "back@example.com"), in: seeded.workspace.id) == nil)
+
+            await #expect(throws: AccessError.forbidden(.dataErase)) {
+                try await erasure.release(Identifier(kind: .email, value: "back@example.com"), by: seeded.principal(.manager), origin: .console)
+            }
+            await #expect(throws: NotFoundError.self) {
+                try await erasure.release(Identifier(kind: .email, value: "never@example.com"), by: seeded.principal(.admin), origin: .console)
+            }
+            // Any spelling of the address releases it.
+            try await erasure.release(Identifier(kind: .email, value: " BACK@example.com "), by: seeded.principal(.admin), origin: .console)
+            try await send(#"{"type":"identify","anonymousId":"device-3","traits":{"email":"back@example.com","name":"Bea"}}"#)
+            let fresh = try #require(try await store.profileID(for: Identifier(kind: .email, value: "back@example.com"), in: seeded.workspace.id))
+            #expect(fresh != erased)
+            #expect(try await store.countProfiles(in: seeded.workspace.id) == 2)
+            #expect(try await store.profile(id: erased, in: seeded.workspace.id)?.profile.identifiers.isEmpty == true, "the erased profile stays erased")
+            // The user id was not released: it still leads to the erased person.
+            try await send(#"{"type":"track","userId":"back-again","event":"Visit"}"#)
+            #expect(try await store.profileID(for: Identifier(kind: .userID, value: "back-again"), in: seeded.workspace.id) == nil)
+            let audit = try await store.auditLog(in: seeded.workspace.id, after: nil, limit: 50).items
+            let entry = try #require(audit.first { $0.action == .erasureReleased })
+            #expect(entry.target == "identifier:email" && !String(describing: entry).contains("back@example.com"))
+        }
+    }
+
     @Test("Only administrators erase; other workspaces' profiles are out of reach", arguments: TestDatabase.engines)
     func permissions(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { (store: Store) async throws in

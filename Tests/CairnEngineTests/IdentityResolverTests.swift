@@ -129,6 +129,46 @@ struct IdentityResolverTests {
         }
     }
 
+    @Test("A per-trait source priority beats recency; other traits keep the latest value", arguments: TestDatabase.engines)
+    func traitSourcePriority(engine: DatabaseEngine) async throws {
+        try await withRig(engine) { rig in
+            let admin = Administration(store: rig.store, passwordHasher: testPasswordHasher)
+            let principal = rig.seeded.principal(.admin)
+            let crm = try await admin.createSource(name: "CRM", defaultChannel: .callCenter, rateLimit: nil, by: principal, origin: .console)
+            let crmKey = try await admin.createKey(kind: .write, name: "crm", role: nil, source: crm.id, by: principal, origin: .console)
+            let crmRig = Rig(store: rig.store, seeded: rig.seeded,
+                             key: try #require(try await Authenticator(store: rig.store, configuration: .init(passwordHasher: testPasswordHasher))
+                                 .key(token: crmKey.token, kind: .write)),
+                             ingestor: rig.ingestor, resolver: rig.resolver)
+            let policy = try await admin.setIdentityPolicy(limits: nil, traitSourcePriority: ["name": [crm.id.rawValue]], by: principal, origin: .console)
+            #expect(policy.limits == IdentityPolicy().limits, "limits left out stay as they were")
+
+            try await crmRig.send([#"{"type":"identify","userId":"p1","traits":{"name":"Ada King","city":"London"},"timestamp":"2026-03-01T00:00:00Z"}"#])
+            // Later values from the web source: the name stays the CRM's, the city moves on.
+            try await rig.send([#"{"type":"identify","userId":"p1","traits":{"name":"ada k","city":"Leeds"},"timestamp":"2026-04-01T00:00:00Z"}"#])
+            var profile = try #require(try await rig.profile(.userID, "p1"))
+            #expect(profile.traits["name"]?.value == .string("Ada King") && profile.traits["name"]?.sourceID == crm.id)
+            #expect(profile.traits["city"]?.value == .string("Leeds"))
+            // The trusted source's later value replaces its own earlier one.
+            try await crmRig.send([#"{"type":"identify","userId":"p1","traits":{"name":"Ada Lovelace"},"timestamp":"2026-05-01T00:00:00Z"}"#])
+            profile = try #require(try await rig.profile(.userID, "p1"))
+            #expect(profile.traits["name"]?.value == .string("Ada Lovelace"))
+
+            // Merging two profiles applies the same rule.
+            try await rig.send([#"{"type":"identify","anonymousId":"x9","traits":{"name":"Web Name"},"timestamp":"2026-06-01T00:00:00Z"}"#])
+            try await rig.send([#"{"type":"track","anonymousId":"x9","userId":"p1","event":"Signed In","timestamp":"2026-06-02T00:00:00Z"}"#])
+            profile = try #require(try await rig.profile(.anonymousID, "x9"))
+            #expect(profile.identifiers.contains(Identifier(kind: .userID, value: "p1")))
+            #expect(profile.traits["name"]?.value == .string("Ada Lovelace"))
+
+            let error = await #expect(throws: ValidationError.self) {
+                _ = try await admin.setIdentityPolicy(limits: nil, traitSourcePriority: ["name": [SourceID.generate().rawValue], "": []], by: principal, origin: .console)
+            }
+            #expect(Set(error?.issues.map(\.field) ?? []) == ["traitSourcePriority.name[0]", "traitSourcePriority."])
+            #expect(try await admin.identityPolicy(for: principal).traitSourcePriority == ["name": [crm.id]], "a refused change changes nothing")
+        }
+    }
+
     @Test("alias ties a previous id to a user id", arguments: TestDatabase.engines)
     func aliasLinks(engine: DatabaseEngine) async throws {
         try await withRig(engine) { rig in

@@ -34,6 +34,10 @@ struct AccessControlTests {
         case .profile:
             if route.needsThrowaway { return try await seeded.customer(in: store, named: "gone-\(UUID().uuidString.prefix(6).lowercased())").rawValue }
             return try await seeded.customer(in: store).rawValue
+        case .erasedIdentifier:
+            let name = "gone-\(UUID().uuidString.prefix(6).lowercased())"
+            try await Erasure(store: store).erase(try await seeded.customer(in: store, named: name), by: console, origin: .console)
+            return "customer-\(name)"
         }
     }
 
@@ -44,7 +48,7 @@ struct AccessControlTests {
         let path = route.path(id: id)
         switch route.surface {
         case .api, .open, .tracking:
-            return try await h.api(route.method, path, key: key, json: route.json.map(fill))
+            return try await h.api(route.method, path, key: key, json: route.json.map { fill($0).replacingOccurrences(of: "{id}", with: id) })
         case .web:
             if route.method == .get { return try await browser.get(path).0 }
             let form = (route.form ?? [:]).mapValues(fill)
@@ -92,7 +96,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile:
+                case .user, .key, .source, .profile, .erasedIdentifier:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .collection:
                     #expect(response.status.code < 400, "\(route) works on A's own data, got \(response.status.code)")

@@ -119,6 +119,38 @@ struct ProfilesTests {
         }
     }
 
+    @Test("Customers are found by part of a name, an email or a trait, in the API and on the page", arguments: TestDatabase.engines)
+    func search(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            _ = try await h.client.execute(uri: "/v1/batch", method: .post, headers: basic(h.a.writeKey), body: ByteBuffer(string:
+                #"{"batch":[{"type":"identify","userId":"u-1","traits":{"email":"grace@navy.example","name":"Grace Hopper","plan":"gold_100%"}},{"type":"identify","userId":"u-2","traits":{"email":"alan@bletchley.example","name":"Alan Turing","plan":"gold"}},{"type":"identify","userId":"u-3","traits":{"phone":"+44 20 7946 0001","name":"Ada"}}]}"#))
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            func found(_ q: String) async throws -> [String] {
+                let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let body = try await h.api(.get, "/api/v1/profiles?q=\(encoded)", key: h.a.secretKeys[.viewer]).json()
+                return ((body["data"] as? [[String: Any]]) ?? []).compactMap { (($0["traits"] as? [String: Any])?["name"] as? [String: Any])?["value"] as? String }.sorted()
+            }
+            #expect(try await found("hopper") == ["Grace Hopper"], "part of a name, whatever the case")
+            #expect(try await found("BLETCHLEY") == ["Alan Turing"], "part of an email")
+            #expect(try await found("gold") == ["Alan Turing", "Grace Hopper"], "any trait's text")
+            #expect(try await found("gold_1") == ["Grace Hopper"], "_ is matched literally")
+            #expect(try await found("%") == ["Grace Hopper"], "% is matched literally")
+            #expect(try await found("u-2") == ["Alan Turing"], "a user id")
+            #expect(try await found("nobody").isEmpty)
+            // B's customers are never found from A.
+            _ = try await h.b.customer(in: h.store)
+            #expect(try await found("customer").isEmpty)
+
+            var agent = try await h.signIn(h.a.users[.agent]!.email)
+            let (_, html) = try await agent.get("/customers?q=turing")
+            #expect(html.contains("Alan Turing") && !html.contains("Grace Hopper"))
+            let (_, byPhone) = try await agent.get("/customers?q=%2B44%2020%207946%200001")
+            #expect(byPhone.contains(">Ada<"), "a phone number in any spelling")
+            let tooLong = try await h.api(.get, "/api/v1/profiles?q=\(String(repeating: "x", count: 201))", key: h.a.secretKeys[.viewer])
+            #expect(tooLong.status == .badRequest)
+        }
+    }
+
     @Test("Lookups explain themselves: unknown kinds are named, unknown people are 404")
     func lookupErrors() async throws {
         try await Harness.run(.sqlite) { h in

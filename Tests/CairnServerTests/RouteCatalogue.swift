@@ -12,6 +12,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case key
         case source
         case profile
+        /// The user id of a customer erased for the call (sent as `{id}` in the JSON body).
+        case erasedIdentifier
     }
 
     var method: HTTPRequest.Method
@@ -32,6 +34,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
     func path(id: String) -> String {
         if template == "/api/v1/profiles/lookup" { return template + "?kind=user_id&value=customer-alpha" }
         if template == "/api/v1/consent-purposes/{name}" { return "/api/v1/consent-purposes/loyalty_news" }
+        if template == "/api/v1/channels/{name}" { return "/api/v1/channels/kiosk" }
         if template == "/api/v1/events/stream" { return template + "?since=2000-01-01T00:00:00Z&limit=1" }
         return template.replacingOccurrences(of: "{id}", with: id)
     }
@@ -87,6 +90,10 @@ struct RouteCase: Sendable, CustomStringConvertible {
               json: #"{"purpose":"marketing_email","status":"granted","legalBasis":"Asked at the till"}"#),
         .init(method: .get, template: "/api/v1/consent-purposes", surface: .api, permission: .workspaceRead),
         .init(method: .put, template: "/api/v1/consent-purposes/{name}", surface: .api, permission: .workspaceManage, json: #"{"mode":"opt_in","description":"Loyalty newsletter"}"#),
+        .init(method: .get, template: "/api/v1/channels", surface: .api, permission: .workspaceRead),
+        .init(method: .put, template: "/api/v1/channels/{name}", surface: .api, permission: .workspaceManage, json: #"{"label":"In-store kiosk"}"#),
+        .init(method: .post, template: "/api/v1/erased-identifiers/release", surface: .api, target: .erasedIdentifier, permission: .dataErase,
+              json: #"{"kind":"user_id","value":"{id}"}"#),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

@@ -169,6 +169,38 @@ struct TrackingTests {
         }
     }
 
+    @Test("A channel a workspace defines is accepted; an undefined one is refused whole, naming the message", arguments: TestDatabase.engines)
+    func workspaceChannels(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let batch = #"{"batch":[{"type":"track","messageId":"k-1","userId":"u","event":"Scan","context":{"channel":"store"}},{"type":"track","messageId":"k-2","userId":"u","event":"Scan","context":{"channel":"kiosk"}}]}"#
+            let refused = try await send(h, "/v1/batch", key: h.a.writeKey, json: batch)
+            #expect(refused.status == .badRequest)
+            let problem = try refused.json()
+            #expect((problem["errors"] as? [[String: Any]])?.map { $0["field"] as? String } == ["batch[1].context.channel"])
+            #expect((problem["detail"] as? String)?.contains("/api/v1/channels/kiosk") == true)
+            #expect(try await h.store.event(messageID: "k-1", in: h.a.workspace.id) == nil, "nothing of a refused request is stored")
+            // A source cannot default to it either.
+            let source = try await h.api(.post, "/api/v1/sources", key: h.a.secretKeys[.admin], json: #"{"name":"Kiosks","defaultChannel":"kiosk"}"#)
+            #expect(source.status == .badRequest)
+
+            let defined = try await h.api(.put, "/api/v1/channels/kiosk", key: h.a.secretKeys[.admin], json: #"{"label":"In-store kiosk"}"#)
+            #expect(defined.status == .ok)
+            #expect(try defined.json()["label"] as? String == "In-store kiosk")
+            #expect(try await send(h, "/v1/batch", key: h.a.writeKey, json: batch).status == .ok)
+            #expect(try await h.store.event(messageID: "k-2", in: h.a.workspace.id)?.channel == CairnCore.Channel(rawValue: "kiosk"))
+            #expect(try await h.api(.post, "/api/v1/sources", key: h.a.secretKeys[.admin], json: #"{"name":"Kiosks","defaultChannel":"kiosk"}"#).status == .created)
+            let listed = try await h.api(.get, "/api/v1/channels", key: h.a.secretKeys[.viewer]).json()["data"] as? [[String: Any]]
+            #expect(listed?.compactMap { $0["name"] as? String } == ["web", "app", "store", "call_center", "chat", "email", "delivery", "kiosk"])
+
+            // Another workspace has not defined it.
+            #expect(try await send(h, "/v1/track", key: h.b.writeKey, json: #"{"userId":"u","event":"Scan","context":{"channel":"kiosk"}}"#).status == .badRequest)
+            let builtIn = try await h.api(.put, "/api/v1/channels/web", key: h.a.secretKeys[.admin], json: #"{"label":"Web"}"#)
+            #expect(builtIn.status == .badRequest)
+            let unlabelled = try await h.api(.put, "/api/v1/channels/pos", key: h.a.secretKeys[.admin], json: #"{}"#)
+            #expect((try unlabelled.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "label")
+        }
+    }
+
     @Test("Sources are managed through the API; a write key sends for its source", arguments: TestDatabase.engines)
     func sourcesThroughTheAPI(engine: DatabaseEngine) async throws {
         try await Harness.run(engine) { h in

@@ -156,7 +156,7 @@ struct ProfileCommand: AsyncParsableCommand {
         return id
     }
 
-    static let configuration = CommandConfiguration(commandName: "profile", abstract: "Customer profiles.", subcommands: [Export.self, Erase.self])
+    static let configuration = CommandConfiguration(commandName: "profile", abstract: "Customer profiles.", subcommands: [Export.self, Erase.self, Release.self])
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print everything held about a customer as JSON (data-subject access; audited).")
@@ -188,6 +188,29 @@ extension ProfileCommand {
             try await withConsole(databaseOptions, in: workspaceOption) { console in
                 let scrubbed = try await Erasure(store: console.store).erase(profileID, by: console.principal, origin: .console)
                 say("Erased profile \(profileID); \(scrubbed) events were scrubbed of personal data.")
+            }
+        }
+    }
+}
+
+extension ProfileCommand {
+    struct Release: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let an erased person's identifier build a profile again (audited).",
+            discussion: "After erasure, events with the person's identifiers join the erased profile, scrubbed. Release an identifier when the person came back and agreed to be a customer anew.")
+        @Option(name: .long, help: "user_id, anonymous_id, email, phone or ext:TYPE.") var kind: String
+        @Option(name: .long, help: "The identifier's value, e.g. the email address.") var value: String
+        @OptionGroup var workspaceOption: WorkspaceOption
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            let known = ["user_id", "anonymous_id", "email", "phone"]
+            guard known.contains(kind) || (kind.hasPrefix("ext:") && kind.count > 4) else {
+                throw UsageProblem("--kind \(kind) is not an identifier kind. Use user_id, anonymous_id, email, phone or ext:TYPE.")
+            }
+            try await withConsole(databaseOptions, in: workspaceOption) { console in
+                try await Erasure(store: console.store).release(Identifier(kind: .init(rawValue: kind), value: value), by: console.principal, origin: .console)
+                say("Released the erased \(kind); later events with it build a new profile.")
             }
         }
     }

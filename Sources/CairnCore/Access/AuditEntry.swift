@@ -17,9 +17,11 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         case keyRevoked = "key.revoked"
         case sourceCreated = "source.created"
         case sourceUpdated = "source.updated"
+        case channelDefined = "channel.defined"
         case consentPurposeChanged = "consent.purpose_changed"
         case dataExported = "data.exported"
         case dataErased = "data.erased"
+        case erasureReleased = "erasure.released"
     }
 
     public var id: AuditEntryID

@@ -26,3 +26,16 @@ public struct Channel: Sendable, Hashable, Codable, CustomStringConvertible, Raw
         return Channel(rawValue: text)
     }
 }
+
+/// A channel as a workspace lists it: the seven built in and those it defined itself, each with a label for people.
+public struct WorkspaceChannel: Sendable, Hashable, Codable {
+    public var name: Channel
+    public var label: String
+    public var isBuiltIn: Bool
+
+    public init(name: Channel, label: String, isBuiltIn: Bool) {
+        self.name = name
+        self.label = label
+        self.isBuiltIn = isBuiltIn
+    }
+}

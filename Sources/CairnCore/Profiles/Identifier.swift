@@ -67,14 +67,32 @@ public struct Identifier: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-/// How many identifiers of a kind one profile may hold before a merge is refused (stops one profile swallowing many
-/// people, e.g. through a shared device's anonymous id). Kinds not listed are unlimited.
+/// How a workspace keeps its golden records: how many identifiers of a kind one profile may hold before a merge is
+/// refused (stops one profile swallowing many people, e.g. through a shared device's anonymous id; kinds not listed are
+/// unlimited), and which sources a trait's value is taken from first (survivorship; traits not listed keep the latest
+/// value).
 public struct IdentityPolicy: Sendable, Hashable, Codable {
     public var limits: [String: Int]
+    /// Trait name → source ids, most trusted first. A listed source's value of that trait beats any later value from a
+    /// source listed after it or not at all; among equals the latest observation wins.
+    public var traitSourcePriority: [String: [SourceID]]
 
-    public init(limits: [String: Int] = [Identifier.Kind.userID.rawValue: 1, Identifier.Kind.email.rawValue: 1]) {
+    public init(limits: [String: Int] = [Identifier.Kind.userID.rawValue: 1, Identifier.Kind.email.rawValue: 1],
+                traitSourcePriority: [String: [SourceID]] = [:]) {
         self.limits = limits
+        self.traitSourcePriority = traitSourcePriority
     }
 
     public func limit(for kind: Identifier.Kind) -> Int? { limits[kind.rawValue] }
+
+    /// Whether an observation of `trait` from `source` at `observedAt` replaces the one the profile holds.
+    public func replaces(trait: String, source: SourceID, observedAt: Date, heldFrom heldSource: SourceID, heldAt: Date) -> Bool {
+        if let order = traitSourcePriority[trait] {
+            let rank = { (id: SourceID) in order.firstIndex(of: id) ?? order.count }
+            let new = rank(source), held = rank(heldSource)
+            if new != held { return new < held }
+        }
+        // Latest wins; ties go to the newcomer.
+        return observedAt >= heldAt
+    }
 }

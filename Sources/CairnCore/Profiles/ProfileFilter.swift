@@ -8,15 +8,19 @@ public struct ProfileFilter: Sendable, Hashable {
     public var channel: Channel?
     /// Seen at or after this time.
     public var seenSince: Date?
+    /// Text people search for: part of a name or any other trait's text, part of an identifier (email, user id,
+    /// phone…), or the profile's id. Case does not matter.
+    public var search: String?
 
-    public init(trait: (name: String, value: String)? = nil, channel: Channel? = nil, seenSince: Date? = nil) {
+    public init(trait: (name: String, value: String)? = nil, channel: Channel? = nil, seenSince: Date? = nil, search: String? = nil) {
         self.trait = trait
         self.channel = channel
         self.seenSince = seenSince
+        self.search = search
     }
 
     public static func == (lhs: ProfileFilter, rhs: ProfileFilter) -> Bool {
-        lhs.trait?.name == rhs.trait?.name && lhs.trait?.value == rhs.trait?.value && lhs.channel == rhs.channel && lhs.seenSince == rhs.seenSince
+        lhs.trait?.name == rhs.trait?.name && lhs.trait?.value == rhs.trait?.value && lhs.channel == rhs.channel && lhs.seenSince == rhs.seenSince && lhs.search == rhs.search
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -24,5 +28,6 @@ public struct ProfileFilter: Sendable, Hashable {
         hasher.combine(trait?.value)
         hasher.combine(channel)
         hasher.combine(seenSince)
+        hasher.combine(search)
     }
 }

@@ -34,6 +34,7 @@ extension Administration {
     public func createSource(name: String, defaultChannel: Channel, rateLimit: Int?, by principal: Principal, origin: RequestOrigin) async throws -> Source {
         try principal.require(.keysManage)
         let name = try Self.validateSource(name: name, rateLimit: .some(rateLimit)) ?? name
+        try await requireKnownChannel(defaultChannel, field: "defaultChannel", in: principal.workspaceID)
         let source = Source(id: .generate(), workspaceID: principal.workspaceID, name: name, defaultChannel: defaultChannel, rateLimit: rateLimit,
                             createdAt: clock.now(), lastSeenAt: nil, eventCount: 0)
         try await store.insert(source)
@@ -44,6 +45,7 @@ extension Administration {
     public func updateSource(_ id: SourceID, name: String?, defaultChannel: Channel?, rateLimit: Int??, by principal: Principal, origin: RequestOrigin) async throws -> Source {
         try principal.require(.keysManage)
         let name = try Self.validateSource(name: name, rateLimit: rateLimit)
+        if let defaultChannel { try await requireKnownChannel(defaultChannel, field: "defaultChannel", in: principal.workspaceID) }
         guard let source = try await store.update(source: id, in: principal.workspaceID, name: name, defaultChannel: defaultChannel, rateLimit: rateLimit) else {
             throw NotFoundError(kind: "source", id: id.rawValue)
         }

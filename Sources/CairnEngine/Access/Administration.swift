@@ -49,19 +49,51 @@ public struct Administration: Sendable {
         return try await store.transaction { tx in try await tx.identityPolicy(in: principal.workspaceID) } ?? IdentityPolicy()
     }
 
-    /// Sets the workspace's merge protection: a limit (1 to 1000) per identifier kind; kinds left out are unlimited.
-    public func setIdentityPolicy(limits: [String: Int], by principal: Principal, origin: RequestOrigin) async throws -> IdentityPolicy {
+    /// Sets the workspace's identity policy. `limits`: merge protection, a limit (1 to 1000) per identifier kind; kinds
+    /// left out are unlimited. `traitSourcePriority`: per trait name, the workspace's sources most trusted first.
+    /// Either left `nil` stays as it is.
+    public func setIdentityPolicy(limits: [String: Int]?, traitSourcePriority: [String: [String]]? = nil, by principal: Principal,
+                                  origin: RequestOrigin) async throws -> IdentityPolicy {
         try principal.require(.workspaceManage)
         var issues = ValidationCollector()
-        for (kind, limit) in limits.sorted(by: { $0.key < $1.key }) {
+        for (kind, limit) in (limits ?? [:]).sorted(by: { $0.key < $1.key }) {
             let known = ["user_id", "anonymous_id", "email", "phone"].contains(kind) || (kind.hasPrefix("ext:") && kind.count > 4)
             if !known { issues.add(FieldIssue(field: "limits.\(kind)", issue: .unknownValue(allowed: ["user_id", "anonymous_id", "email", "phone", "ext:TYPE"]),
                                               hint: "Use user_id, anonymous_id, email, phone or ext:TYPE.")) }
             if !(1...1000).contains(limit) { issues.add(FieldIssue(field: "limits.\(kind)", issue: .invalid, hint: "Use a limit from 1 to 1000, or leave the kind out for no limit.")) }
         }
+        var priorities: [String: [SourceID]]?
+        if let traitSourcePriority {
+            let known = Set(try await store.sources(in: principal.workspaceID, after: nil, limit: 10_000).items.map(\.id.rawValue))
+            var checked: [String: [SourceID]] = [:]
+            for (trait, sources) in traitSourcePriority.sorted(by: { $0.key < $1.key }) {
+                let field = "traitSourcePriority.\(trait)"
+                if trait.isEmpty || trait.count > 100 {
+                    issues.add(FieldIssue(field: field, issue: .invalid, hint: "Name a trait of 1 to 100 characters, e.g. email or plan."))
+                }
+                if sources.isEmpty || sources.count > 50 {
+                    issues.add(FieldIssue(field: field, issue: .invalid, hint: "List 1 to 50 source ids, most trusted first, or leave the trait out."))
+                }
+                if Set(sources).count != sources.count {
+                    issues.add(FieldIssue(field: field, issue: .invalid, hint: "List each source once."))
+                }
+                for (index, source) in sources.enumerated() where !known.contains(source.lowercased()) {
+                    issues.add(FieldIssue(field: "\(field)[\(index)]", issue: .unknownValue(allowed: []),
+                                          hint: "Use the id of one of this workspace's sources (Settings › Sources, or GET /api/v1/sources)."))
+                }
+                checked[trait] = sources.map { SourceID(rawValue: $0.lowercased()) }
+            }
+            priorities = checked
+        }
         try issues.throwIfAny()
-        let policy = IdentityPolicy(limits: limits)
-        try await store.transaction { tx in try await tx.setIdentityPolicy(policy, in: principal.workspaceID) }
+        let workspace = principal.workspaceID
+        let newPriorities = priorities
+        let policy = try await store.transaction { tx in
+            let current = try await tx.identityPolicy(in: workspace) ?? IdentityPolicy()
+            let policy = IdentityPolicy(limits: limits ?? current.limits, traitSourcePriority: newPriorities ?? current.traitSourcePriority)
+            try await tx.setIdentityPolicy(policy, in: workspace)
+            return policy
+        }
         try await audit(.workspaceUpdated, by: principal, target: "workspace:\(principal.workspaceID)", details: ["field": "identity_policy"], origin: origin)
         return policy
     }

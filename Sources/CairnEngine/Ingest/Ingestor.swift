@@ -38,6 +38,15 @@ public struct Ingestor: Sendable {
            let wait = await limiter.take(messages.count, source: source.id, perSecond: limit, now: receivedAt) {
             throw IngestError.rateLimited(retryAfterSeconds: wait)
         }
+        // A channel must be built in or defined by the workspace; the whole request is refused otherwise.
+        let unknownChannels = messages.enumerated().compactMap { index, message in
+            message.channel.flatMap { Channel.builtIn.contains($0) ? nil : UnknownChannel(index: index, channel: $0) }
+        }
+        if !unknownChannels.isEmpty {
+            let defined = Set(try await store.definedChannels(in: key.workspaceID).map(\.name))
+            let unknown = unknownChannels.filter { !defined.contains($0.channel) }
+            if !unknown.isEmpty { throw IngestError.unknownChannels(unknown) }
+        }
         // The first of several messages with one messageId in a request wins, as a retry would.
         var seen = Set<String>()
         let unique = messages.filter { seen.insert($0.messageID).inserted }
@@ -58,6 +67,13 @@ public enum IngestError: Error, Sendable, Hashable {
     case unknownSource
     /// The source sent more than its configured rate; retry after this many seconds.
     case rateLimited(retryAfterSeconds: Int)
+    /// Messages (by index in the request) name channels the workspace neither has built in nor defined.
+    case unknownChannels([UnknownChannel])
+}
+
+public struct UnknownChannel: Sendable, Hashable {
+    public var index: Int
+    public var channel: Channel
 }
 
 /// Token buckets per source: `perSecond` tokens a second, with room for ten seconds' worth (at least 100) in a burst.

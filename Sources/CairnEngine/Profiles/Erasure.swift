@@ -39,4 +39,25 @@ public struct Erasure: Sendable {
                                           ipAddress: origin.ipAddress))
         return scrubbed
     }
+
+    /// The workspace decides that an erased person's identifier may be used again — the person came back and
+    /// agreed to be a customer anew. Later events with it build a new profile; the erased profile stays erased.
+    /// Needs `data.erase`; audited as `erasure.released` (without the identifier). Throws ``NotFoundError`` when the
+    /// identifier is not held as erased.
+    public func release(_ identifier: Identifier, by principal: Principal, origin: RequestOrigin) async throws {
+        try principal.require(.dataErase)
+        let workspace = principal.workspaceID
+        guard let identifier = Identifier.normalised(kind: identifier.kind, identifier.value) else {
+            throw NotFoundError(kind: "erased identifier", id: "\(identifier.kind.rawValue):(the value sent)")
+        }
+        let released = try await store.transaction { tx in
+            try await tx.lockWorkspaceForResolution(workspace)
+            let salt = try await tx.erasureSalt(in: workspace) { Secrets.randomToken() }
+            return try await tx.releaseErasedIdentities(hashes: [Self.hash(identifier, salt: salt)], in: workspace)
+        }
+        guard released > 0 else { throw NotFoundError(kind: "erased identifier", id: "\(identifier.kind.rawValue):(the value sent)") }
+        try await store.append(AuditEntry(id: .generate(), workspaceID: workspace, occurredAt: clock.now(), action: .erasureReleased,
+                                          actor: principal.actorReference, target: "identifier:\(identifier.kind.rawValue)", details: [:],
+                                          ipAddress: origin.ipAddress))
+    }
 }

@@ -101,7 +101,7 @@ public struct IdentityResolver: Sendable {
                     try await tx.record(ProfileMerge(survivorID: current, mergedID: owner, identifier: identifier, eventID: event.id, at: now,
                                                      refusal: conflict), in: workspace)
                 } else {
-                    try await tx.merge(owner, into: current, in: workspace)
+                    try await tx.merge(owner, into: current, in: workspace, policy: policy)
                     try await tx.record(ProfileMerge(survivorID: current, mergedID: owner, identifier: identifier, eventID: event.id, at: now,
                                                      refusal: nil), in: workspace)
                     targetIdentifiers += theirs
@@ -121,7 +121,7 @@ public struct IdentityResolver: Sendable {
         try await recordConsent(from: event, on: profile, in: workspace, tx: tx)
         for (name, value) in event.personTraits where !name.isEmpty && name.count <= 100 {
             try await tx.setTrait(name, Trait(value: value, channel: event.channel, sourceID: event.sourceID, observedAt: event.timestamp, eventID: event.id),
-                                  on: profile, in: workspace)
+                                  on: profile, in: workspace, policy: policy)
         }
     }
 }

@@ -30,6 +30,8 @@ struct AccessAPI {
         group.post("sources", use: createSource)
         group.get("sources/{id}", use: source)
         group.patch("sources/{id}", use: updateSource)
+        group.get("channels", use: listChannels)
+        group.put("channels/{name}", use: defineChannel)
     }
 
     // MARK: Caller and roles
@@ -318,17 +320,50 @@ struct AccessAPI {
 
     struct PolicyBody: ResponseEncodable, Decodable {
         /// Identifier kind → the most values of that kind one profile may hold.
-        var limits: [String: Int]
+        var limits: [String: Int]?
+        /// Trait name → source ids, most trusted first (survivorship); traits not listed keep the latest value.
+        var traitSourcePriority: [String: [String]]?
+
+        init(_ policy: IdentityPolicy) {
+            limits = policy.limits
+            traitSourcePriority = policy.traitSourcePriority.mapValues { $0.map(\.rawValue) }
+        }
     }
 
     @Sendable func identityPolicy(_ request: Request, context: CairnRequestContext) async throws -> PolicyBody {
-        PolicyBody(limits: try await administration.identityPolicy(for: try context.requirePrincipal()).limits)
+        PolicyBody(try await administration.identityPolicy(for: try context.requirePrincipal()))
     }
 
     @Sendable func setIdentityPolicy(_ request: Request, context: CairnRequestContext) async throws -> PolicyBody {
         let principal = try context.requirePrincipal()
         try principal.require(.workspaceManage)
         let body = try await request.decodeJSON(PolicyBody.self, context: context)
-        return PolicyBody(limits: try await administration.setIdentityPolicy(limits: body.limits, by: principal, origin: context.origin).limits)
+        return PolicyBody(try await administration.setIdentityPolicy(limits: body.limits, traitSourcePriority: body.traitSourcePriority,
+                                                                     by: principal, origin: context.origin))
+    }
+
+    // MARK: Channels
+
+    struct ChannelsBody: ResponseEncodable { var data: [WorkspaceChannel] }
+
+    struct ChannelSettings: Decodable {
+        var label: String?
+        init(from decoder: any Decoder) throws {
+            label = try decoder.container(keyedBy: CodingKeys.self).decodeUnlessNull(String.self, forKey: .label)
+        }
+        enum CodingKeys: String, CodingKey { case label }
+    }
+
+    @Sendable func listChannels(_ request: Request, context: CairnRequestContext) async throws -> ChannelsBody {
+        ChannelsBody(data: try await administration.channels(for: try context.requirePrincipal()))
+    }
+
+    @Sendable func defineChannel(_ request: Request, context: CairnRequestContext) async throws -> WorkspaceChannel {
+        let principal = try context.requirePrincipal()
+        try principal.require(.workspaceManage)
+        let body = try await request.decodeJSON(ChannelSettings.self, context: context)
+        return try await administration.defineChannel(context.parameters.get("name") ?? "", label: body.label ?? "", by: principal, origin: context.origin)
     }
 }
+
+extension WorkspaceChannel: ResponseEncodable {}

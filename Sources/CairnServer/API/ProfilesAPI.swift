@@ -16,6 +16,7 @@ struct ProfilesAPI {
         group.get("profiles/{id}/events", use: events)
         group.get("profiles/{id}/export", use: export)
         group.post("profiles/{id}/erase", use: erase)
+        group.post("erased-identifiers/release", use: releaseErased)
     }
 
     struct RecordBody: ResponseEncodable {
@@ -30,7 +31,8 @@ struct ProfilesAPI {
         }
     }
 
-    /// Filters: `channel`, `seenSince` (ISO 8601), and `trait=name:value` (an exact string value).
+    /// Filters: `channel`, `seenSince` (ISO 8601), `trait=name:value` (an exact string value), and `q` (text in a trait,
+    /// an identifier or the id).
     @Sendable func list(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Profile> {
         let principal = try context.requirePrincipal()
         try principal.require(.customersRead)
@@ -51,6 +53,10 @@ struct ProfilesAPI {
                 issues.add(FieldIssue(field: "trait", issue: .invalid, hint: "Use name:value, e.g. trait=plan:pro."))
             }
         }
+        if let text = query["q"].map(String.init) {
+            if text.count > 200 { issues.add(FieldIssue(field: "q", issue: .tooLong(limit: 200), hint: "Search for at most 200 characters.")) }
+            filter.search = text
+        }
         try issues.throwIfAny()
         return ListBody(try await records.profiles(for: principal, matching: filter, after: cursor, limit: limit))
     }
@@ -63,9 +69,14 @@ struct ProfilesAPI {
     @Sendable func lookup(_ request: Request, context: CairnRequestContext) async throws -> RecordBody {
         let principal = try context.requirePrincipal()
         try principal.require(.customersRead)
+        let identifier = try Self.identifier(kind: request.uri.queryParameters["kind"].map(String.init), value: request.uri.queryParameters["value"].map(String.init))
+        return RecordBody(try await records.record(identifiedBy: identifier, for: principal))
+    }
+
+    /// An identifier named by kind (user_id, anonymous_id, email, phone, ext:TYPE) and value.
+    static func identifier(kind: String?, value: String?) throws(ValidationError) -> Identifier {
         var issues = ValidationCollector()
-        let kind = request.uri.queryParameters["kind"].map(String.init) ?? ""
-        let value = request.uri.queryParameters["value"].map(String.init) ?? ""
+        let kind = kind ?? "", value = value ?? ""
         let known = ["user_id", "anonymous_id", "email", "phone"]
         if !(known.contains(kind) || (kind.hasPrefix("ext:") && kind.count > 4)) {
             issues.add(FieldIssue(field: "kind", issue: kind.isEmpty ? .missing : .unknownValue(allowed: known + ["ext:TYPE"]),
@@ -73,7 +84,7 @@ struct ProfilesAPI {
         }
         if value.isEmpty { issues.add(FieldIssue(field: "value", issue: .missing, hint: "Send the identifier's value.")) }
         try issues.throwIfAny()
-        return RecordBody(try await records.record(identifiedBy: Identifier(kind: .init(rawValue: kind), value: value), for: principal))
+        return Identifier(kind: .init(rawValue: kind), value: value)
     }
 
     @Sendable func events(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Event> {
@@ -109,6 +120,34 @@ extension ProfilesAPI {
         let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
         let scrubbed = try await erasure.erase(id, by: principal, origin: context.origin)
         return ErasedBody(profileId: id.rawValue, erased: true, eventsScrubbed: scrubbed)
+    }
+}
+
+extension ProfilesAPI {
+    struct IdentifierBody: Decodable {
+        var kind: String?
+        var value: String?
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try container.decodeUnlessNull(String.self, forKey: .kind)
+            value = try container.decodeUnlessNull(String.self, forKey: .value)
+        }
+        enum CodingKeys: String, CodingKey { case kind, value }
+    }
+
+    struct ReleasedBody: ResponseEncodable {
+        var kind: String
+        var released: Bool
+    }
+
+    /// The workspace lets an erased person's identifier build a profile again (data.erase; audited).
+    @Sendable func releaseErased(_ request: Request, context: CairnRequestContext) async throws -> ReleasedBody {
+        let principal = try context.requirePrincipal()
+        try principal.require(.dataErase)
+        let body = try await request.decodeJSON(IdentifierBody.self, context: context)
+        let identifier = try Self.identifier(kind: body.kind, value: body.value)
+        try await erasure.release(identifier, by: principal, origin: context.origin)
+        return ReleasedBody(kind: identifier.kind.rawValue, released: true)
     }
 }
 

@@ -79,6 +79,13 @@ struct TrackingController {
                           detail: "This source is over its rate limit. Retry after \(seconds) seconds.", headers: ["Retry-After": "\(seconds)"])
         } catch IngestError.unknownSource {
             throw Self.badKey
+        } catch IngestError.unknownChannels(let unknown) {
+            let issues = unknown.map { entry in
+                FieldIssue(field: kind == nil ? "batch[\(entry.index)].context.channel" : "context.channel", issue: .unknownValue(allowed: []),
+                           hint: "\(entry.channel) is not a channel of this workspace. Use web, app, store, call_center, chat, email, delivery, or define it first (PUT /api/v1/channels/\(entry.channel)).")
+            }
+            throw Problem(slug: "invalid-input", title: "Invalid message", status: .badRequest,
+                          detail: "Nothing was stored. \(issues[0].field): \(issues[0].hint)", errors: issues)
         }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"success":true}"#)))
     }

@@ -186,5 +186,15 @@ public enum Schema {
                 .column("limits", type: .text, .notNull)
                 .run()
         },
+        Migration(version: 8, name: "trait source priority, workspace channels") { sql in
+            try await sql.alter(table: "identity_policies").column("trait_priorities", type: .text).run()
+            try await sql.create(table: "workspace_channels")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("name", type: .text, .notNull)
+                .column("label", type: .text, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "name")
+                .run()
+        },
     ]
 }

@@ -21,6 +21,16 @@ extension TransactionStore {
             .map { ProfileID(rawValue: try $0.decode(column: "profile_id", as: String.self)) }
     }
 
+    /// Forgets that these identifier hashes belonged to an erased person, so later events with them build a new
+    /// profile again. Returns how many were released.
+    public func releaseErasedIdentities(hashes: [String], in workspace: WorkspaceID) async throws -> Int {
+        guard !hashes.isEmpty else { return 0 }
+        let held = try await sql.select().column("hash").from("erased_identities")
+            .where("workspace_id", .equal, workspace.rawValue).where("hash", .in, hashes).all().count
+        try await sql.delete(from: "erased_identities").where("workspace_id", .equal, workspace.rawValue).where("hash", .in, hashes).run()
+        return held
+    }
+
     /// Removes a person's personal data: identities (kept only as salted hashes), traits, consent statements, the
     /// identifier values in merge records, and from every event the ids and all but numbers and flags. The profile
     /// row stays, marked erased, with first/last seen and channels, so anonymous counts still add up.

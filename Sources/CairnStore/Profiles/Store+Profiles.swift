@@ -43,7 +43,17 @@ extension Store {
                 .where("workspace_id", .equal, workspace.rawValue).where(SQLColumn("merged_into"), .is, SQLLiteral.null)
             if let since = filter.seenSince { query.where("last_seen_at", .greaterThanOrEqual, since.storageMillis) }
             // Channels are a JSON array of names; a name is quoted there, so the match is exact.
-            if let channel = filter.channel { query.where("channels", .like, "%\"\(channel.rawValue)\"%") }
+            if let channel = filter.channel { query.where(SQLLike(SQLColumn("channels"), contains: "\"\(channel.rawValue)\"")) }
+            if let search = filter.search?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !search.isEmpty {
+                let w = workspace.rawValue
+                query.where { group in
+                    group.where("id", .equal, search)
+                        .orWhere("id", .in, SQLSubquery.select { $0.column("profile_id").from("traits").where("workspace_id", .equal, w)
+                            .where(SQLLike(SQLFunction("LOWER", args: SQLColumn("value")), contains: search)) })
+                        .orWhere("id", .in, SQLSubquery.select { $0.column("profile_id").from("identities").where("workspace_id", .equal, w)
+                            .where(SQLLike(SQLFunction("LOWER", args: SQLColumn("value")), contains: search)) })
+                }
+            }
             if let trait = filter.trait {
                 query.where("id", .in, SQLSubquery.select { $0
                     .column("profile_id").from("traits")
@@ -87,5 +97,24 @@ extension Store {
                 .where("workspace_id", .equal, workspace.rawValue).where(SQLColumn("merged_into"), .is, SQLLiteral.null)
                 .first()?.decode(column: "n", as: Int64.self) ?? 0)
         }
+    }
+}
+
+/// `expression LIKE '%text%' ESCAPE '\'`, with `%`, `_` and `\` in the text matched literally.
+struct SQLLike: SQLExpression {
+    let expression: any SQLExpression
+    let pattern: String
+
+    init(_ expression: any SQLExpression, contains text: String) {
+        self.expression = expression
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        self.pattern = "%" + escaped + "%"
+    }
+
+    func serialize(to serializer: inout SQLSerializer) {
+        expression.serialize(to: &serializer)
+        serializer.write(" LIKE ")
+        SQLBind(pattern).serialize(to: &serializer)
+        serializer.write(" ESCAPE '\\'")
     }
 }

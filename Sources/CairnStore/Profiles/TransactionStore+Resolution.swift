@@ -62,12 +62,12 @@ extension TransactionStore {
 
     /// Moves everything of `merged` to `survivor`: identities, events, traits (the later observation of each trait
     /// wins), first and last seen, channels. `merged` stays as a pointer so its old id still leads somewhere.
-    public func merge(_ merged: ProfileID, into survivor: ProfileID, in workspace: WorkspaceID) async throws {
+    public func merge(_ merged: ProfileID, into survivor: ProfileID, in workspace: WorkspaceID, policy: IdentityPolicy = IdentityPolicy()) async throws {
         let w = workspace.rawValue
         try await sql.update("identities").set("profile_id", to: survivor.rawValue).where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
         try await sql.update("events").set("profile_id", to: survivor.rawValue).where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
         for (name, trait) in try await traits(of: merged, in: workspace) {
-            try await setTrait(name, trait, on: survivor, in: workspace)
+            try await setTrait(name, trait, on: survivor, in: workspace, policy: policy)
         }
         try await sql.delete(from: "traits").where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
         try await moveConsent(from: merged, to: survivor, in: workspace)
@@ -132,12 +132,16 @@ extension TransactionStore {
         return traits
     }
 
-    /// Sets a trait unless the profile holds a later observation of it (latest value wins; ties go to the newcomer).
-    public func setTrait(_ name: String, _ trait: Trait, on profile: ProfileID, in workspace: WorkspaceID) async throws {
-        let existing = try await sql.select().column("observed_at").from("traits")
+    /// Sets a trait unless the profile holds an observation of it that survives by the policy: one from a source the
+    /// policy trusts more for this trait, or, among equals, a later one (ties go to the newcomer).
+    public func setTrait(_ name: String, _ trait: Trait, on profile: ProfileID, in workspace: WorkspaceID, policy: IdentityPolicy = IdentityPolicy()) async throws {
+        let existing = try await sql.select().columns("observed_at", "source_id").from("traits")
             .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .equal, profile.rawValue).where("name", .equal, name).first()
         if let existing {
-            guard try existing.decode(column: "observed_at", as: Int64.self) <= trait.observedAt.storageMillis else { return }
+            let heldAt = Date(storageMillis: try existing.decode(column: "observed_at", as: Int64.self))
+            let heldSource = SourceID(rawValue: try existing.decode(column: "source_id", as: String.self))
+            guard policy.replaces(trait: name, source: trait.sourceID, observedAt: Date(storageMillis: trait.observedAt.storageMillis),
+                                  heldFrom: heldSource, heldAt: heldAt) else { return }
             try await sql.update("traits")
                 .set("value", to: trait.value.jsonText()).set("channel", to: trait.channel.rawValue).set("source_id", to: trait.sourceID.rawValue)
                 .set("observed_at", to: trait.observedAt.storageMillis).set("event_id", to: trait.eventID.rawValue)

@@ -39,28 +39,25 @@ struct CustomerPages {
         try principal.require(.customersRead)
         let texts = renderer.catalogue.texts(for: context.language)
         let query = request.uri.queryParameters["q"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
-        var profiles: [Profile] = []
-        var nextCursor: String?
-        if query.isEmpty {
-            let (cursor, limit) = try request.pagination()
-            let page = try await records.profiles(for: principal, after: cursor, limit: limit)
-            profiles = page.items
-            nextCursor = page.nextCursor
-        } else {
-            // Any identifier finds the person: user id, email, phone, anonymous id.
-            for kind in [Identifier.Kind.userID, .email, .phone, .anonymousID] {
-                if let record = try? await records.record(identifiedBy: Identifier(kind: kind, value: query), for: principal),
-                   !profiles.contains(where: { $0.id == record.profile.id }) {
-                    profiles.append(record.profile)
-                }
-            }
+        // Part of a name, an email, a user id or any trait; a phone number in any spelling; a profile id.
+        var search = query
+        if let phone = Identifier.normalised(kind: .phone, query), query.contains(where: \.isNumber), query.count >= 8 { search = phone.value }
+        let (cursor, limit) = try request.pagination()
+        let page = try await records.profiles(for: principal, matching: ProfileFilter(search: search.isEmpty ? nil : search), after: cursor, limit: limit)
+        var next: String?
+        if let cursor = page.nextCursor {
+            var components = URLComponents()
+            components.path = "/customers"
+            components.queryItems = (query.isEmpty ? [] : [URLQueryItem(name: "q", value: query)]) + [URLQueryItem(name: "cursor", value: cursor)]
+            next = components.string
         }
+        let profiles = page.items
         return try renderer.page("customers", titleKey: "nav_customers", section: "customers", context: context, values: [
             "query": query,
             "customers": profiles.map { summary($0, texts: texts) },
             "searched": !query.isEmpty,
             "hasCustomers": !profiles.isEmpty,
-            "nextCursor": nextCursor as Any,
+            "nextLink": next as Any,
         ])
     }
 
