@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnCLITests",
-            dependencies: ["CairnCLI"],
+            dependencies: ["CairnCLI", "CairnCore", "CairnEngine", "CairnStore", "CairnTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

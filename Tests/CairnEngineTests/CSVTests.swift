@@ -16,3 +16,31 @@ struct CSVTests {
         #expect(Administration.csvField(input) == expected)
     }
 }
+
+@Suite("CSV reading")
+struct CSVReaderTests {
+    static let text = "\u{FEFF}a,b,c\r\n1,\"x, \"\"y\"\"\",\"two\nlines\"\n\n,,\nlast,row,\"ü😀\""
+
+    func read(inChunksOf size: Int) -> [CSVReader.Row] {
+        var reader = CSVReader()
+        let bytes = Array(Self.text.utf8)
+        var rows: [CSVReader.Row] = []
+        for start in stride(from: 0, to: bytes.count, by: size) { rows += reader.feed(bytes[start..<min(start + size, bytes.count)]) }
+        if let last = reader.finish() { rows.append(last) }
+        return rows
+    }
+
+    @Test("Quotes, doubled quotes, line breaks in fields, CRLF, a BOM and blank lines, whatever the chunk size", arguments: [1, 2, 3, 7, 1024])
+    func rows(chunk: Int) {
+        let rows = read(inChunksOf: chunk)
+        #expect(rows.map(\.fields) == [["a", "b", "c"], ["1", "x, \"y\"", "two\nlines"], ["", "", ""], ["last", "row", "ü😀"]])
+        #expect(rows.map(\.line) == [1, 2, 5, 6])
+    }
+
+    @Test("An unclosed quote is noticed at the end")
+    func unclosedQuote() {
+        var reader = CSVReader()
+        _ = reader.feed(Array("a,b\n1,\"open".utf8))
+        #expect(reader.isInsideQuotes)
+    }
+}

@@ -8,7 +8,7 @@ public struct Cairn: AsyncParsableCommand {
         commandName: "cairn",
         abstract: "Cairn — a self-hosted customer experience platform.",
         version: "0.1.0",
-        subcommands: [Serve.self, Migrate.self, WorkspaceCommand.self, UserCommand.self, KeyCommand.self, ProfileCommand.self, ExportCommand.self]
+        subcommands: [Serve.self, Migrate.self, WorkspaceCommand.self, UserCommand.self, KeyCommand.self, ProfileCommand.self, ImportCommand.self, ExportCommand.self]
     )
 
     public init() {}
@@ -23,6 +23,9 @@ public struct Cairn: AsyncParsableCommand {
                 try command.run()
             }
             return 0
+        } catch let exit as ExitCode {
+            // The command has said what happened; only the status is left.
+            return exit.rawValue
         } catch {
             let (line, code) = outcome(for: error)
             if code == 0 {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import CairnServer
 import Logging
+import Synchronization
 
 /// How log lines look: `text` for people, `json` (one object per line) for log shippers.
 public enum LogFormat: String, Sendable, CaseIterable, ExpressibleByArgument {
@@ -59,8 +60,11 @@ public struct JSONLogHandler: LogHandler {
 }
 
 enum Logs {
-    /// Bootstraps swift-log once for the process.
+    private static let bootstrapped = Mutex(false)
+
+    /// Bootstraps swift-log once for the process; later calls (commands run in-process by tests) keep the first setup.
     static func bootstrap(level: Logger.Level, format: LogFormat) {
+        guard bootstrapped.withLock({ done in defer { done = true }; return !done }) else { return }
         LoggingSystem.bootstrap({ label, provider in
             var handler: any LogHandler = switch format {
             case .json: JSONLogHandler(label: label, metadataProvider: provider)

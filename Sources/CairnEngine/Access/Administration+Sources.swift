@@ -54,7 +54,7 @@ extension Administration {
     }
 
     /// The workspace's first source, made ("Default", channel web) when it has none. Write keys without a chosen source join it.
-    func defaultSource(in workspace: WorkspaceID) async throws -> Source {
+    public func defaultSource(in workspace: WorkspaceID) async throws -> Source {
         if let first = try await store.sources(in: workspace, after: nil, limit: 1).items.first { return first }
         let source = Source(id: .generate(), workspaceID: workspace, name: "Default", defaultChannel: .web, rateLimit: nil,
                             createdAt: clock.now(), lastSeenAt: nil, eventCount: 0)

@@ -33,8 +33,15 @@ public struct Ingestor: Sendable {
               let source = try await store.source(id: sourceID, in: key.workspaceID) else {
             throw IngestError.unknownSource
         }
+        return try await ingest(messages, from: source, rateLimited: true)
+    }
+
+    /// Stores `messages` as coming from `source` (of its workspace). `rateLimited: false` is for imports of
+    /// history by an operator, which the source's live rate does not apply to.
+    public func ingest(_ messages: [TrackingMessage], from source: Source, rateLimited: Bool) async throws -> Receipt {
+        let workspace = source.workspaceID
         let receivedAt = clock.now()
-        if let limit = source.rateLimit,
+        if rateLimited, let limit = source.rateLimit,
            let wait = await limiter.take(messages.count, source: source.id, perSecond: limit, now: receivedAt) {
             throw IngestError.rateLimited(retryAfterSeconds: wait)
         }
@@ -43,7 +50,7 @@ public struct Ingestor: Sendable {
             message.channel.flatMap { Channel.builtIn.contains($0) ? nil : UnknownChannel(index: index, channel: $0) }
         }
         if !unknownChannels.isEmpty {
-            let defined = Set(try await store.definedChannels(in: key.workspaceID).map(\.name))
+            let defined = Set(try await store.definedChannels(in: workspace).map(\.name))
             let unknown = unknownChannels.filter { !defined.contains($0.channel) }
             if !unknown.isEmpty { throw IngestError.unknownChannels(unknown) }
         }
@@ -51,12 +58,12 @@ public struct Ingestor: Sendable {
         var seen = Set<String>()
         let unique = messages.filter { seen.insert($0.messageID).inserted }
         let events = unique.map { message in
-            Event(id: .generate(), workspaceID: key.workspaceID, sourceID: source.id, messageID: message.messageID, kind: message.kind,
+            Event(id: .generate(), workspaceID: workspace, sourceID: source.id, messageID: message.messageID, kind: message.kind,
                   name: message.name, userID: message.userID, anonymousID: message.anonymousID,
                   channel: message.channel ?? source.defaultChannel, timestamp: message.timestamp(receivedAt: receivedAt),
                   receivedAt: receivedAt, payload: .object(message.payload.merging(["receivedAt": .string(receivedAt.formatted(.iso8601))]) { _, new in new }))
         }
-        let stored = try await store.append(events: events, in: key.workspaceID, source: source.id, at: receivedAt)
+        let stored = try await store.append(events: events, in: workspace, source: source.id, at: receivedAt)
         logger.debug("events stored", metadata: ["source.id": "\(source.id)", "stored": "\(stored)", "received": "\(messages.count)"])
         return Receipt(stored: stored, duplicates: messages.count - stored)
     }

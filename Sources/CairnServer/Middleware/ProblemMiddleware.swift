@@ -50,7 +50,7 @@ struct ProblemMiddleware: RouterMiddleware {
         var response = (try? renderer.page("error", titleKey: "error_title", section: "", context: context, values: [
             "status": problem.status,
             "detail": localisedDetail ?? problem.detail,
-            "fieldErrors": problem.errors.isEmpty ? nil : ["items": problem.errors.map { ["field": $0.field, "hint": $0.hint] }] as [String: Any]?,
+            "fieldErrors": problem.errors.isEmpty ? nil : ["items": problem.errors.map { ["field": $0.field, "hint": $0.hint] }] as [String: Any]? as Any,
         ], status: problem.httpStatus)) ?? WebRenderer.html("<!doctype html><title>Error</title><p>Error \(problem.status)</p>", status: problem.httpStatus)
         for (name, value) in problem.headers {
             if let field = HTTPField.Name(name) { response.headers[field] = value }
