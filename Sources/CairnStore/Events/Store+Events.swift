@@ -117,3 +117,21 @@ extension Array {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
+
+extension Store {
+    /// Inserts events as they are, in one transaction with one multi-row INSERT: no de-duplication, no counting. The
+    /// benchmark's ceiling for what the engine can take; not for ingestion.
+    public func insertRaw(events: [Event]) async throws {
+        guard !events.isEmpty else { return }
+        try await database.transaction { sql in
+            let insert = sql.insert(into: "events").columns(Self.eventColumns)
+            for event in events {
+                insert.values(SQLBind(event.id.rawValue), SQLBind(event.workspaceID.rawValue), SQLBind(event.sourceID.rawValue), SQLBind(event.messageID),
+                              SQLBind(event.kind.rawValue), SQLBind(event.name), SQLBind(event.userID), SQLBind(event.anonymousID),
+                              SQLBind(event.channel.rawValue), SQLBind(event.timestamp.storageMillis), SQLBind(event.receivedAt.storageMillis),
+                              SQLBind(event.payload.jsonText()), SQLBind(event.profileID?.rawValue))
+            }
+            try await insert.run()
+        }
+    }
+}

@@ -1,0 +1,272 @@
+import ArgumentParser
+import CairnCore
+import CairnEngine
+import CairnStore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SQLKit
+import Synchronization
+
+/// `cairn bench`: measures ingestion through `/v1/batch` against a real `cairn serve` process on loopback, the same
+/// rows' raw bulk-insert rate (the ceiling) in the same run, and the customer 360 lookup with many profiles; writes the
+/// results to docs/performance.md.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure ingestion and customer lookups; write the results as Markdown.",
+        discussion: """
+        Run a release build: swift build -c release && .build/release/cairn bench --postgres postgres://…
+        Each engine gets a fresh database (a temporary SQLite file; a new PostgreSQL database, dropped afterwards).
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("Also measure PostgreSQL: a server URL whose user may create databases.", valueName: "url"))
+    var postgres: String?
+    @Option(name: .long, help: "Batches of 100 events to send per engine.") var batches: Int = 3000
+    @Option(name: .long, help: "Concurrent connections (at least 4).") var connections: Int = 4
+    @Option(name: .long, help: "Profiles to load for the customer 360 lookup (0 skips it).") var profiles: Int = 1_000_000
+    @Option(name: .long, help: "Lookups to time per kind.") var lookups: Int = 2000
+    @Option(name: .long, help: ArgumentHelp("Where the report goes.", valueName: "path")) var output: String = "docs/performance.md"
+    @Option(name: .long, help: "Seconds to wait for identity resolution to catch up after ingestion.") var resolutionTimeout: Int = 600
+
+    func validate() throws {
+        guard batches >= 10 else { throw ValidationError("--batches must be at least 10.") }
+        guard (1...64).contains(connections) else { throw ValidationError("--connections must be from 1 to 64.") }
+        guard profiles >= 0, lookups >= 10 else { throw ValidationError("--profiles must be 0 or more and --lookups at least 10.") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "cairn.bench")
+        logger.logLevel = .warning
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+
+        var report = BenchReport(command: "cairn " + CommandLine.arguments.dropFirst().joined(separator: " "), batches: batches, connections: connections)
+        let runTag = String(UUID().uuidString.prefix(8)).lowercased()
+        say("Generating \(batches) batches of 100 events…")
+        let workload = IngestWorkload(batches: batches, runTag: runTag)
+        report.newProfiles = workload.newProfiles
+
+        var engines: [(String, BenchDatabase)] = [("SQLite", .sqlite(directory: scratch))]
+        if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
+        for (name, target) in engines {
+            say("\(name): ingestion through /v1/batch…")
+            let ingest = try await measureIngest(target, workload: workload, logger: logger)
+            say("  \(Int(ingest.eventsPerSecond)) events/s, p50 \(ms(ingest.latency.p50)), p99 \(ms(ingest.latency.p99)); server RSS peak \(ingest.peakRSSMiB) MiB")
+            say("\(name): raw bulk insert of the same rows…")
+            let ceiling = try await measureCeiling(target, workload: workload, logger: logger)
+            say("  \(Int(ceiling)) rows/s")
+            var lookup: LookupResult?
+            if profiles > 0 {
+                say("\(name): customer 360 with \(profiles) profiles (loading)…")
+                lookup = try await measureLookups(target, logger: logger)
+                if let lookup { say("  loaded in \(String(format: "%.0f", lookup.loadSeconds)) s; record p99 \(ms(lookup.record.p99)), by email p99 \(ms(lookup.byEmail.p99)), timeline p99 \(ms(lookup.timeline.p99))") }
+            }
+            report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup))
+        }
+        let markdown = report.markdown()
+        try markdown.write(toFile: output, atomically: true, encoding: .utf8)
+        say("Wrote \(output).")
+    }
+
+    // MARK: Ingestion
+
+    struct IngestResult {
+        var eventsPerSecond: Double
+        var seconds: Double
+        var latency: LatencySummary
+        var failures: Int
+        var peakRSSMiB: Int
+        var rssAfterMiB: Int
+        var resolutionSeconds: Double?
+        var unresolvedLeft: Int
+    }
+
+    func measureIngest(_ target: BenchDatabase, workload: IngestWorkload, logger: Logger) async throws -> IngestResult {
+        let location = try await target.fresh(logger: logger)
+        defer { Task { try? await target.drop(location, logger: logger) } }
+        let seed = try await BenchSeed.create(in: location, logger: logger)
+        let server = try await BenchServer.start(database: location, logger: logger)
+        do {
+            let group = MultiThreadedEventLoopGroup.singleton
+            let auth = "Basic " + Data("\(seed.writeKey):".utf8).base64EncodedString()
+            let headers = [("Content-Type", "application/json"), ("Authorization", auth)]
+            // Warm up: a few batches that are not counted.
+            let warm = IngestWorkload(batches: 20, seed: 7, runTag: "warm-\(UUID().uuidString.prefix(6))")
+            let first = try await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: group)
+            for body in warm.bodies { _ = try await first.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: body)) }
+            await first.close()
+
+            let next = Tickets()
+            let bodies = workload.bodies
+            let started = ContinuousClock.now
+            let perConnection = try await withThrowingTaskGroup(of: ([Double], Int).self) { tasks in
+                for _ in 0..<connections {
+                    tasks.addTask {
+                        let connection = try await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: group)
+                        var latencies: [Double] = []
+                        var failures = 0
+                        while true {
+                            let index = next.take()
+                            guard index < bodies.count else { break }
+                            let sent = ContinuousClock.now
+                            let (status, _) = try await connection.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: bodies[index]))
+                            latencies.append(seconds(ContinuousClock.now - sent))
+                            if status != 200 { failures += 1 }
+                        }
+                        await connection.close()
+                        return (latencies, failures)
+                    }
+                }
+                var all: [([Double], Int)] = []
+                for try await result in tasks { all.append(result) }
+                return all
+            }
+            let elapsed = seconds(ContinuousClock.now - started)
+            let rssAfter = server.residentMiB().current
+            let failures = perConnection.reduce(0) { $0 + $1.1 }
+            let events = Double((bodies.count * workload.eventsPerBatch))
+
+            // How long the background resolver needs to tie every event to a profile.
+            let store = Store(database: try CairnDatabase.open(location, logger: logger))
+            var resolutionSeconds: Double?
+            var left = 0
+            let waitStart = ContinuousClock.now
+            while seconds(ContinuousClock.now - waitStart) < Double(resolutionTimeout) {
+                if !(try await store.hasUnresolvedEvents(in: seed.workspace)) { resolutionSeconds = seconds(ContinuousClock.now - started); break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            if resolutionSeconds == nil {
+                left = try await store.database.withConnection { sql in
+                    Int(try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("events")
+                        .where(SQLColumn("profile_id"), .is, SQLLiteral.null).first()?.decode(column: "n", as: Int64.self) ?? 0)
+                }
+            }
+            try await store.database.shutdown()
+            let peak = server.residentMiB().peak
+            try await server.stop()
+            return IngestResult(eventsPerSecond: events / elapsed, seconds: elapsed, latency: LatencySummary(perConnection.flatMap(\.0)), failures: failures,
+                                peakRSSMiB: peak, rssAfterMiB: rssAfter, resolutionSeconds: resolutionSeconds, unresolvedLeft: left)
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+    }
+
+    // MARK: Ceiling
+
+    /// The same rows as stored events, inserted with one multi-row INSERT per batch of 100 in its own transaction, by as
+    /// many concurrent writers as there are connections: no HTTP, no JSON, no de-duplication check.
+    func measureCeiling(_ target: BenchDatabase, workload: IngestWorkload, logger: Logger) async throws -> Double {
+        let location = try await target.fresh(logger: logger)
+        defer { Task { try? await target.drop(location, logger: logger) } }
+        let seed = try await BenchSeed.create(in: location, logger: logger)
+        let receivedAt = Date()
+        var rows: [[Event]] = []
+        for body in workload.bodies {
+            guard case .array(let batch)? = try JSONDecoder().decode(JSONValue.self, from: body)["batch"] else { continue }
+            rows.append(try batch.map { item in
+                let message = try TrackingMessage.parse(item.objectValue ?? [:], kind: nil, makeMessageID: { UUID().uuidString }).get()
+                return Event(id: .generate(), workspaceID: seed.workspace, sourceID: seed.source, messageID: message.messageID, kind: message.kind,
+                             name: message.name, userID: message.userID, anonymousID: message.anonymousID, channel: message.channel ?? .web,
+                             timestamp: message.timestamp(receivedAt: receivedAt), receivedAt: receivedAt,
+                             payload: .object(message.payload.merging(["receivedAt": .string(receivedAt.formatted(.iso8601))]) { _, new in new }))
+            })
+        }
+        let store = Store(database: try CairnDatabase.open(location, logger: logger))
+        let next = Tickets()
+        let batches = rows
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for _ in 0..<connections {
+                tasks.addTask {
+                    while true {
+                        let index = next.take()
+                        guard index < batches.count else { break }
+                        try await store.insertRaw(events: batches[index])
+                    }
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        let elapsed = seconds(ContinuousClock.now - started)
+        try await store.database.shutdown()
+        return Double(rows.reduce(0) { $0 + $1.count }) / elapsed
+    }
+
+    // MARK: Customer 360
+
+    struct LookupResult {
+        var profiles: Int
+        var loadSeconds: Double
+        var record: LatencySummary
+        var byEmail: LatencySummary
+        var timeline: LatencySummary
+        var peakRSSMiB: Int
+    }
+
+    func measureLookups(_ target: BenchDatabase, logger: Logger) async throws -> LookupResult {
+        let location = try await target.fresh(logger: logger)
+        defer { Task { try? await target.drop(location, logger: logger) } }
+        let seed = try await BenchSeed.create(in: location, logger: logger)
+        let loadStart = ContinuousClock.now
+        let ids = try await SyntheticProfiles.load(count: profiles, workspace: seed.workspace, source: seed.source, into: location, logger: logger)
+        let loadSeconds = seconds(ContinuousClock.now - loadStart)
+        let server = try await BenchServer.start(database: location, logger: logger)
+        do {
+            let group = MultiThreadedEventLoopGroup.singleton
+            let headers = [("Authorization", "Bearer \(seed.secretKey)")]
+            var random = SeededGenerator(seed: 42)
+            let picks = (0..<lookups).map { _ in Int.random(in: 0..<ids.count, using: &random) }
+            func timed(_ path: @escaping @Sendable (Int) -> String) async throws -> LatencySummary {
+                let next = Tickets()
+                let samples = try await withThrowingTaskGroup(of: [Double].self) { tasks in
+                    for _ in 0..<connections {
+                        tasks.addTask {
+                            let connection = try await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: group)
+                            var latencies: [Double] = []
+                            while true {
+                                let index = next.take()
+                                guard index < picks.count else { break }
+                                let sent = ContinuousClock.now
+                                let (status, _) = try await connection.send(.GET, path(picks[index]), headers: headers, body: nil)
+                                latencies.append(seconds(ContinuousClock.now - sent))
+                                guard status == 200 else { throw BenchFailure("GET \(path(picks[index])) answered \(status)") }
+                            }
+                            await connection.close()
+                            return latencies
+                        }
+                    }
+                    var all: [Double] = []
+                    for try await part in tasks { all += part }
+                    return all
+                }
+                return LatencySummary(samples)
+            }
+            // Warm the path (not the data) with a few requests first.
+            _ = try await timed { "/api/v1/profiles/\(ids[$0 % 10])" }
+            let record = try await timed { "/api/v1/profiles/\(ids[$0])" }
+            let byEmail = try await timed { "/api/v1/profiles/lookup?kind=email&value=person\($0 + 1)%40example.com" }
+            let timeline = try await timed { "/api/v1/profiles/\(ids[$0])/events?limit=50" }
+            let peak = server.residentMiB().peak
+            try await server.stop()
+            return LookupResult(profiles: ids.count, loadSeconds: loadSeconds, record: record, byEmail: byEmail, timeline: timeline, peakRSSMiB: peak)
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }

@@ -1,0 +1,100 @@
+import Foundation
+
+/// The benchmark's results as Markdown: the machine, the command, and a table per measurement.
+struct BenchReport {
+    struct Engine {
+        var name: String
+        var ingest: Bench.IngestResult
+        var ceilingRowsPerSecond: Double
+        var lookup: Bench.LookupResult?
+    }
+
+    var command: String
+    var batches: Int
+    var connections: Int
+    var newProfiles = 0
+    var engines: [Engine] = []
+
+    static var buildConfiguration: String {
+        #if DEBUG
+        "debug (numbers from a debug build are not representative)"
+        #else
+        "release"
+        #endif
+    }
+
+    static var machine: String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
+        return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(String(format: "%.0f", memory)) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)"
+    }
+
+    func markdown() -> String {
+        func rate(_ value: Double) -> String { Int(value.rounded()).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))) }
+        func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+        let events = batches * 100
+        var text = """
+        # Performance
+
+        Written by `cairn bench`; every number below was measured in the run described here. Timings are never part of
+        the tests.
+
+        - Date: \(Date().formatted(.iso8601))
+        - Machine: \(Self.machine)
+        - Build: \(Self.buildConfiguration)
+        - Command: `\(command)`
+        - Load: \(batches) requests to `POST /v1/batch`, 100 events each (\(rate(Double(events))) events), over \(connections)
+          concurrent keep-alive connections on loopback; the server is a separate `cairn serve` process and the load
+          generator runs on the same machine. About 30 % of the events are a new person's identify (\(rate(Double(newProfiles))) new
+          profiles), 10 % trait updates, 60 % tracks with properties across channels. Each engine starts from an empty database.
+        - Ceiling: the same rows inserted straight into the `events` table by the engine, one multi-row INSERT per 100
+          rows in its own transaction, \(connections) concurrent writers — no HTTP, no JSON, no de-duplication.
+
+        ## Ingestion through `/v1/batch`
+
+        | Engine | Events/s | Batch latency p50 | p99 | Max | Non-200 | Ceiling (rows/s) | Share of ceiling | Server RSS after / peak |
+        |---|---:|---:|---:|---:|---:|---:|---:|---:|
+
+        """
+        for engine in engines {
+            let i = engine.ingest
+            text += "| \(engine.name) | \(rate(i.eventsPerSecond)) | \(ms(i.latency.p50)) | \(ms(i.latency.p99)) | \(ms(i.latency.max)) | \(i.failures) | "
+                + "\(rate(engine.ceilingRowsPerSecond)) | \(String(format: "%.0f %%", 100 * i.eventsPerSecond / engine.ceilingRowsPerSecond)) | \(i.rssAfterMiB) / \(i.peakRSSMiB) MiB |\n"
+        }
+        text += """
+
+        Identity resolution runs in the background, after the events are acknowledged and durable. Time from the first
+        batch until every event of the run was tied to a profile:
+
+        | Engine | All events resolved after | Events left unresolved |
+        |---|---:|---:|
+
+        """
+        for engine in engines {
+            let resolved = engine.ingest.resolutionSeconds.map { String(format: "%.1f s", $0) } ?? "not within the wait"
+            text += "| \(engine.name) | \(resolved) | \(engine.ingest.unresolvedLeft) |\n"
+        }
+        let lookups = engines.compactMap { engine in engine.lookup.map { (engine.name, $0) } }
+        if !lookups.isEmpty {
+            text += """
+
+            ## Customer 360 lookups
+
+            Profiles loaded straight into the tables as identity resolution leaves them (two identities, three traits with
+            provenance and two events each), then looked up at random through the API by a viewer's secret key over
+            \(connections) connections.
+
+            | Engine | Profiles | Load time | `GET /api/v1/profiles/{id}` p50 / p99 | Lookup by email p50 / p99 | Timeline (50 events) p50 / p99 | Server RSS peak |
+            |---|---:|---:|---:|---:|---:|---:|
+
+            """
+            for (name, lookup) in lookups {
+                text += "| \(name) | \(rate(Double(lookup.profiles))) | \(String(format: "%.0f s", lookup.loadSeconds)) | \(ms(lookup.record.p50)) / \(ms(lookup.record.p99)) | "
+                    + "\(ms(lookup.byEmail.p50)) / \(ms(lookup.byEmail.p99)) | \(ms(lookup.timeline.p50)) / \(ms(lookup.timeline.p99)) | \(lookup.peakRSSMiB) MiB |\n"
+            }
+        }
+        return text
+    }
+}
