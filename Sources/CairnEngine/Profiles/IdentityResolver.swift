@@ -44,29 +44,93 @@ public struct IdentityResolver: Sendable {
         let resolved = try await store.transaction { tx in
             try await tx.lockWorkspaceForResolution(workspace)
             let events = try await tx.unresolvedEvents(in: workspace, limit: limit)
+            guard !events.isEmpty else { return 0 }
             let policy = try await tx.identityPolicy(in: workspace) ?? policy
-            let salt = events.isEmpty ? "" : try await tx.erasureSalt(in: workspace) { Secrets.randomToken() }
-            for event in events {
-                try await Self.resolve(event, in: workspace, tx: tx, policy: policy, now: now, erasureSalt: salt)
-            }
+            let salt = try await tx.erasureSalt(in: workspace) { Secrets.randomToken() }
+            let batch = ResolutionBatch(tx: tx, workspace: workspace, policy: policy, now: now, erasureSalt: salt)
+            try await batch.prefetch(for: events)
+            for event in events { try await batch.resolve(event) }
+            try await batch.flush()
             return events.count
         }
         if resolved > 0 { logger.debug("events resolved", metadata: ["workspace.id": "\(workspace)", "count": "\(resolved)"]) }
         return resolved
     }
+}
 
-    static func resolve(_ event: Event, in workspace: WorkspaceID, tx: TransactionStore, policy: IdentityPolicy, now: Date, erasureSalt: String) async throws {
+/// The working set of one resolution transaction. What the batch's events need is read up front in a few
+/// set-at-a-time queries; the graph, seen times and traits are then updated in memory and written back together at
+/// the end. Merges, erased people and consent statements (all rare) go to the database directly, after writing back
+/// what is pending so the database and the working set agree.
+final class ResolutionBatch {
+    let tx: TransactionStore
+    let workspace: WorkspaceID
+    let policy: IdentityPolicy
+    let now: Date
+    let erasureSalt: String
+
+    /// Known owner of each identifier looked up or attached so far.
+    private var owners: [Identifier: ProfileID] = [:]
+    private var erased: [String: ProfileID] = [:]
+    /// Complete working copies of the profiles this batch touched.
+    private var identifiersOf: [ProfileID: [Identifier]] = [:]
+    private var seen: [ProfileID: ProfileSeen] = [:]
+    private var traits: [ProfileID: [String: Trait]] = [:]
+    // Writes waiting for flush().
+    private var dirtySeen: Set<ProfileID> = []
+    private var newIdentities: [(identifier: Identifier, profile: ProfileID, at: Date)] = []
+    private var dirtyTraits: [ProfileID: Set<String>] = [:]
+    private var assignments: [EventID: ProfileID] = [:]
+
+    init(tx: TransactionStore, workspace: WorkspaceID, policy: IdentityPolicy, now: Date, erasureSalt: String) {
+        self.tx = tx
+        self.workspace = workspace
+        self.policy = policy
+        self.now = now
+        self.erasureSalt = erasureSalt
+    }
+
+    /// Every identifier an event may look up: its own, and for an alias the previous id read both ways.
+    static func candidates(of event: Event) -> [Identifier] {
+        var identifiers = event.identifiers
+        if event.kind == .alias, let previous = event.previousID {
+            identifiers += [Identifier.normalised(kind: .userID, previous), Identifier.normalised(kind: .anonymousID, previous)].compactMap { $0 }
+        }
+        return identifiers
+    }
+
+    func prefetch(for events: [Event]) async throws {
+        let identifiers = Set(events.flatMap(Self.candidates))
+        owners = try await tx.owners(of: identifiers, in: workspace)
+        erased = try await tx.erasedProfiles(forHashes: identifiers.map { Erasure.hash($0, salt: erasureSalt) }, in: workspace)
+        try await load(Set(owners.values))
+    }
+
+    /// Reads the working copies of profiles not yet in the batch.
+    private func load(_ profiles: Set<ProfileID>) async throws {
+        let missing = profiles.filter { seen[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let loadedSeen = try await tx.seen(missing, in: workspace)
+        let loadedTraits = try await tx.traits(of: missing, in: workspace)
+        let loadedIdentifiers = try await tx.identifiers(of: missing, in: workspace)
+        for id in missing {
+            seen[id] = loadedSeen[id]
+            traits[id] = loadedTraits[id] ?? [:]
+            identifiersOf[id] = loadedIdentifiers[id] ?? []
+        }
+    }
+
+    func resolve(_ event: Event) async throws {
         var identifiers = event.identifiers
         // An erased person's identifiers build no new profile: the event joins the erased profile, scrubbed.
-        if let erased = try await tx.erasedProfile(forHashes: identifiers.map { Erasure.hash($0, salt: erasureSalt) }, in: workspace) {
-            try await tx.scrub(event, in: workspace, assignTo: erased)
+        if let erasedProfile = identifiers.lazy.compactMap({ self.erased[Erasure.hash($0, salt: self.erasureSalt)] }).first {
+            try await tx.scrub(event, in: workspace, assignTo: erasedProfile)
             return
         }
         // alias: previousId is the id the person was known by, a user id or an anonymous id.
         if event.kind == .alias, let previous = event.previousID {
             let asUser = Identifier.normalised(kind: .userID, previous), asAnonymous = Identifier.normalised(kind: .anonymousID, previous)
-            let known = try await tx.profileIDs(for: [asUser, asAnonymous].compactMap { $0 }, in: workspace)
-            if let match = [asUser, asAnonymous].compactMap({ $0 }).first(where: { known[$0] != nil }) {
+            if let match = [asUser, asAnonymous].compactMap({ $0 }).first(where: { owners[$0] != nil }) {
                 identifiers.append(match)
             } else if let asAnonymous {
                 identifiers.append(asAnonymous)
@@ -74,54 +138,114 @@ public struct IdentityResolver: Sendable {
         }
         guard !identifiers.isEmpty else { return }
         identifiers.sort { $0.kind.strength > $1.kind.strength }
-        let owners = try await tx.profileIDs(for: identifiers, in: workspace)
 
         var target: ProfileID?
-        var targetIdentifiers: [Identifier] = []
         for identifier in identifiers {
             let owner = owners[identifier]
             guard let current = target else {
                 if let owner {
+                    try await load([owner])
                     target = owner
-                    targetIdentifiers = try await tx.identifiers(of: owner, in: workspace)
                 } else {
                     let id = ProfileID.generate()
-                    try await tx.createProfile(id, in: workspace, seenAt: event.timestamp, channel: event.channel)
-                    try await tx.attach(identifier, to: id, in: workspace, at: event.timestamp)
+                    seen[id] = ProfileSeen(first: event.timestamp, last: event.timestamp, channels: [event.channel])
+                    traits[id] = [:]
+                    identifiersOf[id] = []
+                    dirtySeen.insert(id)
+                    attach(identifier, to: id, at: event.timestamp)
                     target = id
-                    targetIdentifiers = [identifier]
                 }
                 continue
             }
             if let owner {
                 // The owner may already have been merged into the target by an earlier identifier of this event.
-                guard owner != current, try await tx.profileIDs(for: [identifier], in: workspace)[identifier] != current else { continue }
-                let theirs = try await tx.identifiers(of: owner, in: workspace)
-                if let conflict = policy.conflict(between: targetIdentifiers, and: theirs) {
+                guard owner != current else { continue }
+                try await load([owner])
+                let theirs = identifiersOf[owner] ?? []
+                if let conflict = policy.conflict(between: identifiersOf[current] ?? [], and: theirs) {
                     try await tx.record(ProfileMerge(survivorID: current, mergedID: owner, identifier: identifier, eventID: event.id, at: now,
                                                      refusal: conflict), in: workspace)
                 } else {
-                    try await tx.merge(owner, into: current, in: workspace, policy: policy)
+                    try await merge(owner, into: current)
                     try await tx.record(ProfileMerge(survivorID: current, mergedID: owner, identifier: identifier, eventID: event.id, at: now,
                                                      refusal: nil), in: workspace)
-                    targetIdentifiers += theirs
                 }
-            } else if let conflict = policy.conflict(between: targetIdentifiers, and: [identifier]) {
+            } else if let conflict = policy.conflict(between: identifiersOf[current] ?? [], and: [identifier]) {
                 // A second email or user id for one person: kept off the profile, and said so.
                 try await tx.record(ProfileMerge(survivorID: current, mergedID: current, identifier: identifier, eventID: event.id, at: now,
                                                  refusal: conflict), in: workspace)
             } else {
-                try await tx.attach(identifier, to: current, in: workspace, at: event.timestamp)
-                targetIdentifiers.append(identifier)
+                attach(identifier, to: current, at: event.timestamp)
             }
         }
         guard let profile = target else { return }
-        try await tx.assign(event.id, to: profile, in: workspace)
-        try await tx.touch(profile, in: workspace, seenAt: event.timestamp, channels: [event.channel])
-        try await recordConsent(from: event, on: profile, in: workspace, tx: tx)
+        assignments[event.id] = profile
+        touch(profile, at: event.timestamp, channel: event.channel)
+        try await IdentityResolver.recordConsent(from: event, on: profile, in: workspace, tx: tx)
         for (name, value) in event.personTraits where !name.isEmpty && name.count <= 100 {
-            try await tx.setTrait(name, Trait(value: value, channel: event.channel, sourceID: event.sourceID, observedAt: event.timestamp, eventID: event.id),
-                                  on: profile, in: workspace, policy: policy)
+            setTrait(name, Trait(value: value, channel: event.channel, sourceID: event.sourceID, observedAt: Date(storageMillis: event.timestamp.storageMillis),
+                                 eventID: event.id), on: profile)
+        }
+    }
+
+    private func attach(_ identifier: Identifier, to profile: ProfileID, at date: Date) {
+        owners[identifier] = profile
+        identifiersOf[profile, default: []].append(identifier)
+        newIdentities.append((identifier, profile, date))
+    }
+
+    private func touch(_ profile: ProfileID, at date: Date, channel: Channel) {
+        guard var current = seen[profile] else { return }
+        let before = current
+        current.first = min(current.first, date)
+        current.last = max(current.last, date)
+        if !current.channels.contains(channel) { current.channels.append(channel) }
+        if current != before {
+            seen[profile] = current
+            dirtySeen.insert(profile)
+        }
+    }
+
+    private func setTrait(_ name: String, _ trait: Trait, on profile: ProfileID) {
+        if let held = traits[profile]?[name],
+           !policy.replaces(trait: name, source: trait.sourceID, observedAt: trait.observedAt, heldFrom: held.sourceID, heldAt: held.observedAt) {
+            return
+        }
+        traits[profile, default: [:]][name] = trait
+        dirtyTraits[profile, default: []].insert(name)
+    }
+
+    /// Writes back what is pending, then merges in the database and takes the survivor's merged state as the working copy.
+    private func merge(_ merged: ProfileID, into survivor: ProfileID) async throws {
+        try await flush()
+        try await tx.merge(merged, into: survivor, in: workspace, policy: policy)
+        for (identifier, owner) in owners where owner == merged { owners[identifier] = survivor }
+        for profile in [merged, survivor] {
+            seen[profile] = nil
+            traits[profile] = nil
+            identifiersOf[profile] = nil
+        }
+        try await load([survivor])
+    }
+
+    /// Writes every pending change: new and touched profiles, new identities, traits, and which event belongs to whom.
+    func flush() async throws {
+        if !dirtySeen.isEmpty {
+            try await tx.saveSeen(Dictionary(uniqueKeysWithValues: dirtySeen.compactMap { id in seen[id].map { (id, $0) } }), in: workspace)
+            dirtySeen.removeAll()
+        }
+        if !newIdentities.isEmpty {
+            try await tx.attach(newIdentities, in: workspace)
+            newIdentities.removeAll()
+        }
+        if !dirtyTraits.isEmpty {
+            let changed = dirtyTraits.flatMap { profile, names in names.compactMap { name in traits[profile]?[name].map { (profile, name, $0) } } }
+            try await tx.saveTraits(changed, in: workspace)
+            dirtyTraits.removeAll()
+        }
+        if !assignments.isEmpty {
+            try await tx.assign(assignments, in: workspace)
+            assignments.removeAll()
         }
     }
 }

@@ -87,6 +87,8 @@ public final class CairnDatabase: Sendable {
     /// busy timeout.
     private let writeGate: WriteGate?
     private let isOpen = Mutex(true)
+    /// Concurrent appends share transactions (group commit).
+    let transactionGroup = TransactionGroup()
 
     private init(engine: DatabaseEngine, location: DatabaseLocation, connections: any ConnectionLeasing) {
         self.engine = engine
@@ -94,6 +96,7 @@ public final class CairnDatabase: Sendable {
         self.connections = connections
         self.writeGate = engine == .sqlite ? WriteGate() : nil
     }
+
 
     /// Opens a pool; nothing connects until the first query.
     public static func open(_ location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws -> CairnDatabase {

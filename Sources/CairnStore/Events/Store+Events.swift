@@ -7,9 +7,11 @@ extension Store {
 
     /// Appends events of one workspace in one transaction, skipping any whose `messageId` the workspace already has,
     /// and counts the source's use. Returns how many were new. Committed before it returns: acknowledged means durable.
+    /// Appends arriving together share a transaction, each in its own savepoint.
     public func append(events: [Event], in workspace: WorkspaceID, source: SourceID, at receivedAt: Date) async throws -> Int {
         precondition(events.allSatisfy { $0.workspaceID == workspace })
-        return try await database.transaction { sql in
+        // Concurrent requests share one commit (group commit); each still returns only after it.
+        return try await database.groupedTransaction { sql in
             var known = Set<String>()
             for chunk in events.chunked(into: 500) {
                 let rows = try await sql.select().column("message_id").from("events")
