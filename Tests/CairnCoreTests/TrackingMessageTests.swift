@@ -18,15 +18,30 @@ struct TrackingMessageTests {
         ("2026-11-23T15:03:07.123456+01:00", 1_795_442_587.123456),
         ("2026-11-23T09:03:07.5-0500", 1_795_442_587.5),
         ("2026-11-23 14:03:07.123456789z", 1_795_442_587.123456789),
+        ("2024-02-29T00:00:00Z", 1_709_164_800.0),
+        ("1969-12-31T23:59:59Z", -1.0),
+        ("2000-03-01T00:00:00+14:00", 951_818_400.0),
     ])
     func timestamps(text: String, seconds: Double) throws {
         let date = try #require(Timestamp.parse(text))
         #expect(abs(date.timeIntervalSince1970 - seconds) < 1e-6)
     }
 
-    @Test("Malformed timestamps are refused", arguments: ["2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "yesterday", "2026-11-23T14:03:07", "2026-11-23T25:00:00Z", "1700000000"])
+    @Test("Malformed timestamps are refused", arguments: ["2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "yesterday", "2026-11-23T14:03:07", "2026-11-23T25:00:00Z", "1700000000",
+                                                         "2023-02-29T00:00:00Z", "2026-11-23T14:03:07.Z", "2026-11-23T14:03:07.1234567890Z", "2026-11-23T14:03:07Z ",
+                                                         "2026-11-23T14:03:07+1", "２０２６-11-23T14:03:07Z", ""])
     func badTimestamps(text: String) {
         #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test("Timestamps written by Foundation's ISO 8601 format read back to the same second, across four centuries")
+    func timestampsAgreeWithFoundation() throws {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let seconds = Double(Int64.random(in: -2_208_988_800...7_258_118_400, using: &random))
+            let text = Date(timeIntervalSince1970: seconds).formatted(.iso8601)
+            #expect(Timestamp.parse(text)?.timeIntervalSince1970 == seconds, "\(text)")
+        }
     }
 
     @Test("Clock skew is corrected from sentAt: timestamp = receivedAt − (sentAt − timestamp)")

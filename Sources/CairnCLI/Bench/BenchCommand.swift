@@ -29,6 +29,7 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: "Lookups to time per kind.") var lookups: Int = 2000
     @Option(name: .long, help: ArgumentHelp("Where the report goes.", valueName: "path")) var output: String = "docs/performance.md"
     @Option(name: .long, help: "Seconds to wait for identity resolution to catch up after ingestion.") var resolutionTimeout: Int = 600
+    @Flag(name: .long, help: "Measure only the raw bulk-insert ceiling (for profiling the engine).") var ceilingOnly = false
 
     func validate() throws {
         guard batches >= 10 else { throw ValidationError("--batches must be at least 10.") }
@@ -52,6 +53,11 @@ struct Bench: AsyncParsableCommand {
         var engines: [(String, BenchDatabase)] = [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
         for (name, target) in engines {
+            if ceilingOnly {
+                say("\(name): raw bulk insert of the same rows…")
+                say("  \(Int(try await measureCeiling(target, workload: workload, logger: logger))) rows/s")
+                continue
+            }
             say("\(name): ingestion through /v1/batch…")
             let ingest = try await measureIngest(target, workload: workload, logger: logger)
             say("  \(Int(ingest.eventsPerSecond)) events/s, p50 \(ms(ingest.latency.p50)), p99 \(ms(ingest.latency.p99)); server RSS peak \(ingest.peakRSSMiB) MiB")
@@ -66,6 +72,7 @@ struct Bench: AsyncParsableCommand {
             }
             report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup))
         }
+        guard !ceilingOnly else { return }
         let markdown = report.markdown()
         try markdown.write(toFile: output, atomically: true, encoding: .utf8)
         say("Wrote \(output).")
@@ -166,7 +173,7 @@ struct Bench: AsyncParsableCommand {
         let receivedAt = Date()
         var rows: [[Event]] = []
         for body in workload.bodies {
-            guard case .array(let batch)? = try JSONDecoder().decode(JSONValue.self, from: body)["batch"] else { continue }
+            guard case .array(let batch)? = try JSONValue.parse(body)["batch"] else { continue }
             rows.append(try batch.map { item in
                 let message = try TrackingMessage.parse(item.objectValue ?? [:], kind: nil, makeMessageID: { UUID().uuidString }).get()
                 return Event(id: .generate(), workspaceID: seed.workspace, sourceID: seed.source, messageID: message.messageID, kind: message.kind,
@@ -176,6 +183,7 @@ struct Bench: AsyncParsableCommand {
             })
         }
         let store = Store(database: try CairnDatabase.open(location, logger: logger))
+        if ceilingOnly { say("  inserting \(rows.count) batches…") }
         let next = Tickets()
         let batches = rows
         let started = ContinuousClock.now

@@ -197,7 +197,7 @@ struct RecordReader {
         let text = String(decoding: bytes, as: UTF8.self)
         guard !text.allSatisfy(\.isWhitespace) else { return nil }
         let object: Result<[String: JSONValue], CairnCore.ValidationError>
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)), let dictionary = value.objectValue {
+        if let value = try? JSONValue.parse(Data(bytes)), let dictionary = value.objectValue {
             object = .success(dictionary)
         } else {
             object = .failure(CairnCore.ValidationError(field: "line", issue: .invalid, hint: "The line is not a JSON object. Each line must be one tracking message."))

@@ -51,10 +51,4 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     public var isNull: Bool { self == .null }
 
-    /// Compact JSON text with sorted keys; strings keep every character (emoji, any script) as sent.
-    public func jsonText() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
-    }
 }

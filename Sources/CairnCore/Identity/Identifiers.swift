@@ -13,8 +13,10 @@ extension EntityID {
     }
     public var description: String { rawValue }
 
-    /// A new random identifier (a lowercase UUID).
-    public static func generate() -> Self { Self(rawValue: UUID().uuidString.lowercased()) }
+    /// A new identifier: a lowercase, time-ordered UUID (version 7: 48 bits of Unix milliseconds, then 74 random bits).
+    /// Rows made one after the other land next to each other in the database's indexes instead of at random places,
+    /// which keeps inserts cheap; the random part keeps identifiers unguessable.
+    public static func generate() -> Self { Self(rawValue: timeOrderedUUID().uuidString.lowercased()) }
 
     /// Identifiers are lowercase UUIDs; anything else cannot name a row.
     public static func isWellFormed(_ text: String) -> Bool {
@@ -38,3 +40,18 @@ public struct WorkspaceID: EntityID { public let rawValue: String; public init(r
 public struct UserID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
 public struct APIKeyID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
 public struct AuditEntryID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+
+/// A version 7 UUID for `date`.
+public func timeOrderedUUID(at date: Date = Date()) -> UUID {
+    var generator = SystemRandomNumberGenerator()
+    let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+    let random = generator.next() as UInt64, more = generator.next() as UInt64
+    var bytes = [UInt8](repeating: 0, count: 16)
+    for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
+    bytes[6] = 0x70 | UInt8(truncatingIfNeeded: random & 0x0F)
+    bytes[7] = UInt8(truncatingIfNeeded: random >> 8)
+    bytes[8] = 0x80 | UInt8(truncatingIfNeeded: (random >> 16) & 0x3F)
+    for index in 9..<16 { bytes[index] = UInt8(truncatingIfNeeded: more >> (8 * (index - 9))) }
+    return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                       bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+}

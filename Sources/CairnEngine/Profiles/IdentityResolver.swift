@@ -72,6 +72,7 @@ final class ResolutionBatch {
     /// Known owner of each identifier looked up or attached so far.
     private var owners: [Identifier: ProfileID] = [:]
     private var erased: [String: ProfileID] = [:]
+    private var hashes: [Identifier: String] = [:]
     /// Complete working copies of the profiles this batch touched.
     private var identifiersOf: [ProfileID: [Identifier]] = [:]
     private var seen: [ProfileID: ProfileSeen] = [:]
@@ -102,7 +103,11 @@ final class ResolutionBatch {
     func prefetch(for events: [Event]) async throws {
         let identifiers = Set(events.flatMap(Self.candidates))
         owners = try await tx.owners(of: identifiers, in: workspace)
-        erased = try await tx.erasedProfiles(forHashes: identifiers.map { Erasure.hash($0, salt: erasureSalt) }, in: workspace)
+        // Hashing every identifier is only worth it where someone was erased.
+        if try await tx.hasErasedIdentities(in: workspace) {
+            for identifier in identifiers { hashes[identifier] = Erasure.hash(identifier, salt: erasureSalt) }
+            erased = try await tx.erasedProfiles(forHashes: hashes.values, in: workspace)
+        }
         try await load(Set(owners.values))
     }
 
@@ -123,7 +128,7 @@ final class ResolutionBatch {
     func resolve(_ event: Event) async throws {
         var identifiers = event.identifiers
         // An erased person's identifiers build no new profile: the event joins the erased profile, scrubbed.
-        if let erasedProfile = identifiers.lazy.compactMap({ self.erased[Erasure.hash($0, salt: self.erasureSalt)] }).first {
+        if !erased.isEmpty, let erasedProfile = identifiers.lazy.compactMap({ self.hashes[$0].flatMap { self.erased[$0] } }).first {
             try await tx.scrub(event, in: workspace, assignTo: erasedProfile)
             return
         }

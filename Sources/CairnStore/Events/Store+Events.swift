@@ -108,7 +108,7 @@ extension Event {
             channel: Channel(rawValue: try row.decode(column: "channel", as: String.self)),
             timestamp: Date(storageMillis: try row.decode(column: "timestamp", as: Int64.self)),
             receivedAt: Date(storageMillis: try row.decode(column: "received_at", as: Int64.self)),
-            payload: try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "payload", as: String.self).utf8)),
+            payload: try JSONValue.parse(try row.decode(column: "payload", as: String.self)),
             profileID: try row.decode(column: "profile_id", as: String?.self).map(ProfileID.init(rawValue:))
         )
     }

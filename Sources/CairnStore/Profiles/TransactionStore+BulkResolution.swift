@@ -24,6 +24,11 @@ extension TransactionStore {
         return result
     }
 
+    /// Whether anyone of the workspace was erased (then identifiers are checked against the hashes).
+    public func hasErasedIdentities(in workspace: WorkspaceID) async throws -> Bool {
+        try await sql.select().column("hash").from("erased_identities").where("workspace_id", .equal, workspace.rawValue).limit(1).first() != nil
+    }
+
     /// The erased profile each of these identifier hashes belongs to.
     public func erasedProfiles(forHashes hashes: some Collection<String>, in workspace: WorkspaceID) async throws -> [String: ProfileID] {
         var result: [String: ProfileID] = [:]
@@ -55,13 +60,12 @@ extension TransactionStore {
     /// The traits of many profiles.
     public func traits(of profiles: some Collection<ProfileID>, in workspace: WorkspaceID) async throws -> [ProfileID: [String: Trait]] {
         var result: [ProfileID: [String: Trait]] = [:]
-        let decoder = JSONDecoder()
         for part in Array(Set(profiles)).chunked(into: Self.chunk) {
             for row in try await sql.select().columns("profile_id", "name", "value", "channel", "source_id", "observed_at", "event_id").from("traits")
                 .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .in, part.map(\.rawValue)).all() {
                 let profile = ProfileID(rawValue: try row.decode(column: "profile_id", as: String.self))
                 result[profile, default: [:]][try row.decode(column: "name", as: String.self)] = Trait(
-                    value: try decoder.decode(JSONValue.self, from: Data(try row.decode(column: "value", as: String.self).utf8)),
+                    value: try JSONValue.parse(try row.decode(column: "value", as: String.self)),
                     channel: Channel(rawValue: try row.decode(column: "channel", as: String.self)),
                     sourceID: SourceID(rawValue: try row.decode(column: "source_id", as: String.self)),
                     observedAt: Date(storageMillis: try row.decode(column: "observed_at", as: Int64.self)),

@@ -123,7 +123,7 @@ extension TransactionStore {
         for row in try await sql.select().columns("name", "value", "channel", "source_id", "observed_at", "event_id").from("traits")
             .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .equal, profile.rawValue).all() {
             traits[try row.decode(column: "name", as: String.self)] = Trait(
-                value: try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "value", as: String.self).utf8)),
+                value: try JSONValue.parse(try row.decode(column: "value", as: String.self)),
                 channel: Channel(rawValue: try row.decode(column: "channel", as: String.self)),
                 sourceID: SourceID(rawValue: try row.decode(column: "source_id", as: String.self)),
                 observedAt: Date(storageMillis: try row.decode(column: "observed_at", as: Int64.self)),
