@@ -13,9 +13,9 @@ public struct Store: Sendable {
     public var engine: DatabaseEngine { database.engine }
 
     /// Runs several store calls in one transaction.
-    public func transaction<T: Sendable>(_ body: @Sendable (TransactionStore) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(priority: WritePriority = .foreground, _ body: @Sendable (TransactionStore) async throws -> T) async throws -> T {
         let engine = database.engine
-        return try await database.transaction { sql in try await body(TransactionStore(sql: sql, engine: engine)) }
+        return try await database.transaction(priority: priority) { sql in try await body(TransactionStore(sql: sql, engine: engine)) }
     }
 }
 

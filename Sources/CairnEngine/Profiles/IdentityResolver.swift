@@ -41,7 +41,8 @@ public struct IdentityResolver: Sendable {
         guard try await store.hasUnresolvedEvents(in: workspace) else { return 0 }
         let policy = self.policy
         let now = clock.now()
-        let resolved = try await store.transaction { tx in
+        // Clients waiting for their acknowledgement write first; resolution follows soon after.
+        let resolved = try await store.transaction(priority: .background) { tx in
             try await tx.lockWorkspaceForResolution(workspace)
             let events = try await tx.unresolvedEvents(in: workspace, limit: limit)
             guard !events.isEmpty else { return 0 }

@@ -125,9 +125,11 @@ public final class CairnDatabase: Sendable {
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// `priority: .background` (identity resolution) lets waiting foreground writers (acknowledging clients) go first
+    /// on SQLite, but still gets a turn after every few of theirs.
+    public func transaction<T: Sendable>(priority: WritePriority = .foreground, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         if let writeGate {
-            await writeGate.enter()
+            await writeGate.enter(priority)
             do {
                 let result = try await runTransaction(body)
                 await writeGate.leave()
@@ -186,18 +188,41 @@ public final class CairnDatabase: Sendable {
     }
 }
 
-/// A first-come, first-served lock for async code.
+/// Who waits for SQLite's single writer first.
+public enum WritePriority: Sendable {
+    case foreground
+    case background
+}
+
+/// A first-come, first-served lock for async code, where foreground writers pass background ones — except that a
+/// background writer waiting behind `fairness` foreground turns in a row gets the next turn.
 actor WriteGate {
     private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var foreground: [CheckedContinuation<Void, Never>] = []
+    private var background: [CheckedContinuation<Void, Never>] = []
+    private var foregroundTurnsInARow = 0
+    private let fairness = 8
 
-    func enter() async {
+    func enter(_ priority: WritePriority = .foreground) async {
         if !busy { busy = true; return }
-        await withCheckedContinuation { waiting.append($0) }
+        await withCheckedContinuation { continuation in
+            switch priority {
+            case .foreground: foreground.append(continuation)
+            case .background: background.append(continuation)
+            }
+        }
     }
 
     func leave() {
-        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        if !background.isEmpty && (foreground.isEmpty || foregroundTurnsInARow >= fairness) {
+            foregroundTurnsInARow = 0
+            background.removeFirst().resume()
+        } else if !foreground.isEmpty {
+            foregroundTurnsInARow += 1
+            foreground.removeFirst().resume()
+        } else {
+            busy = false
+        }
     }
 }
 
