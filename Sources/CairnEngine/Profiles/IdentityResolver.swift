@@ -109,21 +109,45 @@ final class ResolutionBatch {
             for identifier in identifiers { hashes[identifier] = Erasure.hash(identifier, salt: erasureSalt) }
             erased = try await tx.erasedProfiles(forHashes: hashes.values, in: workspace)
         }
-        try await load(Set(owners.values))
+        // Read only what the batch will need: seen times of every known profile; traits of those the events describe;
+        // identifiers of those that may gain one or merge (merge protection compares them).
+        var withTraits = Set<ProfileID>(), mayChange = Set<ProfileID>()
+        for event in events {
+            let candidates = Self.candidates(of: event)
+            let known = Set(candidates.compactMap { owners[$0] })
+            if !event.personTraits.isEmpty { withTraits.formUnion(known) }
+            if known.count > 1 || candidates.contains(where: { owners[$0] == nil }) { mayChange.formUnion(known) }
+        }
+        try await loadSeen(Set(owners.values))
+        try await loadTraits(withTraits)
+        try await loadIdentifiers(mayChange)
+    }
+
+    private func loadSeen(_ profiles: Set<ProfileID>) async throws {
+        let missing = profiles.filter { seen[$0] == nil }
+        guard !missing.isEmpty else { return }
+        for (id, value) in try await tx.seen(missing, in: workspace) { seen[id] = value }
+    }
+
+    private func loadTraits(_ profiles: Set<ProfileID>) async throws {
+        let missing = profiles.filter { traits[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let loaded = try await tx.traits(of: missing, in: workspace)
+        for id in missing { traits[id] = loaded[id] ?? [:] }
+    }
+
+    private func loadIdentifiers(_ profiles: Set<ProfileID>) async throws {
+        let missing = profiles.filter { identifiersOf[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let loaded = try await tx.identifiers(of: missing, in: workspace)
+        for id in missing { identifiersOf[id] = loaded[id] ?? [] }
     }
 
     /// Reads the working copies of profiles not yet in the batch.
     private func load(_ profiles: Set<ProfileID>) async throws {
-        let missing = profiles.filter { seen[$0] == nil }
-        guard !missing.isEmpty else { return }
-        let loadedSeen = try await tx.seen(missing, in: workspace)
-        let loadedTraits = try await tx.traits(of: missing, in: workspace)
-        let loadedIdentifiers = try await tx.identifiers(of: missing, in: workspace)
-        for id in missing {
-            seen[id] = loadedSeen[id]
-            traits[id] = loadedTraits[id] ?? [:]
-            identifiersOf[id] = loadedIdentifiers[id] ?? []
-        }
+        try await loadSeen(profiles)
+        try await loadTraits(profiles)
+        try await loadIdentifiers(profiles)
     }
 
     func resolve(_ event: Event) async throws {
@@ -150,7 +174,7 @@ final class ResolutionBatch {
             let owner = owners[identifier]
             guard let current = target else {
                 if let owner {
-                    try await load([owner])
+                    try await loadSeen([owner])
                     target = owner
                 } else {
                     let id = ProfileID.generate()
@@ -166,7 +190,7 @@ final class ResolutionBatch {
             if let owner {
                 // The owner may already have been merged into the target by an earlier identifier of this event.
                 guard owner != current else { continue }
-                try await load([owner])
+                try await loadIdentifiers([owner, current])
                 let theirs = identifiersOf[owner] ?? []
                 if let conflict = policy.conflict(between: identifiersOf[current] ?? [], and: theirs) {
                     try await tx.record(ProfileMerge(survivorID: current, mergedID: owner, identifier: identifier, eventID: event.id, at: now,
@@ -176,19 +200,24 @@ final class ResolutionBatch {
                     try await tx.record(ProfileMerge(survivorID: current, mergedID: owner, identifier: identifier, eventID: event.id, at: now,
                                                      refusal: nil), in: workspace)
                 }
-            } else if let conflict = policy.conflict(between: identifiersOf[current] ?? [], and: [identifier]) {
-                // A second email or user id for one person: kept off the profile, and said so.
-                try await tx.record(ProfileMerge(survivorID: current, mergedID: current, identifier: identifier, eventID: event.id, at: now,
-                                                 refusal: conflict), in: workspace)
             } else {
-                attach(identifier, to: current, at: event.timestamp)
+                try await loadIdentifiers([current])
+                if let conflict = policy.conflict(between: identifiersOf[current] ?? [], and: [identifier]) {
+                    // A second email or user id for one person: kept off the profile, and said so.
+                    try await tx.record(ProfileMerge(survivorID: current, mergedID: current, identifier: identifier, eventID: event.id, at: now,
+                                                     refusal: conflict), in: workspace)
+                } else {
+                    attach(identifier, to: current, at: event.timestamp)
+                }
             }
         }
         guard let profile = target else { return }
         assignments[event.id] = profile
         touch(profile, at: event.timestamp, channel: event.channel)
         try await IdentityResolver.recordConsent(from: event, on: profile, in: workspace, tx: tx)
-        for (name, value) in event.personTraits where !name.isEmpty && name.count <= 100 {
+        let described = event.personTraits
+        if !described.isEmpty { try await loadTraits([profile]) }
+        for (name, value) in described where !name.isEmpty && name.count <= 100 {
             setTrait(name, Trait(value: value, channel: event.channel, sourceID: event.sourceID, observedAt: Date(storageMillis: event.timestamp.storageMillis),
                                  eventID: event.id), on: profile)
         }

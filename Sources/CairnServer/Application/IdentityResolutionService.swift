@@ -12,8 +12,14 @@ struct IdentityResolutionService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    if try await resolver.resolvePending() == 0 {
+                    // While clients are sending, resolve in small steps with pauses (about a third of one core), so
+                    // acknowledgements stay fast; the backlog is worked off at full speed when they pause.
+                    let busy = resolver.store.database.hadForegroundWrites(within: .milliseconds(250))
+                    let resolved = try await resolver.resolvePending(limit: busy ? 100 : 500)
+                    if resolved == 0 {
                         try await Task.sleep(for: .milliseconds(250))
+                    } else if busy {
+                        try await Task.sleep(for: .milliseconds(40))
                     }
                 } catch is CancellationError {
                     return

@@ -89,6 +89,15 @@ public final class CairnDatabase: Sendable {
     private let isOpen = Mutex(true)
     /// Concurrent appends share transactions (group commit).
     let transactionGroup = TransactionGroup()
+    /// When this process last appended events for a client.
+    let lastForegroundWrite = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Whether clients' writes arrived within `window`: background work (identity resolution) then takes smaller
+    /// steps with pauses, leaving the processor to the requests waiting for their acknowledgement.
+    public func hadForegroundWrites(within window: Duration) -> Bool {
+        guard let last = lastForegroundWrite.withLock({ $0 }) else { return false }
+        return ContinuousClock.now - last < window
+    }
 
     private init(engine: DatabaseEngine, location: DatabaseLocation, connections: any ConnectionLeasing) {
         self.engine = engine

@@ -65,6 +65,7 @@ extension CairnDatabase {
     /// `body` must only write what it is given to write: a unit that throws is rolled back alone.
     public func groupedTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let group = transactionGroup
+        lastForegroundWrite.withLock { $0 = ContinuousClock.now }
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
             let unit = TransactionGroup.Unit(work: { sql in try await body(sql) }, continuation: continuation)
             Task { await group.submit(unit) { work in try await self.transaction(work) } }
