@@ -51,4 +51,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     public var isNull: Bool { self == .null }
 
+    /// The strings of an array (other elements skipped); empty for anything else.
+    public var arrayStrings: [String] {
+        guard case .array(let values) = self else { return [] }
+        return values.compactMap(\.stringValue)
+    }
+
 }

@@ -14,12 +14,21 @@ extension Store {
     public func profile(id: ProfileID, in workspace: WorkspaceID) async throws -> StoredProfile? {
         try await database.withConnection { sql in
             let tx = TransactionStore(sql: sql, engine: engine)
-            guard let row = try await sql.select().columns("id", "merged_into").from("profiles")
+            guard let row = try await sql.select().columns("id", "merged_into", "first_seen_at", "last_seen_at", "channels").from("profiles")
                 .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue).first() else { return nil }
             let mergedInto = try row.decode(column: "merged_into", as: String?.self).map(ProfileID.init(rawValue:))
-            let current = mergedInto ?? id
-            guard let profile = try await tx.profile(current, in: workspace) else { return nil }
-            return StoredProfile(profile: profile, mergedInto: mergedInto)
+            if let mergedInto {
+                guard let profile = try await tx.profile(mergedInto, in: workspace) else { return nil }
+                return StoredProfile(profile: profile, mergedInto: mergedInto)
+            }
+            // The common case: the row just read is the profile; only its identities and traits remain to read.
+            let channels = try JSONValue.parse(try row.decode(column: "channels", as: String.self)).arrayStrings
+            let profile = Profile(id: id, workspaceID: workspace,
+                                  firstSeenAt: Date(storageMillis: try row.decode(column: "first_seen_at", as: Int64.self)),
+                                  lastSeenAt: Date(storageMillis: try row.decode(column: "last_seen_at", as: Int64.self)),
+                                  channels: channels.map(Channel.init(rawValue:)),
+                                  identifiers: try await tx.identifiers(of: id, in: workspace), traits: try await tx.traits(of: id, in: workspace))
+            return StoredProfile(profile: profile, mergedInto: nil)
         }
     }
 

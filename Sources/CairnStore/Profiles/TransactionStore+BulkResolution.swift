@@ -47,7 +47,7 @@ extension TransactionStore {
         for part in Array(Set(profiles)).chunked(into: Self.chunk) {
             for row in try await sql.select().columns("id", "first_seen_at", "last_seen_at", "channels").from("profiles")
                 .where("workspace_id", .equal, workspace.rawValue).where("id", .in, part.map(\.rawValue)).all() {
-                let channels = try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "channels", as: String.self).utf8))
+                let channels = try JSONValue.parse(try row.decode(column: "channels", as: String.self)).arrayStrings
                 result[ProfileID(rawValue: try row.decode(column: "id", as: String.self))] = ProfileSeen(
                     first: Date(storageMillis: try row.decode(column: "first_seen_at", as: Int64.self)),
                     last: Date(storageMillis: try row.decode(column: "last_seen_at", as: Int64.self)),

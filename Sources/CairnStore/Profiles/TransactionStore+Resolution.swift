@@ -113,7 +113,7 @@ extension TransactionStore {
     func seen(_ profile: ProfileID, in workspace: WorkspaceID) async throws -> (Date, Date, [Channel])? {
         guard let row = try await sql.select().columns("first_seen_at", "last_seen_at", "channels").from("profiles")
             .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, profile.rawValue).first() else { return nil }
-        let channels = try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "channels", as: String.self).utf8)).map(Channel.init(rawValue:))
+        let channels = try JSONValue.parse(try row.decode(column: "channels", as: String.self)).arrayStrings.map(Channel.init(rawValue:))
         return (Date(storageMillis: try row.decode(column: "first_seen_at", as: Int64.self)),
                 Date(storageMillis: try row.decode(column: "last_seen_at", as: Int64.self)), channels)
     }
