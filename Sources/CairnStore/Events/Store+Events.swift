@@ -10,34 +10,29 @@ extension Store {
     /// Appends arriving together share a transaction, each in its own savepoint.
     public func append(events: [Event], in workspace: WorkspaceID, source: SourceID, at receivedAt: Date) async throws -> Int {
         precondition(events.allSatisfy { $0.workspaceID == workspace })
+        // The rows are made before taking the write lock, so that work runs beside other requests' writes.
+        let rows: [[any SQLExpression]] = events.map { event in
+            [SQLBind(event.id.rawValue), SQLBind(event.workspaceID.rawValue), SQLBind(event.sourceID.rawValue), SQLBind(event.messageID),
+             SQLBind(event.kind.rawValue), SQLBind(event.name), SQLBind(event.userID), SQLBind(event.anonymousID),
+             SQLBind(event.channel.rawValue), SQLBind(event.timestamp.storageMillis), SQLBind(event.receivedAt.storageMillis),
+             SQLBind(event.payload.jsonText()), SQLBind(event.profileID?.rawValue)]
+        }
         // Concurrent requests share one commit (group commit); each still returns only after it.
         return try await database.groupedTransaction { sql in
-            var known = Set<String>()
-            for chunk in events.chunked(into: 500) {
-                let rows = try await sql.select().column("message_id").from("events")
-                    .where("workspace_id", .equal, workspace.rawValue)
-                    .where("message_id", .in, chunk.map(\.messageID))
-                    .all()
-                for row in rows { known.insert(try row.decode(column: "message_id", as: String.self)) }
-            }
-            let fresh = events.filter { !known.contains($0.messageID) }
-            for chunk in fresh.chunked(into: 500) {
+            var stored = 0
+            for chunk in rows.chunked(into: 500) {
                 let insert = sql.insert(into: "events").columns(Self.eventColumns)
-                for event in chunk {
-                    insert.values(SQLBind(event.id.rawValue), SQLBind(event.workspaceID.rawValue), SQLBind(event.sourceID.rawValue), SQLBind(event.messageID),
-                                  SQLBind(event.kind.rawValue), SQLBind(event.name), SQLBind(event.userID), SQLBind(event.anonymousID),
-                                  SQLBind(event.channel.rawValue), SQLBind(event.timestamp.storageMillis), SQLBind(event.receivedAt.storageMillis),
-                                  SQLBind(event.payload.jsonText()), SQLBind(event.profileID?.rawValue))
-                }
-                // A concurrent request may have stored the same messageId meanwhile: the unique index decides, quietly.
-                try await insert.ignoringConflicts(with: ["workspace_id", "message_id"]).run()
+                for row in chunk { insert.values(row) }
+                // A messageId the workspace already has is skipped by the unique index, quietly; the rows returned are
+                // exactly the ones stored.
+                stored += try await insert.ignoringConflicts(with: ["workspace_id", "message_id"]).returning("message_id").all().count
             }
             try await sql.update("sources")
                 .set("last_seen_at", to: receivedAt.storageMillis)
-                .set(SQLIdentifier("event_count"), to: SQLBinaryExpression(SQLColumn("event_count"), .add, SQLBind(Int64(fresh.count))))
+                .set(SQLIdentifier("event_count"), to: SQLBinaryExpression(SQLColumn("event_count"), .add, SQLBind(Int64(stored))))
                 .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, source.rawValue)
                 .run()
-            return fresh.count
+            return stored
         }
     }
 
