@@ -44,7 +44,9 @@ struct Bench: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        var report = BenchReport(command: "cairn " + CommandLine.arguments.dropFirst().joined(separator: " "), batches: batches, connections: connections)
+        // The command as run, with any password in a database URL left out.
+        let command = "cairn " + CommandLine.arguments.dropFirst().map { $0.replacing(#/(://[^:/@]+):[^@]*@/#) { "\($0.output.1):***@" } }.joined(separator: " ")
+        var report = BenchReport(command: command, batches: batches, connections: connections)
         let runTag = String(UUID().uuidString.prefix(8)).lowercased()
         say("Generating \(batches) batches of 100 events…")
         let workload = IngestWorkload(batches: batches, runTag: runTag)
@@ -92,8 +94,10 @@ struct Bench: AsyncParsableCommand {
     }
 
     func measureIngest(_ target: BenchDatabase, workload: IngestWorkload, logger: Logger) async throws -> IngestResult {
-        let location = try await target.fresh(logger: logger)
-        defer { Task { try? await target.drop(location, logger: logger) } }
+        try await target.withFresh(logger: logger) { location in try await ingest(into: location, workload: workload, logger: logger) }
+    }
+
+    func ingest(into location: DatabaseLocation, workload: IngestWorkload, logger: Logger) async throws -> IngestResult {
         let seed = try await BenchSeed.create(in: location, logger: logger)
         let server = try await BenchServer.start(database: location, logger: logger)
         do {
@@ -167,8 +171,10 @@ struct Bench: AsyncParsableCommand {
     /// The same rows as stored events, inserted with one multi-row INSERT per batch of 100 in its own transaction, by as
     /// many concurrent writers as there are connections: no HTTP, no JSON, no de-duplication check.
     func measureCeiling(_ target: BenchDatabase, workload: IngestWorkload, logger: Logger) async throws -> Double {
-        let location = try await target.fresh(logger: logger)
-        defer { Task { try? await target.drop(location, logger: logger) } }
+        try await target.withFresh(logger: logger) { location in try await ceiling(into: location, workload: workload, logger: logger) }
+    }
+
+    func ceiling(into location: DatabaseLocation, workload: IngestWorkload, logger: Logger) async throws -> Double {
         let seed = try await BenchSeed.create(in: location, logger: logger)
         let receivedAt = Date()
         var rows: [[Event]] = []
@@ -216,8 +222,10 @@ struct Bench: AsyncParsableCommand {
     }
 
     func measureLookups(_ target: BenchDatabase, logger: Logger) async throws -> LookupResult {
-        let location = try await target.fresh(logger: logger)
-        defer { Task { try? await target.drop(location, logger: logger) } }
+        try await target.withFresh(logger: logger) { location in try await lookups(in: location, logger: logger) }
+    }
+
+    func lookups(in location: DatabaseLocation, logger: Logger) async throws -> LookupResult {
         let seed = try await BenchSeed.create(in: location, logger: logger)
         let loadStart = ContinuousClock.now
         let ids = try await SyntheticProfiles.load(count: profiles, workspace: seed.workspace, source: seed.source, into: location, logger: logger)

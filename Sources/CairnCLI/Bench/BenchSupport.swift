@@ -27,6 +27,19 @@ enum BenchDatabase {
         }
     }
 
+    /// Runs `body` on a fresh database and drops it afterwards, whatever happened.
+    func withFresh<T>(logger: Logger, _ body: (DatabaseLocation) async throws -> T) async throws -> T {
+        let location = try await fresh(logger: logger)
+        do {
+            let result = try await body(location)
+            try await drop(location, logger: logger)
+            return result
+        } catch {
+            try? await drop(location, logger: logger)
+            throw error
+        }
+    }
+
     func drop(_ location: DatabaseLocation, logger: Logger) async throws {
         switch (self, location) {
         case (.sqlite, .sqliteFile(let path)):

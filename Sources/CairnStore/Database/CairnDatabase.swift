@@ -283,8 +283,8 @@ struct SQLiteFileSource: ConnectionPoolSource {
         SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).flatMap { connection in
             // The busy timeout comes first: even switching to WAL waits for other connections' locks.
             let pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL",
-                           // 64 MiB of page cache per connection, and fewer, larger checkpoints (every 40 MiB of log).
-                           "PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 10000",
+                           // 32 MiB of page cache per connection, and fewer, larger checkpoints (every 40 MiB of log).
+                           "PRAGMA cache_size = -32768", "PRAGMA wal_autocheckpoint = 10000",
                            // Deleted and overwritten content is zeroed in the file, so erased personal data does not linger.
                            "PRAGMA secure_delete = ON"]
             var chain = eventLoop.makeSucceededVoidFuture()
