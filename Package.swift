@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "CairnCLI",
             dependencies: [
-                "CairnServer", "CairnEngine", "CairnStore", "CairnCore",
+                "CairnServer", "CairnEngine", "CairnStore", "CairnCore", "CairnAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnAnalytics
 import CairnCore
 import CairnEngine
 import CairnStore
@@ -234,7 +235,7 @@ struct Bench: AsyncParsableCommand {
         do {
             let group = MultiThreadedEventLoopGroup.singleton
             let headers = [("Authorization", "Bearer \(seed.secretKey)")]
-            var random = SeededGenerator(seed: 42)
+            var random = SplitMix64(seed: 42)
             let picks = (0..<lookups).map { _ in Int.random(in: 0..<ids.count, using: &random) }
             func timed(_ path: @escaping @Sendable (Int) -> String) async throws -> LatencySummary {
                 let next = Tickets()

@@ -1,19 +1,7 @@
+import CairnAnalytics
 import CairnCore
 import Foundation
 import Synchronization
-
-/// A reproducible random number generator (SplitMix64), so every run sends the same events.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The ingest workload: batches of tracking messages as a shop's clients send them. About 30 % of messages are a new
 /// person's first identify (user id, anonymous id, email, name, plan); about 10 % update an existing person's traits;
@@ -28,7 +16,7 @@ struct IngestWorkload {
     static let channels = ["web", "app", "store", "call_center", "chat", "email", "delivery"]
 
     init(batches: Int, eventsPerBatch: Int = 100, seed: UInt64 = 2026, runTag: String) {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         var people = 0
         var bodies: [Data] = []
         bodies.reserveCapacity(batches)

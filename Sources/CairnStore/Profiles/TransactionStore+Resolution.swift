@@ -41,10 +41,7 @@ extension TransactionStore {
     }
 
     public func identifiers(of profile: ProfileID, in workspace: WorkspaceID) async throws -> [Identifier] {
-        try await sql.select().columns("kind", "value").from("identities")
-            .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .equal, profile.rawValue)
-            .orderBy("first_seen_at").orderBy("kind").orderBy("value")
-            .all().map { Identifier(kind: .init(rawValue: try $0.decode(column: "kind", as: String.self)), value: try $0.decode(column: "value", as: String.self)) }
+        try await identifiers(of: [profile], in: workspace)[profile] ?? []
     }
 
     public func createProfile(_ id: ProfileID, in workspace: WorkspaceID, seenAt: Date, channel: Channel) async throws {
@@ -111,25 +108,11 @@ extension TransactionStore {
     }
 
     func seen(_ profile: ProfileID, in workspace: WorkspaceID) async throws -> (Date, Date, [Channel])? {
-        guard let row = try await sql.select().columns("first_seen_at", "last_seen_at", "channels").from("profiles")
-            .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, profile.rawValue).first() else { return nil }
-        let channels = try JSONValue.parse(try row.decode(column: "channels", as: String.self)).arrayStrings.map(Channel.init(rawValue:))
-        return (Date(storageMillis: try row.decode(column: "first_seen_at", as: Int64.self)),
-                Date(storageMillis: try row.decode(column: "last_seen_at", as: Int64.self)), channels)
+        try await seen([profile], in: workspace)[profile].map { ($0.first, $0.last, $0.channels) }
     }
 
     public func traits(of profile: ProfileID, in workspace: WorkspaceID) async throws -> [String: Trait] {
-        var traits: [String: Trait] = [:]
-        for row in try await sql.select().columns("name", "value", "channel", "source_id", "observed_at", "event_id").from("traits")
-            .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .equal, profile.rawValue).all() {
-            traits[try row.decode(column: "name", as: String.self)] = Trait(
-                value: try JSONValue.parse(try row.decode(column: "value", as: String.self)),
-                channel: Channel(rawValue: try row.decode(column: "channel", as: String.self)),
-                sourceID: SourceID(rawValue: try row.decode(column: "source_id", as: String.self)),
-                observedAt: Date(storageMillis: try row.decode(column: "observed_at", as: Int64.self)),
-                eventID: EventID(rawValue: try row.decode(column: "event_id", as: String.self)))
-        }
-        return traits
+        try await traits(of: [profile], in: workspace)[profile] ?? [:]
     }
 
     /// Sets a trait unless the profile holds an observation of it that survives by the policy: one from a source the
