@@ -125,6 +125,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/settings/sources", surface: .web, permission: .keysManage),
         .init(method: .post, template: "/settings/sources", surface: .web, permission: .keysManage, form: ["name": "Kiosk {n}", "defaultChannel": "store"]),
         .init(method: .post, template: "/settings/sources/{id}", surface: .web, target: .source, permission: .keysManage, form: ["defaultChannel": "app", "rateLimit": "7"]),
+        .init(method: .post, template: "/settings/channels", surface: .web, permission: .workspaceManage, form: ["name": "kiosk_{n}", "label": "Kiosk"]),
         .init(method: .get, template: "/settings/audit", surface: .web, permission: .auditRead),
         .init(method: .post, template: "/settings/audit/export", surface: .web, permission: .auditRead, form: [:]),
         .init(method: .get, template: "/settings/profile", surface: .web),

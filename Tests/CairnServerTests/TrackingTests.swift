@@ -198,6 +198,15 @@ struct TrackingTests {
             #expect(builtIn.status == .badRequest)
             let unlabelled = try await h.api(.put, "/api/v1/channels/pos", key: h.a.secretKeys[.admin], json: #"{}"#)
             #expect((try unlabelled.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "label")
+
+            // On the Sources page: an administrator defines one, and sources may then default to it.
+            var admin = try await h.signIn(h.a.users[.admin]!.email)
+            let defined2 = try await admin.submit(on: "/settings/sources", to: "/settings/channels", form: ["name": "pop_up", "label": "Pop-up store"])
+            #expect(defined2.status == .seeOther)
+            let (_, page) = try await admin.get("/settings/sources")
+            #expect(page.contains(#"<option value="pop_up">Pop-up store</option>"#))
+            let refusedForm = try await admin.submit(on: "/settings/sources", to: "/settings/channels", form: ["name": "Not Valid", "label": ""])
+            #expect(refusedForm.status == .badRequest)
         }
     }
 

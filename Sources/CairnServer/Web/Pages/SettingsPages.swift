@@ -24,6 +24,7 @@ struct SettingsPages {
         router.get("settings/sources", use: sources)
         router.post("settings/sources", use: createSource)
         router.post("settings/sources/{id}", use: updateSource)
+        router.post("settings/channels", use: defineChannel)
         router.get("settings/audit", use: audit)
         router.post("settings/audit/export", use: exportAudit)
         router.get("settings/profile", use: profile)
@@ -205,22 +206,28 @@ struct SettingsPages {
         let (cursor, limit) = try request.pagination()
         let page = try await administration.sources(for: principal, after: cursor, limit: limit)
         let texts = texts(context)
+        let known = try await administration.channels(for: principal)
+        func label(_ channel: CairnCore.Channel) -> String {
+            texts["channel_\(channel.rawValue)"] ?? known.first { $0.name == channel }?.label ?? channel.rawValue
+        }
         func channelOptions(_ selected: CairnCore.Channel) -> [[String: Any]] {
-            var channels = CairnCore.Channel.builtIn
+            var channels = known.map(\.name)
             if !channels.contains(selected) { channels.append(selected) }
-            return channels.map { ["value": $0.rawValue, "label": texts["channel_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == selected] }
+            return channels.map { ["value": $0.rawValue, "label": label($0), "selected": $0 == selected] }
         }
         return try renderer.page("settings_sources", titleKey: "settings_sources", section: "settings-sources", context: context, values: [
             "sources": page.items.map { source -> [String: Any] in
                 [
                     "id": source.id.rawValue, "name": source.name,
-                    "channel": texts["channel_\(source.defaultChannel.rawValue)"] ?? source.defaultChannel.rawValue,
+                    "channel": label(source.defaultChannel),
                     "channelOptions": channelOptions(source.defaultChannel),
                     "rateLimit": source.rateLimit.map(String.init) ?? "",
                     "lastSeen": displayDate(source.lastSeenAt), "events": String(source.eventCount),
                 ]
             },
             "channelOptions": channelOptions(.web),
+            "ownChannels": known.filter { !$0.isBuiltIn }.map { ["name": $0.name.rawValue, "label": $0.label] },
+            "canDefineChannels": principal.role.can(.workspaceManage),
             "nextCursor": page.nextCursor as Any,
             "flash": flash(request, context) as Any,
             "errors": errors as Any,
@@ -242,6 +249,19 @@ struct SettingsPages {
             let channel = try CairnCore.Channel.validate(form["defaultChannel"] ?? "", field: "defaultChannel")
             _ = try await administration.createSource(name: form["name"] ?? "", defaultChannel: channel, rateLimit: try rateLimit(form["rateLimit"]),
                                                       by: principal, origin: context.origin)
+            return WebRenderer.redirect(to: "/settings/sources?done=saved")
+        } catch let error as ValidationError {
+            return try await sourcesPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    /// A channel of the workspace's own, for events and sources (workspace.manage).
+    @Sendable func defineChannel(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.workspaceManage)
+        let form = try await request.form()
+        do {
+            _ = try await administration.defineChannel(form["name"] ?? "", label: form["label"] ?? "", by: principal, origin: context.origin)
             return WebRenderer.redirect(to: "/settings/sources?done=saved")
         } catch let error as ValidationError {
             return try await sourcesPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
