@@ -185,6 +185,9 @@ struct ProfilesTests {
             #expect(body["mergedInto"] as? String != nil)
             #expect((body["merges"] as? [[String: Any]])?.first?["refusal"] == nil || (body["merges"] as? [[String: Any]])?.first?["refusal"] is NSNull)
             #expect((body["profile"] as? [String: Any])?["id"] as? String == body["mergedInto"] as? String)
+            // The old id's timeline is the survivor's: all three events, the anonymous page view included.
+            let timeline = try await h.api(.get, "/api/v1/profiles/\(loser)/events", key: h.a.secretKeys[.agent]).json()
+            #expect(((timeline["data"] as? [[String: Any]]) ?? []).compactMap { $0["kind"] as? String }.sorted() == ["identify", "page", "track"])
         }
     }
 }

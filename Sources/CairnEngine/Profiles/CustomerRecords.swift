@@ -42,8 +42,10 @@ public struct CustomerRecords: Sendable {
     }
 
     public func timeline(of id: ProfileID, for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<Event> {
-        let record = try await record(id, for: principal)
-        return try await store.events(in: principal.workspaceID, matching: EventFilter(profileID: record.profile.id), after: cursor, limit: limit.value)
+        try principal.require(.customersRead)
+        // Only where the id leads is needed (a merged id leads to its survivor), not the whole record.
+        guard let current = try await store.currentProfileID(of: id, in: principal.workspaceID) else { throw NotFoundError(kind: "profile", id: id.rawValue) }
+        return try await store.events(in: principal.workspaceID, matching: EventFilter(profileID: current), after: cursor, limit: limit.value)
     }
 
     /// Everything held about a person (data-subject access): the golden record, consent ledger, merges and every event

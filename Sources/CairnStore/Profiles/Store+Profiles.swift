@@ -32,6 +32,15 @@ extension Store {
         }
     }
 
+    /// The profile an id leads to now: itself, or the survivor it was merged into; `nil` when the workspace has no such profile.
+    public func currentProfileID(of id: ProfileID, in workspace: WorkspaceID) async throws -> ProfileID? {
+        try await database.withConnection { sql in
+            guard let row = try await sql.select().column("merged_into").from("profiles")
+                .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue).first() else { return nil }
+            return try row.decode(column: "merged_into", as: String?.self).map(ProfileID.init(rawValue:)) ?? id
+        }
+    }
+
     /// Whether any event of the workspace waits for resolution (a read; takes no lock).
     public func hasUnresolvedEvents(in workspace: WorkspaceID) async throws -> Bool {
         try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).hasUnresolvedEvents(in: workspace) }
