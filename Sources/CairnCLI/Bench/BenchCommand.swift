@@ -181,13 +181,8 @@ struct Bench: AsyncParsableCommand {
         var rows: [[Event]] = []
         for body in workload.bodies {
             guard case .array(let batch)? = try JSONValue.parse(body)["batch"] else { continue }
-            rows.append(try batch.map { item in
-                let message = try TrackingMessage.parse(item.objectValue ?? [:], kind: nil, makeMessageID: { UUID().uuidString }).get()
-                return Event(id: .generate(), workspaceID: seed.workspace, sourceID: seed.source, messageID: message.messageID, kind: message.kind,
-                             name: message.name, userID: message.userID, anonymousID: message.anonymousID, channel: message.channel ?? .web,
-                             timestamp: message.timestamp(receivedAt: receivedAt), receivedAt: receivedAt,
-                             payload: .object(message.payload.merging(["receivedAt": .string(receivedAt.formatted(.iso8601))]) { _, new in new }))
-            })
+            let messages = try batch.map { try TrackingMessage.parse($0.objectValue ?? [:], kind: nil, makeMessageID: { UUID().uuidString }).get() }
+            rows.append(Ingestor.events(from: messages, source: seed.source, receivedAt: receivedAt))
         }
         let store = Store(database: try CairnDatabase.open(location, logger: logger))
         if ceilingOnly { say("  inserting \(rows.count) batches…") }
@@ -229,7 +224,7 @@ struct Bench: AsyncParsableCommand {
     func lookups(in location: DatabaseLocation, logger: Logger) async throws -> LookupResult {
         let seed = try await BenchSeed.create(in: location, logger: logger)
         let loadStart = ContinuousClock.now
-        let ids = try await SyntheticProfiles.load(count: profiles, workspace: seed.workspace, source: seed.source, into: location, logger: logger)
+        let ids = try await SyntheticProfiles.load(count: profiles, workspace: seed.workspace, source: seed.source.id, into: location, logger: logger)
         let loadSeconds = seconds(ContinuousClock.now - loadStart)
         let server = try await BenchServer.start(database: location, logger: logger)
         do {

@@ -68,7 +68,7 @@ enum BenchDatabase {
 /// A migrated database with one workspace, a source, a write key and a viewer's secret key.
 struct BenchSeed {
     var workspace: WorkspaceID
-    var source: SourceID
+    var source: Source
     var writeKey: String
     var secretKey: String
 
@@ -85,7 +85,7 @@ struct BenchSeed {
             let write = try await administration.createKey(kind: .write, name: "bench", role: nil, source: source.id, by: console, origin: .console)
             let secret = try await administration.createKey(kind: .secret, name: "bench", role: .viewer, by: console, origin: .console)
             try await database.shutdown()
-            return BenchSeed(workspace: workspace.id, source: source.id, writeKey: write.token, secretKey: secret.token)
+            return BenchSeed(workspace: workspace.id, source: source, writeKey: write.token, secretKey: secret.token)
         } catch {
             try? await database.shutdown()
             throw error

@@ -204,12 +204,11 @@ extension ProfileCommand {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            let known = ["user_id", "anonymous_id", "email", "phone"]
-            guard known.contains(kind) || (kind.hasPrefix("ext:") && kind.count > 4) else {
+            guard let known = Identifier.Kind(naming: kind) else {
                 throw UsageProblem("--kind \(kind) is not an identifier kind. Use user_id, anonymous_id, email, phone or ext:TYPE.")
             }
             try await withConsole(databaseOptions, in: workspaceOption) { console in
-                try await Erasure(store: console.store).release(Identifier(kind: .init(rawValue: kind), value: value), by: console.principal, origin: .console)
+                try await Erasure(store: console.store).release(Identifier(kind: known, value: value), by: console.principal, origin: .console)
                 say("Released the erased \(kind); later events with it build a new profile.")
             }
         }

@@ -187,7 +187,7 @@ struct RecordReader {
             return nil
         }
         let record = EventImporter.Record(line: row.line, object: ColumnMapping.object(from: row.fields, header: header, targets: targets))
-        return (record, RejectsFile.csvLine(row.fields))
+        return (record, CSVWriter.line(row.fields))
     }
 
     private func ndjsonLine() -> (record: EventImporter.Record, raw: String)? {
@@ -227,14 +227,14 @@ struct RejectsFile {
                 throw UsageProblem("Cannot write the rejects file \(path). Choose another with --rejects.")
             }
             created.handle = handle
-            if format == .csv, let header { try handle.write(contentsOf: Data((Self.csvLine(header + ["cairn_line", "cairn_reject_reason"]) + "\n").utf8)) }
+            if format == .csv, let header { try handle.write(contentsOf: Data((CSVWriter.line(header + ["cairn_line", "cairn_reject_reason"]) + "\n").utf8)) }
         }
         var text = ""
         for rejection in rejections {
             let original = raw[rejection.line] ?? ""
             switch format {
             case .csv:
-                text += original + "," + Self.csvLine(["\(rejection.line)", rejection.reason]) + "\n"
+                text += original + "," + CSVWriter.line(["\(rejection.line)", rejection.reason]) + "\n"
             case .ndjson:
                 let object: JSONValue = .object(["line": .integer(Int64(rejection.line)), "reason": .string(rejection.reason), "record": .string(original)])
                 text += object.jsonText() + "\n"
@@ -245,13 +245,6 @@ struct RejectsFile {
 
     func removeIfEmpty() {
         if created.handle == nil { try? FileManager.default.removeItem(atPath: path) }
-    }
-
-    static func csvLine(_ fields: [String]) -> String {
-        fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",")
     }
 }
 

@@ -16,11 +16,14 @@ extension JSONValue {
 
     /// Parses JSON text; the whole input must be one value (surrounding whitespace allowed).
     public static func parse(_ data: Data) throws(JSONTextError) -> JSONValue {
-        let result: Result<JSONValue, JSONTextError> = data.withUnsafeBytes { raw in
-            var parser = JSONTextParser(bytes: raw.bindMemory(to: UInt8.self))
-            return Result { () throws(JSONTextError) in try parser.parseDocument() }
-        }
+        let result: Result<JSONValue, JSONTextError> = data.withUnsafeBytes { raw in Result { () throws(JSONTextError) in try parse(bytes: raw) } }
         return try result.get()
+    }
+
+    /// Parses JSON text in memory the caller owns (a request body's bytes, without copying them).
+    public static func parse(bytes: UnsafeRawBufferPointer) throws(JSONTextError) -> JSONValue {
+        var parser = JSONTextParser(bytes: bytes.bindMemory(to: UInt8.self))
+        return try parser.parseDocument()
     }
 
     public static func parse(_ text: String) throws(JSONTextError) -> JSONValue {
@@ -77,16 +80,13 @@ extension JSONValue {
             case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
             case 0..<0x20:
                 out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hexDigit(byte >> 4))
-                out.append(hexDigit(byte & 0x0F))
+                out.append(Hex.digit(byte >> 4))
+                out.append(Hex.digit(byte & 0x0F))
             default: out.append(byte)
             }
         }
         out.append(UInt8(ascii: "\""))
     }
-
-    /// A lowercase hexadecimal digit for 0–15.
-    public static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x61 + value - 10 }
 }
 
 struct JSONTextParser {

@@ -15,6 +15,15 @@ public struct Identifier: Sendable, Hashable, Codable, CustomStringConvertible {
         public static let email = Kind(rawValue: "email")
         public static let phone = Kind(rawValue: "phone")
 
+        /// The kinds people may name, as they name them (`ext:TYPE` stands for any external id type).
+        public static let names = ["user_id", "anonymous_id", "email", "phone", "ext:TYPE"]
+
+        /// The kind a person or client named: a built-in one or `ext:` and a type; `nil` for anything else.
+        public init?(naming text: String) {
+            guard [Kind.userID, .anonymousID, .email, .phone].map(\.rawValue).contains(text) || (text.hasPrefix("ext:") && text.count > 4) else { return nil }
+            self.init(rawValue: text)
+        }
+
         /// An id type of another system (`context.externalIds[].type`), e.g. `ext:crm_id`.
         public static func external(_ type: String) -> Kind { Kind(rawValue: "ext:" + type.lowercased()) }
 

@@ -35,10 +35,16 @@ extension Administration {
         return WorkspaceChannel(name: channel!, label: label, isBuiltIn: false)
     }
 
+    /// Those of `channels` the workspace neither has built in nor defined (read only when one is not built in).
+    static func unknownChannels(_ channels: some Sequence<Channel>, in workspace: WorkspaceID, store: Store) async throws -> Set<Channel> {
+        let candidates = Set(channels).subtracting(Channel.builtIn)
+        guard !candidates.isEmpty else { return [] }
+        return candidates.subtracting(try await store.definedChannels(in: workspace).map(\.name))
+    }
+
     /// Refuses a channel the workspace does not know, naming the field.
     func requireKnownChannel(_ channel: Channel, field: String, in workspace: WorkspaceID) async throws {
-        guard !Channel.builtIn.contains(channel) else { return }
-        guard try await store.definedChannels(in: workspace).contains(where: { $0.name == channel }) else {
+        guard try await Self.unknownChannels([channel], in: workspace, store: store).isEmpty else {
             throw ValidationError(field: field, issue: .unknownValue(allowed: []),
                                   hint: "\(channel) is not a channel of this workspace. Use a built-in channel or define it first (PUT /api/v1/channels/\(channel)).")
         }

@@ -57,8 +57,7 @@ public struct Administration: Sendable {
         try principal.require(.workspaceManage)
         var issues = ValidationCollector()
         for (kind, limit) in (limits ?? [:]).sorted(by: { $0.key < $1.key }) {
-            let known = ["user_id", "anonymous_id", "email", "phone"].contains(kind) || (kind.hasPrefix("ext:") && kind.count > 4)
-            if !known { issues.add(FieldIssue(field: "limits.\(kind)", issue: .unknownValue(allowed: ["user_id", "anonymous_id", "email", "phone", "ext:TYPE"]),
+            if Identifier.Kind(naming: kind) == nil { issues.add(FieldIssue(field: "limits.\(kind)", issue: .unknownValue(allowed: Identifier.Kind.names),
                                               hint: "Use user_id, anonymous_id, email, phone or ext:TYPE.")) }
             if !(1...1000).contains(limit) { issues.add(FieldIssue(field: "limits.\(kind)", issue: .invalid, hint: "Use a limit from 1 to 1000, or leave the kind out for no limit.")) }
         }
@@ -140,10 +139,7 @@ public struct Administration: Sendable {
 
     /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is neutralised so spreadsheets do not run it as a formula.
     static func csvField(_ text: String) -> String {
-        var value = text
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        CSVWriter.field(text.first.map { "=+-@".contains($0) } == true ? "'" + text : text)
     }
 
     /// Activity per day over the last `days` days (the overview chart), zero-filled.

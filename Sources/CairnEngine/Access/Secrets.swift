@@ -1,3 +1,4 @@
+import CairnCore
 import Crypto
 import Foundation
 import HummingbirdBcrypt
@@ -17,7 +18,7 @@ public enum Secrets {
 
     /// SHA-256 of a high-entropy token, hex-encoded. Tokens are random, so a fast hash is enough (unlike passwords).
     public static func tokenHash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// A password that people can type: 20 characters from an unambiguous alphabet (about 110 bits).

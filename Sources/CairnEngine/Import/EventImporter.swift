@@ -56,7 +56,7 @@ public struct EventImporter: Sendable {
                     outcome.rejections.append(Rejection(line: record.line, reason: "message: larger than 32 KB; send fewer properties."))
                     continue
                 }
-                let derivedID = "import-" + SHA256.hash(data: Data(text.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+                let derivedID = "import-" + Hex.encode(SHA256.hash(data: Data(text.utf8)).prefix(16))
                 switch TrackingMessage.parse(object, kind: nil, makeMessageID: { derivedID }) {
                 case .success(let message): accepted.append((record.line, message))
                 case .failure(let error): outcome.rejections.append(Rejection(line: record.line, reason: Self.reason(error)))

@@ -46,26 +46,35 @@ public struct Ingestor: Sendable {
             throw IngestError.rateLimited(retryAfterSeconds: wait)
         }
         // A channel must be built in or defined by the workspace; the whole request is refused otherwise.
-        let unknownChannels = messages.enumerated().compactMap { index, message in
-            message.channel.flatMap { Channel.builtIn.contains($0) ? nil : UnknownChannel(index: index, channel: $0) }
-        }
-        if !unknownChannels.isEmpty {
-            let defined = Set(try await store.definedChannels(in: workspace).map(\.name))
-            let unknown = unknownChannels.filter { !defined.contains($0.channel) }
-            if !unknown.isEmpty { throw IngestError.unknownChannels(unknown) }
+        let unknown = try await Administration.unknownChannels(messages.compactMap(\.channel), in: workspace, store: store)
+        if !unknown.isEmpty {
+            throw IngestError.unknownChannels(messages.enumerated().compactMap { index, message in
+                message.channel.flatMap { unknown.contains($0) ? UnknownChannel(index: index, channel: $0) : nil }
+            })
         }
         // The first of several messages with one messageId in a request wins, as a retry would.
         var seen = Set<String>()
         let unique = messages.filter { seen.insert($0.messageID).inserted }
-        let events = unique.map { message in
-            Event(id: .generate(), workspaceID: workspace, sourceID: source.id, messageID: message.messageID, kind: message.kind,
-                  name: message.name, userID: message.userID, anonymousID: message.anonymousID,
-                  channel: message.channel ?? source.defaultChannel, timestamp: message.timestamp(receivedAt: receivedAt),
-                  receivedAt: receivedAt, payload: .object(message.payload.merging(["receivedAt": .string(receivedAt.formatted(.iso8601))]) { _, new in new }))
-        }
+        let events = Self.events(from: unique, source: source, receivedAt: receivedAt)
         let stored = try await store.append(events: events, in: workspace, source: source.id, at: receivedAt)
         logger.debug("events stored", metadata: ["source.id": "\(source.id)", "stored": "\(stored)", "received": "\(messages.count)"])
         return Receipt(stored: stored, duplicates: messages.count - stored)
+    }
+}
+
+extension Ingestor {
+    /// The events `messages` become when `source` sends them at `receivedAt`: channel defaulted from the source,
+    /// timestamp corrected for clock skew, `receivedAt` added to the payload.
+    public static func events(from messages: [TrackingMessage], source: Source, receivedAt: Date) -> [Event] {
+        let received = JSONValue.string(receivedAt.formatted(.iso8601))
+        return messages.map { message in
+            var payload = message.payload
+            payload["receivedAt"] = received
+            return Event(id: .generate(), workspaceID: source.workspaceID, sourceID: source.id, messageID: message.messageID, kind: message.kind,
+                         name: message.name, userID: message.userID, anonymousID: message.anonymousID,
+                         channel: message.channel ?? source.defaultChannel, timestamp: message.timestamp(receivedAt: receivedAt),
+                         receivedAt: receivedAt, payload: .object(payload))
+        }
     }
 }
 

@@ -16,14 +16,7 @@ public struct Erasure: Sendable {
 
     /// SHA-256 of the workspace's secret salt and the identifier, hex-encoded.
     public static func hash(_ identifier: Identifier, salt: String) -> String {
-        let digest = SHA256.hash(data: Data("\(salt)|\(identifier.kind.rawValue)|\(identifier.value)".utf8))
-        var hex = [UInt8]()
-        hex.reserveCapacity(64)
-        for byte in digest {
-            hex.append(JSONValue.hexDigit(byte >> 4))
-            hex.append(JSONValue.hexDigit(byte & 0x0F))
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: Data("\(salt)|\(identifier.kind.rawValue)|\(identifier.value)".utf8)))
     }
 
     /// Erases the profile (needs `data.erase`); returns how many of its events were scrubbed. Audited as `data.erased`.

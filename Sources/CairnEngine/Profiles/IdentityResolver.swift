@@ -102,7 +102,8 @@ final class ResolutionBatch {
     }
 
     func prefetch(for events: [Event]) async throws {
-        let identifiers = Set(events.flatMap(Self.candidates))
+        let candidates = events.map(Self.candidates)
+        let identifiers = Set(candidates.joined())
         owners = try await tx.owners(of: identifiers, in: workspace)
         // Hashing every identifier is only worth it where someone was erased.
         if try await tx.hasErasedIdentities(in: workspace) {
@@ -112,8 +113,7 @@ final class ResolutionBatch {
         // Read only what the batch will need: seen times of every known profile; traits of those the events describe;
         // identifiers of those that may gain one or merge (merge protection compares them).
         var withTraits = Set<ProfileID>(), mayChange = Set<ProfileID>()
-        for event in events {
-            let candidates = Self.candidates(of: event)
+        for (event, candidates) in zip(events, candidates) {
             let known = Set(candidates.compactMap { owners[$0] })
             if !event.personTraits.isEmpty { withTraits.formUnion(known) }
             if known.count > 1 || candidates.contains(where: { owners[$0] == nil }) { mayChange.formUnion(known) }

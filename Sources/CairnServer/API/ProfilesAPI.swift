@@ -77,14 +77,14 @@ struct ProfilesAPI {
     static func identifier(kind: String?, value: String?) throws(ValidationError) -> Identifier {
         var issues = ValidationCollector()
         let kind = kind ?? "", value = value ?? ""
-        let known = ["user_id", "anonymous_id", "email", "phone"]
-        if !(known.contains(kind) || (kind.hasPrefix("ext:") && kind.count > 4)) {
-            issues.add(FieldIssue(field: "kind", issue: kind.isEmpty ? .missing : .unknownValue(allowed: known + ["ext:TYPE"]),
+        let known = Identifier.Kind(naming: kind)
+        if known == nil {
+            issues.add(FieldIssue(field: "kind", issue: kind.isEmpty ? .missing : .unknownValue(allowed: Identifier.Kind.names),
                                   hint: "Use user_id, anonymous_id, email, phone or ext:TYPE (an external id type)."))
         }
         if value.isEmpty { issues.add(FieldIssue(field: "value", issue: .missing, hint: "Send the identifier's value.")) }
         try issues.throwIfAny()
-        return Identifier(kind: .init(rawValue: kind), value: value)
+        return Identifier(kind: known!, value: value)
     }
 
     @Sendable func events(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Event> {

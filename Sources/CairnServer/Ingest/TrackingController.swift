@@ -30,7 +30,7 @@ struct TrackingController {
         let body = try await Self.body(of: request)
         let object: [String: JSONValue]
         do {
-            guard let parsed = try JSONValue.parse(Data(buffer: body)).objectValue else { throw Self.malformed }
+            guard let parsed = try body.withUnsafeReadableBytes { try JSONValue.parse(bytes: $0) }.objectValue else { throw Self.malformed }
             object = parsed
         } catch {
             throw Self.malformed

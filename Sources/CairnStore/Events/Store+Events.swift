@@ -5,18 +5,21 @@ import SQLKit
 extension Store {
     static let eventColumns = ["id", "workspace_id", "source_id", "message_id", "kind", "name", "user_id", "anonymous_id", "channel", "timestamp", "received_at", "payload", "profile_id"]
 
+    /// An event's values in the order of ``eventColumns``.
+    static func row(of event: Event) -> [any SQLExpression] {
+        [SQLBind(event.id.rawValue), SQLBind(event.workspaceID.rawValue), SQLBind(event.sourceID.rawValue), SQLBind(event.messageID),
+         SQLBind(event.kind.rawValue), SQLBind(event.name), SQLBind(event.userID), SQLBind(event.anonymousID),
+         SQLBind(event.channel.rawValue), SQLBind(event.timestamp.storageMillis), SQLBind(event.receivedAt.storageMillis),
+         SQLBind(event.payload.jsonText()), SQLBind(event.profileID?.rawValue)]
+    }
+
     /// Appends events of one workspace in one transaction, skipping any whose `messageId` the workspace already has,
     /// and counts the source's use. Returns how many were new. Committed before it returns: acknowledged means durable.
     /// Appends arriving together share a transaction, each in its own savepoint.
     public func append(events: [Event], in workspace: WorkspaceID, source: SourceID, at receivedAt: Date) async throws -> Int {
         precondition(events.allSatisfy { $0.workspaceID == workspace })
         // The rows are made before taking the write lock, so that work runs beside other requests' writes.
-        let rows: [[any SQLExpression]] = events.map { event in
-            [SQLBind(event.id.rawValue), SQLBind(event.workspaceID.rawValue), SQLBind(event.sourceID.rawValue), SQLBind(event.messageID),
-             SQLBind(event.kind.rawValue), SQLBind(event.name), SQLBind(event.userID), SQLBind(event.anonymousID),
-             SQLBind(event.channel.rawValue), SQLBind(event.timestamp.storageMillis), SQLBind(event.receivedAt.storageMillis),
-             SQLBind(event.payload.jsonText()), SQLBind(event.profileID?.rawValue)]
-        }
+        let rows = events.map(Self.row(of:))
         // Concurrent requests share one commit (group commit); each still returns only after it.
         return try await database.groupedTransaction { sql in
             var stored = 0
@@ -120,14 +123,10 @@ extension Store {
     /// benchmark's ceiling for what the engine can take; not for ingestion.
     public func insertRaw(events: [Event]) async throws {
         guard !events.isEmpty else { return }
+        let rows = events.map(Self.row(of:))
         try await database.transaction { sql in
             let insert = sql.insert(into: "events").columns(Self.eventColumns)
-            for event in events {
-                insert.values(SQLBind(event.id.rawValue), SQLBind(event.workspaceID.rawValue), SQLBind(event.sourceID.rawValue), SQLBind(event.messageID),
-                              SQLBind(event.kind.rawValue), SQLBind(event.name), SQLBind(event.userID), SQLBind(event.anonymousID),
-                              SQLBind(event.channel.rawValue), SQLBind(event.timestamp.storageMillis), SQLBind(event.receivedAt.storageMillis),
-                              SQLBind(event.payload.jsonText()), SQLBind(event.profileID?.rawValue))
-            }
+            for row in rows { insert.values(row) }
             try await insert.run()
         }
     }

@@ -22,11 +22,8 @@ extension Store {
                 return StoredProfile(profile: profile, mergedInto: mergedInto)
             }
             // The common case: the row just read is the profile; only its identities and traits remain to read.
-            let channels = try JSONValue.parse(try row.decode(column: "channels", as: String.self)).arrayStrings
-            let profile = Profile(id: id, workspaceID: workspace,
-                                  firstSeenAt: Date(storageMillis: try row.decode(column: "first_seen_at", as: Int64.self)),
-                                  lastSeenAt: Date(storageMillis: try row.decode(column: "last_seen_at", as: Int64.self)),
-                                  channels: channels.map(Channel.init(rawValue:)),
+            let seen = try ProfileSeen(row: row)
+            let profile = Profile(id: id, workspaceID: workspace, firstSeenAt: seen.first, lastSeenAt: seen.last, channels: seen.channels,
                                   identifiers: try await tx.identifiers(of: id, in: workspace), traits: try await tx.traits(of: id, in: workspace))
             return StoredProfile(profile: profile, mergedInto: nil)
         }
@@ -49,7 +46,7 @@ extension Store {
     /// The profile an identifier belongs to.
     public func profileID(for identifier: Identifier, in workspace: WorkspaceID) async throws -> ProfileID? {
         try await database.withConnection { sql in
-            try await TransactionStore(sql: sql, engine: engine).profileIDs(for: [identifier], in: workspace)[identifier]
+            try await TransactionStore(sql: sql, engine: engine).owners(of: [identifier], in: workspace)[identifier]
         }
     }
 

@@ -47,11 +47,7 @@ extension TransactionStore {
         for part in Array(Set(profiles)).chunked(into: Self.chunk) {
             for row in try await sql.select().columns("id", "first_seen_at", "last_seen_at", "channels").from("profiles")
                 .where("workspace_id", .equal, workspace.rawValue).where("id", .in, part.map(\.rawValue)).all() {
-                let channels = try JSONValue.parse(try row.decode(column: "channels", as: String.self)).arrayStrings
-                result[ProfileID(rawValue: try row.decode(column: "id", as: String.self))] = ProfileSeen(
-                    first: Date(storageMillis: try row.decode(column: "first_seen_at", as: Int64.self)),
-                    last: Date(storageMillis: try row.decode(column: "last_seen_at", as: Int64.self)),
-                    channels: channels.map(Channel.init(rawValue:)))
+                result[ProfileID(rawValue: try row.decode(column: "id", as: String.self))] = try ProfileSeen(row: row)
             }
         }
         return result
@@ -153,6 +149,13 @@ public struct ProfileSeen: Sendable, Hashable {
         self.first = first
         self.last = last
         self.channels = channels
+    }
+
+    /// From a `profiles` row with `first_seen_at`, `last_seen_at` and `channels`.
+    init(row: any SQLRow) throws {
+        self.init(first: Date(storageMillis: try row.decode(column: "first_seen_at", as: Int64.self)),
+                  last: Date(storageMillis: try row.decode(column: "last_seen_at", as: Int64.self)),
+                  channels: try JSONValue.parse(try row.decode(column: "channels", as: String.self)).arrayStrings.map(Channel.init(rawValue:)))
     }
 }
 

@@ -241,45 +241,41 @@ struct SettingsPages {
         return value
     }
 
-    @Sendable func createSource(_ request: Request, context: CairnRequestContext) async throws -> Response {
+    /// A form posted from the sources page: saved, then back to the page; a mistake shows the page again with it.
+    private func sourcesForm(_ request: Request, context: CairnRequestContext, needs permission: Permission,
+                             _ save: (Principal, FormFields) async throws -> Void) async throws -> Response {
         let (principal, _) = try context.requireUser()
-        try principal.require(.keysManage)
+        try principal.require(permission)
         let form = try await request.form()
         do {
-            let channel = try CairnCore.Channel.validate(form["defaultChannel"] ?? "", field: "defaultChannel")
-            _ = try await administration.createSource(name: form["name"] ?? "", defaultChannel: channel, rateLimit: try rateLimit(form["rateLimit"]),
-                                                      by: principal, origin: context.origin)
+            try await save(principal, form)
             return WebRenderer.redirect(to: "/settings/sources?done=saved")
         } catch let error as ValidationError {
             return try await sourcesPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    @Sendable func createSource(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        try await sourcesForm(request, context: context, needs: .keysManage) { principal, form in
+            let channel = try CairnCore.Channel.validate(form["defaultChannel"] ?? "", field: "defaultChannel")
+            _ = try await administration.createSource(name: form["name"] ?? "", defaultChannel: channel, rateLimit: try rateLimit(form["rateLimit"]),
+                                                      by: principal, origin: context.origin)
         }
     }
 
     /// A channel of the workspace's own, for events and sources (workspace.manage).
     @Sendable func defineChannel(_ request: Request, context: CairnRequestContext) async throws -> Response {
-        let (principal, _) = try context.requireUser()
-        try principal.require(.workspaceManage)
-        let form = try await request.form()
-        do {
+        try await sourcesForm(request, context: context, needs: .workspaceManage) { principal, form in
             _ = try await administration.defineChannel(form["name"] ?? "", label: form["label"] ?? "", by: principal, origin: context.origin)
-            return WebRenderer.redirect(to: "/settings/sources?done=saved")
-        } catch let error as ValidationError {
-            return try await sourcesPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
         }
     }
 
     @Sendable func updateSource(_ request: Request, context: CairnRequestContext) async throws -> Response {
-        let (principal, _) = try context.requireUser()
-        try principal.require(.keysManage)
         let id = try context.parameters.id(as: SourceID.self, kind: "source")
-        let form = try await request.form()
-        do {
+        return try await sourcesForm(request, context: context, needs: .keysManage) { principal, form in
             let channel = try CairnCore.Channel.validate(form["defaultChannel"] ?? "", field: "defaultChannel")
             _ = try await administration.updateSource(id, name: nil, defaultChannel: channel, rateLimit: .some(try rateLimit(form["rateLimit"])),
                                                       by: principal, origin: context.origin)
-            return WebRenderer.redirect(to: "/settings/sources?done=saved")
-        } catch let error as ValidationError {
-            return try await sourcesPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
         }
     }
 
