@@ -130,10 +130,12 @@ extension TransactionStore {
     /// Ties events to profiles, many at once.
     public func assign(_ assignments: [EventID: ProfileID], in workspace: WorkspaceID) async throws {
         for part in assignments.sorted(by: { $0.key.rawValue < $1.key.rawValue }).chunked(into: Self.chunk) {
+            // The rows are found by id. The workspace condition still guards them, but must not steer SQLite (which
+            // has no statistics) into walking all the workspace's events through an index that starts with it.
             try await sql.update("events")
                 .set(SQLIdentifier("profile_id"), to: CaseByID(cases: part.map { ($0.key.rawValue, $0.value.rawValue) }))
-                .where("workspace_id", .equal, workspace.rawValue)
                 .where("id", .in, part.map(\.key.rawValue))
+                .where(NotAnIndexTerm(column: "workspace_id"), .equal, SQLBind(workspace.rawValue))
                 .run()
         }
     }
@@ -173,5 +175,16 @@ private struct CaseByID: SQLExpression {
             SQLBind(value).serialize(to: &serializer)
         }
         serializer.write(" END")
+    }
+}
+
+/// A column the query planner should not use an index for: SQLite's unary `+` (its documented way to disqualify a term
+/// from index use); PostgreSQL, which plans from statistics, gets the plain column.
+struct NotAnIndexTerm: SQLExpression {
+    let column: String
+
+    func serialize(to serializer: inout SQLSerializer) {
+        if serializer.dialect.name == "sqlite" { serializer.write("+") }
+        SQLColumn(column).serialize(to: &serializer)
     }
 }
