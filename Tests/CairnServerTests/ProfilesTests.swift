@@ -97,6 +97,49 @@ struct ProfilesTests {
         }
     }
 
+    @Test("A customer's record carries identities, traits, consent, merges and counts, by id and by lookup", arguments: TestDatabase.engines)
+    func recordIsWhole(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            // An anonymous visit, then the person identifies with consent to surveys and denies marketing email; a
+            // second person in another workspace must not leak in.
+            for json in [#"{"batch":[{"type":"page","anonymousId":"anon-7","name":"Home","context":{"channel":"web"}}]}"#,
+                         #"{"batch":[{"type":"identify","userId":"mia","anonymousId":"anon-7","traits":{"email":"Mia@Example.com","plan":"pro"},"context":{"channel":"store","consent":{"categoryPreferences":{"surveys":true,"marketing_email":false}}}},{"type":"track","userId":"mia","event":"Order Completed","context":{"channel":"call_center"}}]}"#] {
+                #expect(try await h.client.execute(uri: "/v1/batch", method: .post, headers: basic(h.a.writeKey), body: ByteBuffer(string: json)).status == .ok)
+            }
+            _ = try await h.client.execute(uri: "/v1/batch", method: .post, headers: basic(h.b.writeKey), body: ByteBuffer(string:
+                #"{"batch":[{"type":"identify","userId":"mia","traits":{"email":"mia@example.com"}},{"type":"track","userId":"mia","event":"Other"}]}"#))
+            try await IdentityResolver(store: h.store).resolvePending()
+            let id = try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "mia"), in: h.a.workspace.id))
+            let byID = try await h.api(.get, "/api/v1/profiles/\(id)", key: h.a.secretKeys[.viewer])
+            #expect(byID.status == .ok)
+            let record = try byID.json()
+            let byEmail = try await h.api(.get, "/api/v1/profiles/lookup?kind=email&value=MIA@example.com", key: h.a.secretKeys[.viewer]).json()
+            #expect(NSDictionary(dictionary: record).isEqual(to: byEmail), "a lookup answers with the same record")
+            let profile = try #require(record["profile"] as? [String: Any])
+            #expect(profile["id"] as? String == id.rawValue)
+            let identifiers = ((profile["identifiers"] as? [[String: Any]]) ?? []).compactMap { "\($0["kind"] ?? ""):\($0["value"] ?? "")" }
+            #expect(Set(identifiers) == ["anonymous_id:anon-7", "user_id:mia", "email:mia@example.com"])
+            #expect(((profile["traits"] as? [String: Any])?["plan"] as? [String: Any])?["channel"] as? String == "store")
+            let counts = try #require(record["counts"] as? [String: Any])
+            #expect(counts["events"] as? Int == 3, "the anonymous page view, the identify and the track")
+            #expect(counts["identities"] as? Int == 3)
+            #expect(counts["traits"] as? Int == 2)
+            let consent = try #require(record["consent"] as? [String: Any])
+            let purposes = Dictionary(uniqueKeysWithValues: ((consent["purposes"] as? [[String: Any]]) ?? []).map { ($0["purpose"] as? String ?? "", $0) })
+            #expect(purposes["surveys"]?["hasConsented"] as? Bool == true)
+            #expect(purposes["marketing_email"]?["hasConsented"] as? Bool == false)
+            #expect(purposes["marketing_email"]?["status"] as? String == "denied")
+            #expect(purposes["analytics"]?["status"] == nil || purposes["analytics"]?["status"] is NSNull, "no statement: the mode decides")
+            #expect((consent["history"] as? [[String: Any]])?.count == 2)
+            #expect(Set((profile["channels"] as? [String]) ?? []) == ["web", "store", "call_center"])
+            // The same record through the engine agrees with the separate reads the consent API makes.
+            let standing = try await h.api(.get, "/api/v1/profiles/\(id)/consent", key: h.a.secretKeys[.viewer]).json()
+            #expect(NSDictionary(dictionary: standing).isEqual(to: consent))
+            // Another workspace's key sees nothing of it.
+            #expect(try await h.api(.get, "/api/v1/profiles/\(id)", key: h.b.secretKeys[.viewer]).status == .notFound)
+        }
+    }
+
     @Test("Customers are listed by trait, channel and last seen", arguments: TestDatabase.engines)
     func profileFilters(engine: DatabaseEngine) async throws {
         try await Harness.run(engine) { h in

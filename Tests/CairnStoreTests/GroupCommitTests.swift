@@ -7,38 +7,53 @@ import Testing
 
 @Suite("Group commit")
 struct GroupCommitTests {
-    struct Refused: Error {}
+    func event(_ messageID: String, in workspace: WorkspaceID, source: SourceID) -> Event {
+        Event(id: .generate(), workspaceID: workspace, sourceID: source, messageID: messageID, kind: .track, name: "Clicked", userID: "u-\(messageID)",
+              anonymousID: nil, channel: .web, timestamp: Date(), receivedAt: Date(), payload: .object(["event": .string("Clicked")]))
+    }
 
-    @Test("Concurrent units share transactions; a failing unit is rolled back alone and gets its own error", arguments: TestDatabase.engines)
-    func unitsShareCommits(engine: DatabaseEngine) async throws {
+    @Test("Concurrent appends share commits, count each new event once, and a failing append fails alone", arguments: TestDatabase.engines)
+    func appendsShareCommits(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { (store: Store) async throws in
             let workspace = Workspace(id: .generate(), name: "Group", createdAt: Date())
             try await store.insert(workspace)
-            let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { tasks in
+            let source = Source(id: .generate(), workspaceID: workspace.id, name: "Web", defaultChannel: .web, rateLimit: nil, createdAt: Date(),
+                                lastSeenAt: nil, eventCount: 0)
+            try await store.insert(source)
+            let ghost = WorkspaceID.generate()
+            // 40 appends of 10 events; neighbours overlap by 5 messageIds, so 205 distinct ones. Every seventh append
+            // names a workspace that does not exist: the database refuses it, and only it.
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Int?).self) { tasks in
                 for index in 0..<40 {
                     tasks.addTask {
+                        let target = index % 7 == 3 ? ghost : workspace.id
+                        let events = (index * 5..<index * 5 + 10).map { event("m\($0)", in: target, source: source.id) }
                         do {
-                            let echoed = try await store.database.groupedTransaction { sql in
-                                try await sql.insert(into: "workspace_channels").columns("workspace_id", "name", "label", "created_at")
-                                    .values(SQLBind(workspace.id.rawValue), SQLBind("c\(index)"), SQLBind("Channel \(index)"), SQLBind(Int64(index))).run()
-                                if index % 7 == 3 { throw Refused() }
-                                return index
-                            }
-                            return (echoed, true)
-                        } catch is Refused {
-                            return (index, false)
+                            return (index, try await store.append(events: events, in: target, source: source.id, at: Date()))
+                        } catch {
+                            return (index, nil)
                         }
                     }
                 }
-                var all: [(Int, Bool)] = []
+                var all: [(Int, Int?)] = []
                 for try await outcome in tasks { all.append(outcome) }
                 return all
             }
             #expect(outcomes.count == 40)
-            let failed = Set(outcomes.filter { !$0.1 }.map(\.0))
-            #expect(failed == Set((0..<40).filter { $0 % 7 == 3 }), "exactly the units that threw report their own error")
-            let stored = Set(try await store.definedChannels(in: workspace.id).map(\.name.rawValue))
-            #expect(stored == Set((0..<40).filter { $0 % 7 != 3 }.map { "c\($0)" }), "the others are committed, the failed ones are not")
+            let failed = Set(outcomes.filter { $0.1 == nil }.map(\.0))
+            #expect(failed == Set((0..<40).filter { $0 % 7 == 3 }), "exactly the appends the database refused report an error")
+            var distinct = Set<String>()
+            for index in 0..<40 where index % 7 != 3 {
+                for number in index * 5..<index * 5 + 10 { distinct.insert("m\(number)") }
+            }
+            let reported = outcomes.compactMap(\.1).reduce(0, +)
+            #expect(reported == distinct.count, "each new event is counted by exactly one append")
+            #expect(try await store.countEvents(in: workspace.id) == distinct.count)
+            #expect(try await store.source(id: source.id, in: workspace.id)?.eventCount == Int64(distinct.count))
+            // A retry of everything stores nothing more.
+            let again = try await store.append(events: distinct.map { event($0, in: workspace.id, source: source.id) }, in: workspace.id, source: source.id, at: Date())
+            #expect(again == 0)
+            #expect(try await store.countEvents(in: workspace.id) == distinct.count)
         }
     }
 }

@@ -6,7 +6,8 @@ public struct Profile: Sendable, Hashable, Codable {
     public var workspaceID: WorkspaceID
     public var firstSeenAt: Date
     public var lastSeenAt: Date
-    /// Every channel the customer has used, in order of first use.
+    /// Every channel the customer has used, in the order the profile learned of them (a merge adds the merged
+    /// profile's channels after the survivor's).
     public var channels: [Channel]
     public var identifiers: [Identifier]
     public var traits: [String: Trait]

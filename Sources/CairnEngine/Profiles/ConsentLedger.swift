@@ -78,16 +78,19 @@ public struct ConsentLedger: Sendable {
         return try await store.transaction { tx in
             try await Self.requireIdentified(profile, in: workspace, tx: tx)
             let history = try await tx.consent(of: profile, in: workspace)
-            var configured = try await tx.consentPurposes(in: workspace).mapValues { Pair(mode: $0.mode, description: $0.description) }
-            // Purposes that appear only in the ledger still show.
-            for record in history where configured[record.purpose] == nil && !ConsentPurpose.builtIn.contains(record.purpose) {
-                configured[record.purpose] = Pair(mode: .optIn, description: "")
-            }
-            let standings = Self.merge(configured).map { purpose in
-                Standing(purpose: purpose, latest: history.last { $0.purpose == purpose.purpose },
-                         hasConsented: Self.decide(history, purpose: purpose.purpose, mode: purpose.mode))
-            }
-            return (standings, history)
+            return (Self.standings(history: history, configured: try await tx.consentPurposes(in: workspace)), history)
+        }
+    }
+
+    /// Where a ledger stands on every purpose: the built-in ones, the workspace's own, and any that appear only in the ledger.
+    public static func standings(history: [ConsentRecord], configured: [ConsentPurpose: (mode: ConsentMode, description: String)]) -> [Standing] {
+        var configured = configured.mapValues { Pair(mode: $0.mode, description: $0.description) }
+        for record in history where configured[record.purpose] == nil && !ConsentPurpose.builtIn.contains(record.purpose) {
+            configured[record.purpose] = Pair(mode: .optIn, description: "")
+        }
+        return Self.merge(configured).map { purpose in
+            Standing(purpose: purpose, latest: history.last { $0.purpose == purpose.purpose },
+                     hasConsented: Self.decide(history, purpose: purpose.purpose, mode: purpose.mode))
         }
     }
 

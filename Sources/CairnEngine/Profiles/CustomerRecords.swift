@@ -17,6 +17,20 @@ public struct CustomerRecords: Sendable {
         /// Set when the requested id was merged into `profile`.
         public var mergedInto: ProfileID?
         public var merges: [ProfileMerge]
+        /// Where the customer stands on every purpose; empty once erased (an erased person is no longer asked).
+        public var consent: [ConsentLedger.Standing]
+        /// Every consent statement, oldest first.
+        public var consentHistory: [ConsentRecord]
+        public var eventCount: Int
+
+        init(_ stored: ProfileRecord) {
+            profile = stored.profile
+            mergedInto = stored.mergedInto
+            merges = stored.merges
+            consentHistory = stored.consent
+            consent = stored.profile.identifiers.isEmpty ? [] : ConsentLedger.standings(history: stored.consent, configured: stored.purposes)
+            eventCount = stored.eventCount
+        }
     }
 
     public func profiles(for principal: Principal, matching filter: ProfileFilter = ProfileFilter(), after cursor: Cursor?, limit: PageSize) async throws -> Page<Profile> {
@@ -26,19 +40,18 @@ public struct CustomerRecords: Sendable {
 
     public func record(_ id: ProfileID, for principal: Principal) async throws -> Record {
         try principal.require(.customersRead)
-        guard let stored = try await store.profile(id: id, in: principal.workspaceID) else { throw NotFoundError(kind: "profile", id: id.rawValue) }
-        return Record(profile: stored.profile, mergedInto: stored.mergedInto,
-                      merges: try await store.merges(of: stored.profile.id, in: principal.workspaceID))
+        guard let stored = try await store.record(of: id, in: principal.workspaceID) else { throw NotFoundError(kind: "profile", id: id.rawValue) }
+        return Record(stored)
     }
 
     /// The profile holding an identifier (emails and phones are normalised first).
     public func record(identifiedBy identifier: Identifier, for principal: Principal) async throws -> Record {
         try principal.require(.customersRead)
         guard let normalised = Identifier.normalised(kind: identifier.kind, identifier.value),
-              let id = try await store.profileID(for: normalised, in: principal.workspaceID) else {
+              let stored = try await store.record(identifiedBy: normalised, in: principal.workspaceID) else {
             throw NotFoundError(kind: "profile", id: "\(identifier.kind.rawValue) identifier")
         }
-        return try await record(id, for: principal)
+        return Record(stored)
     }
 
     public func timeline(of id: ProfileID, for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<Event> {

@@ -37,14 +37,19 @@ struct ConsentAPI {
         }
         var purposes: [Entry]
         var history: [ConsentRecord]
+
+        init(standings: [ConsentLedger.Standing], history: [ConsentRecord]) {
+            purposes = standings.map {
+                Entry(purpose: $0.purpose.purpose, mode: $0.purpose.mode, hasConsented: $0.hasConsented, status: $0.latest?.status, since: $0.latest?.recordedAt)
+            }
+            self.history = history
+        }
     }
 
     @Sendable func standing(_ request: Request, context: CairnRequestContext) async throws -> StandingBody {
         let principal = try context.requirePrincipal()
         let (standings, history) = try await ledger.standing(of: try context.parameters.id(as: ProfileID.self, kind: "profile"), for: principal)
-        return StandingBody(purposes: standings.map {
-            .init(purpose: $0.purpose.purpose, mode: $0.purpose.mode, hasConsented: $0.hasConsented, status: $0.latest?.status, since: $0.latest?.recordedAt)
-        }, history: history)
+        return StandingBody(standings: standings, history: history)
     }
 
     struct Statement: Decodable {

@@ -19,15 +19,27 @@ struct ProfilesAPI {
         group.post("erased-identifiers/release", use: releaseErased)
     }
 
+    /// The customer 360 as data: golden record, merges, consent (as `GET …/consent` answers) and counts.
     struct RecordBody: ResponseEncodable {
+        struct Counts: Encodable {
+            var events: Int
+            var identities: Int
+            var traits: Int
+            var merges: Int
+        }
         var profile: Profile
         var mergedInto: ProfileID?
         var merges: [ProfileMerge]
+        var consent: ConsentAPI.StandingBody
+        var counts: Counts
 
         init(_ record: CustomerRecords.Record) {
             self.profile = record.profile
             self.mergedInto = record.mergedInto
             self.merges = record.merges
+            self.consent = ConsentAPI.StandingBody(standings: record.consent, history: record.consentHistory)
+            self.counts = Counts(events: record.eventCount, identities: record.profile.identifiers.count, traits: record.profile.traits.count,
+                                 merges: record.merges.filter { $0.refusal == nil }.count)
         }
     }
 

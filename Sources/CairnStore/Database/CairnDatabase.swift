@@ -88,7 +88,7 @@ public final class CairnDatabase: Sendable {
     private let writeGate: WriteGate?
     private let isOpen = Mutex(true)
     /// Concurrent appends share transactions (group commit).
-    let transactionGroup = TransactionGroup()
+    let appendGroup = AppendGroup()
     /// When this process last appended events for a client.
     let lastForegroundWrite = Mutex<ContinuousClock.Instant?>(nil)
 

@@ -13,30 +13,14 @@ extension Store {
          SQLBind(event.payload.jsonText()), SQLBind(event.profileID?.rawValue)]
     }
 
-    /// Appends events of one workspace in one transaction, skipping any whose `messageId` the workspace already has,
-    /// and counts the source's use. Returns how many were new. Committed before it returns: acknowledged means durable.
-    /// Appends arriving together share a transaction, each in its own savepoint.
+    /// Appends events of one workspace, skipping any whose `messageId` the workspace already has, and counts the
+    /// source's use. Returns how many were new. Committed before it returns: acknowledged means durable. Appends
+    /// arriving together share a transaction (group commit).
     public func append(events: [Event], in workspace: WorkspaceID, source: SourceID, at receivedAt: Date) async throws -> Int {
         precondition(events.allSatisfy { $0.workspaceID == workspace })
-        // The rows are made before taking the write lock, so that work runs beside other requests' writes.
-        let rows = events.map(Self.row(of:))
-        // Concurrent requests share one commit (group commit); each still returns only after it.
-        return try await database.groupedTransaction { sql in
-            var stored = 0
-            for chunk in rows.chunked(into: 500) {
-                let insert = sql.insert(into: "events").columns(Self.eventColumns)
-                for row in chunk { insert.values(row) }
-                // A messageId the workspace already has is skipped by the unique index, quietly; the rows returned are
-                // exactly the ones stored.
-                stored += try await insert.ignoringConflicts(with: ["workspace_id", "message_id"]).returning("message_id").all().count
-            }
-            try await sql.update("sources")
-                .set("last_seen_at", to: receivedAt.storageMillis)
-                .set(SQLIdentifier("event_count"), to: SQLBinaryExpression(SQLColumn("event_count"), .add, SQLBind(Int64(stored))))
-                .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, source.rawValue)
-                .run()
-            return stored
-        }
+        // The rows are made before joining the group, so that work runs beside other requests' writes.
+        return try await database.appendGrouped(workspace: workspace.rawValue, source: source.rawValue, receivedAt: receivedAt.storageMillis,
+                                                messageIDs: events.map(\.messageID), rows: events.map(Self.row(of:)))
     }
 
     /// The workspace's events, newest first, optionally narrowed.

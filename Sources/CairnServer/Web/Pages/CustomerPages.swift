@@ -126,7 +126,7 @@ struct CustomerPages {
         let timeline = try await records.timeline(of: record.profile.id, for: principal, after: nil, limit: PageSize(100))
         let profile = record.profile
         let erased = profile.identifiers.isEmpty
-        let (standings, history) = erased ? ([], []) : try await ledger.standing(of: profile.id, for: principal)
+        let standings = record.consent, history = erased ? [] : record.consentHistory
         func purposeName(_ purpose: ConsentPurpose) -> String { texts["purpose_\(purpose.rawValue)"] ?? purpose.rawValue }
         return try renderer.page("customer", titleKey: "customer_title", section: "customers", context: context, values: [
             "consent": standings.map { standing -> [String: Any] in
@@ -156,6 +156,7 @@ struct CustomerPages {
                         "channel": texts["channel_\(trait.channel.rawValue)"] ?? trait.channel.rawValue,
                         "observed": displayDate(trait.observedAt)]
             },
+            "eventCount": record.eventCount,
             "hasMerges": !record.merges.isEmpty,
             "merges": record.merges.map { merge -> [String: Any] in
                 ["when": displayDate(merge.at), "identifier": merge.identifier.description,
