@@ -45,8 +45,9 @@ extension TransactionStore {
     public func seen(_ profiles: some Collection<ProfileID>, in workspace: WorkspaceID) async throws -> [ProfileID: ProfileSeen] {
         var result: [ProfileID: ProfileSeen] = [:]
         for part in Array(Set(profiles)).chunked(into: Self.chunk) {
+            // Found by id; see ``NotAnIndexTerm`` for why the workspace condition is written so.
             for row in try await sql.select().columns("id", "first_seen_at", "last_seen_at", "channels").from("profiles")
-                .where("workspace_id", .equal, workspace.rawValue).where("id", .in, part.map(\.rawValue)).all() {
+                .where("id", .in, part.map(\.rawValue)).where(NotAnIndexTerm(column: "workspace_id"), .equal, SQLBind(workspace.rawValue)).all() {
                 result[ProfileID(rawValue: try row.decode(column: "id", as: String.self))] = try ProfileSeen(row: row)
             }
         }
@@ -130,8 +131,7 @@ extension TransactionStore {
     /// Ties events to profiles, many at once.
     public func assign(_ assignments: [EventID: ProfileID], in workspace: WorkspaceID) async throws {
         for part in assignments.sorted(by: { $0.key.rawValue < $1.key.rawValue }).chunked(into: Self.chunk) {
-            // The rows are found by id. The workspace condition still guards them, but must not steer SQLite (which
-            // has no statistics) into walking all the workspace's events through an index that starts with it.
+            // Found by id; see ``NotAnIndexTerm``.
             try await sql.update("events")
                 .set(SQLIdentifier("profile_id"), to: CaseByID(cases: part.map { ($0.key.rawValue, $0.value.rawValue) }))
                 .where("id", .in, part.map(\.key.rawValue))
@@ -179,7 +179,9 @@ private struct CaseByID: SQLExpression {
 }
 
 /// A column the query planner should not use an index for: SQLite's unary `+` (its documented way to disqualify a term
-/// from index use); PostgreSQL, which plans from statistics, gets the plain column.
+/// from index use); PostgreSQL, which plans from statistics, gets the plain column. Rows looked up by a list of ids
+/// still check their workspace, but SQLite, which has no statistics, would otherwise prefer an index that starts with
+/// `workspace_id` and walk every row of the workspace for each lookup.
 struct NotAnIndexTerm: SQLExpression {
     let column: String
 
