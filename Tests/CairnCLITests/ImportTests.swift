@@ -110,7 +110,7 @@ struct ImportTests {
         try await withDatabase { folder, store, seeded in
             let csv = folder.appendingPathComponent("x.csv")
             try Data("userId,event,Amount\nu,E,1\n".utf8).write(to: csv)
-            var command = try #require(try Cairn.parseAsRoot(["import", "events", csv.path, "--database", folder.appendingPathComponent("cairn.sqlite").path] + extra)
+            let command = try #require(try Cairn.parseAsRoot(["import", "events", csv.path, "--database", folder.appendingPathComponent("cairn.sqlite").path] + extra)
                 as? ImportCommand.Events)
             do {
                 try await command.run()

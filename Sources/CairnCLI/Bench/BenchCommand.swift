@@ -31,11 +31,15 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where the report goes.", valueName: "path")) var output: String = "docs/performance.md"
     @Option(name: .long, help: "Seconds to wait for identity resolution to catch up after ingestion.") var resolutionTimeout: Int = 600
     @Flag(name: .long, help: "Measure only the raw bulk-insert ceiling (for profiling the engine).") var ceilingOnly = false
+    @Flag(name: .long, help: "Measure only the customer 360 lookups (for profiling); no report is written.") var lookupsOnly = false
+    @Flag(name: .long, help: "Measure only PostgreSQL (for profiling); no report is written.") var postgresOnly = false
 
     func validate() throws {
         guard batches >= 10 else { throw ValidationError("--batches must be at least 10.") }
         guard (1...64).contains(connections) else { throw ValidationError("--connections must be from 1 to 64.") }
         guard profiles >= 0, lookups >= 10 else { throw ValidationError("--profiles must be 0 or more and --lookups at least 10.") }
+        guard !lookupsOnly || profiles > 0 else { throw ValidationError("--lookups-only needs --profiles above 0.") }
+        guard !postgresOnly || postgres != nil else { throw ValidationError("--postgres-only needs --postgres.") }
     }
 
     func run() async throws {
@@ -53,12 +57,18 @@ struct Bench: AsyncParsableCommand {
         let workload = IngestWorkload(batches: batches, runTag: runTag)
         report.newProfiles = workload.newProfiles
 
-        var engines: [(String, BenchDatabase)] = [("SQLite", .sqlite(directory: scratch))]
+        var engines: [(String, BenchDatabase)] = postgresOnly ? [] : [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
         for (name, target) in engines {
             if ceilingOnly {
                 say("\(name): raw bulk insert of the same rows…")
                 say("  \(Int(try await measureCeiling(target, workload: workload, logger: logger))) rows/s")
+                continue
+            }
+            if lookupsOnly {
+                say("\(name): customer 360 with \(profiles) profiles (loading)…")
+                let lookup = try await measureLookups(target, logger: logger)
+                say("  record p50/p99 \(ms(lookup.record.p50))/\(ms(lookup.record.p99)), by email \(ms(lookup.byEmail.p50))/\(ms(lookup.byEmail.p99)), timeline \(ms(lookup.timeline.p50))/\(ms(lookup.timeline.p99))")
                 continue
             }
             say("\(name): ingestion through /v1/batch…")
@@ -75,7 +85,7 @@ struct Bench: AsyncParsableCommand {
             }
             report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup))
         }
-        guard !ceilingOnly else { return }
+        guard !ceilingOnly, !lookupsOnly, !postgresOnly else { return }
         let markdown = report.markdown()
         try markdown.write(toFile: output, atomically: true, encoding: .utf8)
         say("Wrote \(output).")
@@ -178,11 +188,12 @@ struct Bench: AsyncParsableCommand {
     func ceiling(into location: DatabaseLocation, workload: IngestWorkload, logger: Logger) async throws -> Double {
         let seed = try await BenchSeed.create(in: location, logger: logger)
         let receivedAt = Date()
-        var rows: [[Event]] = []
+        // The rows' values are made before the clock starts: the ceiling is the engine's work alone.
+        var rows: [Store.PreparedRows] = []
         for body in workload.bodies {
             guard case .array(let batch)? = try JSONValue.parse(body)["batch"] else { continue }
             let messages = try batch.map { try TrackingMessage.parse($0.objectValue ?? [:], kind: nil, makeMessageID: { UUID().uuidString }).get() }
-            rows.append(Ingestor.events(from: messages, source: seed.source, receivedAt: receivedAt))
+            rows.append(Store.prepare(Ingestor.events(from: messages, source: seed.source, receivedAt: receivedAt)))
         }
         let store = Store(database: try CairnDatabase.open(location, logger: logger))
         if ceilingOnly { say("  inserting \(rows.count) batches…") }
@@ -195,7 +206,7 @@ struct Bench: AsyncParsableCommand {
                     while true {
                         let index = next.take()
                         guard index < batches.count else { break }
-                        try await store.insertRaw(events: batches[index])
+                        try await store.insertRaw(batches[index])
                     }
                 }
             }

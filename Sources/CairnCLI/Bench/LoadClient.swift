@@ -31,10 +31,9 @@ final class LoadConnection: Sendable {
     /// Sends one request; returns the status and body.
     func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)], body: ByteBuffer?) async throws -> (status: Int, body: ByteBuffer) {
         let promise = channel.eventLoop.makePromise(of: (Int, ByteBuffer).self)
-        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-        head.headers.add(name: "Host", value: "127.0.0.1")
-        for (name, value) in headers { head.headers.add(name: name, value: value) }
-        if let body { head.headers.add(name: "Content-Length", value: "\(body.readableBytes)") }
+        var fields = HTTPHeaders([("Host", "127.0.0.1")] + headers)
+        if let body { fields.add(name: "Content-Length", value: "\(body.readableBytes)") }
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)
         let channel = self.channel, handler = self.handler
         channel.eventLoop.execute {
             handler.expect(promise)

@@ -17,20 +17,25 @@ actor AppendGroup {
     }
 
     private let maximumRows: Int
+    /// How many groups may be written at once: one for SQLite (one writer at a time anyway); more for PostgreSQL,
+    /// whose server then works on several groups on several cores.
+    private let maximumLeaders: Int
     private var queue: [Append] = []
-    private var leading = false
+    private var leaders = 0
 
-    init(maximumRows: Int = 2_000) {
+    init(maximumRows: Int = 2_000, maximumLeaders: Int = 1) {
         self.maximumRows = maximumRows
+        self.maximumLeaders = maximumLeaders
     }
 
     typealias RunTransaction = @Sendable (@escaping @Sendable (any SQLDatabase) async throws -> [Int]) async throws -> [Int]
 
-    /// Queues an append; the first caller while none leads becomes the leader and commits groups until the queue is empty.
+    /// Queues an append; a caller arriving while fewer than `maximumLeaders` lead becomes a leader and commits groups
+    /// until the queue is empty.
     func submit(_ append: Append, runTransaction: @escaping RunTransaction) async {
         queue.append(append)
-        guard !leading else { return }
-        leading = true
+        guard leaders < maximumLeaders else { return }
+        leaders += 1
         while !queue.isEmpty {
             var taken = 0, rows = 0
             while taken < queue.count, taken == 0 || rows + queue[taken].rows.count <= maximumRows {
@@ -55,7 +60,7 @@ actor AppendGroup {
                 appends[0].continuation.resume(throwing: error)
             }
         }
-        leading = false
+        leaders -= 1
     }
 
     private struct Key: Hashable {
@@ -67,7 +72,11 @@ actor AppendGroup {
     /// counts each source's new events, and returns how many of each append's events were new.
     private static func write(_ appends: [Append], _ sql: any SQLDatabase) async throws -> [Int] {
         var inserted = Set<Key>()
-        for chunk in appends.flatMap(\.rows).chunked(into: 500) {
+        // Rows go in ordered by workspace and messageId, so that concurrent groups sharing a messageId (a client's
+        // retry) wait for each other in one order and never deadlock.
+        let rows = appends.flatMap { append in zip(append.messageIDs, append.rows).map { (Key(workspace: append.workspace, messageID: $0.0), $0.1) } }
+            .sorted { ($0.0.workspace, $0.0.messageID) < ($1.0.workspace, $1.0.messageID) }.map(\.1)
+        for chunk in rows.chunked(into: 500) {
             let insert = sql.insert(into: "events").columns(Store.eventColumns)
             for row in chunk { insert.values(row) }
             for row in try await insert.ignoringConflicts(with: ["workspace_id", "message_id"]).returning("workspace_id", "message_id").all() {

@@ -88,7 +88,7 @@ public final class CairnDatabase: Sendable {
     private let writeGate: WriteGate?
     private let isOpen = Mutex(true)
     /// Concurrent appends share transactions (group commit).
-    let appendGroup = AppendGroup()
+    let appendGroup: AppendGroup
     /// When this process last appended events for a client.
     let lastForegroundWrite = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -104,6 +104,7 @@ public final class CairnDatabase: Sendable {
         self.location = location
         self.connections = connections
         self.writeGate = engine == .sqlite ? WriteGate() : nil
+        self.appendGroup = AppendGroup(maximumLeaders: engine == .sqlite ? 1 : 2)
     }
 
 

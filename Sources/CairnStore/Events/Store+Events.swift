@@ -103,14 +103,23 @@ extension Array {
 }
 
 extension Store {
-    /// Inserts events as they are, in one transaction with one multi-row INSERT: no de-duplication, no counting. The
-    /// benchmark's ceiling for what the engine can take; not for ingestion.
-    public func insertRaw(events: [Event]) async throws {
-        guard !events.isEmpty else { return }
-        let rows = events.map(Self.row(of:))
+    /// Events turned into the values of their rows, ready to insert.
+    public struct PreparedRows: Sendable {
+        let rows: [[any SQLExpression]]
+        public var count: Int { rows.count }
+    }
+
+    public static func prepare(_ events: [Event]) -> PreparedRows {
+        PreparedRows(rows: events.map(Self.row(of:)))
+    }
+
+    /// Inserts prepared rows as they are, in one transaction with one multi-row INSERT: no de-duplication, no counting.
+    /// The benchmark's ceiling for what the engine can take; not for ingestion.
+    public func insertRaw(_ prepared: PreparedRows) async throws {
+        guard !prepared.rows.isEmpty else { return }
         try await database.transaction { sql in
             let insert = sql.insert(into: "events").columns(Self.eventColumns)
-            for row in rows { insert.values(row) }
+            for row in prepared.rows { insert.values(row) }
             try await insert.run()
         }
     }
