@@ -68,7 +68,9 @@ struct Bench: AsyncParsableCommand {
             if lookupsOnly {
                 say("\(name): customer 360 with \(profiles) profiles (loading)…")
                 let lookup = try await measureLookups(target, logger: logger)
-                say("  record p50/p99 \(ms(lookup.record.p50))/\(ms(lookup.record.p99)), by email \(ms(lookup.byEmail.p50))/\(ms(lookup.byEmail.p99)), timeline \(ms(lookup.timeline.p50))/\(ms(lookup.timeline.p99))")
+                for (label, set) in [("1 client", lookup.alone), ("\(connections) clients", lookup.concurrent)] {
+                    say("  \(label): record p50/p99 \(ms(set.record.p50))/\(ms(set.record.p99)), by email \(ms(set.byEmail.p50))/\(ms(set.byEmail.p99)), timeline \(ms(set.timeline.p50))/\(ms(set.timeline.p99))")
+                }
                 continue
             }
             say("\(name): ingestion through /v1/batch…")
@@ -81,7 +83,10 @@ struct Bench: AsyncParsableCommand {
             if profiles > 0 {
                 say("\(name): customer 360 with \(profiles) profiles (loading)…")
                 lookup = try await measureLookups(target, logger: logger)
-                if let lookup { say("  loaded in \(String(format: "%.0f", lookup.loadSeconds)) s; record p99 \(ms(lookup.record.p99)), by email p99 \(ms(lookup.byEmail.p99)), timeline p99 \(ms(lookup.timeline.p99))") }
+                if let lookup {
+                    say("  loaded in \(String(format: "%.0f", lookup.loadSeconds)) s; p99 with 1 client: record \(ms(lookup.alone.record.p99)), by email \(ms(lookup.alone.byEmail.p99)), timeline \(ms(lookup.alone.timeline.p99)); "
+                        + "with \(connections): \(ms(lookup.concurrent.record.p99)), \(ms(lookup.concurrent.byEmail.p99)), \(ms(lookup.concurrent.timeline.p99))")
+                }
             }
             report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup))
         }
@@ -219,12 +224,19 @@ struct Bench: AsyncParsableCommand {
 
     // MARK: Customer 360
 
-    struct LookupResult {
-        var profiles: Int
-        var loadSeconds: Double
+    struct LookupLatencies {
         var record: LatencySummary
         var byEmail: LatencySummary
         var timeline: LatencySummary
+    }
+
+    struct LookupResult {
+        var profiles: Int
+        var loadSeconds: Double
+        /// One client asking, one request at a time: what one agent opening customer pages waits.
+        var alone: LookupLatencies
+        /// `connections` clients asking at once, as fast as answers come.
+        var concurrent: LookupLatencies
         var peakRSSMiB: Int
     }
 
@@ -243,7 +255,7 @@ struct Bench: AsyncParsableCommand {
             let headers = [("Authorization", "Bearer \(seed.secretKey)")]
             var random = SplitMix64(seed: 42)
             let picks = (0..<lookups).map { _ in Int.random(in: 0..<ids.count, using: &random) }
-            func timed(_ path: @escaping @Sendable (Int) -> String) async throws -> LatencySummary {
+            func timed(connections: Int, _ path: @escaping @Sendable (Int) -> String) async throws -> LatencySummary {
                 let next = Tickets()
                 let samples = try await withThrowingTaskGroup(of: [Double].self) { tasks in
                     for _ in 0..<connections {
@@ -269,13 +281,17 @@ struct Bench: AsyncParsableCommand {
                 return LatencySummary(samples)
             }
             // Warm the path (not the data) with a few requests first.
-            _ = try await timed { "/api/v1/profiles/\(ids[$0 % 10])" }
-            let record = try await timed { "/api/v1/profiles/\(ids[$0])" }
-            let byEmail = try await timed { "/api/v1/profiles/lookup?kind=email&value=person\($0 + 1)%40example.com" }
-            let timeline = try await timed { "/api/v1/profiles/\(ids[$0])/events?limit=50" }
+            _ = try await timed(connections: connections) { "/api/v1/profiles/\(ids[$0 % 10])" }
+            func measure(connections: Int) async throws -> LookupLatencies {
+                LookupLatencies(record: try await timed(connections: connections) { "/api/v1/profiles/\(ids[$0])" },
+                                byEmail: try await timed(connections: connections) { "/api/v1/profiles/lookup?kind=email&value=person\($0 + 1)%40example.com" },
+                                timeline: try await timed(connections: connections) { "/api/v1/profiles/\(ids[$0])/events?limit=50" })
+            }
+            let alone = try await measure(connections: 1)
+            let concurrent = try await measure(connections: connections)
             let peak = server.residentMiB().peak
             try await server.stop()
-            return LookupResult(profiles: ids.count, loadSeconds: loadSeconds, record: record, byEmail: byEmail, timeline: timeline, peakRSSMiB: peak)
+            return LookupResult(profiles: ids.count, loadSeconds: loadSeconds, alone: alone, concurrent: concurrent, peakRSSMiB: peak)
         } catch {
             try? await server.stop()
             throw error
