@@ -38,6 +38,8 @@ struct AccessControlTests {
             let name = "gone-\(UUID().uuidString.prefix(6).lowercased())"
             try await Erasure(store: store).erase(try await seeded.customer(in: store, named: name), by: console, origin: .console)
             return "customer-\(name)"
+        case .product:
+            return try await seeded.product(in: store).rawValue
         }
     }
 
@@ -88,6 +90,7 @@ struct AccessControlTests {
         try await Harness.run(engine) { h in
             _ = try await h.a.customer(in: h.store)
             _ = try await h.b.customer(in: h.store)
+            _ = try await h.b.product(in: h.store)
             let before = try await snapshot(of: h.b, store: h.store)
             let keyOfA = h.a.secretKeys[.admin]!
             for route in RouteCase.all where route.surface != .open && route.surface != .tracking && route.template != "/logout" {
@@ -96,7 +99,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .collection:
                     #expect(response.status.code < 400, "\(route) works on A's own data, got \(response.status.code)")
@@ -112,6 +115,7 @@ struct AccessControlTests {
             #expect(after.users.filter { before.users.keys.contains($0.key) } == before.users)
             #expect(after.keys.filter { before.keys.keys.contains($0.key) } == before.keys)
             #expect(after.sources == before.sources)
+            #expect(after.products == before.products)
             #expect(after.auditNotByConsole == before.auditNotByConsole, "nothing A did was audited in B (the console made B's throwaway rows)")
         }
     }
@@ -122,6 +126,7 @@ struct AccessControlTests {
         var keys: [APIKeyID: Date?]
         /// Settings only: the throwaway customers made in B for erase routes count as B's own traffic.
         var sources: [String]
+        var products: [String]
         var auditNotByConsole: [AuditEntryID]
         var identifiers: [String]
     }
@@ -131,14 +136,16 @@ struct AccessControlTests {
         let keys = try await store.keys(in: seeded.workspace.id, after: nil, limit: 200).items
         let audit = try await store.auditLog(in: seeded.workspace.id, after: nil, limit: 200).items
         let sources = try await store.sources(in: seeded.workspace.id, after: nil, limit: 200).items
+        let products = try await store.products(in: seeded.workspace.id, after: nil, limit: 200).items
         let customer = try await store.profile(id: try await seeded.customer(in: store), in: seeded.workspace.id)!.profile
         let name = try await store.workspace(id: seeded.workspace.id)?.name ?? ""
         return Snapshot(workspaceName: name,
                         users: Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.role) }),
                         keys: Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0.revokedAt) }),
                         sources: sources.map { "\($0.id) \($0.name) \($0.defaultChannel) \($0.rateLimit.map(String.init) ?? "-")" },
+                        products: products.map { "\($0.id) \($0.sku) \($0.name) \($0.price?.description ?? "-") \($0.updatedAt)" },
                         auditNotByConsole: audit.filter { $0.actor != "console" }.map(\.id),
-                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue)
+                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue) + products.map(\.id.rawValue)
                             + [customer.id.rawValue] + customer.identifiers.map(\.value) + customer.traits.values.compactMap(\.value.stringValue))
     }
 }

@@ -14,6 +14,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case profile
         /// The user id of a customer erased for the call (sent as `{id}` in the JSON body).
         case erasedIdentifier
+        case product
     }
 
     var method: HTTPRequest.Method
@@ -94,6 +95,11 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .put, template: "/api/v1/channels/{name}", surface: .api, permission: .workspaceManage, json: #"{"label":"In-store kiosk"}"#),
         .init(method: .post, template: "/api/v1/erased-identifiers/release", surface: .api, target: .erasedIdentifier, permission: .dataErase,
               json: #"{"kind":"user_id","value":"{id}"}"#),
+        .init(method: .get, template: "/api/v1/products", surface: .api, permission: .commerceRead),
+        .init(method: .post, template: "/api/v1/products", surface: .api, permission: .commerceWrite,
+              json: #"{"sku":"SKU-{n}","name":"Gift card","kind":"service","price":"25.00","currency":"EUR"}"#),
+        .init(method: .get, template: "/api/v1/products/{id}", surface: .api, target: .product, permission: .commerceRead),
+        .init(method: .patch, template: "/api/v1/products/{id}", surface: .api, target: .product, permission: .commerceWrite, json: #"{"name":"Renamed {n}"}"#),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

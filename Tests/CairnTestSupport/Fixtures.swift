@@ -51,6 +51,15 @@ public struct SeededWorkspace: Sendable {
         return try await store.profileID(for: userID, in: workspace.id)!
     }
 
+    /// A product of the workspace's catalogue (made through the engine on first use), for product routes.
+    public func product(in store: Store) async throws -> ProductID {
+        let sku = "SEED-\(workspace.name.uppercased().filter(\.isLetter))"
+        if let held = try await store.products(skus: [sku], in: workspace.id)[sku] { return held.id }
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        return try await Catalogue(store: store).create(.init(sku: sku, name: "Seed product of \(workspace.name)", price: .string("12.50"), currency: "EUR"),
+                                                        by: console).id
+    }
+
     public func principal(_ role: Role) -> Principal {
         Principal(workspaceID: workspace.id, kind: .user(users[role]!.id), role: role)
     }

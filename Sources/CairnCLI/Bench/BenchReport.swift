@@ -103,6 +103,29 @@ struct BenchReport {
                 }
             }
         }
+        text += targets()
         return text
+    }
+
+    /// The targets the benchmark exists for, each with the measured value and whether it was met.
+    func targets() -> String {
+        func mark(_ met: Bool) -> String { met ? "met" : "**not met**" }
+        var lines: [String] = []
+        for engine in engines {
+            let share = engine.ingest.eventsPerSecond / engine.ceilingRowsPerSecond
+            if engine.name == "SQLite" {
+                lines.append("- SQLite ingestion at least 20,000 events/s: \(Int(engine.ingest.eventsPerSecond)) — \(mark(engine.ingest.eventsPerSecond >= 20_000)).")
+            }
+            lines.append("- \(engine.name) ingestion at least 40 % of the ceiling: \(String(format: "%.0f %%", share * 100)) — \(mark(share >= 0.4)).")
+            if let lookup = engine.lookup {
+                let worst = max(lookup.alone.record.p99, lookup.alone.byEmail.p99, lookup.alone.timeline.p99)
+                let worstConcurrent = max(lookup.concurrent.record.p99, lookup.concurrent.byEmail.p99, lookup.concurrent.timeline.p99)
+                lines.append("- \(engine.name) customer 360 lookup p99 at most 10 ms with \(lookup.profiles.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) profiles: "
+                    + String(format: "%.1f ms", worst * 1000) + " for one client — \(mark(worst <= 0.010)); "
+                    + String(format: "%.1f ms", worstConcurrent * 1000) + " with \(connections) clients at once — \(mark(worstConcurrent <= 0.010)).")
+            }
+        }
+        guard !lines.isEmpty else { return "" }
+        return "\n## Against the targets\n\n" + lines.joined(separator: "\n") + "\n"
     }
 }

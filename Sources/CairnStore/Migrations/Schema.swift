@@ -201,5 +201,23 @@ public enum Schema {
             // arrival order without sorting a backlog.
             try await sql.raw("CREATE INDEX events_unresolved ON events (workspace_id, received_at, timestamp, id) WHERE profile_id IS NULL").run()
         },
+        Migration(version: 10, name: "product catalogue") { sql in
+            try await sql.create(table: "products")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("sku", type: .text, .notNull)
+                .column("name", type: .text, .notNull)
+                .column("category", type: .text)
+                .column("kind", type: .text, .notNull)
+                // Money: whole minor units and the ISO 4217 code, never a float.
+                .column("price_minor", type: .bigint)
+                .column("currency", type: .text)
+                .column("origin", type: .text, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .run()
+            try await sql.create(index: "products_workspace_sku").unique().on("products").column("workspace_id").column("sku").run()
+            try await sql.create(index: "products_workspace_name").on("products").column("workspace_id").column("name").column("id").run()
+        },
     ]
 }

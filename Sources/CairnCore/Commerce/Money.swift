@@ -1,0 +1,136 @@
+import Foundation
+
+/// An ISO 4217 currency code (three capital letters) and how many decimal places its minor unit has.
+public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let code: String
+
+    /// Currencies whose minor unit is not a hundredth (ISO 4217); every other code has two decimal places.
+    static let exponents: [String: Int] = [
+        "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0, "RWF": 0, "UGX": 0,
+        "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+        "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+        "CLF": 4, "UYW": 4,
+    ]
+
+    /// Decimal places of the minor unit: 2 for EUR (cents), 0 for JPY, 3 for KWD.
+    public var exponent: Int { Self.exponents[code] ?? 2 }
+
+    public var description: String { code }
+
+    /// A code read back from storage, where only validated codes are written.
+    public init(uncheckedCode code: String) {
+        self.code = code
+    }
+
+    /// A code as sent: letters in any case, trimmed; anything else is refused.
+    public init(validating text: String, field: String = "currency") throws(ValidationError) {
+        let code = text.trimmingCharacters(in: .whitespaces).uppercased()
+        guard code.count == 3, code.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
+            throw ValidationError(field: field, issue: .invalid, hint: "Use a three-letter ISO 4217 code such as EUR, USD or JPY.")
+        }
+        self.code = code
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(validating: text) } catch { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.summary)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
+    }
+}
+
+/// An amount of money as a whole number of its currency's minor unit (cents for EUR, yen for JPY): exact, with no
+/// floating point anywhere. Amounts of different currencies are never added.
+public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var minorUnits: Int64
+    public var currency: Currency
+
+    public init(minorUnits: Int64, currency: Currency) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    public static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
+
+    /// A decimal amount in major units as written ("19.99", "-5", "1e2"), exact; more decimal places than the currency
+    /// has, or an amount too large, is refused rather than rounded.
+    public init(parsing text: String, currency: Currency, field: String) throws(ValidationError) {
+        guard let value = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")),
+              !value.isNaN, text.contains(where: \.isNumber) else {
+            throw ValidationError(field: field, issue: .invalid, hint: "Write the amount as a number such as 19.99.")
+        }
+        var scaled = value * Decimal(sign: .plus, exponent: currency.exponent, significand: 1)
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &scaled, 0, .plain)
+        guard rounded == scaled else {
+            throw ValidationError(field: field, issue: .invalid,
+                                  hint: "\(currency.code) has \(currency.exponent) decimal places; send the amount with at most that many.")
+        }
+        guard rounded.magnitude <= Decimal(Int64.max / 4) else {
+            throw ValidationError(field: field, issue: .invalid, hint: "The amount is too large.")
+        }
+        self.init(minorUnits: NSDecimalNumber(decimal: rounded).int64Value, currency: currency)
+    }
+
+    /// An amount from a JSON value: a number or a numeric string. Fractional JSON numbers are read through their
+    /// shortest decimal form, which is the text the client wrote for any amount a client can mean.
+    public init(json: JSONValue, currency: Currency, field: String) throws(ValidationError) {
+        switch json {
+        case .integer(let whole):
+            try self.init(parsing: String(whole), currency: currency, field: field)
+        case .double(let value):
+            try self.init(parsing: "\(value)", currency: currency, field: field)
+        case .string(let text):
+            try self.init(parsing: text, currency: currency, field: field)
+        default:
+            throw ValidationError(field: field, issue: .invalid, hint: "Send the amount as a number such as 19.99.")
+        }
+    }
+
+    /// The amount in major units as exact decimal text: "19.99", "-0.50", "1500" (JPY).
+    public var decimalText: String {
+        let exponent = currency.exponent
+        let negative = minorUnits < 0
+        let digits = String(minorUnits.magnitude)
+        guard exponent > 0 else { return (negative ? "-" : "") + digits }
+        let padded = String(repeating: "0", count: max(0, exponent + 1 - digits.count)) + digits
+        let split = padded.index(padded.endIndex, offsetBy: -exponent)
+        return (negative ? "-" : "") + padded[..<split] + "." + padded[split...]
+    }
+
+    public var description: String { "\(decimalText) \(currency.code)" }
+
+    public static func + (lhs: Money, rhs: Money) -> Money {
+        precondition(lhs.currency == rhs.currency, "amounts of different currencies are never added")
+        return Money(minorUnits: lhs.minorUnits + rhs.minorUnits, currency: lhs.currency)
+    }
+
+    public static func - (lhs: Money, rhs: Money) -> Money {
+        precondition(lhs.currency == rhs.currency, "amounts of different currencies are never subtracted")
+        return Money(minorUnits: lhs.minorUnits - rhs.minorUnits, currency: lhs.currency)
+    }
+
+    /// The amount times a whole quantity.
+    public static func * (lhs: Money, rhs: Int64) -> Money {
+        Money(minorUnits: lhs.minorUnits * rhs, currency: lhs.currency)
+    }
+
+    /// Encoded as `{"amount": "19.99", "currency": "EUR", "minorUnits": 1999}`: a decimal string, never a float.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(decimalText, forKey: .amount)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(minorUnits, forKey: .minorUnits)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let currency = try container.decode(Currency.self, forKey: .currency)
+        self.init(minorUnits: try container.decode(Int64.self, forKey: .minorUnits), currency: currency)
+    }
+
+    enum CodingKeys: String, CodingKey { case amount, currency, minorUnits }
+}
