@@ -40,17 +40,24 @@ struct AccessControlTests {
             return "customer-\(name)"
         case .product:
             return try await seeded.product(in: store).rawValue
+        case .order:
+            return try await seeded.order(in: store, fresh: route.needsThrowaway).rawValue
         }
     }
 
     func fill(_ text: String) -> String { text.replacingOccurrences(of: "{n}", with: UUID().uuidString.prefix(8).lowercased()) }
+
+    /// The caller's own seeded product's SKU, for bodies that name one.
+    func fill(_ text: String, for seeded: SeededWorkspace) -> String {
+        fill(text).replacingOccurrences(of: "{sku}", with: "SEED-\(seeded.workspace.name.uppercased().filter(\.isLetter))")
+    }
 
     /// Calls a route as a role of workspace A (a secret key for the API, a signed-in browser for the web) on `id`.
     func call(_ route: RouteCase, id: String, key: String?, browser: inout Browser, h: Harness) async throws -> TestResponse {
         let path = route.path(id: id)
         switch route.surface {
         case .api, .open, .tracking:
-            return try await h.api(route.method, path, key: key, json: route.json.map { fill($0).replacingOccurrences(of: "{id}", with: id) })
+            return try await h.api(route.method, path, key: key, json: route.json.map { fill($0, for: h.a).replacingOccurrences(of: "{id}", with: id) })
         case .web:
             if route.method == .get { return try await browser.get(path).0 }
             let form = (route.form ?? [:]).mapValues(fill)
@@ -69,6 +76,7 @@ struct AccessControlTests {
     func rolesAreEnforced(role: Role) async throws {
         try await Harness.run(.sqlite) { h in
             _ = try await h.a.customer(in: h.store)
+            _ = try await h.a.product(in: h.store)
             let key = h.a.secretKeys[role]!
             for route in RouteCase.all where route.surface != .open && route.surface != .tracking && route.template != "/logout" {
                 // A fresh session per call: some calls (removing a user, revoking) must not sign us out of the next.
@@ -91,6 +99,8 @@ struct AccessControlTests {
             _ = try await h.a.customer(in: h.store)
             _ = try await h.b.customer(in: h.store)
             _ = try await h.b.product(in: h.store)
+            _ = try await h.b.order(in: h.store)
+            _ = try await h.a.product(in: h.store)
             let before = try await snapshot(of: h.b, store: h.store)
             let keyOfA = h.a.secretKeys[.admin]!
             for route in RouteCase.all where route.surface != .open && route.surface != .tracking && route.template != "/logout" {
@@ -99,7 +109,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .collection:
                     #expect(response.status.code < 400, "\(route) works on A's own data, got \(response.status.code)")
@@ -116,6 +126,7 @@ struct AccessControlTests {
             #expect(after.keys.filter { before.keys.keys.contains($0.key) } == before.keys)
             #expect(after.sources == before.sources)
             #expect(after.products == before.products)
+            #expect(after.orders.filter { before.orders.keys.contains($0.key) } == before.orders, "B's orders keep their status")
             #expect(after.auditNotByConsole == before.auditNotByConsole, "nothing A did was audited in B (the console made B's throwaway rows)")
         }
     }
@@ -127,6 +138,7 @@ struct AccessControlTests {
         /// Settings only: the throwaway customers made in B for erase routes count as B's own traffic.
         var sources: [String]
         var products: [String]
+        var orders: [String: String]
         var auditNotByConsole: [AuditEntryID]
         var identifiers: [String]
     }
@@ -137,6 +149,7 @@ struct AccessControlTests {
         let audit = try await store.auditLog(in: seeded.workspace.id, after: nil, limit: 200).items
         let sources = try await store.sources(in: seeded.workspace.id, after: nil, limit: 200).items
         let products = try await store.products(in: seeded.workspace.id, after: nil, limit: 200).items
+        let orders = try await store.orders(in: seeded.workspace.id, after: nil, limit: 200).items
         let customer = try await store.profile(id: try await seeded.customer(in: store), in: seeded.workspace.id)!.profile
         let name = try await store.workspace(id: seeded.workspace.id)?.name ?? ""
         return Snapshot(workspaceName: name,
@@ -144,8 +157,9 @@ struct AccessControlTests {
                         keys: Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0.revokedAt) }),
                         sources: sources.map { "\($0.id) \($0.name) \($0.defaultChannel) \($0.rateLimit.map(String.init) ?? "-")" },
                         products: products.map { "\($0.id) \($0.sku) \($0.name) \($0.price?.description ?? "-") \($0.updatedAt)" },
+                        orders: Dictionary(uniqueKeysWithValues: orders.map { ($0.id.rawValue, "\($0.status) \($0.changes.count)") }),
                         auditNotByConsole: audit.filter { $0.actor != "console" }.map(\.id),
-                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue) + products.map(\.id.rawValue)
+                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue) + products.map(\.id.rawValue) + orders.map(\.id.rawValue)
                             + [customer.id.rawValue] + customer.identifiers.map(\.value) + customer.traits.values.compactMap(\.value.stringValue))
     }
 }

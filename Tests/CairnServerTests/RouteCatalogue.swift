@@ -15,6 +15,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         /// The user id of a customer erased for the call (sent as `{id}` in the JSON body).
         case erasedIdentifier
         case product
+        case order
     }
 
     var method: HTTPRequest.Method
@@ -100,6 +101,12 @@ struct RouteCase: Sendable, CustomStringConvertible {
               json: #"{"sku":"SKU-{n}","name":"Gift card","kind":"service","price":"25.00","currency":"EUR"}"#),
         .init(method: .get, template: "/api/v1/products/{id}", surface: .api, target: .product, permission: .commerceRead),
         .init(method: .patch, template: "/api/v1/products/{id}", surface: .api, target: .product, permission: .commerceWrite, json: #"{"name":"Renamed {n}"}"#),
+        .init(method: .get, template: "/api/v1/orders", surface: .api, permission: .commerceRead),
+        .init(method: .post, template: "/api/v1/orders", surface: .api, permission: .commerceWrite,
+              json: #"{"orderId":"ORD-{n}","currency":"EUR","channel":"store","lines":[{"sku":"{sku}","quantity":2}]}"#),
+        .init(method: .get, template: "/api/v1/orders/{id}", surface: .api, target: .order, permission: .commerceRead),
+        .init(method: .post, template: "/api/v1/orders/{id}/status", surface: .api, target: .order, permission: .commerceWrite,
+              json: #"{"status":"paid"}"#, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

@@ -60,6 +60,16 @@ public struct SeededWorkspace: Sendable {
                                                         by: console).id
     }
 
+    /// An order of the seeded product (the same one each time, or a new one when `fresh`), for order routes.
+    public func order(in store: Store, fresh: Bool = false) async throws -> OrderID {
+        let product = try await product(in: store)
+        let sku = try await store.product(id: product, in: workspace.id)!.sku
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        let reference = fresh ? "ORDER-\(UUID().uuidString.prefix(8))" : "ORDER-SEED"
+        return try await Orders(store: store).place(.init(reference: reference, userID: "customer-\(workspace.name.lowercased().filter(\.isLetter))", currency: "EUR",
+                                                          lines: [.init(sku: sku, quantity: .integer(2))]), by: console).order.id
+    }
+
     public func principal(_ role: Role) -> Principal {
         Principal(workspaceID: workspace.id, kind: .user(users[role]!.id), role: role)
     }

@@ -3,15 +3,105 @@ import CairnEngine
 import Foundation
 import Hummingbird
 
-/// `/api/v1/products`: the workspace's catalogue of products and services.
+/// `/api/v1/products` and `/api/v1/orders`: the workspace's catalogue, and the orders customers place.
 struct CommerceAPI {
     let catalogue: Catalogue
+    let orders: Orders
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("products", use: listProducts)
         group.post("products", use: createProduct)
         group.get("products/{id}", use: product)
         group.patch("products/{id}", use: updateProduct)
+        group.get("orders", use: listOrders)
+        group.post("orders", use: placeOrder)
+        group.get("orders/{id}", use: order)
+        group.post("orders/{id}/status", use: moveOrder)
+    }
+
+    // MARK: Orders
+
+    struct OrderBody: Decodable {
+        var input = Orders.Input()
+
+        struct LineBody: Decodable {
+            var line = Orders.Input.Line()
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                line.sku = try container.decodeUnlessNull(String.self, forKey: .sku)
+                line.productID = try container.decodeUnlessNull(String.self, forKey: .productId)
+                line.quantity = try container.decodeUnlessNull(JSONValue.self, forKey: .quantity)
+                line.unitPrice = try container.decodeUnlessNull(JSONValue.self, forKey: .unitPrice)
+                line.discount = try container.decodeUnlessNull(JSONValue.self, forKey: .discount)
+            }
+            enum CodingKeys: String, CodingKey { case sku, productId, quantity, unitPrice, discount }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            input.reference = try container.decodeUnlessNull(String.self, forKey: .orderId)
+            input.userID = try container.decodeIfPresent(String.self, forKey: .userId)
+            input.email = try container.decodeIfPresent(String.self, forKey: .email)
+            input.anonymousID = try container.decodeIfPresent(String.self, forKey: .anonymousId)
+            input.channel = try container.decodeUnlessNull(String.self, forKey: .channel)
+            input.currency = try container.decodeUnlessNull(String.self, forKey: .currency)
+            input.lines = try container.decodeUnlessNull([LineBody].self, forKey: .lines)?.map(\.line)
+            input.discount = try container.decodeUnlessNull(JSONValue.self, forKey: .discount)
+            input.tax = try container.decodeUnlessNull(JSONValue.self, forKey: .tax)
+            input.shipping = try container.decodeUnlessNull(JSONValue.self, forKey: .shipping)
+            input.placedAt = try container.decodeUnlessNull(String.self, forKey: .placedAt)
+        }
+        enum CodingKeys: String, CodingKey { case orderId, userId, email, anonymousId, channel, currency, lines, discount, tax, shipping, placedAt }
+    }
+
+    /// Filters: `status`, `profileId`.
+    @Sendable func listOrders(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Order> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.commerceRead)
+        let (cursor, limit) = try request.pagination()
+        let query = request.uri.queryParameters
+        var issues = ValidationCollector()
+        var status: Order.Status?
+        if let text = query["status"].map(String.init) {
+            status = Order.Status(rawValue: text)
+            if status == nil { issues.add(FieldIssue(field: "status", issue: .unknownValue(allowed: Order.Status.allCases.map(\.rawValue)), hint: "Use one of the order statuses.")) }
+        }
+        var profile: ProfileID?
+        if let text = query["profileId"].map(String.init) {
+            profile = ProfileID(text)
+            if profile == nil { issues.add(FieldIssue(field: "profileId", issue: .invalid, hint: "Send a profile id (a UUID).")) }
+        }
+        try issues.throwIfAny()
+        return ListBody(try await orders.orders(for: principal, status: status, profile: profile, after: cursor, limit: limit))
+    }
+
+    /// 201 with the new order; 200 with the stored one when the workspace already has an order with this `orderId`.
+    @Sendable func placeOrder(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<Order> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.commerceWrite)
+        let body = try await request.decodeJSON(OrderBody.self, context: context)
+        let (order, created) = try await orders.place(body.input, by: principal)
+        return EditedResponse(status: created ? .created : .ok, headers: [.location: "/api/v1/orders/\(order.id)"], response: order)
+    }
+
+    @Sendable func order(_ request: Request, context: CairnRequestContext) async throws -> Order {
+        try await orders.order(try context.parameters.id(as: OrderID.self, kind: "order"), for: try context.requirePrincipal())
+    }
+
+    struct StatusBody: Decodable {
+        var status: String?
+    }
+
+    @Sendable func moveOrder(_ request: Request, context: CairnRequestContext) async throws -> Order {
+        let principal = try context.requirePrincipal()
+        try principal.require(.commerceWrite)
+        let id = try context.parameters.id(as: OrderID.self, kind: "order")
+        let body = try await request.decodeJSON(StatusBody.self, context: context)
+        guard let status = body.status.flatMap(Order.Status.init(rawValue:)) else {
+            throw ValidationError(field: "status", issue: .unknownValue(allowed: Order.Status.allCases.map(\.rawValue)),
+                                  hint: "Send the status the order moves to: paid, fulfilled, delivered, cancelled, refunded or partially_refunded.")
+        }
+        return try await orders.move(id, to: status, by: principal)
     }
 
     /// `category` and `price`: absent leaves them, `null` clears them. `price` is a number or a decimal string in major
@@ -71,3 +161,4 @@ struct CommerceAPI {
 }
 
 extension Product: ResponseEncodable {}
+extension Order: ResponseEncodable {}

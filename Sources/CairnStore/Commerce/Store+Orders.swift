@@ -1,0 +1,132 @@
+import CairnCore
+import Foundation
+import SQLKit
+
+extension Store {
+    static let orderColumns = ["id", "workspace_id", "reference", "profile_id", "user_id", "email", "channel", "currency", "discount_minor", "tax_minor",
+                               "shipping_minor", "total_minor", "status", "placed_at", "updated_at"]
+
+    /// Stores a new order with its lines and first change, in one transaction. When the workspace already has an order
+    /// with the same reference, nothing is written and that order is returned with `created == false`.
+    public func insert(_ order: Order) async throws -> (order: Order, created: Bool) {
+        let w = order.workspaceID.rawValue
+        let stored = try await transaction { tx in
+            let sql = tx.sql
+            let inserted = try await sql.insert(into: "orders").columns(Self.orderColumns)
+                .values(SQLBind(order.id.rawValue), SQLBind(w), SQLBind(order.reference), SQLBind(order.profileID?.rawValue), SQLBind(order.userID),
+                        SQLBind(order.email), SQLBind(order.channel.rawValue), SQLBind(order.currency.code), SQLBind(order.discount.minorUnits),
+                        SQLBind(order.tax.minorUnits), SQLBind(order.shipping.minorUnits), SQLBind(order.total.minorUnits), SQLBind(order.status.rawValue),
+                        SQLBind(order.placedAt.storageMillis), SQLBind(order.updatedAt.storageMillis))
+                .ignoringConflicts(with: ["workspace_id", "reference"]).returning("id").first()
+            guard inserted != nil else { return false }
+            let lines = sql.insert(into: "order_lines")
+                .columns("workspace_id", "order_id", "position", "product_id", "sku", "name", "quantity", "unit_price_minor", "discount_minor")
+            for (position, line) in order.lines.enumerated() {
+                lines.values(SQLBind(w), SQLBind(order.id.rawValue), SQLBind(Int64(position)), SQLBind(line.productID.rawValue), SQLBind(line.sku),
+                             SQLBind(line.name), SQLBind(line.quantity), SQLBind(line.unitPrice.minorUnits), SQLBind(line.discount.minorUnits))
+            }
+            try await lines.run()
+            for change in order.changes { try await tx.append(change, to: order.id, in: order.workspaceID) }
+            return true
+        }
+        if stored { return (order, true) }
+        guard let existing = try await self.order(reference: order.reference, in: order.workspaceID) else {
+            throw NotFoundError(kind: "order", id: order.reference)
+        }
+        return (existing, false)
+    }
+
+    public func order(id: OrderID, in workspace: WorkspaceID) async throws -> Order? {
+        try await orders(where: { $0.where("id", .equal, id.rawValue) }, in: workspace).first
+    }
+
+    public func order(reference: String, in workspace: WorkspaceID) async throws -> Order? {
+        try await orders(where: { $0.where("reference", .equal, reference) }, in: workspace).first
+    }
+
+    /// The workspace's orders, newest first, optionally only one status or one customer's.
+    public func orders(in workspace: WorkspaceID, status: Order.Status? = nil, profile: ProfileID? = nil, after cursor: Cursor?, limit: Int) async throws -> Page<Order> {
+        let items = try await orders(where: { query in
+            if let status { query.where("status", .equal, status.rawValue) }
+            if let profile { query.where("profile_id", .equal, profile.rawValue) }
+            Keyset.apply(query, sortColumn: "placed_at", cursor: cursor, direction: .descending, limit: limit)
+        }, in: workspace)
+        return Keyset.page(items, limit: limit) { Cursor(sortKey: $0.placedAt.storageMillis, id: $0.id.rawValue) }
+    }
+
+    /// Orders the narrowed query selects, with their lines and changes (three statements however many orders).
+    private func orders(where narrow: @escaping @Sendable (SQLSelectBuilder) -> Void, in workspace: WorkspaceID) async throws -> [Order] {
+        try await database.withConnection { sql in
+            let w = workspace.rawValue
+            let query = sql.select().columns(Self.orderColumns).from("orders").where("workspace_id", .equal, w)
+            narrow(query)
+            var orders = try await query.all().map(Order.init(row:))
+            guard !orders.isEmpty else { return [] }
+            let ids = orders.map(\.id.rawValue)
+            var lines: [String: [Order.Line]] = [:], changes: [String: [Order.Change]] = [:]
+            for row in try await sql.select().columns("order_id", "product_id", "sku", "name", "quantity", "unit_price_minor", "discount_minor")
+                .from("order_lines").where("workspace_id", .equal, w).where("order_id", .in, ids).orderBy("order_id").orderBy("position").all() {
+                let orderID = try row.decode(column: "order_id", as: String.self)
+                let currency = orders.first { $0.id.rawValue == orderID }?.currency ?? Currency(uncheckedCode: "XXX")
+                lines[orderID, default: []].append(Order.Line(
+                    productID: ProductID(rawValue: try row.decode(column: "product_id", as: String.self)),
+                    sku: try row.decode(column: "sku", as: String.self), name: try row.decode(column: "name", as: String.self),
+                    quantity: try row.decode(column: "quantity", as: Int64.self),
+                    unitPrice: Money(minorUnits: try row.decode(column: "unit_price_minor", as: Int64.self), currency: currency),
+                    discount: Money(minorUnits: try row.decode(column: "discount_minor", as: Int64.self), currency: currency)))
+            }
+            for row in try await sql.select().columns("order_id", "status", "at", "actor").from("order_changes")
+                .where("workspace_id", .equal, w).where("order_id", .in, ids).orderBy("order_id").orderBy("position").all() {
+                changes[try row.decode(column: "order_id", as: String.self), default: []].append(Order.Change(
+                    status: Order.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .placed,
+                    at: Date(storageMillis: try row.decode(column: "at", as: Int64.self)), by: try row.decode(column: "actor", as: String.self)))
+            }
+            for index in orders.indices {
+                orders[index].lines = lines[orders[index].id.rawValue] ?? []
+                orders[index].changes = changes[orders[index].id.rawValue] ?? []
+            }
+            return orders
+        }
+    }
+}
+
+extension TransactionStore {
+    /// Moves an order to a status and records the change.
+    public func setStatus(of order: OrderID, to change: Order.Change, in workspace: WorkspaceID) async throws {
+        try await sql.update("orders").set("status", to: change.status.rawValue).set("updated_at", to: change.at.storageMillis)
+            .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, order.rawValue).run()
+        try await append(change, to: order, in: workspace)
+    }
+
+    /// The order's status as stored now (read inside the transaction that changes it).
+    public func status(of order: OrderID, in workspace: WorkspaceID) async throws -> Order.Status? {
+        try await sql.select().column("status").from("orders").where("workspace_id", .equal, workspace.rawValue).where("id", .equal, order.rawValue)
+            .first().flatMap { Order.Status(rawValue: try $0.decode(column: "status", as: String.self)) }
+    }
+
+    func append(_ change: Order.Change, to order: OrderID, in workspace: WorkspaceID) async throws {
+        let next = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("order_changes")
+            .where("workspace_id", .equal, workspace.rawValue).where("order_id", .equal, order.rawValue).first()?.decode(column: "n", as: Int64.self) ?? 0
+        try await sql.insert(into: "order_changes").columns("workspace_id", "order_id", "position", "status", "at", "actor")
+            .values(SQLBind(workspace.rawValue), SQLBind(order.rawValue), SQLBind(next), SQLBind(change.status.rawValue), SQLBind(change.at.storageMillis),
+                    SQLBind(change.by))
+            .run()
+    }
+}
+
+extension Order {
+    init(row: any SQLRow) throws {
+        let currency = Currency(uncheckedCode: try row.decode(column: "currency", as: String.self))
+        func money(_ column: String) throws -> Money { Money(minorUnits: try row.decode(column: column, as: Int64.self), currency: currency) }
+        self.init(id: OrderID(rawValue: try row.decode(column: "id", as: String.self)),
+                  workspaceID: WorkspaceID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+                  reference: try row.decode(column: "reference", as: String.self),
+                  profileID: try row.decode(column: "profile_id", as: String?.self).map(ProfileID.init(rawValue:)),
+                  userID: try row.decode(column: "user_id", as: String?.self), email: try row.decode(column: "email", as: String?.self),
+                  channel: Channel(rawValue: try row.decode(column: "channel", as: String.self)), currency: currency, lines: [],
+                  discount: try money("discount_minor"), tax: try money("tax_minor"), shipping: try money("shipping_minor"),
+                  status: Order.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .placed,
+                  placedAt: Date(storageMillis: try row.decode(column: "placed_at", as: Int64.self)),
+                  updatedAt: Date(storageMillis: try row.decode(column: "updated_at", as: Int64.self)), changes: [])
+    }
+}

@@ -1,0 +1,111 @@
+import CairnCore
+import CairnEngine
+import CairnStore
+import CairnTestSupport
+import Foundation
+import Testing
+
+@Suite("Orders")
+struct OrdersTests {
+    func fields(_ problem: [String: Any]) -> [String] {
+        ((problem["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String }
+    }
+
+    func amount(_ value: Any?) -> String? { (value as? [String: Any])?["amount"] as? String }
+
+    @Test("An order is taken once per orderId, priced exactly, tied to its customer and moved through its life", arguments: TestDatabase.engines)
+    func lifecycle(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let writer = h.a.secretKeys[.manager]!, reader = h.a.secretKeys[.viewer]!
+            let customer = try await h.a.customer(in: h.store)
+            _ = try await h.api(.post, "/api/v1/products", key: writer, json: #"{"sku":"TEE","name":"Tee","price":"19.99","currency":"EUR"}"#)
+            _ = try await h.api(.post, "/api/v1/products", key: writer, json: #"{"sku":"MUG","name":"Mug"}"#)
+            let body = #"{"orderId":"W-1001","userId":"customer-alpha","currency":"EUR","channel":"store","lines":[{"sku":"TEE","quantity":3,"discount":"0.97"},{"sku":"MUG","quantity":1,"unitPrice":"7.10"}],"tax":"9.12","shipping":4.9,"discount":"1.00","placedAt":"2026-11-20T09:30:00+01:00"}"#
+            let placed = try await h.api(.post, "/api/v1/orders", key: writer, json: body)
+            #expect(placed.status == .created, "\(placed.text)")
+            let order = try placed.json()
+            let id = try #require(order["id"] as? String)
+            // 3 × 19.99 − 0.97 = 59.00; + 7.10 = 66.10 subtotal; − 1.00 + 9.12 + 4.90 = 79.12. No float anywhere.
+            #expect(amount(order["subtotal"]) == "66.10")
+            #expect(amount(order["total"]) == "79.12")
+            #expect(amount((order["lines"] as? [[String: Any]])?.first?["total"]) == "59.00")
+            #expect((order["lines"] as? [[String: Any]])?.first?["name"] as? String == "Tee")
+            #expect(order["profileID"] as? String == customer.rawValue)
+            #expect(order["status"] as? String == "placed")
+            #expect(order["placedAt"] as? String == "2026-11-20T08:30:00Z")
+
+            // The same orderId again is the same order, unchanged.
+            let again = try await h.api(.post, "/api/v1/orders", key: writer, json: body.replacingOccurrences(of: #""quantity":3"#, with: #""quantity":9"#))
+            #expect(again.status == .ok)
+            #expect(try again.json()["id"] as? String == id)
+            #expect(amount(try again.json()["total"]) == "79.12")
+
+            // Lifecycle: allowed steps are recorded with who made them; impossible ones are refused naming what is allowed.
+            let paid = try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"paid"}"#)
+            #expect(paid.status == .ok, "\(paid.text)")
+            let backwards = try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"placed"}"#)
+            #expect(backwards.status == .badRequest)
+            #expect(fields(try backwards.json()) == ["status"])
+            #expect(backwards.text.contains("fulfilled"))
+            for step in ["fulfilled", "delivered"] {
+                #expect(try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"\#(step)"}"#).status == .ok)
+            }
+            let read = try await h.api(.get, "/api/v1/orders/\(id)", key: reader).json()
+            let changes = ((read["changes"] as? [[String: Any]]) ?? []).compactMap { $0["status"] as? String }
+            #expect(changes == ["placed", "paid", "fulfilled", "delivered"])
+            #expect(((read["changes"] as? [[String: Any]]) ?? []).last?["by"] as? String == "key:" + (try await h.store.keys(in: h.a.workspace.id, after: nil, limit: 50).items.first { $0.role == .manager && $0.kind == .secret }!.id.rawValue))
+
+            // Lists: newest first, by status, by customer.
+            _ = try await h.api(.post, "/api/v1/orders", key: writer, json: #"{"orderId":"W-1002","currency":"EUR","lines":[{"sku":"TEE","quantity":1}]}"#)
+            func references(_ query: String) async throws -> [String] {
+                let list = try await h.api(.get, "/api/v1/orders\(query)", key: reader)
+                #expect(list.status == .ok, "\(list.text)")
+                return ((try list.json()["data"] as? [[String: Any]]) ?? []).compactMap { $0["reference"] as? String }
+            }
+            #expect(try await references("") == ["W-1002", "W-1001"])
+            #expect(try await references("?status=delivered") == ["W-1001"])
+            #expect(try await references("?profileId=\(customer)") == ["W-1001"])
+            #expect(try await h.api(.get, "/api/v1/orders?status=lost", key: reader).status == .badRequest)
+        }
+    }
+
+    @Test("Bad orders are refused whole, naming every field and the fix; nothing is written", arguments: TestDatabase.engines)
+    func refusals(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let writer = h.a.secretKeys[.manager]!
+            _ = try await h.api(.post, "/api/v1/products", key: writer, json: #"{"sku":"TEE","name":"Tee","price":"19.99","currency":"EUR"}"#)
+            _ = try await h.api(.post, "/api/v1/products", key: writer, json: #"{"sku":"YEN","name":"Yen item","price":"500","currency":"JPY"}"#)
+            let bad = try await h.api(.post, "/api/v1/orders", key: writer, json: #"""
+                {"orderId":"W-9","currency":"EUR","lines":[{"sku":"NOPE","quantity":1},{"sku":"TEE","quantity":0},{"sku":"TEE","quantity":2.5},
+                 {"sku":"YEN","quantity":1},{"sku":"TEE","quantity":1,"unitPrice":"1.001"},{"sku":"TEE","quantity":1,"discount":"25"}],"tax":"-1"}
+                """#)
+            #expect(bad.status == .badRequest)
+            #expect(Set(fields(try bad.json())) == ["lines[0].sku", "lines[1].quantity", "lines[2].quantity", "lines[3].unitPrice", "lines[4].unitPrice", "lines[5].discount", "tax"])
+            for (json, field) in [(#"{"lines":[{"sku":"TEE","quantity":1}]}"#, "currency"),
+                                  (#"{"currency":"EUR","lines":[]}"#, "lines"),
+                                  (#"{"currency":"EUR"}"#, "lines"),
+                                  (#"{"currency":"EUR","channel":"moon","lines":[{"sku":"TEE","quantity":1}]}"#, "channel"),
+                                  (#"{"currency":"EUR","email":"not an email","lines":[{"sku":"TEE","quantity":1}]}"#, "email"),
+                                  (#"{"currency":"EUR","placedAt":"yesterday","lines":[{"sku":"TEE","quantity":1}]}"#, "placedAt"),
+                                  (#"{"currency":"EUR","discount":"100","lines":[{"sku":"TEE","quantity":1}]}"#, "discount"),
+                                  (#"{"currency":"EUR","lines":[{"productId":"0198a3f0-0000-7000-8000-000000000000","quantity":1}]}"#, "lines[0].productId")] {
+                let response = try await h.api(.post, "/api/v1/orders", key: writer, json: json)
+                #expect(response.status == .badRequest, "\(json)")
+                #expect(fields(try response.json()).contains(field), "\(json) names \(field): \(response.text)")
+            }
+            #expect(try await h.store.orders(in: h.a.workspace.id, after: nil, limit: 50).items.isEmpty, "nothing of a refused order is written")
+            // Another workspace's products are unknown here.
+            _ = try await h.api(.post, "/api/v1/products", key: h.b.secretKeys[.manager]!, json: #"{"sku":"B-ONLY","name":"B's","price":"1","currency":"EUR"}"#)
+            let foreign = try await h.api(.post, "/api/v1/orders", key: writer, json: #"{"currency":"EUR","lines":[{"sku":"B-ONLY","quantity":1}]}"#)
+            #expect(fields(try foreign.json()) == ["lines[0].sku"])
+            // A cancelled order stays cancelled.
+            let order = try await h.api(.post, "/api/v1/orders", key: writer, json: #"{"currency":"EUR","lines":[{"sku":"TEE","quantity":1}]}"#).json()
+            let id = try #require(order["id"] as? String)
+            #expect(try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"cancelled"}"#).status == .ok)
+            let reopened = try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"paid"}"#)
+            #expect(reopened.status == .badRequest)
+            #expect(reopened.text.contains("cannot change any more"))
+            #expect(try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"shipped"}"#).status == .badRequest)
+        }
+    }
+}
