@@ -15,7 +15,10 @@ struct MoneyTests {
         #expect(try Money(parsing: "-5", currency: eur, field: "price").minorUnits == -500)
         #expect(try Money(parsing: "1500", currency: jpy, field: "price").minorUnits == 1500)
         #expect(try Money(parsing: "1.234", currency: kwd, field: "price").minorUnits == 1234)
-        #expect(try Money(parsing: "92233720368547.75", currency: eur, field: "price").minorUnits == 9_223_372_036_854_775)
+        #expect(try Money(parsing: "10000000000000.00", currency: eur, field: "price").minorUnits == Money.largestMinorUnits)
+        #expect(throws: ValidationError.self) { try Money(parsing: "10000000000000.01", currency: eur, field: "price") }
+        #expect(Money(minorUnits: Money.largestMinorUnits, currency: eur).times(2) == nil, "products beyond the largest figure are refused, not overflowed")
+        #expect(Money(minorUnits: 1999, currency: eur).times(3)?.minorUnits == 5997)
         // 0.1 + 0.2 is 0.3 here, not 0.30000000000000004.
         let sum = try Money(parsing: "0.1", currency: eur, field: "a") + Money(parsing: "0.2", currency: eur, field: "b")
         #expect(sum == (try Money(parsing: "0.3", currency: eur, field: "c")))

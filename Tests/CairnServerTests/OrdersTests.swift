@@ -3,6 +3,7 @@ import CairnEngine
 import CairnStore
 import CairnTestSupport
 import Foundation
+import NIOCore
 import Testing
 
 @Suite("Orders")
@@ -66,6 +67,70 @@ struct OrdersTests {
             #expect(try await references("?status=delivered") == ["W-1001"])
             #expect(try await references("?profileId=\(customer)") == ["W-1001"])
             #expect(try await h.api(.get, "/api/v1/orders?status=lost", key: reader).status == .badRequest)
+
+            // The customer's record carries the figures; the 360 page shows them and the order.
+            func figures() async throws -> [String: Any] {
+                try #require(try await h.api(.get, "/api/v1/profiles/\(customer)", key: reader).json()["commerce"] as? [String: Any])
+            }
+            let before = try await figures()
+            #expect(before["orderCount"] as? Int == 1)
+            let spend = try #require((before["spend"] as? [[String: Any]])?.first)
+            #expect(amount(spend["gross"]) == "79.12" && amount(spend["net"]) == "79.12" && amount(spend["averageOrderValue"]) == "79.12")
+            #expect(before["firstOrderAt"] as? String == "2026-11-20T08:30:00Z")
+            var agent = try await h.signIn(h.a.users[.agent]!.email)
+            let (_, page) = try await agent.get("/customers/\(customer)")
+            #expect(page.contains("W-1001") && page.contains("79.12 EUR"))
+            #expect(try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"refunded"}"#).status == .ok)
+            let after = try #require((try await figures()["spend"] as? [[String: Any]])?.first)
+            #expect(amount(after["gross"]) == "79.12" && amount(after["net"]) == "0.00", "a full refund leaves nothing net")
+        }
+    }
+
+    @Test("E-commerce v2 events become orders and meet API orders in one record per order_id", arguments: TestDatabase.engines)
+    func fromEvents(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let writer = h.a.secretKeys[.manager]!, reader = h.a.secretKeys[.viewer]!
+            _ = try await h.api(.post, "/api/v1/products", key: writer, json: #"{"sku":"TEE","name":"Tee","price":"19.99","currency":"EUR"}"#)
+            // An order the shop took through the API first; the same order_id then arrives as an event.
+            let api = try await h.api(.post, "/api/v1/orders", key: writer, json: #"{"orderId":"W-2","userId":"buyer-1","currency":"EUR","lines":[{"sku":"TEE","quantity":1}]}"#).json()
+            // As Segment's libraries send them: properties in snake_case, numbers as JSON numbers, a product new to the catalogue.
+            let batch = #"""
+                {"batch":[
+                 {"type":"identify","userId":"buyer-1","messageId":"m-1","traits":{"email":"buyer@example.com"}},
+                 {"type":"track","userId":"buyer-1","messageId":"m-2","event":"Order Completed","timestamp":"2026-11-21T10:00:00.000Z","context":{"channel":"app"},
+                  "properties":{"order_id":"E-1","total":49.98,"revenue":45.48,"tax":3.5,"shipping":2,"discount":1,"currency":"EUR",
+                   "products":[{"product_id":"507f1f77bcf86cd799439011","sku":"TEE","name":"Tee","price":19.99,"quantity":2},
+                               {"product_id":"505bd76785ebb509fc183733","sku":"NEW-SKU","name":"New thing","category":"Misc","price":5.5,"quantity":1}]}},
+                 {"type":"track","userId":"buyer-1","messageId":"m-3","event":"Order Completed","properties":{"order_id":"W-2","total":19.99,"currency":"EUR"}},
+                 {"type":"track","userId":"buyer-1","messageId":"m-4","event":"Order Cancelled","properties":{"order_id":"E-1"}},
+                 {"type":"track","userId":"buyer-1","messageId":"m-5","event":"Order Completed","properties":{"total":3}}
+                ]}
+                """#
+            for _ in 0..<2 {  // a retried batch changes nothing
+                #expect(try await h.client.execute(uri: "/v1/batch", method: .post, headers: [.authorization: "Basic \(Data("\(h.a.writeKey):".utf8).base64EncodedString())", .contentType: "application/json"],
+                                                   body: ByteBuffer(string: batch)).status == .ok)
+                try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            }
+            let buyer = try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "buyer-1"), in: h.a.workspace.id))
+            let list = try await h.api(.get, "/api/v1/orders", key: reader).json()
+            let orders = (list["data"] as? [[String: Any]]) ?? []
+            #expect(Set(orders.compactMap { $0["reference"] as? String }) == ["E-1", "W-2"], "one order per order_id; an event without one makes none")
+            let fromEvent = try #require(orders.first { $0["reference"] as? String == "E-1" })
+            // 2 × 19.99 + 5.50 − 1.00 + 3.50 + 2.00 = 49.98, in cents all the way.
+            #expect(amount(fromEvent["total"]) == "49.98")
+            #expect(fromEvent["profileID"] as? String == buyer.rawValue)
+            #expect(fromEvent["channel"] as? String == "app")
+            #expect(((fromEvent["changes"] as? [[String: Any]]) ?? []).compactMap { $0["status"] as? String } == ["placed", "paid", "cancelled"])
+            #expect(((fromEvent["lines"] as? [[String: Any]]) ?? []).compactMap { $0["sku"] as? String } == ["TEE", "NEW-SKU"])
+            let viaAPI = try #require(orders.first { $0["reference"] as? String == "W-2" })
+            #expect(viaAPI["id"] as? String == api["id"] as? String)
+            #expect(viaAPI["status"] as? String == "paid")
+            #expect(((viaAPI["changes"] as? [[String: Any]]) ?? []).last?["by"] as? String == "event:" + (try await h.store.event(messageID: "m-3", in: h.a.workspace.id)!.id.rawValue))
+            // The product first seen in the event joined the catalogue.
+            let products = (try await h.api(.get, "/api/v1/products?q=new-sku", key: reader).json()["data"] as? [[String: Any]]) ?? []
+            #expect(products.first?["origin"] as? String == "event")
+            #expect(amount(products.first?["price"]) == "5.50")
+            #expect(products.first?["category"] as? String == "Misc")
         }
     }
 
@@ -88,6 +153,7 @@ struct OrdersTests {
                                   (#"{"currency":"EUR","email":"not an email","lines":[{"sku":"TEE","quantity":1}]}"#, "email"),
                                   (#"{"currency":"EUR","placedAt":"yesterday","lines":[{"sku":"TEE","quantity":1}]}"#, "placedAt"),
                                   (#"{"currency":"EUR","discount":"100","lines":[{"sku":"TEE","quantity":1}]}"#, "discount"),
+                                  (#"{"currency":"EUR","lines":[{"sku":"TEE","quantity":1000000,"unitPrice":"9999999999.99"}]}"#, "lines[0].quantity"),
                                   (#"{"currency":"EUR","lines":[{"productId":"0198a3f0-0000-7000-8000-000000000000","quantity":1}]}"#, "lines[0].productId")] {
                 let response = try await h.api(.post, "/api/v1/orders", key: writer, json: json)
                 #expect(response.status == .badRequest, "\(json)")

@@ -55,6 +55,17 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
 
+    /// The largest amount one figure may hold (10^15 minor units: ten trillion euros). Sums of a thousand such
+    /// figures still fit in 64 bits, so order arithmetic never overflows.
+    public static let largestMinorUnits: Int64 = 1_000_000_000_000_000
+
+    /// `self × quantity` when it stays within ``largestMinorUnits``; `nil` otherwise.
+    public func times(_ quantity: Int64) -> Money? {
+        let (product, overflow) = minorUnits.multipliedReportingOverflow(by: quantity)
+        guard !overflow, product.magnitude <= Money.largestMinorUnits.magnitude else { return nil }
+        return Money(minorUnits: product, currency: currency)
+    }
+
     /// A decimal amount in major units as written ("19.99", "-5", "1e2"), exact; more decimal places than the currency
     /// has, or an amount too large, is refused rather than rounded.
     public init(parsing text: String, currency: Currency, field: String) throws(ValidationError) {
@@ -69,8 +80,8 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
             throw ValidationError(field: field, issue: .invalid,
                                   hint: "\(currency.code) has \(currency.exponent) decimal places; send the amount with at most that many.")
         }
-        guard rounded.magnitude <= Decimal(Int64.max / 4) else {
-            throw ValidationError(field: field, issue: .invalid, hint: "The amount is too large.")
+        guard rounded.magnitude <= Decimal(Money.largestMinorUnits) else {
+            throw ValidationError(field: field, issue: .invalid, hint: "The amount is too large: at most \(Money(minorUnits: Money.largestMinorUnits, currency: currency).decimalText).")
         }
         self.init(minorUnits: NSDecimalNumber(decimal: rounded).int64Value, currency: currency)
     }
@@ -88,6 +99,24 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
         default:
             throw ValidationError(field: field, issue: .invalid, hint: "Send the amount as a number such as 19.99.")
         }
+    }
+
+    /// An amount from an event that was already accepted (nothing can be refused any more): a number or numeric
+    /// string, rounded half to even to the currency's minor unit in decimal arithmetic; `nil` for anything else.
+    public init?(rounding json: JSONValue, currency: Currency) {
+        let text: String
+        switch json {
+        case .integer(let whole): text = String(whole)
+        case .double(let value): text = "\(value)"
+        case .string(let string): text = string.trimmingCharacters(in: .whitespaces)
+        default: return nil
+        }
+        guard text.contains(where: \.isNumber), var value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN else { return nil }
+        value *= Decimal(sign: .plus, exponent: currency.exponent, significand: 1)
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 0, .bankers)
+        guard rounded.magnitude <= Decimal(Money.largestMinorUnits) else { return nil }
+        self.init(minorUnits: NSDecimalNumber(decimal: rounded).int64Value, currency: currency)
     }
 
     /// The amount in major units as exact decimal text: "19.99", "-0.50", "1500" (JPY).

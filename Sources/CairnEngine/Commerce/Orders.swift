@@ -132,7 +132,11 @@ public struct Orders: Sendable {
                 let unitPrice = amount(line.unitPrice, field: "\(field).unitPrice", default: listPrice)
                 let discount = amount(line.discount, field: "\(field).discount")
                 guard let product, let quantity, let unitPrice, let discount else { continue }
-                if discount.minorUnits > unitPrice.minorUnits * quantity {
+                guard let gross = unitPrice.times(quantity) else {
+                    issues.add(FieldIssue(field: "\(field).quantity", issue: .invalid, hint: "The line's price times its quantity is too large."))
+                    continue
+                }
+                if discount.minorUnits > gross.minorUnits {
                     issues.add(FieldIssue(field: "\(field).discount", issue: .invalid, hint: "A line's discount cannot exceed its price times its quantity."))
                     continue
                 }

@@ -2,6 +2,23 @@ import CairnCore
 import CairnStore
 import Foundation
 
+/// A customer's orders in figures, per currency (amounts of different currencies are never added): orders that were
+/// not cancelled, their total (gross), less fully refunded orders (net), and the average order value (gross ÷ orders,
+/// rounded down to the minor unit).
+public struct CustomerFigures: Sendable, Hashable, Encodable {
+    public struct Spend: Sendable, Hashable, Encodable {
+        public var currency: Currency
+        public var orders: Int
+        public var gross: Money
+        public var net: Money
+        public var averageOrderValue: Money
+    }
+    public var orderCount: Int
+    public var firstOrderAt: Date?
+    public var lastOrderAt: Date?
+    public var spend: [Spend]
+}
+
 /// Reading customers: the golden record, its merges, its timeline. Every call needs `customers.read`.
 public struct CustomerRecords: Sendable {
     public let store: Store
@@ -22,6 +39,8 @@ public struct CustomerRecords: Sendable {
         /// Every consent statement, oldest first.
         public var consentHistory: [ConsentRecord]
         public var eventCount: Int
+        /// Orders and spend: figures kept current from the orders themselves.
+        public var commerce: CustomerFigures
 
         init(_ stored: ProfileRecord) {
             profile = stored.profile
@@ -30,6 +49,13 @@ public struct CustomerRecords: Sendable {
             consentHistory = stored.consent
             consent = stored.profile.identifiers.isEmpty ? [] : ConsentLedger.standings(history: stored.consent, configured: stored.purposes)
             eventCount = stored.eventCount
+            commerce = CustomerFigures(
+                orderCount: stored.orders.values.reduce(0) { $0 + $1.count }, firstOrderAt: stored.firstOrderAt, lastOrderAt: stored.lastOrderAt,
+                spend: stored.orders.sorted { $0.key.code < $1.key.code }.map { currency, figures in
+                    let gross = Money(minorUnits: figures.gross, currency: currency)
+                    return .init(currency: currency, orders: figures.count, gross: gross, net: Money(minorUnits: figures.gross - figures.refunded, currency: currency),
+                                 averageOrderValue: Money(minorUnits: figures.count > 0 ? figures.gross / Int64(figures.count) : 0, currency: currency))
+                })
         }
     }
 

@@ -52,6 +52,8 @@ public struct IdentityResolver: Sendable {
             try await batch.prefetch(for: events)
             for event in events { try await batch.resolve(event) }
             try await batch.flush()
+            // Orders from E-commerce events, with the customer just resolved, in the same transaction: once per event.
+            for (event, profile) in batch.orderEvents { try await CommerceEvents.apply(event, profile: profile, tx: tx, now: now) }
             return events.count
         }
         if resolved > 0 { logger.debug("events resolved", metadata: ["workspace.id": "\(workspace)", "count": "\(resolved)"]) }
@@ -83,6 +85,8 @@ final class ResolutionBatch {
     private var newIdentities: [(identifier: Identifier, profile: ProfileID, at: Date)] = []
     private var dirtyTraits: [ProfileID: Set<String>] = [:]
     private var assignments: [EventID: ProfileID] = [:]
+    /// E-commerce events of the batch and the profile each was tied to, for ``CommerceEvents``.
+    private(set) var orderEvents: [(Event, ProfileID?)] = []
 
     init(tx: TransactionStore, workspace: WorkspaceID, policy: IdentityPolicy, now: Date, erasureSalt: String) {
         self.tx = tx
@@ -213,6 +217,7 @@ final class ResolutionBatch {
         }
         guard let profile = target else { return }
         assignments[event.id] = profile
+        if event.kind == .track, let name = event.name, CommerceEvents.names.contains(name) { orderEvents.append((event, profile)) }
         touch(profile, at: event.timestamp, channel: event.channel)
         try await IdentityResolver.recordConsent(from: event, on: profile, in: workspace, tx: tx)
         let described = event.personTraits

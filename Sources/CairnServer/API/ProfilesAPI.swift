@@ -32,12 +32,14 @@ struct ProfilesAPI {
         var merges: [ProfileMerge]
         var consent: ConsentAPI.StandingBody
         var counts: Counts
+        var commerce: CustomerFigures
 
         init(_ record: CustomerRecords.Record) {
             self.profile = record.profile
             self.mergedInto = record.mergedInto
             self.merges = record.merges
             self.consent = ConsentAPI.StandingBody(standings: record.consent, history: record.consentHistory)
+            self.commerce = record.commerce
             self.counts = Counts(events: record.eventCount, identities: record.profile.identifiers.count, traits: record.profile.traits.count,
                                  merges: record.merges.filter { $0.refusal == nil }.count)
         }

@@ -9,26 +9,7 @@ extension Store {
     /// Stores a new order with its lines and first change, in one transaction. When the workspace already has an order
     /// with the same reference, nothing is written and that order is returned with `created == false`.
     public func insert(_ order: Order) async throws -> (order: Order, created: Bool) {
-        let w = order.workspaceID.rawValue
-        let stored = try await transaction { tx in
-            let sql = tx.sql
-            let inserted = try await sql.insert(into: "orders").columns(Self.orderColumns)
-                .values(SQLBind(order.id.rawValue), SQLBind(w), SQLBind(order.reference), SQLBind(order.profileID?.rawValue), SQLBind(order.userID),
-                        SQLBind(order.email), SQLBind(order.channel.rawValue), SQLBind(order.currency.code), SQLBind(order.discount.minorUnits),
-                        SQLBind(order.tax.minorUnits), SQLBind(order.shipping.minorUnits), SQLBind(order.total.minorUnits), SQLBind(order.status.rawValue),
-                        SQLBind(order.placedAt.storageMillis), SQLBind(order.updatedAt.storageMillis))
-                .ignoringConflicts(with: ["workspace_id", "reference"]).returning("id").first()
-            guard inserted != nil else { return false }
-            let lines = sql.insert(into: "order_lines")
-                .columns("workspace_id", "order_id", "position", "product_id", "sku", "name", "quantity", "unit_price_minor", "discount_minor")
-            for (position, line) in order.lines.enumerated() {
-                lines.values(SQLBind(w), SQLBind(order.id.rawValue), SQLBind(Int64(position)), SQLBind(line.productID.rawValue), SQLBind(line.sku),
-                             SQLBind(line.name), SQLBind(line.quantity), SQLBind(line.unitPrice.minorUnits), SQLBind(line.discount.minorUnits))
-            }
-            try await lines.run()
-            for change in order.changes { try await tx.append(change, to: order.id, in: order.workspaceID) }
-            return true
-        }
+        let stored = try await transaction { tx in try await tx.insert(order) }
         if stored { return (order, true) }
         guard let existing = try await self.order(reference: order.reference, in: order.workspaceID) else {
             throw NotFoundError(kind: "order", id: order.reference)
@@ -91,6 +72,38 @@ extension Store {
 }
 
 extension TransactionStore {
+    /// Stores a new order with its lines and changes; `false` (and nothing written) when the workspace already has an
+    /// order with its reference.
+    public func insert(_ order: Order) async throws -> Bool {
+        let w = order.workspaceID.rawValue
+        let inserted = try await sql.insert(into: "orders").columns(Store.orderColumns)
+            .values(SQLBind(order.id.rawValue), SQLBind(w), SQLBind(order.reference), SQLBind(order.profileID?.rawValue), SQLBind(order.userID),
+                    SQLBind(order.email), SQLBind(order.channel.rawValue), SQLBind(order.currency.code), SQLBind(order.discount.minorUnits),
+                    SQLBind(order.tax.minorUnits), SQLBind(order.shipping.minorUnits), SQLBind(order.total.minorUnits), SQLBind(order.status.rawValue),
+                    SQLBind(order.placedAt.storageMillis), SQLBind(order.updatedAt.storageMillis))
+            .ignoringConflicts(with: ["workspace_id", "reference"]).returning("id").first()
+        guard inserted != nil else { return false }
+        if !order.lines.isEmpty {
+            let lines = sql.insert(into: "order_lines")
+                .columns("workspace_id", "order_id", "position", "product_id", "sku", "name", "quantity", "unit_price_minor", "discount_minor")
+            for (position, line) in order.lines.enumerated() {
+                lines.values(SQLBind(w), SQLBind(order.id.rawValue), SQLBind(Int64(position)), SQLBind(line.productID.rawValue), SQLBind(line.sku),
+                             SQLBind(line.name), SQLBind(line.quantity), SQLBind(line.unitPrice.minorUnits), SQLBind(line.discount.minorUnits))
+            }
+            try await lines.run()
+        }
+        for change in order.changes { try await append(change, to: order.id, in: order.workspaceID) }
+        return true
+    }
+
+    /// The id and status of the workspace's order with this reference.
+    public func orderStatus(reference: String, in workspace: WorkspaceID) async throws -> (id: OrderID, status: Order.Status)? {
+        guard let row = try await sql.select().columns("id", "status").from("orders")
+            .where("workspace_id", .equal, workspace.rawValue).where("reference", .equal, reference).first() else { return nil }
+        return (OrderID(rawValue: try row.decode(column: "id", as: String.self)),
+                Order.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .placed)
+    }
+
     /// Moves an order to a status and records the change.
     public func setStatus(of order: OrderID, to change: Order.Change, in workspace: WorkspaceID) async throws {
         try await sql.update("orders").set("status", to: change.status.rawValue).set("updated_at", to: change.at.storageMillis)

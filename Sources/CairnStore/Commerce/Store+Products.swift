@@ -13,10 +13,7 @@ extension Store {
 
     /// Adds a product; `false` when the workspace already has one with its SKU.
     public func insert(_ product: Product) async throws -> Bool {
-        try await database.withConnection { sql in
-            try await sql.insert(into: "products").columns(Self.productColumns).values(Self.values(of: product))
-                .ignoringConflicts(with: ["workspace_id", "sku"]).returning("id").first() != nil
-        }
+        try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).insert(product) }
     }
 
     public func product(id: ProductID, in workspace: WorkspaceID) async throws -> Product? {
@@ -29,17 +26,7 @@ extension Store {
     /// Products by SKU (those the workspace has).
     public func products(skus: some Collection<String>, in workspace: WorkspaceID) async throws -> [String: Product] {
         let skus = Array(Set(skus))
-        return try await database.withConnection { sql in
-            var found: [String: Product] = [:]
-            for part in skus.chunked(into: 400) {
-                for row in try await sql.select().columns(Self.productColumns).from("products")
-                    .where("workspace_id", .equal, workspace.rawValue).where("sku", .in, Array(part)).all() {
-                    let product = try Product(row: row)
-                    found[product.sku] = product
-                }
-            }
-            return found
-        }
+        return try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).products(skus: skus, in: workspace) }
     }
 
     /// The workspace's products in the order they were added, optionally narrowed.
@@ -76,6 +63,27 @@ extension Store {
             return try await sql.select().columns(Self.productColumns).from("products")
                 .where("workspace_id", .equal, product.workspaceID.rawValue).where("id", .equal, product.id.rawValue).first().map(Product.init(row:))
         }
+    }
+}
+
+extension TransactionStore {
+    /// Adds a product; `false` when the workspace already has one with its SKU.
+    public func insert(_ product: Product) async throws -> Bool {
+        try await sql.insert(into: "products").columns(Store.productColumns).values(Store.values(of: product))
+            .ignoringConflicts(with: ["workspace_id", "sku"]).returning("id").first() != nil
+    }
+
+    /// Products by SKU (those the workspace has).
+    public func products(skus: [String], in workspace: WorkspaceID) async throws -> [String: Product] {
+        var found: [String: Product] = [:]
+        for part in Array(Set(skus)).chunked(into: 400) {
+            for row in try await sql.select().columns(Store.productColumns).from("products")
+                .where("workspace_id", .equal, workspace.rawValue).where("sku", .in, Array(part)).all() {
+                let product = try Product(row: row)
+                found[product.sku] = product
+            }
+        }
+        return found
     }
 }
 

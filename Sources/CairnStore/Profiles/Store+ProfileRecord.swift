@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 /// All a customer 360 shows about one profile: the golden record, merges, the consent ledger with the workspace's
-/// purposes, and how many events the profile has.
+/// purposes, how many events the profile has, and its order figures.
 public struct ProfileRecord: Sendable {
     public var profile: Profile
     /// Set when the id asked for was merged into `profile`.
@@ -15,6 +15,10 @@ public struct ProfileRecord: Sendable {
     /// Purposes the workspace configured (name → mode and description).
     public var purposes: [ConsentPurpose: (mode: ConsentMode, description: String)]
     public var eventCount: Int
+    /// Orders not cancelled, per currency: how many, their totals, and the totals of those fully refunded.
+    public var orders: [Currency: (count: Int, gross: Int64, refunded: Int64)]
+    public var firstOrderAt: Date?
+    public var lastOrderAt: Date?
 }
 
 extension Store {
@@ -51,6 +55,12 @@ extension Store {
                 WHERE workspace_id = \(bind: w) AND EXISTS (SELECT 1 FROM target)
             UNION ALL SELECT 'events', NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), NULL FROM events
                 WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current)
+            UNION ALL SELECT 'orders', currency, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), CAST(SUM(total_minor) AS BIGINT) FROM orders
+                WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current) AND status <> 'cancelled' GROUP BY currency
+            UNION ALL SELECT 'refunded', currency, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), CAST(SUM(total_minor) AS BIGINT) FROM orders
+                WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current) AND status = 'refunded' GROUP BY currency
+            UNION ALL SELECT 'order_dates', NULL, NULL, NULL, NULL, NULL, NULL, NULL, MIN(placed_at), MAX(placed_at) FROM orders
+                WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current) AND status <> 'cancelled'
             """
         let rows = try await database.withConnection { sql in try await sql.raw(query).all() }
         guard let head = try rows.first(where: { try $0.decode(column: "part", as: String.self) == "profile" }) else { return nil }
@@ -67,6 +77,7 @@ extension Store {
                                channels: try JSONValue.parse(try head.decode(column: "c", as: String.self)).arrayStrings.map(Channel.init(rawValue:)))
         var identities: [(Identifier, Int64)] = [], traits: [String: Trait] = [:], merges: [(ProfileMerge, String)] = []
         var consent: [(ConsentRecord, String)] = [], purposes: [ConsentPurpose: (mode: ConsentMode, description: String)] = [:], events = 0
+        var orders: [Currency: (count: Int, gross: Int64, refunded: Int64)] = [:], firstOrderAt: Date?, lastOrderAt: Date?
         for row in rows {
             func text(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
             func optional(_ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
@@ -93,6 +104,15 @@ extension Store {
                 purposes[ConsentPurpose(rawValue: try text("a"))] = (ConsentMode(rawValue: try text("b")) ?? .optIn, try text("c"))
             case "events":
                 events = Int(try number("x"))
+            case "orders":
+                let currency = Currency(uncheckedCode: try text("a"))
+                orders[currency, default: (0, 0, 0)].count = Int(try number("x"))
+                orders[currency, default: (0, 0, 0)].gross = try number("y")
+            case "refunded":
+                orders[Currency(uncheckedCode: try text("a")), default: (0, 0, 0)].refunded = try number("y")
+            case "order_dates":
+                firstOrderAt = try row.decode(column: "x", as: Int64?.self).map(Date.init(storageMillis:))
+                lastOrderAt = try row.decode(column: "y", as: Int64?.self).map(Date.init(storageMillis:))
             default:
                 continue
             }
@@ -103,6 +123,7 @@ extension Store {
         consent.sort { ($0.0.recordedAt, $0.0.purpose.rawValue, $0.1) < ($1.0.recordedAt, $1.0.purpose.rawValue, $1.1) }
         let profile = Profile(id: id, workspaceID: workspace, firstSeenAt: seen.first, lastSeenAt: seen.last, channels: seen.channels,
                               identifiers: identities.map(\.0), traits: traits)
-        return ProfileRecord(profile: profile, mergedInto: nil, merges: merges.map(\.0), consent: consent.map(\.0), purposes: purposes, eventCount: events)
+        return ProfileRecord(profile: profile, mergedInto: nil, merges: merges.map(\.0), consent: consent.map(\.0), purposes: purposes, eventCount: events,
+                             orders: orders, firstOrderAt: firstOrderAt, lastOrderAt: lastOrderAt)
     }
 }

@@ -127,6 +127,9 @@ struct CustomerPages {
         let profile = record.profile
         let erased = profile.identifiers.isEmpty
         let standings = record.consent, history = erased ? [] : record.consentHistory
+        // The customer's latest orders, for those who may see commerce.
+        let recentOrders = principal.can(.commerceRead)
+            ? try await records.store.orders(in: principal.workspaceID, profile: profile.id, after: nil, limit: 10).items : []
         func purposeName(_ purpose: ConsentPurpose) -> String { texts["purpose_\(purpose.rawValue)"] ?? purpose.rawValue }
         return try renderer.page("customer", titleKey: "customer_title", section: "customers", context: context, values: [
             "consent": standings.map { standing -> [String: Any] in
@@ -157,6 +160,15 @@ struct CustomerPages {
                         "observed": displayDate(trait.observedAt)]
             },
             "eventCount": record.eventCount,
+            "showCommerce": principal.can(.commerceRead),
+            "spend": record.commerce.spend.map { spend -> [String: Any] in
+                ["currency": spend.currency.code, "orders": spend.orders, "gross": spend.gross.description, "net": spend.net.description,
+                 "average": spend.averageOrderValue.description]
+            },
+            "hasOrders": !recentOrders.isEmpty,
+            "orders": recentOrders.map { order -> [String: Any] in
+                ["reference": order.reference, "placed": displayDate(order.placedAt), "status": order.status.rawValue, "total": order.total.description]
+            },
             "hasMerges": !record.merges.isEmpty,
             "merges": record.merges.map { merge -> [String: Any] in
                 ["when": displayDate(merge.at), "identifier": merge.identifier.description,

@@ -1,0 +1,89 @@
+import CairnCore
+import CairnStore
+import Foundation
+
+/// Orders from the events of the Segment E-commerce v2 spec: `Order Completed`, `Order Updated`, `Order Cancelled`,
+/// `Order Refunded`. They meet orders taken through the API in one record: the `order_id` property is the order's
+/// reference, so the same order from both paths is one order.
+///
+/// Runs inside identity resolution's transaction, once per event, with the profile the event was tied to. The events
+/// were accepted already, so nothing is refused here: a missing `order_id` leaves the event without an order; amounts
+/// are rounded half to even to the currency's minor unit in decimal arithmetic; products not in the catalogue are
+/// added from the event (origin `event`).
+public enum CommerceEvents {
+    public static let names: Set<String> = ["Order Completed", "Order Updated", "Order Cancelled", "Order Refunded"]
+
+    static func text(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let text)?: let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines); return trimmed.isEmpty ? nil : trimmed
+        case .integer(let number)?: return String(number)
+        default: return nil
+        }
+    }
+
+    public static func apply(_ event: Event, profile: ProfileID?, tx: TransactionStore, now: Date) async throws {
+        guard let name = event.name, names.contains(name), let properties = event.payload["properties"],
+              let reference = text(properties["order_id"]), reference.count <= 100 else { return }
+        let workspace = event.workspaceID
+        let actor = "event:\(event.id)"
+        let at = event.timestamp
+        if let (id, status) = try await tx.orderStatus(reference: reference, in: workspace) {
+            let wanted: Order.Status? = switch name {
+            case "Order Completed": .paid
+            case "Order Cancelled": .cancelled
+            case "Order Refunded": .refunded
+            default: nil
+            }
+            if let wanted, status.next.contains(wanted) {
+                try await tx.setStatus(of: id, to: Order.Change(status: wanted, at: at, by: actor), in: workspace)
+            }
+            return
+        }
+        // A new order, built from the event.
+        let currency = text(properties["currency"]).flatMap { try? Currency(validating: $0) } ?? Currency(uncheckedCode: "USD")
+        func amount(_ key: String) -> Money {
+            properties[key].flatMap { Money(rounding: $0, currency: currency) }.map { $0.minorUnits < 0 ? Money(minorUnits: -$0.minorUnits, currency: currency) : $0 }
+                ?? .zero(currency)
+        }
+        struct Mention { var sku: String; var name: String; var category: String?; var price: Money?; var quantity: Int64 }
+        var mentions: [Mention] = []
+        if case .array(let items)? = properties["products"] {
+            for item in items.prefix(1_000) {
+                guard let sku = text(item["sku"]) ?? text(item["product_id"]), sku.count <= 64 else { continue }
+                let quantity: Int64 = if case .integer(let whole)? = item["quantity"], whole > 0, whole <= 1_000_000 { whole } else { 1 }
+                mentions.append(Mention(sku: sku, name: String((text(item["name"]) ?? sku).prefix(200)), category: text(item["category"]).map { String($0.prefix(100)) },
+                                        price: item["price"].flatMap { Money(rounding: $0, currency: currency) }.flatMap { $0.minorUnits >= 0 ? $0 : nil },
+                                        quantity: quantity))
+            }
+        }
+        var catalogue = try await tx.products(skus: mentions.map(\.sku), in: workspace)
+        for mention in mentions where catalogue[mention.sku] == nil {
+            let product = Product(id: .generate(), workspaceID: workspace, sku: mention.sku, name: mention.name, category: mention.category, kind: .product,
+                                  price: mention.price, origin: .event, createdAt: now, updatedAt: now)
+            if try await tx.insert(product) { catalogue[mention.sku] = product }
+        }
+        let lines = mentions.compactMap { mention -> Order.Line? in
+            guard let product = catalogue[mention.sku] else { return nil }
+            let unitPrice = mention.price ?? product.price.flatMap { $0.currency == currency ? $0 : nil } ?? .zero(currency)
+            // A line too large to be an order line is left out rather than overflowing.
+            guard unitPrice.times(mention.quantity) != nil else { return nil }
+            return Order.Line(productID: product.id, sku: product.sku, name: product.name, quantity: mention.quantity, unitPrice: unitPrice, discount: .zero(currency))
+        }
+        let tax = amount("tax"), shipping = amount("shipping")
+        let subtotal = lines.reduce(Money.zero(currency)) { $0 + $1.total }
+        // A discount larger than everything else would make a negative order: it is held at the order's value.
+        let discount = Money(minorUnits: min(amount("discount").minorUnits, (subtotal + tax + shipping).minorUnits), currency: currency)
+        var changes = [Order.Change(status: .placed, at: at, by: actor)]
+        switch name {
+        case "Order Completed": changes.append(Order.Change(status: .paid, at: at, by: actor))
+        case "Order Cancelled": changes.append(Order.Change(status: .cancelled, at: at, by: actor))
+        case "Order Refunded": changes += [Order.Change(status: .paid, at: at, by: actor), Order.Change(status: .refunded, at: at, by: actor)]
+        default: break
+        }
+        let email = text(event.payload["context"]?["traits"]?["email"]).flatMap { Identifier.normalised(kind: .email, $0)?.value }
+        let order = Order(id: .generate(), workspaceID: workspace, reference: reference, profileID: profile, userID: event.userID, email: email,
+                          channel: event.channel, currency: currency, lines: lines, discount: discount, tax: tax, shipping: shipping,
+                          status: changes.last!.status, placedAt: at, updatedAt: now, changes: changes)
+        _ = try await tx.insert(order)
+    }
+}
