@@ -80,9 +80,59 @@ struct OrdersTests {
             var agent = try await h.signIn(h.a.users[.agent]!.email)
             let (_, page) = try await agent.get("/customers/\(customer)")
             #expect(page.contains("W-1001") && page.contains("79.12 EUR"))
-            #expect(try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"refunded"}"#).status == .ok)
+            // Refunds are money, not a status to set: recorded, bounded by what was paid, and the status follows.
+            let byHand = try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"refunded"}"#)
+            #expect(byHand.status == .badRequest)
+            #expect(byHand.text.contains("/transactions"))
+            let partial = try await h.api(.post, "/api/v1/orders/\(id)/transactions", key: writer,
+                                          json: #"{"kind":"refund","amount":"20.00","currency":"EUR","method":"card","providerReference":"re_1"}"#)
+            #expect(partial.status == .created, "\(partial.text)")
+            let partly = try partial.json()
+            #expect(partly["status"] as? String == "partially_refunded")
+            #expect(amount((partly["balance"] as? [String: Any])?["paid"]) == "79.12", "marking it paid recorded what was due")
+            #expect(amount((partly["balance"] as? [String: Any])?["refunded"]) == "20.00")
+            let tooMuch = try await h.api(.post, "/api/v1/orders/\(id)/transactions", key: writer, json: #"{"kind":"refund","amount":"59.13"}"#)
+            #expect(tooMuch.status == .badRequest)
+            #expect(fields(try tooMuch.json()) == ["amount"])
+            #expect(tooMuch.text.contains("59.12 EUR"))
+            #expect(amount((try await figures()["spend"] as? [[String: Any]])?.first?["net"]) == "59.12")
+            let rest = try await h.api(.post, "/api/v1/orders/\(id)/transactions", key: writer, json: #"{"kind":"chargeback","amount":59.12}"#).json()
+            #expect(rest["status"] as? String == "refunded")
             let after = try #require((try await figures()["spend"] as? [[String: Any]])?.first)
-            #expect(amount(after["gross"]) == "79.12" && amount(after["net"]) == "0.00", "a full refund leaves nothing net")
+            #expect(amount(after["gross"]) == "79.12" && amount(after["net"]) == "0.00", "everything given back leaves nothing net")
+        }
+    }
+
+    @Test("Payments are in the order's currency and settle it; bad transactions are refused naming the field", arguments: TestDatabase.engines)
+    func payments(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let writer = h.a.secretKeys[.manager]!
+            _ = try await h.api(.post, "/api/v1/products", key: writer, json: #"{"sku":"TEE","name":"Tee","price":"19.99","currency":"EUR"}"#)
+            let order = try await h.api(.post, "/api/v1/orders", key: writer, json: #"{"currency":"EUR","lines":[{"sku":"TEE","quantity":2}]}"#).json()
+            let id = try #require(order["id"] as? String)
+            for (json, field) in [(#"{"kind":"payment","amount":"10.00","currency":"USD"}"#, "currency"),
+                                  (#"{"kind":"payment","amount":"0"}"#, "amount"),
+                                  (#"{"kind":"payment","amount":"1.005"}"#, "amount"),
+                                  (#"{"kind":"payment"}"#, "amount"),
+                                  (#"{"kind":"gift","amount":"1"}"#, "kind"),
+                                  (#"{"kind":"payment","amount":"1","status":"maybe"}"#, "status"),
+                                  (#"{"kind":"refund","amount":"1.00"}"#, "amount")] {
+                let response = try await h.api(.post, "/api/v1/orders/\(id)/transactions", key: writer, json: json)
+                #expect(response.status == .badRequest, "\(json)")
+                #expect(fields(try response.json()) == [field], "\(json): \(response.text)")
+            }
+            // A failed payment counts for nothing; two succeeded ones that cover 39.98 make the order paid.
+            let failed = try await h.api(.post, "/api/v1/orders/\(id)/transactions", key: writer, json: #"{"kind":"payment","amount":"39.98","status":"failed"}"#).json()
+            #expect(failed["status"] as? String == "placed")
+            #expect(amount((failed["balance"] as? [String: Any])?["due"]) == "39.98")
+            let half = try await h.api(.post, "/api/v1/orders/\(id)/transactions", key: writer, json: #"{"kind":"payment","amount":"20.00","method":"card"}"#).json()
+            #expect(half["status"] as? String == "placed")
+            let rest = try await h.api(.post, "/api/v1/orders/\(id)/transactions", key: writer, json: #"{"kind":"payment","amount":19.98,"method":"cash"}"#).json()
+            #expect(rest["status"] as? String == "paid")
+            #expect(amount((rest["balance"] as? [String: Any])?["due"]) == "0.00")
+            #expect(((rest["transactions"] as? [[String: Any]]) ?? []).count == 3)
+            let unknown = try await h.api(.post, "/api/v1/orders/0198a3f0-0000-7000-8000-000000000000/transactions", key: writer, json: #"{"kind":"payment","amount":"1"}"#)
+            #expect(unknown.status == .notFound)
         }
     }
 
@@ -170,7 +220,7 @@ struct OrdersTests {
             #expect(try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"cancelled"}"#).status == .ok)
             let reopened = try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"paid"}"#)
             #expect(reopened.status == .badRequest)
-            #expect(reopened.text.contains("cannot change any more"))
+            #expect(reopened.text.contains("cannot be moved by hand any more"))
             #expect(try await h.api(.post, "/api/v1/orders/\(id)/status", key: writer, json: #"{"status":"shipped"}"#).status == .badRequest)
         }
     }

@@ -107,6 +107,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/orders/{id}", surface: .api, target: .order, permission: .commerceRead),
         .init(method: .post, template: "/api/v1/orders/{id}/status", surface: .api, target: .order, permission: .commerceWrite,
               json: #"{"status":"paid"}"#, needsThrowaway: true),
+        .init(method: .post, template: "/api/v1/orders/{id}/transactions", surface: .api, target: .order, permission: .commerceWrite,
+              json: #"{"kind":"payment","amount":"1.00","currency":"EUR","method":"card","providerReference":"ch_{n}"}"#),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

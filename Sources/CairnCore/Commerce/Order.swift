@@ -8,6 +8,10 @@ public struct Order: Sendable, Hashable, Encodable {
     public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
         case placed, paid, fulfilled, delivered, cancelled, refunded, partiallyRefunded = "partially_refunded"
 
+        /// The statuses an order may be moved to by hand (`POST …/status`); refunded and partially refunded follow
+        /// from refund transactions instead.
+        public var manualNext: Set<Status> { next.subtracting([.refunded, .partiallyRefunded]) }
+
         /// The statuses an order may move to from this one.
         public var next: Set<Status> {
             switch self {
@@ -86,8 +90,11 @@ public struct Order: Sendable, Hashable, Encodable {
     public var placedAt: Date
     public var updatedAt: Date
     public var changes: [Change]
+    /// Payments, refunds and chargebacks, oldest first.
+    public var transactions: [OrderTransaction] = []
 
     public var subtotal: Money { lines.reduce(Money.zero(currency)) { $0 + $1.total } }
+    public var balance: OrderBalance { OrderBalance(total: total, transactions: transactions) }
     public var total: Money { subtotal - discount + tax + shipping }
 
     public init(id: OrderID, workspaceID: WorkspaceID, reference: String, profileID: ProfileID?, userID: String?, email: String?, channel: Channel,
@@ -113,7 +120,7 @@ public struct Order: Sendable, Hashable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, workspaceID, reference, profileID, userID, email, channel, currency, lines, subtotal, discount, tax, shipping, total, status, placedAt,
-             updatedAt, changes
+             updatedAt, changes, transactions, balance
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -136,5 +143,63 @@ public struct Order: Sendable, Hashable, Encodable {
         try container.encode(placedAt, forKey: .placedAt)
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encode(changes, forKey: .changes)
+        try container.encode(transactions, forKey: .transactions)
+        try container.encode(balance, forKey: .balance)
+    }
+}
+
+public struct TransactionID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+
+/// Money moving for an order: a payment, a refund, or a chargeback, in the order's currency.
+public struct OrderTransaction: Sendable, Hashable, Encodable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case payment, refund, chargeback
+    }
+
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
+        case succeeded, pending, failed
+    }
+
+    public var id: TransactionID
+    public var orderID: OrderID
+    public var kind: Kind
+    public var amount: Money
+    public var method: String?
+    /// The payment provider's own reference (e.g. a charge id).
+    public var providerReference: String?
+    public var status: Status
+    public var at: Date
+    public var by: String
+
+    public init(id: TransactionID, orderID: OrderID, kind: Kind, amount: Money, method: String?, providerReference: String?, status: Status, at: Date, by: String) {
+        self.id = id
+        self.orderID = orderID
+        self.kind = kind
+        self.amount = amount
+        self.method = method
+        self.providerReference = providerReference
+        self.status = status
+        self.at = at
+        self.by = by
+    }
+}
+
+/// What an order's succeeded transactions add up to.
+public struct OrderBalance: Sendable, Hashable, Encodable {
+    public var paid: Money
+    public var refunded: Money
+    public var chargedBack: Money
+    /// What the customer still owes: total − paid + refunded + charged back (negative when they paid too much).
+    public var due: Money
+
+    public init(total: Money, transactions: [OrderTransaction]) {
+        let currency = total.currency
+        func sum(_ kind: OrderTransaction.Kind) -> Money {
+            transactions.filter { $0.kind == kind && $0.status == .succeeded }.reduce(Money.zero(currency)) { $0 + $1.amount }
+        }
+        paid = sum(.payment)
+        refunded = sum(.refund)
+        chargedBack = sum(.chargeback)
+        due = total - paid + refunded + chargedBack
     }
 }

@@ -27,15 +27,21 @@ public enum CommerceEvents {
         let workspace = event.workspaceID
         let actor = "event:\(event.id)"
         let at = event.timestamp
-        if let (id, status) = try await tx.orderStatus(reference: reference, in: workspace) {
-            let wanted: Order.Status? = switch name {
-            case "Order Completed": .paid
-            case "Order Cancelled": .cancelled
-            case "Order Refunded": .refunded
-            default: nil
-            }
-            if let wanted, status.next.contains(wanted) {
-                try await tx.setStatus(of: id, to: Order.Change(status: wanted, at: at, by: actor), in: workspace)
+        if let (id, _) = try await tx.orderStatus(reference: reference, in: workspace), let order = try await tx.order(id, in: workspace) {
+            switch name {
+            case "Order Completed" where order.status == .placed:
+                // Completed means paid: what was due is recorded as paid by the event.
+                if order.balance.due.minorUnits > 0 {
+                    try await tx.insert(OrderTransaction(id: .generate(), orderID: id, kind: .payment, amount: order.balance.due, method: nil,
+                                                         providerReference: nil, status: .succeeded, at: at, by: actor), in: workspace)
+                }
+                try await tx.setStatus(of: id, to: Order.Change(status: .paid, at: at, by: actor), in: workspace)
+            case "Order Cancelled" where order.status.next.contains(.cancelled):
+                try await tx.setStatus(of: id, to: Order.Change(status: .cancelled, at: at, by: actor), in: workspace)
+            case "Order Refunded":
+                try await refund(order, properties: properties, at: at, by: actor, tx: tx)
+            default:
+                break
             }
             return
         }
@@ -75,15 +81,36 @@ public enum CommerceEvents {
         let discount = Money(minorUnits: min(amount("discount").minorUnits, (subtotal + tax + shipping).minorUnits), currency: currency)
         var changes = [Order.Change(status: .placed, at: at, by: actor)]
         switch name {
-        case "Order Completed": changes.append(Order.Change(status: .paid, at: at, by: actor))
+        case "Order Completed", "Order Refunded": changes.append(Order.Change(status: .paid, at: at, by: actor))
         case "Order Cancelled": changes.append(Order.Change(status: .cancelled, at: at, by: actor))
-        case "Order Refunded": changes += [Order.Change(status: .paid, at: at, by: actor), Order.Change(status: .refunded, at: at, by: actor)]
         default: break
         }
         let email = text(event.payload["context"]?["traits"]?["email"]).flatMap { Identifier.normalised(kind: .email, $0)?.value }
-        let order = Order(id: .generate(), workspaceID: workspace, reference: reference, profileID: profile, userID: event.userID, email: email,
+        var order = Order(id: .generate(), workspaceID: workspace, reference: reference, profileID: profile, userID: event.userID, email: email,
                           channel: event.channel, currency: currency, lines: lines, discount: discount, tax: tax, shipping: shipping,
                           status: changes.last!.status, placedAt: at, updatedAt: now, changes: changes)
-        _ = try await tx.insert(order)
+        guard try await tx.insert(order) else { return }
+        if order.status == .paid, order.total.minorUnits > 0 {
+            let payment = OrderTransaction(id: .generate(), orderID: order.id, kind: .payment, amount: order.total, method: nil, providerReference: nil,
+                                           status: .succeeded, at: at, by: actor)
+            try await tx.insert(payment, in: workspace)
+            order.transactions.append(payment)
+        }
+        if name == "Order Refunded" { try await refund(order, properties: properties, at: at, by: actor, tx: tx) }
+    }
+
+    /// A refund from an event: `total` when it is given (at most what can still be given back), else everything paid.
+    static func refund(_ order: Order, properties: JSONValue, at: Date, by actor: String, tx: TransactionStore) async throws {
+        let balance = order.balance
+        let refundable = balance.paid - balance.refunded - balance.chargedBack
+        guard refundable.minorUnits > 0 else { return }
+        let asked = properties["total"].flatMap { Money(rounding: $0, currency: order.currency) }.flatMap { $0.minorUnits > 0 ? $0 : nil }
+        let amount = Money(minorUnits: min(asked?.minorUnits ?? refundable.minorUnits, refundable.minorUnits), currency: order.currency)
+        let refund = OrderTransaction(id: .generate(), orderID: order.id, kind: .refund, amount: amount, method: nil, providerReference: nil,
+                                      status: .succeeded, at: at, by: actor)
+        try await tx.insert(refund, in: order.workspaceID)
+        var updated = order
+        updated.transactions.append(refund)
+        try await Orders.settle(updated, at: at, by: actor, tx: tx)
     }
 }

@@ -188,21 +188,126 @@ public struct Orders: Sendable {
     }
 
     /// Moves an order to its next status; a step the lifecycle does not allow is refused naming what is allowed.
+    /// Refunds are not a status to set but money to record (``record(_:on:by:)``); marking an order paid records a
+    /// payment of what was due, so its balance agrees.
     public func move(_ id: OrderID, to status: Order.Status, by principal: Principal) async throws -> Order {
         try principal.require(.commerceWrite)
         let workspace = principal.workspaceID
-        let change = Order.Change(status: status, at: clock.now(), by: principal.actorReference)
+        let now = clock.now(), actor = principal.actorReference
         try await store.transaction { tx in
-            guard let current = try await tx.status(of: id, in: workspace) else { throw NotFoundError(kind: "order", id: id.rawValue) }
-            guard current.next.contains(status) else {
-                let allowed = current.next.map(\.rawValue).sorted()
+            guard let order = try await tx.order(id, in: workspace) else { throw NotFoundError(kind: "order", id: id.rawValue) }
+            let current = order.status
+            guard current.manualNext.contains(status) else {
+                let allowed = current.manualNext.map(\.rawValue).sorted()
+                let refund = [.refunded, .partiallyRefunded].contains(status) ? " Record a refund instead: POST /api/v1/orders/\(id)/transactions." : ""
                 throw ValidationError(field: "status", issue: .unknownValue(allowed: allowed),
-                                      hint: allowed.isEmpty ? "The order is \(current.rawValue); it cannot change any more."
-                                                            : "An order that is \(current.rawValue) can become \(allowed.joined(separator: ", ")).")
+                                      hint: (allowed.isEmpty ? "The order is \(current.rawValue); it cannot be moved by hand any more."
+                                                             : "An order that is \(current.rawValue) can become \(allowed.joined(separator: ", ")).") + refund)
             }
-            try await tx.setStatus(of: id, to: change, in: workspace)
+            if status == .paid, order.balance.due.minorUnits > 0 {
+                try await tx.insert(OrderTransaction(id: .generate(), orderID: id, kind: .payment, amount: order.balance.due, method: nil, providerReference: nil,
+                                                     status: .succeeded, at: now, by: actor), in: workspace)
+            }
+            try await tx.setStatus(of: id, to: Order.Change(status: status, at: now, by: actor), in: workspace)
         }
         return try await order(id, for: principal)
+    }
+
+    /// A payment, refund or chargeback as a client sends it.
+    public struct TransactionInput: Sendable {
+        public var kind: String?
+        public var amount: JSONValue?
+        public var currency: String?
+        public var method: String?
+        public var providerReference: String?
+        public var status: String?
+
+        public init(kind: String? = nil, amount: JSONValue? = nil, currency: String? = nil, method: String? = nil, providerReference: String? = nil, status: String? = nil) {
+            self.kind = kind
+            self.amount = amount
+            self.currency = currency
+            self.method = method
+            self.providerReference = providerReference
+            self.status = status
+        }
+    }
+
+    /// Records money moving for an order. It must be in the order's currency; a refund or chargeback may not exceed
+    /// what was paid and not yet given back. A succeeded payment that covers the order makes it paid; succeeded
+    /// refunds make it partially refunded, or refunded once everything paid was given back.
+    public func record(_ input: TransactionInput, on id: OrderID, by principal: Principal) async throws -> Order {
+        try principal.require(.commerceWrite)
+        let workspace = principal.workspaceID
+        let now = clock.now(), actor = principal.actorReference
+        try await store.transaction { tx in
+            guard let order = try await tx.order(id, in: workspace) else { throw NotFoundError(kind: "order", id: id.rawValue) }
+            var issues = ValidationCollector()
+            let kind = input.kind.flatMap(OrderTransaction.Kind.init(rawValue:))
+            if kind == nil {
+                issues.add(FieldIssue(field: "kind", issue: .unknownValue(allowed: OrderTransaction.Kind.allCases.map(\.rawValue)), hint: "Use payment, refund or chargeback."))
+            }
+            let status = input.status.map { OrderTransaction.Status(rawValue: $0) } ?? .succeeded
+            if status == nil {
+                issues.add(FieldIssue(field: "status", issue: .unknownValue(allowed: OrderTransaction.Status.allCases.map(\.rawValue)), hint: "Use succeeded, pending or failed."))
+            }
+            if let text = input.currency {
+                let currency = issues.check { () throws(ValidationError) in try Currency(validating: text) }
+                if let currency, currency != order.currency {
+                    issues.add(FieldIssue(field: "currency", issue: .invalid, hint: "The order is in \(order.currency.code); record its money in \(order.currency.code)."))
+                }
+            }
+            var amount: Money?
+            if let value = input.amount {
+                amount = issues.check { () throws(ValidationError) in try Money(json: value, currency: order.currency, field: "amount") }
+                if let given = amount, given.minorUnits <= 0 {
+                    issues.add(FieldIssue(field: "amount", issue: .invalid, hint: "An amount above zero."))
+                    amount = nil
+                }
+            } else {
+                issues.add(FieldIssue(field: "amount", issue: .missing, hint: "Give the amount in major units, e.g. \"19.99\"."))
+            }
+            for (field, text, limit) in [("method", input.method, 50), ("providerReference", input.providerReference, 200)] {
+                if let text, text.count > limit { issues.add(FieldIssue(field: field, issue: .tooLong(limit: limit), hint: "Use at most \(limit) characters.")) }
+            }
+            try issues.throwIfAny()
+            guard let kind, let status = status ?? nil, let amount else { preconditionFailure("checked values missing without an issue") }
+            let balance = order.balance
+            if kind == .payment, [.cancelled, .refunded].contains(order.status) {
+                throw ValidationError(field: "kind", issue: .invalid, hint: "The order is \(order.status.rawValue); it takes no more payments.")
+            }
+            if kind != .payment, status == .succeeded {
+                let refundable = balance.paid - balance.refunded - balance.chargedBack
+                if amount.minorUnits > refundable.minorUnits {
+                    throw ValidationError(field: "amount", issue: .invalid,
+                                          hint: "At most \(refundable) can be given back: that is what was paid and not yet refunded.")
+                }
+            }
+            var transaction = OrderTransaction(id: .generate(), orderID: id, kind: kind, amount: amount, method: input.method, providerReference: input.providerReference,
+                                               status: status, at: now, by: actor)
+            transaction.method = transaction.method?.trimmingCharacters(in: .whitespacesAndNewlines)
+            try await tx.insert(transaction, in: workspace)
+            var updated = order
+            updated.transactions.append(transaction)
+            try await Self.settle(updated, at: now, by: actor, tx: tx)
+        }
+        return try await order(id, for: principal)
+    }
+
+    /// Moves an order's status to follow its money: paid once payments cover it; partially refunded, or refunded once
+    /// everything paid was given back.
+    static func settle(_ order: Order, at date: Date, by actor: String, tx: TransactionStore) async throws {
+        let balance = order.balance
+        var status = order.status
+        if status == .placed, balance.paid.minorUnits > 0, balance.due.minorUnits <= 0 {
+            status = .paid
+            try await tx.setStatus(of: order.id, to: Order.Change(status: status, at: date, by: actor), in: order.workspaceID)
+        }
+        let givenBack = balance.refunded + balance.chargedBack
+        guard givenBack.minorUnits > 0 else { return }
+        let target: Order.Status = givenBack.minorUnits >= balance.paid.minorUnits ? .refunded : .partiallyRefunded
+        if status.next.contains(target) {
+            try await tx.setStatus(of: order.id, to: Order.Change(status: target, at: date, by: actor), in: order.workspaceID)
+        }
     }
 }
 

@@ -3,8 +3,8 @@ import CairnStore
 import Foundation
 
 /// A customer's orders in figures, per currency (amounts of different currencies are never added): orders that were
-/// not cancelled, their total (gross), less fully refunded orders (net), and the average order value (gross ÷ orders,
-/// rounded down to the minor unit).
+/// not cancelled, their total (gross), less what was refunded or charged back (net), and the average order value
+/// (gross ÷ orders, rounded down to the minor unit).
 public struct CustomerFigures: Sendable, Hashable, Encodable {
     public struct Spend: Sendable, Hashable, Encodable {
         public var currency: Currency

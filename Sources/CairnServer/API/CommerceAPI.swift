@@ -17,6 +17,7 @@ struct CommerceAPI {
         group.post("orders", use: placeOrder)
         group.get("orders/{id}", use: order)
         group.post("orders/{id}/status", use: moveOrder)
+        group.post("orders/{id}/transactions", use: recordTransaction)
     }
 
     // MARK: Orders
@@ -86,6 +87,30 @@ struct CommerceAPI {
 
     @Sendable func order(_ request: Request, context: CairnRequestContext) async throws -> Order {
         try await orders.order(try context.parameters.id(as: OrderID.self, kind: "order"), for: try context.requirePrincipal())
+    }
+
+    struct TransactionBody: Decodable {
+        var input = Orders.TransactionInput()
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            input.kind = try container.decodeUnlessNull(String.self, forKey: .kind)
+            input.amount = try container.decodeUnlessNull(JSONValue.self, forKey: .amount)
+            input.currency = try container.decodeUnlessNull(String.self, forKey: .currency)
+            input.method = try container.decodeIfPresent(String.self, forKey: .method)
+            input.providerReference = try container.decodeIfPresent(String.self, forKey: .providerReference)
+            input.status = try container.decodeUnlessNull(String.self, forKey: .status)
+        }
+        enum CodingKeys: String, CodingKey { case kind, amount, currency, method, providerReference, status }
+    }
+
+    /// 201 with the order as it stands after the payment, refund or chargeback.
+    @Sendable func recordTransaction(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<Order> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.commerceWrite)
+        let id = try context.parameters.id(as: OrderID.self, kind: "order")
+        let body = try await request.decodeJSON(TransactionBody.self, context: context)
+        let order = try await orders.record(body.input, on: id, by: principal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/orders/\(id)"], response: order)
     }
 
     struct StatusBody: Decodable {

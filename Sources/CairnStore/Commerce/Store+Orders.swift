@@ -35,43 +35,47 @@ extension Store {
         return Keyset.page(items, limit: limit) { Cursor(sortKey: $0.placedAt.storageMillis, id: $0.id.rawValue) }
     }
 
-    /// Orders the narrowed query selects, with their lines and changes (three statements however many orders).
     private func orders(where narrow: @escaping @Sendable (SQLSelectBuilder) -> Void, in workspace: WorkspaceID) async throws -> [Order] {
-        try await database.withConnection { sql in
-            let w = workspace.rawValue
-            let query = sql.select().columns(Self.orderColumns).from("orders").where("workspace_id", .equal, w)
-            narrow(query)
-            var orders = try await query.all().map(Order.init(row:))
-            guard !orders.isEmpty else { return [] }
-            let ids = orders.map(\.id.rawValue)
-            var lines: [String: [Order.Line]] = [:], changes: [String: [Order.Change]] = [:]
-            for row in try await sql.select().columns("order_id", "product_id", "sku", "name", "quantity", "unit_price_minor", "discount_minor")
-                .from("order_lines").where("workspace_id", .equal, w).where("order_id", .in, ids).orderBy("order_id").orderBy("position").all() {
-                let orderID = try row.decode(column: "order_id", as: String.self)
-                let currency = orders.first { $0.id.rawValue == orderID }?.currency ?? Currency(uncheckedCode: "XXX")
-                lines[orderID, default: []].append(Order.Line(
-                    productID: ProductID(rawValue: try row.decode(column: "product_id", as: String.self)),
-                    sku: try row.decode(column: "sku", as: String.self), name: try row.decode(column: "name", as: String.self),
-                    quantity: try row.decode(column: "quantity", as: Int64.self),
-                    unitPrice: Money(minorUnits: try row.decode(column: "unit_price_minor", as: Int64.self), currency: currency),
-                    discount: Money(minorUnits: try row.decode(column: "discount_minor", as: Int64.self), currency: currency)))
-            }
-            for row in try await sql.select().columns("order_id", "status", "at", "actor").from("order_changes")
-                .where("workspace_id", .equal, w).where("order_id", .in, ids).orderBy("order_id").orderBy("position").all() {
-                changes[try row.decode(column: "order_id", as: String.self), default: []].append(Order.Change(
-                    status: Order.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .placed,
-                    at: Date(storageMillis: try row.decode(column: "at", as: Int64.self)), by: try row.decode(column: "actor", as: String.self)))
-            }
-            for index in orders.indices {
-                orders[index].lines = lines[orders[index].id.rawValue] ?? []
-                orders[index].changes = changes[orders[index].id.rawValue] ?? []
-            }
-            return orders
-        }
+        try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).orders(where: narrow, in: workspace) }
     }
 }
 
 extension TransactionStore {
+    /// Orders the narrowed query selects, with their lines, changes and transactions (four statements however many orders).
+    public func orders(where narrow: @escaping @Sendable (SQLSelectBuilder) -> Void, in workspace: WorkspaceID) async throws -> [Order] {
+        let w = workspace.rawValue
+        let query = sql.select().columns(Store.orderColumns).from("orders").where("workspace_id", .equal, w)
+        narrow(query)
+        var orders = try await query.all().map(Order.init(row:))
+        guard !orders.isEmpty else { return [] }
+        let ids = orders.map(\.id.rawValue)
+        var lines: [String: [Order.Line]] = [:], changes: [String: [Order.Change]] = [:]
+        for row in try await sql.select().columns("order_id", "product_id", "sku", "name", "quantity", "unit_price_minor", "discount_minor")
+            .from("order_lines").where("workspace_id", .equal, w).where("order_id", .in, ids).orderBy("order_id").orderBy("position").all() {
+            let orderID = try row.decode(column: "order_id", as: String.self)
+            let currency = orders.first { $0.id.rawValue == orderID }?.currency ?? Currency(uncheckedCode: "XXX")
+            lines[orderID, default: []].append(Order.Line(
+                productID: ProductID(rawValue: try row.decode(column: "product_id", as: String.self)),
+                sku: try row.decode(column: "sku", as: String.self), name: try row.decode(column: "name", as: String.self),
+                quantity: try row.decode(column: "quantity", as: Int64.self),
+                unitPrice: Money(minorUnits: try row.decode(column: "unit_price_minor", as: Int64.self), currency: currency),
+                discount: Money(minorUnits: try row.decode(column: "discount_minor", as: Int64.self), currency: currency)))
+        }
+        for row in try await sql.select().columns("order_id", "status", "at", "actor").from("order_changes")
+            .where("workspace_id", .equal, w).where("order_id", .in, ids).orderBy("order_id").orderBy("position").all() {
+            changes[try row.decode(column: "order_id", as: String.self), default: []].append(Order.Change(
+                status: Order.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .placed,
+                at: Date(storageMillis: try row.decode(column: "at", as: Int64.self)), by: try row.decode(column: "actor", as: String.self)))
+        }
+        let transactions = try await self.transactions(of: orders.map(\.id), in: workspace)
+        for index in orders.indices {
+            orders[index].lines = lines[orders[index].id.rawValue] ?? []
+            orders[index].changes = changes[orders[index].id.rawValue] ?? []
+            orders[index].transactions = transactions[orders[index].id] ?? []
+        }
+        return orders
+    }
+
     /// Stores a new order with its lines and changes; `false` (and nothing written) when the workspace already has an
     /// order with its reference.
     public func insert(_ order: Order) async throws -> Bool {
@@ -102,6 +106,40 @@ extension TransactionStore {
             .where("workspace_id", .equal, workspace.rawValue).where("reference", .equal, reference).first() else { return nil }
         return (OrderID(rawValue: try row.decode(column: "id", as: String.self)),
                 Order.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .placed)
+    }
+
+    /// Transactions of orders, oldest first.
+    public func transactions(of orders: [OrderID], in workspace: WorkspaceID) async throws -> [OrderID: [OrderTransaction]] {
+        var result: [OrderID: [OrderTransaction]] = [:]
+        for part in orders.map(\.rawValue).chunked(into: 400) {
+            for row in try await sql.select().columns("id", "order_id", "kind", "amount_minor", "currency", "method", "provider_reference", "status", "at", "actor")
+                .from("order_transactions").where("workspace_id", .equal, workspace.rawValue).where("order_id", .in, Array(part))
+                .orderBy("at").orderBy("id").all() {
+                let order = OrderID(rawValue: try row.decode(column: "order_id", as: String.self))
+                result[order, default: []].append(OrderTransaction(
+                    id: TransactionID(rawValue: try row.decode(column: "id", as: String.self)), orderID: order,
+                    kind: OrderTransaction.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .payment,
+                    amount: Money(minorUnits: try row.decode(column: "amount_minor", as: Int64.self), currency: Currency(uncheckedCode: try row.decode(column: "currency", as: String.self))),
+                    method: try row.decode(column: "method", as: String?.self), providerReference: try row.decode(column: "provider_reference", as: String?.self),
+                    status: OrderTransaction.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
+                    at: Date(storageMillis: try row.decode(column: "at", as: Int64.self)), by: try row.decode(column: "actor", as: String.self)))
+            }
+        }
+        return result
+    }
+
+    public func insert(_ transaction: OrderTransaction, in workspace: WorkspaceID) async throws {
+        try await sql.insert(into: "order_transactions")
+            .columns("id", "workspace_id", "order_id", "kind", "amount_minor", "currency", "method", "provider_reference", "status", "at", "actor")
+            .values(SQLBind(transaction.id.rawValue), SQLBind(workspace.rawValue), SQLBind(transaction.orderID.rawValue), SQLBind(transaction.kind.rawValue),
+                    SQLBind(transaction.amount.minorUnits), SQLBind(transaction.amount.currency.code), SQLBind(transaction.method),
+                    SQLBind(transaction.providerReference), SQLBind(transaction.status.rawValue), SQLBind(transaction.at.storageMillis), SQLBind(transaction.by))
+            .run()
+    }
+
+    /// One order read inside the transaction (lines, changes and transactions included).
+    public func order(_ id: OrderID, in workspace: WorkspaceID) async throws -> Order? {
+        try await orders(where: { $0.where("id", .equal, id.rawValue) }, in: workspace).first
     }
 
     /// Moves an order to a status and records the change.

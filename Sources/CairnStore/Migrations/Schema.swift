@@ -263,5 +263,21 @@ public enum Schema {
                 .primaryKey("workspace_id", "order_id", "position")
                 .run()
         },
+        Migration(version: 12, name: "order transactions") { sql in
+            try await sql.create(table: "order_transactions")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("order_id", type: .text, .notNull)
+                .column("kind", type: .text, .notNull)
+                .column("amount_minor", type: .bigint, .notNull)
+                .column("currency", type: .text, .notNull)
+                .column("method", type: .text)
+                .column("provider_reference", type: .text)
+                .column("status", type: .text, .notNull)
+                .column("at", type: .bigint, .notNull)
+                .column("actor", type: .text, .notNull)
+                .run()
+            try await sql.create(index: "order_transactions_order").on("order_transactions").column("workspace_id").column("order_id").column("at").run()
+        },
     ]
 }

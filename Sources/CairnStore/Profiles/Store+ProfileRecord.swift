@@ -15,7 +15,7 @@ public struct ProfileRecord: Sendable {
     /// Purposes the workspace configured (name → mode and description).
     public var purposes: [ConsentPurpose: (mode: ConsentMode, description: String)]
     public var eventCount: Int
-    /// Orders not cancelled, per currency: how many, their totals, and the totals of those fully refunded.
+    /// Orders not cancelled, per currency: how many, their totals, and what was given back (refunds and chargebacks).
     public var orders: [Currency: (count: Int, gross: Int64, refunded: Int64)]
     public var firstOrderAt: Date?
     public var lastOrderAt: Date?
@@ -57,8 +57,10 @@ extension Store {
                 WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current)
             UNION ALL SELECT 'orders', currency, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), CAST(SUM(total_minor) AS BIGINT) FROM orders
                 WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current) AND status <> 'cancelled' GROUP BY currency
-            UNION ALL SELECT 'refunded', currency, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), CAST(SUM(total_minor) AS BIGINT) FROM orders
-                WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current) AND status = 'refunded' GROUP BY currency
+            UNION ALL SELECT 'refunded', o.currency, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), CAST(SUM(t.amount_minor) AS BIGINT)
+                FROM order_transactions t JOIN orders o ON o.workspace_id = t.workspace_id AND o.id = t.order_id
+                WHERE t.workspace_id = \(bind: w) AND o.profile_id = \(unsafeRaw: current) AND o.status <> 'cancelled'
+                AND t.kind IN ('refund', 'chargeback') AND t.status = 'succeeded' GROUP BY o.currency
             UNION ALL SELECT 'order_dates', NULL, NULL, NULL, NULL, NULL, NULL, NULL, MIN(placed_at), MAX(placed_at) FROM orders
                 WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current) AND status <> 'cancelled'
             """
