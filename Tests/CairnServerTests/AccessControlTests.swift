@@ -40,8 +40,10 @@ struct AccessControlTests {
             return "customer-\(name)"
         case .product:
             return try await seeded.product(in: store).rawValue
-        case .order:
+        case .order, .orderInBody:
             return try await seeded.order(in: store, fresh: route.needsThrowaway).rawValue
+        case .shipment:
+            return try await seeded.shipment(in: store).rawValue
         }
     }
 
@@ -100,6 +102,7 @@ struct AccessControlTests {
             _ = try await h.b.customer(in: h.store)
             _ = try await h.b.product(in: h.store)
             _ = try await h.b.order(in: h.store)
+            _ = try await h.b.shipment(in: h.store)
             _ = try await h.a.product(in: h.store)
             let before = try await snapshot(of: h.b, store: h.store)
             let keyOfA = h.a.secretKeys[.admin]!
@@ -109,8 +112,10 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
+                case .orderInBody:
+                    #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")
                 case .collection:
                     #expect(response.status.code < 400, "\(route) works on A's own data, got \(response.status.code)")
                 }
@@ -127,6 +132,7 @@ struct AccessControlTests {
             #expect(after.sources == before.sources)
             #expect(after.products == before.products)
             #expect(after.orders.filter { before.orders.keys.contains($0.key) } == before.orders, "B's orders keep their status")
+            #expect(after.shipments == before.shipments, "B's shipments are untouched")
             #expect(after.auditNotByConsole == before.auditNotByConsole, "nothing A did was audited in B (the console made B's throwaway rows)")
         }
     }
@@ -139,6 +145,7 @@ struct AccessControlTests {
         var sources: [String]
         var products: [String]
         var orders: [String: String]
+        var shipments: [String: String]
         var auditNotByConsole: [AuditEntryID]
         var identifiers: [String]
     }
@@ -150,6 +157,7 @@ struct AccessControlTests {
         let sources = try await store.sources(in: seeded.workspace.id, after: nil, limit: 200).items
         let products = try await store.products(in: seeded.workspace.id, after: nil, limit: 200).items
         let orders = try await store.orders(in: seeded.workspace.id, after: nil, limit: 200).items
+        let shipments = try await store.shipments(in: seeded.workspace.id, after: nil, limit: 200).items
         let customer = try await store.profile(id: try await seeded.customer(in: store), in: seeded.workspace.id)!.profile
         let name = try await store.workspace(id: seeded.workspace.id)?.name ?? ""
         return Snapshot(workspaceName: name,
@@ -158,8 +166,9 @@ struct AccessControlTests {
                         sources: sources.map { "\($0.id) \($0.name) \($0.defaultChannel) \($0.rateLimit.map(String.init) ?? "-")" },
                         products: products.map { "\($0.id) \($0.sku) \($0.name) \($0.price?.description ?? "-") \($0.updatedAt)" },
                         orders: Dictionary(uniqueKeysWithValues: orders.map { ($0.id.rawValue, "\($0.status) \($0.changes.count)") }),
+                        shipments: Dictionary(uniqueKeysWithValues: shipments.map { ($0.id.rawValue, "\($0.status) \($0.updates.count)") }),
                         auditNotByConsole: audit.filter { $0.actor != "console" }.map(\.id),
-                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue) + products.map(\.id.rawValue) + orders.map(\.id.rawValue)
+                        identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue) + products.map(\.id.rawValue) + orders.map(\.id.rawValue) + shipments.map(\.id.rawValue)
                             + [customer.id.rawValue] + customer.identifiers.map(\.value) + customer.traits.values.compactMap(\.value.stringValue))
     }
 }

@@ -16,6 +16,9 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case erasedIdentifier
         case product
         case order
+        /// An order id sent in the JSON body (`{id}`): another workspace's is refused as an unknown value of that field.
+        case orderInBody
+        case shipment
     }
 
     var method: HTTPRequest.Method
@@ -109,6 +112,14 @@ struct RouteCase: Sendable, CustomStringConvertible {
               json: #"{"status":"paid"}"#, needsThrowaway: true),
         .init(method: .post, template: "/api/v1/orders/{id}/transactions", surface: .api, target: .order, permission: .commerceWrite,
               json: #"{"kind":"payment","amount":"1.00","currency":"EUR","method":"card","providerReference":"ch_{n}"}"#),
+        .init(method: .get, template: "/api/v1/shipments", surface: .api, permission: .commerceRead),
+        .init(method: .post, template: "/api/v1/shipments", surface: .api, target: .orderInBody, permission: .commerceWrite,
+              json: #"{"orderId":"{id}","carrier":"DHL","trackingNumber":"JD{n}","promisedAt":"2030-01-01T12:00:00Z"}"#),
+        .init(method: .get, template: "/api/v1/shipments/{id}", surface: .api, target: .shipment, permission: .commerceRead),
+        .init(method: .post, template: "/api/v1/shipments/{id}/updates", surface: .api, target: .shipment, permission: .commerceWrite,
+              json: #"{"status":"in_transit","note":"Hub {n}"}"#),
+        .init(method: .get, template: "/api/v1/delivery-settings", surface: .api, permission: .commerceRead),
+        .init(method: .put, template: "/api/v1/delivery-settings", surface: .api, permission: .workspaceManage, json: #"{"stuckAfterHours":36}"#),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

@@ -70,6 +70,14 @@ public struct SeededWorkspace: Sendable {
                                                           lines: [.init(sku: sku, quantity: .integer(2))]), by: console).order.id
     }
 
+    /// A shipment of the seeded order (the same one each time), for shipment routes.
+    public func shipment(in store: Store) async throws -> ShipmentID {
+        let order = try await order(in: store)
+        if let held = try await store.shipments(in: workspace.id, order: order, after: nil, limit: 1).items.first { return held.id }
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        return try await Deliveries(store: store).ship(.init(orderID: order.rawValue, carrier: "DHL", trackingNumber: "SEED"), by: console).shipment.id
+    }
+
     public func principal(_ role: Role) -> Principal {
         Principal(workspaceID: workspace.id, kind: .user(users[role]!.id), role: role)
     }

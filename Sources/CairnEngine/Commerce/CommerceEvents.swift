@@ -11,7 +11,9 @@ import Foundation
 /// are rounded half to even to the currency's minor unit in decimal arithmetic; products not in the catalogue are
 /// added from the event (origin `event`).
 public enum CommerceEvents {
-    public static let names: Set<String> = ["Order Completed", "Order Updated", "Order Cancelled", "Order Refunded"]
+    public static let names: Set<String> = ["Order Completed", "Order Updated", "Order Cancelled", "Order Refunded",
+                                            "Order Shipped", "Delivery Status Updated", "Order Delivered"]
+    static let deliveryNames: Set<String> = ["Order Shipped", "Delivery Status Updated", "Order Delivered"]
 
     static func text(_ value: JSONValue?) -> String? {
         switch value {
@@ -27,6 +29,10 @@ public enum CommerceEvents {
         let workspace = event.workspaceID
         let actor = "event:\(event.id)"
         let at = event.timestamp
+        if deliveryNames.contains(name) {
+            try await delivery(name, properties: properties, reference: reference, at: at, by: actor, workspace: workspace, tx: tx)
+            return
+        }
         if let (id, _) = try await tx.orderStatus(reference: reference, in: workspace), let order = try await tx.order(id, in: workspace) {
             switch name {
             case "Order Completed" where order.status == .placed:
@@ -97,6 +103,33 @@ public enum CommerceEvents {
             order.transactions.append(payment)
         }
         if name == "Order Refunded" { try await refund(order, properties: properties, at: at, by: actor, tx: tx) }
+    }
+
+    /// The delivery events (docs/commerce.md): `Order Shipped` adds a shipment (or moves the one with that tracking
+    /// number), `Delivery Status Updated` records the carrier's status, `Order Delivered` marks it delivered. The
+    /// shipment is the order's one with the event's `tracking_number`, else its latest; an event for an order Cairn
+    /// does not know, or a step the shipment cannot take, changes nothing.
+    static func delivery(_ name: String, properties: JSONValue, reference: String, at: Date, by actor: String, workspace: WorkspaceID, tx: TransactionStore) async throws {
+        guard let (orderID, orderStatus) = try await tx.orderStatus(reference: reference, in: workspace), orderStatus != .cancelled else { return }
+        let tracking = text(properties["tracking_number"]).map { String($0.prefix(100)) }
+        let status: Shipment.Status? = switch name {
+        case "Order Shipped": .shipped
+        case "Order Delivered": .delivered
+        default: text(properties["status"]).flatMap(Shipment.Status.init(rawValue:))
+        }
+        guard let status else { return }
+        let shipments = try await tx.shipments(where: { $0.where("order_id", .equal, orderID.rawValue).orderBy("created_at") }, in: workspace)
+        let existing = tracking.flatMap { number in shipments.last { $0.trackingNumber == number } } ?? (tracking == nil ? shipments.last : nil)
+        if let shipment = existing {
+            guard shipment.status.next.contains(status) else { return }
+            try await tx.append(Shipment.Update(status: status, at: at, by: actor, note: text(properties["location"]).map { String($0.prefix(500)) }), to: shipment.id, in: workspace)
+        } else {
+            let carrier = String((text(properties["carrier"]) ?? "unknown").prefix(100))
+            let promised = text(properties["promised_at"]).flatMap(Timestamp.parse)
+            try await tx.insert(Shipment(id: .generate(), workspaceID: workspace, orderID: orderID, carrier: carrier, trackingNumber: tracking, promisedAt: promised,
+                                         status: status, createdAt: at, updatedAt: at, updates: [Shipment.Update(status: status, at: at, by: actor, note: nil)]))
+        }
+        try await Deliveries.follow(status, order: orderID, in: workspace, at: at, by: actor, tx: tx)
     }
 
     /// A refund from an event: `total` when it is given (at most what can still be given back), else everything paid.

@@ -7,6 +7,7 @@ import Hummingbird
 struct CommerceAPI {
     let catalogue: Catalogue
     let orders: Orders
+    let deliveries: Deliveries
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("products", use: listProducts)
@@ -18,6 +19,88 @@ struct CommerceAPI {
         group.get("orders/{id}", use: order)
         group.post("orders/{id}/status", use: moveOrder)
         group.post("orders/{id}/transactions", use: recordTransaction)
+        group.get("shipments", use: listShipments)
+        group.post("shipments", use: createShipment)
+        group.get("shipments/{id}", use: shipment)
+        group.post("shipments/{id}/updates", use: updateShipment)
+        group.get("delivery-settings", use: deliverySettings)
+        group.put("delivery-settings", use: setDeliverySettings)
+    }
+
+    // MARK: Deliveries
+
+    struct ShipmentBody: Decodable {
+        var input = Deliveries.ShipmentInput()
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            input.orderID = try container.decodeUnlessNull(String.self, forKey: .orderId)
+            input.carrier = try container.decodeUnlessNull(String.self, forKey: .carrier)
+            input.trackingNumber = try container.decodeIfPresent(String.self, forKey: .trackingNumber)
+            input.promisedAt = try container.decodeIfPresent(String.self, forKey: .promisedAt)
+            input.status = try container.decodeUnlessNull(String.self, forKey: .status)
+        }
+        enum CodingKeys: String, CodingKey { case orderId, carrier, trackingNumber, promisedAt, status }
+    }
+
+    /// Filters: `flag=late|stuck` (the delivery monitor's lists), `orderId`.
+    @Sendable func listShipments(_ request: Request, context: CairnRequestContext) async throws -> ListBody<MonitoredShipment> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.commerceRead)
+        let (cursor, limit) = try request.pagination()
+        let query = request.uri.queryParameters
+        var issues = ValidationCollector()
+        var flag: Deliveries.Flag?
+        if let text = query["flag"].map(String.init) {
+            flag = Deliveries.Flag(rawValue: text)
+            if flag == nil { issues.add(FieldIssue(field: "flag", issue: .unknownValue(allowed: Deliveries.Flag.allCases.map(\.rawValue)), hint: "Use late or stuck.")) }
+        }
+        var order: OrderID?
+        if let text = query["orderId"].map(String.init) {
+            order = OrderID(text)
+            if order == nil { issues.add(FieldIssue(field: "orderId", issue: .invalid, hint: "Send an order id (a UUID).")) }
+        }
+        try issues.throwIfAny()
+        return ListBody(try await deliveries.shipments(for: principal, flag: flag, order: order, after: cursor, limit: limit))
+    }
+
+    @Sendable func createShipment(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<MonitoredShipment> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.commerceWrite)
+        let body = try await request.decodeJSON(ShipmentBody.self, context: context)
+        let shipment = try await deliveries.ship(body.input, by: principal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/shipments/\(shipment.shipment.id)"], response: shipment)
+    }
+
+    @Sendable func shipment(_ request: Request, context: CairnRequestContext) async throws -> MonitoredShipment {
+        try await deliveries.monitored(try context.parameters.id(as: ShipmentID.self, kind: "shipment"), for: try context.requirePrincipal())
+    }
+
+    struct UpdateBody: Decodable {
+        var status: String?
+        var note: String?
+    }
+
+    @Sendable func updateShipment(_ request: Request, context: CairnRequestContext) async throws -> MonitoredShipment {
+        let principal = try context.requirePrincipal()
+        try principal.require(.commerceWrite)
+        let id = try context.parameters.id(as: ShipmentID.self, kind: "shipment")
+        let body = try await request.decodeJSON(UpdateBody.self, context: context)
+        return try await deliveries.update(id, status: body.status, note: body.note, by: principal)
+    }
+
+    struct DeliverySettingsBody: ResponseEncodable, Decodable {
+        var stuckAfterHours: Int?
+    }
+
+    @Sendable func deliverySettings(_ request: Request, context: CairnRequestContext) async throws -> DeliverySettingsBody {
+        DeliverySettingsBody(stuckAfterHours: try await deliveries.stuckAfterHours(for: try context.requirePrincipal()))
+    }
+
+    @Sendable func setDeliverySettings(_ request: Request, context: CairnRequestContext) async throws -> DeliverySettingsBody {
+        let principal = try context.requirePrincipal()
+        try principal.require(.workspaceManage)
+        let body = try await request.decodeJSON(DeliverySettingsBody.self, context: context)
+        return DeliverySettingsBody(stuckAfterHours: try await deliveries.setStuckAfterHours(body.stuckAfterHours, by: principal))
     }
 
     // MARK: Orders
@@ -187,3 +270,4 @@ struct CommerceAPI {
 
 extension Product: ResponseEncodable {}
 extension Order: ResponseEncodable {}
+extension MonitoredShipment: ResponseEncodable {}
