@@ -23,6 +23,20 @@ public struct Store: Sendable {
 public struct TransactionStore: Sendable {
     let sql: any SQLDatabase
     var engine: DatabaseEngine = .sqlite
+
+    /// Runs `body` in a savepoint: if it throws, only its own writes are undone and the transaction goes on.
+    public func withSavepoint(_ body: () async throws -> Void) async throws -> (any Error)? {
+        try await sql.raw("SAVEPOINT part").run()
+        do {
+            try await body()
+            try await sql.raw("RELEASE SAVEPOINT part").run()
+            return nil
+        } catch {
+            try await sql.raw("ROLLBACK TO SAVEPOINT part").run()
+            try await sql.raw("RELEASE SAVEPOINT part").run()
+            return error
+        }
+    }
 }
 
 /// Sort direction and cursor arithmetic for keyset pagination, shared by every list.

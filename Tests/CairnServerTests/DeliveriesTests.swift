@@ -106,4 +106,45 @@ struct DeliveriesTests {
             #expect(((order["changes"] as? [[String: Any]]) ?? []).compactMap { $0["status"] as? String } == ["placed", "paid", "fulfilled", "delivered"])
         }
     }
+
+    @Test("The monitor emits Delivery Late and Delivery Stuck once each, as events of the order's customer", arguments: TestDatabase.engines)
+    func alerts(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let writer = h.a.secretKeys[.manager]!
+            let customer = try await h.a.customer(in: h.store)
+            _ = try await h.api(.post, "/api/v1/products", key: writer, json: #"{"sku":"TEE","name":"Tee","price":"19.99","currency":"EUR"}"#)
+            let order = try #require(try await h.api(.post, "/api/v1/orders", key: writer,
+                                                     json: #"{"orderId":"W-77","userId":"customer-alpha","currency":"EUR","lines":[{"sku":"TEE","quantity":1}]}"#).json()["id"] as? String)
+            let promised = ISO8601DateFormatter().string(from: h.clock.now.addingTimeInterval(3600))
+            let parcel = try #require(try await h.api(.post, "/api/v1/shipments", key: writer,
+                                                      json: #"{"orderId":"\#(order)","carrier":"DHL","trackingNumber":"JD77","promisedAt":"\#(promised)"}"#).json()["id"] as? String)
+            let monitor = Deliveries(store: h.store, clock: h.clock.source)
+            func alerts() async throws -> [Event] {
+                try await h.store.events(in: h.a.workspace.id, matching: EventFilter(kind: .track), after: nil, limit: 50).items
+                    .filter { ($0.name ?? "").hasPrefix("Delivery ") }
+            }
+            #expect(try await monitor.emitAlerts(in: h.a.workspace.id) == 0, "nothing is late or stuck yet")
+            h.clock.advance(by: 2 * 3600)
+            #expect(try await monitor.emitAlerts(in: h.a.workspace.id) == 1)
+            #expect(try await monitor.emitAlerts(in: h.a.workspace.id) == 0, "each alert once, however often the monitor runs")
+            let late = try #require(try await alerts().first)
+            #expect(late.name == "Delivery Late" && late.userID == "customer-alpha" && late.channel == .delivery)
+            #expect(late.payload["properties"]?["order_id"]?.stringValue == "W-77")
+            #expect(late.payload["properties"]?["shipment_id"]?.stringValue == parcel)
+            // Two days without news: stuck. News ends it; silence again makes it stuck again, a new alert.
+            h.clock.advance(by: 48 * 3600)
+            #expect(try await monitor.emitAlerts(in: h.a.workspace.id) == 1)
+            #expect(try await h.api(.post, "/api/v1/shipments/\(parcel)/updates", key: writer, json: #"{"status":"in_transit"}"#).status == .ok)
+            #expect(try await monitor.emitAlerts(in: h.a.workspace.id) == 0)
+            h.clock.advance(by: 49 * 3600)
+            #expect(try await monitor.emitAlerts(in: h.a.workspace.id) == 1)
+            let names = try await alerts().compactMap(\.name)
+            #expect(names.filter { $0 == "Delivery Stuck" }.count == 2 && names.filter { $0 == "Delivery Late" }.count == 1)
+            // The alerts join the customer's story like any event.
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            #expect(try await alerts().allSatisfy { $0.profileID == customer })
+            // Another workspace's monitor sees none of it.
+            #expect(try await monitor.emitAlerts(in: h.b.workspace.id) == 0)
+        }
+    }
 }

@@ -154,6 +154,62 @@ public struct Deliveries: Sendable {
         return Page(items: found, nextCursor: nil)
     }
 
+    /// The source the delivery monitor's events come from, made (channel `delivery`) the first time it is needed.
+    public static let monitorSourceName = "Cairn delivery monitor"
+
+    func monitorSource(in workspace: WorkspaceID) async throws -> Source {
+        var cursor: Cursor?
+        repeat {
+            let page = try await store.sources(in: workspace, after: cursor, limit: 200)
+            if let found = page.items.first(where: { $0.name == Self.monitorSourceName }) { return found }
+            cursor = try page.nextCursor.map { try Cursor(token: $0) }
+        } while cursor != nil
+        let source = Source(id: .generate(), workspaceID: workspace, name: Self.monitorSourceName, defaultChannel: .delivery, rateLimit: nil,
+                            createdAt: clock.now(), lastSeenAt: nil, eventCount: 0)
+        try await store.insert(source)
+        return source
+    }
+
+    /// Emits a `Delivery Late` track event for each shipment that became late, and a `Delivery Stuck` event each time
+    /// one becomes stuck, for the order's customer, so other capabilities (survey triggers, alerts) can react. Each
+    /// event's messageId names the shipment (and, for stuck, the status it is stuck in since), so however often this runs,
+    /// and in however many processes, each is stored once. Returns how many new events were stored.
+    @discardableResult
+    public func emitAlerts(in workspace: WorkspaceID) async throws -> Int {
+        let now = clock.now(), threshold = try await stuckThreshold(in: workspace)
+        var messages: [TrackingMessage] = []
+        var cursor: Cursor?
+        repeat {
+            let page = try await store.shipments(in: workspace, openOnly: true, after: cursor, limit: 200)
+            for shipment in page.items {
+                let late = shipment.isLate(at: now), stuck = shipment.isStuck(at: now, after: threshold)
+                guard late || stuck, let order = try await store.order(id: shipment.orderID, in: workspace) else { continue }
+                if late { messages.append(try alert("Delivery Late", messageID: "cairn-delivery-late-\(shipment.id)", shipment: shipment, order: order, at: now)) }
+                if stuck {
+                    messages.append(try alert("Delivery Stuck", messageID: "cairn-delivery-stuck-\(shipment.id)-\(shipment.updatedAt.storageMillis)",
+                                              shipment: shipment, order: order, at: now))
+                }
+            }
+            cursor = try page.nextCursor.map { try Cursor(token: $0) }
+        } while cursor != nil
+        guard !messages.isEmpty else { return 0 }
+        let source = try await monitorSource(in: workspace)
+        return try await Ingestor(store: store, clock: clock).ingest(messages, from: source, rateLimited: false).stored
+    }
+
+    func alert(_ name: String, messageID: String, shipment: Shipment, order: Order, at now: Date) throws -> TrackingMessage {
+        var properties: [String: JSONValue] = ["order_id": .string(order.reference), "shipment_id": .string(shipment.id.rawValue), "carrier": .string(shipment.carrier),
+                                               "status": .string(shipment.status.rawValue), "last_update_at": .string(shipment.updatedAt.formatted(.iso8601))]
+        if let tracking = shipment.trackingNumber { properties["tracking_number"] = .string(tracking) }
+        if let promised = shipment.promisedAt { properties["promised_at"] = .string(promised.formatted(.iso8601)) }
+        var object: [String: JSONValue] = ["type": .string("track"), "event": .string(name), "messageId": .string(messageID),
+                                           "timestamp": .string(now.formatted(.iso8601)), "properties": .object(properties),
+                                           "context": .object(["channel": .string("delivery")])]
+        // The order's customer; an order without a user id is known by its reference.
+        if let user = order.userID { object["userId"] = .string(user) } else { object["anonymousId"] = .string("order-\(order.reference)") }
+        return try TrackingMessage.parse(object, kind: .track, makeMessageID: { messageID }).get()
+    }
+
     public func stuckAfterHours(for principal: Principal) async throws -> Int {
         try principal.require(.commerceRead)
         return try await store.stuckAfterHours(in: principal.workspaceID) ?? Self.defaultStuckAfterHours

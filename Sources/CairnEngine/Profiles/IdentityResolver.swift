@@ -53,7 +53,12 @@ public struct IdentityResolver: Sendable {
             for event in events { try await batch.resolve(event) }
             try await batch.flush()
             // Orders from E-commerce events, with the customer just resolved, in the same transaction: once per event.
-            for (event, profile) in batch.orderEvents { try await CommerceEvents.apply(event, profile: profile, tx: tx, now: now) }
+            // One that fails (it should not) is left out alone, so it can never hold up resolution.
+            for (event, profile) in batch.orderEvents {
+                if let error = try await tx.withSavepoint({ try await CommerceEvents.apply(event, profile: profile, tx: tx, now: now) }) {
+                    logger.warning("commerce event not applied", metadata: ["event.id": "\(event.id)", "error": "\(String(reflecting: error).prefix(300))"])
+                }
+            }
             return events.count
         }
         if resolved > 0 { logger.debug("events resolved", metadata: ["workspace.id": "\(workspace)", "count": "\(resolved)"]) }

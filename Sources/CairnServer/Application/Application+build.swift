@@ -79,7 +79,8 @@ public func buildApplication(configuration: ServerConfiguration, store: Store, c
     )
     // Services stop in reverse order: resolution first, the database last.
     app.addServices(DatabaseService(database: store.database, logger: logger),
-                    IdentityResolutionService(resolver: IdentityResolver(store: store, clock: clock, logger: logger), logger: logger))
+                    IdentityResolutionService(resolver: IdentityResolver(store: store, clock: clock, logger: logger), logger: logger),
+                    DeliveryMonitorService(deliveries: Deliveries(store: store, clock: clock), logger: logger))
     return app
 }
 
