@@ -118,6 +118,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/shipments/{id}", surface: .api, target: .shipment, permission: .commerceRead),
         .init(method: .post, template: "/api/v1/shipments/{id}/updates", surface: .api, target: .shipment, permission: .commerceWrite,
               json: #"{"status":"in_transit","note":"Hub {n}"}"#),
+        .init(method: .get, template: "/api/v1/reports/units-sold", surface: .api, permission: .commerceRead),
         .init(method: .get, template: "/api/v1/delivery-settings", surface: .api, permission: .commerceRead),
         .init(method: .put, template: "/api/v1/delivery-settings", surface: .api, permission: .workspaceManage, json: #"{"stuckAfterHours":36}"#),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),

@@ -63,3 +63,8 @@ public struct ProductFilter: Sendable, Hashable {
         self.search = search
     }
 }
+
+/// What the units-sold report groups by.
+public enum UnitsSoldKey: String, Sendable, CaseIterable {
+    case product, category, channel
+}

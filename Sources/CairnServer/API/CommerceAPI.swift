@@ -2,6 +2,7 @@ import CairnCore
 import CairnEngine
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// `/api/v1/products` and `/api/v1/orders`: the workspace's catalogue, and the orders customers place.
 struct CommerceAPI {
@@ -23,8 +24,53 @@ struct CommerceAPI {
         group.post("shipments", use: createShipment)
         group.get("shipments/{id}", use: shipment)
         group.post("shipments/{id}/updates", use: updateShipment)
+        group.get("reports/units-sold", use: unitsSold)
         group.get("delivery-settings", use: deliverySettings)
         group.put("delivery-settings", use: setDeliverySettings)
+    }
+
+    // MARK: Units sold
+
+    struct UnitsSoldBody: ResponseEncodable {
+        var by: String
+        var period: String
+        var from: Date
+        var until: Date
+        var data: [UnitsSoldReport.Row]
+    }
+
+    /// `by=product|category|channel`, `period=day|week|month`, `from`/`until` (ISO 8601; the last 30 days by default, at
+    /// most 3 years), `format=csv` for a download.
+    @Sendable func unitsSold(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.commerceRead)
+        let query = request.uri.queryParameters
+        var issues = ValidationCollector()
+        let key = query["by"].map { UnitsSoldKey(rawValue: String($0)) } ?? .product
+        if key == nil { issues.add(FieldIssue(field: "by", issue: .unknownValue(allowed: UnitsSoldKey.allCases.map(\.rawValue)), hint: "Use product, category or channel.")) }
+        let period = query["period"].map { UnitsSoldReport.Period(rawValue: String($0)) } ?? .day
+        if period == nil { issues.add(FieldIssue(field: "period", issue: .unknownValue(allowed: UnitsSoldReport.Period.allCases.map(\.rawValue)), hint: "Use day, week or month.")) }
+        func date(_ name: String) -> Date? {
+            guard let text = query[name[...]].map(String.init) else { return nil }
+            if let date = Timestamp.parse(text) ?? Timestamp.parse(text + "T00:00:00Z") { return date }
+            issues.add(FieldIssue(field: name, issue: .invalid, hint: "Use ISO 8601, e.g. 2026-11-01 or 2026-11-01T00:00:00Z."))
+            return nil
+        }
+        let now = Date()
+        let until = date("until") ?? now
+        let from = date("from") ?? until.addingTimeInterval(-30 * 86_400)
+        if from >= until { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "from must be before until.")) }
+        if until.timeIntervalSince(from) > 3 * 366 * 86_400 { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Ask for at most three years at once.")) }
+        let format = query["format"].map(String.init)
+        if let format, format != "csv", format != "json" { issues.add(FieldIssue(field: "format", issue: .unknownValue(allowed: ["json", "csv"]), hint: "Use json or csv.")) }
+        try issues.throwIfAny()
+        guard let key, let period else { preconditionFailure("checked values missing without an issue") }
+        let rows = try await UnitsSoldReport(store: catalogue.store).rows(for: principal, by: key, period: period, from: from, until: until)
+        if format == "csv" {
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"units-sold.csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: UnitsSoldReport.csv(rows, by: key))))
+        }
+        return try UnitsSoldBody(by: key.rawValue, period: period.rawValue, from: from, until: until, data: rows).response(from: request, context: context)
     }
 
     // MARK: Deliveries

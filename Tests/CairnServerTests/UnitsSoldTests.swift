@@ -1,0 +1,79 @@
+import CairnCore
+import CairnEngine
+import CairnStore
+import CairnTestSupport
+import Foundation
+import Testing
+
+@Suite("Units sold")
+struct UnitsSoldTests {
+    @Test("Refunds are shared out exactly, the cents left over going to the largest remainders")
+    func sharing() {
+        #expect(UnitsSoldReport.share(refunded: 1000, total: 3000, lines: [1000, 1000, 1000]).reduce(0, +) == 1000)
+        // Tax and shipping are part of the total but not of any line: a full refund gives each line its whole value back.
+        #expect(UnitsSoldReport.share(refunded: 1290, total: 1290, lines: [500, 400, 100]) == [500, 400, 100])
+        #expect(UnitsSoldReport.share(refunded: 1000, total: 1100, lines: [700, 300]).reduce(0, +) == 909)
+        #expect(UnitsSoldReport.share(refunded: 1_000_000_000_000_000, total: 1_000_000_000_000_000, lines: [999_999_999_999_999, 1]) == [999_999_999_999_999, 1],
+                "no overflow at the largest figures")
+        #expect(UnitsSoldReport.share(refunded: 0, total: 100, lines: [100]) == [0])
+    }
+
+    @Test("Units, gross, refunds and net by product, category and channel, per day, week and month; also as CSV", arguments: TestDatabase.engines)
+    func report(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let writer = h.a.secretKeys[.manager]!, reader = h.a.secretKeys[.viewer]!
+            for json in [#"{"sku":"TEE","name":"Tee","category":"Apparel","price":"20.00","currency":"EUR"}"#,
+                         #"{"sku":"CAP","name":"Cap","category":"Apparel","price":"10.00","currency":"EUR"}"#,
+                         #"{"sku":"MUG","name":"Mug, large","category":"Kitchen","price":"7.50","currency":"EUR"}"#] {
+                #expect(try await h.api(.post, "/api/v1/products", key: writer, json: json).status == .created)
+            }
+            func place(_ json: String) async throws -> String {
+                let response = try await h.api(.post, "/api/v1/orders", key: writer, json: json)
+                #expect(response.status == .created, "\(response.text)")
+                return try response.json()["id"] as? String ?? ""
+            }
+            // Monday 2026-11-16 and Tuesday 2026-11-17 (one ISO week), Tuesday 2026-12-01 (another month).
+            let first = try await place(#"{"currency":"EUR","channel":"web","placedAt":"2026-11-16T10:00:00Z","lines":[{"sku":"TEE","quantity":2},{"sku":"MUG","quantity":1}],"shipping":"5.00"}"#)
+            _ = try await place(#"{"currency":"EUR","channel":"store","placedAt":"2026-11-17T09:00:00Z","lines":[{"sku":"TEE","quantity":1},{"sku":"CAP","quantity":3}]}"#)
+            _ = try await place(#"{"currency":"EUR","channel":"store","placedAt":"2026-12-01T12:00:00Z","lines":[{"sku":"MUG","quantity":4}]}"#)
+            let cancelled = try await place(#"{"currency":"EUR","placedAt":"2026-11-16T11:00:00Z","lines":[{"sku":"TEE","quantity":9}]}"#)
+            #expect(try await h.api(.post, "/api/v1/orders/\(cancelled)/status", key: writer, json: #"{"status":"cancelled"}"#).status == .ok)
+            // The first order (40.00 + 7.50 + 5.00 shipping = 52.50) is paid and gets 10.50 back: a fifth of it.
+            #expect(try await h.api(.post, "/api/v1/orders/\(first)/status", key: writer, json: #"{"status":"paid"}"#).status == .ok)
+            #expect(try await h.api(.post, "/api/v1/orders/\(first)/transactions", key: writer, json: #"{"kind":"refund","amount":"10.50"}"#).status == .created)
+
+            func rows(_ query: String) async throws -> [[String: Any]] {
+                let response = try await h.api(.get, "/api/v1/reports/units-sold?from=2026-11-01&until=2027-01-01&\(query)", key: reader)
+                #expect(response.status == .ok, "\(query): \(response.text)")
+                return (try response.json()["data"] as? [[String: Any]]) ?? []
+            }
+            func amount(_ value: Any?) -> String? { (value as? [String: Any])?["amount"] as? String }
+            func summary(_ rows: [[String: Any]]) -> [String] {
+                rows.map { "\($0["period"] ?? "") \($0["key"] ?? "") \($0["units"] ?? "") \(amount($0["gross"]) ?? "") \(amount($0["refunds"]) ?? "") \(amount($0["net"]) ?? "")" }
+            }
+            // Refunds shared by line value: TEE 40.00 → 8.00, MUG 7.50 → 1.50 (shipping keeps its own 1.00 share off the lines).
+            #expect(summary(try await rows("by=product&period=day")) == [
+                "2026-11-16 TEE 2 40.00 8.00 32.00", "2026-11-16 MUG 1 7.50 1.50 6.00",
+                "2026-11-17 CAP 3 30.00 0.00 30.00", "2026-11-17 TEE 1 20.00 0.00 20.00",
+                "2026-12-01 MUG 4 30.00 0.00 30.00",
+            ])
+            #expect(summary(try await rows("by=category&period=month")) == [
+                "2026-11 Apparel 6 90.00 8.00 82.00", "2026-11 Kitchen 1 7.50 1.50 6.00", "2026-12 Kitchen 4 30.00 0.00 30.00",
+            ])
+            #expect(summary(try await rows("by=channel&period=week")) == [
+                "2026-11-16 store 4 50.00 0.00 50.00", "2026-11-16 web 3 47.50 9.50 38.00", "2026-11-30 store 4 30.00 0.00 30.00",
+            ])
+            #expect((try await rows("by=product&period=day")).first?["label"] as? String == "Tee")
+            let csv = try await h.api(.get, "/api/v1/reports/units-sold?from=2026-11-01&until=2027-01-01&by=product&period=month&format=csv", key: reader)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(csv.text.hasPrefix("period,product,label,currency,units,gross,refunds,net\n"))
+            #expect(csv.text.contains("2026-11,MUG,\"Mug, large\",EUR,1,7.50,1.50,6.00\n"))
+            for query in ["by=colour", "period=year", "from=yesterday", "from=2027-01-01&until=2026-01-01", "format=pdf", "from=2020-01-01&until=2026-01-01"] {
+                #expect(try await h.api(.get, "/api/v1/reports/units-sold?\(query)", key: reader).status == .badRequest, "\(query)")
+            }
+            // Another workspace sells nothing of this.
+            let other = try await h.api(.get, "/api/v1/reports/units-sold?from=2026-11-01&until=2027-01-01", key: h.b.secretKeys[.viewer]!).json()
+            #expect((other["data"] as? [Any])?.isEmpty == true)
+        }
+    }
+}
