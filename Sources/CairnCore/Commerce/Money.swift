@@ -66,57 +66,62 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
         return Money(minorUnits: product, currency: currency)
     }
 
+    /// The amount `text` (major units) in minor units of `currency`, not yet rounded; `nil` when it is no number.
+    private static func scaled(_ text: String, currency: Currency) -> Decimal? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.contains(where: \.isNumber), let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN else { return nil }
+        return value * Decimal(sign: .plus, exponent: currency.exponent, significand: 1)
+    }
+
+    private static func rounded(_ value: Decimal, _ mode: NSDecimalNumber.RoundingMode) -> Decimal {
+        var value = value, result = Decimal()
+        NSDecimalRound(&result, &value, 0, mode)
+        return result
+    }
+
+    /// The text of a JSON amount: a whole number, a fractional number through its shortest decimal form (the text the
+    /// client wrote for any amount a client can mean), or a string; `nil` for anything else.
+    private static func text(of json: JSONValue) -> String? {
+        switch json {
+        case .integer(let whole): String(whole)
+        case .double(let value): "\(value)"
+        case .string(let text): text
+        default: nil
+        }
+    }
+
     /// A decimal amount in major units as written ("19.99", "-5", "1e2"), exact; more decimal places than the currency
     /// has, or an amount too large, is refused rather than rounded.
     public init(parsing text: String, currency: Currency, field: String) throws(ValidationError) {
-        guard let value = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")),
-              !value.isNaN, text.contains(where: \.isNumber) else {
+        guard let scaled = Self.scaled(text, currency: currency) else {
             throw ValidationError(field: field, issue: .invalid, hint: "Write the amount as a number such as 19.99.")
         }
-        var scaled = value * Decimal(sign: .plus, exponent: currency.exponent, significand: 1)
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &scaled, 0, .plain)
-        guard rounded == scaled else {
+        let whole = Self.rounded(scaled, .plain)
+        guard whole == scaled else {
             throw ValidationError(field: field, issue: .invalid,
                                   hint: "\(currency.code) has \(currency.exponent) decimal places; send the amount with at most that many.")
         }
-        guard rounded.magnitude <= Decimal(Money.largestMinorUnits) else {
+        guard whole.magnitude <= Decimal(Money.largestMinorUnits) else {
             throw ValidationError(field: field, issue: .invalid, hint: "The amount is too large: at most \(Money(minorUnits: Money.largestMinorUnits, currency: currency).decimalText).")
         }
-        self.init(minorUnits: NSDecimalNumber(decimal: rounded).int64Value, currency: currency)
+        self.init(minorUnits: NSDecimalNumber(decimal: whole).int64Value, currency: currency)
     }
 
-    /// An amount from a JSON value: a number or a numeric string. Fractional JSON numbers are read through their
-    /// shortest decimal form, which is the text the client wrote for any amount a client can mean.
+    /// An amount from a JSON value: a number or a numeric string.
     public init(json: JSONValue, currency: Currency, field: String) throws(ValidationError) {
-        switch json {
-        case .integer(let whole):
-            try self.init(parsing: String(whole), currency: currency, field: field)
-        case .double(let value):
-            try self.init(parsing: "\(value)", currency: currency, field: field)
-        case .string(let text):
-            try self.init(parsing: text, currency: currency, field: field)
-        default:
+        guard let text = Self.text(of: json) else {
             throw ValidationError(field: field, issue: .invalid, hint: "Send the amount as a number such as 19.99.")
         }
+        try self.init(parsing: text, currency: currency, field: field)
     }
 
     /// An amount from an event that was already accepted (nothing can be refused any more): a number or numeric
     /// string, rounded half to even to the currency's minor unit in decimal arithmetic; `nil` for anything else.
     public init?(rounding json: JSONValue, currency: Currency) {
-        let text: String
-        switch json {
-        case .integer(let whole): text = String(whole)
-        case .double(let value): text = "\(value)"
-        case .string(let string): text = string.trimmingCharacters(in: .whitespaces)
-        default: return nil
-        }
-        guard text.contains(where: \.isNumber), var value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN else { return nil }
-        value *= Decimal(sign: .plus, exponent: currency.exponent, significand: 1)
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 0, .bankers)
-        guard rounded.magnitude <= Decimal(Money.largestMinorUnits) else { return nil }
-        self.init(minorUnits: NSDecimalNumber(decimal: rounded).int64Value, currency: currency)
+        guard let text = Self.text(of: json), let scaled = Self.scaled(text, currency: currency) else { return nil }
+        let whole = Self.rounded(scaled, .bankers)
+        guard whole.magnitude <= Decimal(Money.largestMinorUnits) else { return nil }
+        self.init(minorUnits: NSDecimalNumber(decimal: whole).int64Value, currency: currency)
     }
 
     /// The amount in major units as exact decimal text: "19.99", "-0.50", "1500" (JPY).

@@ -191,6 +191,8 @@ public struct OrderBalance: Sendable, Hashable, Encodable {
     public var chargedBack: Money
     /// What the customer still owes: total − paid + refunded + charged back (negative when they paid too much).
     public var due: Money
+    /// What was paid and not yet given back: the most a refund or chargeback may be.
+    public var refundable: Money { paid - refunded - chargedBack }
 
     public init(total: Money, transactions: [OrderTransaction]) {
         let currency = total.currency

@@ -44,7 +44,11 @@ extension Administration {
 
     /// Refuses a channel the workspace does not know, naming the field.
     func requireKnownChannel(_ channel: Channel, field: String, in workspace: WorkspaceID) async throws {
-        guard try await Self.unknownChannels([channel], in: workspace, store: store).isEmpty else {
+        try await Self.requireKnownChannel(channel, field: field, in: workspace, store: store)
+    }
+
+    static func requireKnownChannel(_ channel: Channel, field: String, in workspace: WorkspaceID, store: Store) async throws {
+        guard try await unknownChannels([channel], in: workspace, store: store).isEmpty else {
             throw ValidationError(field: field, issue: .unknownValue(allowed: []),
                                   hint: "\(channel) is not a channel of this workspace. Use a built-in channel or define it first (PUT /api/v1/channels/\(channel)).")
         }

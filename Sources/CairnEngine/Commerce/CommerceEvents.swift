@@ -33,17 +33,13 @@ public enum CommerceEvents {
             try await delivery(name, properties: properties, reference: reference, at: at, by: actor, workspace: workspace, tx: tx)
             return
         }
-        if let (id, _) = try await tx.orderStatus(reference: reference, in: workspace), let order = try await tx.order(id, in: workspace) {
+        if let order = try await tx.order(reference: reference, in: workspace) {
             switch name {
             case "Order Completed" where order.status == .placed:
                 // Completed means paid: what was due is recorded as paid by the event.
-                if order.balance.due.minorUnits > 0 {
-                    try await tx.insert(OrderTransaction(id: .generate(), orderID: id, kind: .payment, amount: order.balance.due, method: nil,
-                                                         providerReference: nil, status: .succeeded, at: at, by: actor), in: workspace)
-                }
-                try await tx.setStatus(of: id, to: Order.Change(status: .paid, at: at, by: actor), in: workspace)
+                try await Orders.markPaid(order, at: at, by: actor, tx: tx)
             case "Order Cancelled" where order.status.next.contains(.cancelled):
-                try await tx.setStatus(of: id, to: Order.Change(status: .cancelled, at: at, by: actor), in: workspace)
+                try await tx.setStatus(of: order.id, to: Order.Change(status: .cancelled, at: at, by: actor), in: workspace)
             case "Order Refunded":
                 try await refund(order, properties: properties, at: at, by: actor, tx: tx)
             default:
@@ -110,7 +106,8 @@ public enum CommerceEvents {
     /// shipment is the order's one with the event's `tracking_number`, else its latest; an event for an order Cairn
     /// does not know, or a step the shipment cannot take, changes nothing.
     static func delivery(_ name: String, properties: JSONValue, reference: String, at: Date, by actor: String, workspace: WorkspaceID, tx: TransactionStore) async throws {
-        guard let (orderID, orderStatus) = try await tx.orderStatus(reference: reference, in: workspace), orderStatus != .cancelled else { return }
+        guard let order = try await tx.order(reference: reference, in: workspace), order.status != .cancelled else { return }
+        let orderID = order.id
         let tracking = text(properties["tracking_number"]).map { String($0.prefix(100)) }
         let status: Shipment.Status? = switch name {
         case "Order Shipped": .shipped
@@ -134,8 +131,7 @@ public enum CommerceEvents {
 
     /// A refund from an event: `total` when it is given (at most what can still be given back), else everything paid.
     static func refund(_ order: Order, properties: JSONValue, at: Date, by actor: String, tx: TransactionStore) async throws {
-        let balance = order.balance
-        let refundable = balance.paid - balance.refunded - balance.chargedBack
+        let refundable = order.balance.refundable
         guard refundable.minorUnits > 0 else { return }
         let asked = properties["total"].flatMap { Money(rounding: $0, currency: order.currency) }.flatMap { $0.minorUnits > 0 ? $0 : nil }
         let amount = Money(minorUnits: min(asked?.minorUnits ?? refundable.minorUnits, refundable.minorUnits), currency: order.currency)

@@ -181,9 +181,11 @@ public struct Deliveries: Sendable {
         var cursor: Cursor?
         repeat {
             let page = try await store.shipments(in: workspace, openOnly: true, after: cursor, limit: 200)
-            for shipment in page.items {
+            let flagged = page.items.filter { $0.isLate(at: now) || $0.isStuck(at: now, after: threshold) }
+            let orders = try await store.orders(ids: flagged.map(\.orderID), in: workspace)
+            for shipment in flagged {
                 let late = shipment.isLate(at: now), stuck = shipment.isStuck(at: now, after: threshold)
-                guard late || stuck, let order = try await store.order(id: shipment.orderID, in: workspace) else { continue }
+                guard let order = orders[shipment.orderID] else { continue }
                 if late { messages.append(try alert("Delivery Late", messageID: "cairn-delivery-late-\(shipment.id)", shipment: shipment, order: order, at: now)) }
                 if stuck {
                     messages.append(try alert("Delivery Stuck", messageID: "cairn-delivery-stuck-\(shipment.id)-\(shipment.updatedAt.storageMillis)",

@@ -93,10 +93,7 @@ public struct Orders: Sendable {
         // Every product the lines name, read at once.
         let skus = lineInputs.compactMap { $0.sku?.trimmingCharacters(in: .whitespacesAndNewlines) }
         let bySKU = try await store.products(skus: skus, in: workspace)
-        var byID: [String: Product] = [:]
-        for idText in Set(lineInputs.compactMap(\.productID)) {
-            if let productID = ProductID(idText), let product = try await store.product(id: productID, in: workspace) { byID[idText] = product }
-        }
+        let byID = try await store.products(ids: lineInputs.compactMap { $0.productID.flatMap(ProductID.init) }, in: workspace)
         var lines: [Order.Line] = []
         if let currency {
             func amount(_ value: JSONValue?, field: String, default fallback: Money? = nil) -> Money? {
@@ -109,7 +106,7 @@ public struct Orders: Sendable {
                 let field = "lines[\(index)]"
                 let product: Product?
                 if let idText = line.productID {
-                    product = byID[idText]
+                    product = ProductID(idText).flatMap { byID[$0] }
                     if product == nil { issues.add(FieldIssue(field: "\(field).productId", issue: .unknownValue(allowed: []), hint: "No product with this id; see GET /api/v1/products.")) }
                 } else if let sku = line.sku?.trimmingCharacters(in: .whitespacesAndNewlines), !sku.isEmpty {
                     product = bySKU[sku]
@@ -146,12 +143,7 @@ public struct Orders: Sendable {
             try issues.throwIfAny()
             // Without issues every checked value is there.
             guard let channel, let discount, let tax, let shipping else { preconditionFailure("checked values missing without an issue") }
-            if Administration.isUnknown(channel) {
-                if try await !store.definedChannels(in: workspace).contains(where: { $0.name == channel }) {
-                    throw ValidationError(field: "channel", issue: .unknownValue(allowed: []),
-                                          hint: "\(channel) is not a channel of this workspace. Use a built-in channel or define it first (PUT /api/v1/channels/\(channel)).")
-                }
-            }
+            try await Administration.requireKnownChannel(channel, field: "channel", in: workspace, store: store)
             let now = clock.now()
             var order = Order(id: id, workspaceID: workspace, reference: reference, profileID: nil, userID: input.userID, email: email ?? nil,
                               channel: channel, currency: currency, lines: lines, discount: discount, tax: tax, shipping: shipping, status: .placed,
@@ -204,11 +196,11 @@ public struct Orders: Sendable {
                                       hint: (allowed.isEmpty ? "The order is \(current.rawValue); it cannot be moved by hand any more."
                                                              : "An order that is \(current.rawValue) can become \(allowed.joined(separator: ", ")).") + refund)
             }
-            if status == .paid, order.balance.due.minorUnits > 0 {
-                try await tx.insert(OrderTransaction(id: .generate(), orderID: id, kind: .payment, amount: order.balance.due, method: nil, providerReference: nil,
-                                                     status: .succeeded, at: now, by: actor), in: workspace)
+            if status == .paid {
+                try await Self.markPaid(order, at: now, by: actor, tx: tx)
+            } else {
+                try await tx.setStatus(of: id, to: Order.Change(status: status, at: now, by: actor), in: workspace)
             }
-            try await tx.setStatus(of: id, to: Order.Change(status: status, at: now, by: actor), in: workspace)
         }
         return try await order(id, for: principal)
     }
@@ -276,10 +268,9 @@ public struct Orders: Sendable {
                 throw ValidationError(field: "kind", issue: .invalid, hint: "The order is \(order.status.rawValue); it takes no more payments.")
             }
             if kind != .payment, status == .succeeded {
-                let refundable = balance.paid - balance.refunded - balance.chargedBack
-                if amount.minorUnits > refundable.minorUnits {
+                if amount.minorUnits > balance.refundable.minorUnits {
                     throw ValidationError(field: "amount", issue: .invalid,
-                                          hint: "At most \(refundable) can be given back: that is what was paid and not yet refunded.")
+                                          hint: "At most \(balance.refundable) can be given back: that is what was paid and not yet refunded.")
                 }
             }
             var transaction = OrderTransaction(id: .generate(), orderID: id, kind: kind, amount: amount, method: input.method, providerReference: input.providerReference,
@@ -291,6 +282,15 @@ public struct Orders: Sendable {
             try await Self.settle(updated, at: now, by: actor, tx: tx)
         }
         return try await order(id, for: principal)
+    }
+
+    /// Marks an order paid, recording a payment of what was still due so its balance agrees.
+    static func markPaid(_ order: Order, at date: Date, by actor: String, tx: TransactionStore) async throws {
+        if order.balance.due.minorUnits > 0 {
+            try await tx.insert(OrderTransaction(id: .generate(), orderID: order.id, kind: .payment, amount: order.balance.due, method: nil, providerReference: nil,
+                                                 status: .succeeded, at: date, by: actor), in: order.workspaceID)
+        }
+        try await tx.setStatus(of: order.id, to: Order.Change(status: .paid, at: date, by: actor), in: order.workspaceID)
     }
 
     /// Moves an order's status to follow its money: paid once payments cover it; partially refunded, or refunded once
@@ -309,9 +309,4 @@ public struct Orders: Sendable {
             try await tx.setStatus(of: order.id, to: Order.Change(status: target, at: date, by: actor), in: order.workspaceID)
         }
     }
-}
-
-extension Administration {
-    /// Whether a channel is not built in (then the workspace must have defined it).
-    static func isUnknown(_ channel: Channel) -> Bool { !Channel.builtIn.contains(channel) }
 }

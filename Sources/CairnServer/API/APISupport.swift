@@ -82,6 +82,25 @@ extension Request {
     }
 }
 
+extension Request {
+    /// An optional query parameter that is one of a closed set of values; anything else is recorded as its problem.
+    func queryChoice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type, hint: String, collecting issues: inout ValidationCollector) -> T?
+    where T.RawValue == String {
+        guard let text = uri.queryParameters[name[...]].map(String.init) else { return nil }
+        if let value = T(rawValue: text) { return value }
+        issues.add(FieldIssue(field: name, issue: .unknownValue(allowed: T.allCases.map(\.rawValue)), hint: hint))
+        return nil
+    }
+
+    /// An optional query parameter naming a row by id; a malformed id is recorded as its problem.
+    func queryID<ID: EntityID>(_ name: String, as type: ID.Type, kind: String, collecting issues: inout ValidationCollector) -> ID? {
+        guard let text = uri.queryParameters[name[...]].map(String.init) else { return nil }
+        if let id = ID(text) { return id }
+        issues.add(FieldIssue(field: name, issue: .invalid, hint: "Send \(kind) id (a UUID)."))
+        return nil
+    }
+}
+
 extension Parameters {
     /// A path identifier; a malformed one is a 404 (it cannot name anything), not a 400.
     func id<ID: EntityID>(_ name: String = "id", as type: ID.Type, kind: String) throws -> ID {

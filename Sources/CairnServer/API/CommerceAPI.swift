@@ -31,6 +31,8 @@ struct CommerceAPI {
 
     // MARK: Units sold
 
+    enum ReportFormat: String, CaseIterable { case json, csv }
+
     struct UnitsSoldBody: ResponseEncodable {
         var by: String
         var period: String
@@ -46,10 +48,8 @@ struct CommerceAPI {
         try principal.require(.commerceRead)
         let query = request.uri.queryParameters
         var issues = ValidationCollector()
-        let key = query["by"].map { UnitsSoldKey(rawValue: String($0)) } ?? .product
-        if key == nil { issues.add(FieldIssue(field: "by", issue: .unknownValue(allowed: UnitsSoldKey.allCases.map(\.rawValue)), hint: "Use product, category or channel.")) }
-        let period = query["period"].map { UnitsSoldReport.Period(rawValue: String($0)) } ?? .day
-        if period == nil { issues.add(FieldIssue(field: "period", issue: .unknownValue(allowed: UnitsSoldReport.Period.allCases.map(\.rawValue)), hint: "Use day, week or month.")) }
+        let key = query["by"] == nil ? .product : request.queryChoice("by", as: UnitsSoldKey.self, hint: "Use product, category or channel.", collecting: &issues)
+        let period = query["period"] == nil ? .day : request.queryChoice("period", as: UnitsSoldReport.Period.self, hint: "Use day, week or month.", collecting: &issues)
         func date(_ name: String) -> Date? {
             guard let text = query[name[...]].map(String.init) else { return nil }
             if let date = Timestamp.parse(text) ?? Timestamp.parse(text + "T00:00:00Z") { return date }
@@ -61,12 +61,11 @@ struct CommerceAPI {
         let from = date("from") ?? until.addingTimeInterval(-30 * 86_400)
         if from >= until { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "from must be before until.")) }
         if until.timeIntervalSince(from) > 3 * 366 * 86_400 { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Ask for at most three years at once.")) }
-        let format = query["format"].map(String.init)
-        if let format, format != "csv", format != "json" { issues.add(FieldIssue(field: "format", issue: .unknownValue(allowed: ["json", "csv"]), hint: "Use json or csv.")) }
+        let format = request.queryChoice("format", as: ReportFormat.self, hint: "Use json or csv.", collecting: &issues)
         try issues.throwIfAny()
         guard let key, let period else { preconditionFailure("checked values missing without an issue") }
         let rows = try await UnitsSoldReport(store: catalogue.store).rows(for: principal, by: key, period: period, from: from, until: until)
-        if format == "csv" {
+        if format == .csv {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"units-sold.csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: UnitsSoldReport.csv(rows, by: key))))
         }
@@ -93,18 +92,9 @@ struct CommerceAPI {
         let principal = try context.requirePrincipal()
         try principal.require(.commerceRead)
         let (cursor, limit) = try request.pagination()
-        let query = request.uri.queryParameters
         var issues = ValidationCollector()
-        var flag: Deliveries.Flag?
-        if let text = query["flag"].map(String.init) {
-            flag = Deliveries.Flag(rawValue: text)
-            if flag == nil { issues.add(FieldIssue(field: "flag", issue: .unknownValue(allowed: Deliveries.Flag.allCases.map(\.rawValue)), hint: "Use late or stuck.")) }
-        }
-        var order: OrderID?
-        if let text = query["orderId"].map(String.init) {
-            order = OrderID(text)
-            if order == nil { issues.add(FieldIssue(field: "orderId", issue: .invalid, hint: "Send an order id (a UUID).")) }
-        }
+        let flag = request.queryChoice("flag", as: Deliveries.Flag.self, hint: "Use late or stuck.", collecting: &issues)
+        let order = request.queryID("orderId", as: OrderID.self, kind: "an order", collecting: &issues)
         try issues.throwIfAny()
         return ListBody(try await deliveries.shipments(for: principal, flag: flag, order: order, after: cursor, limit: limit))
     }
@@ -189,18 +179,9 @@ struct CommerceAPI {
         let principal = try context.requirePrincipal()
         try principal.require(.commerceRead)
         let (cursor, limit) = try request.pagination()
-        let query = request.uri.queryParameters
         var issues = ValidationCollector()
-        var status: Order.Status?
-        if let text = query["status"].map(String.init) {
-            status = Order.Status(rawValue: text)
-            if status == nil { issues.add(FieldIssue(field: "status", issue: .unknownValue(allowed: Order.Status.allCases.map(\.rawValue)), hint: "Use one of the order statuses.")) }
-        }
-        var profile: ProfileID?
-        if let text = query["profileId"].map(String.init) {
-            profile = ProfileID(text)
-            if profile == nil { issues.add(FieldIssue(field: "profileId", issue: .invalid, hint: "Send a profile id (a UUID).")) }
-        }
+        let status = request.queryChoice("status", as: Order.Status.self, hint: "Use one of the order statuses.", collecting: &issues)
+        let profile = request.queryID("profileId", as: ProfileID.self, kind: "a profile", collecting: &issues)
         try issues.throwIfAny()
         return ListBody(try await orders.orders(for: principal, status: status, profile: profile, after: cursor, limit: limit))
     }

@@ -25,6 +25,13 @@ extension Store {
         try await orders(where: { $0.where("reference", .equal, reference) }, in: workspace).first
     }
 
+    /// Orders by id (those the workspace has).
+    public func orders(ids: [OrderID], in workspace: WorkspaceID) async throws -> [OrderID: Order] {
+        guard !ids.isEmpty else { return [:] }
+        let values = Array(Set(ids.map(\.rawValue)))
+        return Dictionary(uniqueKeysWithValues: try await orders(where: { $0.where("id", .in, values) }, in: workspace).map { ($0.id, $0) })
+    }
+
     /// The workspace's orders, newest first, optionally only one status or one customer's.
     public func orders(in workspace: WorkspaceID, status: Order.Status? = nil, profile: ProfileID? = nil, after cursor: Cursor?, limit: Int) async throws -> Page<Order> {
         let items = try await orders(where: { query in
@@ -100,12 +107,9 @@ extension TransactionStore {
         return true
     }
 
-    /// The id and status of the workspace's order with this reference.
-    public func orderStatus(reference: String, in workspace: WorkspaceID) async throws -> (id: OrderID, status: Order.Status)? {
-        guard let row = try await sql.select().columns("id", "status").from("orders")
-            .where("workspace_id", .equal, workspace.rawValue).where("reference", .equal, reference).first() else { return nil }
-        return (OrderID(rawValue: try row.decode(column: "id", as: String.self)),
-                Order.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .placed)
+    /// The workspace's order with this reference (lines, changes and transactions included).
+    public func order(reference: String, in workspace: WorkspaceID) async throws -> Order? {
+        try await orders(where: { $0.where("reference", .equal, reference) }, in: workspace).first
     }
 
     /// Transactions of orders, oldest first.
@@ -155,9 +159,14 @@ extension TransactionStore {
             .first().flatMap { Order.Status(rawValue: try $0.decode(column: "status", as: String.self)) }
     }
 
+    /// The position the next row of a history table (`order_changes`, `shipment_updates`) takes under its parent.
+    func nextPosition(in table: String, parent column: String, _ id: String, in workspace: WorkspaceID) async throws -> Int64 {
+        try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+            .where("workspace_id", .equal, workspace.rawValue).where(column, .equal, id).first()?.decode(column: "n", as: Int64.self) ?? 0
+    }
+
     func append(_ change: Order.Change, to order: OrderID, in workspace: WorkspaceID) async throws {
-        let next = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("order_changes")
-            .where("workspace_id", .equal, workspace.rawValue).where("order_id", .equal, order.rawValue).first()?.decode(column: "n", as: Int64.self) ?? 0
+        let next = try await nextPosition(in: "order_changes", parent: "order_id", order.rawValue, in: workspace)
         try await sql.insert(into: "order_changes").columns("workspace_id", "order_id", "position", "status", "at", "actor")
             .values(SQLBind(workspace.rawValue), SQLBind(order.rawValue), SQLBind(next), SQLBind(change.status.rawValue), SQLBind(change.at.storageMillis),
                     SQLBind(change.by))

@@ -25,8 +25,13 @@ extension Store {
 
     /// Products by SKU (those the workspace has).
     public func products(skus: some Collection<String>, in workspace: WorkspaceID) async throws -> [String: Product] {
-        let skus = Array(Set(skus))
+        let skus = Array(skus)
         return try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).products(skus: skus, in: workspace) }
+    }
+
+    /// Products by id (those the workspace has).
+    public func products(ids: [ProductID], in workspace: WorkspaceID) async throws -> [ProductID: Product] {
+        try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).products(ids: ids, in: workspace) }
     }
 
     /// The workspace's products in the order they were added, optionally narrowed.
@@ -75,13 +80,19 @@ extension TransactionStore {
 
     /// Products by SKU (those the workspace has).
     public func products(skus: [String], in workspace: WorkspaceID) async throws -> [String: Product] {
-        var found: [String: Product] = [:]
-        for part in Array(Set(skus)).chunked(into: 400) {
-            for row in try await sql.select().columns(Store.productColumns).from("products")
-                .where("workspace_id", .equal, workspace.rawValue).where("sku", .in, Array(part)).all() {
-                let product = try Product(row: row)
-                found[product.sku] = product
-            }
+        Dictionary(uniqueKeysWithValues: try await products(whose: "sku", isIn: skus, in: workspace).map { ($0.sku, $0) })
+    }
+
+    /// Products by id (those the workspace has).
+    public func products(ids: [ProductID], in workspace: WorkspaceID) async throws -> [ProductID: Product] {
+        Dictionary(uniqueKeysWithValues: try await products(whose: "id", isIn: ids.map(\.rawValue), in: workspace).map { ($0.id, $0) })
+    }
+
+    private func products(whose column: String, isIn values: [String], in workspace: WorkspaceID) async throws -> [Product] {
+        var found: [Product] = []
+        for part in Array(Set(values)).chunked(into: 400) {
+            found += try await sql.select().columns(Store.productColumns).from("products")
+                .where("workspace_id", .equal, workspace.rawValue).where(column, .in, Array(part)).all().map(Product.init(row:))
         }
         return found
     }

@@ -52,8 +52,7 @@ extension TransactionStore {
 
     /// Records a status the carrier reported and makes it the shipment's.
     public func append(_ update: Shipment.Update, to shipment: ShipmentID, in workspace: WorkspaceID) async throws {
-        let next = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("shipment_updates")
-            .where("workspace_id", .equal, workspace.rawValue).where("shipment_id", .equal, shipment.rawValue).first()?.decode(column: "n", as: Int64.self) ?? 0
+        let next = try await nextPosition(in: "shipment_updates", parent: "shipment_id", shipment.rawValue, in: workspace)
         try await sql.insert(into: "shipment_updates").columns("workspace_id", "shipment_id", "position", "status", "at", "actor", "note")
             .values(SQLBind(workspace.rawValue), SQLBind(shipment.rawValue), SQLBind(next), SQLBind(update.status.rawValue), SQLBind(update.at.storageMillis),
                     SQLBind(update.by), SQLBind(update.note))
