@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "CairnServerTests",
             dependencies: [
-                "CairnServer", "CairnEngine", "CairnCore", "CairnTestSupport",
+                "CairnServer", "CairnEngine", "CairnCore", "CairnAnalytics", "CairnTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],

@@ -1,3 +1,4 @@
+import CairnAnalytics
 import CairnCore
 import CairnEngine
 import CairnStore
@@ -9,13 +10,13 @@ import Testing
 struct UnitsSoldTests {
     @Test("Refunds are shared out exactly, the cents left over going to the largest remainders")
     func sharing() {
-        #expect(UnitsSoldReport.share(refunded: 1000, total: 3000, lines: [1000, 1000, 1000]).reduce(0, +) == 1000)
+        #expect(RefundShare.split(refunded: 1000, total: 3000, lines: [1000, 1000, 1000]).reduce(0, +) == 1000)
         // Tax and shipping are part of the total but not of any line: a full refund gives each line its whole value back.
-        #expect(UnitsSoldReport.share(refunded: 1290, total: 1290, lines: [500, 400, 100]) == [500, 400, 100])
-        #expect(UnitsSoldReport.share(refunded: 1000, total: 1100, lines: [700, 300]).reduce(0, +) == 909)
-        #expect(UnitsSoldReport.share(refunded: 1_000_000_000_000_000, total: 1_000_000_000_000_000, lines: [999_999_999_999_999, 1]) == [999_999_999_999_999, 1],
+        #expect(RefundShare.split(refunded: 1290, total: 1290, lines: [500, 400, 100]) == [500, 400, 100])
+        #expect(RefundShare.split(refunded: 1000, total: 1100, lines: [700, 300]).reduce(0, +) == 909)
+        #expect(RefundShare.split(refunded: 1_000_000_000_000_000, total: 1_000_000_000_000_000, lines: [999_999_999_999_999, 1]) == [999_999_999_999_999, 1],
                 "no overflow at the largest figures")
-        #expect(UnitsSoldReport.share(refunded: 0, total: 100, lines: [100]) == [0])
+        #expect(RefundShare.split(refunded: 0, total: 100, lines: [100]) == [0])
     }
 
     @Test("Units, gross, refunds and net by product, category and channel, per day, week and month; also as CSV", arguments: TestDatabase.engines)
@@ -74,6 +75,83 @@ struct UnitsSoldTests {
             // Another workspace sells nothing of this.
             let other = try await h.api(.get, "/api/v1/reports/units-sold?from=2026-11-01&until=2027-01-01", key: h.b.secretKeys[.viewer]!).json()
             #expect((other["data"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test("The daily roll-up agrees with the orders after placing, paying, refunding, charging back and cancelling; a new database builds it from the orders",
+          arguments: TestDatabase.engines)
+    func rollupAgreesWithOrders(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let seeded = try await SeededWorkspace.create(named: "Rollup", in: store)
+            let manager = seeded.principal(.manager)
+            let catalogue = Catalogue(store: store), orders = Orders(store: store)
+            for (sku, category, price) in [("A", "One", "9.99"), ("B", "One", "0.07"), ("C", "Two", "120.00")] {
+                _ = try await catalogue.create(.init(sku: sku, name: "Product \(sku)", category: category, price: .string(price), currency: "EUR"), by: manager)
+            }
+            var random = SplitMix64(seed: 20_261_123)
+            func pick(_ upper: Int) -> Int { Int(random.next() % UInt64(upper)) }
+            for index in 0..<60 {
+                let lines = (0...pick(3)).map { _ in Orders.Input.Line(sku: ["A", "B", "C"][pick(3)], quantity: .integer(Int64(1 + pick(5))),
+                                                                        discount: pick(4) == 0 ? .string("0.03") : nil) }
+                let currency = pick(5) == 0 ? "USD" : "EUR"
+                let order = try await orders.place(.init(reference: "R-\(index)", channel: ["web", "store", "app"][pick(3)], currency: currency,
+                                                        lines: lines.map { var line = $0; line.unitPrice = currency == "USD" || pick(5) == 0 ? .string("3.33") : nil; return line },
+                                                        tax: .string("1.\(pick(10))9"), shipping: pick(2) == 0 ? .string("4.95") : nil,
+                                                        placedAt: "2026-11-\(10 + pick(6))T\(10 + pick(12)):00:00Z"), by: manager).order
+                switch pick(6) {
+                case 0: _ = try await orders.move(order.id, to: .cancelled, by: manager)
+                case 1, 2, 3:
+                    _ = try await orders.move(order.id, to: .paid, by: manager)
+                    for _ in 0..<pick(3) {
+                        let refundable = try await orders.order(order.id, for: manager).balance.refundable.minorUnits
+                        guard refundable > 0 else { break }
+                        let amount = 1 + Int64(random.next() % UInt64(refundable))
+                        _ = try await orders.record(.init(kind: pick(4) == 0 ? "chargeback" : "refund", amount: .string(Money(minorUnits: amount, currency: order.currency).decimalText)),
+                                                    on: order.id, by: manager)
+                    }
+                    if pick(4) == 0, try await orders.order(order.id, for: manager).status.manualNext.contains(.cancelled) {
+                        _ = try await orders.move(order.id, to: .cancelled, by: manager)
+                    }
+                default: break
+                }
+            }
+            // What the orders say, computed here from each order as stored.
+            var expected: [String: (units: Int64, gross: Int64, refunds: Int64)] = [:]
+            var page = try await store.orders(in: seeded.workspace.id, after: nil, limit: 100)
+            #expect(page.items.count == 60)
+            for order in page.items where order.status != .cancelled {
+                let givenBack = order.transactions.filter { $0.kind != .payment && $0.status == .succeeded }.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
+                let shares = RefundShare.split(refunded: givenBack, total: order.total.minorUnits, lines: order.lines.map(\.total.minorUnits))
+                for (line, share) in zip(order.lines, shares) {
+                    let key = "\(UnitsSoldReport.label(day: Int64(order.placedAt.timeIntervalSince1970) / 86_400, period: .day)) \(line.sku) \(order.currency.code)"
+                    var sum = expected[key] ?? (0, 0, 0)
+                    sum.units += line.quantity
+                    sum.gross += line.total.minorUnits
+                    sum.refunds += share
+                    expected[key] = sum
+                }
+            }
+            page.items.removeAll()
+            #expect(expected.count > 10)
+            let report = UnitsSoldReport(store: store)
+            func actual() async throws -> [String: (units: Int64, gross: Int64, refunds: Int64)] {
+                let rows = try await report.rows(for: manager, by: .product, period: .day, from: Date(timeIntervalSince1970: 1_790_000_000),
+                                                 until: Date(timeIntervalSince1970: 1_800_000_000))
+                return Dictionary(uniqueKeysWithValues: rows.map { ("\($0.period) \($0.key) \($0.currency.code)", ($0.units, $0.gross.minorUnits, $0.refunds.minorUnits)) })
+            }
+            func same(_ a: [String: (units: Int64, gross: Int64, refunds: Int64)], _ b: [String: (units: Int64, gross: Int64, refunds: Int64)]) -> Bool {
+                a.count == b.count && a.allSatisfy { key, value in b[key].map { $0 == value } ?? false }
+            }
+            let kept = try await actual()
+            #expect(same(kept, expected), "kept: \(kept.sorted { $0.key < $1.key })\nexpected: \(expected.sorted { $0.key < $1.key })")
+            // Built from scratch by the migration that introduced it, it says the same.
+            try await store.database.withConnection { sql in
+                try await sql.raw("DROP TABLE units_sold_daily").run()
+                try await sql.raw("DELETE FROM cairn_schema_migrations WHERE version = 14").run()
+            }
+            #expect(try await Migrator(database: store.database).migrate() == [14])
+            let rebuilt = try await actual()
+            #expect(same(rebuilt, expected))
         }
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 
 /// Units sold: per product, category or channel and per day, week (starting Monday) or month, in UTC, with line
 /// revenue (gross), what was refunded or charged back (shared out over an order's lines in proportion to their part of
-/// the order's total, exactly, the cents left over going to the largest remainders), and net. Per currency: amounts of
+/// the order's total, exactly: ``RefundShare``), and net. It reads the daily roll-up the orders keep, so it counts
+/// whole UTC days. Per currency: amounts of
 /// different currencies are never added. Needs `commerce.read`.
 public struct UnitsSoldReport: Sendable {
     public let store: Store
@@ -27,7 +28,7 @@ public struct UnitsSoldReport: Sendable {
         public var net: Money
     }
 
-    static func label(day: Int64, period: Period) -> String {
+    public static func label(day: Int64, period: Period) -> String {
         let calendar = Calendar(identifier: .gregorian)
         var utc = calendar
         utc.timeZone = TimeZone(identifier: "UTC")!
@@ -38,45 +39,31 @@ public struct UnitsSoldReport: Sendable {
         return period == .month ? "\(year)-\(month)" : "\(year)-\(month)-\(dayText)"
     }
 
-    /// Shares `refunded × lines ÷ total` over the lines in proportion to each, exactly: floors first, then one minor
-    /// unit each to the largest remainders.
-    public static func share(refunded: Int64, total: Int64, lines: [Int64]) -> [Int64] {
-        guard total > 0, refunded > 0 else { return lines.map { _ in 0 } }
-        func part(_ value: Int64) -> (Int64, Int64) {
-            let product = value.multipliedFullWidth(by: refunded)
-            let (quotient, remainder) = total.dividingFullWidth((product.high, product.low))
-            return (quotient, remainder)
+    /// The whole UTC days an interval touches: from the day `from` falls on to the day after the one just before
+    /// `until` (so `until` at midnight is not counted and `until` in the afternoon counts its day).
+    public static func days(from: Date, until: Date) -> (from: Int64, until: Int64) {
+        func floorDay(_ millis: Int64) -> Int64 {
+            let (quotient, remainder) = millis.quotientAndRemainder(dividingBy: 86_400_000)
+            return remainder < 0 ? quotient - 1 : quotient
         }
-        let parts = lines.map { part(max(0, $0)) }
-        let wanted = part(lines.reduce(0) { $0 + max(0, $1) }).0
-        var shares = parts.map(\.0)
-        var left = wanted - shares.reduce(0, +)
-        for index in parts.indices.sorted(by: { parts[$0].1 > parts[$1].1 }) where left > 0 {
-            shares[index] += 1
-            left -= 1
-        }
-        return shares
+        return (floorDay(from.storageMillis), floorDay(until.storageMillis - 1) + 1)
     }
 
     public func rows(for principal: Principal, by key: UnitsSoldKey, period: Period, from: Date, until: Date) async throws -> [Row] {
         try principal.require(.commerceRead)
-        let workspace = principal.workspaceID
+        let days = Self.days(from: from, until: until)
         struct Group: Hashable { var period: String; var key: String; var currency: Currency }
         var sums: [Group: (label: String, units: Int64, gross: Int64, refunds: Int64)] = [:]
-        for cell in try await store.unitsSold(in: workspace, by: key, from: from, until: until) {
-            let group = Group(period: Self.label(day: cell.day, period: period), key: cell.key, currency: cell.currency)
+        var labels: [Int64: String] = [:]
+        for cell in try await store.unitsSold(in: principal.workspaceID, by: key, fromDay: days.from, untilDay: days.until) {
+            let periodLabel: String
+            if let known = labels[cell.day] { periodLabel = known } else { periodLabel = Self.label(day: cell.day, period: period); labels[cell.day] = periodLabel }
+            let group = Group(period: periodLabel, key: cell.key, currency: cell.currency)
             var sum = sums[group] ?? (cell.label, 0, 0, 0)
             sum.units += cell.units
             sum.gross += cell.grossMinor
+            sum.refunds += cell.refundsMinor
             sums[group] = sum
-        }
-        let refunded = try await store.refundedLines(in: workspace, by: key, from: from, until: until)
-        for lines in Dictionary(grouping: refunded, by: \.orderID).values {
-            let shares = Self.share(refunded: lines[0].refundedMinor, total: lines[0].orderTotalMinor, lines: lines.map(\.lineMinor))
-            for (line, share) in zip(lines, shares) {
-                let group = Group(period: Self.label(day: line.day, period: period), key: line.key, currency: line.currency)
-                sums[group, default: (line.label, 0, 0, 0)].refunds += share
-            }
         }
         return sums.map { group, sum in
             Row(period: group.period, key: group.key, label: sum.label, currency: group.currency, units: sum.units,

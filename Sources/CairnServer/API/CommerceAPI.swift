@@ -42,7 +42,7 @@ struct CommerceAPI {
     }
 
     /// `by=product|category|channel`, `period=day|week|month`, `from`/`until` (ISO 8601; the last 30 days by default, at
-    /// most 3 years), `format=csv` for a download.
+    /// most 3 years; widened to whole UTC days), `format=csv` for a download.
     @Sendable func unitsSold(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.require(.commerceRead)
@@ -69,7 +69,10 @@ struct CommerceAPI {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"units-sold.csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: UnitsSoldReport.csv(rows, by: key))))
         }
-        return try UnitsSoldBody(by: key.rawValue, period: period.rawValue, from: from, until: until, data: rows).response(from: request, context: context)
+        // The report counts whole UTC days; the answer says which.
+        let days = UnitsSoldReport.days(from: from, until: until)
+        return try UnitsSoldBody(by: key.rawValue, period: period.rawValue, from: Date(timeIntervalSince1970: TimeInterval(days.from * 86_400)),
+                                 until: Date(timeIntervalSince1970: TimeInterval(days.until * 86_400)), data: rows).response(from: request, context: context)
     }
 
     // MARK: Deliveries

@@ -103,6 +103,11 @@ extension TransactionStore {
             }
             try await lines.run()
         }
+        if order.status != .cancelled {
+            var rollup = UnitsSoldRollup()
+            rollup.add(linesOf: order, sign: 1)
+            try await rollup.write(to: sql)
+        }
         for change in order.changes { try await append(change, to: order.id, in: order.workspaceID) }
         return true
     }
@@ -139,6 +144,7 @@ extension TransactionStore {
                     SQLBind(transaction.amount.minorUnits), SQLBind(transaction.amount.currency.code), SQLBind(transaction.method),
                     SQLBind(transaction.providerReference), SQLBind(transaction.status.rawValue), SQLBind(transaction.at.storageMillis), SQLBind(transaction.by))
             .run()
+        try await rollUpRefund(transaction, in: workspace)
     }
 
     /// One order read inside the transaction (lines, changes and transactions included).
@@ -148,6 +154,7 @@ extension TransactionStore {
 
     /// Moves an order to a status and records the change.
     public func setStatus(of order: OrderID, to change: Order.Change, in workspace: WorkspaceID) async throws {
+        if change.status == .cancelled { try await rollUpCancellation(of: order, in: workspace) }
         try await sql.update("orders").set("status", to: change.status.rawValue).set("updated_at", to: change.at.storageMillis)
             .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, order.rawValue).run()
         try await append(change, to: order, in: workspace)

@@ -308,5 +308,19 @@ public enum Schema {
                 .column("stuck_after_hours", type: .bigint, .notNull)
                 .run()
         },
+        Migration(version: 14, name: "daily units-sold roll-up") { sql in
+            try await sql.create(table: "units_sold_daily")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("day", type: .bigint, .notNull)
+                .column("product_id", type: .text, .notNull)
+                .column("channel", type: .text, .notNull)
+                .column("currency", type: .text, .notNull)
+                .column("units", type: .bigint, .notNull)
+                .column("gross_minor", type: .bigint, .notNull)
+                .column("refunds_minor", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "day", "product_id", "channel", "currency")
+                .run()
+            try await UnitsSoldRollup.backfill(sql)
+        },
     ]
 }

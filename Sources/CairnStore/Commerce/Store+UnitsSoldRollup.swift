@@ -1,0 +1,135 @@
+import CairnCore
+import Foundation
+import SQLKit
+
+/// The daily roll-up behind the units-sold report: per workspace, UTC day (the order's placing), product, channel and
+/// currency, the units and line revenue of orders not cancelled and what was given back on them. It is kept in the
+/// same transaction as the orders, cancellations, refunds and chargebacks that change it, so the report reads days
+/// instead of lines and always agrees with the orders.
+struct UnitsSoldRollup {
+    struct Key: Hashable, Comparable {
+        var workspace: String
+        var day: Int64
+        var product: String
+        var channel: String
+        var currency: String
+
+        static func < (a: Key, b: Key) -> Bool {
+            (a.workspace, a.day, a.product, a.channel, a.currency) < (b.workspace, b.day, b.product, b.channel, b.currency)
+        }
+    }
+
+    struct Amounts {
+        var units: Int64 = 0
+        var gross: Int64 = 0
+        var refunds: Int64 = 0
+
+        var isZero: Bool { units == 0 && gross == 0 && refunds == 0 }
+    }
+
+    private(set) var changes: [Key: Amounts] = [:]
+
+    /// The UTC day of an instant, as whole days since 1970-01-01 (floored, so instants before 1970 fall on their day).
+    static func day(of date: Date) -> Int64 {
+        let millis = date.storageMillis
+        let (quotient, remainder) = millis.quotientAndRemainder(dividingBy: Store.millisPerDay)
+        return remainder < 0 ? quotient - 1 : quotient
+    }
+
+    static func key(of order: Order, line: Order.Line) -> Key {
+        Key(workspace: order.workspaceID.rawValue, day: day(of: order.placedAt), product: line.productID.rawValue, channel: order.channel.rawValue,
+            currency: order.currency.code)
+    }
+
+    /// Adds (`sign` 1) or takes away (`sign` -1) an order's lines: units and line revenue.
+    mutating func add(linesOf order: Order, sign: Int64) {
+        for line in order.lines {
+            changes[Self.key(of: order, line: line), default: Amounts()].units += sign * line.quantity
+            changes[Self.key(of: order, line: line), default: Amounts()].gross += sign * line.total.minorUnits
+        }
+    }
+
+    /// Adds (`sign` 1) or takes away (`sign` -1) the shares of `refunded` that fall on the order's lines.
+    mutating func add(refunded: Int64, of order: Order, sign: Int64) {
+        let shares = RefundShare.split(refunded: refunded, total: order.total.minorUnits, lines: order.lines.map(\.total.minorUnits))
+        for (line, share) in zip(order.lines, shares) where share != 0 {
+            changes[Self.key(of: order, line: line), default: Amounts()].refunds += sign * share
+        }
+    }
+
+    /// What an order's succeeded refunds and chargebacks add up to.
+    static func givenBack(_ transactions: [OrderTransaction]) -> Int64 {
+        transactions.filter { $0.kind != .payment && $0.status == .succeeded }.reduce(0) { $0 + $1.amount.minorUnits }
+    }
+
+    /// Writes the changes: one multi-row upsert per 200 cells, in key order (so concurrent writers never deadlock).
+    func write(to sql: any SQLDatabase) async throws {
+        let cells = changes.filter { !$0.value.isZero }.sorted { $0.key < $1.key }
+        for part in cells.chunked(into: 200) {
+            let insert = sql.insert(into: "units_sold_daily")
+                .columns("workspace_id", "day", "product_id", "channel", "currency", "units", "gross_minor", "refunds_minor")
+            for (key, amounts) in part {
+                insert.values(SQLBind(key.workspace), SQLBind(key.day), SQLBind(key.product), SQLBind(key.channel), SQLBind(key.currency),
+                              SQLBind(amounts.units), SQLBind(amounts.gross), SQLBind(amounts.refunds))
+            }
+            insert.onConflict(with: ["workspace_id", "day", "product_id", "channel", "currency"]) { update in
+                for column in ["units", "gross_minor", "refunds_minor"] {
+                    update.set(column, to: SQLBinaryExpression(SQLColumn(column, table: "units_sold_daily"), .add, SQLColumn(column, table: "excluded")))
+                }
+                return update
+            }
+            try await insert.run()
+        }
+    }
+
+    /// Builds the roll-up of everything already stored (the migration that introduced it): one aggregate statement for
+    /// lines, then the shares of what was given back on each order that had refunds or chargebacks.
+    static func backfill(_ sql: any SQLDatabase) async throws {
+        let day = "(o.placed_at - ((o.placed_at % \(Store.millisPerDay)) + \(Store.millisPerDay)) % \(Store.millisPerDay)) / \(Store.millisPerDay)"
+        try await sql.raw("""
+            INSERT INTO units_sold_daily (workspace_id, day, product_id, channel, currency, units, gross_minor, refunds_minor)
+            SELECT l.workspace_id, \(unsafeRaw: day), l.product_id, o.channel, o.currency, CAST(SUM(l.quantity) AS BIGINT),
+                   CAST(SUM(l.quantity * l.unit_price_minor - l.discount_minor) AS BIGINT), 0
+            FROM order_lines l JOIN orders o ON o.workspace_id = l.workspace_id AND o.id = l.order_id
+            WHERE o.status <> 'cancelled'
+            GROUP BY l.workspace_id, \(unsafeRaw: day), l.product_id, o.channel, o.currency
+            """).run()
+        let refunded = try await sql.raw("""
+            SELECT t.workspace_id AS workspace_id, t.order_id AS order_id, CAST(SUM(t.amount_minor) AS BIGINT) AS given_back FROM order_transactions t
+            JOIN orders o ON o.workspace_id = t.workspace_id AND o.id = t.order_id
+            WHERE t.kind IN ('refund', 'chargeback') AND t.status = 'succeeded' AND o.status <> 'cancelled'
+            GROUP BY t.workspace_id, t.order_id
+            """).all()
+        var rollup = UnitsSoldRollup()
+        for row in refunded {
+            let workspace = WorkspaceID(rawValue: try row.decode(column: "workspace_id", as: String.self))
+            let id = OrderID(rawValue: try row.decode(column: "order_id", as: String.self))
+            guard let order = try await TransactionStore(sql: sql).order(id, in: workspace) else { continue }
+            rollup.add(refunded: try row.decode(column: "given_back", as: Int64.self), of: order, sign: 1)
+        }
+        try await rollup.write(to: sql)
+    }
+}
+
+extension TransactionStore {
+    /// Keeps the roll-up in step when an order is cancelled: its lines and what was given back on them leave it.
+    func rollUpCancellation(of order: OrderID, in workspace: WorkspaceID) async throws {
+        guard let order = try await self.order(order, in: workspace), order.status != .cancelled else { return }
+        var rollup = UnitsSoldRollup()
+        rollup.add(linesOf: order, sign: -1)
+        rollup.add(refunded: UnitsSoldRollup.givenBack(order.transactions), of: order, sign: -1)
+        try await rollup.write(to: sql)
+    }
+
+    /// Keeps the roll-up in step when a refund or chargeback succeeded: the lines' shares move from what was given
+    /// back before to what is given back now (both split exactly, so the roll-up always holds the exact split).
+    func rollUpRefund(_ transaction: OrderTransaction, in workspace: WorkspaceID) async throws {
+        guard transaction.kind != .payment, transaction.status == .succeeded,
+              let order = try await self.order(transaction.orderID, in: workspace), order.status != .cancelled else { return }
+        let now = UnitsSoldRollup.givenBack(order.transactions)
+        var rollup = UnitsSoldRollup()
+        rollup.add(refunded: now - transaction.amount.minorUnits, of: order, sign: -1)
+        rollup.add(refunded: now, of: order, sign: 1)
+        try await rollup.write(to: sql)
+    }
+}
