@@ -115,10 +115,28 @@ struct UnitsSoldTests {
                 default: break
                 }
             }
+            // And a bulk import (multi-row inserts, one roll-up write per batch), with a customer to find by email.
+            let customer = try await seeded.customer(in: store)
+            let importer = OrderImporter(store: store, principal: manager)
+            var memory = OrderImporter.Memory()
+            let imported = (0..<40).map { index in
+                let placedAt = "2026-11-1\(pick(6))T08:00:00Z"
+                return OrderImporter.OrderRows(reference: "I-\(index)", rows: (0...pick(2)).map { line in
+                    OrderImporter.Row(line: index * 10 + line, values: ["currency": "EUR", "sku": ["A", "B", "C"][pick(3)], "quantity": "\(1 + pick(4))",
+                                                                       "placed_at": placedAt, "channel": "app", "email": "customer1@rollup.example",
+                                                                       "status": ["placed", "delivered", "cancelled"][index % 3], "line_discount": "0.0\(pick(5))"])
+                })
+            }
+            let outcome = try await importer.importBatch(imported, memory: &memory)
+            #expect(outcome.orders == 40 && outcome.rejections.isEmpty, "\(outcome.rejections.prefix(3))")
+            #expect(try await importer.importBatch(Array(imported.prefix(5)), memory: &memory).duplicates == 5)
+            let importedOrder = try #require(try await store.order(reference: "I-1", in: seeded.workspace.id))
+            #expect(importedOrder.profileID == customer && importedOrder.status == .delivered && importedOrder.balance.due.minorUnits == 0)
+            #expect(importedOrder.changes.map(\.status) == [.placed, .paid, .fulfilled, .delivered])
             // What the orders say, computed here from each order as stored.
             var expected: [String: (units: Int64, gross: Int64, refunds: Int64)] = [:]
-            var page = try await store.orders(in: seeded.workspace.id, after: nil, limit: 100)
-            #expect(page.items.count == 60)
+            var page = try await store.orders(in: seeded.workspace.id, after: nil, limit: 200)
+            #expect(page.items.count == 100)
             for order in page.items where order.status != .cancelled {
                 let givenBack = order.transactions.filter { $0.kind != .payment && $0.status == .succeeded }.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
                 let shares = RefundShare.split(refunded: givenBack, total: order.total.minorUnits, lines: order.lines.map(\.total.minorUnits))

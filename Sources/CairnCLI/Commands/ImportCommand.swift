@@ -5,7 +5,7 @@ import CairnStore
 import Foundation
 
 struct ImportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data from files.", subcommands: [Events.self])
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data from files.", subcommands: [Events.self, Orders.self, Products.self])
 
     struct Events: AsyncParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case ndjson, csv }
@@ -220,7 +220,7 @@ struct RejectsFile {
         self.format = format
     }
 
-    func write(_ rejections: [EventImporter.Rejection], raw: [Int: String], header: [String]?) throws {
+    func write(_ rejections: [ImportRejection], raw: [Int: String], header: [String]?) throws {
         guard !rejections.isEmpty else { return }
         if created.handle == nil {
             guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {

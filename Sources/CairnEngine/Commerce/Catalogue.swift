@@ -44,11 +44,11 @@ public struct Catalogue: Sendable {
         return product
     }
 
-    public func create(_ fields: Fields, by principal: Principal) async throws -> Product {
+    public func create(_ fields: Fields, origin: Product.Origin = .api, by principal: Principal) async throws -> Product {
         try principal.require(.commerceWrite)
         let now = clock.now()
         var product = Product(id: .generate(), workspaceID: principal.workspaceID, sku: "", name: "", category: nil, kind: .product, price: nil,
-                              origin: .api, createdAt: now, updatedAt: now)
+                              origin: origin, createdAt: now, updatedAt: now)
         try Self.apply(fields, to: &product, creating: true)
         guard try await store.insert(product) else {
             throw ConflictError(field: "sku", detail: "The workspace already has a product with the SKU \(product.sku); change that one (PATCH /api/v1/products/{id}) or use another SKU.")
@@ -63,6 +63,19 @@ public struct Catalogue: Sendable {
         product.updatedAt = clock.now()
         guard let updated = try await store.update(product) else { throw NotFoundError(kind: "product", id: id.rawValue) }
         return updated
+    }
+
+    /// Adds the product with the fields' SKU, or, when the workspace has it already, changes that one (an import of
+    /// the catalogue: running it again changes nothing). Returns the product and whether it was new.
+    public func upsert(_ fields: Fields, by principal: Principal) async throws -> (product: Product, created: Bool) {
+        try principal.require(.commerceWrite)
+        let sku = fields.sku?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if !sku.isEmpty, let held = try await store.products(skus: [sku], in: principal.workspaceID)[sku] {
+            var change = fields
+            change.sku = nil
+            return (try await update(held.id, with: change, by: principal), false)
+        }
+        return (try await create(fields, origin: .import, by: principal), true)
     }
 
     /// Checks every field and reports all problems at once; a price needs its currency (the product's own when it has one).

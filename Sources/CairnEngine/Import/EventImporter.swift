@@ -27,10 +27,7 @@ public struct EventImporter: Sendable {
         }
     }
 
-    public struct Rejection: Sendable, Hashable {
-        public var line: Int
-        public var reason: String
-    }
+    public typealias Rejection = ImportRejection
 
     public struct Outcome: Sendable, Hashable {
         /// Events newly stored.

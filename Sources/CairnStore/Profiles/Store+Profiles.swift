@@ -50,6 +50,13 @@ extension Store {
         }
     }
 
+    /// The profiles identifiers belong to (those that belong to one), in one read.
+    public func owners(of identifiers: some Collection<Identifier>, in workspace: WorkspaceID) async throws -> [Identifier: ProfileID] {
+        let wanted = Array(identifiers)
+        guard !wanted.isEmpty else { return [:] }
+        return try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).owners(of: wanted, in: workspace) }
+    }
+
     /// Live (not merged) profiles, most recently seen first, optionally narrowed.
     public func profiles(in workspace: WorkspaceID, matching filter: ProfileFilter = ProfileFilter(), after cursor: Cursor?, limit: Int) async throws -> Page<Profile> {
         try await database.withConnection { sql in
