@@ -28,11 +28,14 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: "Concurrent connections (at least 4).") var connections: Int = 4
     @Option(name: .long, help: "Profiles to load for the customer 360 lookup (0 skips it).") var profiles: Int = 1_000_000
     @Option(name: .long, help: "Lookups to time per kind.") var lookups: Int = 2000
+    @Option(name: .long, help: "Order lines to import from CSV before timing the units-sold report (0 skips it).") var orderLines: Int = 1_000_000
+    @Option(name: .long, help: "Products in the generated catalogue.") var products: Int = 500
     @Option(name: .long, help: ArgumentHelp("Where the report goes.", valueName: "path")) var output: String = "docs/performance.md"
     @Option(name: .long, help: "Seconds to wait for identity resolution to catch up after ingestion.") var resolutionTimeout: Int = 600
     @Flag(name: .long, help: "Measure only the raw bulk-insert ceiling (for profiling the engine).") var ceilingOnly = false
     @Flag(name: .long, help: "Measure only the customer 360 lookups (for profiling); no report is written.") var lookupsOnly = false
     @Flag(name: .long, help: "Measure only PostgreSQL (for profiling); no report is written.") var postgresOnly = false
+    @Flag(name: .long, help: "Measure only the order import and units-sold report (for profiling); no report is written.") var commerceOnly = false
 
     func validate() throws {
         guard batches >= 10 else { throw ValidationError("--batches must be at least 10.") }
@@ -40,6 +43,8 @@ struct Bench: AsyncParsableCommand {
         guard profiles >= 0, lookups >= 10 else { throw ValidationError("--profiles must be 0 or more and --lookups at least 10.") }
         guard !lookupsOnly || profiles > 0 else { throw ValidationError("--lookups-only needs --profiles above 0.") }
         guard !postgresOnly || postgres != nil else { throw ValidationError("--postgres-only needs --postgres.") }
+        guard orderLines >= 0, (1...100_000).contains(products) else { throw ValidationError("--order-lines must be 0 or more and --products from 1 to 100000.") }
+        guard !commerceOnly || orderLines > 0 else { throw ValidationError("--commerce-only needs --order-lines above 0.") }
     }
 
     func run() async throws {
@@ -59,7 +64,25 @@ struct Bench: AsyncParsableCommand {
 
         var engines: [(String, BenchDatabase)] = postgresOnly ? [] : [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
+        var orderFile: OrderLinesFile?
+        if orderLines > 0 {
+            say("Generating \(orderLines) order lines as CSV…")
+            orderFile = try OrderLinesFile.write(lines: orderLines, products: products, to: scratch.appendingPathComponent("orders.csv").path)
+            report.orderFile = orderFile
+        }
+        func commerce(_ name: String, _ target: BenchDatabase) async throws -> CommerceResult? {
+            guard let orderFile else { return nil }
+            say("\(name): cairn import orders of \(orderFile.lines) lines, then the units-sold report…")
+            let result = try await measureCommerce(target, file: orderFile, scratch: scratch, logger: logger)
+            say("  \(Int(Double(result.lines) / result.importSeconds)) rows/s (\(String(format: "%.0f", result.importSeconds)) s); \(result.rollupCells) roll-up cells; report "
+                + result.reports.map { "\($0.query) p50 \(ms($0.latency.p50)) max \(ms($0.latency.max))" }.joined(separator: "; "))
+            return result
+        }
         for (name, target) in engines {
+            if commerceOnly {
+                _ = try await commerce(name, target)
+                continue
+            }
             if ceilingOnly {
                 say("\(name): raw bulk insert of the same rows…")
                 say("  \(Int(try await measureCeiling(target, workload: workload, logger: logger))) rows/s")
@@ -88,9 +111,10 @@ struct Bench: AsyncParsableCommand {
                         + "with \(connections): \(ms(lookup.concurrent.record.p99)), \(ms(lookup.concurrent.byEmail.p99)), \(ms(lookup.concurrent.timeline.p99))")
                 }
             }
-            report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup))
+            let commerceResult = try await commerce(name, target)
+            report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup, commerce: commerceResult))
         }
-        guard !ceilingOnly, !lookupsOnly, !postgresOnly else { return }
+        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly else { return }
         let markdown = report.markdown()
         try markdown.write(toFile: output, atomically: true, encoding: .utf8)
         say("Wrote \(output).")

@@ -68,3 +68,45 @@ public struct ProductFilter: Sendable, Hashable {
 public enum UnitsSoldKey: String, Sendable, CaseIterable {
     case product, category, channel
 }
+
+/// The periods units sold are counted in, in UTC: a day, a week starting on Monday, or a calendar month. Each has a
+/// number: days since 1970-01-01, weeks since the Monday 1969-12-29, months since January 1970.
+public enum UnitsSoldPeriod: String, Sendable, CaseIterable {
+    case day, week, month
+
+    /// The number of the period a day (days since 1970-01-01) falls in.
+    public func bucket(ofDay day: Int64) -> Int64 {
+        switch self {
+        case .day: day
+        case .week: Self.floorDivide(day + 3, 7)
+        case .month: Self.month(ofDay: day)
+        }
+    }
+
+    /// The first day of a period, as days since 1970-01-01.
+    public func firstDay(ofBucket bucket: Int64) -> Int64 {
+        switch self {
+        case .day: bucket
+        case .week: bucket * 7 - 3
+        case .month: Int64(Timestamp.daysFromCivil(year: Int(Self.floorDivide(bucket, 12)) + 1970, month: Int(bucket - Self.floorDivide(bucket, 12) * 12) + 1, day: 1))
+        }
+    }
+
+    /// The label of a period: `2026-11-23` for a day, the Monday a week starts on, `2026-11` for a month.
+    public func label(ofBucket bucket: Int64) -> String {
+        let (year, month, day) = Timestamp.civil(fromDays: firstDay(ofBucket: bucket))
+        let text = String(format: "%04d-%02d", year, month)
+        return self == .month ? text : text + String(format: "-%02d", day)
+    }
+
+    /// Months since January 1970 of a day (days since 1970-01-01).
+    public static func month(ofDay day: Int64) -> Int64 {
+        let (year, month, _) = Timestamp.civil(fromDays: day)
+        return Int64(year - 1970) * 12 + Int64(month - 1)
+    }
+
+    static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? quotient - 1 : quotient
+    }
+}

@@ -14,7 +14,7 @@ public struct UnitsSoldReport: Sendable {
         self.store = store
     }
 
-    public enum Period: String, Sendable, CaseIterable { case day, week, month }
+    public typealias Period = UnitsSoldPeriod
 
     public struct Row: Sendable, Hashable, Encodable {
         /// The day (`2026-11-23`), the Monday its week starts on, or the month (`2026-11`).
@@ -28,15 +28,9 @@ public struct UnitsSoldReport: Sendable {
         public var net: Money
     }
 
+    /// The label of the period a day (days since 1970-01-01) falls in.
     public static func label(day: Int64, period: Period) -> String {
-        let calendar = Calendar(identifier: .gregorian)
-        var utc = calendar
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        let monday = day - ((day + 3) % 7 + 7) % 7  // 1970-01-01 was a Thursday
-        let date = Date(timeIntervalSince1970: TimeInterval((period == .week ? monday : day) * 86_400))
-        let parts = utc.dateComponents([.year, .month, .day], from: date)
-        let year = String(format: "%04d", parts.year ?? 0), month = String(format: "%02d", parts.month ?? 0), dayText = String(format: "%02d", parts.day ?? 0)
-        return period == .month ? "\(year)-\(month)" : "\(year)-\(month)-\(dayText)"
+        period.label(ofBucket: period.bucket(ofDay: day))
     }
 
     /// The whole UTC days an interval touches: from the day `from` falls on to the day after the one just before
@@ -54,11 +48,8 @@ public struct UnitsSoldReport: Sendable {
         let days = Self.days(from: from, until: until)
         struct Group: Hashable { var period: String; var key: String; var currency: Currency }
         var sums: [Group: (label: String, units: Int64, gross: Int64, refunds: Int64)] = [:]
-        var labels: [Int64: String] = [:]
-        for cell in try await store.unitsSold(in: principal.workspaceID, by: key, fromDay: days.from, untilDay: days.until) {
-            let periodLabel: String
-            if let known = labels[cell.day] { periodLabel = known } else { periodLabel = Self.label(day: cell.day, period: period); labels[cell.day] = periodLabel }
-            let group = Group(period: periodLabel, key: cell.key, currency: cell.currency)
+        for cell in try await store.unitsSold(in: principal.workspaceID, by: key, period: period, fromDay: days.from, untilDay: days.until) {
+            let group = Group(period: period.label(ofBucket: cell.bucket), key: cell.key, currency: cell.currency)
             var sum = sums[group] ?? (cell.label, 0, 0, 0)
             sum.units += cell.units
             sum.gross += cell.grossMinor

@@ -67,10 +67,10 @@ struct UnitsSoldRollup {
         let cells = changes.filter { !$0.value.isZero }.sorted { $0.key < $1.key }
         for part in cells.chunked(into: 200) {
             let insert = sql.insert(into: "units_sold_daily")
-                .columns("workspace_id", "day", "product_id", "channel", "currency", "units", "gross_minor", "refunds_minor")
+                .columns("workspace_id", "day", "product_id", "channel", "currency", "month", "units", "gross_minor", "refunds_minor")
             for (key, amounts) in part {
                 insert.values(SQLBind(key.workspace), SQLBind(key.day), SQLBind(key.product), SQLBind(key.channel), SQLBind(key.currency),
-                              SQLBind(amounts.units), SQLBind(amounts.gross), SQLBind(amounts.refunds))
+                              SQLBind(UnitsSoldPeriod.month(ofDay: key.day)), SQLBind(amounts.units), SQLBind(amounts.gross), SQLBind(amounts.refunds))
             }
             insert.onConflict(with: ["workspace_id", "day", "product_id", "channel", "currency"]) { update in
                 for column in ["units", "gross_minor", "refunds_minor"] {
@@ -86,14 +86,20 @@ struct UnitsSoldRollup {
     /// lines, then the shares of what was given back on each order that had refunds or chargebacks.
     static func backfill(_ sql: any SQLDatabase) async throws {
         let day = "(o.placed_at - ((o.placed_at % \(Store.millisPerDay)) + \(Store.millisPerDay)) % \(Store.millisPerDay)) / \(Store.millisPerDay)"
-        try await sql.raw("""
-            INSERT INTO units_sold_daily (workspace_id, day, product_id, channel, currency, units, gross_minor, refunds_minor)
-            SELECT l.workspace_id, \(unsafeRaw: day), l.product_id, o.channel, o.currency, CAST(SUM(l.quantity) AS BIGINT),
-                   CAST(SUM(l.quantity * l.unit_price_minor - l.discount_minor) AS BIGINT), 0
+        var lines = UnitsSoldRollup()
+        for row in try await sql.raw("""
+            SELECT l.workspace_id AS workspace_id, \(unsafeRaw: day) AS day, l.product_id AS product_id, o.channel AS channel, o.currency AS currency,
+                   CAST(SUM(l.quantity) AS BIGINT) AS units, CAST(SUM(l.quantity * l.unit_price_minor - l.discount_minor) AS BIGINT) AS gross
             FROM order_lines l JOIN orders o ON o.workspace_id = l.workspace_id AND o.id = l.order_id
             WHERE o.status <> 'cancelled'
             GROUP BY l.workspace_id, \(unsafeRaw: day), l.product_id, o.channel, o.currency
-            """).run()
+            """).all() {
+            let key = Key(workspace: try row.decode(column: "workspace_id", as: String.self), day: try row.decode(column: "day", as: Int64.self),
+                          product: try row.decode(column: "product_id", as: String.self), channel: try row.decode(column: "channel", as: String.self),
+                          currency: try row.decode(column: "currency", as: String.self))
+            lines.changes[key] = Amounts(units: try row.decode(column: "units", as: Int64.self), gross: try row.decode(column: "gross", as: Int64.self))
+        }
+        try await lines.write(to: sql)
         let refunded = try await sql.raw("""
             SELECT t.workspace_id AS workspace_id, t.order_id AS order_id, CAST(SUM(t.amount_minor) AS BIGINT) AS given_back FROM order_transactions t
             JOIN orders o ON o.workspace_id = t.workspace_id AND o.id = t.order_id

@@ -315,6 +315,8 @@ public enum Schema {
                 .column("product_id", type: .text, .notNull)
                 .column("channel", type: .text, .notNull)
                 .column("currency", type: .text, .notNull)
+                // The day's month (months since January 1970), so monthly reports group without calendar arithmetic.
+                .column("month", type: .bigint, .notNull)
                 .column("units", type: .bigint, .notNull)
                 .column("gross_minor", type: .bigint, .notNull)
                 .column("refunds_minor", type: .bigint, .notNull)
