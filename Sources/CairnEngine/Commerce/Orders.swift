@@ -174,6 +174,12 @@ public struct Orders: Sendable {
         return order
     }
 
+    /// The workspace's orders among these ids, by id.
+    public func orders(_ ids: [OrderID], for principal: Principal) async throws -> [OrderID: Order] {
+        try principal.require(.commerceRead)
+        return try await store.orders(ids: ids, in: principal.workspaceID)
+    }
+
     public func orders(for principal: Principal, status: Order.Status?, profile: ProfileID?, after cursor: Cursor?, limit: PageSize) async throws -> Page<Order> {
         try principal.require(.commerceRead)
         return try await store.orders(in: principal.workspaceID, status: status, profile: profile, after: cursor, limit: limit.value)

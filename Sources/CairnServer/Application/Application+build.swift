@@ -61,6 +61,8 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     CustomerPages(renderer: renderer, records: CustomerRecords(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
                   erasure: Erasure(store: store, clock: clock)).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: administration, firstRun: firstRun).addRoutes(to: router)
+    CommercePages(renderer: renderer, catalogue: Catalogue(store: store, clock: clock), orders: Orders(store: store, clock: clock),
+                  deliveries: Deliveries(store: store, clock: clock)).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: administration).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)

@@ -12,9 +12,10 @@ struct WorkspacePages {
 
     /// Capability areas that later releases fill; each page already exists and is permission-checked.
     static let capabilities: [(section: String, permission: Permission)] = [
-        ("commerce", .commerceRead), ("feedback", .feedbackRead),
-        ("service", .serviceRead), ("journeys", .journeysRead), ("insights", .insightsRead),
+        ("feedback", .feedbackRead), ("service", .serviceRead), ("journeys", .journeysRead), ("insights", .insightsRead),
     ]
+    /// The areas the overview links to, those with pages of their own first.
+    static let areas: [(section: String, permission: Permission)] = [("customers", .customersRead), ("commerce", .commerceRead)] + capabilities
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("/", use: overview)
@@ -41,7 +42,7 @@ struct WorkspacePages {
         return try renderer.page("overview", titleKey: "overview_title", section: "overview", context: context, values: [
             "workspaceName": workspace.name,
             "chart": chart.render(),
-            "areas": ([("customers", Permission.customersRead)] + Self.capabilities).filter { principal.can($0.permission) }.map { ["href": "/\($0.section)", "label": texts["nav_\($0.section)"] ?? $0.section, "summary": texts["area_\($0.section)_summary"] ?? ""] },
+            "areas": Self.areas.filter { principal.can($0.permission) }.map { ["href": "/\($0.section)", "label": texts["nav_\($0.section)"] ?? $0.section, "summary": texts["area_\($0.section)_summary"] ?? ""] },
         ])
     }
 
