@@ -1,0 +1,83 @@
+"""Commerce as a person uses it, in a real browser: orders imported with `cairn import`, a late parcel on the
+deliveries board, and the units-sold report with its chart."""
+import datetime
+import json
+import os
+import re
+import urllib.request
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from test_web import sign_in, wait_for
+
+
+def api(server, key, method, path, body=None):
+    request = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+def test_imported_orders_deliveries_and_units_sold(driver, server):
+    folder = server.directory
+    products = os.path.join(folder, "products.csv")
+    with open(products, "w") as f:
+        f.write("sku,name,category,price,currency\nBOOT,Walking boot,Shoes,89.90,EUR\nSOCK,Wool sock,Apparel,7.50,EUR\n")
+    assert "2 products added" in server.cli("import", "products", products)
+    orders = os.path.join(folder, "orders.csv")
+    with open(orders, "w") as f:
+        f.write("order_id,placed_at,currency,channel,status,email,sku,quantity\n"
+                "B-1,2026-10-05T09:00:00Z,EUR,web,delivered,hiker@example.com,BOOT,1\n"
+                "B-1,,,,,,SOCK,3\n"
+                "B-2,2026-10-20T09:00:00Z,EUR,store,paid,,SOCK,2\n"
+                "B-3,2026-11-02T09:00:00Z,EUR,app,placed,,BOOT,2\n")
+    assert "3 orders with 4 lines stored" in server.cli("import", "orders", orders)
+
+    key = re.search(r"token:\s+(\S+)", server.cli("key", "create", "--kind", "secret", "--name", "shop", "--role", "manager")).group(1)
+    order = api(server, key, "GET", "/api/v1/orders?status=placed")["data"][0]
+    yesterday = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    api(server, key, "POST", "/api/v1/shipments", {"orderId": order["id"], "carrier": "UPS", "trackingNumber": "1Z999", "promisedAt": yesterday})
+
+    sign_in(driver, server)
+    driver.get(server.url + "/commerce")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#orders tbody tr")
+    assert {r.get_attribute("data-order") for r in rows} == {"B-1", "B-2", "B-3"}
+    driver.find_element(By.CSS_SELECTOR, "tr[data-order='B-1'] a").click()
+    wait_for(driver, "#order-lines")
+    assert driver.find_element(By.ID, "order-total").text == "112.40 EUR"
+    assert driver.find_element(By.ID, "balance-due").text == "0.00 EUR"
+    assert [li.text.split()[-2] for li in driver.find_elements(By.CSS_SELECTOR, "#order-history li")][:1] == ["Placed"]
+
+    # The late parcel stands out on the board and links to its order.
+    driver.find_element(By.CSS_SELECTOR, "a[data-nav='commerce-deliveries']").click()
+    driver.find_element(By.CSS_SELECTOR, "a[data-filter='late']").click()
+    late = wait_for(driver, "#shipments tr.flag-late")
+    assert "1Z999" in late.text and "B-3" in late.text
+    assert driver.execute_script("return getComputedStyle(arguments[0].cells[0]).backgroundColor", late) != "rgba(0, 0, 0, 0)"
+
+    # Units sold by category per month, from the form; the chart has a bar per month.
+    driver.find_element(By.CSS_SELECTOR, "a[data-nav='commerce-units']").click()
+    Select(driver.find_element(By.ID, "by")).select_by_value("category")
+    Select(driver.find_element(By.ID, "period")).select_by_value("month")
+    driver.execute_script("document.getElementById('from').value = '2026-10-01'; document.getElementById('until').value = '2026-12-01'")
+    driver.find_element(By.CSS_SELECTOR, ".report-form button").click()
+    wait_for(driver, "#units")
+    cells = {(r.get_attribute("data-period"), r.get_attribute("data-key")): r.find_element(By.CSS_SELECTOR, "[data-units]").text
+             for r in driver.find_elements(By.CSS_SELECTOR, "#units tbody tr")}
+    assert cells == {("2026-10", "Apparel"): "5", ("2026-10", "Shoes"): "1", ("2026-11", "Shoes"): "2"}
+    assert len(driver.find_elements(By.CSS_SELECTOR, "svg.chart rect")) >= 2
+    assert driver.find_element(By.CSS_SELECTOR, "svg.chart title").get_attribute("textContent") == "Units sold per period"
+    assert "/commerce/units-sold.csv?by=category&period=month&from=2026-10-01&until=2026-12-01" in driver.find_element(By.ID, "units-csv").get_attribute("href")
+
+    # Products show what they sold lately; the pages fit a phone.
+    driver.get(server.url + "/commerce/products")
+    assert driver.find_element(By.CSS_SELECTOR, "tr[data-sku='BOOT'] td:nth-child(2)").text == "Walking boot"
+    driver.set_window_size(375, 812)
+    try:
+        for path in ["/commerce", "/commerce/deliveries", "/commerce/products", "/commerce/units-sold?from=2026-10-01&until=2026-12-01"]:
+            driver.get(server.url + path)
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
+    finally:
+        driver.set_window_size(1280, 900)
