@@ -181,6 +181,27 @@ struct OrdersTests {
             #expect(products.first?["origin"] as? String == "event")
             #expect(amount(products.first?["price"]) == "5.50")
             #expect(products.first?["category"] as? String == "Misc")
+
+            // Order Updated rewrites the lines and amounts of an order not yet fulfilled; a cancelled one stays as it was.
+            let updates = #"""
+                {"batch":[
+                 {"type":"track","userId":"buyer-1","messageId":"u-1","event":"Order Updated","properties":{"order_id":"W-2","currency":"EUR","shipping":4,
+                  "products":[{"sku":"TEE","name":"Tee","price":19.99,"quantity":3}]}},
+                 {"type":"track","userId":"buyer-1","messageId":"u-2","event":"Order Updated","properties":{"order_id":"E-1","products":[{"sku":"TEE","quantity":9}]}}
+                ]}
+                """#
+            #expect(try await h.client.execute(uri: "/v1/batch", method: .post, headers: [.authorization: "Basic \(Data("\(h.a.writeKey):".utf8).base64EncodedString())", .contentType: "application/json"],
+                                               body: ByteBuffer(string: updates)).status == .ok)
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            let rewritten = try await h.api(.get, "/api/v1/orders/\(api["id"] as? String ?? "")", key: reader).json()
+            #expect(((rewritten["lines"] as? [[String: Any]]) ?? []).map { "\($0["sku"] ?? "") \($0["quantity"] ?? "")" } == ["TEE 3"])
+            // 3 × 19.99 + 4.00 shipping = 63.97; 19.99 was paid, so 43.98 is due and the order stays paid.
+            #expect(amount(rewritten["total"]) == "63.97" && amount((rewritten["balance"] as? [String: Any])?["due"]) == "43.98" && rewritten["status"] as? String == "paid")
+            let cancelled = try await h.api(.get, "/api/v1/orders?status=cancelled", key: reader).json()
+            #expect(((cancelled["data"] as? [[String: Any]])?.first?["lines"] as? [[String: Any]])?.first?["quantity"] as? Int == 2)
+            // Units sold follows the rewritten lines (W-2 today: 3 tees; E-1 is cancelled and counts nothing).
+            let sold = try await h.api(.get, "/api/v1/reports/units-sold?by=product&period=month&from=2026-01-01&until=2028-01-01", key: reader).json()
+            #expect(((sold["data"] as? [[String: Any]]) ?? []).map { "\($0["key"] ?? "") \($0["units"] ?? "")" } == ["TEE 3"])
         }
     }
 

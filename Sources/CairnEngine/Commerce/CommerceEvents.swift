@@ -42,6 +42,8 @@ public enum CommerceEvents {
                 try await tx.setStatus(of: order.id, to: Order.Change(status: .cancelled, at: at, by: actor), in: workspace)
             case "Order Refunded":
                 try await refund(order, properties: properties, at: at, by: actor, tx: tx)
+            case "Order Updated" where [.placed, .paid].contains(order.status):
+                try await update(order, properties: properties, now: now, tx: tx)
             default:
                 break
             }
@@ -49,38 +51,12 @@ public enum CommerceEvents {
         }
         // A new order, built from the event.
         let currency = text(properties["currency"]).flatMap { try? Currency(validating: $0) } ?? Currency(uncheckedCode: "USD")
-        func amount(_ key: String) -> Money {
-            properties[key].flatMap { Money(rounding: $0, currency: currency) }.map { $0.minorUnits < 0 ? Money(minorUnits: -$0.minorUnits, currency: currency) : $0 }
-                ?? .zero(currency)
-        }
-        struct Mention { var sku: String; var name: String; var category: String?; var price: Money?; var quantity: Int64 }
-        var mentions: [Mention] = []
-        if case .array(let items)? = properties["products"] {
-            for item in items.prefix(1_000) {
-                guard let sku = text(item["sku"]) ?? text(item["product_id"]), sku.count <= 64 else { continue }
-                let quantity: Int64 = if case .integer(let whole)? = item["quantity"], whole > 0, whole <= 1_000_000 { whole } else { 1 }
-                mentions.append(Mention(sku: sku, name: String((text(item["name"]) ?? sku).prefix(200)), category: text(item["category"]).map { String($0.prefix(100)) },
-                                        price: item["price"].flatMap { Money(rounding: $0, currency: currency) }.flatMap { $0.minorUnits >= 0 ? $0 : nil },
-                                        quantity: quantity))
-            }
-        }
-        var catalogue = try await tx.products(skus: mentions.map(\.sku), in: workspace)
-        for mention in mentions where catalogue[mention.sku] == nil {
-            let product = Product(id: .generate(), workspaceID: workspace, sku: mention.sku, name: mention.name, category: mention.category, kind: .product,
-                                  price: mention.price, origin: .event, createdAt: now, updatedAt: now)
-            if try await tx.insert(product) { catalogue[mention.sku] = product }
-        }
-        let lines = mentions.compactMap { mention -> Order.Line? in
-            guard let product = catalogue[mention.sku] else { return nil }
-            let unitPrice = mention.price ?? product.price.flatMap { $0.currency == currency ? $0 : nil } ?? .zero(currency)
-            // A line too large to be an order line is left out rather than overflowing.
-            guard unitPrice.times(mention.quantity) != nil else { return nil }
-            return Order.Line(productID: product.id, sku: product.sku, name: product.name, quantity: mention.quantity, unitPrice: unitPrice, discount: .zero(currency))
-        }
-        let tax = amount("tax"), shipping = amount("shipping")
+        let orderAmount = { (key: String) in amount(key, in: properties, currency: currency) ?? .zero(currency) }
+        let lines = try await lines(from: properties, currency: currency, in: workspace, tx: tx, now: now)
+        let tax = orderAmount("tax"), shipping = orderAmount("shipping")
         let subtotal = lines.reduce(Money.zero(currency)) { $0 + $1.total }
         // A discount larger than everything else would make a negative order: it is held at the order's value.
-        let discount = Money(minorUnits: min(amount("discount").minorUnits, (subtotal + tax + shipping).minorUnits), currency: currency)
+        let discount = Money(minorUnits: min(orderAmount("discount").minorUnits, (subtotal + tax + shipping).minorUnits), currency: currency)
         var changes = [Order.Change(status: .placed, at: at, by: actor)]
         switch name {
         case "Order Completed", "Order Refunded": changes.append(Order.Change(status: .paid, at: at, by: actor))
@@ -99,6 +75,60 @@ public enum CommerceEvents {
             order.transactions.append(payment)
         }
         if name == "Order Refunded" { try await refund(order, properties: properties, at: at, by: actor, tx: tx) }
+    }
+
+    /// An amount of the event's properties, rounded half to even to the currency's minor unit; negative amounts count
+    /// as their size.
+    static func amount(_ key: String, in properties: JSONValue, currency: Currency) -> Money? {
+        properties[key].flatMap { Money(rounding: $0, currency: currency) }.map { $0.minorUnits < 0 ? Money(minorUnits: -$0.minorUnits, currency: currency) : $0 }
+    }
+
+    /// The order lines of the event's `products[]`; products new to the catalogue are added (origin `event`). A line
+    /// too large to be an order line is left out rather than overflowing.
+    static func lines(from properties: JSONValue, currency: Currency, in workspace: WorkspaceID, tx: TransactionStore, now: Date) async throws -> [Order.Line] {
+        struct Mention { var sku: String; var name: String; var category: String?; var price: Money?; var quantity: Int64 }
+        var mentions: [Mention] = []
+        if case .array(let items)? = properties["products"] {
+            for item in items.prefix(1_000) {
+                guard let sku = text(item["sku"]) ?? text(item["product_id"]), sku.count <= 64 else { continue }
+                let quantity: Int64 = if case .integer(let whole)? = item["quantity"], whole > 0, whole <= 1_000_000 { whole } else { 1 }
+                mentions.append(Mention(sku: sku, name: String((text(item["name"]) ?? sku).prefix(200)), category: text(item["category"]).map { String($0.prefix(100)) },
+                                        price: item["price"].flatMap { Money(rounding: $0, currency: currency) }.flatMap { $0.minorUnits >= 0 ? $0 : nil },
+                                        quantity: quantity))
+            }
+        }
+        var catalogue = try await tx.products(skus: mentions.map(\.sku), in: workspace)
+        for mention in mentions where catalogue[mention.sku] == nil {
+            let product = Product(id: .generate(), workspaceID: workspace, sku: mention.sku, name: mention.name, category: mention.category, kind: .product,
+                                  price: mention.price, origin: .event, createdAt: now, updatedAt: now)
+            if try await tx.insert(product) { catalogue[mention.sku] = product }
+        }
+        return mentions.compactMap { mention -> Order.Line? in
+            guard let product = catalogue[mention.sku] else { return nil }
+            let unitPrice = mention.price ?? product.price.flatMap { $0.currency == currency ? $0 : nil } ?? .zero(currency)
+            guard unitPrice.times(mention.quantity) != nil else { return nil }
+            return Order.Line(productID: product.id, sku: product.sku, name: product.name, quantity: mention.quantity, unitPrice: unitPrice, discount: .zero(currency))
+        }
+    }
+
+    /// `Order Updated` for an order not yet fulfilled: the event's `products[]` (when it has any) become the order's
+    /// lines, and its `tax`, `shipping` and `discount` (those it has) replace the order's, in the order's currency. What
+    /// was paid stays; the balance then shows what is due or was paid too much.
+    static func update(_ order: Order, properties: JSONValue, now: Date, tx: TransactionStore) async throws {
+        var updated = order
+        let currency = order.currency
+        if case .array(let items)? = properties["products"], !items.isEmpty {
+            let lines = try await lines(from: properties, currency: currency, in: order.workspaceID, tx: tx, now: now)
+            guard !lines.isEmpty else { return }
+            updated.lines = lines
+        }
+        updated.tax = amount("tax", in: properties, currency: currency) ?? order.tax
+        updated.shipping = amount("shipping", in: properties, currency: currency) ?? order.shipping
+        let discount = amount("discount", in: properties, currency: currency) ?? order.discount
+        updated.discount = Money(minorUnits: min(discount.minorUnits, (updated.subtotal + updated.tax + updated.shipping).minorUnits), currency: currency)
+        guard updated.lines != order.lines || updated.tax != order.tax || updated.shipping != order.shipping || updated.discount != order.discount else { return }
+        updated.updatedAt = now
+        try await tx.rewrite(order, as: updated)
     }
 
     /// The delivery events (docs/commerce.md): `Order Shipped` adds a shipment (or moves the one with that tracking

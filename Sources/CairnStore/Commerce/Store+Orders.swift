@@ -94,15 +94,7 @@ extension TransactionStore {
                     SQLBind(order.placedAt.storageMillis), SQLBind(order.updatedAt.storageMillis))
             .ignoringConflicts(with: ["workspace_id", "reference"]).returning("id").first()
         guard inserted != nil else { return false }
-        if !order.lines.isEmpty {
-            let lines = sql.insert(into: "order_lines")
-                .columns("workspace_id", "order_id", "position", "product_id", "sku", "name", "quantity", "unit_price_minor", "discount_minor")
-            for (position, line) in order.lines.enumerated() {
-                lines.values(SQLBind(w), SQLBind(order.id.rawValue), SQLBind(Int64(position)), SQLBind(line.productID.rawValue), SQLBind(line.sku),
-                             SQLBind(line.name), SQLBind(line.quantity), SQLBind(line.unitPrice.minorUnits), SQLBind(line.discount.minorUnits))
-            }
-            try await lines.run()
-        }
+        try await insertLines(order.lines, of: order.id, in: w)
         if order.status != .cancelled {
             var rollup = UnitsSoldRollup()
             rollup.add(linesOf: order, sign: 1)
@@ -110,6 +102,38 @@ extension TransactionStore {
         }
         for change in order.changes { try await append(change, to: order.id, in: order.workspaceID) }
         return true
+    }
+
+    /// An order's lines, numbered from 0 in their order, as one multi-row insert.
+    func insertLines(_ lines: [Order.Line], of order: OrderID, in workspace: String) async throws {
+        guard !lines.isEmpty else { return }
+        let insert = sql.insert(into: "order_lines")
+            .columns("workspace_id", "order_id", "position", "product_id", "sku", "name", "quantity", "unit_price_minor", "discount_minor")
+        for (position, line) in lines.enumerated() {
+            insert.values(SQLBind(workspace), SQLBind(order.rawValue), SQLBind(Int64(position)), SQLBind(line.productID.rawValue), SQLBind(line.sku),
+                          SQLBind(line.name), SQLBind(line.quantity), SQLBind(line.unitPrice.minorUnits), SQLBind(line.discount.minorUnits))
+        }
+        try await insert.run()
+    }
+
+    /// Replaces an order's lines and amounts (an `Order Updated` event): the old lines leave the units-sold roll-up and
+    /// the new ones join it, with what was given back shared over the new lines.
+    public func rewrite(_ order: Order, as updated: Order) async throws {
+        let w = order.workspaceID.rawValue
+        var rollup = UnitsSoldRollup()
+        if order.status != .cancelled {
+            let givenBack = UnitsSoldRollup.givenBack(order.transactions)
+            rollup.add(linesOf: order, sign: -1)
+            rollup.add(refunded: givenBack, of: order, sign: -1)
+            rollup.add(linesOf: updated, sign: 1)
+            rollup.add(refunded: givenBack, of: updated, sign: 1)
+        }
+        try await sql.delete(from: "order_lines").where("workspace_id", .equal, w).where("order_id", .equal, order.id.rawValue).run()
+        try await insertLines(updated.lines, of: order.id, in: w)
+        try await sql.update("orders").set("discount_minor", to: updated.discount.minorUnits).set("tax_minor", to: updated.tax.minorUnits)
+            .set("shipping_minor", to: updated.shipping.minorUnits).set("total_minor", to: updated.total.minorUnits).set("updated_at", to: updated.updatedAt.storageMillis)
+            .where("workspace_id", .equal, w).where("id", .equal, order.id.rawValue).run()
+        try await rollup.write(to: sql)
     }
 
     /// The workspace's order with this reference (lines, changes and transactions included).
