@@ -58,6 +58,12 @@ struct CommercePagesTests {
             let (bad, badPage) = try await viewer.get("/commerce/units-sold?by=colour")
             #expect(bad.status == .badRequest && badPage.contains("<strong>by</strong>"))
 
+            // The customer's 360 timeline tells the order's story beside their events.
+            let (_, story) = try await viewer.get("/customers/\(customer)")
+            #expect(story.contains(#"<li data-kind="order">"#) && story.contains("<strong>Partly refunded</strong>"))
+            #expect(story.contains("<strong>Refund 20.00 EUR</strong>") && story.contains("<strong>In transit · DHL</strong>"))
+            #expect(story.contains(#"<a href="/commerce/orders/\#(id)">Order W-100</a>"#))
+
             var hebrew = try await h.signIn(h.a.users[.viewer]!.email, headers: [.acceptLanguage: "he"])
             let (_, rtl) = try await hebrew.get("/commerce/units-sold")
             #expect(rtl.contains(#"dir="rtl""#) && rtl.contains("יחידות שנמכרו"))

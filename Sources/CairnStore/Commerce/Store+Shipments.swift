@@ -23,6 +23,15 @@ extension Store {
         return Keyset.page(items, limit: limit) { Cursor(sortKey: $0.createdAt.storageMillis, id: $0.id.rawValue) }
     }
 
+    /// The shipments of these orders (with their updates), in one read.
+    public func shipments(ofOrders orders: [OrderID], in workspace: WorkspaceID) async throws -> [Shipment] {
+        guard !orders.isEmpty else { return [] }
+        let ids = orders.map(\.rawValue)
+        return try await database.withConnection { sql in
+            try await TransactionStore(sql: sql, engine: engine).shipments(where: { $0.where("order_id", .in, ids) }, in: workspace)
+        }
+    }
+
     /// Hours without a status change after which an open shipment counts as stuck (`nil`: the workspace kept the default).
     public func stuckAfterHours(in workspace: WorkspaceID) async throws -> Int? {
         try await database.withConnection { sql in

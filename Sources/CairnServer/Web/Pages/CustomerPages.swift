@@ -131,6 +131,31 @@ struct CustomerPages {
         let recentOrders = principal.can(.commerceRead)
             ? try await records.store.orders(in: principal.workspaceID, profile: profile.id, after: nil, limit: 10).items : []
         func purposeName(_ purpose: ConsentPurpose) -> String { texts["purpose_\(purpose.rawValue)"] ?? purpose.rawValue }
+        // The customer's story: events, and what happened to their latest orders (every status change, payment,
+        // refund and parcel update), newest first.
+        struct Entry { var at: Date; var values: [String: Any] }
+        var story = timeline.items.map { event in
+            Entry(at: event.timestamp, values: ["when": displayDate(event.timestamp), "kind": "event",
+                                                "label": event.name.flatMap { $0.isEmpty ? nil : $0 } ?? (texts["event_kind_\(event.kind.rawValue)"] ?? event.kind.rawValue),
+                                                "channel": texts["channel_\(event.channel.rawValue)"] ?? event.channel.rawValue])
+        }
+        let references = Dictionary(uniqueKeysWithValues: recentOrders.map { ($0.id, $0.reference) })
+        func entry(_ at: Date, _ kind: String, _ label: String, order: OrderID) -> Entry {
+            Entry(at: at, values: ["when": displayDate(at), "kind": kind, "label": label, "orderID": order.rawValue,
+                                   "channel": (texts["commerce_order"] ?? "") + " " + (references[order] ?? "")])
+        }
+        for order in recentOrders {
+            story += order.changes.map { entry($0.at, "order", texts["order_status_\($0.status.rawValue)"] ?? $0.status.rawValue, order: order.id) }
+            story += order.transactions.filter { $0.status == .succeeded }.map {
+                entry($0.at, "payment", "\(texts["transaction_\($0.kind.rawValue)"] ?? $0.kind.rawValue) \($0.amount)", order: order.id)
+            }
+        }
+        for shipment in try await records.store.shipments(ofOrders: recentOrders.map(\.id), in: principal.workspaceID) {
+            story += shipment.updates.map {
+                entry($0.at, "delivery", "\(texts["shipment_status_\($0.status.rawValue)"] ?? $0.status.rawValue) · \(shipment.carrier)", order: shipment.orderID)
+            }
+        }
+        story.sort { $0.at > $1.at }
         return try renderer.page("customer", titleKey: "customer_title", section: "customers", context: context, values: [
             "consent": standings.map { standing -> [String: Any] in
                 ["purpose": purposeName(standing.purpose.purpose), "value": standing.purpose.purpose.rawValue,
@@ -175,10 +200,7 @@ struct CustomerPages {
                  "other": (merge.survivorID == profile.id ? merge.mergedID : merge.survivorID).rawValue,
                  "refused": merge.refusal != nil, "reason": merge.refusal ?? ""]
             },
-            "events": timeline.items.map { event -> [String: Any] in
-                ["when": displayDate(event.timestamp), "label": event.name.flatMap { $0.isEmpty ? nil : $0 } ?? (texts["event_kind_\(event.kind.rawValue)"] ?? event.kind.rawValue),
-                 "channel": texts["channel_\(event.channel.rawValue)"] ?? event.channel.rawValue]
-            },
+            "events": story.prefix(100).map { $0.values },
         ], status: status)
     }
 }
