@@ -81,3 +81,40 @@ def test_imported_orders_deliveries_and_units_sold(driver, server):
             assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
     finally:
         driver.set_window_size(1280, 900)
+
+
+def test_segment_library_ecommerce_events_become_an_order(server):
+    """Segment's own Python library sends the E-commerce v2 events; the live server turns them into one order."""
+    import time
+    import pytest
+    segment = pytest.importorskip("segment.analytics")
+    errors = []
+    client = segment.Client(write_key=server.write_key("shop site"), host=server.url, sync_mode=True, on_error=lambda error, batch: errors.append(error))
+    client.identify("buyer-42", {"email": "buyer42@example.com"})
+    client.track("buyer-42", "Order Completed", {
+        "checkout_id": "c-9", "order_id": "SEG-1001", "affiliation": "Online shop", "total": 27.5, "subtotal": 25, "revenue": 25,
+        "shipping": 3, "tax": 2, "discount": 2.5, "coupon": "hasbros", "currency": "EUR",
+        "products": [{"product_id": "507f1f77bcf86cd799439011", "sku": "45790-32", "name": "Monopoly: 3rd Edition", "price": 19, "quantity": 1,
+                      "category": "Games"},
+                     {"product_id": "505bd76785ebb509fc183733", "sku": "46493-32", "name": "Uno Card Game", "price": 3, "quantity": 2, "category": "Games"}]},
+        context={"channel": "web"})
+    client.track("buyer-42", "Order Shipped", {"order_id": "SEG-1001", "carrier": "DHL", "tracking_number": "JJD000390007"})
+    client.track("buyer-42", "Order Refunded", {"order_id": "SEG-1001", "total": 3, "currency": "EUR"})
+    client.flush()
+    assert errors == []
+    key = re.search(r"token:\s+(\S+)", server.cli("key", "create", "--kind", "secret", "--name", "reader", "--role", "viewer")).group(1)
+    deadline = time.time() + 30
+    order = None
+    while time.time() < deadline:
+        found = api(server, key, "GET", "/api/v1/orders?limit=100")["data"]
+        order = next((o for o in found if o["reference"] == "SEG-1001"), None)
+        if order and order["status"] == "partially_refunded":
+            break
+        time.sleep(0.3)
+    assert order, "the events became an order"
+    assert [(line["sku"], line["quantity"], line["unitPrice"]["amount"]) for line in order["lines"]] == [("45790-32", 1, "19.00"), ("46493-32", 2, "3.00")]
+    # 19 + 2 × 3 − 2.50 + 2 tax + 3 shipping = 27.50, paid by the event and 3.00 given back.
+    assert order["total"]["amount"] == "27.50" and order["balance"]["paid"]["amount"] == "27.50" and order["balance"]["refunded"]["amount"] == "3.00"
+    assert order["status"] == "partially_refunded" and order["channel"] == "web"
+    shipments = api(server, key, "GET", "/api/v1/shipments?orderId=" + order["id"])["data"]
+    assert [(s["carrier"], s["trackingNumber"], s["status"]) for s in shipments] == [("DHL", "JJD000390007", "shipped")]
