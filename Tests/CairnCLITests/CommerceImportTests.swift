@@ -10,20 +10,8 @@ import Testing
 @Suite("cairn import products and orders")
 struct CommerceImportTests {
     func withDatabase(_ body: (URL, [String], Store, SeededWorkspace) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-commerce-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("cairn.sqlite").path
-        let database = try CairnDatabase.open(.sqliteFile(path: path), logger: Logger(label: "test"))
-        let store = Store(database: database)
-        do {
-            _ = try await Migrator(database: database).migrate()
-            let seeded = try await SeededWorkspace.create(named: "Shop", in: store)
-            try await body(folder, ["--database", path, "--workspace", seeded.workspace.id.rawValue], store, seeded)
-            try await database.shutdown()
-        } catch {
-            try? await database.shutdown()
-            throw error
+        try await withCLIDatabase(named: "Shop") { folder, store, seeded in
+            try await body(folder, ["--database", folder.appendingPathComponent("cairn.sqlite").path, "--workspace", seeded.workspace.id.rawValue], store, seeded)
         }
     }
 

@@ -9,23 +9,8 @@ import Testing
 
 @Suite("cairn import events")
 struct ImportTests {
-    /// A fresh SQLite file with one workspace, in a temporary folder.
     func withDatabase(_ body: (URL, Store, SeededWorkspace) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("cairn.sqlite").path
-        let database = try CairnDatabase.open(.sqliteFile(path: path), logger: Logger(label: "test"))
-        let store = Store(database: database)
-        do {
-            _ = try await Migrator(database: database).migrate()
-            let seeded = try await SeededWorkspace.create(named: "Importer", in: store)
-            try await body(folder, store, seeded)
-            try await database.shutdown()
-        } catch {
-            try? await database.shutdown()
-            throw error
-        }
+        try await withCLIDatabase(named: "Importer", body)
     }
 
     @Test("A CSV with a column mapping is imported; bad rows go to the rejects file with the reason; a second run stores nothing twice")

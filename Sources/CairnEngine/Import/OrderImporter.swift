@@ -121,12 +121,20 @@ public struct OrderImporter: Sendable {
             orders[index].profileID = identifiers.lazy.compactMap { owners[$0] }.first
         }
         let checked = orders, paid = payments
-        let fresh = try await store.transaction { tx in
+        @Sendable func save(_ tx: TransactionStore) async throws -> [Order] {
             let taken = try await tx.existingReferences(checked.map(\.reference), in: workspace)
             let fresh = checked.filter { !taken.contains($0.reference) }
             let freshIDs = Set(fresh.map(\.id))
             try await tx.insert(orders: fresh, transactions: paid.filter { freshIDs.contains($0.orderID) })
             return fresh
+        }
+        let fresh: [Order]
+        do {
+            fresh = try await store.transaction(save)
+        } catch {
+            // Someone else took one of these order ids meanwhile (the API, an event): the batch was undone whole;
+            // read the taken ids again and store the rest.
+            fresh = try await store.transaction(save)
         }
         outcome.orders = fresh.count
         outcome.lines = fresh.reduce(0) { $0 + $1.lines.count }

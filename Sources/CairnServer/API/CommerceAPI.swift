@@ -46,33 +46,18 @@ struct CommerceAPI {
     @Sendable func unitsSold(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.require(.commerceRead)
-        let query = request.uri.queryParameters
-        var issues = ValidationCollector()
-        let key = query["by"] == nil ? .product : request.queryChoice("by", as: UnitsSoldKey.self, hint: "Use product, category or channel.", collecting: &issues)
-        let period = query["period"] == nil ? .day : request.queryChoice("period", as: UnitsSoldReport.Period.self, hint: "Use day, week or month.", collecting: &issues)
-        func date(_ name: String) -> Date? {
-            guard let text = query[name[...]].map(String.init) else { return nil }
-            if let date = Timestamp.parse(text) ?? Timestamp.parse(text + "T00:00:00Z") { return date }
-            issues.add(FieldIssue(field: name, issue: .invalid, hint: "Use ISO 8601, e.g. 2026-11-01 or 2026-11-01T00:00:00Z."))
-            return nil
-        }
-        let now = Date()
-        let until = date("until") ?? now
-        let from = date("from") ?? until.addingTimeInterval(-30 * 86_400)
-        if from >= until { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "from must be before until.")) }
-        if until.timeIntervalSince(from) > 3 * 366 * 86_400 { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Ask for at most three years at once.")) }
-        let format = request.queryChoice("format", as: ReportFormat.self, hint: "Use json or csv.", collecting: &issues)
-        try issues.throwIfAny()
-        guard let key, let period else { preconditionFailure("checked values missing without an issue") }
-        let rows = try await UnitsSoldReport(store: catalogue.store).rows(for: principal, by: key, period: period, from: from, until: until)
+        var query = UnitsSoldQuery(request)
+        let format = request.queryChoice("format", as: ReportFormat.self, hint: "Use json or csv.", collecting: &query.issues)
+        try query.issues.throwIfAny()
+        let rows = try await query.rows(for: principal, report: UnitsSoldReport(store: catalogue.store))
         if format == .csv {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"units-sold.csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: UnitsSoldReport.csv(rows, by: key))))
+                            body: .init(byteBuffer: ByteBuffer(string: UnitsSoldReport.csv(rows, by: query.key))))
         }
         // The report counts whole UTC days; the answer says which.
-        let days = UnitsSoldReport.days(from: from, until: until)
-        return try UnitsSoldBody(by: key.rawValue, period: period.rawValue, from: Date(timeIntervalSince1970: TimeInterval(days.from * 86_400)),
-                                 until: Date(timeIntervalSince1970: TimeInterval(days.until * 86_400)), data: rows).response(from: request, context: context)
+        let days = query.days
+        return try UnitsSoldBody(by: query.key.rawValue, period: query.period.rawValue, from: days.from, until: days.until, data: rows)
+            .response(from: request, context: context)
     }
 
     // MARK: Deliveries

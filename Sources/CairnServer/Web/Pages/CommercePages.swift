@@ -169,62 +169,21 @@ struct CommercePages {
 
     // MARK: Units sold
 
-    struct UnitsQuery {
-        var key: UnitsSoldKey = .product
-        var period: UnitsSoldPeriod = .day
-        var from: Date
-        var until: Date
-        var fromText: String
-        var untilText: String
-        var issues = ValidationCollector()
-
-        /// Reads the form (all optional: by product per day over the last 30 days); names each bad field.
-        init(_ request: Request) {
-            let query = request.uri.queryParameters
-            let today = UnitsSoldReport.days(from: Date(), until: Date().addingTimeInterval(1)).until
-            until = Date(timeIntervalSince1970: TimeInterval(today * 86_400))
-            from = until.addingTimeInterval(-30 * 86_400)
-            fromText = ""
-            untilText = ""
-            if let text = query["by"].map(String.init), !text.isEmpty {
-                if let value = UnitsSoldKey(rawValue: text) { key = value } else {
-                    issues.add(FieldIssue(field: "by", issue: .unknownValue(allowed: UnitsSoldKey.allCases.map(\.rawValue)), hint: "Use product, category or channel."))
-                }
-            }
-            if let text = query["period"].map(String.init), !text.isEmpty {
-                if let value = UnitsSoldPeriod(rawValue: text) { period = value } else {
-                    issues.add(FieldIssue(field: "period", issue: .unknownValue(allowed: UnitsSoldPeriod.allCases.map(\.rawValue)), hint: "Use day, week or month."))
-                }
-            }
-            for name in ["from", "until"] {
-                guard let text = query[name[...]].map(String.init), !text.isEmpty else { continue }
-                guard let date = Timestamp.parse(text) ?? Timestamp.parse(text + "T00:00:00Z") else {
-                    issues.add(FieldIssue(field: name, issue: .invalid, hint: "Use a date like 2026-11-01."))
-                    continue
-                }
-                if name == "from" { from = date } else { until = date }
-            }
-            if from >= until { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "from must be before until.")) }
-            if until.timeIntervalSince(from) > 3 * 366 * 86_400 { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Ask for at most three years at once.")) }
-            let days = UnitsSoldReport.days(from: from, until: until)
-            fromText = UnitsSoldPeriod.day.label(ofBucket: days.from)
-            untilText = UnitsSoldPeriod.day.label(ofBucket: days.until)
-        }
-
-        var csvLink: String {
-            "/commerce/units-sold.csv?by=\(key.rawValue)&period=\(period.rawValue)&from=\(fromText)&until=\(untilText)"
-        }
+    /// Where the page's rows come from, as CSV.
+    private func csvLink(_ query: UnitsSoldQuery) -> String {
+        let days = query.days
+        return "/commerce/units-sold.csv?by=\(query.key.rawValue)&period=\(query.period.rawValue)&from=\(UnitsSoldQuery.dayText(days.from))&until=\(UnitsSoldQuery.dayText(days.until))"
     }
 
     @Sendable func unitsSoldPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let (principal, _) = try context.requireUser()
         try principal.require(.commerceRead)
         let texts = renderer.catalogue.texts(for: context.language)
-        let query = UnitsQuery(request)
+        let query = UnitsSoldQuery(request)
         var errors: [String: Any]?
         var rows: [UnitsSoldReport.Row] = []
         if query.issues.issues.isEmpty {
-            rows = try await unitsSold.rows(for: principal, by: query.key, period: query.period, from: query.from, until: query.until)
+            rows = try await query.rows(for: principal, report: unitsSold)
         } else {
             errors = fieldErrors(ValidationError(issues: query.issues.issues), texts: renderer.catalogue, language: context.language)
         }
@@ -239,11 +198,11 @@ struct CommercePages {
             "errors": errors as Any,
             "keys": UnitsSoldKey.allCases.map { ["value": $0.rawValue, "label": texts["units_key_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == query.key] },
             "periods": UnitsSoldPeriod.allCases.map { ["value": $0.rawValue, "label": texts["units_period_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == query.period] },
-            "from": query.fromText, "until": query.untilText,
+            "from": UnitsSoldQuery.dayText(query.days.from), "until": UnitsSoldQuery.dayText(query.days.until),
             "keyLabel": texts["units_key_\(query.key.rawValue)"] ?? query.key.rawValue,
             "hasRows": !rows.isEmpty,
             "chart": rows.isEmpty ? "" : chart.render(),
-            "csvLink": query.csvLink,
+            "csvLink": csvLink(query),
             "rows": rows.map { row -> [String: Any] in
                 ["period": row.period, "key": row.key, "label": row.label, "currency": row.currency.code, "units": row.units,
                  "gross": row.gross.decimalText, "refunds": row.refunds.decimalText, "net": row.net.decimalText]
@@ -254,11 +213,12 @@ struct CommercePages {
     @Sendable func unitsSoldCSV(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let (principal, _) = try context.requireUser()
         try principal.require(.commerceRead)
-        let query = UnitsQuery(request)
+        let query = UnitsSoldQuery(request)
         try query.issues.throwIfAny()
-        let rows = try await unitsSold.rows(for: principal, by: query.key, period: query.period, from: query.from, until: query.until)
+        let rows = try await query.rows(for: principal, report: unitsSold)
+        let days = query.days
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"units-sold-\(query.fromText)-\(query.untilText).csv\""],
+                                               .contentDisposition: "attachment; filename=\"units-sold-\(UnitsSoldQuery.dayText(days.from))-\(UnitsSoldQuery.dayText(days.until)).csv\""],
                         body: .init(byteBuffer: ByteBuffer(string: UnitsSoldReport.csv(rows, by: query.key))))
     }
 }
