@@ -44,6 +44,8 @@ struct AccessControlTests {
             return try await seeded.order(in: store, fresh: route.needsThrowaway).rawValue
         case .shipment:
             return try await seeded.shipment(in: store).rawValue
+        case .survey:
+            return try await seeded.survey(in: store, fresh: route.needsThrowaway).rawValue
         }
     }
 
@@ -112,7 +114,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .orderInBody:
                     #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")

@@ -19,6 +19,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         /// An order id sent in the JSON body (`{id}`): another workspace's is refused as an unknown value of that field.
         case orderInBody
         case shipment
+        case survey
     }
 
     var method: HTTPRequest.Method
@@ -121,6 +122,13 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/reports/units-sold", surface: .api, permission: .commerceRead),
         .init(method: .get, template: "/api/v1/delivery-settings", surface: .api, permission: .commerceRead),
         .init(method: .put, template: "/api/v1/delivery-settings", surface: .api, permission: .workspaceManage, json: #"{"stuckAfterHours":36}"#),
+        .init(method: .get, template: "/api/v1/survey-templates", surface: .api, permission: .feedbackRead),
+        .init(method: .get, template: "/api/v1/surveys", surface: .api, permission: .feedbackRead),
+        .init(method: .post, template: "/api/v1/surveys", surface: .api, permission: .feedbackManage, json: #"{"name":"CSAT {n}","template":"post_delivery_csat"}"#),
+        .init(method: .get, template: "/api/v1/surveys/{id}", surface: .api, target: .survey, permission: .feedbackRead),
+        .init(method: .patch, template: "/api/v1/surveys/{id}", surface: .api, target: .survey, permission: .feedbackManage, json: #"{"name":"Renamed {n}"}"#),
+        .init(method: .post, template: "/api/v1/surveys/{id}/status", surface: .api, target: .survey, permission: .feedbackManage,
+              json: #"{"status":"published"}"#, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

@@ -70,6 +70,15 @@ public struct SeededWorkspace: Sendable {
                                                           lines: [.init(sku: sku, quantity: .integer(2))]), by: console).order.id
     }
 
+    /// A draft survey from the relationship NPS template (the same one each time, or a new one when `fresh`), for survey routes.
+    public func survey(in store: Store, fresh: Bool = false) async throws -> SurveyID {
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        if !fresh, let held = try await store.surveys(in: workspace.id, status: .draft, after: nil, limit: 100).items.first(where: { $0.name == "Seed survey" }) {
+            return held.id
+        }
+        return try await Surveys(store: store).create(.init(name: fresh ? "Survey \(UUID().uuidString.prefix(6))" : "Seed survey", template: "relationship_nps"), by: console).id
+    }
+
     /// A shipment of the seeded order (the same one each time), for shipment routes.
     public func shipment(in store: Store) async throws -> ShipmentID {
         let order = try await order(in: store)

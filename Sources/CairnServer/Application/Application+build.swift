@@ -57,6 +57,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     ConsentAPI(ledger: ConsentLedger(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     CommerceAPI(catalogue: Catalogue(store: store, clock: clock), orders: Orders(store: store, clock: clock), deliveries: Deliveries(store: store, clock: clock))
         .addRoutes(to: router.group("api/v1"))
+    SurveysAPI(surveys: Surveys(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     CustomerPages(renderer: renderer, records: CustomerRecords(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
                   erasure: Erasure(store: store, clock: clock)).addRoutes(to: router)

@@ -324,5 +324,21 @@ public enum Schema {
                 .run()
             try await UnitsSoldRollup.backfill(sql)
         },
+        Migration(version: 15, name: "surveys") { sql in
+            try await sql.create(table: "surveys")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("name", type: .text, .notNull)
+                .column("status", type: .text, .notNull)
+                // The questions, texts per language and theme, as JSON (SurveyDefinition).
+                .column("definition", type: .text, .notNull)
+                .column("token", type: .text, .notNull, .unique)
+                .column("created_at", type: .bigint, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .column("published_at", type: .bigint)
+                .column("closed_at", type: .bigint)
+                .run()
+            try await sql.create(index: "surveys_workspace_created").on("surveys").column("workspace_id").column("created_at").column("id").run()
+        },
     ]
 }

@@ -1,0 +1,198 @@
+import Foundation
+
+/// How much a figure can be trusted, from its number of answers.
+public enum SampleWarning: String, Sendable, Hashable, Codable {
+    /// Fewer than 10 answers: too few to say anything; the interval is shown but should not be read.
+    case tooFew = "too_few"
+    /// 10 to 29 answers: the interval is wide; read it, not the point.
+    case small
+}
+
+/// A two-sided 95 % interval.
+public struct ConfidenceInterval: Sendable, Hashable, Codable {
+    public var lower: Double
+    public var upper: Double
+
+    public init(lower: Double, upper: Double) {
+        self.lower = lower
+        self.upper = upper
+    }
+}
+
+/// Net Promoter Score from 0–10 answers: % promoters (9–10) − % detractors (0–6), from −100 to 100.
+public struct NPS: Sendable, Hashable, Codable {
+    public var n: Int
+    public var promoters: Int
+    public var passives: Int
+    public var detractors: Int
+    /// −100 … 100; nil without answers.
+    public var score: Double?
+    /// The standard error of the score, in points.
+    public var standardError: Double?
+    /// score ± 1.96 standard errors, held to −100 … 100.
+    public var interval: ConfidenceInterval?
+    public var warning: SampleWarning?
+
+    /// From counts. The score is the mean of +1 (promoter), 0 (passive) and −1 (detractor); its variance per answer
+    /// is p + d − (p − d)², with p and d the promoter and detractor shares, so the standard error is the square root
+    /// of that over n.
+    public init(promoters: Int, passives: Int, detractors: Int) {
+        precondition(promoters >= 0 && passives >= 0 && detractors >= 0, "counts cannot be negative")
+        self.promoters = promoters
+        self.passives = passives
+        self.detractors = detractors
+        n = promoters + passives + detractors
+        warning = FeedbackMetrics.warning(n: n)
+        guard n > 0 else { return }
+        let p = Double(promoters) / Double(n), d = Double(detractors) / Double(n)
+        let score = p - d
+        let standardError = ((p + d - score * score) / Double(n)).squareRoot()
+        self.score = 100 * score
+        self.standardError = 100 * standardError
+        interval = ConfidenceInterval(lower: 100 * max(-1, score - Distributions.z95 * standardError),
+                                      upper: 100 * min(1, score + Distributions.z95 * standardError))
+    }
+
+    /// From answers on the 0–10 scale (others are ignored).
+    public init(scores: some Sequence<Int>) {
+        var promoters = 0, passives = 0, detractors = 0
+        for score in scores where (0...10).contains(score) {
+            switch score {
+            case 9...10: promoters += 1
+            case 7...8: passives += 1
+            default: detractors += 1
+            }
+        }
+        self.init(promoters: promoters, passives: passives, detractors: detractors)
+    }
+
+    /// Several surveys' NPS as one: their answers pooled (the counts added), not their scores averaged.
+    public static func combined(_ parts: [NPS]) -> NPS {
+        NPS(promoters: parts.reduce(0) { $0 + $1.promoters }, passives: parts.reduce(0) { $0 + $1.passives },
+            detractors: parts.reduce(0) { $0 + $1.detractors })
+    }
+}
+
+/// A share with its Wilson score interval: CSAT (4–5 on 1–5) or a top-2-box share.
+public struct Proportion: Sendable, Hashable, Codable {
+    public var n: Int
+    public var successes: Int
+    /// 0 … 100 (per cent); nil without answers.
+    public var percent: Double?
+    /// Wilson score interval in per cent (E. B. Wilson, "Probable inference, the law of succession, and statistical
+    /// inference", JASA 22, 1927), which stays inside 0 … 100 and behaves at shares near 0 or 1.
+    public var interval: ConfidenceInterval?
+    public var warning: SampleWarning?
+
+    public init(successes: Int, n: Int) {
+        precondition(n >= 0 && (0...max(0, n)).contains(successes), "successes must be between 0 and n")
+        self.n = n
+        self.successes = successes
+        warning = FeedbackMetrics.warning(n: n)
+        guard n > 0 else { return }
+        let share = Double(successes) / Double(n), z = Distributions.z95, count = Double(n)
+        let centre = (share + z * z / (2 * count)) / (1 + z * z / count)
+        let half = z / (1 + z * z / count) * (share * (1 - share) / count + z * z / (4 * count * count)).squareRoot()
+        percent = 100 * share
+        interval = ConfidenceInterval(lower: 100 * max(0, centre - half), upper: 100 * min(1, centre + half))
+    }
+
+    /// CSAT from answers on the 1–5 scale: the share of 4 and 5 (answers outside 1–5 are ignored).
+    public static func csat(scores: some Sequence<Int>) -> Proportion {
+        var satisfied = 0, n = 0
+        for score in scores where (1...5).contains(score) {
+            n += 1
+            if score >= 4 { satisfied += 1 }
+        }
+        return Proportion(successes: satisfied, n: n)
+    }
+}
+
+/// A mean with its t interval: CES on 1–7 (agreement with "The company made it easy to handle my issue").
+public struct Mean: Sendable, Hashable, Codable {
+    public var n: Int
+    public var mean: Double?
+    /// The sample standard deviation (n − 1 in the denominator); nil below 2 answers.
+    public var standardDeviation: Double?
+    /// mean ± t(0.975, n − 1) · s / √n; nil below 2 answers.
+    public var interval: ConfidenceInterval?
+    public var warning: SampleWarning?
+
+    public init(values: [Double]) {
+        n = values.count
+        warning = FeedbackMetrics.warning(n: n)
+        guard n > 0 else { return }
+        let mean = values.reduce(0, +) / Double(n)
+        self.mean = mean
+        guard n > 1 else { return }
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)
+        standardDeviation = variance.squareRoot()
+        let half = Distributions.studentTQuantile(0.975, df: Double(n - 1)) * (variance / Double(n)).squareRoot()
+        interval = ConfidenceInterval(lower: mean - half, upper: mean + half)
+    }
+}
+
+/// Customer Effort Score from answers on the 1–7 agreement scale: the mean with its t interval, and the top-2-box
+/// share (6 and 7) with its Wilson interval.
+public struct CES: Sendable, Hashable, Codable {
+    public var mean: Mean
+    public var topTwoBox: Proportion
+
+    public init(scores: some Sequence<Int>) {
+        let valid = scores.filter { (1...7).contains($0) }
+        mean = Mean(values: valid.map(Double.init))
+        topTwoBox = Proportion(successes: valid.filter { $0 >= 6 }.count, n: valid.count)
+    }
+}
+
+/// Whether a figure changed between two periods, and how surely.
+public struct Change: Sendable, Hashable, Codable {
+    /// later − earlier, in the figure's unit (points for NPS and shares, scale points for means).
+    public var difference: Double
+    /// The test statistic (z, or Welch's t).
+    public var statistic: Double
+    /// Welch–Satterthwaite degrees of freedom, for means.
+    public var degreesOfFreedom: Double?
+    /// Two-sided.
+    public var pValue: Double
+    /// p < 0.05.
+    public var isSignificant: Bool { pValue < 0.05 }
+}
+
+public enum FeedbackMetrics {
+    /// The warning a number of answers deserves.
+    public static func warning(n: Int) -> SampleWarning? {
+        n < 10 ? .tooFew : n < 30 ? .small : nil
+    }
+
+    /// NPS change between two independent periods: z = (NPS₂ − NPS₁) / √(SE₁² + SE₂²). Nil when either has fewer
+    /// than 2 answers or neither varies.
+    public static func change(from earlier: NPS, to later: NPS) -> Change? {
+        guard earlier.n > 1, later.n > 1, let a = earlier.score, let b = later.score, let sa = earlier.standardError, let sb = later.standardError else { return nil }
+        let se = (sa * sa + sb * sb).squareRoot()
+        guard se > 0 else { return nil }
+        let z = (b - a) / se
+        return Change(difference: b - a, statistic: z, degreesOfFreedom: nil, pValue: Distributions.normalTwoSidedP(z))
+    }
+
+    /// A share's change between two independent periods: the two-proportion z-test with the pooled share.
+    public static func change(from earlier: Proportion, to later: Proportion) -> Change? {
+        guard earlier.n > 0, later.n > 0 else { return nil }
+        let p1 = Double(earlier.successes) / Double(earlier.n), p2 = Double(later.successes) / Double(later.n)
+        let pooled = Double(earlier.successes + later.successes) / Double(earlier.n + later.n)
+        let se = (pooled * (1 - pooled) * (1 / Double(earlier.n) + 1 / Double(later.n))).squareRoot()
+        guard se > 0 else { return nil }
+        let z = (p2 - p1) / se
+        return Change(difference: 100 * (p2 - p1), statistic: z, degreesOfFreedom: nil, pValue: Distributions.normalTwoSidedP(z))
+    }
+
+    /// A mean's change between two independent periods: Welch's t-test with Welch–Satterthwaite degrees of freedom.
+    public static func change(from earlier: Mean, to later: Mean) -> Change? {
+        guard let m1 = earlier.mean, let m2 = later.mean, let s1 = earlier.standardDeviation, let s2 = later.standardDeviation else { return nil }
+        let v1 = s1 * s1 / Double(earlier.n), v2 = s2 * s2 / Double(later.n)
+        guard v1 + v2 > 0 else { return nil }
+        let t = (m2 - m1) / (v1 + v2).squareRoot()
+        let df = (v1 + v2) * (v1 + v2) / (v1 * v1 / Double(earlier.n - 1) + v2 * v2 / Double(later.n - 1))
+        return Change(difference: m2 - m1, statistic: t, degreesOfFreedom: df, pValue: Distributions.studentTTwoSidedP(t, df: df))
+    }
+}

@@ -1,0 +1,105 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import Hummingbird
+
+/// `/api/v1/surveys`: surveys as data — made from a template or a definition, edited while drafts, published, closed.
+struct SurveysAPI {
+    let surveys: Surveys
+
+    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+        group.get("survey-templates", use: templates)
+        group.get("surveys", use: list)
+        group.post("surveys", use: create)
+        group.get("surveys/{id}", use: survey)
+        group.patch("surveys/{id}", use: update)
+        group.post("surveys/{id}/status", use: move)
+    }
+
+    /// A survey as the API shows it, with its public link.
+    struct SurveyBody: ResponseEncodable {
+        var survey: Survey
+
+        enum CodingKeys: String, CodingKey { case id, name, status, definition, link, createdAt, updatedAt, publishedAt, closedAt }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(survey.id, forKey: .id)
+            try container.encode(survey.name, forKey: .name)
+            try container.encode(survey.status, forKey: .status)
+            try container.encode(survey.definition, forKey: .definition)
+            try container.encode("/s/\(survey.token)", forKey: .link)
+            try container.encode(survey.createdAt, forKey: .createdAt)
+            try container.encode(survey.updatedAt, forKey: .updatedAt)
+            try container.encodeIfPresent(survey.publishedAt, forKey: .publishedAt)
+            try container.encodeIfPresent(survey.closedAt, forKey: .closedAt)
+        }
+    }
+
+    struct TemplateBody: Encodable {
+        var id: String
+        var name: String
+        var definition: SurveyDefinition
+    }
+
+    @Sendable func templates(_ request: Request, context: CairnRequestContext) async throws -> ListBody<TemplateBody> {
+        try context.requirePrincipal().require(.feedbackRead)
+        return ListBody(Page(items: SurveyTemplate.allCases.map { TemplateBody(id: $0.rawValue, name: $0.name, definition: $0.definition) }, nextCursor: nil))
+    }
+
+    @Sendable func list(_ request: Request, context: CairnRequestContext) async throws -> ListBody<SurveyBody> {
+        let principal = try context.requirePrincipal()
+        let (cursor, limit) = try request.pagination()
+        var issues = ValidationCollector()
+        let status = request.queryChoice("status", as: Survey.Status.self, hint: "Use draft, published or closed.", collecting: &issues)
+        try issues.throwIfAny()
+        let page = try await surveys.surveys(for: principal, status: status, after: cursor, limit: limit)
+        return ListBody(Page(items: page.items.map(SurveyBody.init), nextCursor: page.nextCursor))
+    }
+
+    struct CreateBody: Decodable {
+        var name: String?
+        var template: String?
+        var definition: SurveyDefinition?
+    }
+
+    @Sendable func create(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<SurveyBody> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.feedbackManage)
+        let body = try await request.decodeJSON(CreateBody.self, context: context)
+        let survey = try await surveys.create(.init(name: body.name, template: body.template, definition: body.definition), by: principal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/surveys/\(survey.id)"], response: SurveyBody(survey: survey))
+    }
+
+    @Sendable func survey(_ request: Request, context: CairnRequestContext) async throws -> SurveyBody {
+        SurveyBody(survey: try await surveys.survey(try context.parameters.id(as: SurveyID.self, kind: "survey"), for: try context.requirePrincipal()))
+    }
+
+    struct UpdateBody: Decodable {
+        var name: String?
+        var definition: SurveyDefinition?
+    }
+
+    @Sendable func update(_ request: Request, context: CairnRequestContext) async throws -> SurveyBody {
+        let principal = try context.requirePrincipal()
+        try principal.require(.feedbackManage)
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let body = try await request.decodeJSON(UpdateBody.self, context: context)
+        return SurveyBody(survey: try await surveys.update(id, name: body.name, definition: body.definition, by: principal))
+    }
+
+    struct StatusBody: Decodable {
+        var status: String
+    }
+
+    @Sendable func move(_ request: Request, context: CairnRequestContext) async throws -> SurveyBody {
+        let principal = try context.requirePrincipal()
+        try principal.require(.feedbackManage)
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let body = try await request.decodeJSON(StatusBody.self, context: context)
+        guard let status = Survey.Status(rawValue: body.status) else {
+            throw ValidationError(field: "status", issue: .unknownValue(allowed: Survey.Status.allCases.map(\.rawValue)), hint: "Use published or closed.")
+        }
+        return SurveyBody(survey: try await surveys.move(id, to: status, by: principal))
+    }
+}
