@@ -46,6 +46,9 @@ struct AccessControlTests {
             return try await seeded.shipment(in: store).rawValue
         case .survey:
             return try await seeded.survey(in: store, fresh: route.needsThrowaway).rawValue
+        case .invitee:
+            let (survey, profile) = try await seeded.invitee(in: store)
+            return "\(survey)|\(profile)"
         }
     }
 
@@ -61,7 +64,7 @@ struct AccessControlTests {
         let path = route.path(id: id)
         switch route.surface {
         case .api, .open, .tracking:
-            return try await h.api(route.method, path, key: key, json: route.json.map { fill($0, for: h.a).replacingOccurrences(of: "{id}", with: id) })
+            return try await h.api(route.method, path, key: key, json: route.json.map { route.body(fill($0, for: h.a), id: id) })
         case .web:
             if route.method == .get { return try await browser.get(path).0 }
             let form = (route.form ?? [:]).mapValues(fill)
@@ -114,7 +117,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .orderInBody:
                     #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")

@@ -20,6 +20,9 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case orderInBody
         case shipment
         case survey
+        /// A published survey and a customer who consented to surveys, as `surveyID|profileID`: the path takes the
+        /// survey, the body's `{profile}` the customer.
+        case invitee
     }
 
     var method: HTTPRequest.Method
@@ -42,7 +45,14 @@ struct RouteCase: Sendable, CustomStringConvertible {
         if template == "/api/v1/consent-purposes/{name}" { return "/api/v1/consent-purposes/loyalty_news" }
         if template == "/api/v1/channels/{name}" { return "/api/v1/channels/kiosk" }
         if template == "/api/v1/events/stream" { return template + "?since=2000-01-01T00:00:00Z&limit=1" }
-        return template.replacingOccurrences(of: "{id}", with: id)
+        let parts = id.split(separator: "|").map(String.init)
+        return template.replacingOccurrences(of: "{id}", with: parts.first ?? id)
+    }
+
+    /// The JSON body with the target's id (and, for invitees, the customer) filled in.
+    func body(_ json: String, id: String) -> String {
+        let parts = id.split(separator: "|").map(String.init)
+        return json.replacingOccurrences(of: "{profile}", with: parts.count > 1 ? parts[1] : "").replacingOccurrences(of: "{id}", with: parts.first ?? id)
     }
 
     static let all: [RouteCase] = [
@@ -53,6 +63,13 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/openapi.json", surface: .open),
         .init(method: .get, template: "/static/cairn.css", surface: .open),
         .init(method: .get, template: "/static/live.js", surface: .open),
+        .init(method: .get, template: "/static/survey.css", surface: .open),
+        // Public survey pages: the link's token is the capability (tested in SurveyPagesTests).
+        .init(method: .get, template: "/s/{token}", surface: .open),
+        .init(method: .post, template: "/s/{token}", surface: .open),
+        .init(method: .get, template: "/s/{token}/theme.css", surface: .open),
+        .init(method: .get, template: "/s/{token}/withdraw", surface: .open),
+        .init(method: .post, template: "/s/{token}/withdraw", surface: .open),
         .init(method: .get, template: "/login", surface: .open),
         .init(method: .post, template: "/login", surface: .open),
         .init(method: .get, template: "/setup", surface: .open),
@@ -129,6 +146,10 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .patch, template: "/api/v1/surveys/{id}", surface: .api, target: .survey, permission: .feedbackManage, json: #"{"name":"Renamed {n}"}"#),
         .init(method: .post, template: "/api/v1/surveys/{id}/status", surface: .api, target: .survey, permission: .feedbackManage,
               json: #"{"status":"published"}"#, needsThrowaway: true),
+        .init(method: .post, template: "/api/v1/surveys/{id}/invitations", surface: .api, target: .invitee, permission: .feedbackManage,
+              json: #"{"profileId":"{profile}","expiresInDays":7}"#),
+        .init(method: .get, template: "/api/v1/surveys/{id}/responses", surface: .api, target: .survey, permission: .feedbackRead),
+        .init(method: .get, template: "/api/v1/surveys/{id}/summary", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

@@ -79,6 +79,22 @@ public struct SeededWorkspace: Sendable {
         return try await Surveys(store: store).create(.init(name: fresh ? "Survey \(UUID().uuidString.prefix(6))" : "Seed survey", template: "relationship_nps"), by: console).id
     }
 
+    /// A published survey and the seeded customer, who consented to surveys (the same each time), for invitations.
+    public func invitee(in store: Store) async throws -> (SurveyID, ProfileID) {
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        let customer = try await customer(in: store)
+        let surveys = Surveys(store: store)
+        let survey: SurveyID
+        if let held = try await store.surveys(in: workspace.id, status: .published, after: nil, limit: 100).items.first(where: { $0.name == "Published seed survey" }) {
+            survey = held.id
+        } else {
+            survey = try await surveys.create(.init(name: "Published seed survey", template: "post_delivery_csat"), by: console).id
+            _ = try await surveys.move(survey, to: .published, by: console)
+            _ = try await ConsentLedger(store: store).record(.granted, purpose: .surveys, for: customer, legalBasis: "test", by: console, origin: .console)
+        }
+        return (survey, customer)
+    }
+
     /// A shipment of the seeded order (the same one each time), for shipment routes.
     public func shipment(in store: Store) async throws -> ShipmentID {
         let order = try await order(in: store)

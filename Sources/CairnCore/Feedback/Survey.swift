@@ -301,11 +301,23 @@ public struct SurveyDefinition: Sendable, Hashable, Codable {
     }
 }
 
-/// One answer to one question.
+/// One answer to one question; as JSON a number, a list of option ids, text, or true/false.
 public enum SurveyAnswer: Sendable, Hashable, Codable {
     case number(Int)
     /// Single choice (one id), multiple choice (the chosen ids), ranking (all ids, most important first).
     case choices([String])
     case text(String)
     case consent(Bool)
+
+    public init(from decoder: any Decoder) throws {
+        let value = try JSONValue(from: decoder)
+        guard let answer = SurveyAnswer(json: value) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "An answer is a number, a list of option ids, text, or true/false."))
+        }
+        self = answer
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try json.encode(to: encoder)
+    }
 }

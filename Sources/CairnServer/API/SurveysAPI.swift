@@ -6,6 +6,7 @@ import Hummingbird
 /// `/api/v1/surveys`: surveys as data — made from a template or a definition, edited while drafts, published, closed.
 struct SurveysAPI {
     let surveys: Surveys
+    let results: SurveyResults
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("survey-templates", use: templates)
@@ -14,6 +15,67 @@ struct SurveysAPI {
         group.get("surveys/{id}", use: survey)
         group.patch("surveys/{id}", use: update)
         group.post("surveys/{id}/status", use: move)
+        group.post("surveys/{id}/invitations", use: invite)
+        group.get("surveys/{id}/responses", use: responses)
+        group.get("surveys/{id}/summary", use: summary)
+    }
+
+    struct InvitationBody: Decodable {
+        var profileId: String
+        var expiresInDays: Int?
+    }
+
+    struct InvitationAnswer: ResponseEncodable {
+        var id: SurveyInvitationID
+        var profileId: ProfileID
+        var link: String
+        var expiresAt: Date
+    }
+
+    /// A personal link for one customer who consented to surveys; the link is shown once.
+    @Sendable func invite(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<InvitationAnswer> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.feedbackManage)
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let body = try await request.decodeJSON(InvitationBody.self, context: context)
+        guard let profile = ProfileID(body.profileId) else {
+            throw ValidationError(field: "profileId", issue: .invalid, hint: "Send the customer's profile id (a UUID).")
+        }
+        let (invitation, link) = try await results.invite(profile, to: id, days: body.expiresInDays, by: principal)
+        return EditedResponse(status: .created, response: InvitationAnswer(id: invitation.id, profileId: profile, link: link, expiresAt: invitation.expiresAt))
+    }
+
+    struct ResponseBody: Encodable, Sendable {
+        var response: SurveyResponse
+        enum CodingKeys: String, CodingKey { case id, profileId, language, answers, complete, startedAt, completedAt }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(response.id, forKey: .id)
+            try container.encodeIfPresent(response.profileID, forKey: .profileId)
+            try container.encode(response.language, forKey: .language)
+            try container.encode(response.answers, forKey: .answers)
+            try container.encode(response.complete, forKey: .complete)
+            try container.encode(response.startedAt, forKey: .startedAt)
+            try container.encodeIfPresent(response.completedAt, forKey: .completedAt)
+        }
+    }
+
+    @Sendable func responses(_ request: Request, context: CairnRequestContext) async throws -> ListBody<ResponseBody> {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let (cursor, limit) = try request.pagination()
+        let page = try await results.responses(of: id, for: principal, after: cursor, limit: limit)
+        return ListBody(Page(items: page.items.map(ResponseBody.init), nextCursor: page.nextCursor))
+    }
+
+    struct SummaryBody: ResponseEncodable {
+        var summary: SurveyResults.Summary
+        func encode(to encoder: any Encoder) throws { try summary.encode(to: encoder) }
+    }
+
+    @Sendable func summary(_ request: Request, context: CairnRequestContext) async throws -> SummaryBody {
+        let principal = try context.requirePrincipal()
+        return SummaryBody(summary: try await results.summary(of: try context.parameters.id(as: SurveyID.self, kind: "survey"), for: principal))
     }
 
     /// A survey as the API shows it, with its public link.

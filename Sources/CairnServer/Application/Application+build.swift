@@ -57,7 +57,9 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     ConsentAPI(ledger: ConsentLedger(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     CommerceAPI(catalogue: Catalogue(store: store, clock: clock), orders: Orders(store: store, clock: clock), deliveries: Deliveries(store: store, clock: clock))
         .addRoutes(to: router.group("api/v1"))
-    SurveysAPI(surveys: Surveys(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
+    SurveysAPI(surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
+    SurveyPages(renderer: renderer, answering: SurveyAnswering(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
+                limiter: SubmissionLimiter()).addRoutes(to: router)
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     CustomerPages(renderer: renderer, records: CustomerRecords(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
                   erasure: Erasure(store: store, clock: clock)).addRoutes(to: router)
@@ -105,7 +107,7 @@ struct StaticAssets {
 
     static func load() throws -> StaticAssets {
         var files: [String: (ByteBuffer, String)] = [:]
-        for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8")] {
+        for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("survey.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Static") else { throw CocoaError(.fileNoSuchFile) }
             files[name] = (ByteBuffer(bytes: try Data(contentsOf: url)), type)
         }

@@ -10,7 +10,8 @@ import NIOCore
 ///
 /// CSRF rules: a request authenticated by a session cookie must carry the session's token, as the `_csrf` form field
 /// or the `X-CSRF-Token` header, on every method but GET/HEAD/OPTIONS. Anonymous form posts (sign-in, setup) use a
-/// double-submit cookie. Requests authenticated by an API key carry no cookies and need no token.
+/// double-submit cookie. Requests authenticated by an API key carry no cookies and need no token. Public survey
+/// answers (`/s/…`) are exempt: their link's token is the capability and they never use the session.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = CairnRequestContext
 
@@ -50,7 +51,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
             ?? InterfaceLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage])
             ?? .english
 
-        if ![.get, .head, .options].contains(request.method), !authenticatedByKey {
+        // Public survey pages (`/s/…`) are answered by their link's token and never act with a session's authority,
+        // so they need no CSRF token (respondents may have no cookies at all).
+        let isPublicSurvey = request.uri.path.hasPrefix("/s/")
+        if ![.get, .head, .options].contains(request.method), !authenticatedByKey, !isPublicSurvey {
             // JSON APIs (management and tracking) answer 401 themselves; only browser forms use the anonymous token.
             let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/v1/")
             if let session = context.identity?.session {
@@ -92,6 +96,16 @@ struct FormFields: Sendable {
     }
 
     subscript(name: String) -> String? { values[name]?.first }
+
+    /// Every value a repeated field was sent with, in order.
+    func values(named name: String) -> [String] { values[name] ?? [] }
+
+    /// The first value of each field whose name starts with `prefix`, by the rest of its name.
+    func firstValues(prefixed prefix: String) -> [String: String] {
+        var found: [String: String] = [:]
+        for (name, list) in values where name.hasPrefix(prefix) { found[String(name.dropFirst(prefix.count))] = list.first }
+        return found
+    }
 
     private static func decode(_ text: Substring) -> String {
         text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)

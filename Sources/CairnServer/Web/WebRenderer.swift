@@ -83,6 +83,12 @@ public struct WebRenderer: Sendable {
         return Self.html(html, status: status)
     }
 
+    /// Renders a template that carries its own layout (the public survey pages) with exactly these values.
+    func standalone(_ template: String, values: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
+        guard let html = library.render(values, withTemplate: template) else { throw RendererError.templateFailed(template) }
+        return Self.html(html, status: status)
+    }
+
     static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }

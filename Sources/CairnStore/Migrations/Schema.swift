@@ -340,5 +340,37 @@ public enum Schema {
                 .run()
             try await sql.create(index: "surveys_workspace_created").on("surveys").column("workspace_id").column("created_at").column("id").run()
         },
+        Migration(version: 16, name: "survey invitations and responses") { sql in
+            // A personal link: its token is shown once and kept only as a hash.
+            try await sql.create(table: "survey_invitations")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("survey_id", type: .text, .notNull)
+                .column("profile_id", type: .text, .notNull)
+                .column("token_hash", type: .text, .notNull, .unique)
+                .column("created_at", type: .bigint, .notNull)
+                .column("expires_at", type: .bigint, .notNull)
+                .column("answered_at", type: .bigint)
+                .run()
+            try await sql.create(index: "survey_invitations_profile").on("survey_invitations").column("workspace_id").column("profile_id").column("created_at").run()
+            try await sql.create(table: "survey_responses")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("survey_id", type: .text, .notNull)
+                .column("profile_id", type: .text)
+                .column("invitation_id", type: .text, .unique)
+                // The respondent's hold on an unfinished response (hashed), so its next answers join it.
+                .column("token_hash", type: .text, .notNull, .unique)
+                .column("language", type: .text, .notNull)
+                // The answers by question id, as JSON.
+                .column("answers", type: .text, .notNull)
+                .column("complete", type: .bigint, .notNull)
+                .column("started_at", type: .bigint, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .column("completed_at", type: .bigint)
+                .run()
+            try await sql.create(index: "survey_responses_survey").on("survey_responses").column("workspace_id").column("survey_id").column("started_at").column("id").run()
+            try await sql.create(index: "survey_responses_profile").on("survey_responses").column("workspace_id").column("profile_id").column("started_at").run()
+        },
     ]
 }

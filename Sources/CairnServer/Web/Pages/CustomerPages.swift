@@ -155,6 +155,24 @@ struct CustomerPages {
                 entry($0.at, "delivery", "\(texts["shipment_status_\($0.status.rawValue)"] ?? $0.status.rawValue) · \(shipment.carrier)", order: shipment.orderID)
             }
         }
+        // Their survey responses, for those who may see feedback.
+        if principal.can(.feedbackRead) {
+            var names: [SurveyID: String] = [:]
+            for response in try await records.store.responses(of: profile.id, in: principal.workspaceID, limit: 20) {
+                if names[response.surveyID] == nil {
+                    names[response.surveyID] = try await records.store.survey(id: response.surveyID, in: principal.workspaceID)?.name ?? ""
+                }
+                let scores = response.answers.sorted { $0.key < $1.key }.compactMap { id, answer -> String? in
+                    if case .number(let value) = answer { return "\(id.uppercased()) \(value)" }
+                    return nil
+                }
+                let state = response.complete ? "" : " · " + (texts["feedback_partial"] ?? "partial")
+                story.append(Entry(at: response.completedAt ?? response.updatedAt, values: [
+                    "when": displayDate(response.completedAt ?? response.updatedAt), "kind": "feedback",
+                    "label": ([names[response.surveyID] ?? ""] + scores).joined(separator: " · ") + state, "channel": texts["feedback_response"] ?? "",
+                ]))
+            }
+        }
         story.sort { $0.at > $1.at }
         return try renderer.page("customer", titleKey: "customer_title", section: "customers", context: context, values: [
             "consent": standings.map { standing -> [String: Any] in

@@ -1,0 +1,82 @@
+import Foundation
+
+public struct SurveyInvitationID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+public struct SurveyResponseID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+
+/// A personal link to a survey: bound to one profile, answered once, valid until it expires.
+public struct SurveyInvitation: Sendable, Hashable, Codable {
+    public var id: SurveyInvitationID
+    public var workspaceID: WorkspaceID
+    public var surveyID: SurveyID
+    public var profileID: ProfileID
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var answeredAt: Date?
+
+    public init(id: SurveyInvitationID, workspaceID: WorkspaceID, surveyID: SurveyID, profileID: ProfileID, createdAt: Date, expiresAt: Date, answeredAt: Date? = nil) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.surveyID = surveyID
+        self.profileID = profileID
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.answeredAt = answeredAt
+    }
+}
+
+/// Someone's answers to a survey, kept from the first answer on: `complete` once the last question shown was
+/// answered; otherwise partial.
+public struct SurveyResponse: Sendable, Hashable, Codable {
+    public var id: SurveyResponseID
+    public var workspaceID: WorkspaceID
+    public var surveyID: SurveyID
+    public var profileID: ProfileID?
+    public var invitationID: SurveyInvitationID?
+    /// en, de, zh or he: the language the questions were shown in.
+    public var language: String
+    public var answers: [String: SurveyAnswer]
+    public var complete: Bool
+    public var startedAt: Date
+    public var updatedAt: Date
+    public var completedAt: Date?
+
+    public init(id: SurveyResponseID, workspaceID: WorkspaceID, surveyID: SurveyID, profileID: ProfileID?, invitationID: SurveyInvitationID?, language: String,
+                answers: [String: SurveyAnswer], complete: Bool, startedAt: Date, updatedAt: Date, completedAt: Date?) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.surveyID = surveyID
+        self.profileID = profileID
+        self.invitationID = invitationID
+        self.language = language
+        self.answers = answers
+        self.complete = complete
+        self.startedAt = startedAt
+        self.updatedAt = updatedAt
+        self.completedAt = completedAt
+    }
+}
+
+extension SurveyAnswer {
+    /// As JSON people read: a number, a list of choice ids, text, or true/false.
+    public var json: JSONValue {
+        switch self {
+        case .number(let value): .integer(Int64(value))
+        case .choices(let ids): .array(ids.map(JSONValue.string))
+        case .text(let text): .string(text)
+        case .consent(let yes): .bool(yes)
+        }
+    }
+
+    public init?(json: JSONValue) {
+        switch json {
+        case .integer(let value) where abs(value) <= 1_000: self = .number(Int(value))
+        case .array(let items):
+            let ids = items.compactMap(\.stringValue)
+            guard ids.count == items.count else { return nil }
+            self = .choices(ids)
+        case .string(let text): self = .text(text)
+        case .bool(let yes): self = .consent(yes)
+        default: return nil
+        }
+    }
+}

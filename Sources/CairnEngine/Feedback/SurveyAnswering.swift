@@ -1,0 +1,162 @@
+import CairnCore
+import CairnStore
+import Foundation
+
+/// Customers answering surveys on the public page: through a survey's anonymous link, or a personal link bound to
+/// one profile (answered once, until it expires). The page asks one question at a time, so branching works without
+/// script; every answer is kept as it comes, so a response left half-way stays, marked partial.
+public struct SurveyAnswering: Sendable {
+    public let store: Store
+    public let clock: DateSource
+
+    public init(store: Store, clock: DateSource = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Why a link cannot be answered now.
+    public enum Refusal: Error, Sendable, Equatable {
+        case unknownLink
+        case closed
+        case expired
+        case alreadyAnswered
+    }
+
+    /// What a link leads to: the survey, and for a personal link its invitation and any response begun with it.
+    public struct Visit: Sendable {
+        public var survey: Survey
+        public var invitation: SurveyInvitation?
+        public var response: SurveyResponse?
+    }
+
+    public func visit(_ token: String) async throws(Refusal) -> Visit {
+        do {
+            if let survey = try await store.survey(token: token) {
+                guard survey.status == .published else { throw Refusal.closed }
+                return Visit(survey: survey)
+            }
+            guard token.count <= 100, let invitation = try await store.invitation(tokenHash: Secrets.tokenHash(token)),
+                  let survey = try await store.survey(id: invitation.surveyID, in: invitation.workspaceID) else { throw Refusal.unknownLink }
+            guard survey.status == .published else { throw Refusal.closed }
+            if invitation.answeredAt != nil { throw Refusal.alreadyAnswered }
+            if invitation.expiresAt <= clock.now() { throw Refusal.expired }
+            return Visit(survey: survey, invitation: invitation, response: try await store.response(invitation: invitation.id, in: invitation.workspaceID))
+        } catch let refusal as Refusal {
+            throw refusal
+        } catch {
+            throw .unknownLink
+        }
+    }
+
+    /// The invitation behind a personal link, answered or not, expired or not (for withdrawing consent with it).
+    public func invitation(_ token: String) async throws -> SurveyInvitation? {
+        guard token.count <= 100 else { return nil }
+        return try await store.invitation(tokenHash: Secrets.tokenHash(token))
+    }
+
+    /// The link every invitation carries: its customer withdraws consent to surveys (recorded in the ledger, by the link).
+    public func withdrawSurveyConsent(for invitation: SurveyInvitation) async throws {
+        let now = clock.now()
+        try await store.transaction { tx in
+            let history = try await tx.consent(of: invitation.profileID, in: invitation.workspaceID)
+            guard history.last(where: { $0.purpose == .surveys })?.status != .withdrawn else { return }
+            try await tx.append(ConsentRecord(purpose: .surveys, status: .withdrawn, recordedAt: now, channel: .email, eventID: nil,
+                                              recordedBy: "survey-invitation:\(invitation.id)", legalBasis: "Withdrawn with the link in a survey invitation"),
+                                to: invitation.profileID, in: invitation.workspaceID)
+        }
+    }
+
+    /// The first question still to be shown, given the answers so far (nil: nothing left to ask).
+    public static func nextQuestion(of definition: SurveyDefinition, after answers: [String: SurveyAnswer], skipping current: String? = nil) -> SurveyDefinition.Question? {
+        var passed = current == nil
+        for question in definition.questions {
+            if !passed { passed = question.id == current; continue }
+            if answers[question.id] == nil, definition.isShown(question, answers: answers) { return question }
+        }
+        return nil
+    }
+
+    /// Reads one question's answer from the page's form fields: `answer` (one value), or `answer` repeated (multiple
+    /// choice), or `rank.<option>` positions (ranking). Nil when left empty; a problem names the fix.
+    public static func answer(to question: SurveyDefinition.Question, values: [String], ranks: [String: String]) throws(ValidationError) -> SurveyAnswer? {
+        let given = values.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        let optionIDs = (question.options ?? []).map(\.id)
+        switch question.type {
+        case .nps, .csat, .ces, .rating:
+            guard let text = given.first else { return nil }
+            guard let value = Int(text), let range = question.range, range.contains(value) else {
+                throw ValidationError(field: question.id, issue: .invalid, hint: "Choose a number from \(question.range?.lowerBound ?? 0) to \(question.range?.upperBound ?? 10).")
+            }
+            return .number(value)
+        case .singleChoice:
+            guard let choice = given.first else { return nil }
+            guard given.count == 1, optionIDs.contains(choice) else { throw ValidationError(field: question.id, issue: .invalid, hint: "Choose one of the options.") }
+            return .choices([choice])
+        case .multipleChoice:
+            guard !given.isEmpty else { return nil }
+            guard given.allSatisfy(optionIDs.contains) else { throw ValidationError(field: question.id, issue: .invalid, hint: "Choose among the options.") }
+            return .choices(optionIDs.filter(given.contains))
+        case .ranking:
+            let positions = optionIDs.compactMap { id in ranks[id].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { (id, $0) } }
+            guard !positions.isEmpty else { return nil }
+            guard positions.count == optionIDs.count, Set(positions.map(\.1)) == Set(1...optionIDs.count) else {
+                throw ValidationError(field: question.id, issue: .invalid, hint: "Give every option its own place, from 1 to \(optionIDs.count).")
+            }
+            return .choices(positions.sorted { $0.1 < $1.1 }.map(\.0))
+        case .text:
+            guard let text = given.first else { return nil }
+            guard text.count <= 5_000 else { throw ValidationError(field: question.id, issue: .tooLong(limit: 5_000), hint: "Use at most 5000 characters.") }
+            return .text(text)
+        case .consent:
+            guard let choice = given.first else { return nil }
+            guard choice == "yes" || choice == "no" else { throw ValidationError(field: question.id, issue: .invalid, hint: "Answer yes or no.") }
+            return .consent(choice == "yes")
+        }
+    }
+
+    /// Records the answer to `question` (nil: skipped, allowed when it is optional) and says what comes next. The
+    /// response is made on the first answer; `responseToken` is the respondent's hold on it (new when nil).
+    public func answer(_ answer: SurveyAnswer?, to questionID: String, in visit: Visit, responseToken: String?, language: String) async throws
+        -> (response: SurveyResponse, token: String, next: SurveyDefinition.Question?) {
+        let survey = visit.survey
+        guard let question = survey.definition.questions.first(where: { $0.id == questionID }) else {
+            throw ValidationError(field: "question", issue: .unknownValue(allowed: []), hint: "The page is out of date; open the link again.")
+        }
+        if answer == nil, question.required {
+            throw ValidationError(field: question.id, issue: .missing, hint: "This question needs an answer.")
+        }
+        let now = clock.now()
+        var response: SurveyResponse
+        var token = responseToken ?? ""
+        if let held = visit.response {
+            response = held
+        } else if let responseToken, let held = try await store.response(tokenHash: Secrets.tokenHash(responseToken)), held.surveyID == survey.id, !held.complete {
+            response = held
+        } else {
+            token = Secrets.randomToken(byteCount: 16)
+            response = SurveyResponse(id: .generate(), workspaceID: survey.workspaceID, surveyID: survey.id, profileID: visit.invitation?.profileID,
+                                      invitationID: visit.invitation?.id, language: language, answers: [:], complete: false, startedAt: now, updatedAt: now, completedAt: nil)
+        }
+        response.answers[question.id] = answer
+        // Answers to questions no longer shown (an earlier answer changed) are dropped.
+        for other in survey.definition.questions where response.answers[other.id] != nil && !survey.definition.isShown(other, answers: response.answers) {
+            response.answers[other.id] = nil
+        }
+        response.language = language
+        response.updatedAt = now
+        let next = Self.nextQuestion(of: survey.definition, after: response.answers, skipping: question.id)
+        if next == nil {
+            response.complete = true
+            response.completedAt = now
+        }
+        // A response already stored keeps its token hash (a personal link's is found by its invitation).
+        try await store.save(response, tokenHash: Secrets.tokenHash(token))
+        if case .consent(let granted)? = answer, let profile = response.profileID, let purpose = question.purpose.flatMap({ try? ConsentPurpose.validate($0) }) {
+            try await store.transaction { tx in
+                try await tx.append(ConsentRecord(purpose: purpose, status: granted ? .granted : .denied, recordedAt: now, channel: nil, eventID: nil,
+                                                  recordedBy: "survey:\(survey.id)", legalBasis: "Answered in survey \(survey.name)"), to: profile, in: survey.workspaceID)
+            }
+        }
+        return (response, token, next)
+    }
+}
