@@ -53,6 +53,15 @@ public struct SurveyResults: Sendable {
         public var csat: Proportion?
         public var ces: CES?
         public var rating: Mean?
+
+        public init(question: String, type: SurveyDefinition.QuestionType, nps: NPS? = nil, csat: Proportion? = nil, ces: CES? = nil, rating: Mean? = nil) {
+            self.question = question
+            self.type = type
+            self.nps = nps
+            self.csat = csat
+            self.ces = ces
+            self.rating = rating
+        }
     }
 
     public struct Summary: Sendable, Encodable {
@@ -62,26 +71,91 @@ public struct SurveyResults: Sendable {
         public var figures: [Figure]
     }
 
+    /// The figure of one scale question over these responses (nil for questions that are not scales).
+    public static func figure(of question: SurveyDefinition.Question, in responses: [SurveyResponse]) -> Figure? {
+        let numbers = responses.compactMap { response -> Int? in
+            if case .number(let value)? = response.answers[question.id] { return value }
+            return nil
+        }
+        var figure = Figure(question: question.id, type: question.type)
+        switch question.type {
+        case .nps: figure.nps = NPS(scores: numbers)
+        case .csat: figure.csat = Proportion.csat(scores: numbers)
+        case .ces: figure.ces = CES(scores: numbers)
+        case .rating: figure.rating = Mean(values: numbers.map(Double.init))
+        default: return nil
+        }
+        return figure
+    }
+
     public func summary(of surveyID: SurveyID, for principal: Principal) async throws -> Summary {
         try principal.require(.feedbackRead)
         guard let survey = try await store.survey(id: surveyID, in: principal.workspaceID) else { throw NotFoundError(kind: "survey", id: surveyID.rawValue) }
         let responses = try await store.allResponses(of: surveyID, in: principal.workspaceID)
-        let figures = survey.definition.questions.compactMap { question -> Figure? in
-            let numbers = responses.compactMap { response -> Int? in
-                if case .number(let value)? = response.answers[question.id] { return value }
-                return nil
-            }
-            var figure = Figure(question: question.id, type: question.type)
-            switch question.type {
-            case .nps: figure.nps = NPS(scores: numbers)
-            case .csat: figure.csat = Proportion.csat(scores: numbers)
-            case .ces: figure.ces = CES(scores: numbers)
-            case .rating: figure.rating = Mean(values: numbers.map(Double.init))
-            default: return nil
-            }
-            return figure
-        }
         let complete = responses.filter(\.complete).count
-        return Summary(responses: responses.count, complete: complete, partial: responses.count - complete, figures: figures)
+        return Summary(responses: responses.count, complete: complete, partial: responses.count - complete,
+                       figures: survey.definition.questions.compactMap { Self.figure(of: $0, in: responses) })
+    }
+
+    /// One line of the scorecard: a survey's scale question in a period, beside the period before it.
+    public struct ScoreLine: Sendable {
+        public var survey: Survey
+        public var question: SurveyDefinition.Question
+        public var current: Figure
+        public var previous: Figure
+        public var change: Change?
+    }
+
+    /// Every scale question of the workspace's published and closed surveys over [from, until) (by when each response
+    /// started), beside the period of the same length just before, with the test of the change; and NPS pooled over
+    /// all NPS questions.
+    public func scorecard(for principal: Principal, from: Date, until: Date) async throws -> (lines: [ScoreLine], combinedNPS: NPS, previousCombinedNPS: NPS) {
+        try principal.require(.feedbackRead)
+        let workspace = principal.workspaceID
+        let length = until.timeIntervalSince(from)
+        let earlier = from.addingTimeInterval(-length)
+        var lines: [ScoreLine] = []
+        var pooled: [NPS] = [], pooledBefore: [NPS] = []
+        for survey in try await store.surveys(in: workspace, after: nil, limit: 200).items where survey.status != .draft {
+            let responses = try await store.allResponses(of: survey.id, in: workspace)
+            let now = responses.filter { $0.startedAt >= from && $0.startedAt < until }
+            let before = responses.filter { $0.startedAt >= earlier && $0.startedAt < from }
+            for question in survey.definition.questions {
+                guard let current = Self.figure(of: question, in: now), let previous = Self.figure(of: question, in: before) else { continue }
+                var change: Change?
+                if let a = previous.nps, let b = current.nps { change = FeedbackMetrics.change(from: a, to: b); pooled.append(b); pooledBefore.append(a) }
+                if let a = previous.csat, let b = current.csat { change = FeedbackMetrics.change(from: a, to: b) }
+                if let a = previous.ces, let b = current.ces { change = FeedbackMetrics.change(from: a.mean, to: b.mean) }
+                if let a = previous.rating, let b = current.rating { change = FeedbackMetrics.change(from: a, to: b) }
+                lines.append(ScoreLine(survey: survey, question: question, current: current, previous: previous, change: change))
+            }
+        }
+        return (lines, NPS.combined(pooled), NPS.combined(pooledBefore))
+    }
+
+    /// NPS per week (Monday, UTC) of one survey's NPS question, oldest first.
+    public func weeklyNPS(of surveyID: SurveyID, question: String, for principal: Principal, from: Date, until: Date) async throws -> [(week: String, nps: NPS)] {
+        try principal.require(.feedbackRead)
+        let responses = try await store.allResponses(of: surveyID, in: principal.workspaceID).filter { $0.startedAt >= from && $0.startedAt < until }
+        var byWeek: [Int64: [Int]] = [:]
+        for response in responses {
+            guard case .number(let value)? = response.answers[question] else { continue }
+            let day = Int64((response.startedAt.timeIntervalSince1970 / 86_400).rounded(.down))
+            byWeek[UnitsSoldPeriod.week.bucket(ofDay: day), default: []].append(value)
+        }
+        return byWeek.sorted { $0.key < $1.key }.map { (UnitsSoldPeriod.week.label(ofBucket: $0.key), NPS(scores: $0.value)) }
+    }
+
+    /// Every response of the workspace (newest first, at most `limit`), optionally of one survey or only complete ones.
+    public func responses(for principal: Principal, survey: SurveyID?, completeOnly: Bool, limit: Int) async throws -> [(survey: Survey, response: SurveyResponse)] {
+        try principal.require(.feedbackRead)
+        let workspace = principal.workspaceID
+        var result: [(Survey, SurveyResponse)] = []
+        for held in try await store.surveys(in: workspace, after: nil, limit: 200).items where survey == nil || held.id == survey {
+            for response in try await store.allResponses(of: held.id, in: workspace) where !completeOnly || response.complete {
+                result.append((held, response))
+            }
+        }
+        return Array(result.sorted { $0.1.startedAt > $1.1.startedAt }.prefix(limit))
     }
 }

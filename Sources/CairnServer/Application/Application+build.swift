@@ -58,6 +58,8 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     CommerceAPI(catalogue: Catalogue(store: store, clock: clock), orders: Orders(store: store, clock: clock), deliveries: Deliveries(store: store, clock: clock))
         .addRoutes(to: router.group("api/v1"))
     SurveysAPI(surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
+    FeedbackPages(renderer: renderer, surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock),
+                  records: CustomerRecords(store: store, clock: clock)).addRoutes(to: router)
     SurveyPages(renderer: renderer, answering: SurveyAnswering(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
                 limiter: SubmissionLimiter()).addRoutes(to: router)
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)

@@ -44,8 +44,9 @@ func fieldErrors(_ error: any Error, texts catalogue: MessageCatalogue, language
     if problem.errors.isEmpty {
         return ["items": [["field": "", "hint": texts["problem_\(slug)"] ?? problem.detail]]]
     }
+    // The engine's hint says exactly what to fix; it is English, so other languages get their own sentence first.
     return ["items": problem.errors.map { issue in
         ["field": texts["field_\(issue.field)"] ?? issue.field,
-         "hint": texts["issue_\(issue.issue)"] ?? issue.hint]
+         "hint": language == .english ? issue.hint : (texts["issue_\(issue.issue)"].map { "\($0) (\(issue.hint))" } ?? issue.hint)]
     }]
 }

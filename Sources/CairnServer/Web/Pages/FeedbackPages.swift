@@ -1,0 +1,353 @@
+import CairnAnalytics
+import CairnCore
+import CairnEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Feedback: the scorecard (every survey's NPS, CSAT, CES and ratings with their 95 % intervals and n, against the
+/// period before, and NPS pooled over all surveys), the surveys (made from templates, edited as drafts, previewed at
+/// phone width, published and closed, with a weekly NPS chart), and the responses with a CSV export.
+struct FeedbackPages {
+    let renderer: WebRenderer
+    let surveys: Surveys
+    let results: SurveyResults
+    let records: CustomerRecords
+
+    func addRoutes(to router: Router<CairnRequestContext>) {
+        router.get("feedback", use: scorecard)
+        router.get("feedback/surveys", use: surveyList)
+        router.post("feedback/surveys", use: createSurvey)
+        router.get("feedback/surveys/{id}", use: survey)
+        router.post("feedback/surveys/{id}", use: saveSurvey)
+        router.post("feedback/surveys/{id}/status", use: moveSurvey)
+        router.get("feedback/surveys/{id}/preview", use: preview)
+        router.get("feedback/responses", use: responseList)
+        router.get("feedback/responses.csv", use: responsesCSV)
+    }
+
+    private func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
+        [("scorecard", "/feedback", "feedback_scorecard"), ("surveys", "/feedback/surveys", "feedback_surveys"),
+         ("responses", "/feedback/responses", "feedback_responses")].map {
+            ["id": $0.0, "href": $0.1, "label": texts[$0.2] ?? $0.2, "current": $0.0 == current]
+        }
+    }
+
+    static func number(_ value: Double?, digits: Int = 1) -> String {
+        value.map { String(format: "%.\(digits)f", $0) } ?? "–"
+    }
+
+    /// A figure as the scorecard shows it: the value, its interval, n and any warning.
+    private func cells(_ figure: SurveyResults.Figure, texts: [String: String]) -> [String: Any] {
+        func warning(_ value: SampleWarning?) -> String { value.map { texts["feedback_warning_\($0.rawValue)"] ?? $0.rawValue } ?? "" }
+        if let nps = figure.nps {
+            return ["metric": "NPS", "value": Self.number(nps.score, digits: 0), "interval": nps.interval.map { "\(Self.number($0.lower, digits: 0)) … \(Self.number($0.upper, digits: 0))" } ?? "–",
+                    "n": nps.n, "warning": warning(nps.warning)]
+        }
+        if let csat = figure.csat {
+            return ["metric": "CSAT", "value": csat.percent.map { Self.number($0) + " %" } ?? "–",
+                    "interval": csat.interval.map { "\(Self.number($0.lower)) … \(Self.number($0.upper)) %" } ?? "–", "n": csat.n, "warning": warning(csat.warning)]
+        }
+        if let ces = figure.ces {
+            return ["metric": "CES", "value": Self.number(ces.mean.mean, digits: 2),
+                    "interval": ces.mean.interval.map { "\(Self.number($0.lower, digits: 2)) … \(Self.number($0.upper, digits: 2))" } ?? "–",
+                    "n": ces.mean.n, "warning": warning(ces.mean.warning),
+                    "extra": (texts["feedback_top2"] ?? "") + " " + (ces.topTwoBox.percent.map { Self.number($0) + " %" } ?? "–")]
+        }
+        if let rating = figure.rating {
+            return ["metric": texts["feedback_rating"] ?? "Rating", "value": Self.number(rating.mean, digits: 2),
+                    "interval": rating.interval.map { "\(Self.number($0.lower, digits: 2)) … \(Self.number($0.upper, digits: 2))" } ?? "–",
+                    "n": rating.n, "warning": warning(rating.warning)]
+        }
+        return [:]
+    }
+
+    /// The period asked for (`days`: 7–730, default 90), ending at the next UTC midnight.
+    private func period(_ request: Request) -> (from: Date, until: Date, days: Int) {
+        let days = request.uri.queryParameters["days"].flatMap { Int(String($0)) }.map { min(730, max(7, $0)) } ?? 90
+        let today = Int64((Date().timeIntervalSince1970 / 86_400).rounded(.down)) + 1
+        let until = Date(timeIntervalSince1970: TimeInterval(today * 86_400))
+        return (until.addingTimeInterval(-Double(days) * 86_400), until, days)
+    }
+
+    @Sendable func scorecard(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.feedbackRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let window = period(request)
+        let card = try await results.scorecard(for: principal, from: window.from, until: window.until)
+        func changeText(_ change: Change?) -> [String: Any] {
+            guard let change else { return ["text": texts["feedback_no_comparison"] ?? "–", "significant": false] }
+            let sign = change.difference >= 0 ? "+" : "−"
+            return ["text": "\(sign)\(Self.number(abs(change.difference))) (p = \(String(format: "%.3f", change.pValue)))", "significant": change.isSignificant,
+                    "direction": change.difference >= 0 ? "up" : "down"]
+        }
+        let combinedChange = FeedbackMetrics.change(from: card.previousCombinedNPS, to: card.combinedNPS)
+        // The trend: weekly NPS of the first survey with an NPS question.
+        var chart = ""
+        if let line = card.lines.first(where: { $0.current.nps != nil }) {
+            let weeks = try await results.weeklyNPS(of: line.survey.id, question: line.question.id, for: principal, from: window.from, until: window.until)
+            if !weeks.isEmpty {
+                chart = SVGChart(kind: .line, title: (texts["feedback_trend_title"] ?? "") + " · " + line.survey.name, summary: texts["feedback_trend_summary"] ?? "",
+                                 xAxisLabel: texts["feedback_week"] ?? "", yAxisLabel: "NPS",
+                                 points: weeks.map { .init(label: String($0.week.dropFirst(5)), value: $0.nps.score ?? 0) }, idPrefix: "nps-trend").render()
+            }
+        }
+        return try renderer.page("feedback_scorecard", titleKey: "feedback_scorecard", section: "feedback", context: context, values: [
+            "feedbackNav": nav("scorecard", texts: texts),
+            "days": [30, 90, 180, 365].map { ["value": $0, "selected": $0 == window.days] },
+            "from": UnitsSoldPeriod.day.label(ofBucket: Int64(window.from.timeIntervalSince1970 / 86_400)),
+            "until": UnitsSoldPeriod.day.label(ofBucket: Int64(window.until.timeIntervalSince1970 / 86_400)),
+            "hasLines": !card.lines.isEmpty,
+            "lines": card.lines.map { line -> [String: Any] in
+                var values = cells(line.current, texts: texts)
+                values["survey"] = line.survey.name
+                values["surveyID"] = line.survey.id.rawValue
+                values["question"] = line.question.id
+                values["change"] = changeText(line.change)
+                values["previous"] = cells(line.previous, texts: texts)["value"] ?? "–"
+                return values
+            },
+            "combined": cells(SurveyResults.Figure(question: "all", type: .nps, nps: card.combinedNPS), texts: texts),
+            "combinedChange": changeText(combinedChange),
+            "chart": chart,
+        ])
+    }
+
+    // MARK: Surveys
+
+    @Sendable func surveyList(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        try await surveyListPage(request, context: context)
+    }
+
+    private func surveyListPage(_ request: Request, context: CairnRequestContext, errors: [String: Any]? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.feedbackRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let page = try await surveys.surveys(for: principal, status: nil, after: nil, limit: try PageSize(200))
+        return try renderer.page("feedback_surveys", titleKey: "feedback_surveys", section: "feedback", context: context, values: [
+            "feedbackNav": nav("surveys", texts: texts),
+            "errors": errors as Any,
+            "canManage": principal.can(.feedbackManage),
+            "templates": SurveyTemplate.allCases.map { ["value": $0.rawValue, "label": texts["template_\($0.rawValue)"] ?? $0.name] },
+            "hasSurveys": !page.items.isEmpty,
+            "surveys": page.items.map { survey -> [String: Any] in
+                ["id": survey.id.rawValue, "name": survey.name, "status": survey.status.rawValue, "statusLabel": texts["survey_status_\(survey.status.rawValue)"] ?? survey.status.rawValue,
+                 "questions": survey.definition.questions.count, "link": "/s/\(survey.token)", "published": survey.status == .published,
+                 "updated": displayDate(survey.updatedAt)]
+            },
+        ], status: status)
+    }
+
+    @Sendable func createSurvey(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.feedbackManage)
+        let form = try await request.form()
+        do {
+            let name = form["name"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            let survey = try await surveys.create(.init(name: name, template: form["template"] ?? ""), by: principal)
+            return WebRenderer.redirect(to: "/feedback/surveys/\(survey.id)?done=saved")
+        } catch let error as ValidationError {
+            return try await surveyListPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    @Sendable func survey(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        try await surveyPage(try context.parameters.id(as: SurveyID.self, kind: "survey"), request: request, context: context)
+    }
+
+    private func surveyPage(_ id: SurveyID, request: Request, context: CairnRequestContext, draft: String? = nil, errors: [String: Any]? = nil,
+                            status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let survey = try await surveys.survey(id, for: principal)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let summary = try await results.summary(of: id, for: principal)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var chart = ""
+        if let question = survey.definition.questions.first(where: { $0.type == .nps }) {
+            let until = Date().addingTimeInterval(86_400)
+            let weeks = try await results.weeklyNPS(of: id, question: question.id, for: principal, from: until.addingTimeInterval(-182 * 86_400), until: until)
+            if !weeks.isEmpty {
+                chart = SVGChart(kind: .line, title: texts["feedback_trend_title"] ?? "", summary: texts["feedback_trend_summary"] ?? "",
+                                 xAxisLabel: texts["feedback_week"] ?? "", yAxisLabel: "NPS",
+                                 points: weeks.map { .init(label: String($0.week.dropFirst(5)), value: $0.nps.score ?? 0) }, idPrefix: "survey-trend").render()
+            }
+        }
+        let manage = principal.can(.feedbackManage)
+        return try renderer.page("feedback_survey", titleKey: "feedback_survey", section: "feedback", context: context, values: [
+            "feedbackNav": nav("surveys", texts: texts),
+            "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
+            "errors": errors as Any,
+            "survey": ["id": survey.id.rawValue, "name": survey.name, "status": survey.status.rawValue,
+                       "statusLabel": texts["survey_status_\(survey.status.rawValue)"] ?? survey.status.rawValue, "link": "/s/\(survey.token)"] as [String: Any],
+            "canEdit": manage && survey.status == .draft,
+            "canRename": manage,
+            "canPublish": manage && survey.status != .published,
+            "canClose": manage && survey.status == .published,
+            "definition": draft ?? String(decoding: try encoder.encode(survey.definition), as: UTF8.self),
+            "responses": summary.responses, "complete": summary.complete, "partial": summary.partial,
+            "figures": summary.figures.map { cells($0, texts: texts).merging(["question": $0.question]) { a, _ in a } },
+            "hasFigures": !summary.figures.isEmpty,
+            "chart": chart,
+        ], status: status)
+    }
+
+    @Sendable func saveSurvey(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.feedbackManage)
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let form = try await request.form()
+        let text = form["definition"]
+        do {
+            var definition: SurveyDefinition?
+            if let text, !text.isEmpty {
+                do {
+                    definition = try JSONDecoder().decode(SurveyDefinition.self, from: Data(text.utf8))
+                } catch {
+                    throw ValidationError(field: "definition", issue: .invalid, hint: "The definition is not valid JSON of a survey: \(Self.describe(error))")
+                }
+            }
+            _ = try await surveys.update(id, name: form["name"], definition: definition, by: principal)
+            return WebRenderer.redirect(to: "/feedback/surveys/\(id)?done=saved")
+        } catch let error as ValidationError {
+            return try await surveyPage(id, request: request, context: context, draft: text,
+                                        errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        } catch let error as ConflictError {
+            return try await surveyPage(id, request: request, context: context, draft: text,
+                                        errors: ["items": [["field": error.field, "hint": error.detail]]], status: .conflict)
+        }
+    }
+
+    /// A decoding error in words: where, and what was wrong.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "check the brackets and quotes." }
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context.codingPath)) has the wrong kind of value."
+        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "check the brackets and quotes." : "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "check the brackets and quotes."
+        }
+    }
+
+    @Sendable func moveSurvey(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.feedbackManage)
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let form = try await request.form()
+        do {
+            guard let status = Survey.Status(rawValue: form["status"] ?? "") else {
+                throw ValidationError(field: "status", issue: .unknownValue(allowed: ["published", "closed"]), hint: "Publish or close the survey.")
+            }
+            _ = try await surveys.move(id, to: status, by: principal)
+            return WebRenderer.redirect(to: "/feedback/surveys/\(id)?done=saved")
+        } catch let error as ValidationError {
+            return try await surveyPage(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language),
+                                        status: .badRequest)
+        }
+    }
+
+    /// Every question as the customer sees it, in a phone-wide frame, in each language the survey speaks.
+    @Sendable func preview(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let survey = try await surveys.survey(try context.parameters.id(as: SurveyID.self, kind: "survey"), for: principal)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let definition = survey.definition
+        let asked = request.uri.queryParameters["lang"].map(String.init).flatMap { SurveyDefinition.languages.contains($0) ? $0 : nil } ?? definition.defaultLanguage
+        let interface = SurveyPages.surveyLanguages[asked] ?? .english
+        let surveyTexts = renderer.catalogue.texts(for: interface)
+        return try renderer.page("feedback_preview", titleKey: "feedback_preview", section: "feedback", context: context, values: [
+            "feedbackNav": nav("surveys", texts: texts),
+            "survey": ["id": survey.id.rawValue, "name": survey.name] as [String: Any],
+            "languages": SurveyDefinition.languages.map { ["code": $0, "current": $0 == asked, "name": (SurveyPages.surveyLanguages[$0] ?? .english).endonym] },
+            "previewLang": interface.rawValue, "previewDir": interface.isRightToLeft ? "rtl" : "ltr",
+            "title": definition.title.text(in: asked, fallback: definition.defaultLanguage),
+            "questions": definition.questions.enumerated().map { index, question -> [String: Any] in
+                var values: [String: Any] = ["number": index + 1, "id": question.id, "text": question.text.text(in: asked, fallback: definition.defaultLanguage),
+                                             "required": question.required, "type": texts["question_type_\(question.type.rawValue)"] ?? question.type.rawValue]
+                if let range = question.range { values["scale"] = range.map { ["value": $0] }; values["hasScale"] = true }
+                values["options"] = (question.options ?? []).map { ["text": $0.text.text(in: asked, fallback: definition.defaultLanguage)] }
+                if let condition = question.showIf {
+                    values["condition"] = "\(condition.question)" + (condition.values.map { " ∈ {\($0.joined(separator: ", "))}" } ?? "")
+                        + (condition.atLeast.map { " ≥ \($0)" } ?? "") + (condition.atMost.map { " ≤ \($0)" } ?? "")
+                }
+                return values
+            },
+            "t_survey": surveyTexts,
+        ])
+    }
+
+    // MARK: Responses
+
+    @Sendable func responseList(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.feedbackRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let surveyFilter = request.uri.queryParameters["survey"].flatMap { SurveyID(String($0)) }
+        let completeOnly = request.uri.queryParameters["complete"] == "1"
+        let rows = try await results.responses(for: principal, survey: surveyFilter, completeOnly: completeOnly, limit: 200)
+        let all = try await surveys.surveys(for: principal, status: nil, after: nil, limit: try PageSize(200)).items
+        var csv = URLComponents()
+        csv.path = "/feedback/responses.csv"
+        csv.queryItems = (surveyFilter.map { [URLQueryItem(name: "survey", value: $0.rawValue)] } ?? []) + (completeOnly ? [URLQueryItem(name: "complete", value: "1")] : [])
+        return try renderer.page("feedback_responses", titleKey: "feedback_responses", section: "feedback", context: context, values: [
+            "feedbackNav": nav("responses", texts: texts),
+            "surveys": all.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == surveyFilter] },
+            "completeOnly": completeOnly,
+            "csvLink": csv.string ?? "/feedback/responses.csv",
+            "hasResponses": !rows.isEmpty,
+            "responses": rows.map { survey, response -> [String: Any] in
+                ["survey": survey.name, "when": displayDate(response.startedAt), "language": response.language, "complete": response.complete,
+                 "state": response.complete ? (texts["feedback_complete"] ?? "") : (texts["feedback_partial"] ?? ""),
+                 "profile": response.profileID?.rawValue as Any,
+                 "answers": survey.definition.questions.compactMap { question -> String? in
+                     response.answers[question.id].map { "\(question.id): \(Self.display($0))" }
+                 }.joined(separator: " · ")]
+            },
+        ])
+    }
+
+    static func display(_ answer: SurveyAnswer) -> String {
+        switch answer {
+        case .number(let value): String(value)
+        case .choices(let ids): ids.joined(separator: ", ")
+        case .text(let text): text
+        case .consent(let yes): yes ? "yes" : "no"
+        }
+    }
+
+    /// The responses as CSV: one row each, a column per question, with the customer's email and name when known.
+    @Sendable func responsesCSV(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.feedbackRead)
+        let surveyFilter = request.uri.queryParameters["survey"].flatMap { SurveyID(String($0)) }
+        let completeOnly = request.uri.queryParameters["complete"] == "1"
+        let rows = try await results.responses(for: principal, survey: surveyFilter, completeOnly: completeOnly, limit: 100_000)
+        var questions: [String] = []
+        for (survey, _) in rows { for question in survey.definition.questions where !questions.contains(question.id) { questions.append(question.id) } }
+        var people: [ProfileID: (email: String, name: String)] = [:]
+        if principal.can(.customersRead) {
+            for id in Set(rows.compactMap(\.response.profileID)).prefix(5_000) {
+                guard let record = try? await records.record(id, for: principal) else { continue }
+                let profile = record.profile
+                people[id] = (profile.identifiers.first { $0.kind == .email }?.value ?? profile.traits["email"]?.value.stringValue ?? "",
+                              profile.traits["name"]?.value.stringValue ?? "")
+            }
+        }
+        var text = CSVWriter.line(["response_id", "survey", "started_at", "completed_at", "complete", "language", "profile_id", "email", "name"] + questions) + "\n"
+        for (survey, response) in rows {
+            let person = response.profileID.flatMap { people[$0] }
+            let completed: String = response.completedAt.map { $0.formatted(.iso8601) } ?? ""
+            var fields: [String] = [response.id.rawValue, survey.name, response.startedAt.formatted(.iso8601), completed, response.complete ? "true" : "false"]
+            fields += [response.language, response.profileID?.rawValue ?? "", person?.email ?? "", person?.name ?? ""]
+            for question in questions { fields.append(response.answers[question].map(Self.display) ?? "") }
+            text += CSVWriter.line(fields) + "\n"
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"responses.csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
