@@ -46,6 +46,8 @@ struct AccessControlTests {
             return try await seeded.shipment(in: store).rawValue
         case .survey:
             return try await seeded.survey(in: store, fresh: route.needsThrowaway).rawValue
+        case .webhook:
+            return try await seeded.webhook(in: store, fresh: route.needsThrowaway).rawValue
         case .invitee:
             let (survey, profile) = try await seeded.invitee(in: store)
             return "\(survey)|\(profile)"
@@ -117,7 +119,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .orderInBody:
                     #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")

@@ -23,6 +23,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         /// A published survey and a customer who consented to surveys, as `surveyID|profileID`: the path takes the
         /// survey, the body's `{profile}` the customer.
         case invitee
+        case webhook
     }
 
     var method: HTTPRequest.Method
@@ -150,6 +151,13 @@ struct RouteCase: Sendable, CustomStringConvertible {
               json: #"{"profileId":"{profile}","expiresInDays":7}"#),
         .init(method: .get, template: "/api/v1/surveys/{id}/responses", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/surveys/{id}/summary", surface: .api, target: .survey, permission: .feedbackRead),
+        .init(method: .get, template: "/api/v1/feedback-alerts", surface: .api, permission: .feedbackRead),
+        .init(method: .get, template: "/api/v1/feedback-alert-settings", surface: .api, permission: .feedbackRead),
+        .init(method: .put, template: "/api/v1/feedback-alert-settings", surface: .api, permission: .feedbackManage, json: #"{"csatAtMost":2,"cesAtMost":3}"#),
+        .init(method: .get, template: "/api/v1/webhooks", surface: .api, permission: .workspaceManage),
+        .init(method: .post, template: "/api/v1/webhooks", surface: .api, permission: .workspaceManage, json: #"{"url":"https://hooks.example/{n}"}"#),
+        .init(method: .delete, template: "/api/v1/webhooks/{id}", surface: .api, target: .webhook, permission: .workspaceManage, needsThrowaway: true),
+        .init(method: .get, template: "/api/v1/webhooks/{id}/deliveries", surface: .api, target: .webhook, permission: .workspaceManage),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

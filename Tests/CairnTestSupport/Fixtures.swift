@@ -95,6 +95,13 @@ public struct SeededWorkspace: Sendable {
         return (survey, customer)
     }
 
+    /// A webhook endpoint (the same one each time, or a new one when `fresh`), for webhook routes.
+    public func webhook(in store: Store, fresh: Bool = false) async throws -> WebhookID {
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        if !fresh, let held = try await store.webhookEndpoints(in: workspace.id).first(where: { $0.url.hasSuffix("/seed") }) { return held.id }
+        return try await Webhooks(store: store).create(url: fresh ? "https://hooks.example/\(UUID().uuidString)" : "https://hooks.example/seed", events: nil, by: console).endpoint.id
+    }
+
     /// A shipment of the seeded order (the same one each time), for shipment routes.
     public func shipment(in store: Store) async throws -> ShipmentID {
         let order = try await order(in: store)

@@ -151,6 +151,7 @@ public struct SurveyAnswering: Sendable {
         }
         // A response already stored keeps its token hash (a personal link's is found by its invitation).
         try await store.save(response, tokenHash: Secrets.tokenHash(token))
+        try await FeedbackAlerts(store: store, clock: clock).check(response, of: survey)
         if case .consent(let granted)? = answer, let profile = response.profileID, let purpose = question.purpose.flatMap({ try? ConsentPurpose.validate($0) }) {
             try await store.transaction { tx in
                 try await tx.append(ConsentRecord(purpose: purpose, status: granted ? .granted : .denied, recordedAt: now, channel: nil, eventID: nil,

@@ -58,6 +58,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     CommerceAPI(catalogue: Catalogue(store: store, clock: clock), orders: Orders(store: store, clock: clock), deliveries: Deliveries(store: store, clock: clock))
         .addRoutes(to: router.group("api/v1"))
     SurveysAPI(surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
+    AlertsAPI(alerts: FeedbackAlerts(store: store, clock: clock), webhooks: Webhooks(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     FeedbackPages(renderer: renderer, surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock),
                   records: CustomerRecords(store: store, clock: clock)).addRoutes(to: router)
     SurveyPages(renderer: renderer, answering: SurveyAnswering(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
@@ -87,7 +88,8 @@ public func buildApplication(configuration: ServerConfiguration, store: Store, c
     // Services stop in reverse order: resolution first, the database last.
     app.addServices(DatabaseService(database: store.database, logger: logger),
                     IdentityResolutionService(resolver: IdentityResolver(store: store, clock: clock, logger: logger), logger: logger),
-                    DeliveryMonitorService(deliveries: Deliveries(store: store, clock: clock), logger: logger))
+                    DeliveryMonitorService(deliveries: Deliveries(store: store, clock: clock), logger: logger),
+                    WebhookDeliveryService(webhooks: Webhooks(store: store, clock: clock), logger: logger))
     return app
 }
 

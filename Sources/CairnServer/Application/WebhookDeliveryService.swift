@@ -1,0 +1,29 @@
+import AsyncHTTPClient
+import CairnEngine
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Every few seconds, sends the webhook deliveries that are due (signed, retried with growing pauses). An error is
+/// logged and the next round tries again.
+struct WebhookDeliveryService: Service {
+    let webhooks: Webhooks
+    let logger: Logger
+    var interval: Duration = .seconds(5)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    // A full batch means more may be waiting: go again at once.
+                    if try await webhooks.deliverDue(client: .shared, logger: logger) < 50 { try await Task.sleep(for: interval) }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("webhook delivery round failed; retrying", metadata: ["error": "\(String(reflecting: error).prefix(300))"])
+                    try? await Task.sleep(for: interval)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import AsyncHTTPClient
+import CairnCore
+import CairnEngine
+import CairnStore
+import CairnTestSupport
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+/// A real HTTP server on loopback that records what it is sent and answers with the status it is told to.
+final class HookReceiver: Sendable {
+    let received = Mutex<[(headers: HTTPFields, body: String)]>([])
+    let answer = Mutex<HTTPResponse.Status>(.internalServerError)
+    let port = Mutex<Int?>(nil)
+
+    func start() async throws -> Task<Void, any Error> {
+        let router = Router()
+        router.post("hook") { [self] request, _ -> Response in
+            let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            received.withLock { $0.append((request.headers, body)) }
+            return Response(status: answer.withLock { $0 })
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { [self] channel in port.withLock { $0 = channel.localAddress?.port } })
+        let task = Task { try await app.runService() }
+        for _ in 0..<200 where port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        return task
+    }
+}
+
+@Suite("Feedback alerts and signed webhooks")
+struct AlertsTests {
+    @Test("Detractors and low CSAT go to the alert feed and to a signed webhook, retried with backoff until accepted, with a delivery log",
+          arguments: TestDatabase.engines)
+    func alertsAndWebhooks(engine: DatabaseEngine) async throws {
+        let receiver = HookReceiver()
+        let server = try await receiver.start()
+        defer { server.cancel() }
+        let port = try #require(receiver.port.withLock { $0 })
+        try await Harness.run(engine) { h in
+            let admin = h.a.secretKeys[.admin]!, manager = h.a.secretKeys[.manager]!
+            #expect(try await h.api(.post, "/api/v1/webhooks", key: admin, json: #"{"url":"ftp://nope"}"#).text.contains(#""field":"url""#))
+            #expect(try await h.api(.post, "/api/v1/webhooks", key: manager, json: #"{"url":"http://127.0.0.1:\#(port)/hook"}"#).status == .forbidden)
+            let created = try await h.api(.post, "/api/v1/webhooks", key: admin, json: #"{"url":"http://127.0.0.1:\#(port)/hook","events":["feedback.alert"]}"#)
+            #expect(created.status == .created)
+            let secret = try #require(try created.json()["secret"] as? String)
+            let endpoint = try #require((try created.json()["endpoint"] as? [String: Any])?["id"] as? String)
+            #expect(secret.hasPrefix("whsec_"))
+            let listed = try await h.api(.get, "/api/v1/webhooks", key: admin).text
+            #expect(!listed.contains(secret) && listed.contains(String(secret.prefix(12))), "the secret is shown once")
+
+            #expect(try await h.api(.put, "/api/v1/feedback-alert-settings", key: manager, json: #"{"csatAtMost":3}"#).json()["csatAtMost"] as? Int == 3)
+            #expect(try await h.api(.put, "/api/v1/feedback-alert-settings", key: manager, json: #"{"csatAtMost":9}"#).status == .badRequest)
+            let nps = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"relationship_nps"}"#).json()
+            let csat = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"post_delivery_csat"}"#).json()
+            for survey in [nps, csat] { _ = try await h.api(.post, "/api/v1/surveys/\(survey["id"] as? String ?? "")/status", key: manager, json: #"{"status":"published"}"#) }
+            func answer(_ survey: [String: Any], _ fields: String, r: String = "") async throws -> String {
+                var browser = Browser(client: h.client)
+                let response = try await browser.send(.post, survey["link"] as? String ?? "", headers: [.contentType: "application/x-www-form-urlencoded"], body: fields + "&r=" + r)
+                let html = String(buffer: response.body)
+                guard let range = html.range(of: #"name="r" value="([^"]*)""#, options: .regularExpression) else { return "" }
+                return html[range].split(separator: "\"")[3].description
+            }
+            let held = try await answer(nps, "question=nps&answer=3")
+            _ = try await answer(nps, "question=why&answer=Nobody+called+back", r: held)
+            _ = try await answer(nps, "question=nps&answer=9")
+            _ = try await answer(csat, "question=csat&answer=3")
+            _ = try await answer(csat, "question=csat&answer=4")
+
+            let feed = (try await h.api(.get, "/api/v1/feedback-alerts", key: h.a.secretKeys[.viewer]!).json()["data"] as? [[String: Any]]) ?? []
+            #expect(feed.compactMap { $0["kind"] as? String }.sorted() == ["detractor", "low_csat"])
+            #expect(feed.contains { $0["kind"] as? String == "detractor" && $0["score"] as? Int == 3 })
+
+            // First round: the receiver is down (500); nothing more is due until the pause has passed.
+            let webhooks = Webhooks(store: h.store, clock: h.clock.source)
+            let logger = Logger(label: "test.webhooks")
+            #expect(try await webhooks.deliverDue(client: .shared, logger: logger) == 2)
+            #expect(try await webhooks.deliverDue(client: .shared, logger: logger) == 0)
+            receiver.answer.withLock { $0 = .ok }
+            h.clock.advance(by: 31)
+            #expect(try await webhooks.deliverDue(client: .shared, logger: logger) == 2)
+            let deliveries = (try await h.api(.get, "/api/v1/webhooks/\(endpoint)/deliveries", key: admin).json()["data"] as? [[String: Any]]) ?? []
+            #expect(deliveries.count == 2 && deliveries.allSatisfy { $0["status"] as? String == "succeeded" && $0["attempts"] as? Int == 2 && $0["lastStatusCode"] as? Int == 200 })
+
+            // Each body is signed: HMAC-SHA256 of "<t>.<body>" with the secret.
+            let got = receiver.received.withLock { $0 }
+            #expect(got.count == 4)
+            for (headers, body) in got {
+                let signature = try #require(headers[HTTPField.Name("Cairn-Signature")!])
+                let parts = Dictionary(uniqueKeysWithValues: signature.split(separator: ",").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }.map { ($0[0], $0[1]) })
+                let mac = HMAC<SHA256>.authenticationCode(for: Data("\(parts["t"] ?? "").\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+                #expect(parts["v1"] == mac.map { String(format: "%02x", $0) }.joined())
+                #expect(headers[HTTPField.Name("Cairn-Event")!] == "feedback.alert")
+            }
+            let detractor = try #require(got.first { $0.body.contains(#""kind":"detractor""#) })
+            // Raised as soon as the score is given, so a customer who leaves before the comment is still followed up.
+            #expect(detractor.body.contains(#""score":3"#) && detractor.body.contains(#""question":"nps""#) && !detractor.body.contains("Nobody called back"), "\(detractor.body)")
+
+            // Removing the endpoint stops what was waiting for it.
+            #expect(try await h.api(.delete, "/api/v1/webhooks/\(endpoint)", key: admin).status == .noContent)
+            #expect(try await h.api(.get, "/api/v1/webhooks/\(endpoint)/deliveries", key: admin).status == .notFound)
+        }
+    }
+}
