@@ -7,6 +7,7 @@ import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from test_commerce import api
 from test_web import sign_in, wait_for
@@ -83,3 +84,44 @@ def test_a_customer_answers_on_a_phone_in_hebrew(driver, server):
     sign_in(driver, server)
     driver.get(server.url + "/customers/" + profile)
     assert driver.find_elements(By.CSS_SELECTOR, "li[data-kind=feedback]")
+
+
+def test_the_widget_on_a_customers_own_site(driver, server):
+    """A shop's page (another origin) embeds the widget; a visitor answers in it; the response is stored."""
+    import http.server
+    import os
+    import socketserver
+    import tempfile
+    import threading
+
+    manager = re.search(r"token:\s+(\S+)", server.cli("key", "create", "--kind", "secret", "--name", "widget", "--role", "manager")).group(1)
+    write = server.write_key("shop site widget")
+    survey = api(server, manager, "POST", "/api/v1/surveys", {"template": "relationship_nps", "name": "Site NPS"})
+    api(server, manager, "POST", f"/api/v1/surveys/{survey['id']}/status", {"status": "published"})
+    token = survey["link"].split("/")[-1]
+    folder = tempfile.mkdtemp(prefix="shop-site-")
+    with open(os.path.join(folder, "index.html"), "w") as page:
+        page.write(f"""<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Welcome to the shop</h1>
+<script src="{server.url}/static/widget.js" data-write-key="{write}" data-survey="{token}" data-anonymous-id="visitor-1" data-lang="en" async></script>
+</body></html>""")
+    handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=folder)
+    site = socketserver.TCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        driver.get(f"http://127.0.0.1:{site.server_address[1]}/index.html")
+        host = wait_for(driver, "#cairn-survey-widget")
+        root = host.shadow_root
+        WebDriverWait(driver, 15).until(lambda d: root.find_elements(By.CSS_SELECTOR, "#cairn-question"))
+        assert "How likely are you to recommend us" in root.find_element(By.CSS_SELECTOR, "#cairn-question").text
+        root.find_element(By.CSS_SELECTOR, "#cairn-next").click()
+        assert "Please answer" in root.find_element(By.CSS_SELECTOR, "[role=alert]").text
+        root.find_element(By.CSS_SELECTOR, "button[data-value='9']").click()
+        root.find_element(By.CSS_SELECTOR, "#cairn-next").click()
+        root.find_element(By.CSS_SELECTOR, "#cairn-text").send_keys("Quick checkout")
+        root.find_element(By.CSS_SELECTOR, "#cairn-next").click()
+        WebDriverWait(driver, 15).until(lambda d: root.find_elements(By.CSS_SELECTOR, "#cairn-result"))
+        assert root.find_element(By.CSS_SELECTOR, "#cairn-result").text == "Thank you!"
+    finally:
+        site.shutdown()
+    responses = api(server, manager, "GET", f"/api/v1/surveys/{survey['id']}/responses")["data"]
+    assert [r["answers"] for r in responses] == [{"nps": 9, "why": "Quick checkout"}]

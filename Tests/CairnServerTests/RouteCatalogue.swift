@@ -65,6 +65,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/static/cairn.css", surface: .open),
         .init(method: .get, template: "/static/live.js", surface: .open),
         .init(method: .get, template: "/static/survey.css", surface: .open),
+        .init(method: .get, template: "/static/widget.js", surface: .open),
         // Public survey pages: the link's token is the capability (tested in SurveyPagesTests).
         .init(method: .get, template: "/s/{token}", surface: .open),
         .init(method: .post, template: "/s/{token}", surface: .open),
@@ -84,6 +85,11 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/v1/alias", surface: .tracking),
         .init(method: .post, template: "/v1/batch", surface: .tracking),
         .init(method: .post, template: "/v1/import", surface: .tracking),
+        // The survey widget's API, by write key (tested in WidgetTests, including another workspace's key).
+        .init(method: .get, template: "/v1/surveys/{token}", surface: .tracking),
+        .init(method: .post, template: "/v1/surveys/{token}/responses", surface: .tracking),
+        .init(method: .options, template: "/v1/surveys/{token}", surface: .tracking),
+        .init(method: .options, template: "/v1/surveys/{token}/responses", surface: .tracking),
         // API.
         .init(method: .get, template: "/api/v1/me", surface: .api),
         .init(method: .get, template: "/api/v1/roles", surface: .api),

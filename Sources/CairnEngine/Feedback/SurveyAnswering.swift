@@ -48,6 +48,66 @@ public struct SurveyAnswering: Sendable {
         }
     }
 
+    /// A whole response at once (the web widget): every answer checked as the page checks it, the questions shown by
+    /// the branching rules required; the customer found by their user id or anonymous id when Cairn knows them.
+    /// The survey must be published and of the write key's workspace.
+    public func submitWhole(token: String, workspace: WorkspaceID, answers raw: [String: JSONValue], userID: String?, anonymousID: String?,
+                            language: String) async throws -> SurveyResponse {
+        guard let survey = try await store.survey(token: token), survey.workspaceID == workspace else { throw NotFoundError(kind: "survey", id: token) }
+        guard survey.status == .published else { throw NotFoundError(kind: "survey", id: token) }
+        var issues = ValidationCollector()
+        var answers: [String: SurveyAnswer] = [:]
+        for question in survey.definition.questions {
+            guard let value = raw[question.id], value != .null else { continue }
+            let values: [String]
+            var ranks: [String: String] = [:]
+            switch value {
+            case .integer(let number): values = [String(number)]
+            case .string(let text): values = [text]
+            case .bool(let yes): values = [yes ? "yes" : "no"]
+            case .array(let items):
+                values = items.compactMap(\.stringValue)
+                if question.type == .ranking { for (index, id) in values.enumerated() { ranks[id] = String(index + 1) } }
+            default: values = ["?"]
+            }
+            do {
+                answers[question.id] = try Self.answer(to: question, values: question.type == .ranking ? [] : values, ranks: ranks)
+            } catch {
+                issues.add(FieldIssue(field: "answers.\(question.id)", issue: .invalid, hint: error.issues.first?.hint ?? "Not a valid answer."))
+            }
+        }
+        for id in raw.keys where !survey.definition.questions.contains(where: { $0.id == id }) {
+            issues.add(FieldIssue(field: "answers.\(id)", issue: .unknownValue(allowed: survey.definition.questions.map(\.id)), hint: "The survey has no such question."))
+        }
+        try issues.throwIfAny()
+        // Answers to questions the branching hides are dropped; the questions it shows must be answered when required.
+        for question in survey.definition.questions where answers[question.id] != nil && !survey.definition.isShown(question, answers: answers) {
+            answers[question.id] = nil
+        }
+        for question in survey.definition.questions where question.required && answers[question.id] == nil && survey.definition.isShown(question, answers: answers) {
+            issues.add(FieldIssue(field: "answers.\(question.id)", issue: .missing, hint: "This question needs an answer."))
+        }
+        try issues.throwIfAny()
+        let candidates = [userID.flatMap { Identifier.normalised(kind: .userID, $0) }, anonymousID.flatMap { Identifier.normalised(kind: .anonymousID, $0) }].compactMap { $0 }
+        let owners = try await store.owners(of: candidates, in: workspace)
+        let profile = candidates.lazy.compactMap { owners[$0] }.first
+        let now = clock.now()
+        let response = SurveyResponse(id: .generate(), workspaceID: workspace, surveyID: survey.id, profileID: profile, invitationID: nil,
+                                      language: SurveyDefinition.languages.contains(language) ? language : survey.definition.defaultLanguage,
+                                      answers: answers, complete: true, startedAt: now, updatedAt: now, completedAt: now)
+        try await store.save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)))
+        try await FeedbackAlerts(store: store, clock: clock).check(response, of: survey)
+        return response
+    }
+
+    /// Whether a survey may be shown to this visitor: anyone when anonymous; a known customer only with consent to surveys.
+    public func mayShow(token: String, workspace: WorkspaceID, userID: String?) async throws -> Survey? {
+        guard let survey = try await store.survey(token: token), survey.workspaceID == workspace, survey.status == .published else { return nil }
+        guard let userID, let identifier = Identifier.normalised(kind: .userID, userID),
+              let profile = try await store.owners(of: [identifier], in: workspace)[identifier] else { return survey }
+        return try await ConsentLedger(store: store, clock: clock).hasConsented(profile, to: .surveys, in: workspace) ? survey : nil
+    }
+
     /// The invitation behind a personal link, answered or not, expired or not (for withdrawing consent with it).
     public func invitation(_ token: String) async throws -> SurveyInvitation? {
         guard token.count <= 100 else { return nil }

@@ -49,7 +49,9 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     router.add(middleware: ProblemMiddleware(renderer: renderer, routes: routeTable))
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, secureCookies: configuration.secureCookies))
 
-    TrackingController(authenticator: authenticator, ingestor: ingestor).addRoutes(to: router)
+    let tracking = TrackingController(authenticator: authenticator, ingestor: ingestor)
+    tracking.addRoutes(to: router)
+    WidgetController(tracking: tracking, answering: SurveyAnswering(store: store, clock: clock), limiter: SubmissionLimiter()).addRoutes(to: router)
     OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
     EventStream(administration: administration, clock: clock).addRoutes(to: router.group("api/v1"))
     AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
@@ -111,7 +113,8 @@ struct StaticAssets {
 
     static func load() throws -> StaticAssets {
         var files: [String: (ByteBuffer, String)] = [:]
-        for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("survey.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8")] {
+        for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("survey.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8"),
+                             ("widget.js", "text/javascript; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Static") else { throw CocoaError(.fileNoSuchFile) }
             files[name] = (ByteBuffer(bytes: try Data(contentsOf: url)), type)
         }

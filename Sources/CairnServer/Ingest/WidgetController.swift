@@ -1,0 +1,94 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The web widget's public API, called from customers' own sites with the source's write key (public by nature, like
+/// every tracking key): `GET /v1/surveys/{token}` (the questions in the visitor's language; nothing for a known
+/// customer without consent to surveys) and `POST /v1/surveys/{token}/responses` (a whole response). Both answer any
+/// origin, and accept the key in the query, the body or HTTP Basic, so a page needs no preflight.
+struct WidgetController {
+    let tracking: TrackingController
+    let answering: SurveyAnswering
+    let limiter: SubmissionLimiter
+
+    func addRoutes(to router: Router<CairnRequestContext>) {
+        router.get("v1/surveys/{token}", use: survey)
+        router.post("v1/surveys/{token}/responses", use: respond)
+        router.on("v1/surveys/{token}", method: .options, use: preflight)
+        router.on("v1/surveys/{token}/responses", method: .options, use: preflight)
+    }
+
+    static func cors(_ response: Response) -> Response {
+        var response = response
+        response.headers[.accessControlAllowOrigin] = "*"
+        response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type"
+        response.headers[.accessControlAllowMethods] = "GET, POST, OPTIONS"
+        return response
+    }
+
+    @Sendable func preflight(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        Self.cors(Response(status: .noContent))
+    }
+
+    private func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Self.cors(Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value.jsonText()))))
+    }
+
+    @Sendable func survey(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let key = try await tracking.writeKey(request, body: query["writeKey"].map { ["writeKey": .string(String($0))] } ?? [:])
+        guard let token = context.parameters.get("token"), token.count <= 100 else { throw NotFoundError(kind: "survey", id: "") }
+        let userID = query["userId"].map(String.init)
+        guard let survey = try await answering.mayShow(token: token, workspace: key.workspaceID, userID: userID) else {
+            // Unknown, not published, another workspace's, or a customer without consent: the widget shows nothing.
+            return json(.object(["show": .bool(false)]))
+        }
+        let definition = survey.definition
+        let asked = query["lang"].map(String.init).flatMap { SurveyDefinition.languages.contains($0) ? $0 : nil } ?? definition.defaultLanguage
+        func text(_ value: LocalizedText) -> JSONValue { .string(value.text(in: asked, fallback: definition.defaultLanguage)) }
+        let questions: [JSONValue] = definition.questions.map { question in
+            var fields: [String: JSONValue] = ["id": .string(question.id), "type": .string(question.type.rawValue), "required": .bool(question.required),
+                                               "text": text(question.text)]
+            if let range = question.range { fields["min"] = .integer(Int64(range.lowerBound)); fields["max"] = .integer(Int64(range.upperBound)) }
+            if let options = question.options { fields["options"] = .array(options.map { .object(["id": .string($0.id), "text": text($0.text)]) }) }
+            if let condition = question.showIf {
+                var rule: [String: JSONValue] = ["question": .string(condition.question)]
+                if let values = condition.values { rule["values"] = .array(values.map(JSONValue.string)) }
+                if let atLeast = condition.atLeast { rule["atLeast"] = .integer(Int64(atLeast)) }
+                if let atMost = condition.atMost { rule["atMost"] = .integer(Int64(atMost)) }
+                fields["showIf"] = .object(rule)
+            }
+            return .object(fields)
+        }
+        return json(.object(["show": .bool(true), "language": .string(asked), "rtl": .bool(asked == "he"), "title": text(definition.title),
+                             "colour": .string(definition.theme.colour), "questions": .array(questions)]))
+    }
+
+    @Sendable func respond(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        guard let body = try? JSONValue.parse(Data(buffer: buffer)).objectValue else { throw TrackingController.malformed }
+        let key = try await tracking.writeKey(request, body: body)
+        guard let token = context.parameters.get("token"), token.count <= 100 else { throw NotFoundError(kind: "survey", id: "") }
+        guard limiter.allow(key: "\(context.remoteAddress ?? "?")|\(token)", at: Date()) else {
+            throw Problem(slug: "rate-limited", title: "Too many answers", status: .tooManyRequests, detail: "Too many answers from here in a short time; wait a minute.",
+                          headers: ["Retry-After": "60"])
+        }
+        if let trap = body["website"]?.stringValue, !trap.isEmpty {
+            throw Problem(slug: "refused", title: "Refused", status: .badRequest, detail: "The answer was not accepted.")
+        }
+        guard case .object(let answers)? = body["answers"] else {
+            throw ValidationError(field: "answers", issue: .missing, hint: "Send the answers as an object by question id, e.g. {\"nps\": 9}.")
+        }
+        let response = try await answering.submitWhole(token: token, workspace: key.workspaceID, answers: answers, userID: body["userId"]?.stringValue,
+                                                       anonymousID: body["anonymousId"]?.stringValue, language: body["language"]?.stringValue ?? "en")
+        return json(.object(["success": .bool(true), "id": .string(response.id.rawValue)]), status: .created)
+    }
+}
+
+extension HTTPField.Name {
+    static let accessControlAllowHeaders = HTTPField.Name("Access-Control-Allow-Headers")!
+    static let accessControlAllowMethods = HTTPField.Name("Access-Control-Allow-Methods")!
+}

@@ -1,0 +1,58 @@
+import CairnCore
+import CairnStore
+import CairnTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Survey widget API")
+struct WidgetTests {
+    @Test("Sites fetch a survey with a write key and post whole responses; answers are checked, branching applied, the customer found; other workspaces' keys and customers without consent see nothing",
+          arguments: TestDatabase.engines)
+    func widget(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!
+            let survey = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"relationship_nps"}"#).json()
+            let id = try #require(survey["id"] as? String)
+            let token = try #require((survey["link"] as? String)?.dropFirst(3)).description
+            func get(_ query: String) async throws -> (TestResponse, [String: Any]) {
+                let response = try await h.client.execute(uri: "/v1/surveys/\(token)?\(query)", method: .get)
+                return (response, (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:])
+            }
+            #expect(try await get("writeKey=\(h.a.writeKey)").1["show"] as? Bool == false, "a draft is not shown")
+            _ = try await h.api(.post, "/api/v1/surveys/\(id)/status", key: manager, json: #"{"status":"published"}"#)
+            let (answer, body) = try await get("writeKey=\(h.a.writeKey)&lang=he")
+            #expect(answer.headers[.accessControlAllowOrigin] == "*")
+            #expect(body["show"] as? Bool == true && body["rtl"] as? Bool == true && (body["questions"] as? [[String: Any]])?.first?["max"] as? Int == 10)
+            #expect(((body["questions"] as? [[String: Any]])?.first?["text"] as? String)?.hasPrefix("מה הסיכוי") == true)
+            #expect(try await get("writeKey=\(h.b.writeKey)").1["show"] as? Bool == false, "another workspace's key sees nothing")
+            #expect(try await get("writeKey=nope").0.status == .unauthorized)
+            // A known customer without consent to surveys is not shown a targeted survey.
+            let customer = try await h.a.customer(in: h.store)
+            #expect(try await get("writeKey=\(h.a.writeKey)&userId=customer-alpha").1["show"] as? Bool == false)
+            _ = try await h.api(.post, "/api/v1/profiles/\(customer)/consent", key: h.a.secretKeys[.agent]!, json: #"{"purpose":"surveys","status":"granted"}"#)
+            #expect(try await get("writeKey=\(h.a.writeKey)&userId=customer-alpha").1["show"] as? Bool == true)
+
+            func post(_ json: String) async throws -> TestResponse {
+                try await h.client.execute(uri: "/v1/surveys/\(token)/responses", method: .post, headers: [.contentType: "text/plain;charset=UTF-8"], body: ByteBuffer(string: json))
+            }
+            let bad = try await post(#"{"writeKey":"\#(h.a.writeKey)","answers":{"nps":12,"mood":"great"}}"#)
+            #expect(bad.status == .badRequest && String(buffer: bad.body).contains("answers.nps") && String(buffer: bad.body).contains("answers.mood"))
+            #expect(bad.headers[.accessControlAllowOrigin] == "*", "problems are readable by the site too")
+            #expect(try await post(#"{"writeKey":"\#(h.a.writeKey)","answers":{"why":"no score"}}"#).status == .badRequest, "the required score is missing")
+            let created = try await post(#"{"writeKey":"\#(h.a.writeKey)","userId":"customer-alpha","language":"de","answers":{"nps":9,"why":"Schnell","improve":"hidden by branching"}}"#)
+            #expect(created.status == .created)
+            #expect(try await post(#"{"writeKey":"\#(h.b.writeKey)","answers":{"nps":9}}"#).status == .notFound)
+            let responses = (try await h.api(.get, "/api/v1/surveys/\(id)/responses", key: manager).json()["data"] as? [[String: Any]]) ?? []
+            #expect(responses.count == 1)
+            #expect(responses.first?["profileId"] as? String == customer.rawValue && responses.first?["language"] as? String == "de")
+            #expect((responses.first?["answers"] as? [String: Any]).map { $0["nps"] as? Int == 9 && $0["improve"] == nil } == true)
+            let preflight = try await h.client.execute(uri: "/v1/surveys/\(token)/responses", method: .options)
+            #expect(preflight.status == .noContent && preflight.headers[HTTPField.Name("Access-Control-Allow-Methods")!]?.contains("POST") == true)
+            let script = try await h.client.execute(uri: "/static/widget.js", method: .get)
+            #expect(script.status == .ok && String(buffer: script.body).contains("/v1/surveys/"))
+        }
+    }
+}
