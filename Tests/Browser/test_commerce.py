@@ -44,7 +44,7 @@ def test_imported_orders_deliveries_and_units_sold(driver, server):
     rows = driver.find_elements(By.CSS_SELECTOR, "#orders tbody tr")
     assert {r.get_attribute("data-order") for r in rows} == {"B-1", "B-2", "B-3"}
     driver.find_element(By.CSS_SELECTOR, "tr[data-order='B-1'] a").click()
-    wait_for(driver, "#order-lines")
+    WebDriverWait(driver, 15).until(lambda d: "/commerce/orders/" in d.current_url and d.find_elements(By.ID, "order-total"))
     assert driver.find_element(By.ID, "order-total").text == "112.40 EUR"
     assert driver.find_element(By.ID, "balance-due").text == "0.00 EUR"
     assert [li.text.split()[-2] for li in driver.find_elements(By.CSS_SELECTOR, "#order-history li")][:1] == ["Placed"]
@@ -52,7 +52,8 @@ def test_imported_orders_deliveries_and_units_sold(driver, server):
     # The late parcel stands out on the board and links to its order.
     driver.find_element(By.CSS_SELECTOR, "a[data-nav='commerce-deliveries']").click()
     driver.find_element(By.CSS_SELECTOR, "a[data-filter='late']").click()
-    late = wait_for(driver, "#shipments tr.flag-late")
+    WebDriverWait(driver, 15).until(lambda d: "flag=late" in d.current_url and d.find_elements(By.CSS_SELECTOR, "#shipments tr.flag-late"))
+    late = driver.find_element(By.CSS_SELECTOR, "#shipments tr.flag-late")
     assert "1Z999" in late.text and "B-3" in late.text
     assert driver.execute_script("return getComputedStyle(arguments[0].cells[0]).backgroundColor", late) != "rgba(0, 0, 0, 0)"
 
@@ -62,7 +63,7 @@ def test_imported_orders_deliveries_and_units_sold(driver, server):
     Select(driver.find_element(By.ID, "period")).select_by_value("month")
     driver.execute_script("document.getElementById('from').value = '2026-10-01'; document.getElementById('until').value = '2026-12-01'")
     driver.find_element(By.CSS_SELECTOR, ".report-form button").click()
-    wait_for(driver, "#units")
+    WebDriverWait(driver, 15).until(lambda d: "by=category" in d.current_url and d.find_elements(By.CSS_SELECTOR, "#units"))
     cells = {(r.get_attribute("data-period"), r.get_attribute("data-key")): r.find_element(By.CSS_SELECTOR, "[data-units]").text
              for r in driver.find_elements(By.CSS_SELECTOR, "#units tbody tr")}
     assert cells == {("2026-10", "Apparel"): "5", ("2026-10", "Shoes"): "1", ("2026-11", "Shoes"): "2"}

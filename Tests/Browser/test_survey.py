@@ -9,8 +9,20 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
 from test_commerce import api
 from test_web import sign_in, wait_for
+
+
+def wait_text(driver, css, text):
+    """Waits until the element (found afresh each time, as pages are replaced by form posts) holds the text."""
+    def holds(d):
+        try:
+            return text in d.find_element(By.CSS_SELECTOR, css).text
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(holds)
 
 
 def test_a_customer_answers_on_a_phone_in_hebrew(driver, server):
@@ -57,17 +69,16 @@ def test_a_customer_answers_on_a_phone_in_hebrew(driver, server):
         assert zero.size["height"] >= 44 and zero.size["width"] >= 24
         # Skipping a required question is refused, politely and accessibly.
         driver.find_element(By.ID, "survey-next").click()
-        assert "נא לענות על שאלה זו" in wait_for(driver, "#survey-error[role=alert]").text
+        wait_text(driver, "#survey-error[role=alert]", "נא לענות על שאלה זו")
         # Choose 3 and continue.
         driver.find_element(By.CSS_SELECTOR, "input[name=answer][value='3']").find_element(By.XPATH, "..").click()
         driver.find_element(By.ID, "survey-next").click()
-        box = wait_for(driver, "textarea#answer")
-        box.send_keys("השליח איחר ביומיים")
+        wait_text(driver, "label.question", "מהי הסיבה העיקרית")
+        driver.find_element(By.CSS_SELECTOR, "textarea#answer").send_keys("השליח איחר ביומיים")
         driver.find_element(By.ID, "survey-next").click()
-        wait_for(driver, "textarea#answer")  # a detractor is asked what to improve
-        assert "מה נוכל לעשות טוב יותר" in driver.find_element(By.CSS_SELECTOR, "label.question").text
+        wait_text(driver, "label.question", "מה נוכל לעשות טוב יותר")  # a detractor is asked what to improve
         driver.find_element(By.ID, "survey-next").click()  # optional: left empty
-        assert "תודה רבה" in wait_for(driver, "#survey-thanks").text
+        wait_text(driver, "#survey-thanks", "תודה רבה")
         assert not driver.find_elements(By.TAG_NAME, "script")
     finally:
         driver.set_window_size(1280, 900)

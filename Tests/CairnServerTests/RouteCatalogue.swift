@@ -46,6 +46,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         if template == "/api/v1/consent-purposes/{name}" { return "/api/v1/consent-purposes/loyalty_news" }
         if template == "/api/v1/channels/{name}" { return "/api/v1/channels/kiosk" }
         if template == "/api/v1/events/stream" { return template + "?since=2000-01-01T00:00:00Z&limit=1" }
+        if template == "/api/v1/surveys/{id}/trend" { return "/api/v1/surveys/\(id)/trend?question=nps&period=week&by=channel" }
         let parts = id.split(separator: "|").map(String.init)
         return template.replacingOccurrences(of: "{id}", with: parts.first ?? id)
     }
@@ -157,6 +158,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
               json: #"{"profileId":"{profile}","expiresInDays":7}"#),
         .init(method: .get, template: "/api/v1/surveys/{id}/responses", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/surveys/{id}/summary", surface: .api, target: .survey, permission: .feedbackRead),
+        .init(method: .get, template: "/api/v1/surveys/{id}/trend", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/feedback-alerts", surface: .api, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/feedback-alert-settings", surface: .api, permission: .feedbackRead),
         .init(method: .put, template: "/api/v1/feedback-alert-settings", surface: .api, permission: .feedbackManage, json: #"{"csatAtMost":2,"cesAtMost":3}"#),

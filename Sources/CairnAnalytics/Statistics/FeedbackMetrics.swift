@@ -118,6 +118,21 @@ public struct Mean: Sendable, Hashable, Codable {
     public var interval: ConfidenceInterval?
     public var warning: SampleWarning?
 
+    /// From how many answers each value got (the daily counts), without the answers themselves: the same figures.
+    public init(counts: [Int: Int64]) {
+        let total = counts.values.reduce(0, +)
+        n = Int(total)
+        warning = FeedbackMetrics.warning(n: n)
+        guard total > 0 else { return }
+        let mean = counts.reduce(0.0) { $0 + Double($1.key) * Double($1.value) } / Double(total)
+        self.mean = mean
+        guard total > 1 else { return }
+        let variance = counts.reduce(0.0) { $0 + Double($1.value) * (Double($1.key) - mean) * (Double($1.key) - mean) } / Double(total - 1)
+        standardDeviation = variance.squareRoot()
+        let half = Distributions.studentTQuantile(0.975, df: Double(total - 1)) * (variance / Double(total)).squareRoot()
+        interval = ConfidenceInterval(lower: mean - half, upper: mean + half)
+    }
+
     public init(values: [Double]) {
         n = values.count
         warning = FeedbackMetrics.warning(n: n)
@@ -142,6 +157,13 @@ public struct CES: Sendable, Hashable, Codable {
         let valid = scores.filter { (1...7).contains($0) }
         mean = Mean(values: valid.map(Double.init))
         topTwoBox = Proportion(successes: valid.filter { $0 >= 6 }.count, n: valid.count)
+    }
+
+    /// From how many answers each value (1–7) got.
+    public init(counts: [Int: Int64]) {
+        let valid = counts.filter { (1...7).contains($0.key) }
+        mean = Mean(counts: valid)
+        topTwoBox = Proportion(successes: Int(valid.filter { $0.key >= 6 }.values.reduce(0, +)), n: Int(valid.values.reduce(0, +)))
     }
 }
 

@@ -30,12 +30,14 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: "Lookups to time per kind.") var lookups: Int = 2000
     @Option(name: .long, help: "Order lines to import from CSV before timing the units-sold report (0 skips it).") var orderLines: Int = 1_000_000
     @Option(name: .long, help: "Products in the generated catalogue.") var products: Int = 500
+    @Option(name: .long, help: "Survey responses to load before timing the figures (0 skips the feedback part).") var feedbackResponses: Int = 1_000_000
     @Option(name: .long, help: ArgumentHelp("Where the report goes.", valueName: "path")) var output: String = "docs/performance.md"
     @Option(name: .long, help: "Seconds to wait for identity resolution to catch up after ingestion.") var resolutionTimeout: Int = 600
     @Flag(name: .long, help: "Measure only the raw bulk-insert ceiling (for profiling the engine).") var ceilingOnly = false
     @Flag(name: .long, help: "Measure only the customer 360 lookups (for profiling); no report is written.") var lookupsOnly = false
     @Flag(name: .long, help: "Measure only PostgreSQL (for profiling); no report is written.") var postgresOnly = false
     @Flag(name: .long, help: "Measure only the order import and units-sold report (for profiling); no report is written.") var commerceOnly = false
+    @Flag(name: .long, help: "Measure only the feedback figures and answers (for profiling); no report is written.") var feedbackOnly = false
 
     func validate() throws {
         guard batches >= 10 else { throw ValidationError("--batches must be at least 10.") }
@@ -45,6 +47,7 @@ struct Bench: AsyncParsableCommand {
         guard !postgresOnly || postgres != nil else { throw ValidationError("--postgres-only needs --postgres.") }
         guard orderLines >= 0, (1...100_000).contains(products) else { throw ValidationError("--order-lines must be 0 or more and --products from 1 to 100000.") }
         guard !commerceOnly || orderLines > 0 else { throw ValidationError("--commerce-only needs --order-lines above 0.") }
+        guard feedbackResponses >= 0, !feedbackOnly || feedbackResponses > 0 else { throw ValidationError("--feedback-only needs --feedback-responses above 0.") }
     }
 
     func run() async throws {
@@ -65,7 +68,7 @@ struct Bench: AsyncParsableCommand {
         var engines: [(String, BenchDatabase)] = postgresOnly ? [] : [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
         var orderFile: OrderLinesFile?
-        if orderLines > 0 {
+        if orderLines > 0, !feedbackOnly {
             say("Generating \(orderLines) order lines as CSV…")
             orderFile = try OrderLinesFile.write(lines: orderLines, products: products, to: scratch.appendingPathComponent("orders.csv").path)
             report.orderFile = orderFile
@@ -78,9 +81,21 @@ struct Bench: AsyncParsableCommand {
                 + result.reports.map { "\($0.query) p50 \(ms($0.latency.p50)) max \(ms($0.latency.max))" }.joined(separator: "; "))
             return result
         }
+        func feedback(_ name: String, _ target: BenchDatabase) async throws -> FeedbackResult? {
+            guard feedbackResponses > 0 else { return nil }
+            say("\(name): \(feedbackResponses) survey responses, figures by week × channel, answers through the widget's API…")
+            let result = try await measureFeedback(target, logger: logger)
+            say("  loaded in \(String(format: "%.0f", result.loadSeconds)) s; " + result.queries.map { "\($0.query.prefix(40)) p50 \(ms($0.latency.p50)) max \(ms($0.latency.max))" }.joined(separator: "; ")
+                + "; \(Int(result.submissionsPerSecond)) answers/s, p99 \(ms(result.submissionLatency.p99)), \(result.rejected) refused")
+            return result
+        }
         for (name, target) in engines {
             if commerceOnly {
                 _ = try await commerce(name, target)
+                continue
+            }
+            if feedbackOnly {
+                _ = try await feedback(name, target)
                 continue
             }
             if ceilingOnly {
@@ -112,9 +127,10 @@ struct Bench: AsyncParsableCommand {
                 }
             }
             let commerceResult = try await commerce(name, target)
-            report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup, commerce: commerceResult))
+            let feedbackResult = try await feedback(name, target)
+            report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup, commerce: commerceResult, feedback: feedbackResult))
         }
-        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly else { return }
+        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly else { return }
         let markdown = report.markdown()
         try markdown.write(toFile: output, atomically: true, encoding: .utf8)
         say("Wrote \(output).")

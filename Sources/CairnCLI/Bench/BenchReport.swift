@@ -8,6 +8,7 @@ struct BenchReport {
         var ceilingRowsPerSecond: Double
         var lookup: Bench.LookupResult?
         var commerce: Bench.CommerceResult?
+        var feedback: Bench.FeedbackResult?
     }
 
     var command: String
@@ -132,6 +133,38 @@ struct BenchReport {
                 }
             }
         }
+        let feedback = engines.compactMap { engine in engine.feedback.map { (engine.name, $0) } }
+        if !feedback.isEmpty {
+            text += """
+
+            ## Feedback: figures over many responses, and answers under load
+
+            Responses to one NPS survey loaded straight into the tables as the survey page leaves them (with the daily
+            answer counts kept beside them), spread over one year and four channels; then the figures through the API by a
+            viewer's key (one request to warm up, five timed, one at a time); then whole responses sent to the widget's
+            API (`POST /v1/surveys/{token}/responses`) by \(connections) clients at once, each stored with its counts and
+            checked for alerts.
+
+            | Engine | Responses | Load time | Count cells | Query | Rows | p50 | Max |
+            |---|---:|---:|---:|---|---:|---:|---:|
+
+            """
+            for (name, result) in feedback {
+                for (index, query) in result.queries.enumerated() {
+                    let lead = index == 0 ? "| \(name) | \(rate(Double(result.responses))) | \(String(format: "%.0f s", result.loadSeconds)) | \(rate(Double(result.scoreCells))) " : "| | | | "
+                    text += lead + "| `\(query.query)` | \(query.rows) | \(ms(query.latency.p50)) | \(ms(query.latency.max)) |\n"
+                }
+            }
+            text += """
+
+            | Engine | Answers sent | Answers/s | p50 | p99 | Refused |
+            |---|---:|---:|---:|---:|---:|
+
+            """
+            for (name, result) in feedback {
+                text += "| \(name) | \(rate(Double(result.submissions))) | \(rate(result.submissionsPerSecond)) | \(ms(result.submissionLatency.p50)) | \(ms(result.submissionLatency.p99)) | \(result.rejected) |\n"
+            }
+        }
         text += targets()
         return text
     }
@@ -158,6 +191,12 @@ struct BenchReport {
             if let commerce = engine.commerce, let worst = commerce.reports.map(\.latency.max).max() {
                 lines.append("- SQLite units-sold report over \(commerce.lines.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) order lines under 1 s: slowest answer "
                     + String(format: "%.0f ms", worst * 1000) + " — \(mark(worst < 1 && commerce.lines >= 1_000_000))\(commerce.lines < 1_000_000 ? " (fewer lines than the target asks)" : "").")
+            }
+        }
+        for engine in engines {
+            if let feedback = engine.feedback, let slowest = feedback.queries.filter({ $0.query.contains("by=channel") }).map(\.latency.max).max() {
+                lines.append("- \(engine.name) figures over \(feedback.responses.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) responses by week × channel under 0.5 s: slowest answer "
+                    + String(format: "%.0f ms", slowest * 1000) + " — \(mark(slowest < 0.5 && feedback.responses >= 1_000_000))\(feedback.responses < 1_000_000 ? " (fewer responses than the target asks)" : "").")
             }
         }
         guard !lines.isEmpty else { return "" }

@@ -103,7 +103,7 @@ final class BenchServer: Sendable {
         self.port = port
     }
 
-    static func start(database: DatabaseLocation, logger: Logger) async throws -> BenchServer {
+    static func start(database: DatabaseLocation, logger: Logger, arguments extra: [String] = []) async throws -> BenchServer {
         let port = try await freePort()
         let target: String = switch database {
         case .sqliteFile(let path): path
@@ -111,7 +111,7 @@ final class BenchServer: Sendable {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        process.arguments = ["serve", "--database", target, "--port", "\(port)", "--log-level", "error"]
+        process.arguments = ["serve", "--database", target, "--port", "\(port)", "--log-level", "error"] + extra
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.standardError
         try process.run()

@@ -26,12 +26,15 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("bcrypt cost for new passwords, 10 to 16 (env CAIRN_BCRYPT_COST; default 12).", valueName: "cost"))
     var bcryptCost: Int?
+    @Option(name: .long, help: ArgumentHelp("Survey answers accepted per address and link in 10 minutes (default 60).", valueName: "count"))
+    var answersPerAddress: Int = 60
 
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ArgumentParser.ValidationError("--port must be between 0 and 65535.") }
         if let bcryptCost, !(4...16).contains(bcryptCost) { throw ArgumentParser.ValidationError("--bcrypt-cost must be between 4 and 16.") }
+        if !(1...1_000_000).contains(answersPerAddress) { throw ArgumentParser.ValidationError("--answers-per-address must be from 1 to 1000000.") }
     }
 
     func configuration() throws -> ServerConfiguration {
@@ -51,7 +54,7 @@ struct Serve: AsyncParsableCommand {
             throw UsageProblem("--public-url must start with http:// or https://.")
         }
         return ServerConfiguration(host: host, port: port, publicURL: publicURL,
-                                   access: AccessConfiguration(passwordHasher: PasswordHasher(cost: UInt8(cost))))
+                                   access: AccessConfiguration(passwordHasher: PasswordHasher(cost: UInt8(cost))), answersPerAddress: answersPerAddress)
     }
 
     func run() async throws {

@@ -35,13 +35,15 @@ public struct SurveyResponse: Sendable, Hashable, Codable {
     /// en, de, zh or he: the language the questions were shown in.
     public var language: String
     public var answers: [String: SurveyAnswer]
+    /// Where it was answered: `web` for the public page, or what the widget's site says (`app`, `store`…).
+    public var channel: Channel
     public var complete: Bool
     public var startedAt: Date
     public var updatedAt: Date
     public var completedAt: Date?
 
     public init(id: SurveyResponseID, workspaceID: WorkspaceID, surveyID: SurveyID, profileID: ProfileID?, invitationID: SurveyInvitationID?, language: String,
-                answers: [String: SurveyAnswer], complete: Bool, startedAt: Date, updatedAt: Date, completedAt: Date?) {
+                answers: [String: SurveyAnswer], channel: Channel = .web, complete: Bool, startedAt: Date, updatedAt: Date, completedAt: Date?) {
         self.id = id
         self.workspaceID = workspaceID
         self.surveyID = surveyID
@@ -49,6 +51,7 @@ public struct SurveyResponse: Sendable, Hashable, Codable {
         self.invitationID = invitationID
         self.language = language
         self.answers = answers
+        self.channel = channel
         self.complete = complete
         self.startedAt = startedAt
         self.updatedAt = updatedAt

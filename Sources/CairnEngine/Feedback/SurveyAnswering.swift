@@ -52,7 +52,7 @@ public struct SurveyAnswering: Sendable {
     /// the branching rules required; the customer found by their user id or anonymous id when Cairn knows them.
     /// The survey must be published and of the write key's workspace.
     public func submitWhole(token: String, workspace: WorkspaceID, answers raw: [String: JSONValue], userID: String?, anonymousID: String?,
-                            language: String) async throws -> SurveyResponse {
+                            language: String, channel channelText: String? = nil) async throws -> SurveyResponse {
         guard let survey = try await store.survey(token: token), survey.workspaceID == workspace else { throw NotFoundError(kind: "survey", id: token) }
         guard survey.status == .published else { throw NotFoundError(kind: "survey", id: token) }
         var issues = ValidationCollector()
@@ -87,14 +87,19 @@ public struct SurveyAnswering: Sendable {
         for question in survey.definition.questions where question.required && answers[question.id] == nil && survey.definition.isShown(question, answers: answers) {
             issues.add(FieldIssue(field: "answers.\(question.id)", issue: .missing, hint: "This question needs an answer."))
         }
+        var channel = Channel.web
+        if let channelText {
+            if let valid = issues.check({ () throws(ValidationError) in try Channel.validate(channelText, field: "channel") }) { channel = valid }
+        }
         try issues.throwIfAny()
+        try await Administration.requireKnownChannel(channel, field: "channel", in: workspace, store: store)
         let candidates = [userID.flatMap { Identifier.normalised(kind: .userID, $0) }, anonymousID.flatMap { Identifier.normalised(kind: .anonymousID, $0) }].compactMap { $0 }
         let owners = try await store.owners(of: candidates, in: workspace)
         let profile = candidates.lazy.compactMap { owners[$0] }.first
         let now = clock.now()
         let response = SurveyResponse(id: .generate(), workspaceID: workspace, surveyID: survey.id, profileID: profile, invitationID: nil,
                                       language: SurveyDefinition.languages.contains(language) ? language : survey.definition.defaultLanguage,
-                                      answers: answers, complete: true, startedAt: now, updatedAt: now, completedAt: now)
+                                      answers: answers, channel: channel, complete: true, startedAt: now, updatedAt: now, completedAt: now)
         try await store.save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)))
         try await FeedbackAlerts(store: store, clock: clock).check(response, of: survey)
         return response

@@ -91,10 +91,10 @@ public struct SurveyResults: Sendable {
     public func summary(of surveyID: SurveyID, for principal: Principal) async throws -> Summary {
         try principal.require(.feedbackRead)
         guard let survey = try await store.survey(id: surveyID, in: principal.workspaceID) else { throw NotFoundError(kind: "survey", id: surveyID.rawValue) }
-        let responses = try await store.allResponses(of: surveyID, in: principal.workspaceID)
-        let complete = responses.filter(\.complete).count
-        return Summary(responses: responses.count, complete: complete, partial: responses.count - complete,
-                       figures: survey.definition.questions.compactMap { Self.figure(of: $0, in: responses) })
+        let counts = try await store.responseCounts(of: surveyID, in: principal.workspaceID)
+        let totals = try await store.scoreTotals(of: surveyID, in: principal.workspaceID)
+        return Summary(responses: counts.total, complete: counts.complete, partial: counts.total - counts.complete,
+                       figures: survey.definition.questions.compactMap { Self.figure(of: $0, counts: totals[$0.id] ?? [:]) })
     }
 
     /// One line of the scorecard: a survey's scale question in a period, beside the period before it.
@@ -112,16 +112,16 @@ public struct SurveyResults: Sendable {
     public func scorecard(for principal: Principal, from: Date, until: Date) async throws -> (lines: [ScoreLine], combinedNPS: NPS, previousCombinedNPS: NPS) {
         try principal.require(.feedbackRead)
         let workspace = principal.workspaceID
-        let length = until.timeIntervalSince(from)
-        let earlier = from.addingTimeInterval(-length)
         var lines: [ScoreLine] = []
         var pooled: [NPS] = [], pooledBefore: [NPS] = []
+        let days = UnitsSoldReport.days(from: from, until: until)
+        let span = days.until - days.from
         for survey in try await store.surveys(in: workspace, after: nil, limit: 200).items where survey.status != .draft {
-            let responses = try await store.allResponses(of: survey.id, in: workspace)
-            let now = responses.filter { $0.startedAt >= from && $0.startedAt < until }
-            let before = responses.filter { $0.startedAt >= earlier && $0.startedAt < from }
+            let now = try await store.scoreTotals(of: survey.id, in: workspace, fromDay: days.from, untilDay: days.until)
+            let before = try await store.scoreTotals(of: survey.id, in: workspace, fromDay: days.from - span, untilDay: days.from)
             for question in survey.definition.questions {
-                guard let current = Self.figure(of: question, in: now), let previous = Self.figure(of: question, in: before) else { continue }
+                guard let current = Self.figure(of: question, counts: now[question.id] ?? [:]),
+                      let previous = Self.figure(of: question, counts: before[question.id] ?? [:]) else { continue }
                 var change: Change?
                 if let a = previous.nps, let b = current.nps { change = FeedbackMetrics.change(from: a, to: b); pooled.append(b); pooledBefore.append(a) }
                 if let a = previous.csat, let b = current.csat { change = FeedbackMetrics.change(from: a, to: b) }
@@ -135,15 +135,8 @@ public struct SurveyResults: Sendable {
 
     /// NPS per week (Monday, UTC) of one survey's NPS question, oldest first.
     public func weeklyNPS(of surveyID: SurveyID, question: String, for principal: Principal, from: Date, until: Date) async throws -> [(week: String, nps: NPS)] {
-        try principal.require(.feedbackRead)
-        let responses = try await store.allResponses(of: surveyID, in: principal.workspaceID).filter { $0.startedAt >= from && $0.startedAt < until }
-        var byWeek: [Int64: [Int]] = [:]
-        for response in responses {
-            guard case .number(let value)? = response.answers[question] else { continue }
-            let day = Int64((response.startedAt.timeIntervalSince1970 / 86_400).rounded(.down))
-            byWeek[UnitsSoldPeriod.week.bucket(ofDay: day), default: []].append(value)
-        }
-        return byWeek.sorted { $0.key < $1.key }.map { (UnitsSoldPeriod.week.label(ofBucket: $0.key), NPS(scores: $0.value)) }
+        try await trend(of: surveyID, question: question, period: .week, byChannel: false, from: from, until: until, for: principal)
+            .compactMap { point in point.figure.nps.map { (point.period, $0) } }
     }
 
     /// Every response of the workspace (newest first, at most `limit`), optionally of one survey or only complete ones.
@@ -157,5 +150,47 @@ public struct SurveyResults: Sendable {
             }
         }
         return Array(result.sorted { $0.1.startedAt > $1.1.startedAt }.prefix(limit))
+    }
+
+    /// A figure from how many answers each value got.
+    public static func figure(of question: SurveyDefinition.Question, counts: [Int: Int64]) -> Figure? {
+        var figure = Figure(question: question.id, type: question.type)
+        func count(_ range: ClosedRange<Int>) -> Int { Int(counts.filter { range.contains($0.key) }.values.reduce(0, +)) }
+        switch question.type {
+        case .nps: figure.nps = NPS(promoters: count(9...10), passives: count(7...8), detractors: count(0...6))
+        case .csat: figure.csat = Proportion(successes: count(4...5), n: count(1...5))
+        case .ces: figure.ces = CES(counts: counts)
+        case .rating: figure.rating = Mean(counts: counts)
+        default: return nil
+        }
+        return figure
+    }
+
+    public struct TrendPoint: Sendable, Encodable {
+        /// The day, the Monday its week starts on, or the month.
+        public var period: String
+        public var channel: String?
+        public var figure: Figure
+    }
+
+    /// A scale question's figure per day, week or month (UTC), and per channel when asked, over [from, until) (whole
+    /// UTC days): read from the daily answer counts, so it costs the same for a thousand responses as for millions.
+    public func trend(of surveyID: SurveyID, question questionID: String, period: UnitsSoldPeriod, byChannel: Bool, from: Date, until: Date,
+                      for principal: Principal) async throws -> [TrendPoint] {
+        try principal.require(.feedbackRead)
+        guard let survey = try await store.survey(id: surveyID, in: principal.workspaceID) else { throw NotFoundError(kind: "survey", id: surveyID.rawValue) }
+        guard let question = survey.definition.questions.first(where: { $0.id == questionID }), question.range != nil else {
+            throw ValidationError(field: "question", issue: .unknownValue(allowed: survey.definition.questions.filter { $0.range != nil }.map(\.id)),
+                                  hint: "Name one of the survey's scale questions.")
+        }
+        let days = UnitsSoldReport.days(from: from, until: until)
+        let cells = try await store.scoreCounts(of: surveyID, question: questionID, in: principal.workspaceID, period: period, byChannel: byChannel,
+                                                fromDay: days.from, untilDay: days.until)
+        struct Group: Hashable { var bucket: Int64; var channel: String }
+        var groups: [Group: [Int: Int64]] = [:]
+        for cell in cells { groups[Group(bucket: cell.bucket, channel: cell.channel), default: [:]][cell.value, default: 0] += cell.answers }
+        return groups.sorted { ($0.key.bucket, $0.key.channel) < ($1.key.bucket, $1.key.channel) }.compactMap { group, counts in
+            Self.figure(of: question, counts: counts).map { TrendPoint(period: period.label(ofBucket: group.bucket), channel: byChannel ? group.channel : nil, figure: $0) }
+        }
     }
 }

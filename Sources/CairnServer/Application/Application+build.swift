@@ -16,13 +16,17 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     public var access: AccessConfiguration
     public var version: String
+    /// Survey answers accepted per address and link in 10 minutes (the flood limit of the survey page and widget).
+    public var answersPerAddress: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, access: AccessConfiguration = .init(), version: String = CairnVersion.current) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, access: AccessConfiguration = .init(), version: String = CairnVersion.current,
+                answersPerAddress: Int = 60) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
         self.access = access
         self.version = version
+        self.answersPerAddress = answersPerAddress
     }
 
     var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
@@ -51,7 +55,8 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
 
     let tracking = TrackingController(authenticator: authenticator, ingestor: ingestor)
     tracking.addRoutes(to: router)
-    WidgetController(tracking: tracking, answering: SurveyAnswering(store: store, clock: clock), limiter: SubmissionLimiter()).addRoutes(to: router)
+    let answerLimiter = SubmissionLimiter(limit: configuration.answersPerAddress)
+    WidgetController(tracking: tracking, answering: SurveyAnswering(store: store, clock: clock), limiter: answerLimiter).addRoutes(to: router)
     OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
     EventStream(administration: administration, clock: clock).addRoutes(to: router.group("api/v1"))
     AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
@@ -64,7 +69,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     FeedbackPages(renderer: renderer, surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock),
                   records: CustomerRecords(store: store, clock: clock)).addRoutes(to: router)
     SurveyPages(renderer: renderer, answering: SurveyAnswering(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
-                limiter: SubmissionLimiter()).addRoutes(to: router)
+                limiter: answerLimiter).addRoutes(to: router)
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     CustomerPages(renderer: renderer, records: CustomerRecords(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
                   erasure: Erasure(store: store, clock: clock)).addRoutes(to: router)

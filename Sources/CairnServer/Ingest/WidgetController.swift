@@ -83,7 +83,8 @@ struct WidgetController {
             throw ValidationError(field: "answers", issue: .missing, hint: "Send the answers as an object by question id, e.g. {\"nps\": 9}.")
         }
         let response = try await answering.submitWhole(token: token, workspace: key.workspaceID, answers: answers, userID: body["userId"]?.stringValue,
-                                                       anonymousID: body["anonymousId"]?.stringValue, language: body["language"]?.stringValue ?? "en")
+                                                       anonymousID: body["anonymousId"]?.stringValue, language: body["language"]?.stringValue ?? "en",
+                                                       channel: body["channel"]?.stringValue)
         return json(.object(["success": .bool(true), "id": .string(response.id.rawValue)]), status: .created)
     }
 }

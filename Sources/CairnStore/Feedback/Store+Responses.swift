@@ -5,7 +5,7 @@ import SQLKit
 extension Store {
     static let invitationColumns = ["id", "workspace_id", "survey_id", "profile_id", "created_at", "expires_at", "answered_at"]
     static let responseColumns = ["id", "workspace_id", "survey_id", "profile_id", "invitation_id", "language", "answers", "complete", "started_at", "updated_at",
-                                  "completed_at"]
+                                  "completed_at", "channel"]
 
     public func insert(_ invitation: SurveyInvitation, tokenHash: String) async throws {
         try await database.withConnection { sql in
@@ -47,6 +47,15 @@ extension Store {
     public func save(_ response: SurveyResponse, tokenHash: String) async throws {
         let answers = JSONValue.object(response.answers.mapValues(\.json)).jsonText()
         try await transaction { tx in
+            // The counts follow the answers: the ones stored before leave, the ones given now join.
+            var counts = ScoreCounts()
+            if let before = try await tx.sql.select().columns(Self.responseColumns).from("survey_responses")
+                .where("workspace_id", .equal, response.workspaceID.rawValue).where("id", .equal, response.id.rawValue).first() {
+                let stored = try SurveyResponse(row: before)
+                counts.add(stored.answers, of: stored, sign: -1)
+            }
+            counts.add(response.answers, of: response, sign: 1)
+            try await counts.write(to: tx.sql)
             let updated = try await tx.sql.update("survey_responses").set("answers", to: answers).set("complete", to: Int64(response.complete ? 1 : 0))
                 .set("language", to: response.language).set("updated_at", to: response.updatedAt.storageMillis)
                 .set("completed_at", to: response.completedAt?.storageMillis)
@@ -56,7 +65,7 @@ extension Store {
                     .values(SQLBind(response.id.rawValue), SQLBind(response.workspaceID.rawValue), SQLBind(response.surveyID.rawValue),
                             SQLBind(response.profileID?.rawValue), SQLBind(response.invitationID?.rawValue), SQLBind(response.language), SQLBind(answers),
                             SQLBind(Int64(response.complete ? 1 : 0)), SQLBind(response.startedAt.storageMillis), SQLBind(response.updatedAt.storageMillis),
-                            SQLBind(response.completedAt?.storageMillis), SQLBind(tokenHash))
+                            SQLBind(response.completedAt?.storageMillis), SQLBind(response.channel.rawValue), SQLBind(tokenHash))
                     .run()
             }
             if response.complete, let invitation = response.invitationID {
@@ -117,6 +126,7 @@ extension SurveyResponse {
                   invitationID: try row.decode(column: "invitation_id", as: String?.self).map(SurveyInvitationID.init(rawValue:)),
                   language: try row.decode(column: "language", as: String.self),
                   answers: stored.compactMapValues(SurveyAnswer.init(json:)),
+                  channel: Channel(rawValue: try row.decode(column: "channel", as: String?.self) ?? "web"),
                   complete: try row.decode(column: "complete", as: Int64.self) != 0,
                   startedAt: Date(storageMillis: try row.decode(column: "started_at", as: Int64.self)),
                   updatedAt: Date(storageMillis: try row.decode(column: "updated_at", as: Int64.self)),

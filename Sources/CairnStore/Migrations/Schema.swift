@@ -421,5 +421,21 @@ public enum Schema {
             try await sql.create(index: "webhook_deliveries_due").on("webhook_deliveries").column("status").column("next_attempt_at").run()
             try await sql.create(index: "webhook_deliveries_endpoint").on("webhook_deliveries").column("workspace_id").column("endpoint_id").column("created_at").run()
         },
+        Migration(version: 18, name: "response channel and daily score counts") { sql in
+            try await sql.alter(table: "survey_responses").column("channel", type: .text).run()
+            // How many answers each scale value got, per survey, question, UTC day and channel: figures over any
+            // period and channel read counts, not responses.
+            try await sql.create(table: "survey_scores_daily")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("survey_id", type: .text, .notNull)
+                .column("question", type: .text, .notNull)
+                .column("day", type: .bigint, .notNull)
+                .column("channel", type: .text, .notNull)
+                .column("value", type: .bigint, .notNull)
+                .column("answers", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "survey_id", "question", "day", "channel", "value")
+                .run()
+            try await ScoreCounts.backfill(sql)
+        },
     ]
 }

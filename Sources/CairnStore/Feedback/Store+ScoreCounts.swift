@@ -1,0 +1,158 @@
+import CairnCore
+import Foundation
+import SQLKit
+
+/// The daily count of each scale answer (`survey_scores_daily`), kept in the same transaction as the responses.
+struct ScoreCounts {
+    struct Key: Hashable, Comparable {
+        var workspace: String
+        var survey: String
+        var question: String
+        var day: Int64
+        var channel: String
+        var value: Int64
+
+        static func < (a: Key, b: Key) -> Bool {
+            (a.workspace, a.survey, a.question, a.day, a.channel, a.value) < (b.workspace, b.survey, b.question, b.day, b.channel, b.value)
+        }
+    }
+
+    private(set) var changes: [Key: Int64] = [:]
+
+    static func day(of date: Date) -> Int64 {
+        let (quotient, remainder) = date.storageMillis.quotientAndRemainder(dividingBy: Store.millisPerDay)
+        return remainder < 0 ? quotient - 1 : quotient
+    }
+
+    /// Adds (`sign` 1) or takes away (`sign` -1) a response's scale answers, counted on the day it started.
+    mutating func add(_ answers: [String: SurveyAnswer], of response: SurveyResponse, sign: Int64) {
+        for (question, answer) in answers {
+            guard case .number(let value) = answer else { continue }
+            let key = Key(workspace: response.workspaceID.rawValue, survey: response.surveyID.rawValue, question: question, day: Self.day(of: response.startedAt),
+                          channel: response.channel.rawValue, value: Int64(value))
+            changes[key, default: 0] += sign
+        }
+    }
+
+    func write(to sql: any SQLDatabase) async throws {
+        let cells = changes.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        for part in cells.chunked(into: 300) {
+            let insert = sql.insert(into: "survey_scores_daily").columns("workspace_id", "survey_id", "question", "day", "channel", "value", "answers")
+            for (key, count) in part {
+                insert.values(SQLBind(key.workspace), SQLBind(key.survey), SQLBind(key.question), SQLBind(key.day), SQLBind(key.channel), SQLBind(key.value), SQLBind(count))
+            }
+            insert.onConflict(with: ["workspace_id", "survey_id", "question", "day", "channel", "value"]) { update in
+                update.set("answers", to: SQLBinaryExpression(SQLColumn("answers", table: "survey_scores_daily"), .add, SQLColumn("answers", table: "excluded")))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// Builds the counts from the responses already stored (the migration that introduced them).
+    static func backfill(_ sql: any SQLDatabase) async throws {
+        var counts = ScoreCounts()
+        for row in try await sql.select().columns(Store.responseColumns).from("survey_responses").all() {
+            let response = try SurveyResponse(row: row)
+            counts.add(response.answers, of: response, sign: 1)
+        }
+        try await counts.write(to: sql)
+    }
+}
+
+/// How many answers of each value a question got in one period and channel.
+public struct ScoreCountCell: Sendable, Hashable {
+    public var bucket: Int64
+    public var channel: String
+    public var value: Int
+    public var answers: Int64
+}
+
+extension Store {
+    /// Answer counts of one question per period (``UnitsSoldPeriod`` numbering) and, when `byChannel`, channel, over
+    /// the UTC days [fromDay, untilDay): one aggregate statement over the daily counts.
+    public func scoreCounts(of survey: SurveyID, question: String, in workspace: WorkspaceID, period: UnitsSoldPeriod, byChannel: Bool,
+                            fromDay: Int64, untilDay: Int64) async throws -> [ScoreCountCell] {
+        let bucket: String = switch period {
+        case .day: "d.day"
+        case .week: "((d.day + 3) - (((d.day + 3) % 7) + 7) % 7) / 7"
+        case .month: "-1"
+        }
+        let channel = byChannel ? "d.channel" : "CAST('' AS TEXT)"
+        let query: SQLQueryString = """
+            SELECT \(unsafeRaw: period == .month ? "d.day" : bucket) AS b, \(unsafeRaw: channel) AS c, d.value AS v, CAST(SUM(d.answers) AS BIGINT) AS n
+            FROM survey_scores_daily d
+            WHERE d.workspace_id = \(bind: workspace.rawValue) AND d.survey_id = \(bind: survey.rawValue) AND d.question = \(bind: question)
+              AND d.day >= \(bind: fromDay) AND d.day < \(bind: untilDay)
+            GROUP BY \(unsafeRaw: period == .month ? "d.day" : bucket), \(unsafeRaw: channel), d.value
+            HAVING SUM(d.answers) <> 0
+            """
+        let cells = try await database.withConnection { sql in
+            try await sql.raw(query).all().map { row in
+                ScoreCountCell(bucket: try row.decode(column: "b", as: Int64.self), channel: try row.decode(column: "c", as: String.self),
+                               value: Int(try row.decode(column: "v", as: Int64.self)), answers: try row.decode(column: "n", as: Int64.self))
+            }
+        }
+        // Months are calendar months: the days are summed into them here (a few hundred rows at most per month).
+        guard period == .month else { return cells }
+        var months: [ScoreCountCell: Int64] = [:]
+        for cell in cells {
+            var key = cell
+            key.bucket = UnitsSoldPeriod.month.bucket(ofDay: cell.bucket)
+            key.answers = 0
+            months[key, default: 0] += cell.answers
+        }
+        return months.map { var cell = $0.key; cell.answers = $0.value; return cell }
+    }
+}
+
+extension Store {
+    /// How many answers each value of each scale question of a survey got over the UTC days [fromDay, untilDay).
+    public func scoreTotals(of survey: SurveyID, in workspace: WorkspaceID, fromDay: Int64 = -1_000_000, untilDay: Int64 = 1_000_000) async throws -> [String: [Int: Int64]] {
+        try await database.withConnection { sql in
+            var totals: [String: [Int: Int64]] = [:]
+            for row in try await sql.raw("""
+                SELECT question AS q, value AS v, CAST(SUM(answers) AS BIGINT) AS n FROM survey_scores_daily
+                WHERE workspace_id = \(bind: workspace.rawValue) AND survey_id = \(bind: survey.rawValue) AND day >= \(bind: fromDay) AND day < \(bind: untilDay)
+                GROUP BY question, value
+                """).all() {
+                totals[try row.decode(column: "q", as: String.self), default: [:]][Int(try row.decode(column: "v", as: Int64.self))] = try row.decode(column: "n", as: Int64.self)
+            }
+            return totals
+        }
+    }
+
+    /// How many responses a survey has, and how many of them are complete.
+    public func responseCounts(of survey: SurveyID, in workspace: WorkspaceID) async throws -> (total: Int, complete: Int) {
+        try await database.withConnection { sql in
+            let row = try await sql.raw("""
+                SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(complete), 0) AS BIGINT) AS c FROM survey_responses
+                WHERE workspace_id = \(bind: workspace.rawValue) AND survey_id = \(bind: survey.rawValue)
+                """).first()
+            return (Int(try row?.decode(column: "n", as: Int64.self) ?? 0), Int(try row?.decode(column: "c", as: Int64.self) ?? 0))
+        }
+    }
+}
+
+extension Store {
+    /// Stores many new responses at once (an import, or a benchmark's load): multi-row inserts, and the daily
+    /// counts once for all, in one transaction.
+    public func insert(responses: [SurveyResponse]) async throws {
+        guard !responses.isEmpty else { return }
+        try await transaction { tx in
+            var counts = ScoreCounts()
+            for part in responses.chunked(into: 400) {
+                let insert = tx.sql.insert(into: "survey_responses").columns(Self.responseColumns + ["token_hash"])
+                for response in part {
+                    insert.values(SQLBind(response.id.rawValue), SQLBind(response.workspaceID.rawValue), SQLBind(response.surveyID.rawValue),
+                                  SQLBind(response.profileID?.rawValue), SQLBind(response.invitationID?.rawValue), SQLBind(response.language),
+                                  SQLBind(JSONValue.object(response.answers.mapValues(\.json)).jsonText()), SQLBind(Int64(response.complete ? 1 : 0)),
+                                  SQLBind(response.startedAt.storageMillis), SQLBind(response.updatedAt.storageMillis), SQLBind(response.completedAt?.storageMillis),
+                                  SQLBind(response.channel.rawValue), SQLBind("import-" + response.id.rawValue))
+                    counts.add(response.answers, of: response, sign: 1)
+                }
+                try await insert.run()
+            }
+            try await counts.write(to: tx.sql)
+        }
+    }
+}
