@@ -124,11 +124,17 @@ extension Store {
     /// How many responses a survey has, and how many of them are complete.
     public func responseCounts(of survey: SurveyID, in workspace: WorkspaceID) async throws -> (total: Int, complete: Int) {
         try await database.withConnection { sql in
-            let row = try await sql.raw("""
-                SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(complete), 0) AS BIGINT) AS c FROM survey_responses
-                WHERE workspace_id = \(bind: workspace.rawValue) AND survey_id = \(bind: survey.rawValue)
-                """).first()
-            return (Int(try row?.decode(column: "n", as: Int64.self) ?? 0), Int(try row?.decode(column: "c", as: Int64.self) ?? 0))
+            // Grouped by completeness, both counts come from the (workspace, survey, complete) index alone.
+            var total: Int64 = 0, complete: Int64 = 0
+            for row in try await sql.raw("""
+                SELECT complete AS c, CAST(COUNT(*) AS BIGINT) AS n FROM survey_responses
+                WHERE workspace_id = \(bind: workspace.rawValue) AND survey_id = \(bind: survey.rawValue) GROUP BY complete
+                """).all() {
+                let count = try row.decode(column: "n", as: Int64.self)
+                total += count
+                if try row.decode(column: "c", as: Int64.self) != 0 { complete += count }
+            }
+            return (Int(total), Int(complete))
         }
     }
 }

@@ -437,5 +437,8 @@ public enum Schema {
                 .run()
             try await ScoreCounts.backfill(sql)
         },
+        Migration(version: 19, name: "responses counted by completeness from an index") { sql in
+            try await sql.create(index: "survey_responses_complete").on("survey_responses").column("workspace_id").column("survey_id").column("complete").run()
+        },
     ]
 }
