@@ -101,6 +101,7 @@ extension TransactionStore {
             try await rollup.write(to: sql)
         }
         for change in order.changes { try await append(change, to: order.id, in: order.workspaceID) }
+        if let profile = order.profileID { try await CustomerFigures.refresh(sql, workspace: order.workspaceID, profiles: [profile]) }
         return true
     }
 
@@ -134,6 +135,7 @@ extension TransactionStore {
             .set("shipping_minor", to: updated.shipping.minorUnits).set("total_minor", to: updated.total.minorUnits).set("updated_at", to: updated.updatedAt.storageMillis)
             .where("workspace_id", .equal, w).where("id", .equal, order.id.rawValue).run()
         try await rollup.write(to: sql)
+        try await refreshCustomerFigures(of: [order.id], in: order.workspaceID)
     }
 
     /// The workspace's order with this reference (lines, changes and transactions included).
@@ -169,6 +171,7 @@ extension TransactionStore {
                     SQLBind(transaction.providerReference), SQLBind(transaction.status.rawValue), SQLBind(transaction.at.storageMillis), SQLBind(transaction.by))
             .run()
         try await rollUpRefund(transaction, in: workspace)
+        if transaction.kind != .payment { try await refreshCustomerFigures(of: [transaction.orderID], in: workspace) }
     }
 
     /// One order read inside the transaction (lines, changes and transactions included).
@@ -182,6 +185,7 @@ extension TransactionStore {
         try await sql.update("orders").set("status", to: change.status.rawValue).set("updated_at", to: change.at.storageMillis)
             .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, order.rawValue).run()
         try await append(change, to: order, in: workspace)
+        if change.status == .cancelled { try await refreshCustomerFigures(of: [order], in: workspace) }
     }
 
     /// The order's status as stored now (read inside the transaction that changes it).
@@ -285,5 +289,6 @@ extension TransactionStore {
         var rollup = UnitsSoldRollup()
         for order in orders where order.status != .cancelled { rollup.add(linesOf: order, sign: 1) }
         try await rollup.write(to: sql)
+        try await CustomerFigures.refresh(sql, workspace: workspace, profiles: orders.compactMap(\.profileID))
     }
 }

@@ -440,5 +440,22 @@ public enum Schema {
         Migration(version: 19, name: "responses counted by completeness from an index") { sql in
             try await sql.create(index: "survey_responses_complete").on("survey_responses").column("workspace_id").column("survey_id").column("complete").run()
         },
+        Migration(version: 20, name: "customer order figures kept on the profile") { sql in
+            // Per customer and currency: orders not cancelled, their total, what was given back, first and last
+            // order. Refreshed from the customer's orders whenever one of them changes, so the customer 360 reads one row
+            // per currency instead of aggregating orders.
+            try await sql.create(table: "customer_figures")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("profile_id", type: .text, .notNull)
+                .column("currency", type: .text, .notNull)
+                .column("orders", type: .bigint, .notNull)
+                .column("gross_minor", type: .bigint, .notNull)
+                .column("refunded_minor", type: .bigint, .notNull)
+                .column("first_order_at", type: .bigint, .notNull)
+                .column("last_order_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "profile_id", "currency")
+                .run()
+            try await CustomerFigures.refresh(sql, workspace: nil, profiles: nil)
+        },
     ]
 }

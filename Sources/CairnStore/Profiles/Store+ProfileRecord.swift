@@ -55,14 +55,9 @@ extension Store {
                 WHERE workspace_id = \(bind: w) AND EXISTS (SELECT 1 FROM target)
             UNION ALL SELECT 'events', NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), NULL FROM events
                 WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current)
-            UNION ALL SELECT 'orders', currency, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), CAST(SUM(total_minor) AS BIGINT) FROM orders
-                WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current) AND status <> 'cancelled' GROUP BY currency
-            UNION ALL SELECT 'refunded', o.currency, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), CAST(SUM(t.amount_minor) AS BIGINT)
-                FROM order_transactions t JOIN orders o ON o.workspace_id = t.workspace_id AND o.id = t.order_id
-                WHERE t.workspace_id = \(bind: w) AND o.profile_id = \(unsafeRaw: current) AND o.status <> 'cancelled'
-                AND t.kind IN ('refund', 'chargeback') AND t.status = 'succeeded' GROUP BY o.currency
-            UNION ALL SELECT 'order_dates', NULL, NULL, NULL, NULL, NULL, NULL, NULL, MIN(placed_at), MAX(placed_at) FROM orders
-                WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current) AND status <> 'cancelled'
+            UNION ALL SELECT 'figures', currency, CAST(refunded_minor AS TEXT), CAST(first_order_at AS TEXT), CAST(last_order_at AS TEXT), NULL, NULL, NULL,
+                orders, gross_minor FROM customer_figures
+                WHERE workspace_id = \(bind: w) AND profile_id = \(unsafeRaw: current)
             """
         let rows = try await database.withConnection { sql in try await sql.raw(query).all() }
         guard let head = try rows.first(where: { try $0.decode(column: "part", as: String.self) == "profile" }) else { return nil }
@@ -106,15 +101,12 @@ extension Store {
                 purposes[ConsentPurpose(rawValue: try text("a"))] = (ConsentMode(rawValue: try text("b")) ?? .optIn, try text("c"))
             case "events":
                 events = Int(try number("x"))
-            case "orders":
+            case "figures":
                 let currency = Currency(uncheckedCode: try text("a"))
-                orders[currency, default: (0, 0, 0)].count = Int(try number("x"))
-                orders[currency, default: (0, 0, 0)].gross = try number("y")
-            case "refunded":
-                orders[Currency(uncheckedCode: try text("a")), default: (0, 0, 0)].refunded = try number("y")
-            case "order_dates":
-                firstOrderAt = try row.decode(column: "x", as: Int64?.self).map(Date.init(storageMillis:))
-                lastOrderAt = try row.decode(column: "y", as: Int64?.self).map(Date.init(storageMillis:))
+                orders[currency] = (Int(try number("x")), try number("y"), Int64(try text("b")) ?? 0)
+                let first = Date(storageMillis: Int64(try text("c")) ?? 0), last = Date(storageMillis: Int64(try text("d")) ?? 0)
+                firstOrderAt = min(firstOrderAt ?? first, first)
+                lastOrderAt = max(lastOrderAt ?? last, last)
             default:
                 continue
             }
