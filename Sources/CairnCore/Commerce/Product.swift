@@ -105,8 +105,23 @@ public enum UnitsSoldPeriod: String, Sendable, CaseIterable {
         return Int64(year - 1970) * 12 + Int64(month - 1)
     }
 
-    static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+    public static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
         return remainder < 0 ? quotient - 1 : quotient
+    }
+}
+
+extension Date {
+    /// The UTC day this instant falls on, as whole days since 1970-01-01 (floored, so an instant before 1970 falls on
+    /// its own day), from the instant in whole milliseconds as it is stored.
+    public var utcDay: Int64 { UnitsSoldPeriod.floorDivide(Int64((timeIntervalSince1970 * 1000).rounded()), 86_400_000) }
+
+    /// The UTC day's first instant.
+    public init(utcDay: Int64) { self.init(timeIntervalSince1970: TimeInterval(utcDay * 86_400)) }
+
+    /// The whole UTC days [from, until) touches: from the day `from` falls on to the day after the one just before
+    /// `until` (so `until` at midnight is not counted and `until` in the afternoon counts its day).
+    public static func utcDays(from: Date, until: Date) -> (from: Int64, until: Int64) {
+        (from.utcDay, until.addingTimeInterval(-0.001).utcDay + 1)
     }
 }

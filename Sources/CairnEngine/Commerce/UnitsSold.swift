@@ -33,15 +33,8 @@ public struct UnitsSoldReport: Sendable {
         period.label(ofBucket: period.bucket(ofDay: day))
     }
 
-    /// The whole UTC days an interval touches: from the day `from` falls on to the day after the one just before
-    /// `until` (so `until` at midnight is not counted and `until` in the afternoon counts its day).
-    public static func days(from: Date, until: Date) -> (from: Int64, until: Int64) {
-        func floorDay(_ millis: Int64) -> Int64 {
-            let (quotient, remainder) = millis.quotientAndRemainder(dividingBy: 86_400_000)
-            return remainder < 0 ? quotient - 1 : quotient
-        }
-        return (floorDay(from.storageMillis), floorDay(until.storageMillis - 1) + 1)
-    }
+    /// The whole UTC days an interval touches (``Date/utcDays(from:until:)``).
+    public static func days(from: Date, until: Date) -> (from: Int64, until: Int64) { Date.utcDays(from: from, until: until) }
 
     public func rows(for principal: Principal, by key: UnitsSoldKey, period: Period, from: Date, until: Date) async throws -> [Row] {
         try principal.require(.commerceRead)

@@ -216,7 +216,7 @@ public struct SurveyAnswering: Sendable {
         }
         // A response already stored keeps its token hash (a personal link's is found by its invitation).
         try await store.save(response, tokenHash: Secrets.tokenHash(token))
-        try await FeedbackAlerts(store: store, clock: clock).check(response, of: survey)
+        try await FeedbackAlerts(store: store, clock: clock).check(response, of: survey, questions: [question.id])
         if case .consent(let granted)? = answer, let profile = response.profileID, let purpose = question.purpose.flatMap({ try? ConsentPurpose.validate($0) }) {
             try await store.transaction { tx in
                 try await tx.append(ConsentRecord(purpose: purpose, status: granted ? .granted : .denied, recordedAt: now, channel: nil, eventID: nil,

@@ -21,14 +21,20 @@ public struct FeedbackAlerts: Sendable {
         self.clock = clock
     }
 
-    /// Raises the alerts a response's answers call for (once per response and question).
-    public func check(_ response: SurveyResponse, of survey: Survey) async throws {
-        let thresholds = try await store.alertThresholds(in: survey.workspaceID)
+    /// Raises the alerts a response's answers call for (once per response and question): all of them, or only those
+    /// to `questions` (the one just answered on the page). The workspace's lines are read only for a CSAT or CES answer.
+    public func check(_ response: SurveyResponse, of survey: Survey, questions: Set<String>? = nil) async throws {
+        let scored = survey.definition.questions.filter { question in
+            guard questions?.contains(question.id) ?? true, case .number? = response.answers[question.id] else { return false }
+            return [.nps, .csat, .ces].contains(question.type)
+        }
+        guard !scored.isEmpty else { return }
+        let thresholds = scored.contains { $0.type != .nps } ? try await store.alertThresholds(in: survey.workspaceID) : .standard
         let comment = survey.definition.questions.first { $0.type == .text }.flatMap { question -> String? in
             if case .text(let text)? = response.answers[question.id] { return String(text.prefix(2_000)) }
             return nil
         }
-        for question in survey.definition.questions {
+        for question in scored {
             guard case .number(let score)? = response.answers[question.id] else { continue }
             let kind: FeedbackAlert.Kind? = switch question.type {
             case .nps where score <= 6: .detractor

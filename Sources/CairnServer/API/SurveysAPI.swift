@@ -41,21 +41,11 @@ struct SurveysAPI {
         let by = request.queryChoice("by", as: By.self, hint: "Use channel, or leave it out.", collecting: &issues)
         let question = query["question"].map(String.init) ?? ""
         if question.isEmpty { issues.add(FieldIssue(field: "question", issue: .missing, hint: "Name the scale question, e.g. question=nps.")) }
-        func date(_ name: String) -> Date? {
-            guard let text = query[name[...]].map(String.init), !text.isEmpty else { return nil }
-            if let date = Timestamp.parse(text) ?? Timestamp.parse(text + "T00:00:00Z") { return date }
-            issues.add(FieldIssue(field: name, issue: .invalid, hint: "Use ISO 8601, e.g. 2026-11-01."))
-            return nil
-        }
-        let until = date("until") ?? results.clock.now()
-        let from = date("from") ?? until.addingTimeInterval(-90 * 86_400)
-        if from >= until { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "from must be before until.")) }
-        if until.timeIntervalSince(from) > 3 * 366 * 86_400 { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Ask for at most three years at once.")) }
+        let (from, until) = request.reportWindow(defaultDays: 90, now: results.clock.now(), collecting: &issues)
         try issues.throwIfAny()
         let points = try await results.trend(of: id, question: question, period: period, byChannel: by == .channel, from: from, until: until, for: principal)
-        let days = UnitsSoldReport.days(from: from, until: until)
-        return TrendBody(question: question, period: period.rawValue, from: Date(timeIntervalSince1970: TimeInterval(days.from * 86_400)),
-                         until: Date(timeIntervalSince1970: TimeInterval(days.until * 86_400)), data: points)
+        let days = Date.utcDays(from: from, until: until)
+        return TrendBody(question: question, period: period.rawValue, from: Date(utcDay: days.from), until: Date(utcDay: days.until), data: points)
     }
 
     struct InvitationBody: Decodable {

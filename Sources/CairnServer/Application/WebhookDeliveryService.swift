@@ -12,18 +12,9 @@ struct WebhookDeliveryService: Service {
     var interval: Duration = .seconds(5)
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    // A full batch means more may be waiting: go again at once.
-                    if try await webhooks.deliverDue(client: .shared, logger: logger) < 50 { try await Task.sleep(for: interval) }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("webhook delivery round failed; retrying", metadata: ["error": "\(String(reflecting: error).prefix(300))"])
-                    try? await Task.sleep(for: interval)
-                }
-            }
+        await runPeriodically(every: interval, logger: logger, failure: "webhook delivery round failed; retrying") {
+            // A full batch means more may be waiting: go again at once.
+            try await webhooks.deliverDue(client: .shared, logger: logger) == 50
         }
     }
 }

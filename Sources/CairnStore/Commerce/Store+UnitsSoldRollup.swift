@@ -29,15 +29,8 @@ struct UnitsSoldRollup {
 
     private(set) var changes: [Key: Amounts] = [:]
 
-    /// The UTC day of an instant, as whole days since 1970-01-01 (floored, so instants before 1970 fall on their day).
-    static func day(of date: Date) -> Int64 {
-        let millis = date.storageMillis
-        let (quotient, remainder) = millis.quotientAndRemainder(dividingBy: Store.millisPerDay)
-        return remainder < 0 ? quotient - 1 : quotient
-    }
-
     static func key(of order: Order, line: Order.Line) -> Key {
-        Key(workspace: order.workspaceID.rawValue, day: day(of: order.placedAt), product: line.productID.rawValue, channel: order.channel.rawValue,
+        Key(workspace: order.workspaceID.rawValue, day: order.placedAt.utcDay, product: line.productID.rawValue, channel: order.channel.rawValue,
             currency: order.currency.code)
     }
 

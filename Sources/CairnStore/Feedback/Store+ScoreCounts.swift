@@ -19,16 +19,11 @@ struct ScoreCounts {
 
     private(set) var changes: [Key: Int64] = [:]
 
-    static func day(of date: Date) -> Int64 {
-        let (quotient, remainder) = date.storageMillis.quotientAndRemainder(dividingBy: Store.millisPerDay)
-        return remainder < 0 ? quotient - 1 : quotient
-    }
-
     /// Adds (`sign` 1) or takes away (`sign` -1) a response's scale answers, counted on the day it started.
     mutating func add(_ answers: [String: SurveyAnswer], of response: SurveyResponse, sign: Int64) {
         for (question, answer) in answers {
             guard case .number(let value) = answer else { continue }
-            let key = Key(workspace: response.workspaceID.rawValue, survey: response.surveyID.rawValue, question: question, day: Self.day(of: response.startedAt),
+            let key = Key(workspace: response.workspaceID.rawValue, survey: response.surveyID.rawValue, question: question, day: response.startedAt.utcDay,
                           channel: response.channel.rawValue, value: Int64(value))
             changes[key, default: 0] += sign
         }
@@ -72,18 +67,15 @@ extension Store {
     /// the UTC days [fromDay, untilDay): one aggregate statement over the daily counts.
     public func scoreCounts(of survey: SurveyID, question: String, in workspace: WorkspaceID, period: UnitsSoldPeriod, byChannel: Bool,
                             fromDay: Int64, untilDay: Int64) async throws -> [ScoreCountCell] {
-        let bucket: String = switch period {
-        case .day: "d.day"
-        case .week: "((d.day + 3) - (((d.day + 3) % 7) + 7) % 7) / 7"
-        case .month: "-1"
-        }
+        // The counts keep no month: months are summed from their days below.
+        let bucket = period == .month ? "d.day" : Self.bucketExpression(period)
         let channel = byChannel ? "d.channel" : "CAST('' AS TEXT)"
         let query: SQLQueryString = """
-            SELECT \(unsafeRaw: period == .month ? "d.day" : bucket) AS b, \(unsafeRaw: channel) AS c, d.value AS v, CAST(SUM(d.answers) AS BIGINT) AS n
+            SELECT \(unsafeRaw: bucket) AS b, \(unsafeRaw: channel) AS c, d.value AS v, CAST(SUM(d.answers) AS BIGINT) AS n
             FROM survey_scores_daily d
             WHERE d.workspace_id = \(bind: workspace.rawValue) AND d.survey_id = \(bind: survey.rawValue) AND d.question = \(bind: question)
               AND d.day >= \(bind: fromDay) AND d.day < \(bind: untilDay)
-            GROUP BY \(unsafeRaw: period == .month ? "d.day" : bucket), \(unsafeRaw: channel), d.value
+            GROUP BY \(unsafeRaw: bucket), \(unsafeRaw: channel), d.value
             HAVING SUM(d.answers) <> 0
             """
         let cells = try await database.withConnection { sql in

@@ -66,8 +66,7 @@ struct FeedbackPages {
     /// The period asked for (`days`: 7–730, default 90), ending at the next UTC midnight.
     private func period(_ request: Request) -> (from: Date, until: Date, days: Int) {
         let days = request.uri.queryParameters["days"].flatMap { Int(String($0)) }.map { min(730, max(7, $0)) } ?? 90
-        let today = Int64((Date().timeIntervalSince1970 / 86_400).rounded(.down)) + 1
-        let until = Date(timeIntervalSince1970: TimeInterval(today * 86_400))
+        let until = Date(utcDay: Date().utcDay + 1)
         return (until.addingTimeInterval(-Double(days) * 86_400), until, days)
     }
 
@@ -97,8 +96,7 @@ struct FeedbackPages {
         return try renderer.page("feedback_scorecard", titleKey: "feedback_scorecard", section: "feedback", context: context, values: [
             "feedbackNav": nav("scorecard", texts: texts),
             "days": [30, 90, 180, 365].map { ["value": $0, "selected": $0 == window.days] },
-            "from": UnitsSoldPeriod.day.label(ofBucket: Int64(window.from.timeIntervalSince1970 / 86_400)),
-            "until": UnitsSoldPeriod.day.label(ofBucket: Int64(window.until.timeIntervalSince1970 / 86_400)),
+            "from": UnitsSoldQuery.dayText(window.from), "until": UnitsSoldQuery.dayText(window.until),
             "hasLines": !card.lines.isEmpty,
             "lines": card.lines.map { line -> [String: Any] in
                 var values = cells(line.current, texts: texts)
