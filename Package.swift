@@ -31,11 +31,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "CairnCore", swiftSettings: swiftSettings),
-        .target(name: "CairnAnalytics", swiftSettings: swiftSettings),
+        .target(name: "CairnAnalytics", resources: [.copy("Text/Lexicons")], swiftSettings: swiftSettings),
         .target(
             name: "CairnStore",
             dependencies: [
-                "CairnCore",
+                "CairnCore", "CairnAnalytics",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -99,7 +99,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnAnalyticsTests", dependencies: ["CairnAnalytics"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnAnalyticsTests", dependencies: ["CairnAnalytics"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnStoreTests",
             dependencies: ["CairnStore", "CairnCore", "CairnTestSupport"],

@@ -52,8 +52,8 @@ struct FeedbackPagesTests {
             #expect(list.components(separatedBy: "<tr").count - 2 == 12)
             let (csv, text) = try await manager.get("/feedback/responses.csv?survey=\(survey.id)")
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
-            #expect(text.hasPrefix("response_id,survey,started_at,completed_at,complete,language,profile_id,email,name,nps,why\n"))
-            #expect(text.split(separator: "\n").count == 13 && text.contains(",false,en,,,,3,\n"))
+            #expect(text.hasPrefix("response_id,survey,started_at,completed_at,complete,language,channel,profile_id,email,name,tags,traits,text_language,sentiment,sentiment_label,topics,keywords,nps,why\n"))
+            #expect(text.split(separator: "\n").count == 13 && text.contains(",false,en,web,,,,,,,,,,,3,\n"))
 
             // Viewers read but do not manage.
             var viewer = try await h.signIn(h.a.users[.viewer]!.email)

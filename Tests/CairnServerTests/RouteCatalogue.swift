@@ -159,6 +159,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/surveys/{id}/responses", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/surveys/{id}/summary", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/surveys/{id}/trend", surface: .api, target: .survey, permission: .feedbackRead),
+        .init(method: .get, template: "/api/v1/surveys/{id}/topics", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/feedback-alerts", surface: .api, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/feedback-alert-settings", surface: .api, permission: .feedbackRead),
         .init(method: .put, template: "/api/v1/feedback-alert-settings", surface: .api, permission: .feedbackManage, json: #"{"csatAtMost":2,"cesAtMost":3}"#),

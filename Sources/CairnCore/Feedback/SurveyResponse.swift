@@ -41,9 +41,12 @@ public struct SurveyResponse: Sendable, Hashable, Codable {
     public var startedAt: Date
     public var updatedAt: Date
     public var completedAt: Date?
+    /// What was read in each free-text answer, by question id (filled in when the response is stored).
+    public var insights: [String: TextInsight]
 
     public init(id: SurveyResponseID, workspaceID: WorkspaceID, surveyID: SurveyID, profileID: ProfileID?, invitationID: SurveyInvitationID?, language: String,
-                answers: [String: SurveyAnswer], channel: Channel = .web, complete: Bool, startedAt: Date, updatedAt: Date, completedAt: Date?) {
+                answers: [String: SurveyAnswer], channel: Channel = .web, complete: Bool, startedAt: Date, updatedAt: Date, completedAt: Date?,
+                insights: [String: TextInsight] = [:]) {
         self.id = id
         self.workspaceID = workspaceID
         self.surveyID = surveyID
@@ -56,6 +59,7 @@ public struct SurveyResponse: Sendable, Hashable, Codable {
         self.startedAt = startedAt
         self.updatedAt = updatedAt
         self.completedAt = completedAt
+        self.insights = insights
     }
 }
 
@@ -82,4 +86,46 @@ extension SurveyAnswer {
         default: return nil
         }
     }
+}
+
+/// What Cairn read in one free-text answer: its language, sentiment (English and German only), topics and keywords.
+public struct TextInsight: Sendable, Hashable, Codable {
+    /// en, de, he or zh; nil when the text is none of them or too short to tell.
+    public var language: String?
+    /// −1 to 1; nil when the language has no sentiment model.
+    public var sentiment: Double?
+    /// positive, neutral or negative; nil with `sentiment`.
+    public var label: String?
+    /// Each sentence's sentiment, in order (empty without `sentiment`).
+    public var sentences: [Double]
+    public var topics: [String]
+    public var keywords: [String]
+
+    public init(language: String?, sentiment: Double?, label: String?, sentences: [Double], topics: [String], keywords: [String]) {
+        self.language = language
+        self.sentiment = sentiment
+        self.label = label
+        self.sentences = sentences
+        self.topics = topics
+        self.keywords = keywords
+    }
+}
+
+extension SurveyResponse {
+    /// The response's sentiment: the mean over its free-text answers that have one.
+    public var sentiment: Double? {
+        let scores = insights.values.compactMap(\.sentiment)
+        return scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
+    }
+
+    /// positive (≥ 0.05), negative (≤ −0.05) or neutral, from `sentiment`.
+    public var sentimentLabel: String? {
+        sentiment.map { $0 >= 0.05 ? "positive" : $0 <= -0.05 ? "negative" : "neutral" }
+    }
+
+    /// Every topic its free-text answers mention, sorted.
+    public var topics: [String] { Array(Set(insights.values.flatMap(\.topics))).sorted() }
+
+    /// The language its free text is written in (the first answer's that has one, by question id).
+    public var textLanguage: String? { insights.sorted { $0.key < $1.key }.lazy.compactMap(\.value.language).first }
 }

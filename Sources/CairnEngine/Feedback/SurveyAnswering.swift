@@ -100,9 +100,9 @@ public struct SurveyAnswering: Sendable {
         let response = SurveyResponse(id: .generate(), workspaceID: workspace, surveyID: survey.id, profileID: profile, invitationID: nil,
                                       language: SurveyDefinition.languages.contains(language) ? language : survey.definition.defaultLanguage,
                                       answers: answers, channel: channel, complete: true, startedAt: now, updatedAt: now, completedAt: now)
-        try await store.save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)))
-        try await FeedbackAlerts(store: store, clock: clock).check(response, of: survey)
-        return response
+        let stored = try await store.save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)))
+        try await FeedbackAlerts(store: store, clock: clock).check(stored, of: survey)
+        return stored
     }
 
     /// Whether a survey may be shown to this visitor: anyone when anonymous; a known customer only with consent to surveys.

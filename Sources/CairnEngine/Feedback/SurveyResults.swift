@@ -140,16 +140,55 @@ public struct SurveyResults: Sendable {
     }
 
     /// Every response of the workspace (newest first, at most `limit`), optionally of one survey or only complete ones.
-    public func responses(for principal: Principal, survey: SurveyID?, completeOnly: Bool, limit: Int) async throws -> [(survey: Survey, response: SurveyResponse)] {
+    public func responses(for principal: Principal, survey: SurveyID?, completeOnly: Bool, sentiment: String? = nil, topic: String? = nil,
+                          limit: Int) async throws -> [(survey: Survey, response: SurveyResponse)] {
         try principal.require(.feedbackRead)
         let workspace = principal.workspaceID
+        let responses = try await store.latestResponses(in: workspace, survey: survey, completeOnly: completeOnly, sentiment: sentiment, topic: topic, limit: limit)
+        var surveys: [SurveyID: Survey] = [:]
         var result: [(Survey, SurveyResponse)] = []
-        for held in try await store.surveys(in: workspace, after: nil, limit: 200).items where survey == nil || held.id == survey {
-            for response in try await store.allResponses(of: held.id, in: workspace) where !completeOnly || response.complete {
-                result.append((held, response))
-            }
+        for response in responses {
+            if surveys[response.surveyID] == nil { surveys[response.surveyID] = try await store.survey(id: response.surveyID, in: workspace) }
+            if let held = surveys[response.surveyID] { result.append((held, response)) }
         }
-        return Array(result.sorted { $0.1.startedAt > $1.1.startedAt }.prefix(limit))
+        return result
+    }
+
+    /// How many responses mentioned a topic in one period, and with which sentiment.
+    public struct TopicPoint: Sendable, Encodable, Hashable {
+        public var period: String
+        public var topic: String
+        public var responses: Int64
+        public var positive: Int64
+        public var neutral: Int64
+        public var negative: Int64
+        /// Mentions in a language without a sentiment model (Chinese, Hebrew).
+        public var unscored: Int64
+    }
+
+    /// Topic counts per period for one survey or all of the workspace's, most mentioned topic first within a period.
+    public func topicTrend(of surveyID: SurveyID?, period: UnitsSoldPeriod, from: Date, until: Date, for principal: Principal) async throws -> [TopicPoint] {
+        try principal.require(.feedbackRead)
+        if let surveyID, try await store.survey(id: surveyID, in: principal.workspaceID) == nil { throw NotFoundError(kind: "survey", id: surveyID.rawValue) }
+        let days = UnitsSoldReport.days(from: from, until: until)
+        let cells = try await store.topicCounts(of: surveyID, in: principal.workspaceID, period: period, fromDay: days.from, untilDay: days.until)
+        struct Key: Hashable { var bucket: Int64; var topic: String }
+        var points: [Key: TopicPoint] = [:]
+        for cell in cells {
+            let key = Key(bucket: cell.bucket, topic: cell.topic)
+            var point = points[key] ?? TopicPoint(period: period.label(ofBucket: cell.bucket), topic: cell.topic, responses: 0, positive: 0, neutral: 0, negative: 0, unscored: 0)
+            point.responses += cell.responses
+            switch cell.label {
+            case "positive": point.positive += cell.responses
+            case "neutral": point.neutral += cell.responses
+            case "negative": point.negative += cell.responses
+            default: point.unscored += cell.responses
+            }
+            points[key] = point
+        }
+        return points.sorted { a, b in
+            a.key.bucket != b.key.bucket ? a.key.bucket < b.key.bucket : a.value.responses != b.value.responses ? a.value.responses > b.value.responses : a.key.topic < b.key.topic
+        }.map(\.value)
     }
 
     /// A figure from how many answers each value got.

@@ -19,6 +19,28 @@ struct SurveysAPI {
         group.get("surveys/{id}/responses", use: responses)
         group.get("surveys/{id}/summary", use: summary)
         group.get("surveys/{id}/trend", use: trend)
+        group.get("surveys/{id}/topics", use: topics)
+    }
+
+    struct TopicsBody: ResponseEncodable {
+        var period: String
+        var from: Date
+        var until: Date
+        var data: [SurveyResults.TopicPoint]
+    }
+
+    /// How many responses mentioned each topic per period, with their sentiment: `period=day|week|month` (default
+    /// week), `from`/`until` as for the trend.
+    @Sendable func topics(_ request: Request, context: CairnRequestContext) async throws -> TopicsBody {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        var issues = ValidationCollector()
+        let period = request.queryChoice("period", as: UnitsSoldPeriod.self, hint: "Use day, week or month.", collecting: &issues) ?? .week
+        let (from, until) = request.reportWindow(defaultDays: 90, now: results.clock.now(), collecting: &issues)
+        try issues.throwIfAny()
+        let points = try await results.topicTrend(of: id, period: period, from: from, until: until, for: principal)
+        let days = Date.utcDays(from: from, until: until)
+        return TopicsBody(period: period.rawValue, from: Date(utcDay: days.from), until: Date(utcDay: days.until), data: points)
     }
 
     struct TrendBody: ResponseEncodable {
@@ -75,7 +97,7 @@ struct SurveysAPI {
 
     struct ResponseBody: Encodable, Sendable {
         var response: SurveyResponse
-        enum CodingKeys: String, CodingKey { case id, profileId, language, answers, complete, startedAt, completedAt }
+        enum CodingKeys: String, CodingKey { case id, profileId, language, channel, answers, complete, startedAt, completedAt, sentiment, sentimentLabel, topics, insights }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(response.id, forKey: .id)
@@ -85,6 +107,11 @@ struct SurveysAPI {
             try container.encode(response.complete, forKey: .complete)
             try container.encode(response.startedAt, forKey: .startedAt)
             try container.encodeIfPresent(response.completedAt, forKey: .completedAt)
+            try container.encode(response.channel.rawValue, forKey: .channel)
+            try container.encodeIfPresent(response.sentiment.map { ($0 * 1_000).rounded() / 1_000 }, forKey: .sentiment)
+            try container.encodeIfPresent(response.sentimentLabel, forKey: .sentimentLabel)
+            try container.encode(response.topics, forKey: .topics)
+            try container.encode(response.insights, forKey: .insights)
         }
     }
 

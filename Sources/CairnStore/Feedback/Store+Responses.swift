@@ -5,7 +5,21 @@ import SQLKit
 extension Store {
     static let invitationColumns = ["id", "workspace_id", "survey_id", "profile_id", "created_at", "expires_at", "answered_at"]
     static let responseColumns = ["id", "workspace_id", "survey_id", "profile_id", "invitation_id", "language", "answers", "complete", "started_at", "updated_at",
-                                  "completed_at", "channel"]
+                                  "completed_at", "channel", "insights"]
+    /// The columns of a response before insights were kept (what migrations before version 21 read).
+    static let responseColumnsBeforeInsights = responseColumns.filter { $0 != "insights" }
+    /// Written with a response besides `responseColumns`: what its insights are found by, and the answering token's hash.
+    static let responseWriteColumns = responseColumns + ["text_language", "sentiment_milli", "sentiment_label", "topics", "token_hash"]
+
+    static func responseValues(_ response: SurveyResponse, tokenHash: String) -> [SQLBind] {
+        let insight = response.insightColumns
+        return [SQLBind(response.id.rawValue), SQLBind(response.workspaceID.rawValue), SQLBind(response.surveyID.rawValue),
+                SQLBind(response.profileID?.rawValue), SQLBind(response.invitationID?.rawValue), SQLBind(response.language),
+                SQLBind(JSONValue.object(response.answers.mapValues(\.json)).jsonText()), SQLBind(Int64(response.complete ? 1 : 0)),
+                SQLBind(response.startedAt.storageMillis), SQLBind(response.updatedAt.storageMillis), SQLBind(response.completedAt?.storageMillis),
+                SQLBind(response.channel.rawValue), SQLBind(insight.json), SQLBind(insight.language), SQLBind(insight.sentimentMilli),
+                SQLBind(insight.label), SQLBind(insight.topics), SQLBind(tokenHash)]
+    }
 
     public func insert(_ invitation: SurveyInvitation, tokenHash: String) async throws {
         try await database.withConnection { sql in
@@ -43,36 +57,45 @@ extension Store {
         try await responses(where: { $0.where("workspace_id", .equal, workspace.rawValue).where("invitation_id", .equal, invitation.rawValue) }).first
     }
 
-    /// Stores a response as it stands (new, or its answers so far); marks its invitation answered once complete.
-    public func save(_ response: SurveyResponse, tokenHash: String) async throws {
+    /// Stores a response as it stands (new, or its answers so far) with what its free text says; marks its invitation
+    /// answered once complete. Returns the response as stored (with its insights).
+    @discardableResult
+    public func save(_ response: SurveyResponse, tokenHash: String) async throws -> SurveyResponse {
+        var response = response
+        response.insights = ResponseInsights.read(response)
         let answers = JSONValue.object(response.answers.mapValues(\.json)).jsonText()
+        let insight = response.insightColumns
+        let stored = response
         try await transaction { tx in
             // The counts follow the answers: the ones stored before leave, the ones given now join.
             var counts = ScoreCounts()
+            var topics = TopicCounts()
             if let before = try await tx.sql.select().columns(Self.responseColumns).from("survey_responses")
-                .where("workspace_id", .equal, response.workspaceID.rawValue).where("id", .equal, response.id.rawValue).first() {
-                let stored = try SurveyResponse(row: before)
-                counts.add(stored.answers, of: stored, sign: -1)
+                .where("workspace_id", .equal, stored.workspaceID.rawValue).where("id", .equal, stored.id.rawValue).first() {
+                let previous = try SurveyResponse(row: before)
+                counts.add(previous.answers, of: previous, sign: -1)
+                topics.add(previous, sign: -1)
             }
-            counts.add(response.answers, of: response, sign: 1)
+            counts.add(stored.answers, of: stored, sign: 1)
+            topics.add(stored, sign: 1)
             try await counts.write(to: tx.sql)
-            let updated = try await tx.sql.update("survey_responses").set("answers", to: answers).set("complete", to: Int64(response.complete ? 1 : 0))
-                .set("language", to: response.language).set("updated_at", to: response.updatedAt.storageMillis)
-                .set("completed_at", to: response.completedAt?.storageMillis)
-                .where("workspace_id", .equal, response.workspaceID.rawValue).where("id", .equal, response.id.rawValue).returning("id").first()
+            try await topics.write(to: tx.sql)
+            let updated = try await tx.sql.update("survey_responses").set("answers", to: answers).set("complete", to: Int64(stored.complete ? 1 : 0))
+                .set("language", to: stored.language).set("updated_at", to: stored.updatedAt.storageMillis)
+                .set("completed_at", to: stored.completedAt?.storageMillis)
+                .set("insights", to: insight.json).set("text_language", to: insight.language).set("sentiment_milli", to: insight.sentimentMilli)
+                .set("sentiment_label", to: insight.label).set("topics", to: insight.topics)
+                .where("workspace_id", .equal, stored.workspaceID.rawValue).where("id", .equal, stored.id.rawValue).returning("id").first()
             if updated == nil {
-                try await tx.sql.insert(into: "survey_responses").columns(Self.responseColumns + ["token_hash"])
-                    .values(SQLBind(response.id.rawValue), SQLBind(response.workspaceID.rawValue), SQLBind(response.surveyID.rawValue),
-                            SQLBind(response.profileID?.rawValue), SQLBind(response.invitationID?.rawValue), SQLBind(response.language), SQLBind(answers),
-                            SQLBind(Int64(response.complete ? 1 : 0)), SQLBind(response.startedAt.storageMillis), SQLBind(response.updatedAt.storageMillis),
-                            SQLBind(response.completedAt?.storageMillis), SQLBind(response.channel.rawValue), SQLBind(tokenHash))
-                    .run()
+                try await tx.sql.insert(into: "survey_responses").columns(Self.responseWriteColumns)
+                    .values(Self.responseValues(stored, tokenHash: tokenHash)).run()
             }
-            if response.complete, let invitation = response.invitationID {
-                try await tx.sql.update("survey_invitations").set("answered_at", to: response.completedAt?.storageMillis)
-                    .where("workspace_id", .equal, response.workspaceID.rawValue).where("id", .equal, invitation.rawValue).run()
+            if stored.complete, let invitation = stored.invitationID {
+                try await tx.sql.update("survey_invitations").set("answered_at", to: stored.completedAt?.storageMillis)
+                    .where("workspace_id", .equal, stored.workspaceID.rawValue).where("id", .equal, invitation.rawValue).run()
             }
         }
+        return stored
     }
 
     /// A survey's responses, newest first.
@@ -130,6 +153,7 @@ extension SurveyResponse {
                   complete: try row.decode(column: "complete", as: Int64.self) != 0,
                   startedAt: Date(storageMillis: try row.decode(column: "started_at", as: Int64.self)),
                   updatedAt: Date(storageMillis: try row.decode(column: "updated_at", as: Int64.self)),
-                  completedAt: try row.decode(column: "completed_at", as: Int64?.self).map(Date.init(storageMillis:)))
+                  completedAt: try row.decode(column: "completed_at", as: Int64?.self).map(Date.init(storageMillis:)),
+                  insights: try (row.contains(column: "insights") ? row.decode(column: "insights", as: String?.self) : nil).flatMap { try? JSONDecoder().decode([String: TextInsight].self, from: Data($0.utf8)) } ?? [:])
     }
 }

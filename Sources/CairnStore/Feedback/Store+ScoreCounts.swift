@@ -46,7 +46,7 @@ struct ScoreCounts {
     /// Builds the counts from the responses already stored (the migration that introduced them).
     static func backfill(_ sql: any SQLDatabase) async throws {
         var counts = ScoreCounts()
-        for row in try await sql.select().columns(Store.responseColumns).from("survey_responses").all() {
+        for row in try await sql.select().columns(Store.responseColumnsBeforeInsights).from("survey_responses").all() {
             let response = try SurveyResponse(row: row)
             counts.add(response.answers, of: response, sign: 1)
         }
@@ -138,19 +138,19 @@ extension Store {
         guard !responses.isEmpty else { return }
         try await transaction { tx in
             var counts = ScoreCounts()
-            for part in responses.chunked(into: 400) {
-                let insert = tx.sql.insert(into: "survey_responses").columns(Self.responseColumns + ["token_hash"])
-                for response in part {
-                    insert.values(SQLBind(response.id.rawValue), SQLBind(response.workspaceID.rawValue), SQLBind(response.surveyID.rawValue),
-                                  SQLBind(response.profileID?.rawValue), SQLBind(response.invitationID?.rawValue), SQLBind(response.language),
-                                  SQLBind(JSONValue.object(response.answers.mapValues(\.json)).jsonText()), SQLBind(Int64(response.complete ? 1 : 0)),
-                                  SQLBind(response.startedAt.storageMillis), SQLBind(response.updatedAt.storageMillis), SQLBind(response.completedAt?.storageMillis),
-                                  SQLBind(response.channel.rawValue), SQLBind("import-" + response.id.rawValue))
+            var topics = TopicCounts()
+            for part in responses.chunked(into: 300) {
+                let insert = tx.sql.insert(into: "survey_responses").columns(Self.responseWriteColumns)
+                for var response in part {
+                    response.insights = ResponseInsights.read(response)
+                    insert.values(Self.responseValues(response, tokenHash: "import-" + response.id.rawValue))
                     counts.add(response.answers, of: response, sign: 1)
+                    topics.add(response, sign: 1)
                 }
                 try await insert.run()
             }
             try await counts.write(to: tx.sql)
+            try await topics.write(to: tx.sql)
         }
     }
 }

@@ -457,5 +457,24 @@ public enum Schema {
                 .run()
             try await CustomerFigures.refresh(sql, workspace: nil, profiles: nil)
         },
+        Migration(version: 21, name: "what free-text answers say") { sql in
+            // Per response: the insights as JSON, and what they are filtered by (text language, sentiment in thousandths,
+            // its label, topics space-separated with a space either side).
+            for (column, type) in [("insights", SQLDataType.text), ("text_language", .text), ("sentiment_milli", .bigint), ("sentiment_label", .text), ("topics", .text)] {
+                try await sql.alter(table: "survey_responses").column(column, type: type).run()
+            }
+            try await sql.create(index: "survey_responses_sentiment").on("survey_responses").column("workspace_id").column("sentiment_label").column("started_at").run()
+            // How many responses mentioned each topic per survey, UTC day and sentiment label.
+            try await sql.create(table: "survey_topics_daily")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("survey_id", type: .text, .notNull)
+                .column("topic", type: .text, .notNull)
+                .column("day", type: .bigint, .notNull)
+                .column("label", type: .text, .notNull)
+                .column("responses", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "survey_id", "topic", "day", "label")
+                .run()
+            try await TopicCounts.backfill(sql)
+        },
     ]
 }

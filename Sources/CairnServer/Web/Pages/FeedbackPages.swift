@@ -93,7 +93,30 @@ struct FeedbackPages {
                                  points: weeks.map { .init(label: String($0.week.dropFirst(5)), value: $0.nps.score ?? 0) }, idPrefix: "nps-trend").render()
             }
         }
+        // What customers write about: responses per topic over the period (all surveys), by week.
+        let topicPoints = try await results.topicTrend(of: nil, period: .week, from: window.from, until: window.until, for: principal)
+        var topicTotals: [String: (responses: Int64, negative: Int64, positive: Int64, weeks: [String: Int64])] = [:]
+        for point in topicPoints {
+            var total = topicTotals[point.topic] ?? (0, 0, 0, [:])
+            total.responses += point.responses
+            total.negative += point.negative
+            total.positive += point.positive
+            total.weeks[point.period, default: 0] += point.responses
+            topicTotals[point.topic] = total
+        }
+        let weeks = Array(Set(topicPoints.map(\.period))).sorted()
+        let topicRows = topicTotals.sorted { $0.value.responses != $1.value.responses ? $0.value.responses > $1.value.responses : $0.key < $1.key }
+        let topicChart = topicRows.isEmpty ? "" : SVGChart(kind: .bar, title: texts["feedback_topics_title"] ?? "", summary: texts["feedback_topics_summary"] ?? "",
+                                                           xAxisLabel: texts["feedback_topic"] ?? "", yAxisLabel: texts["feedback_mentions"] ?? "",
+                                                           points: topicRows.map { .init(label: texts["topic_\($0.key)"] ?? $0.key, value: Double($0.value.responses)) },
+                                                           idPrefix: "topics", wholeNumbers: true).render()
         return try renderer.page("feedback_scorecard", titleKey: "feedback_scorecard", section: "feedback", context: context, values: [
+            "hasTopics": !topicRows.isEmpty,
+            "topicChart": topicChart,
+            "topicRows": topicRows.map { topic, total -> [String: Any] in
+                ["id": topic, "name": texts["topic_\(topic)"] ?? topic, "responses": total.responses, "negative": total.negative, "positive": total.positive,
+                 "weekly": weeks.map { String(total.weeks[$0] ?? 0) }.joined(separator: " · ")]
+            },
             "feedbackNav": nav("scorecard", texts: texts),
             "days": [30, 90, 180, 365].map { ["value": $0, "selected": $0 == window.days] },
             "from": UnitsSoldQuery.dayText(window.from), "until": UnitsSoldQuery.dayText(window.until),
@@ -281,30 +304,63 @@ struct FeedbackPages {
 
     // MARK: Responses
 
+    /// The list's filters: survey, complete only, sentiment label, topic (values outside the choices offered are not applied).
+    private struct ResponseFilter {
+        var survey: SurveyID?
+        var completeOnly: Bool
+        var sentiment: String?
+        var topic: String?
+
+        init(_ request: Request) {
+            let query = request.uri.queryParameters
+            survey = query["survey"].flatMap { SurveyID(String($0)) }
+            completeOnly = query["complete"] == "1"
+            sentiment = query["sentiment"].map(String.init).flatMap { SentimentLabel(rawValue: $0)?.rawValue }
+            topic = query["topic"].map(String.init).flatMap { name in Topic.standard.first { $0.id == name }?.id }
+        }
+
+        var queryItems: [URLQueryItem] {
+            [survey.map { URLQueryItem(name: "survey", value: $0.rawValue) }, completeOnly ? URLQueryItem(name: "complete", value: "1") : nil,
+             sentiment.map { URLQueryItem(name: "sentiment", value: $0) }, topic.map { URLQueryItem(name: "topic", value: $0) }].compactMap { $0 }
+        }
+    }
+
     @Sendable func responseList(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let (principal, _) = try context.requireUser()
         try principal.require(.feedbackRead)
         let texts = renderer.catalogue.texts(for: context.language)
-        let surveyFilter = request.uri.queryParameters["survey"].flatMap { SurveyID(String($0)) }
-        let completeOnly = request.uri.queryParameters["complete"] == "1"
-        let rows = try await results.responses(for: principal, survey: surveyFilter, completeOnly: completeOnly, limit: 200)
+        let filter = ResponseFilter(request)
+        let rows = try await results.responses(for: principal, survey: filter.survey, completeOnly: filter.completeOnly, sentiment: filter.sentiment,
+                                               topic: filter.topic, limit: 200)
         let all = try await surveys.surveys(for: principal, status: nil, after: nil, limit: try PageSize(200)).items
         var csv = URLComponents()
         csv.path = "/feedback/responses.csv"
-        csv.queryItems = (surveyFilter.map { [URLQueryItem(name: "survey", value: $0.rawValue)] } ?? []) + (completeOnly ? [URLQueryItem(name: "complete", value: "1")] : [])
+        csv.queryItems = filter.queryItems
         return try renderer.page("feedback_responses", titleKey: "feedback_responses", section: "feedback", context: context, values: [
             "feedbackNav": nav("responses", texts: texts),
-            "surveys": all.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == surveyFilter] },
-            "completeOnly": completeOnly,
-            "csvLink": csv.string ?? "/feedback/responses.csv",
+            "surveys": all.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.survey] },
+            "sentiments": SentimentLabel.allCases.map { ["value": $0.rawValue, "name": texts["feedback_sentiment_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == filter.sentiment] },
+            "topics": Topic.standard.map { ["value": $0.id, "name": texts["topic_\($0.id)"] ?? $0.id, "selected": $0.id == filter.topic] },
+            "completeOnly": filter.completeOnly,
+            "csvLink": (csv.queryItems?.isEmpty ?? true) ? "/feedback/responses.csv" : (csv.string ?? "/feedback/responses.csv"),
             "hasResponses": !rows.isEmpty,
             "responses": rows.map { survey, response -> [String: Any] in
-                ["survey": survey.name, "when": displayDate(response.startedAt), "language": response.language, "complete": response.complete,
-                 "state": response.complete ? (texts["feedback_complete"] ?? "") : (texts["feedback_partial"] ?? ""),
-                 "profile": response.profileID?.rawValue as Any,
-                 "answers": survey.definition.questions.compactMap { question -> String? in
-                     response.answers[question.id].map { "\(question.id): \(Self.display($0))" }
-                 }.joined(separator: " · ")]
+                var values: [String: Any] = [
+                    "survey": survey.name, "when": displayDate(response.startedAt), "language": response.language, "complete": response.complete,
+                    "state": response.complete ? (texts["feedback_complete"] ?? "") : (texts["feedback_partial"] ?? ""),
+                    "profile": response.profileID?.rawValue as Any,
+                    "answers": survey.definition.questions.compactMap { question -> String? in
+                        response.answers[question.id].map { "\(question.id): \(Self.display($0))" }
+                    }.joined(separator: " · "),
+                    "topics": response.topics.map { texts["topic_\($0)"] ?? $0 }.joined(separator: ", "),
+                ]
+                if let textLanguage = response.textLanguage { values["textLanguage"] = textLanguage }
+                if let label = response.sentimentLabel, let score = response.sentiment {
+                    values["sentiment"] = ["label": label, "name": texts["feedback_sentiment_\(label)"] ?? label, "score": String(format: "%+.2f", score)]
+                } else if !response.insights.isEmpty {
+                    values["sentimentUnsupported"] = true
+                }
+                return values
             },
         ])
     }
@@ -318,30 +374,45 @@ struct FeedbackPages {
         }
     }
 
-    /// The responses as CSV: one row each, a column per question, with the customer's email and name when known.
+    /// The responses as CSV: one row each, a column per question, what the free text says (language, sentiment,
+    /// topics, keywords), and — for those who may read customers — the customer's email, name, tags (the `tags` trait)
+    /// and every trait as JSON.
     @Sendable func responsesCSV(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let (principal, _) = try context.requireUser()
         try principal.require(.feedbackRead)
-        let surveyFilter = request.uri.queryParameters["survey"].flatMap { SurveyID(String($0)) }
-        let completeOnly = request.uri.queryParameters["complete"] == "1"
-        let rows = try await results.responses(for: principal, survey: surveyFilter, completeOnly: completeOnly, limit: 100_000)
+        let filter = ResponseFilter(request)
+        let rows = try await results.responses(for: principal, survey: filter.survey, completeOnly: filter.completeOnly, sentiment: filter.sentiment,
+                                               topic: filter.topic, limit: 100_000)
         var questions: [String] = []
         for (survey, _) in rows { for question in survey.definition.questions where !questions.contains(question.id) { questions.append(question.id) } }
-        var people: [ProfileID: (email: String, name: String)] = [:]
+        struct Person { var email: String; var name: String; var tags: String; var traits: String }
+        var people: [ProfileID: Person] = [:]
         if principal.can(.customersRead) {
             for id in Set(rows.compactMap(\.response.profileID)).prefix(5_000) {
                 guard let record = try? await records.record(id, for: principal) else { continue }
                 let profile = record.profile
-                people[id] = (profile.identifiers.first { $0.kind == .email }?.value ?? profile.traits["email"]?.value.stringValue ?? "",
-                              profile.traits["name"]?.value.stringValue ?? "")
+                let tags: String
+                switch profile.traits["tags"]?.value {
+                case .array(let items)?: tags = items.compactMap(\.stringValue).joined(separator: ";")
+                case .string(let text)?: tags = text
+                default: tags = ""
+                }
+                people[id] = Person(email: profile.identifiers.first { $0.kind == .email }?.value ?? profile.traits["email"]?.value.stringValue ?? "",
+                                    name: profile.traits["name"]?.value.stringValue ?? "", tags: tags,
+                                    traits: JSONValue.object(profile.traits.mapValues(\.value)).jsonText())
             }
         }
-        var text = CSVWriter.line(["response_id", "survey", "started_at", "completed_at", "complete", "language", "profile_id", "email", "name"] + questions) + "\n"
+        var text = CSVWriter.line(["response_id", "survey", "started_at", "completed_at", "complete", "language", "channel", "profile_id", "email", "name", "tags",
+                                   "traits", "text_language", "sentiment", "sentiment_label", "topics", "keywords"] + questions) + "\n"
         for (survey, response) in rows {
             let person = response.profileID.flatMap { people[$0] }
             let completed: String = response.completedAt.map { $0.formatted(.iso8601) } ?? ""
             var fields: [String] = [response.id.rawValue, survey.name, response.startedAt.formatted(.iso8601), completed, response.complete ? "true" : "false"]
-            fields += [response.language, response.profileID?.rawValue ?? "", person?.email ?? "", person?.name ?? ""]
+            fields += [response.language, response.channel.rawValue, response.profileID?.rawValue ?? "", person?.email ?? "", person?.name ?? "", person?.tags ?? "",
+                       person?.traits ?? ""]
+            fields += [response.textLanguage ?? "", response.sentiment.map { String(format: "%.3f", $0) } ?? "", response.sentimentLabel ?? "",
+                       response.topics.joined(separator: ";"),
+                       Array(Set(response.insights.values.flatMap(\.keywords))).sorted().joined(separator: ";")]
             for question in questions { fields.append(response.answers[question].map(Self.display) ?? "") }
             text += CSVWriter.line(fields) + "\n"
         }

@@ -1,0 +1,122 @@
+/// A theme customers write about, found by its keywords in each language.
+public struct Topic: Sendable, Hashable, Identifiable {
+    public let id: String
+    /// Keywords per language. English ones match a word that starts with them ("deliver" finds "delivered"); German
+    /// ones of five letters or more match inside a word too, for compounds ("erstatt" finds "Rückerstattung"), shorter
+    /// ones its start; Hebrew ones match a word that ends with them after the one-letter prefixes
+    /// ו ה ב ל מ ש כ ("והמשלוח" finds "משלוח"); Chinese ones match anywhere in the text. Keywords with a space match as
+    /// a phrase.
+    public let keywords: [TextLanguage: [String]]
+
+    public init(id: String, keywords: [TextLanguage: [String]]) {
+        self.id = id
+        self.keywords = keywords
+    }
+
+    /// The topics every workspace starts with.
+    public static let standard: [Topic] = [
+        Topic(id: "delivery", keywords: [
+            .en: ["deliver", "shipping", "shipped", "shipment", "parcel", "package", "courier", "arriv", "tracking", "late", "delay", "dispatch"],
+            .de: ["liefer", "geliefert", "versand", "verschickt", "paket", "zustell", "kurier", "verspät", "sendung", "angekommen"],
+            .zh: ["配送", "快递", "物流", "送货", "发货", "到货", "包裹", "送到", "收到货"],
+            .he: ["משלוח", "שליח", "חבילה", "הגיע", "איחור", "מסירה", "הגעה"],
+        ]),
+        Topic(id: "price", keywords: [
+            .en: ["price", "pricing", "expensive", "cheap", "cost", "value for money", "overpriced", "discount", "fee"],
+            .de: ["preis", "teuer", "billig", "günstig", "kosten", "rabatt", "gebühr"],
+            .zh: ["价格", "价钱", "太贵", "很贵", "便宜", "性价比", "优惠"],
+            .he: ["מחיר", "יקר", "זול", "הנחה", "עלות"],
+        ]),
+        Topic(id: "staff", keywords: [
+            .en: ["staff", "agent", "support", "service", "employee", "rude", "friendly", "helpful", "cashier", "advisor"],
+            .de: ["mitarbeiter", "personal", "service", "kundenservice", "freundlich", "unfreundlich", "hilfsbereit", "beratung", "verkäufer"],
+            .zh: ["客服", "服务", "态度", "店员", "工作人员", "售后"],
+            .he: ["שירות", "נציג", "צוות", "אדיב", "עובד", "מוכר"],
+        ]),
+        Topic(id: "quality", keywords: [
+            .en: ["quality", "broken", "defect", "damaged", "faulty", "stopped working", "material", "cheaply made"],
+            .de: ["qualität", "kaputt", "defekt", "beschädigt", "material", "verarbeitung", "funktioniert nicht"],
+            .zh: ["质量", "做工", "坏了", "破损", "材料", "质量差"],
+            .he: ["איכות", "שבור", "פגום", "תקלה", "חומר"],
+        ]),
+        Topic(id: "website", keywords: [
+            .en: ["website", "web site", "app", "checkout", "login", "log in", "password", "page", "online shop"],
+            .de: ["webseite", "website", "app", "internetseite", "bestellvorgang", "anmeldung", "passwort", "onlineshop", "online-shop"],
+            .zh: ["网站", "页面", "登录", "下单", "软件", "网页"],
+            .he: ["אתר", "אפליקציה", "התחברות", "סיסמה", "דף"],
+        ]),
+        Topic(id: "waiting", keywords: [
+            .en: ["wait", "queue", "slow", "hold", "took forever", "hours"],
+            .de: ["warte", "gewartet", "schlange", "langsam", "warteschleife", "stunden"],
+            .zh: ["等待", "排队", "太慢", "很慢", "等了"],
+            .he: ["המתנה", "חיכיתי", "תור", "איטי", "לחכות"],
+        ]),
+        Topic(id: "returns", keywords: [
+            .en: ["return", "refund", "exchange", "money back"],
+            .de: ["rückgabe", "retour", "erstatt", "zurückgeben", "zurückgeschickt", "umtausch", "geld zurück"],
+            .zh: ["退货", "退款", "换货", "退钱"],
+            .he: ["החזרה", "החזר", "זיכוי", "החלפה"],
+        ]),
+        Topic(id: "payment", keywords: [
+            .en: ["payment", "pay", "paid", "card", "charged", "invoice", "billing"],
+            .de: ["zahlung", "bezahl", "karte", "rechnung", "abgebucht"],
+            .zh: ["付款", "支付", "发票", "扣款", "付钱"],
+            .he: ["תשלום", "כרטיס", "חשבונית", "חיוב", "שילמתי"],
+        ]),
+    ]
+
+    private static let hebrewPrefixes: Set<Character> = ["ו", "ה", "ב", "ל", "מ", "ש", "כ"]
+
+    /// Whether a text in a language mentions this topic.
+    public func isMentioned(in text: String, language: TextLanguage) -> Bool {
+        guard let keywords = keywords[language], !keywords.isEmpty else { return false }
+        switch language {
+        case .zh:
+            return keywords.contains { text.contains($0) }
+        case .en, .de:
+            let lowered = text.lowercased()
+            let words = Tokenizer.latinWords(text)
+            let compounds = language == .de
+            return keywords.contains { keyword in
+                keyword.contains(" ") ? lowered.contains(keyword) : words.contains { word in
+                    compounds && keyword.count >= 5 ? word.contains(keyword) : keyword.count >= 4 ? word.hasPrefix(keyword) : word == keyword
+                }
+            }
+        case .he:
+            let words = Tokenizer.latinWords(text)
+            return keywords.contains { keyword in
+                keyword.contains(" ") ? text.contains(keyword) : words.contains { word in
+                    word.hasSuffix(keyword) && word.dropLast(keyword.count).allSatisfy(Self.hebrewPrefixes.contains)
+                }
+            }
+        }
+    }
+}
+
+/// What a piece of text says, as far as CairnAnalytics can tell: its language, its sentiment (English and German
+/// only), the topics it mentions and its keywords.
+public struct TextAnalysis: Sendable, Hashable {
+    public let language: TextLanguage?
+    public let sentiment: SentimentAnalysis?
+    public let topics: [String]
+    public let keywords: [String]
+
+    /// Analyses a text; `fallback` is the language to assume when the text itself is too short to tell (usually the
+    /// language the survey was shown in).
+    public static func of(_ text: String, fallback: TextLanguage? = nil, topics: [Topic] = Topic.standard, keywordLimit: Int = 5) -> TextAnalysis {
+        let language = LanguageDetector.detect(text) ?? (text.contains(where: \.isLetter) ? fallback : nil)
+        guard let language else { return TextAnalysis(language: nil, sentiment: nil, topics: [], keywords: []) }
+        let found = topics.filter { $0.isMentioned(in: text, language: language) }.map(\.id)
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for word in Tokenizer.contentWords(text, language: language) {
+            if counts[word] == nil { order.append(word) }
+            counts[word, default: 0] += 1
+        }
+        let keywords = order.enumerated().sorted { a, b in
+            let (ca, cb) = (counts[a.element]!, counts[b.element]!)
+            return ca != cb ? ca > cb : a.offset < b.offset
+        }.prefix(keywordLimit).map(\.element)
+        return TextAnalysis(language: language, sentiment: Sentiment.analyse(text, language: language), topics: found, keywords: Array(keywords))
+    }
+}

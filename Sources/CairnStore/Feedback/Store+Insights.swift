@@ -1,0 +1,139 @@
+import CairnAnalytics
+import CairnCore
+import Foundation
+import SQLKit
+
+/// Reads free-text answers when a response is stored (CairnAnalytics: language, sentiment, topics, keywords), so every
+/// way in — the page, the widget, an import — gets the same insights, kept with the response.
+enum ResponseInsights {
+    static func read(_ response: SurveyResponse) -> [String: TextInsight] {
+        let fallback = TextLanguage(rawValue: response.language)
+        var insights: [String: TextInsight] = [:]
+        for (question, answer) in response.answers {
+            guard case .text(let text) = answer, text.contains(where: \.isLetter) else { continue }
+            let analysis = TextAnalysis.of(text, fallback: fallback)
+            func rounded(_ value: Double) -> Double { (value * 1_000).rounded() / 1_000 }
+            insights[question] = TextInsight(language: analysis.language?.rawValue, sentiment: analysis.sentiment.map { rounded($0.overall.score) },
+                                             label: analysis.sentiment?.overall.label.rawValue,
+                                             sentences: analysis.sentiment?.sentences.map { rounded($0.sentiment.score) } ?? [],
+                                             topics: analysis.topics, keywords: analysis.keywords)
+        }
+        return insights
+    }
+}
+
+extension SurveyResponse {
+    /// The columns a stored response is found by: insights as JSON, and its text language, sentiment (in thousandths),
+    /// label and topics (space-separated, with a space either side, so one is found with LIKE '% topic %').
+    var insightColumns: (json: String, language: String?, sentimentMilli: Int64?, label: String?, topics: String) {
+        let json = (try? String(decoding: JSONEncoder.sorted.encode(insights), as: UTF8.self)) ?? "{}"
+        let topics = self.topics
+        return (json, textLanguage, sentiment.map { Int64(($0 * 1_000).rounded()) }, sentimentLabel, topics.isEmpty ? "" : " " + topics.joined(separator: " ") + " ")
+    }
+}
+
+/// How many responses mentioned each topic per survey, UTC day and sentiment label (`survey_topics_daily`), kept in
+/// the same transaction as the responses.
+struct TopicCounts {
+    struct Key: Hashable, Comparable {
+        var workspace: String
+        var survey: String
+        var topic: String
+        var day: Int64
+        var label: String
+
+        static func < (a: Key, b: Key) -> Bool { (a.workspace, a.survey, a.topic, a.day, a.label) < (b.workspace, b.survey, b.topic, b.day, b.label) }
+    }
+
+    private(set) var changes: [Key: Int64] = [:]
+
+    mutating func add(_ response: SurveyResponse, sign: Int64) {
+        for topic in response.topics {
+            let key = Key(workspace: response.workspaceID.rawValue, survey: response.surveyID.rawValue, topic: topic, day: response.startedAt.utcDay,
+                          label: response.sentimentLabel ?? "none")
+            changes[key, default: 0] += sign
+        }
+    }
+
+    func write(to sql: any SQLDatabase) async throws {
+        let cells = changes.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+        for part in cells.chunked(into: 300) {
+            let insert = sql.insert(into: "survey_topics_daily").columns("workspace_id", "survey_id", "topic", "day", "label", "responses")
+            for (key, count) in part {
+                insert.values(SQLBind(key.workspace), SQLBind(key.survey), SQLBind(key.topic), SQLBind(key.day), SQLBind(key.label), SQLBind(count))
+            }
+            insert.onConflict(with: ["workspace_id", "survey_id", "topic", "day", "label"]) { update in
+                update.set("responses", to: SQLBinaryExpression(SQLColumn("responses", table: "survey_topics_daily"), .add, SQLColumn("responses", table: "excluded")))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// Reads every stored response's free text and keeps what it says (the migration that introduced insights).
+    static func backfill(_ sql: any SQLDatabase) async throws {
+        var counts = TopicCounts()
+        for row in try await sql.select().columns(Store.responseColumnsBeforeInsights).from("survey_responses").all() {
+            var response = try SurveyResponse(row: row)
+            response.insights = ResponseInsights.read(response)
+            guard !response.insights.isEmpty else { continue }
+            let columns = response.insightColumns
+            try await sql.update("survey_responses").set("insights", to: columns.json).set("text_language", to: columns.language)
+                .set("sentiment_milli", to: columns.sentimentMilli).set("sentiment_label", to: columns.label).set("topics", to: columns.topics)
+                .where("id", .equal, response.id.rawValue).run()
+            counts.add(response, sign: 1)
+        }
+        try await counts.write(to: sql)
+    }
+}
+
+/// How many responses mentioned a topic in one period, by sentiment label.
+public struct TopicCountCell: Sendable, Hashable {
+    public var topic: String
+    public var bucket: Int64
+    public var label: String
+    public var responses: Int64
+}
+
+extension Store {
+    /// Responses mentioning each topic per period (``UnitsSoldPeriod`` numbering) and sentiment label over the UTC days
+    /// [fromDay, untilDay), for one survey or all of the workspace's.
+    public func topicCounts(of survey: SurveyID?, in workspace: WorkspaceID, period: UnitsSoldPeriod, fromDay: Int64, untilDay: Int64) async throws -> [TopicCountCell] {
+        let bucket = period == .month ? "d.day" : Self.bucketExpression(period)
+        let surveyClause: SQLQueryString = survey.map { "AND d.survey_id = \(bind: $0.rawValue)" } ?? ""
+        let query: SQLQueryString = """
+            SELECT d.topic AS t, \(unsafeRaw: bucket) AS b, d.label AS l, CAST(SUM(d.responses) AS BIGINT) AS n
+            FROM survey_topics_daily d
+            WHERE d.workspace_id = \(bind: workspace.rawValue) \(surveyClause) AND d.day >= \(bind: fromDay) AND d.day < \(bind: untilDay)
+            GROUP BY d.topic, \(unsafeRaw: bucket), d.label
+            HAVING SUM(d.responses) <> 0
+            """
+        let cells = try await database.withConnection { sql in
+            try await sql.raw(query).all().map { row in
+                TopicCountCell(topic: try row.decode(column: "t", as: String.self), bucket: try row.decode(column: "b", as: Int64.self),
+                               label: try row.decode(column: "l", as: String.self), responses: try row.decode(column: "n", as: Int64.self))
+            }
+        }
+        guard period == .month else { return cells }
+        var months: [TopicCountCell: Int64] = [:]
+        for cell in cells {
+            var key = cell
+            key.bucket = UnitsSoldPeriod.month.bucket(ofDay: cell.bucket)
+            key.responses = 0
+            months[key, default: 0] += cell.responses
+        }
+        return months.map { var cell = $0.key; cell.responses = $0.value; return cell }
+    }
+
+    /// The workspace's latest responses (of one survey or all), newest first, narrowed by completeness, sentiment label
+    /// and topic in the query itself.
+    public func latestResponses(in workspace: WorkspaceID, survey: SurveyID?, completeOnly: Bool, sentiment: String?, topic: String?, limit: Int) async throws -> [SurveyResponse] {
+        try await database.withConnection { sql in
+            let query = sql.select().columns(Self.responseColumns).from("survey_responses").where("workspace_id", .equal, workspace.rawValue)
+            if let survey { query.where("survey_id", .equal, survey.rawValue) }
+            if completeOnly { query.where("complete", .equal, Int64(1)) }
+            if let sentiment { query.where("sentiment_label", .equal, sentiment) }
+            if let topic { query.where("topics", .like, "% \(topic) %") }
+            return try await query.orderBy("started_at", .descending).orderBy("id", .descending).limit(limit).all().map(SurveyResponse.init(row:))
+        }
+    }
+}

