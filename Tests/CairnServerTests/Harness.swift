@@ -21,7 +21,9 @@ struct Harness: Sendable {
     let routes: [String]
 
     static func configuration() -> ServerConfiguration {
-        ServerConfiguration(access: AccessConfiguration(passwordHasher: testPasswordHasher))
+        // Emails are queued by the routes; nothing sends them here (the router runs without its services).
+        ServerConfiguration(access: AccessConfiguration(passwordHasher: testPasswordHasher),
+                            smtp: SMTPConfiguration(host: "127.0.0.1", port: 2525, security: .none, from: "feedback@cairn.test"))
     }
 
     /// Runs `body` against a fresh app on `engine`.

@@ -29,6 +29,17 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Survey answers accepted per address and link in 10 minutes (default 60).", valueName: "count"))
     var answersPerAddress: Int = 60
 
+    @Option(name: .long, help: ArgumentHelp("SMTP server for survey emails (env CAIRN_SMTP_HOST); without it, nobody is invited by email.", valueName: "host"))
+    var smtpHost: String?
+    @Option(name: .long, help: ArgumentHelp("SMTP port (env CAIRN_SMTP_PORT; default 587 with starttls, 465 with tls, 25 with none).", valueName: "port"))
+    var smtpPort: Int?
+    @Option(name: .long, help: ArgumentHelp("none, starttls or tls (env CAIRN_SMTP_SECURITY; default starttls).", valueName: "security"))
+    var smtpSecurity: String?
+    @Option(name: .long, help: ArgumentHelp("SMTP user, if the server wants one (env CAIRN_SMTP_USER); the password comes from CAIRN_SMTP_PASSWORD only.", valueName: "user"))
+    var smtpUser: String?
+    @Option(name: .long, help: ArgumentHelp("Sender of survey emails, e.g. \"Acme <feedback@acme.example>\" (env CAIRN_SMTP_FROM).", valueName: "address"))
+    var smtpFrom: String?
+
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func validate() throws {
@@ -54,7 +65,29 @@ struct Serve: AsyncParsableCommand {
             throw UsageProblem("--public-url must start with http:// or https://.")
         }
         return ServerConfiguration(host: host, port: port, publicURL: publicURL,
-                                   access: AccessConfiguration(passwordHasher: PasswordHasher(cost: UInt8(cost))), answersPerAddress: answersPerAddress)
+                                   access: AccessConfiguration(passwordHasher: PasswordHasher(cost: UInt8(cost))), answersPerAddress: answersPerAddress,
+                                   smtp: try smtpConfiguration())
+    }
+
+    func smtpConfiguration() throws -> SMTPConfiguration? {
+        guard let host = smtpHost ?? Environment.value("CAIRN_SMTP_HOST") else { return nil }
+        let securityText = smtpSecurity ?? Environment.value("CAIRN_SMTP_SECURITY") ?? "starttls"
+        guard let security = SMTPConfiguration.Security(rawValue: securityText) else {
+            throw UsageProblem("--smtp-security \(securityText) is not known. Use none, starttls or tls.")
+        }
+        var port = smtpPort ?? (security == .tls ? 465 : security == .starttls ? 587 : 25)
+        if smtpPort == nil, let text = Environment.value("CAIRN_SMTP_PORT") {
+            guard let value = Int(text), (1...65535).contains(value) else { throw UsageProblem("CAIRN_SMTP_PORT=\(text) is not a port. Use a number from 1 to 65535.") }
+            port = value
+        }
+        guard (1...65535).contains(port) else { throw UsageProblem("--smtp-port must be from 1 to 65535.") }
+        guard let from = smtpFrom ?? Environment.value("CAIRN_SMTP_FROM"), from.contains("@") else {
+            throw UsageProblem("--smtp-from is needed with --smtp-host: the sender of survey emails, e.g. feedback@acme.example.")
+        }
+        let user = smtpUser ?? Environment.value("CAIRN_SMTP_USER")
+        let password = Environment.value("CAIRN_SMTP_PASSWORD")
+        if user != nil, password == nil { throw UsageProblem("--smtp-user needs the password in CAIRN_SMTP_PASSWORD.") }
+        return SMTPConfiguration(host: host, port: port, security: security, username: user, password: password, from: from)
     }
 
     func run() async throws {
@@ -101,6 +134,17 @@ struct Serve: AsyncParsableCommand {
 /// `cairn migrate`: bring the schema to this build's newest version and stop.
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+
+    @Option(name: .long, help: ArgumentHelp("SMTP server for survey emails (env CAIRN_SMTP_HOST); without it, nobody is invited by email.", valueName: "host"))
+    var smtpHost: String?
+    @Option(name: .long, help: ArgumentHelp("SMTP port (env CAIRN_SMTP_PORT; default 587 with starttls, 465 with tls, 25 with none).", valueName: "port"))
+    var smtpPort: Int?
+    @Option(name: .long, help: ArgumentHelp("none, starttls or tls (env CAIRN_SMTP_SECURITY; default starttls).", valueName: "security"))
+    var smtpSecurity: String?
+    @Option(name: .long, help: ArgumentHelp("SMTP user, if the server wants one (env CAIRN_SMTP_USER); the password comes from CAIRN_SMTP_PASSWORD only.", valueName: "user"))
+    var smtpUser: String?
+    @Option(name: .long, help: ArgumentHelp("Sender of survey emails, e.g. \"Acme <feedback@acme.example>\" (env CAIRN_SMTP_FROM).", valueName: "address"))
+    var smtpFrom: String?
 
     @OptionGroup var databaseOptions: DatabaseOptions
 

@@ -7,6 +7,7 @@ import Hummingbird
 struct SurveysAPI {
     let surveys: Surveys
     let results: SurveyResults
+    let emails: SurveyEmails
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("survey-templates", use: templates)
@@ -20,6 +21,63 @@ struct SurveysAPI {
         group.get("surveys/{id}/summary", use: summary)
         group.get("surveys/{id}/trend", use: trend)
         group.get("surveys/{id}/topics", use: topics)
+        group.post("surveys/{id}/email-invitations", use: emailInvitations)
+        group.post("surveys/{id}/reminders", use: remindNow)
+        group.get("surveys/{id}/emails", use: emailLog)
+    }
+
+    struct EmailOutcomeBody: ResponseEncodable {
+        var outcome: SurveyEmails.Outcome
+        func encode(to encoder: any Encoder) throws { try outcome.encode(to: encoder) }
+    }
+
+    /// Invites customers by email (each with one reminder unless `reminder` is false); those without consent to
+    /// surveys, without an address, or already holding an open invitation are skipped and listed with the reason.
+    @Sendable func emailInvitations(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<EmailOutcomeBody> {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let body = try await request.decodeJSON(SurveyEmails.Request.self, context: context)
+        let outcome = try await emails.invite(body, to: id, by: principal)
+        return EditedResponse(status: outcome.invited.isEmpty ? .ok : .created, response: EmailOutcomeBody(outcome: outcome))
+    }
+
+    struct RemindBody: ResponseEncodable {
+        var remindersDue: Int
+    }
+
+    /// Sends the survey's scheduled reminders now (to those who have not answered; once each).
+    @Sendable func remindNow(_ request: Request, context: CairnRequestContext) async throws -> RemindBody {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        return RemindBody(remindersDue: try await emails.remindNow(id, by: principal))
+    }
+
+    struct EmailBody: Encodable, Sendable {
+        var email: SurveyEmail
+        enum CodingKeys: String, CodingKey { case id, invitationId, profileId, kind, status, language, sendAt, attempts, lastError, sentAt, createdAt }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(email.id, forKey: .id)
+            try container.encode(email.invitationID, forKey: .invitationId)
+            try container.encode(email.profileID, forKey: .profileId)
+            try container.encode(email.kind, forKey: .kind)
+            try container.encode(email.status, forKey: .status)
+            try container.encode(email.language, forKey: .language)
+            try container.encode(email.sendAt, forKey: .sendAt)
+            try container.encode(email.attempts, forKey: .attempts)
+            try container.encodeIfPresent(email.lastError, forKey: .lastError)
+            try container.encodeIfPresent(email.sentAt, forKey: .sentAt)
+            try container.encode(email.createdAt, forKey: .createdAt)
+        }
+    }
+
+    /// The survey's emails, newest first: sent, scheduled, skipped (and why) or failed.
+    @Sendable func emailLog(_ request: Request, context: CairnRequestContext) async throws -> ListBody<EmailBody> {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let (cursor, limit) = try request.pagination()
+        let page = try await emails.emails(of: id, for: principal, after: cursor, limit: limit)
+        return ListBody(Page(items: page.items.map(EmailBody.init), nextCursor: page.nextCursor))
     }
 
     struct TopicsBody: ResponseEncodable {

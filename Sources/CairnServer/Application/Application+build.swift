@@ -18,9 +18,12 @@ public struct ServerConfiguration: Sendable {
     public var version: String
     /// Survey answers accepted per address and link in 10 minutes (the flood limit of the survey page and widget).
     public var answersPerAddress: Int
+    /// Where survey emails go out; nil: no emails.
+    public var smtp: SMTPConfiguration?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, access: AccessConfiguration = .init(), version: String = CairnVersion.current,
-                answersPerAddress: Int = 60) {
+                answersPerAddress: Int = 60, smtp: SMTPConfiguration? = nil) {
+        self.smtp = smtp
         self.host = host
         self.port = port
         self.publicURL = publicURL
@@ -30,6 +33,13 @@ public struct ServerConfiguration: Sendable {
     }
 
     var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+
+    /// The address links in emails point at: the public URL, else this server's own address.
+    var linkBase: String { publicURL ?? "http://\(host):\(port)" }
+
+    func surveyEmails(store: Store, clock: DateSource, logger: Logger) -> SurveyEmails {
+        SurveyEmails(store: store, clock: clock, mailer: smtp.map { SMTPMailer(configuration: $0) }, publicURL: linkBase, logger: logger)
+    }
 }
 
 public enum CairnVersion {
@@ -64,7 +74,8 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     ConsentAPI(ledger: ConsentLedger(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     CommerceAPI(catalogue: Catalogue(store: store, clock: clock), orders: Orders(store: store, clock: clock), deliveries: Deliveries(store: store, clock: clock))
         .addRoutes(to: router.group("api/v1"))
-    SurveysAPI(surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
+    SurveysAPI(surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock),
+               emails: configuration.surveyEmails(store: store, clock: clock, logger: logger)).addRoutes(to: router.group("api/v1"))
     AlertsAPI(alerts: FeedbackAlerts(store: store, clock: clock), webhooks: Webhooks(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     FeedbackPages(renderer: renderer, surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock),
                   records: CustomerRecords(store: store, clock: clock)).addRoutes(to: router)
@@ -96,7 +107,8 @@ public func buildApplication(configuration: ServerConfiguration, store: Store, c
     app.addServices(DatabaseService(database: store.database, logger: logger),
                     IdentityResolutionService(resolver: IdentityResolver(store: store, clock: clock, logger: logger), logger: logger),
                     DeliveryMonitorService(deliveries: Deliveries(store: store, clock: clock), logger: logger),
-                    WebhookDeliveryService(webhooks: Webhooks(store: store, clock: clock), logger: logger))
+                    WebhookDeliveryService(webhooks: Webhooks(store: store, clock: clock), logger: logger),
+                    SurveyEmailService(emails: configuration.surveyEmails(store: store, clock: clock, logger: logger), logger: logger))
     return app
 }
 

@@ -476,5 +476,28 @@ public enum Schema {
                 .run()
             try await TopicCounts.backfill(sql)
         },
+        Migration(version: 22, name: "survey emails: invitations and one reminder") { sql in
+            // The outbox of survey emails. `token` is the invitation link's token, kept readable only while an email
+            // for the invitation may still go out (cleared once its reminder is sent or no longer needed).
+            try await sql.create(table: "survey_emails")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("survey_id", type: .text, .notNull)
+                .column("invitation_id", type: .text, .notNull)
+                .column("profile_id", type: .text, .notNull)
+                .column("kind", type: .text, .notNull)
+                .column("status", type: .text, .notNull)
+                .column("language", type: .text, .notNull)
+                .column("token", type: .text)
+                .column("send_at", type: .bigint, .notNull)
+                .column("attempts", type: .bigint, .notNull)
+                .column("last_error", type: .text)
+                .column("sent_at", type: .bigint)
+                .column("created_at", type: .bigint, .notNull)
+                .run()
+            try await sql.create(index: "survey_emails_due").on("survey_emails").column("status").column("send_at").run()
+            try await sql.create(index: "survey_emails_survey").on("survey_emails").column("workspace_id").column("survey_id").column("created_at").column("id").run()
+            try await sql.create(index: "survey_emails_invitation").on("survey_emails").column("workspace_id").column("invitation_id").run()
+        },
     ]
 }
