@@ -29,16 +29,16 @@ def free_port():
 
 
 class Server:
-    def __init__(self, bcrypt_cost=4, database=None):
+    def __init__(self, bcrypt_cost=4, database=None, extra=(), port=None):
         self.binary = os.environ.get("CAIRN_BIN", os.path.join(ROOT, ".build", "debug", "cairn"))
         self.directory = tempfile.mkdtemp(prefix="cairn-browser-")
-        self.port = free_port()
+        self.port = port or free_port()
         self.database = database or os.path.join(self.directory, "cairn.sqlite")
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(self.directory, "serve.log"), "w+")
         self.process = subprocess.Popen(
             [self.binary, "serve", "--port", str(self.port), "--admin-email", "admin@example.com", "--bcrypt-cost", str(bcrypt_cost),
-             "--database", self.database],
+             "--database", self.database, *extra],
             cwd=self.directory, stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.password = None
         deadline = time.time() + 60
