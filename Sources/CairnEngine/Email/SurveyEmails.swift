@@ -5,6 +5,8 @@ import Logging
 
 /// Survey invitations by email, each with at most one reminder to those who have not answered.
 ///
+/// Customers are skipped, with the reason, when they have not consented to surveys, have no address, hold an open
+/// invitation to the survey, or were asked (any survey) within the workspace's recontact days.
 /// Inviting writes the invitation and its emails in one transaction (an outbox); `sendDue` sends what is due over
 /// SMTP. Before each email the rules are checked again: nobody who answered, withdrew their consent to surveys, lost
 /// their address or whose link expired gets one. Failures are retried after 1, 5, 30 and 120 minutes, then given up.
@@ -87,37 +89,55 @@ public struct SurveyEmails: Sendable {
         }
         try issues.throwIfAny()
 
-        let ledger = ConsentLedger(store: store, clock: clock)
         var outcome = Outcome(invited: [], skipped: [])
         for profile in profiles {
-            guard let stored = try await store.profile(id: profile, in: workspace) else {
-                outcome.skipped.append(Skipped(profileId: profile.rawValue, reason: "not_found")); continue
+            switch try await invite(profile, to: survey, days: days, reminderHours: reminderHours) {
+            case .success(let invited): outcome.invited.append(invited)
+            case .failure(let skip): outcome.skipped.append(Skipped(profileId: profile.rawValue, reason: skip.reason))
             }
-            guard try await ledger.hasConsented(stored.profile.id, to: .surveys, in: workspace) else {
-                outcome.skipped.append(Skipped(profileId: profile.rawValue, reason: "no_consent")); continue
-            }
-            guard Self.address(of: stored.profile) != nil else {
-                outcome.skipped.append(Skipped(profileId: profile.rawValue, reason: "no_email")); continue
-            }
-            let now = clock.now()
-            if try await store.openInvitationExists(of: stored.profile.id, to: surveyID, in: workspace, at: now) {
-                outcome.skipped.append(Skipped(profileId: profile.rawValue, reason: "already_invited")); continue
-            }
-            let token = Secrets.randomToken(byteCount: 24)
-            let invitation = SurveyInvitation(id: .generate(), workspaceID: workspace, surveyID: surveyID, profileID: stored.profile.id, createdAt: now,
-                                              expiresAt: now.addingTimeInterval(TimeInterval(days * 86_400)))
-            let language = Self.language(of: stored.profile, survey: survey)
-            var emails = [SurveyEmail(id: .generate(), workspaceID: workspace, surveyID: surveyID, invitationID: invitation.id, profileID: stored.profile.id,
-                                      kind: .invitation, status: .scheduled, language: language, sendAt: now, createdAt: now)]
-            let reminderAt = reminderHours.map { now.addingTimeInterval(TimeInterval($0 * 3_600)) }
-            if let reminderAt {
-                emails.append(SurveyEmail(id: .generate(), workspaceID: workspace, surveyID: surveyID, invitationID: invitation.id, profileID: stored.profile.id,
-                                          kind: .reminder, status: .scheduled, language: language, sendAt: reminderAt, createdAt: now))
-            }
-            try await store.insert(invitation, tokenHash: Secrets.tokenHash(token), token: token, emails: emails)
-            outcome.invited.append(Invited(profileId: stored.profile.id, invitationId: invitation.id, expiresAt: invitation.expiresAt, reminderAt: reminderAt))
         }
         return outcome
+    }
+
+    public struct Skip: Error, Sendable {
+        public var reason: String
+    }
+
+    /// Invites one customer by email, or says why not: not_found, no_consent, no_email, already_invited (an open
+    /// invitation to this survey), recontact_limit (asked within the workspace's recontact days, any survey).
+    public func invite(_ profile: ProfileID, to survey: Survey, days: Int = 14, reminderHours: Int? = 72) async throws -> Result<Invited, Skip> {
+        let workspace = survey.workspaceID
+        guard let stored = try await store.profile(id: profile, in: workspace) else { return .failure(Skip(reason: "not_found")) }
+        guard try await ConsentLedger(store: store, clock: clock).hasConsented(stored.profile.id, to: .surveys, in: workspace) else {
+            return .failure(Skip(reason: "no_consent"))
+        }
+        guard Self.address(of: stored.profile) != nil else { return .failure(Skip(reason: "no_email")) }
+        let now = clock.now()
+        if try await store.openInvitationExists(of: stored.profile.id, to: survey.id, in: workspace, at: now) { return .failure(Skip(reason: "already_invited")) }
+        if try await Self.recentlyAsked(stored.profile.id, in: workspace, store: store, now: now) { return .failure(Skip(reason: "recontact_limit")) }
+        let token = Secrets.randomToken(byteCount: 24)
+        let invitation = SurveyInvitation(id: .generate(), workspaceID: workspace, surveyID: survey.id, profileID: stored.profile.id, createdAt: now,
+                                          expiresAt: now.addingTimeInterval(TimeInterval(days * 86_400)))
+        let language = Self.language(of: stored.profile, survey: survey)
+        var emails = [SurveyEmail(id: .generate(), workspaceID: workspace, surveyID: survey.id, invitationID: invitation.id, profileID: stored.profile.id,
+                                  kind: .invitation, status: .scheduled, language: language, sendAt: now, createdAt: now)]
+        let reminderAt = reminderHours.map { now.addingTimeInterval(TimeInterval($0 * 3_600)) }
+        if let reminderAt {
+            emails.append(SurveyEmail(id: .generate(), workspaceID: workspace, surveyID: survey.id, invitationID: invitation.id, profileID: stored.profile.id,
+                                      kind: .reminder, status: .scheduled, language: language, sendAt: reminderAt, createdAt: now))
+        }
+        try await store.insert(invitation, tokenHash: Secrets.tokenHash(token), token: token, emails: emails)
+        return .success(Invited(profileId: stored.profile.id, invitationId: invitation.id, expiresAt: invitation.expiresAt, reminderAt: reminderAt))
+    }
+
+    /// Days within which a customer asked once (invited or shown a survey, any survey) is not asked again.
+    public static let defaultRecontactDays = 30
+
+    /// Whether the customer was asked within the workspace's recontact days.
+    static func recentlyAsked(_ profile: ProfileID, in workspace: WorkspaceID, store: Store, now: Date) async throws -> Bool {
+        let days = try await store.recontactDays(in: workspace) ?? defaultRecontactDays
+        guard days > 0 else { return false }
+        return try await store.invitationCount(of: profile, since: now.addingTimeInterval(-Double(days) * 86_400), in: workspace) > 0
     }
 
     /// Sends the reminders of a survey now instead of at their time (only to those who have not answered, once each).

@@ -59,6 +59,11 @@ public struct IdentityResolver: Sendable {
                     logger.warning("commerce event not applied", metadata: ["event.id": "\(event.id)", "error": "\(String(reflecting: error).prefix(300))"])
                 }
             }
+            // Survey triggers met by the batch's events; a failure here never holds up resolution either.
+            if !batch.trackedEvents.isEmpty,
+               let error = try await tx.withSavepoint({ try await SurveyTriggers.record(batch.trackedEvents, in: workspace, tx: tx, now: now) }) {
+                logger.warning("survey triggers not recorded", metadata: ["error": "\(String(reflecting: error).prefix(300))"])
+            }
             return events.count
         }
         if resolved > 0 { logger.debug("events resolved", metadata: ["workspace.id": "\(workspace)", "count": "\(resolved)"]) }
@@ -92,6 +97,8 @@ final class ResolutionBatch {
     private var assignments: [EventID: ProfileID] = [:]
     /// E-commerce events of the batch and the profile each was tied to, for ``CommerceEvents``.
     private(set) var orderEvents: [(Event, ProfileID?)] = []
+    /// Named track events of the batch and the profile each was tied to, for survey triggers.
+    private(set) var trackedEvents: [(Event, ProfileID)] = []
 
     init(tx: TransactionStore, workspace: WorkspaceID, policy: IdentityPolicy, now: Date, erasureSalt: String) {
         self.tx = tx
@@ -222,7 +229,10 @@ final class ResolutionBatch {
         }
         guard let profile = target else { return }
         assignments[event.id] = profile
-        if event.kind == .track, let name = event.name, CommerceEvents.names.contains(name) { orderEvents.append((event, profile)) }
+        if event.kind == .track, let name = event.name {
+            if CommerceEvents.names.contains(name) { orderEvents.append((event, profile)) }
+            trackedEvents.append((event, profile))
+        }
         touch(profile, at: event.timestamp, channel: event.channel)
         try await IdentityResolver.recordConsent(from: event, on: profile, in: workspace, tx: tx)
         let described = event.personTraits

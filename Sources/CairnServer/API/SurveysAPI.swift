@@ -8,6 +8,7 @@ struct SurveysAPI {
     let surveys: Surveys
     let results: SurveyResults
     let emails: SurveyEmails
+    let triggers: SurveyTriggers
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("survey-templates", use: templates)
@@ -24,6 +25,90 @@ struct SurveysAPI {
         group.post("surveys/{id}/email-invitations", use: emailInvitations)
         group.post("surveys/{id}/reminders", use: remindNow)
         group.get("surveys/{id}/emails", use: emailLog)
+        group.get("surveys/{id}/triggers", use: listTriggers)
+        group.put("surveys/{id}/triggers", use: replaceTriggers)
+        group.get("surveys/{id}/trigger-firings", use: firings)
+        group.get("survey-contact-settings", use: contactSettings)
+        group.put("survey-contact-settings", use: setContactSettings)
+    }
+
+    struct TriggerBody: Encodable, Sendable {
+        var trigger: SurveyTrigger
+        enum CodingKeys: String, CodingKey { case id, event, action, delayMinutes, samplePercent, createdAt }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(trigger.id, forKey: .id)
+            try container.encode(trigger.event, forKey: .event)
+            try container.encode(trigger.action, forKey: .action)
+            try container.encode(trigger.delayMinutes, forKey: .delayMinutes)
+            try container.encode(trigger.samplePercent, forKey: .samplePercent)
+            try container.encode(trigger.createdAt, forKey: .createdAt)
+        }
+    }
+
+    struct TriggersBody: ResponseEncodable {
+        var data: [TriggerBody]
+    }
+
+    struct TriggersInput: Decodable {
+        var triggers: [SurveyTriggers.Input]
+    }
+
+    @Sendable func listTriggers(_ request: Request, context: CairnRequestContext) async throws -> TriggersBody {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        return TriggersBody(data: try await triggers.triggers(of: id, for: principal).map(TriggerBody.init))
+    }
+
+    /// Replaces the survey's triggers: `{"triggers":[{"event":"Order Delivered","action":"email","delayMinutes":1440,"samplePercent":50}]}`.
+    @Sendable func replaceTriggers(_ request: Request, context: CairnRequestContext) async throws -> TriggersBody {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let body = try await request.decodeJSON(TriggersInput.self, context: context)
+        return TriggersBody(data: try await triggers.setTriggers(body.triggers, of: id, by: principal).map(TriggerBody.init))
+    }
+
+    struct FiringBody: Encodable, Sendable {
+        var firing: SurveyTriggerFiring
+        enum CodingKeys: String, CodingKey { case id, triggerId, profileId, eventId, action, dueAt, status, reason, createdAt }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(firing.id, forKey: .id)
+            try container.encode(firing.triggerID, forKey: .triggerId)
+            try container.encode(firing.profileID, forKey: .profileId)
+            try container.encode(firing.eventID, forKey: .eventId)
+            try container.encode(firing.action, forKey: .action)
+            try container.encode(firing.dueAt, forKey: .dueAt)
+            try container.encode(firing.status, forKey: .status)
+            try container.encodeIfPresent(firing.reason, forKey: .reason)
+            try container.encode(firing.createdAt, forKey: .createdAt)
+        }
+    }
+
+    /// What the survey's triggers did, newest first: pending, ready (for the widget), done, or skipped with the reason.
+    @Sendable func firings(_ request: Request, context: CairnRequestContext) async throws -> ListBody<FiringBody> {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let (cursor, limit) = try request.pagination()
+        let page = try await triggers.firings(of: id, for: principal, after: cursor, limit: limit)
+        return ListBody(Page(items: page.items.map(FiringBody.init), nextCursor: page.nextCursor))
+    }
+
+    struct ContactSettings: ResponseEncodable, Decodable {
+        var recontactDays: Int?
+    }
+
+    @Sendable func contactSettings(_ request: Request, context: CairnRequestContext) async throws -> ContactSettings {
+        let principal = try context.requirePrincipal()
+        return ContactSettings(recontactDays: try await triggers.recontactDays(for: principal))
+    }
+
+    /// `{"recontactDays": 30}`: within so many days a customer asked once (by email or the widget, any survey) is not
+    /// asked again; 0 turns the limit off.
+    @Sendable func setContactSettings(_ request: Request, context: CairnRequestContext) async throws -> ContactSettings {
+        let principal = try context.requirePrincipal()
+        let body = try await request.decodeJSON(ContactSettings.self, context: context)
+        return ContactSettings(recontactDays: try await triggers.setRecontactDays(body.recontactDays, by: principal))
     }
 
     struct EmailOutcomeBody: ResponseEncodable {

@@ -40,6 +40,10 @@ public struct ServerConfiguration: Sendable {
     func surveyEmails(store: Store, clock: DateSource, logger: Logger) -> SurveyEmails {
         SurveyEmails(store: store, clock: clock, mailer: smtp.map { SMTPMailer(configuration: $0) }, publicURL: linkBase, logger: logger)
     }
+
+    func surveyTriggers(store: Store, clock: DateSource, logger: Logger) -> SurveyTriggers {
+        SurveyTriggers(store: store, clock: clock, emails: surveyEmails(store: store, clock: clock, logger: logger), logger: logger)
+    }
 }
 
 public enum CairnVersion {
@@ -66,7 +70,8 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     let tracking = TrackingController(authenticator: authenticator, ingestor: ingestor)
     tracking.addRoutes(to: router)
     let answerLimiter = SubmissionLimiter(limit: configuration.answersPerAddress)
-    WidgetController(tracking: tracking, answering: SurveyAnswering(store: store, clock: clock), limiter: answerLimiter).addRoutes(to: router)
+    WidgetController(tracking: tracking, answering: SurveyAnswering(store: store, clock: clock), limiter: answerLimiter,
+                     triggers: configuration.surveyTriggers(store: store, clock: clock, logger: logger)).addRoutes(to: router)
     OperationsController(store: store, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
     EventStream(administration: administration, clock: clock).addRoutes(to: router.group("api/v1"))
     AccessAPI(administration: administration).addRoutes(to: router.group("api/v1"))
@@ -75,7 +80,8 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     CommerceAPI(catalogue: Catalogue(store: store, clock: clock), orders: Orders(store: store, clock: clock), deliveries: Deliveries(store: store, clock: clock))
         .addRoutes(to: router.group("api/v1"))
     SurveysAPI(surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock),
-               emails: configuration.surveyEmails(store: store, clock: clock, logger: logger)).addRoutes(to: router.group("api/v1"))
+               emails: configuration.surveyEmails(store: store, clock: clock, logger: logger),
+               triggers: configuration.surveyTriggers(store: store, clock: clock, logger: logger)).addRoutes(to: router.group("api/v1"))
     AlertsAPI(alerts: FeedbackAlerts(store: store, clock: clock), webhooks: Webhooks(store: store, clock: clock)).addRoutes(to: router.group("api/v1"))
     FeedbackPages(renderer: renderer, surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock),
                   records: CustomerRecords(store: store, clock: clock)).addRoutes(to: router)
@@ -108,7 +114,8 @@ public func buildApplication(configuration: ServerConfiguration, store: Store, c
                     IdentityResolutionService(resolver: IdentityResolver(store: store, clock: clock, logger: logger), logger: logger),
                     DeliveryMonitorService(deliveries: Deliveries(store: store, clock: clock), logger: logger),
                     WebhookDeliveryService(webhooks: Webhooks(store: store, clock: clock), logger: logger),
-                    SurveyEmailService(emails: configuration.surveyEmails(store: store, clock: clock, logger: logger), logger: logger))
+                    SurveyEmailService(emails: configuration.surveyEmails(store: store, clock: clock, logger: logger), logger: logger),
+                    SurveyTriggerService(triggers: configuration.surveyTriggers(store: store, clock: clock, logger: logger), logger: logger))
     return app
 }
 

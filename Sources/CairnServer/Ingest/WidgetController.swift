@@ -13,8 +13,11 @@ struct WidgetController {
     let tracking: TrackingController
     let answering: SurveyAnswering
     let limiter: SubmissionLimiter
+    let triggers: SurveyTriggers
 
     func addRoutes(to router: Router<CairnRequestContext>) {
+        router.get("v1/survey-prompt", use: prompt)
+        router.on("v1/survey-prompt", method: .options, use: preflight)
         router.get("v1/surveys/{token}", use: survey)
         router.post("v1/surveys/{token}/responses", use: respond)
         router.on("v1/surveys/{token}", method: .options, use: preflight)
@@ -35,6 +38,18 @@ struct WidgetController {
 
     private func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         Self.cors(Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value.jsonText()))))
+    }
+
+    /// `GET /v1/survey-prompt?userId=…`: the survey a trigger readied for this customer (`{"show":true,"survey":"<token>"}`),
+    /// or `{"show":false}`. Showing it counts as asking the customer (the recontact limit).
+    @Sendable func prompt(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let key = try await tracking.writeKey(request, body: query["writeKey"].map { ["writeKey": .string(String($0))] } ?? [:])
+        guard let userID = query["userId"].map(String.init), !userID.isEmpty, userID.count <= 200 else {
+            throw ValidationError(field: "userId", issue: .missing, hint: "Send the signed-in customer's user id, as the site's tracking does.")
+        }
+        guard let survey = try await triggers.prompt(userID: userID, in: key.workspaceID) else { return json(.object(["show": .bool(false)])) }
+        return json(.object(["show": .bool(true), "survey": .string(survey.token)]))
     }
 
     @Sendable func survey(_ request: Request, context: CairnRequestContext) async throws -> Response {

@@ -4,6 +4,8 @@
  *           data-user-id="optional" data-lang="optional: en, de, zh or he" async></script>
  * It asks Cairn for the survey (nothing is shown to a known customer who has not agreed to surveys), shows one
  * question at a time in a small panel (right to left in Hebrew), and posts the answers once the last one is given.
+ * Without data-survey but with data-user-id, it asks whether a survey trigger readied a survey for this customer
+ * (GET /v1/survey-prompt) and shows that one.
  */
 (function () {
   "use strict";
@@ -12,7 +14,7 @@
   var base = new URL(script.src).origin;
   var key = script.getAttribute("data-write-key");
   var token = script.getAttribute("data-survey");
-  if (!key || !token) { return; }
+  if (!key) { return; }
   var userId = script.getAttribute("data-user-id") || "";
   var anonymousId = script.getAttribute("data-anonymous-id") || "";
   var lang = script.getAttribute("data-lang") || (navigator.language || "en").slice(0, 2).toLowerCase();
@@ -46,6 +48,7 @@
   }
 
   var query = "?writeKey=" + encodeURIComponent(key) + "&lang=" + encodeURIComponent(lang) + (userId ? "&userId=" + encodeURIComponent(userId) : "");
+  function start(token) {
   fetch(base + "/v1/surveys/" + encodeURIComponent(token) + query).then(function (r) { return r.json(); }).then(function (survey) {
     if (!survey.show) { return; }
     var t = texts[survey.language] || texts.en;
@@ -143,4 +146,13 @@
     }
     render();
   }, function () { /* no survey: nothing to show */ });
+  }
+
+  if (token) {
+    start(token);
+  } else if (userId) {
+    fetch(base + "/v1/survey-prompt?writeKey=" + encodeURIComponent(key) + "&userId=" + encodeURIComponent(userId))
+      .then(function (r) { return r.json(); })
+      .then(function (prompt) { if (prompt.show && prompt.survey) { start(prompt.survey); } }, function () { /* nothing readied */ });
+  }
 })();
