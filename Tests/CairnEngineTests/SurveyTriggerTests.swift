@@ -94,6 +94,9 @@ struct SurveyTriggerTests {
                 #expect(firings.first { $0.profileID == bea }?.status == .skipped && firings.first { $0.profileID == bea }?.reason == "no_consent")
                 let outbox = try await SurveyEmails(store: store, clock: w.clock.source, mailer: nil, publicURL: "x").emails(of: csat.id, for: manager, after: nil, limit: try PageSize(10)).items
                 #expect(outbox.filter { $0.profileID == ada }.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.invitation, .reminder])
+                let adaEmail = try #require(outbox.first { $0.profileID == ada })
+                let invitation = try #require(try await store.invitation(id: adaEmail.invitationID, in: w.seeded.workspace.id))
+                #expect(invitation.touchpoint == "Order Delivered" && invitation.orderReference == "d-ada", "the response will say what it is about")
 
                 // Cem resolves a case (the widget readies the CES survey at once) and gets a parcel the same day.
                 try await w.event("Case Resolved", for: "cem", id: "case-cem")
@@ -102,7 +105,7 @@ struct SurveyTriggerTests {
                 #expect(try await w.firings(ces.id).first?.status == .ready)
                 #expect(try await w.triggers.prompt(userID: "bea", in: w.seeded.workspace.id) == nil)
                 let shown = try await w.triggers.prompt(userID: "cem", in: w.seeded.workspace.id)
-                #expect(shown?.id == ces.id)
+                #expect(shown?.survey.id == ces.id && shown?.touchpoint == "Case Resolved")
                 #expect(try await w.triggers.prompt(userID: "cem", in: w.seeded.workspace.id) == nil, "shown once")
                 w.clock.advance(by: 86_400 + 60)
                 _ = try await w.triggers.processDue()

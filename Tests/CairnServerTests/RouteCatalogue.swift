@@ -47,6 +47,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         if template == "/api/v1/channels/{name}" { return "/api/v1/channels/kiosk" }
         if template == "/api/v1/events/stream" { return template + "?since=2000-01-01T00:00:00Z&limit=1" }
         if template == "/api/v1/surveys/{id}/trend" { return "/api/v1/surveys/\(id)/trend?question=nps&period=week&by=channel" }
+        if template == "/api/v1/surveys/{id}/breakdown" { return "/api/v1/surveys/\(id)/breakdown?question=nps&by=trait:tier" }
         let parts = id.split(separator: "|").map(String.init)
         return template.replacingOccurrences(of: "{id}", with: parts.first ?? id)
     }
@@ -165,6 +166,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/surveys/{id}/responses", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/surveys/{id}/summary", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/surveys/{id}/trend", surface: .api, target: .survey, permission: .feedbackRead),
+        .init(method: .get, template: "/api/v1/surveys/{id}/breakdown", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/surveys/{id}/topics", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .get, template: "/api/v1/surveys/{id}/triggers", surface: .api, target: .survey, permission: .feedbackRead),
         .init(method: .put, template: "/api/v1/surveys/{id}/triggers", surface: .api, target: .survey, permission: .feedbackManage,

@@ -12,8 +12,15 @@ public struct SurveyInvitation: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var expiresAt: Date
     public var answeredAt: Date?
+    /// Where the customer was asked about: the event that triggered the invitation (e.g. `Order Delivered`).
+    public var touchpoint: String?
+    /// The order the invitation is about, when the triggering event named one.
+    public var orderReference: String?
 
-    public init(id: SurveyInvitationID, workspaceID: WorkspaceID, surveyID: SurveyID, profileID: ProfileID, createdAt: Date, expiresAt: Date, answeredAt: Date? = nil) {
+    public init(id: SurveyInvitationID, workspaceID: WorkspaceID, surveyID: SurveyID, profileID: ProfileID, createdAt: Date, expiresAt: Date, answeredAt: Date? = nil,
+                touchpoint: String? = nil, orderReference: String? = nil) {
+        self.touchpoint = touchpoint
+        self.orderReference = orderReference
         self.id = id
         self.workspaceID = workspaceID
         self.surveyID = surveyID
@@ -43,10 +50,16 @@ public struct SurveyResponse: Sendable, Hashable, Codable {
     public var completedAt: Date?
     /// What was read in each free-text answer, by question id (filled in when the response is stored).
     public var insights: [String: TextInsight]
+    /// The moment of the journey asked about (a trigger's event, or what the widget's site says, e.g. `checkout`).
+    public var touchpoint: String?
+    /// The order the response is about, when known: its products are the response's products.
+    public var orderReference: String?
 
     public init(id: SurveyResponseID, workspaceID: WorkspaceID, surveyID: SurveyID, profileID: ProfileID?, invitationID: SurveyInvitationID?, language: String,
                 answers: [String: SurveyAnswer], channel: Channel = .web, complete: Bool, startedAt: Date, updatedAt: Date, completedAt: Date?,
-                insights: [String: TextInsight] = [:]) {
+                insights: [String: TextInsight] = [:], touchpoint: String? = nil, orderReference: String? = nil) {
+        self.touchpoint = touchpoint
+        self.orderReference = orderReference
         self.id = id
         self.workspaceID = workspaceID
         self.surveyID = surveyID

@@ -62,9 +62,15 @@ public struct SurveyTriggerFiring: Sendable, Hashable, Codable {
     /// not_sampled, survey_closed, no_consent, recontact_limit, no_email, already_invited, expired.
     public var reason: String?
     public var createdAt: Date
+    /// The order the event named (`properties.order_id`), carried to the invitation and the response.
+    public var orderReference: String?
+    /// The event's name: the touchpoint of the invitation and the response.
+    public var touchpoint: String?
 
     public init(id: SurveyTriggerFiringID, workspaceID: WorkspaceID, triggerID: SurveyTriggerID, surveyID: SurveyID, profileID: ProfileID, eventID: EventID,
-                action: SurveyTrigger.Action, dueAt: Date, status: Status, reason: String? = nil, createdAt: Date) {
+                action: SurveyTrigger.Action, dueAt: Date, status: Status, reason: String? = nil, createdAt: Date, orderReference: String? = nil, touchpoint: String? = nil) {
+        self.orderReference = orderReference
+        self.touchpoint = touchpoint
         self.id = id
         self.workspaceID = workspaceID
         self.triggerID = triggerID

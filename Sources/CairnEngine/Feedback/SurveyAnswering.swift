@@ -52,7 +52,7 @@ public struct SurveyAnswering: Sendable {
     /// the branching rules required; the customer found by their user id or anonymous id when Cairn knows them.
     /// The survey must be published and of the write key's workspace.
     public func submitWhole(token: String, workspace: WorkspaceID, answers raw: [String: JSONValue], userID: String?, anonymousID: String?,
-                            language: String, channel channelText: String? = nil) async throws -> SurveyResponse {
+                            language: String, channel channelText: String? = nil, touchpoint: String? = nil, orderReference: String? = nil) async throws -> SurveyResponse {
         guard let survey = try await store.survey(token: token), survey.workspaceID == workspace else { throw NotFoundError(kind: "survey", id: token) }
         guard survey.status == .published else { throw NotFoundError(kind: "survey", id: token) }
         var issues = ValidationCollector()
@@ -91,6 +91,11 @@ public struct SurveyAnswering: Sendable {
         if let channelText {
             if let valid = issues.check({ () throws(ValidationError) in try Channel.validate(channelText, field: "channel") }) { channel = valid }
         }
+        for (field, value) in [("touchpoint", touchpoint), ("orderId", orderReference)] {
+            if let value, value.isEmpty || value.count > 100 || value.contains(where: { $0.isNewline || $0 == "\t" }) {
+                issues.add(FieldIssue(field: field, issue: .invalid, hint: "At most 100 characters on one line, e.g. checkout or the order's id."))
+            }
+        }
         try issues.throwIfAny()
         try await Administration.requireKnownChannel(channel, field: "channel", in: workspace, store: store)
         let candidates = [userID.flatMap { Identifier.normalised(kind: .userID, $0) }, anonymousID.flatMap { Identifier.normalised(kind: .anonymousID, $0) }].compactMap { $0 }
@@ -99,7 +104,8 @@ public struct SurveyAnswering: Sendable {
         let now = clock.now()
         let response = SurveyResponse(id: .generate(), workspaceID: workspace, surveyID: survey.id, profileID: profile, invitationID: nil,
                                       language: SurveyDefinition.languages.contains(language) ? language : survey.definition.defaultLanguage,
-                                      answers: answers, channel: channel, complete: true, startedAt: now, updatedAt: now, completedAt: now)
+                                      answers: answers, channel: channel, complete: true, startedAt: now, updatedAt: now, completedAt: now,
+                                      touchpoint: touchpoint, orderReference: orderReference)
         let stored = try await store.save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)))
         try await FeedbackAlerts(store: store, clock: clock).check(stored, of: survey)
         return stored
@@ -200,7 +206,8 @@ public struct SurveyAnswering: Sendable {
         } else {
             token = Secrets.randomToken(byteCount: 16)
             response = SurveyResponse(id: .generate(), workspaceID: survey.workspaceID, surveyID: survey.id, profileID: visit.invitation?.profileID,
-                                      invitationID: visit.invitation?.id, language: language, answers: [:], complete: false, startedAt: now, updatedAt: now, completedAt: nil)
+                                      invitationID: visit.invitation?.id, language: language, answers: [:], complete: false, startedAt: now, updatedAt: now, completedAt: nil,
+                                      touchpoint: visit.invitation?.touchpoint, orderReference: visit.invitation?.orderReference)
         }
         response.answers[question.id] = answer
         // Answers to questions no longer shown (an earlier answer changed) are dropped.

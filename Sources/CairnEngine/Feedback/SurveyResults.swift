@@ -154,6 +154,93 @@ public struct SurveyResults: Sendable {
         return result
     }
 
+    /// What a figure can be broken down by besides period and channel.
+    public enum Breakdown: Sendable, Hashable {
+        /// The moment of the journey: a trigger's event, or what the widget's site said.
+        case touchpoint
+        /// The products of the order the response is about.
+        case product
+        case channel
+        /// A profile trait (a segment such as tier or region).
+        case trait(String)
+
+        public init?(_ text: String) {
+            switch text {
+            case "touchpoint": self = .touchpoint
+            case "product": self = .product
+            case "channel": self = .channel
+            default:
+                guard text.hasPrefix("trait:"), case let name = String(text.dropFirst(6)), !name.isEmpty, name.count <= 100 else { return nil }
+                self = .trait(name)
+            }
+        }
+    }
+
+    public struct BreakdownGroup: Sendable, Encodable {
+        /// The touchpoint, `SKU · name`, channel or trait value; `unknown` when the response does not say.
+        public var key: String
+        public var figure: Figure
+    }
+
+    /// The most responses a breakdown reads.
+    public static let breakdownLimit = 200_000
+
+    /// A scale question's figure per touchpoint, product, channel or profile trait over the responses started in the
+    /// whole UTC days of [from, until): read from the responses themselves (at most ``breakdownLimit``), largest group first.
+    public func breakdown(of surveyID: SurveyID, question questionID: String, by breakdown: Breakdown, from: Date, until: Date,
+                          for principal: Principal) async throws -> [BreakdownGroup] {
+        try principal.require(.feedbackRead)
+        let workspace = principal.workspaceID
+        guard let survey = try await store.survey(id: surveyID, in: workspace) else { throw NotFoundError(kind: "survey", id: surveyID.rawValue) }
+        guard let question = survey.definition.questions.first(where: { $0.id == questionID }), question.range != nil else {
+            throw ValidationError(field: "question", issue: .unknownValue(allowed: survey.definition.questions.filter { $0.range != nil }.map(\.id)),
+                                  hint: "Name one of the survey's scale questions.")
+        }
+        // Whole UTC days, as for the trend.
+        let days = UnitsSoldReport.days(from: from, until: until)
+        let responses = try await store.responses(of: surveyID, in: workspace, from: Date(utcDay: days.from), until: Date(utcDay: days.until), limit: Self.breakdownLimit)
+            .filter { if case .number? = $0.answers[questionID] { true } else { false } }
+        var keys: [SurveyResponseID: [String]] = [:]
+        switch breakdown {
+        case .touchpoint:
+            for response in responses { keys[response.id] = [response.touchpoint ?? "unknown"] }
+        case .channel:
+            for response in responses { keys[response.id] = [response.channel.rawValue] }
+        case .product:
+            var orders: [String: [String]] = [:]
+            for reference in Set(responses.compactMap(\.orderReference)) {
+                let lines = try await store.order(reference: reference, in: workspace)?.lines ?? []
+                orders[reference] = Array(Set(lines.map { "\($0.sku) · \($0.name)" })).sorted()
+            }
+            for response in responses {
+                let products = response.orderReference.flatMap { orders[$0] } ?? []
+                keys[response.id] = products.isEmpty ? ["unknown"] : products
+            }
+        case .trait(let name):
+            let traits = try await store.traits(of: Array(Set(responses.compactMap(\.profileID))), in: workspace)
+            for response in responses {
+                let value = response.profileID.flatMap { traits[$0]?[name]?.value }
+                let text: String? = switch value {
+                case .string(let text)?: text
+                case .integer(let number)?: String(number)
+                case .bool(let yes)?: yes ? "true" : "false"
+                default: nil
+                }
+                keys[response.id] = [text ?? "unknown"]
+            }
+        }
+        var counts: [String: [Int: Int64]] = [:]
+        for response in responses {
+            guard case .number(let value)? = response.answers[questionID] else { continue }
+            for key in keys[response.id] ?? ["unknown"] { counts[key, default: [:]][value, default: 0] += 1 }
+        }
+        return counts.compactMap { key, values in Self.figure(of: question, counts: values).map { BreakdownGroup(key: key, figure: $0) } }
+            .sorted { a, b in
+                let (na, nb) = (counts[a.key]!.values.reduce(0, +), counts[b.key]!.values.reduce(0, +))
+                return na != nb ? na > nb : a.key < b.key
+            }
+    }
+
     /// How many responses mentioned a topic in one period, and with which sentiment.
     public struct TopicPoint: Sendable, Encodable, Hashable {
         public var period: String

@@ -22,6 +22,7 @@ struct SurveysAPI {
         group.get("surveys/{id}/summary", use: summary)
         group.get("surveys/{id}/trend", use: trend)
         group.get("surveys/{id}/topics", use: topics)
+        group.get("surveys/{id}/breakdown", use: breakdown)
         group.post("surveys/{id}/email-invitations", use: emailInvitations)
         group.post("surveys/{id}/reminders", use: remindNow)
         group.get("surveys/{id}/emails", use: emailLog)
@@ -163,6 +164,35 @@ struct SurveysAPI {
         let (cursor, limit) = try request.pagination()
         let page = try await emails.emails(of: id, for: principal, after: cursor, limit: limit)
         return ListBody(Page(items: page.items.map(EmailBody.init), nextCursor: page.nextCursor))
+    }
+
+    struct BreakdownBody: ResponseEncodable {
+        var question: String
+        var by: String
+        var from: Date
+        var until: Date
+        var data: [SurveyResults.BreakdownGroup]
+    }
+
+    /// A scale question's figure per `by` = touchpoint, product, channel or trait:NAME (a segment), over `from`/`until`
+    /// (the last 90 days by default).
+    @Sendable func breakdown(_ request: Request, context: CairnRequestContext) async throws -> BreakdownBody {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let query = request.uri.queryParameters
+        var issues = ValidationCollector()
+        let question = query["question"].map(String.init) ?? ""
+        if question.isEmpty { issues.add(FieldIssue(field: "question", issue: .missing, hint: "Name the scale question, e.g. question=nps.")) }
+        let byText = query["by"].map(String.init) ?? ""
+        let by = SurveyResults.Breakdown(byText)
+        if by == nil {
+            issues.add(FieldIssue(field: "by", issue: .invalid, hint: "Use touchpoint, product, channel, or trait:NAME for a segment (e.g. trait:tier)."))
+        }
+        let (from, until) = request.reportWindow(defaultDays: 90, now: results.clock.now(), collecting: &issues)
+        try issues.throwIfAny()
+        let groups = try await results.breakdown(of: id, question: question, by: by!, from: from, until: until, for: principal)
+        let days = Date.utcDays(from: from, until: until)
+        return BreakdownBody(question: question, by: byText, from: Date(utcDay: days.from), until: Date(utcDay: days.until), data: groups)
     }
 
     struct TopicsBody: ResponseEncodable {

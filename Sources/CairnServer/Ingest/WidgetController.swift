@@ -48,8 +48,11 @@ struct WidgetController {
         guard let userID = query["userId"].map(String.init), !userID.isEmpty, userID.count <= 200 else {
             throw ValidationError(field: "userId", issue: .missing, hint: "Send the signed-in customer's user id, as the site's tracking does.")
         }
-        guard let survey = try await triggers.prompt(userID: userID, in: key.workspaceID) else { return json(.object(["show": .bool(false)])) }
-        return json(.object(["show": .bool(true), "survey": .string(survey.token)]))
+        guard let prompt = try await triggers.prompt(userID: userID, in: key.workspaceID) else { return json(.object(["show": .bool(false)])) }
+        var fields: [String: JSONValue] = ["show": .bool(true), "survey": .string(prompt.survey.token)]
+        if let touchpoint = prompt.touchpoint { fields["touchpoint"] = .string(touchpoint) }
+        if let order = prompt.orderReference { fields["orderId"] = .string(order) }
+        return json(.object(fields))
     }
 
     @Sendable func survey(_ request: Request, context: CairnRequestContext) async throws -> Response {
@@ -99,7 +102,8 @@ struct WidgetController {
         }
         let response = try await answering.submitWhole(token: token, workspace: key.workspaceID, answers: answers, userID: body["userId"]?.stringValue,
                                                        anonymousID: body["anonymousId"]?.stringValue, language: body["language"]?.stringValue ?? "en",
-                                                       channel: body["channel"]?.stringValue)
+                                                       channel: body["channel"]?.stringValue, touchpoint: body["touchpoint"]?.stringValue,
+                                                       orderReference: body["orderId"].flatMap { CommerceEventsText.text($0) })
         return json(.object(["success": .bool(true), "id": .string(response.id.rawValue)]), status: .created)
     }
 }
@@ -107,4 +111,15 @@ struct WidgetController {
 extension HTTPField.Name {
     static let accessControlAllowHeaders = HTTPField.Name("Access-Control-Allow-Headers")!
     static let accessControlAllowMethods = HTTPField.Name("Access-Control-Allow-Methods")!
+}
+
+/// An order id as clients send it: text, or a whole number.
+enum CommerceEventsText {
+    static func text(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): text
+        case .integer(let number): String(number)
+        default: nil
+        }
+    }
 }

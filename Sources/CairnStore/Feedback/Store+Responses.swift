@@ -3,11 +3,11 @@ import Foundation
 import SQLKit
 
 extension Store {
-    static let invitationColumns = ["id", "workspace_id", "survey_id", "profile_id", "created_at", "expires_at", "answered_at"]
+    static let invitationColumns = ["id", "workspace_id", "survey_id", "profile_id", "created_at", "expires_at", "answered_at", "touchpoint", "order_reference"]
     static let responseColumns = ["id", "workspace_id", "survey_id", "profile_id", "invitation_id", "language", "answers", "complete", "started_at", "updated_at",
-                                  "completed_at", "channel", "insights"]
+                                  "completed_at", "channel", "insights", "touchpoint", "order_reference"]
     /// The columns of a response before insights were kept (what migrations before version 21 read).
-    static let responseColumnsBeforeInsights = responseColumns.filter { $0 != "insights" }
+    static let responseColumnsBeforeInsights = responseColumns.filter { !["insights", "touchpoint", "order_reference"].contains($0) }
     /// Written with a response besides `responseColumns`: what its insights are found by, and the answering token's hash.
     static let responseWriteColumns = responseColumns + ["text_language", "sentiment_milli", "sentiment_label", "topics", "token_hash"]
 
@@ -17,18 +17,23 @@ extension Store {
                 SQLBind(response.profileID?.rawValue), SQLBind(response.invitationID?.rawValue), SQLBind(response.language),
                 SQLBind(JSONValue.object(response.answers.mapValues(\.json)).jsonText()), SQLBind(Int64(response.complete ? 1 : 0)),
                 SQLBind(response.startedAt.storageMillis), SQLBind(response.updatedAt.storageMillis), SQLBind(response.completedAt?.storageMillis),
-                SQLBind(response.channel.rawValue), SQLBind(insight.json), SQLBind(insight.language), SQLBind(insight.sentimentMilli),
+                SQLBind(response.channel.rawValue), SQLBind(insight.json), SQLBind(response.touchpoint), SQLBind(response.orderReference),
+                SQLBind(insight.language), SQLBind(insight.sentimentMilli),
                 SQLBind(insight.label), SQLBind(insight.topics), SQLBind(tokenHash)]
     }
 
     public func insert(_ invitation: SurveyInvitation, tokenHash: String) async throws {
         try await database.withConnection { sql in
             try await sql.insert(into: "survey_invitations").columns(Self.invitationColumns + ["token_hash"])
-                .values(SQLBind(invitation.id.rawValue), SQLBind(invitation.workspaceID.rawValue), SQLBind(invitation.surveyID.rawValue),
-                        SQLBind(invitation.profileID.rawValue), SQLBind(invitation.createdAt.storageMillis), SQLBind(invitation.expiresAt.storageMillis),
-                        SQLBind(invitation.answeredAt?.storageMillis), SQLBind(tokenHash))
+                .values(Self.values(of: invitation) + [SQLBind(tokenHash)])
                 .run()
         }
+    }
+
+    static func values(of invitation: SurveyInvitation) -> [SQLBind] {
+        [SQLBind(invitation.id.rawValue), SQLBind(invitation.workspaceID.rawValue), SQLBind(invitation.surveyID.rawValue),
+         SQLBind(invitation.profileID.rawValue), SQLBind(invitation.createdAt.storageMillis), SQLBind(invitation.expiresAt.storageMillis),
+         SQLBind(invitation.answeredAt?.storageMillis), SQLBind(invitation.touchpoint), SQLBind(invitation.orderReference)]
     }
 
     /// The invitation whose token has this hash (any workspace's: the token is the capability).
@@ -135,7 +140,8 @@ extension SurveyInvitation {
                   profileID: ProfileID(rawValue: try row.decode(column: "profile_id", as: String.self)),
                   createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)),
                   expiresAt: Date(storageMillis: try row.decode(column: "expires_at", as: Int64.self)),
-                  answeredAt: try row.decode(column: "answered_at", as: Int64?.self).map(Date.init(storageMillis:)))
+                  answeredAt: try row.decode(column: "answered_at", as: Int64?.self).map(Date.init(storageMillis:)),
+                  touchpoint: try row.decode(column: "touchpoint", as: String?.self), orderReference: try row.decode(column: "order_reference", as: String?.self))
     }
 }
 
@@ -154,6 +160,23 @@ extension SurveyResponse {
                   startedAt: Date(storageMillis: try row.decode(column: "started_at", as: Int64.self)),
                   updatedAt: Date(storageMillis: try row.decode(column: "updated_at", as: Int64.self)),
                   completedAt: try row.decode(column: "completed_at", as: Int64?.self).map(Date.init(storageMillis:)),
-                  insights: try (row.contains(column: "insights") ? row.decode(column: "insights", as: String?.self) : nil).flatMap { try? JSONDecoder().decode([String: TextInsight].self, from: Data($0.utf8)) } ?? [:])
+                  insights: try (row.contains(column: "insights") ? row.decode(column: "insights", as: String?.self) : nil).flatMap { try? JSONDecoder().decode([String: TextInsight].self, from: Data($0.utf8)) } ?? [:],
+                  touchpoint: row.contains(column: "touchpoint") ? try row.decode(column: "touchpoint", as: String?.self) : nil,
+                  orderReference: row.contains(column: "order_reference") ? try row.decode(column: "order_reference", as: String?.self) : nil)
+    }
+}
+
+extension Store {
+    /// A survey's responses started in [from, until), at most `limit` (for breakdowns by what the counts do not keep).
+    public func responses(of survey: SurveyID, in workspace: WorkspaceID, from: Date, until: Date, limit: Int) async throws -> [SurveyResponse] {
+        try await responses(where: { query in
+            query.where("workspace_id", .equal, workspace.rawValue).where("survey_id", .equal, survey.rawValue)
+                .where("started_at", .greaterThanOrEqual, from.storageMillis).where("started_at", .lessThan, until.storageMillis).limit(limit)
+        })
+    }
+
+    /// The traits of many profiles (read-only).
+    public func traits(of profiles: [ProfileID], in workspace: WorkspaceID) async throws -> [ProfileID: [String: Trait]] {
+        try await transaction(priority: .foreground) { tx in try await tx.traits(of: profiles, in: workspace) }
     }
 }

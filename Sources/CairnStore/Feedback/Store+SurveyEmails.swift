@@ -11,10 +11,7 @@ extension Store {
     public func insert(_ invitation: SurveyInvitation, tokenHash: String, token: String, emails: [SurveyEmail]) async throws {
         try await transaction { tx in
             try await tx.sql.insert(into: "survey_invitations").columns(Self.invitationColumns + ["token_hash"])
-                .values(SQLBind(invitation.id.rawValue), SQLBind(invitation.workspaceID.rawValue), SQLBind(invitation.surveyID.rawValue),
-                        SQLBind(invitation.profileID.rawValue), SQLBind(invitation.createdAt.storageMillis), SQLBind(invitation.expiresAt.storageMillis),
-                        SQLBind(invitation.answeredAt?.storageMillis), SQLBind(tokenHash))
-                .run()
+                .values(Self.values(of: invitation) + [SQLBind(tokenHash)]).run()
             let insert = tx.sql.insert(into: "survey_emails").columns(Self.surveyEmailColumns + ["token"])
             for email in emails {
                 insert.values(Self.values(of: email) + [SQLBind(token)])

@@ -4,7 +4,8 @@ import SQLKit
 
 extension Store {
     static let triggerColumns = ["id", "workspace_id", "survey_id", "event", "action", "delay_minutes", "sample_percent", "created_at"]
-    static let firingColumns = ["id", "workspace_id", "trigger_id", "survey_id", "profile_id", "event_id", "action", "due_at", "status", "reason", "created_at"]
+    static let firingColumns = ["id", "workspace_id", "trigger_id", "survey_id", "profile_id", "event_id", "action", "due_at", "status", "reason", "created_at",
+                                "order_reference", "touchpoint"]
 
     /// A survey's triggers.
     public func triggers(of survey: SurveyID, in workspace: WorkspaceID) async throws -> [SurveyTrigger] {
@@ -94,7 +95,8 @@ extension TransactionStore {
         for firing in firings {
             insert.values(SQLBind(firing.id.rawValue), SQLBind(firing.workspaceID.rawValue), SQLBind(firing.triggerID.rawValue), SQLBind(firing.surveyID.rawValue),
                           SQLBind(firing.profileID.rawValue), SQLBind(firing.eventID.rawValue), SQLBind(firing.action.rawValue), SQLBind(firing.dueAt.storageMillis),
-                          SQLBind(firing.status.rawValue), SQLBind(firing.reason), SQLBind(firing.createdAt.storageMillis))
+                          SQLBind(firing.status.rawValue), SQLBind(firing.reason), SQLBind(firing.createdAt.storageMillis), SQLBind(firing.orderReference),
+                          SQLBind(firing.touchpoint))
         }
         try await insert.ignoringConflicts(with: ["workspace_id", "trigger_id", "event_id"]).run()
     }
@@ -125,6 +127,8 @@ extension SurveyTriggerFiring {
                   dueAt: Date(storageMillis: try row.decode(column: "due_at", as: Int64.self)),
                   status: Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .skipped,
                   reason: try row.decode(column: "reason", as: String?.self),
-                  createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)))
+                  createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)),
+                  orderReference: try row.decode(column: "order_reference", as: String?.self),
+                  touchpoint: try row.decode(column: "touchpoint", as: String?.self))
     }
 }

@@ -525,6 +525,8 @@ public enum Schema {
                 .column("status", type: .text, .notNull)
                 .column("reason", type: .text)
                 .column("created_at", type: .bigint, .notNull)
+                .column("order_reference", type: .text)
+                .column("touchpoint", type: .text)
                 .run()
             try await sql.create(index: "survey_trigger_firings_once").unique().on("survey_trigger_firings").column("workspace_id").column("trigger_id").column("event_id").run()
             try await sql.create(index: "survey_trigger_firings_due").on("survey_trigger_firings").column("status").column("due_at").run()
@@ -534,6 +536,12 @@ public enum Schema {
                 .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
                 .column("recontact_days", type: .bigint, .notNull)
                 .run()
+        },
+        Migration(version: 24, name: "touchpoint and order of invitations and responses") { sql in
+            for table in ["survey_invitations", "survey_responses"] {
+                try await sql.alter(table: table).column("touchpoint", type: .text).run()
+                try await sql.alter(table: table).column("order_reference", type: .text).run()
+            }
         },
     ]
 }

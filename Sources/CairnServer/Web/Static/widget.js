@@ -1,7 +1,8 @@
 /*
  * Cairn's survey widget. On any site:
  *   <script src="https://cairn.example.com/static/widget.js" data-write-key="cairn_wk_…" data-survey="TOKEN"
- *           data-user-id="optional" data-lang="optional: en, de, zh or he" async></script>
+ *           data-user-id="optional" data-lang="optional: en, de, zh or he" data-channel="optional, e.g. app"
+ *           data-touchpoint="optional, e.g. checkout" data-order-id="optional" async></script>
  * It asks Cairn for the survey (nothing is shown to a known customer who has not agreed to surveys), shows one
  * question at a time in a small panel (right to left in Hebrew), and posts the answers once the last one is given.
  * Without data-survey but with data-user-id, it asks whether a survey trigger readied a survey for this customer
@@ -17,6 +18,8 @@
   if (!key) { return; }
   var userId = script.getAttribute("data-user-id") || "";
   var anonymousId = script.getAttribute("data-anonymous-id") || "";
+  var channel = script.getAttribute("data-channel") || "";
+  var context = { touchpoint: script.getAttribute("data-touchpoint") || "", orderId: script.getAttribute("data-order-id") || "" };
   var lang = script.getAttribute("data-lang") || (navigator.language || "en").slice(0, 2).toLowerCase();
   var texts = {
     en: { next: "Continue", close: "Close", thanks: "Thank you!", required: "Please answer this question.", error: "Sorry, that did not work. Please try again." },
@@ -77,7 +80,8 @@
       panel.textContent = "";
       fetch(base + "/v1/surveys/" + encodeURIComponent(token) + "/responses", {
         method: "POST", headers: { "Content-Type": "text/plain;charset=UTF-8" },
-        body: JSON.stringify({ writeKey: key, userId: userId || undefined, anonymousId: anonymousId || undefined, language: survey.language, answers: answers })
+        body: JSON.stringify({ writeKey: key, userId: userId || undefined, anonymousId: anonymousId || undefined, language: survey.language, answers: answers,
+                               channel: channel || undefined, touchpoint: context.touchpoint || undefined, orderId: context.orderId || undefined })
       }).then(function (r) {
         panel.appendChild(element("p", { class: r.ok ? "done" : "error", role: "status", id: "cairn-result" }, r.ok ? t.thanks : t.error));
         if (r.ok) { setTimeout(close, 2500); }
@@ -153,6 +157,10 @@
   } else if (userId) {
     fetch(base + "/v1/survey-prompt?writeKey=" + encodeURIComponent(key) + "&userId=" + encodeURIComponent(userId))
       .then(function (r) { return r.json(); })
-      .then(function (prompt) { if (prompt.show && prompt.survey) { start(prompt.survey); } }, function () { /* nothing readied */ });
+      .then(function (prompt) {
+        if (!prompt.show || !prompt.survey) { return; }
+        context = { touchpoint: prompt.touchpoint || "", orderId: prompt.orderId || "" };
+        start(prompt.survey);
+      }, function () { /* nothing readied */ });
   }
 })();
