@@ -131,6 +131,10 @@ struct Bench: AsyncParsableCommand {
             report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup, commerce: commerceResult, feedback: feedbackResult))
         }
         guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly else { return }
+        if feedbackResponses > 0 {
+            report.textAnalysis = Self.measureTextAnalysis()
+            say("text analytics: " + report.textAnalysis.map { "\($0.language) \(Int($0.perSecond))/s" }.joined(separator: ", "))
+        }
         let markdown = report.markdown()
         try markdown.write(toFile: output, atomically: true, encoding: .utf8)
         say("Wrote \(output).")

@@ -17,6 +17,8 @@ struct BenchReport {
     var newProfiles = 0
     var orderFile: OrderLinesFile?
     var engines: [Engine] = []
+    /// Comments analysed per second, per language (no database involved).
+    var textAnalysis: [(language: String, perSecond: Double)] = []
 
     static var buildConfiguration: String {
         #if DEBUG
@@ -163,6 +165,22 @@ struct BenchReport {
             """
             for (name, result) in feedback {
                 text += "| \(name) | \(rate(Double(result.submissions))) | \(rate(result.submissionsPerSecond)) | \(ms(result.submissionLatency.p50)) | \(ms(result.submissionLatency.p99)) | \(result.rejected) |\n"
+            }
+        }
+        if !textAnalysis.isEmpty {
+            text += """
+
+            ## Text analytics
+
+            Comments read one after another on one core (language, sentiment, topics, keywords — what every free-text
+            answer gets when it is stored); the loads above carry such comments in a third of their responses.
+
+            | Language | Comments/s | Per comment |
+            |---|---:|---:|
+
+            """
+            for (language, perSecond) in textAnalysis {
+                text += "| \(language) | \(rate(perSecond)) | \(String(format: "%.0f µs", 1_000_000 / perSecond)) |\n"
             }
         }
         text += targets()

@@ -10,6 +10,34 @@ import NIOPosix
 /// The feedback half of `cairn bench`: figures over many responses (by week × channel, through the API), and answers
 /// sent through the widget's API by concurrent clients.
 extension Bench {
+    /// Comments the load carries, in the four languages of the survey pages (written for the benchmark).
+    static let sampleComments: [String] = [
+        "The parcel arrived two days late and the courier never rang the bell. Very disappointing.",
+        "Great service, the staff were friendly and the price was fair!",
+        "Die Lieferung kam pünktlich, aber die Verpackung war beschädigt.",
+        "Sehr guter Kundenservice, ich bin wirklich zufrieden.",
+        "快递很快，包装也很好，客服态度不错。",
+        "质量太差了，用了两天就坏了，要求退款。",
+        "המשלוח הגיע מהר והשירות היה מצוין",
+        "The app kept logging me out during checkout, so I paid by phone instead.",
+    ]
+
+    /// Comments analysed per second (language, sentiment, topics, keywords), one comment after another, per language.
+    static func measureTextAnalysis(seconds budget: Double = 1.5) -> [(language: String, perSecond: Double)] {
+        let byLanguage: [(String, [String])] = [("en", [sampleComments[0], sampleComments[1], sampleComments[7]]), ("de", [sampleComments[2], sampleComments[3]]),
+                                                ("zh", [sampleComments[4], sampleComments[5]]), ("he", [sampleComments[6]])]
+        _ = TextAnalysis.of(sampleComments[0])  // the lexicons load once
+        return byLanguage.map { language, comments in
+            let start = ContinuousClock.now
+            var done = 0
+            while seconds(ContinuousClock.now - start) < budget {
+                for comment in comments { _ = TextAnalysis.of(comment) }
+                done += comments.count
+            }
+            return (language, Double(done) / seconds(ContinuousClock.now - start))
+        }
+    }
+
     struct FeedbackResult {
         var responses: Int
         var loadSeconds: Double
@@ -42,7 +70,7 @@ extension Bench {
                     let roll = Int(random.next() % 100)
                     let score = roll < 45 ? 9 + Int(random.next() % 2) : roll < 75 ? 7 + Int(random.next() % 2) : Int(random.next() % 7)
                     var answers: [String: SurveyAnswer] = ["nps": .number(score)]
-                    if index % 3 == 0 { answers["why"] = .text("Reason number \(index % 97)") }
+                    if index % 3 == 0 { answers["why"] = .text(Self.sampleComments[index % Self.sampleComments.count]) }
                     batch.append(SurveyResponse(id: .generate(), workspaceID: seed.workspace, surveyID: survey.id, profileID: nil, invitationID: nil, language: "en",
                                                 answers: answers, channel: channels[Int(random.next() % 10)], complete: true, startedAt: at, updatedAt: at, completedAt: at))
                     if batch.count == 5_000 {
@@ -97,7 +125,8 @@ extension Bench {
                             while true {
                                 let index = next.take()
                                 guard index < submissions else { break }
-                                let body = #"{"writeKey":"\#(writeKey)","channel":"app","answers":{"nps":\#(index % 11),"why":"Load \#(index)"}}"#
+                                let comment = String(decoding: try JSONEncoder().encode(Self.sampleComments[index % Self.sampleComments.count]), as: UTF8.self)
+                                let body = #"{"writeKey":"\#(writeKey)","channel":"app","answers":{"nps":\#(index % 11),"why":\#(comment)}}"#
                                 let sent = ContinuousClock.now
                                 let (status, _) = try await client.send(.POST, "/v1/surveys/\(token)/responses", headers: [("Content-Type", "text/plain")],
                                                                         body: ByteBuffer(string: body))
