@@ -120,6 +120,23 @@ struct SurveyEmailTests {
             #expect(sink.messages.count == 4)
             eveLog = try await emails.emails(of: survey, for: manager, after: nil, limit: try PageSize(50)).items.filter { $0.profileID == eve }
             #expect(eveLog.first { $0.kind == .reminder }?.status == .skipped && eveLog.first { $0.kind == .reminder }?.lastError == "no_consent")
+
+            // Erasing a customer cancels what waits for them and removes the words of their answers, keeping the scores.
+            let fay = try await customer("fay", traits: #"{"email":"fay@example.com"}"#, consent: true, seeded: seeded, store: store, clock: clock)
+            _ = try await emails.invite(.init(profileIds: [fay.rawValue], reminderAfterHours: 24), to: survey, by: manager)
+            let answered = try await store.save(SurveyResponse(id: .generate(), workspaceID: seeded.workspace.id, surveyID: survey, profileID: fay, invitationID: nil,
+                                                               language: "en", answers: ["csat": .number(2), "why": .text("Fay Smith here: the courier was rude and late.")],
+                                                               complete: true, startedAt: clock.now, updatedAt: clock.now, completedAt: clock.now), tokenHash: "fay")
+            #expect(answered.insights["why"]?.keywords.isEmpty == false)
+            _ = try await Erasure(store: store, clock: clock.source).erase(fay, by: seeded.principal(.admin), origin: .console)
+            let fayLog = try await emails.emails(of: survey, for: manager, after: nil, limit: try PageSize(50)).items.filter { $0.profileID == fay }
+            #expect(fayLog.count == 2 && fayLog.allSatisfy { $0.status == .skipped && $0.lastError == "erased" })
+            let kept = try #require(try await store.latestResponses(in: seeded.workspace.id, survey: survey, completeOnly: false, sentiment: nil, topic: nil, limit: 50)
+                .first { $0.id == answered.id })
+            #expect(kept.answers == ["csat": .number(2)], "the score stays, the words go")
+            #expect(kept.insights["why"]?.keywords == [] && kept.insights["why"]?.sentences == [] && kept.topics == ["delivery", "staff"])
+            try await emails.sendDue()
+            #expect(!sink.messages.contains { $0.to == ["fay@example.com"] })
         }
     }
 }

@@ -80,7 +80,7 @@ public struct SurveyEmails: Sendable {
         let days = request.expiresInDays ?? 14
         if !(1...90).contains(days) { issues.add(FieldIssue(field: "expiresInDays", issue: .invalid, hint: "A link lasts from 1 to 90 days.")) }
         let reminderHours = request.reminder == false ? nil : (request.reminderAfterHours ?? 72)
-        if let reminderHours, reminderHours < 1 || reminderHours >= days * 24 {
+        if let reminderHours, (1...90).contains(days), reminderHours < 1 || reminderHours >= days * 24 {
             issues.add(FieldIssue(field: "reminderAfterHours", issue: .invalid, hint: "Remind from 1 hour after the invitation to before the link expires (\(days * 24) hours)."))
         }
         guard let survey = try await store.survey(id: surveyID, in: workspace) else { throw NotFoundError(kind: "survey", id: surveyID.rawValue) }

@@ -51,6 +51,7 @@ extension TransactionStore {
         let events = try await sql.select().columns(Store.eventColumns).from("events")
             .where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).all().map(Event.init(row:))
         for event in events { try await scrub(event, in: workspace) }
+        try await scrubFeedback(of: profile, in: workspace)
         try await sql.update("profiles").set("erased_at", to: date.storageMillis)
             .where("workspace_id", .equal, w).where("id", .equal, profile.rawValue).run()
         return events.count
@@ -70,6 +71,34 @@ extension TransactionStore {
             .set("user_id", to: SQLBind(nil as String?)).set("anonymous_id", to: SQLBind(nil as String?))
         if let profile { update.set("profile_id", to: profile.rawValue) }
         try await update.where("workspace_id", .equal, workspace.rawValue).where("id", .equal, event.id.rawValue).run()
+    }
+
+    /// The person's survey answers keep their scores (the figures stay right) but lose their words: free text is
+    /// removed, and with it the keywords read from it (language, sentiment and topics stay, as the counts do). Emails
+    /// and triggered surveys still waiting for them are cancelled, and their links forgotten.
+    func scrubFeedback(of profile: ProfileID, in workspace: WorkspaceID) async throws {
+        let w = workspace.rawValue
+        for row in try await sql.select().columns(Store.responseColumns).from("survey_responses")
+            .where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).all() {
+            var response = try SurveyResponse(row: row)
+            response.answers = response.answers.filter { if case .text = $0.value { false } else { true } }
+            for key in response.insights.keys {
+                response.insights[key]?.keywords = []
+                response.insights[key]?.sentences = []
+            }
+            let insights = (try? String(decoding: JSONEncoder.sorted.encode(response.insights), as: UTF8.self)) ?? "{}"
+            try await sql.update("survey_responses").set("answers", to: JSONValue.object(response.answers.mapValues(\.json)).jsonText())
+                .set("insights", to: insights)
+                .where("workspace_id", .equal, w).where("id", .equal, response.id.rawValue).run()
+        }
+        try await sql.update("survey_emails").set("status", to: SurveyEmail.Status.skipped.rawValue).set("last_error", to: "erased")
+            .where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue)
+            .where("status", .equal, SurveyEmail.Status.scheduled.rawValue).run()
+        try await sql.update("survey_emails").set("token", to: SQLLiteral.null)
+            .where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).run()
+        try await sql.update("survey_trigger_firings").set("status", to: SurveyTriggerFiring.Status.skipped.rawValue).set("reason", to: "erased")
+            .where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue)
+            .where("status", .in, [SurveyTriggerFiring.Status.pending.rawValue, SurveyTriggerFiring.Status.ready.rawValue]).run()
     }
 
     public func isErased(_ profile: ProfileID, in workspace: WorkspaceID) async throws -> Bool {

@@ -14,6 +14,8 @@ struct FeedbackPages {
     let surveys: Surveys
     let results: SurveyResults
     let records: CustomerRecords
+    let emails: SurveyEmails
+    let triggers: SurveyTriggers
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("feedback", use: scorecard)
@@ -23,6 +25,10 @@ struct FeedbackPages {
         router.post("feedback/surveys/{id}", use: saveSurvey)
         router.post("feedback/surveys/{id}/status", use: moveSurvey)
         router.get("feedback/surveys/{id}/preview", use: preview)
+        router.post("feedback/surveys/{id}/email-invitations", use: inviteByEmail)
+        router.post("feedback/surveys/{id}/reminders", use: remindNow)
+        router.post("feedback/surveys/{id}/triggers", use: saveTriggers)
+        router.post("feedback/contact-settings", use: saveContactSettings)
         router.get("feedback/responses", use: responseList)
         router.get("feedback/responses.csv", use: responsesCSV)
     }
@@ -179,7 +185,7 @@ struct FeedbackPages {
     }
 
     private func surveyPage(_ id: SurveyID, request: Request, context: CairnRequestContext, draft: String? = nil, errors: [String: Any]? = nil,
-                            status: HTTPResponse.Status = .ok) async throws -> Response {
+                            status: HTTPResponse.Status = .ok, triggerDraft: String? = nil, inviteOutcome: [String: Any]? = nil) async throws -> Response {
         let (principal, _) = try context.requireUser()
         let survey = try await surveys.survey(id, for: principal)
         let texts = renderer.catalogue.texts(for: context.language)
@@ -197,7 +203,50 @@ struct FeedbackPages {
             }
         }
         let manage = principal.can(.feedbackManage)
+        // Distribution: triggers, the recontact limit, the email log and what the triggers did.
+        let triggerList = try await triggers.triggers(of: id, for: principal)
+        let triggerJSON = try encoder.encode(triggerList.map { ["event": $0.event, "action": $0.action.rawValue, "delayMinutes": String($0.delayMinutes),
+                                                                "samplePercent": String($0.samplePercent)] })
+        let triggerText = triggerDraft ?? String(decoding: triggerJSON, as: UTF8.self)
+            .replacingOccurrences(of: #""delayMinutes" : "(\d+)""#, with: #""delayMinutes" : $1"#, options: .regularExpression)
+            .replacingOccurrences(of: #""samplePercent" : "(\d+)""#, with: #""samplePercent" : $1"#, options: .regularExpression)
+        let emailLog = try await emails.emails(of: id, for: principal, after: nil, limit: try PageSize(20)).items
+        let firingLog = try await triggers.firings(of: id, for: principal, after: nil, limit: try PageSize(20)).items
+        // A breakdown of one scale question, when asked for (`by`, `question`).
+        let scaleQuestions = survey.definition.questions.filter { $0.range != nil }.map(\.id)
+        let traitName = request.uri.queryParameters["trait"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let byText = traitName.map { "trait:\($0)" } ?? request.uri.queryParameters["by"].map(String.init)
+        let breakdownQuestion = request.uri.queryParameters["question"].map(String.init).flatMap { scaleQuestions.contains($0) ? $0 : nil } ?? scaleQuestions.first
+        var breakdownRows: [[String: Any]] = []
+        if let byText, let by = SurveyResults.Breakdown(byText), let breakdownQuestion {
+            let until = Date().addingTimeInterval(86_400)
+            breakdownRows = try await results.breakdown(of: id, question: breakdownQuestion, by: by, from: until.addingTimeInterval(-365 * 86_400), until: until, for: principal)
+                .map { group in cells(group.figure, texts: texts).merging(["key": group.key]) { a, _ in a } }
+        }
         return try renderer.page("feedback_survey", titleKey: "feedback_survey", section: "feedback", context: context, values: [
+            "canDistribute": manage && survey.status == .published,
+            "emailReady": emails.mailer != nil,
+            "triggers": triggerText,
+            "recontactDays": try await triggers.recontactDays(for: principal),
+            "inviteOutcome": inviteOutcome as Any,
+            "hasEmails": !emailLog.isEmpty,
+            "emails": emailLog.map { email -> [String: Any] in
+                ["kind": texts["email_kind_\(email.kind.rawValue)"] ?? email.kind.rawValue, "status": email.status.rawValue,
+                 "statusLabel": texts["email_status_\(email.status.rawValue)"] ?? email.status.rawValue, "reason": email.lastError ?? "",
+                 "when": displayDate(email.sentAt ?? email.sendAt), "attempts": email.attempts, "profile": email.profileID.rawValue]
+            },
+            "hasFirings": !firingLog.isEmpty,
+            "firings": firingLog.map { firing -> [String: Any] in
+                ["touchpoint": firing.touchpoint ?? "", "action": firing.action.rawValue, "status": firing.status.rawValue,
+                 "statusLabel": texts["firing_status_\(firing.status.rawValue)"] ?? firing.status.rawValue, "reason": firing.reason ?? "",
+                 "when": displayDate(firing.dueAt), "profile": firing.profileID.rawValue]
+            },
+            "breakdownOptions": ["touchpoint", "product", "channel"].map { ["value": $0, "name": texts["breakdown_\($0)"] ?? $0, "selected": $0 == byText] },
+            "breakdownTrait": byText.flatMap { $0.hasPrefix("trait:") ? String($0.dropFirst(6)) : nil } ?? "",
+            "scaleQuestions": scaleQuestions.map { ["value": $0, "selected": $0 == breakdownQuestion] },
+            "hasBreakdown": !breakdownRows.isEmpty,
+            "askedBreakdown": byText != nil,
+            "breakdown": breakdownRows,
             "feedbackNav": nav("surveys", texts: texts),
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
             "errors": errors as Any,
@@ -300,6 +349,89 @@ struct FeedbackPages {
             },
             "t_survey": surveyTexts,
         ])
+    }
+
+    // MARK: Distribution
+
+    /// Invites the customers named in the form (one per line: an email address, a user id, or a profile id) by email.
+    @Sendable func inviteByEmail(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.feedbackManage)
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let form = try await request.form()
+        let texts = renderer.catalogue.texts(for: context.language)
+        var profiles: [String] = []
+        var unknown: [String] = []
+        for line in (form["customers"] ?? "").split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
+            if let profile = ProfileID(line) { profiles.append(profile.rawValue); continue }
+            let kind: Identifier.Kind = line.contains("@") ? .email : .userID
+            if let identifier = Identifier.normalised(kind: kind, line), let profile = try await emails.store.profileID(for: identifier, in: principal.workspaceID) {
+                profiles.append(profile.rawValue)
+            } else {
+                unknown.append(line)
+            }
+        }
+        do {
+            guard !profiles.isEmpty else {
+                throw ValidationError(field: "customers", issue: .missing, hint: "Name at least one known customer: an email address, user id or profile id per line.")
+            }
+            let outcome = try await emails.invite(.init(profileIds: Array(profiles.prefix(500)), expiresInDays: form["expiresInDays"].flatMap { Int($0) },
+                                                        reminderAfterHours: form["reminderAfterHours"].flatMap { Int($0) }),
+                                                  to: id, by: principal)
+            var reasons: [String: Int] = [:]
+            for skip in outcome.skipped { reasons[skip.reason, default: 0] += 1 }
+            let summary: [String: Any] = [
+                "invited": outcome.invited.count,
+                "skipped": reasons.sorted { $0.key < $1.key }.map { ["reason": texts["skip_\($0.key)"] ?? $0.key, "count": $0.value] },
+                "unknown": unknown.joined(separator: ", "), "hasUnknown": !unknown.isEmpty,
+            ]
+            return try await surveyPage(id, request: request, context: context, inviteOutcome: summary)
+        } catch let error as ValidationError {
+            return try await surveyPage(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language),
+                                        status: .badRequest)
+        }
+    }
+
+    @Sendable func remindNow(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        _ = try await emails.remindNow(id, by: principal)
+        return WebRenderer.redirect(to: "/feedback/surveys/\(id)?done=reminders")
+    }
+
+    /// Saves the survey's triggers from their JSON (a list of {event, action, delayMinutes, samplePercent}).
+    @Sendable func saveTriggers(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.feedbackManage)
+        let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
+        let text = try await request.form()["triggers"] ?? ""
+        do {
+            let inputs: [SurveyTriggers.Input]
+            do {
+                inputs = text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : try JSONDecoder().decode([SurveyTriggers.Input].self, from: Data(text.utf8))
+            } catch {
+                throw ValidationError(field: "triggers", issue: .invalid, hint: "The triggers are not a valid JSON list: \(Self.describe(error))")
+            }
+            _ = try await triggers.setTriggers(inputs, of: id, by: principal)
+            return WebRenderer.redirect(to: "/feedback/surveys/\(id)?done=saved")
+        } catch let error as ValidationError {
+            return try await surveyPage(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language),
+                                        status: .badRequest, triggerDraft: text)
+        }
+    }
+
+    @Sendable func saveContactSettings(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let form = try await request.form()
+        let back = form["survey"].flatMap { SurveyID($0) }
+        do {
+            _ = try await triggers.setRecontactDays(form["recontactDays"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }, by: principal)
+            return WebRenderer.redirect(to: back.map { "/feedback/surveys/\($0)?done=saved" } ?? "/feedback/surveys")
+        } catch let error as ValidationError {
+            guard let back else { throw error }
+            return try await surveyPage(back, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language),
+                                        status: .badRequest)
+        }
     }
 
     // MARK: Responses
