@@ -7,9 +7,10 @@ public enum TextLanguage: String, Sendable, Hashable, CaseIterable, Codable {
 /// too short to tell.
 ///
 /// Method: the script decides first (Hebrew letters → Hebrew; Chinese characters without Japanese kana → Chinese).
-/// Latin text is weighed between English and German: each function word of a language counts 1, a word of that
-/// language's sentiment lexicon 0.5, each of ä, ö, ü, ß 1.5 for German, endings such as -ung, -keit, -lich, -chen 1 for
-/// German and -ing, -ly 1 for English. A text with no evidence either way is not guessed.
+/// Latin text is weighed between English and German: each function word of a language counts 1, each of ä, ö, ü, ß 1.5
+/// for German, endings such as -ung, -keit, -lich, -chen 1 for German and -ing, -ly 1 for English; when that leaves
+/// them less than 2 apart, each word of a language's sentiment lexicon adds 0.5. A text with no evidence either way is
+/// not guessed.
 public enum LanguageDetector {
     public static func detect(_ text: String) -> TextLanguage? {
         var latin = 0, hebrew = 0, han = 0, other = 0
@@ -32,17 +33,23 @@ public enum LanguageDetector {
     }
 
     static func latinLanguage(_ text: String) -> TextLanguage? {
+        let words = Tokenizer.latinWords(text)
         var english = 0.0, german = 0.0
-        for word in Tokenizer.latinWords(text) {
+        for word in words {
             if Stopwords.englishFunctionWords.contains(word) { english += 1 }
             if Stopwords.germanFunctionWords.contains(word) { german += 1 }
             if word.count > 2 {
-                if Lexicons.english[word] != nil { english += 0.5 }
-                if GermanStems.lookup(word, in: Lexicons.german) != nil { german += 0.5 }
                 for ending in ["ung", "keit", "heit", "lich", "chen", "isch"] where word.hasSuffix(ending) { german += 1 }
                 for ending in ["ing", "ly"] where word.hasSuffix(ending) { english += 1 }
             }
             for character in word where "äöüß".contains(character) { german += 1.5 }
+        }
+        // The lexicons are asked only when the common words leave it open (they cost more).
+        if english == german || abs(english - german) < 2 {
+            for word in words where word.count > 2 {
+                if Lexicons.english[word] != nil { english += 0.5 }
+                if GermanStems.lookup(word, in: Lexicons.german) != nil { german += 0.5 }
+            }
         }
         if english == german { return nil }
         return english > german ? .en : .de

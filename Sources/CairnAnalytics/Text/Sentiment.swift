@@ -95,6 +95,8 @@ public enum Sentiment {
                    "halbwegs": -1, "fast": -1],
         contrasts: ["aber", "jedoch", "allerdings", "dennoch", "trotzdem"], clauseEndNegators: ["nicht", "nie", "niemals"], stems: true)
 
+    /// What is trimmed off a word: everything but letters, digits and the apostrophe.
+    private static let trimmed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "'")).inverted
     private static let boost = 0.293
     private static let capitals = 0.733
     private static let negation = -0.74
@@ -109,7 +111,7 @@ public enum Sentiment {
                 words.append((original, original, false))  // an emoticon such as :) or :(
                 continue
             }
-            let trimmed = original.trimmingCharacters(in: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "'")).inverted)
+            let trimmed = original.trimmingCharacters(in: Self.trimmed)
             guard !trimmed.isEmpty else {
                 if !words.isEmpty, original.contains(where: { ",;:-–".contains($0) }) { words[words.count - 1].endsClause = true }
                 continue

@@ -69,13 +69,16 @@ public struct Topic: Sendable, Hashable, Identifiable {
 
     /// Whether a text in a language mentions this topic.
     public func isMentioned(in text: String, language: TextLanguage) -> Bool {
+        isMentioned(in: text, lowered: text.lowercased(), words: Tokenizer.latinWords(text), language: language)
+    }
+
+    /// The same, with the text's lower-cased form and words already at hand (one tokenisation for every topic).
+    func isMentioned(in text: String, lowered: String, words: [String], language: TextLanguage) -> Bool {
         guard let keywords = keywords[language], !keywords.isEmpty else { return false }
         switch language {
         case .zh:
             return keywords.contains { text.contains($0) }
         case .en, .de:
-            let lowered = text.lowercased()
-            let words = Tokenizer.latinWords(text)
             let compounds = language == .de
             return keywords.contains { keyword in
                 keyword.contains(" ") ? lowered.contains(keyword) : words.contains { word in
@@ -83,7 +86,6 @@ public struct Topic: Sendable, Hashable, Identifiable {
                 }
             }
         case .he:
-            let words = Tokenizer.latinWords(text)
             return keywords.contains { keyword in
                 keyword.contains(" ") ? text.contains(keyword) : words.contains { word in
                     word.hasSuffix(keyword) && word.dropLast(keyword.count).allSatisfy(Self.hebrewPrefixes.contains)
@@ -106,7 +108,8 @@ public struct TextAnalysis: Sendable, Hashable {
     public static func of(_ text: String, fallback: TextLanguage? = nil, topics: [Topic] = Topic.standard, keywordLimit: Int = 5) -> TextAnalysis {
         let language = LanguageDetector.detect(text) ?? (text.contains(where: \.isLetter) ? fallback : nil)
         guard let language else { return TextAnalysis(language: nil, sentiment: nil, topics: [], keywords: []) }
-        let found = topics.filter { $0.isMentioned(in: text, language: language) }.map(\.id)
+        let lowered = text.lowercased(), words = Tokenizer.latinWords(text)
+        let found = topics.filter { $0.isMentioned(in: text, lowered: lowered, words: words, language: language) }.map(\.id)
         var counts: [String: Int] = [:]
         var order: [String] = []
         for word in Tokenizer.contentWords(text, language: language) {

@@ -95,6 +95,9 @@ struct Bench: AsyncParsableCommand {
                 continue
             }
             if feedbackOnly {
+                if name == engines.first?.0 {
+                    say("text analytics: " + Self.measureTextAnalysis().map { "\($0.language) \(Int($0.perSecond))/s" }.joined(separator: ", "))
+                }
                 _ = try await feedback(name, target)
                 continue
             }
