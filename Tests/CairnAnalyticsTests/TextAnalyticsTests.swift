@@ -144,3 +144,27 @@ import Testing
         #expect(TextAnalysis.of("OK", fallback: .de).language == .de, "too short to tell: the survey's language is assumed")
     }
 }
+
+/// German sentiment against labelled German text that cannot ship with the project (its licence is unclear): give a
+/// TSV of `label<TAB>text` lines (label positive or negative) in CAIRN_GERMAN_SENTIMENT_TSV to measure; without it the
+/// test is skipped, saying so.
+@Suite struct GermanSentimentMeasurement {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["CAIRN_GERMAN_SENTIMENT_TSV"] != nil,
+                   "German sentiment is measured only with CAIRN_GERMAN_SENTIMENT_TSV set to a labelled file (docs/feedback.md)"))
+    func germanSentimentOnGivenData() throws {
+        let path = ProcessInfo.processInfo.environment["CAIRN_GERMAN_SENTIMENT_TSV"] ?? ""
+        let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t", maxSplits: 1).map(String.init) }
+            .filter { $0.count == 2 && ($0[0] == "positive" || $0[0] == "negative") }
+        var labelled = 0, right = 0
+        for row in rows {
+            let score = try #require(Sentiment.analyse(row[1], language: .de)).overall.score
+            guard SentimentLabel(score: score) != .neutral else { continue }
+            labelled += 1
+            if (score > 0) == (row[0] == "positive") { right += 1 }
+        }
+        let interval = Proportion(successes: right, n: labelled).interval
+        print("sentiment de: of \(rows.count) labelled items \(labelled) given a label (\(String(format: "%.1f", 100 * Double(labelled) / Double(rows.count))) %), sign right on \(right) = \(String(format: "%.1f", 100 * Double(right) / Double(max(labelled, 1)))) % (95 % interval \(interval.map { String(format: "%.1f–%.1f %%", $0.lower, $0.upper) } ?? "–"))")
+        #expect(rows.count > 0)
+        #expect(Double(right) / Double(max(labelled, 1)) >= 0.6, "the sign is right more often than not by a margin")
+    }
+}

@@ -28,7 +28,8 @@ public struct SentimentAnalysis: Sendable, Hashable {
 
 /// Sentiment of English and German text from −1 to 1, by the rules of VADER (Hutto & Gilbert, 2014) over a valence
 /// lexicon per language:
-/// - each word's valence comes from the lexicon (German words also through their inflected endings);
+/// - each word's valence comes from the lexicon (German words also through their inflected endings; emoticons such
+///   as :) and :( from the English one, whatever the language);
 /// - a negator among the three words before it turns it round and weakens it (× −0.74): not, never, n't, without… /
 ///   nicht, kein, nie, ohne…; in German also a *nicht* or *nie* closing the clause, as in "gefiel mir nicht";
 /// - an intensifier before it strengthens it by 0.293 (very, extremely / sehr, total…), a softener weakens it (slightly /
@@ -107,7 +108,7 @@ public enum Sentiment {
         var words: [(lower: String, original: String, endsClause: Bool)] = []
         for raw in sentence.split(whereSeparator: \.isWhitespace) {
             let original = String(raw)
-            if rules.lexicon[original] != nil, !original.contains(where: \.isLetter) {
+            if !original.contains(where: \.isLetter), rules.lexicon[original] != nil || Lexicons.english[original] != nil {
                 words.append((original, original, false))  // an emoticon such as :) or :(
                 continue
             }
@@ -125,7 +126,9 @@ public enum Sentiment {
         var valences = [Double](repeating: 0, count: words.count)
         for (index, word) in words.enumerated() {
             guard rules.boosters[word.lower] == nil, !rules.negators.contains(word.lower) else { continue }
-            guard var valence = rules.stems ? GermanStems.lookup(word.lower, in: rules.lexicon) : rules.lexicon[word.lower] else { continue }
+            let emoticon = !word.original.contains(where: \.isLetter)
+            guard var valence = emoticon ? (rules.lexicon[word.original] ?? Lexicons.english[word.original])
+                    : rules.stems ? GermanStems.lookup(word.lower, in: rules.lexicon) : rules.lexicon[word.lower] else { continue }
             if mixedCase, word.original.count > 1, word.original == word.original.uppercased() {
                 valence += valence > 0 ? capitals : -capitals
             }
