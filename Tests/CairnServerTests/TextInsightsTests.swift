@@ -74,3 +74,42 @@ struct TextInsightsTests {
         }
     }
 }
+
+@Suite("A workspace's own topics")
+struct CustomTopicsTests {
+    @Test("A manager adds a topic with keywords per language; answers stored from then on are read for it, counted, filtered and named",
+          arguments: TestDatabase.engines)
+    func customTopics(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!
+            let bad = try await h.api(.put, "/api/v1/feedback-topics", key: manager,
+                                      json: #"{"topics":[{"id":"Parking Lot","keywords":{"fr":["parking"]}},{"id":"delivery","keywords":{"en":[]}}]}"#)
+            #expect(bad.status == .badRequest)
+            for field in ["topics[0].id", "topics[0].keywords.fr", "topics[1].id", "topics[1].keywords.en"] { #expect(bad.text.contains(field), "\(field)") }
+            #expect(try await h.api(.put, "/api/v1/feedback-topics", key: h.a.secretKeys[.viewer]!, json: #"{"topics":[]}"#).status == .forbidden)
+            let set = try await h.api(.put, "/api/v1/feedback-topics", key: manager,
+                                      json: #"{"topics":[{"id":"parking","name":"Parking","keywords":{"en":["parking","car park"],"de":["parkplatz"],"zh":["停车"]}}]}"#)
+            #expect(set.status == .ok, "\(set.text)")
+            let listed = (try await h.api(.get, "/api/v1/feedback-topics", key: h.a.secretKeys[.viewer]!).json()["data"] as? [[String: Any]]) ?? []
+            #expect(listed.count == 9 && listed.last?["id"] as? String == "parking" && listed.last?["standard"] as? Bool == false)
+            #expect(try await h.api(.get, "/api/v1/feedback-topics", key: h.b.secretKeys[.viewer]!).json()["data"].map { ($0 as? [Any])?.count } == 8,
+                    "another workspace keeps the standard topics only")
+
+            let survey = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"relationship_nps"}"#).json()
+            let id = try #require(survey["id"] as? String), link = try #require(survey["link"] as? String)
+            _ = try await h.api(.post, "/api/v1/surveys/\(id)/status", key: manager, json: #"{"status":"published"}"#)
+            for why in ["The car park was full and the staff were rude.", "Kein Parkplatz weit und breit.", "停车太难了"] {
+                let body = String(data: try JSONEncoder().encode(why), encoding: .utf8)!
+                #expect(try await h.client.execute(uri: "/v1/surveys/\(link.dropFirst(3))/responses", method: .post, headers: [.contentType: "text/plain"],
+                                                   body: ByteBuffer(string: #"{"writeKey":"\#(h.a.writeKey)","answers":{"nps":4,"why":\#(body)}}"#)).status == .created)
+            }
+            let points = (try await h.api(.get, "/api/v1/surveys/\(id)/topics?period=month", key: manager).json()["data"] as? [[String: Any]]) ?? []
+            #expect(points.first { $0["topic"] as? String == "parking" }?["responses"] as? Int == 3)
+            var browser = try await h.signIn(h.a.users[.manager]!.email)
+            let (_, list) = try await browser.get("/feedback/responses?topic=parking")
+            #expect(list.components(separatedBy: "<tr").count - 2 == 3 && list.contains(#"<option value="parking" selected>Parking</option>"#))
+            let (_, card) = try await browser.get("/feedback?days=30")
+            #expect(card.contains(#"<tr data-topic="parking"><td data-label="Topic"><a href="/feedback/responses?topic=parking">Parking</a>"#))
+        }
+    }
+}

@@ -241,6 +241,57 @@ public struct SurveyResults: Sendable {
             }
     }
 
+    public struct TopicInput: Sendable, Decodable {
+        public var id: String
+        public var name: String?
+        public var keywords: [String: [String]]
+    }
+
+    /// The workspace's own topics (besides ``Topic/standard``).
+    public func customTopics(for principal: Principal) async throws -> [CustomTopic] {
+        try principal.require(.feedbackRead)
+        return try await store.customTopics(in: principal.workspaceID)
+    }
+
+    /// Replaces the workspace's own topics (every bad field named; nothing written then). Responses stored from now on
+    /// are read with them; earlier ones keep the topics found when they were stored.
+    public func setCustomTopics(_ inputs: [TopicInput], by principal: Principal) async throws -> [CustomTopic] {
+        try principal.require(.feedbackManage)
+        var issues = ValidationCollector()
+        if inputs.count > 30 { issues.add(FieldIssue(field: "topics", issue: .invalid, hint: "At most 30 topics of your own.")) }
+        var seen: Set<String> = []
+        var topics: [CustomTopic] = []
+        for (index, input) in inputs.enumerated() {
+            let field = "topics[\(index)]"
+            let id = input.id
+            if id.isEmpty || id.count > 40 || !id.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
+                issues.add(FieldIssue(field: "\(field).id", issue: .invalid, hint: "Lower-case letters, digits and hyphens, at most 40, e.g. parking."))
+            } else if Topic.standard.contains(where: { $0.id == id }) || !seen.insert(id).inserted {
+                issues.add(FieldIssue(field: "\(field).id", issue: .invalid, hint: "Each topic needs its own id, other than the standard ones (\(Topic.standard.map(\.id).joined(separator: ", ")))."))
+            }
+            let name = (input.name ?? id).trimmingCharacters(in: .whitespacesAndNewlines)
+            if name.isEmpty || name.count > 80 { issues.add(FieldIssue(field: "\(field).name", issue: .invalid, hint: "A name of at most 80 characters.")) }
+            var keywords: [String: [String]] = [:]
+            for (language, words) in input.keywords {
+                guard TextLanguage(rawValue: language) != nil else {
+                    issues.add(FieldIssue(field: "\(field).keywords.\(language)", issue: .unknownValue(allowed: TextLanguage.allCases.map(\.rawValue)),
+                                          hint: "Keywords are given per language: en, de, he or zh."))
+                    continue
+                }
+                let cleaned = words.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+                if cleaned.isEmpty || cleaned.count > 50 || cleaned.contains(where: { $0.count > 60 }) {
+                    issues.add(FieldIssue(field: "\(field).keywords.\(language)", issue: .invalid, hint: "From 1 to 50 keywords of at most 60 characters."))
+                }
+                keywords[language] = cleaned
+            }
+            if input.keywords.isEmpty { issues.add(FieldIssue(field: "\(field).keywords", issue: .missing, hint: "Give keywords in at least one language.")) }
+            topics.append(CustomTopic(id: id, name: name, keywords: keywords))
+        }
+        try issues.throwIfAny()
+        try await store.replaceCustomTopics(topics, in: principal.workspaceID, at: clock.now())
+        return topics
+    }
+
     /// How many responses mentioned a topic in one period, and with which sentiment.
     public struct TopicPoint: Sendable, Encodable, Hashable {
         public var period: String

@@ -1,3 +1,4 @@
+import CairnAnalytics
 import CairnCore
 import CairnEngine
 import Foundation
@@ -29,6 +30,8 @@ struct SurveysAPI {
         group.get("surveys/{id}/triggers", use: listTriggers)
         group.put("surveys/{id}/triggers", use: replaceTriggers)
         group.get("surveys/{id}/trigger-firings", use: firings)
+        group.get("feedback-topics", use: feedbackTopics)
+        group.put("feedback-topics", use: setFeedbackTopics)
         group.get("survey-contact-settings", use: contactSettings)
         group.put("survey-contact-settings", use: setContactSettings)
     }
@@ -93,6 +96,40 @@ struct SurveysAPI {
         let (cursor, limit) = try request.pagination()
         let page = try await triggers.firings(of: id, for: principal, after: cursor, limit: limit)
         return ListBody(Page(items: page.items.map(FiringBody.init), nextCursor: page.nextCursor))
+    }
+
+    struct TopicBody: Encodable, Sendable {
+        var id: String
+        var name: String?
+        var standard: Bool
+        var keywords: [String: [String]]
+    }
+
+    struct TopicsListBody: ResponseEncodable {
+        var data: [TopicBody]
+    }
+
+    struct TopicsInput: Decodable {
+        var topics: [SurveyResults.TopicInput]
+    }
+
+    static func body(standard: [Topic], custom: [CustomTopic]) -> TopicsListBody {
+        TopicsListBody(data: standard.map { topic in
+            TopicBody(id: topic.id, name: nil, standard: true, keywords: Dictionary(uniqueKeysWithValues: topic.keywords.map { ($0.key.rawValue, $0.value) }))
+        } + custom.map { TopicBody(id: $0.id, name: $0.name, standard: false, keywords: $0.keywords) })
+    }
+
+    /// The topics free text is read for: the standard ones and the workspace's own.
+    @Sendable func feedbackTopics(_ request: Request, context: CairnRequestContext) async throws -> TopicsListBody {
+        let principal = try context.requirePrincipal()
+        return Self.body(standard: Topic.standard, custom: try await results.customTopics(for: principal))
+    }
+
+    /// Replaces the workspace's own topics: `{"topics":[{"id":"parking","name":"Parking","keywords":{"en":["parking","car park"],"de":["parkplatz"]}}]}`.
+    @Sendable func setFeedbackTopics(_ request: Request, context: CairnRequestContext) async throws -> TopicsListBody {
+        let principal = try context.requirePrincipal()
+        let body = try await request.decodeJSON(TopicsInput.self, context: context)
+        return Self.body(standard: Topic.standard, custom: try await results.setCustomTopics(body.topics, by: principal))
     }
 
     struct ContactSettings: ResponseEncodable, Decodable {

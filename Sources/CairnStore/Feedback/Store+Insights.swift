@@ -6,12 +6,12 @@ import SQLKit
 /// Reads free-text answers when a response is stored (CairnAnalytics: language, sentiment, topics, keywords), so every
 /// way in — the page, the widget, an import — gets the same insights, kept with the response.
 enum ResponseInsights {
-    static func read(_ response: SurveyResponse) -> [String: TextInsight] {
+    static func read(_ response: SurveyResponse, topics: [Topic] = Topic.standard) -> [String: TextInsight] {
         let fallback = TextLanguage(rawValue: response.language)
         var insights: [String: TextInsight] = [:]
         for (question, answer) in response.answers {
             guard case .text(let text) = answer, text.contains(where: \.isLetter) else { continue }
-            let analysis = TextAnalysis.of(text, fallback: fallback)
+            let analysis = TextAnalysis.of(text, fallback: fallback, topics: topics)
             func rounded(_ value: Double) -> Double { (value * 1_000).rounded() / 1_000 }
             insights[question] = TextInsight(language: analysis.language?.rawValue, sentiment: analysis.sentiment.map { rounded($0.overall.score) },
                                              label: analysis.sentiment?.overall.label.rawValue,
@@ -135,5 +135,45 @@ extension Store {
             if let topic { query.where("topics", .like, "% \(topic) %") }
             return try await query.orderBy("started_at", .descending).orderBy("id", .descending).limit(limit).all().map(SurveyResponse.init(row:))
         }
+    }
+}
+
+extension CustomTopic {
+    public var topic: Topic {
+        Topic(id: id, keywords: Dictionary(uniqueKeysWithValues: keywords.compactMap { key, words in
+            TextLanguage(rawValue: key).map { ($0, words.map { $0.lowercased() }) }
+        }))
+    }
+}
+
+extension Store {
+    /// The workspace's own topics, by id.
+    public func customTopics(in workspace: WorkspaceID) async throws -> [CustomTopic] {
+        try await database.withConnection { sql in
+            try await sql.select().columns("id", "name", "keywords").from("feedback_topics").where("workspace_id", .equal, workspace.rawValue).orderBy("id").all()
+                .map { row in
+                    CustomTopic(id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self),
+                                keywords: (try? JSONDecoder().decode([String: [String]].self, from: Data(try row.decode(column: "keywords", as: String.self).utf8))) ?? [:])
+                }
+        }
+    }
+
+    /// Replaces the workspace's own topics; responses stored from now on are read with them.
+    public func replaceCustomTopics(_ topics: [CustomTopic], in workspace: WorkspaceID, at now: Date) async throws {
+        try await transaction { tx in
+            try await tx.sql.delete(from: "feedback_topics").where("workspace_id", .equal, workspace.rawValue).run()
+            guard !topics.isEmpty else { return }
+            let insert = tx.sql.insert(into: "feedback_topics").columns("workspace_id", "id", "name", "keywords", "created_at")
+            for topic in topics {
+                let keywords = String(decoding: try JSONEncoder.sorted.encode(topic.keywords), as: UTF8.self)
+                insert.values(SQLBind(workspace.rawValue), SQLBind(topic.id), SQLBind(topic.name), SQLBind(keywords), SQLBind(now.storageMillis))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// The topics responses of the workspace are read with: the standard ones and its own.
+    func topics(for workspace: WorkspaceID) async throws -> [Topic] {
+        Topic.standard + (try await customTopics(in: workspace)).map(\.topic)
     }
 }

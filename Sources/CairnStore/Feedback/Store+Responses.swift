@@ -67,7 +67,7 @@ extension Store {
     @discardableResult
     public func save(_ response: SurveyResponse, tokenHash: String) async throws -> SurveyResponse {
         var response = response
-        response.insights = ResponseInsights.read(response)
+        response.insights = ResponseInsights.read(response, topics: try await topics(for: response.workspaceID))
         let answers = JSONValue.object(response.answers.mapValues(\.json)).jsonText()
         let insight = response.insightColumns
         let stored = response

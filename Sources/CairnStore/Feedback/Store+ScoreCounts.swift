@@ -1,3 +1,4 @@
+import CairnAnalytics
 import CairnCore
 import Foundation
 import SQLKit
@@ -136,21 +137,24 @@ extension Store {
     /// counts once for all, in one transaction.
     public func insert(responses: [SurveyResponse]) async throws {
         guard !responses.isEmpty else { return }
+        var topicsByWorkspace: [WorkspaceID: [Topic]] = [:]
+        for workspace in Set(responses.map(\.workspaceID)) { topicsByWorkspace[workspace] = try await topics(for: workspace) }
+        let topics = topicsByWorkspace
         try await transaction { tx in
             var counts = ScoreCounts()
-            var topics = TopicCounts()
+            var topicCounts = TopicCounts()
             for part in responses.chunked(into: 300) {
                 let insert = tx.sql.insert(into: "survey_responses").columns(Self.responseWriteColumns)
                 for var response in part {
-                    response.insights = ResponseInsights.read(response)
+                    response.insights = ResponseInsights.read(response, topics: topics[response.workspaceID] ?? Topic.standard)
                     insert.values(Self.responseValues(response, tokenHash: "import-" + response.id.rawValue))
                     counts.add(response.answers, of: response, sign: 1)
-                    topics.add(response, sign: 1)
+                    topicCounts.add(response, sign: 1)
                 }
                 try await insert.run()
             }
             try await counts.write(to: tx.sql)
-            try await topics.write(to: tx.sql)
+            try await topicCounts.write(to: tx.sql)
         }
     }
 }

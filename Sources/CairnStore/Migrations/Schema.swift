@@ -543,5 +543,16 @@ public enum Schema {
                 try await sql.alter(table: table).column("order_reference", type: .text).run()
             }
         },
+        Migration(version: 25, name: "a workspace's own feedback topics") { sql in
+            // Keywords per language as JSON ({"en":["parking"],"de":["parkplatz"]}).
+            try await sql.create(table: "feedback_topics")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("name", type: .text, .notNull)
+                .column("keywords", type: .text, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "id")
+                .run()
+        },
     ]
 }

@@ -111,16 +111,17 @@ struct FeedbackPages {
             topicTotals[point.topic] = total
         }
         let weeks = Array(Set(topicPoints.map(\.period))).sorted()
+        let topicNameOf = Dictionary(uniqueKeysWithValues: try await topicNames(for: principal, texts: texts).map { ($0.id, $0.name) })
         let topicRows = topicTotals.sorted { $0.value.responses != $1.value.responses ? $0.value.responses > $1.value.responses : $0.key < $1.key }
         let topicChart = topicRows.isEmpty ? "" : SVGChart(kind: .bar, title: texts["feedback_topics_title"] ?? "", summary: texts["feedback_topics_summary"] ?? "",
                                                            xAxisLabel: texts["feedback_topic"] ?? "", yAxisLabel: texts["feedback_mentions"] ?? "",
-                                                           points: topicRows.map { .init(label: texts["topic_\($0.key)"] ?? $0.key, value: Double($0.value.responses)) },
+                                                           points: topicRows.map { .init(label: topicNameOf[$0.key] ?? $0.key, value: Double($0.value.responses)) },
                                                            idPrefix: "topics", wholeNumbers: true).render()
         return try renderer.page("feedback_scorecard", titleKey: "feedback_scorecard", section: "feedback", context: context, values: [
             "hasTopics": !topicRows.isEmpty,
             "topicChart": topicChart,
             "topicRows": topicRows.map { topic, total -> [String: Any] in
-                ["id": topic, "name": texts["topic_\(topic)"] ?? topic, "responses": total.responses, "negative": total.negative, "positive": total.positive,
+                ["id": topic, "name": topicNameOf[topic] ?? topic, "responses": total.responses, "negative": total.negative, "positive": total.positive,
                  "weekly": weeks.map { String(total.weeks[$0] ?? 0) }.joined(separator: " · ")]
             },
             "feedbackNav": nav("scorecard", texts: texts),
@@ -448,7 +449,10 @@ struct FeedbackPages {
             survey = query["survey"].flatMap { SurveyID(String($0)) }
             completeOnly = query["complete"] == "1"
             sentiment = query["sentiment"].map(String.init).flatMap { SentimentLabel(rawValue: $0)?.rawValue }
-            topic = query["topic"].map(String.init).flatMap { name in Topic.standard.first { $0.id == name }?.id }
+            // A standard topic or a workspace's own (lower-case letters, digits, hyphens: nothing LIKE treats specially).
+            topic = query["topic"].map(String.init).flatMap { name in
+                !name.isEmpty && name.count <= 40 && name.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) ? name : nil
+            }
         }
 
         var queryItems: [URLQueryItem] {
@@ -464,6 +468,8 @@ struct FeedbackPages {
         let filter = ResponseFilter(request)
         let rows = try await results.responses(for: principal, survey: filter.survey, completeOnly: filter.completeOnly, sentiment: filter.sentiment,
                                                topic: filter.topic, limit: 200)
+        let topicNames = try await self.topicNames(for: principal, texts: texts)
+        let nameOf = Dictionary(uniqueKeysWithValues: topicNames.map { ($0.id, $0.name) })
         let all = try await surveys.surveys(for: principal, status: nil, after: nil, limit: try PageSize(200)).items
         var csv = URLComponents()
         csv.path = "/feedback/responses.csv"
@@ -472,7 +478,7 @@ struct FeedbackPages {
             "feedbackNav": nav("responses", texts: texts),
             "surveys": all.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.survey] },
             "sentiments": SentimentLabel.allCases.map { ["value": $0.rawValue, "name": texts["feedback_sentiment_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == filter.sentiment] },
-            "topics": Topic.standard.map { ["value": $0.id, "name": texts["topic_\($0.id)"] ?? $0.id, "selected": $0.id == filter.topic] },
+            "topics": topicNames.map { ["value": $0.id, "name": $0.name, "selected": $0.id == filter.topic] },
             "completeOnly": filter.completeOnly,
             "csvLink": (csv.queryItems?.isEmpty ?? true) ? "/feedback/responses.csv" : (csv.string ?? "/feedback/responses.csv"),
             "hasResponses": !rows.isEmpty,
@@ -484,7 +490,7 @@ struct FeedbackPages {
                     "answers": survey.definition.questions.compactMap { question -> String? in
                         response.answers[question.id].map { "\(question.id): \(Self.display($0))" }
                     }.joined(separator: " · "),
-                    "topics": response.topics.map { texts["topic_\($0)"] ?? $0 }.joined(separator: ", "),
+                    "topics": response.topics.map { nameOf[$0] ?? $0 }.joined(separator: ", "),
                 ]
                 if let textLanguage = response.textLanguage { values["textLanguage"] = textLanguage }
                 if let label = response.sentimentLabel, let score = response.sentiment {
@@ -495,6 +501,11 @@ struct FeedbackPages {
                 return values
             },
         ])
+    }
+
+    /// Every topic's id and name in the reader's language: the standard ones, then the workspace's own.
+    private func topicNames(for principal: Principal, texts: [String: String]) async throws -> [(id: String, name: String)] {
+        Topic.standard.map { ($0.id, texts["topic_\($0.id)"] ?? $0.id) } + (try await results.customTopics(for: principal)).map { ($0.id, $0.name) }
     }
 
     static func display(_ answer: SurveyAnswer) -> String {
