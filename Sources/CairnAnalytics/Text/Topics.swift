@@ -95,8 +95,8 @@ public struct Topic: Sendable, Hashable, Identifiable {
     }
 }
 
-/// What a piece of text says, as far as CairnAnalytics can tell: its language, its sentiment (English and German
-/// only), the topics it mentions and its keywords.
+/// What a piece of text says, as far as CairnAnalytics can tell: its language, its sentiment (English, German and
+/// Chinese; not Hebrew), the topics it mentions and its keywords.
 public struct TextAnalysis: Sendable, Hashable {
     public let language: TextLanguage?
     public let sentiment: SentimentAnalysis?

@@ -101,7 +101,7 @@ extension SurveyAnswer {
     }
 }
 
-/// What Cairn read in one free-text answer: its language, sentiment (English and German only), topics and keywords.
+/// What Cairn read in one free-text answer: its language, sentiment (English, German and Chinese), topics and keywords.
 public struct TextInsight: Sendable, Hashable, Codable {
     /// en, de, he or zh; nil when the text is none of them or too short to tell.
     public var language: String?

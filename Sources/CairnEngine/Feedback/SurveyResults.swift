@@ -253,6 +253,13 @@ public struct SurveyResults: Sendable {
         return try await store.customTopics(in: principal.workspaceID)
     }
 
+    /// Where reading the workspace's stored answers again stands (after its own topics changed, or the analysis did);
+    /// nil when nothing is waiting.
+    public func reanalysis(for principal: Principal) async throws -> ReanalysisProgress? {
+        try principal.require(.feedbackRead)
+        return try await store.reanalysis(in: principal.workspaceID)
+    }
+
     /// Replaces the workspace's own topics (every bad field named; nothing written then). Responses stored from now on
     /// are read with them; earlier ones keep the topics found when they were stored.
     public func setCustomTopics(_ inputs: [TopicInput], by principal: Principal) async throws -> [CustomTopic] {

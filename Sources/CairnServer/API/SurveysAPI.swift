@@ -107,29 +107,47 @@ struct SurveysAPI {
 
     struct TopicsListBody: ResponseEncodable {
         var data: [TopicBody]
+        /// The stored answers being read again with these topics: since when and how many so far; null when done.
+        var rereading: Rereading?
+
+        struct Rereading: Encodable, Sendable {
+            var reason: String
+            var since: Date
+            var responsesRead: Int64
+        }
+
+        enum CodingKeys: String, CodingKey { case data, rereading }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(data, forKey: .data)
+            try container.encode(rereading, forKey: .rereading)
+        }
     }
 
     struct TopicsInput: Decodable {
         var topics: [SurveyResults.TopicInput]
     }
 
-    static func body(standard: [Topic], custom: [CustomTopic]) -> TopicsListBody {
-        TopicsListBody(data: standard.map { topic in
+    func body(standard: [Topic], custom: [CustomTopic], for principal: Principal) async throws -> TopicsListBody {
+        let progress = try await results.reanalysis(for: principal)
+        return TopicsListBody(data: standard.map { topic in
             TopicBody(id: topic.id, name: nil, standard: true, keywords: Dictionary(uniqueKeysWithValues: topic.keywords.map { ($0.key.rawValue, $0.value) }))
-        } + custom.map { TopicBody(id: $0.id, name: $0.name, standard: false, keywords: $0.keywords) })
+        } + custom.map { TopicBody(id: $0.id, name: $0.name, standard: false, keywords: $0.keywords) },
+        rereading: progress.map { .init(reason: $0.reason, since: $0.requestedAt, responsesRead: $0.reread) })
     }
 
     /// The topics free text is read for: the standard ones and the workspace's own.
     @Sendable func feedbackTopics(_ request: Request, context: CairnRequestContext) async throws -> TopicsListBody {
         let principal = try context.requirePrincipal()
-        return Self.body(standard: Topic.standard, custom: try await results.customTopics(for: principal))
+        return try await body(standard: Topic.standard, custom: try await results.customTopics(for: principal), for: principal)
     }
 
     /// Replaces the workspace's own topics: `{"topics":[{"id":"parking","name":"Parking","keywords":{"en":["parking","car park"],"de":["parkplatz"]}}]}`.
+    /// Answers stored before are read again with them in the background (`rereading` says how far that is).
     @Sendable func setFeedbackTopics(_ request: Request, context: CairnRequestContext) async throws -> TopicsListBody {
         let principal = try context.requirePrincipal()
-        let body = try await request.decodeJSON(TopicsInput.self, context: context)
-        return Self.body(standard: Topic.standard, custom: try await results.setCustomTopics(body.topics, by: principal))
+        let input = try await request.decodeJSON(TopicsInput.self, context: context)
+        return try await body(standard: Topic.standard, custom: try await results.setCustomTopics(input.topics, by: principal), for: principal)
     }
 
     struct ContactSettings: ResponseEncodable, Decodable {

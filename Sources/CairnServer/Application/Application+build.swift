@@ -116,7 +116,8 @@ public func buildApplication(configuration: ServerConfiguration, store: Store, c
                     DeliveryMonitorService(deliveries: Deliveries(store: store, clock: clock), logger: logger),
                     WebhookDeliveryService(webhooks: Webhooks(store: store, clock: clock), logger: logger),
                     SurveyEmailService(emails: configuration.surveyEmails(store: store, clock: clock, logger: logger), logger: logger),
-                    SurveyTriggerService(triggers: configuration.surveyTriggers(store: store, clock: clock, logger: logger), logger: logger))
+                    SurveyTriggerService(triggers: configuration.surveyTriggers(store: store, clock: clock, logger: logger), logger: logger),
+                    ResponseReanalysisService(store: store, logger: logger))
     return app
 }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CairnEngine
+import CairnStore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -46,6 +47,20 @@ struct SurveyTriggerService: Service {
     func run() async throws {
         await runPeriodically(every: interval, logger: logger, failure: "survey trigger round failed; retrying") {
             try await triggers.processDue(limit: 100) == 100
+        }
+    }
+}
+
+/// Reads stored survey answers again when a workspace's own topics change or the text analysis learns something, a
+/// page of 200 responses at a time in the background (``Store/reanalyseNextPage(limit:)``).
+struct ResponseReanalysisService: Service {
+    let store: Store
+    let logger: Logger
+    var interval: Duration = .seconds(5)
+
+    func run() async throws {
+        await runPeriodically(every: interval, logger: logger, failure: "reading stored answers again failed; retrying") {
+            try await store.reanalyseNextPage(limit: 200) > 0
         }
     }
 }

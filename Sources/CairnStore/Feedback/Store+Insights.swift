@@ -158,9 +158,11 @@ extension Store {
         }
     }
 
-    /// Replaces the workspace's own topics; responses stored from now on are read with them.
+    /// Replaces the workspace's own topics and asks for the answers stored before to be read again with them
+    /// (``reanalyseNextPage(limit:)``); responses stored from now on are read with them at once.
     public func replaceCustomTopics(_ topics: [CustomTopic], in workspace: WorkspaceID, at now: Date) async throws {
         try await transaction { tx in
+            try await tx.requestReanalysis(in: workspace, reason: "topics", at: now)
             try await tx.sql.delete(from: "feedback_topics").where("workspace_id", .equal, workspace.rawValue).run()
             guard !topics.isEmpty else { return }
             let insert = tx.sql.insert(into: "feedback_topics").columns("workspace_id", "id", "name", "keywords", "created_at")
@@ -175,5 +177,86 @@ extension Store {
     /// The topics responses of the workspace are read with: the standard ones and its own.
     func topics(for workspace: WorkspaceID) async throws -> [Topic] {
         Topic.standard + (try await customTopics(in: workspace)).map(\.topic)
+    }
+}
+
+/// A workspace's stored answers being read again: why, since when, and how many responses have been looked at.
+public struct ReanalysisProgress: Sendable, Hashable {
+    /// "topics" (the workspace's own topics changed) or "analysis" (the text analysis itself learnt something).
+    public var reason: String
+    public var requestedAt: Date
+    public var reread: Int64
+}
+
+extension TransactionStore {
+    /// Asks for every stored response of the workspace to be read again, from the first; a request already under way
+    /// starts over.
+    func requestReanalysis(in workspace: WorkspaceID, reason: String, at now: Date) async throws {
+        try await sql.insert(into: "response_reanalysis").columns("workspace_id", "after_id", "reason", "requested_at", "reread")
+            .values(SQLBind(workspace.rawValue), SQLBind(""), SQLBind(reason), SQLBind(now.storageMillis), SQLBind(Int64(0)))
+            .onConflict(with: ["workspace_id"]) { update in
+                update.set(excludedValueOf: "after_id").set(excludedValueOf: "reason").set(excludedValueOf: "requested_at").set(excludedValueOf: "reread")
+            }
+            .run()
+    }
+}
+
+extension Store {
+    /// Where reading the workspace's stored answers again stands; nil when nothing is waiting.
+    public func reanalysis(in workspace: WorkspaceID) async throws -> ReanalysisProgress? {
+        try await database.withConnection { sql in
+            try await sql.select().columns("reason", "requested_at", "reread").from("response_reanalysis")
+                .where("workspace_id", .equal, workspace.rawValue).first()
+                .map { row in
+                    ReanalysisProgress(reason: try row.decode(column: "reason", as: String.self),
+                                       requestedAt: Date(storageMillis: try row.decode(column: "requested_at", as: Int64.self)),
+                                       reread: try row.decode(column: "reread", as: Int64.self))
+                }
+        }
+    }
+
+    /// Reads the next `limit` stored responses (by id) of the longest-waiting request again with today's analysis and
+    /// the workspace's topics; a response whose insights change is rewritten and the topic counts follow, in one
+    /// transaction with the request's progress. The rows are locked while they are read, so an answer changed at the
+    /// same moment is counted once. Returns how many responses were looked at (0: nothing is waiting).
+    public func reanalyseNextPage(limit: Int) async throws -> Int {
+        guard let request = try await database.withConnection({ sql in
+            try await sql.select().columns("workspace_id", "after_id", "requested_at").from("response_reanalysis").orderBy("requested_at").limit(1).first()
+        }) else { return 0 }
+        let workspace = WorkspaceID(rawValue: try request.decode(column: "workspace_id", as: String.self))
+        let after = try request.decode(column: "after_id", as: String.self)
+        let requestedAt = try request.decode(column: "requested_at", as: Int64.self)
+        let topics = try await topics(for: workspace)
+        return try await transaction(priority: .background) { tx in
+            let rows = try await tx.sql.select().columns(Self.responseColumns).from("survey_responses")
+                .where("workspace_id", .equal, workspace.rawValue).where("id", .greaterThan, after)
+                .orderBy("id").limit(limit).for(.update).all()
+            var counts = TopicCounts()
+            var lastID = after
+            for row in rows {
+                let before = try SurveyResponse(row: row)
+                lastID = before.id.rawValue
+                var response = before
+                response.insights = ResponseInsights.read(response, topics: topics)
+                guard response.insights != before.insights else { continue }
+                counts.add(before, sign: -1)
+                counts.add(response, sign: 1)
+                let columns = response.insightColumns
+                try await tx.sql.update("survey_responses").set("insights", to: columns.json).set("text_language", to: columns.language)
+                    .set("sentiment_milli", to: columns.sentimentMilli).set("sentiment_label", to: columns.label).set("topics", to: columns.topics)
+                    .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, response.id.rawValue).run()
+            }
+            try await counts.write(to: tx.sql)
+            // A request made again meanwhile (its time changed) starts over and is left alone here.
+            if rows.count < limit {
+                try await tx.sql.delete(from: "response_reanalysis").where("workspace_id", .equal, workspace.rawValue)
+                    .where("requested_at", .equal, requestedAt).run()
+            } else {
+                try await tx.sql.update("response_reanalysis").set("after_id", to: lastID)
+                    .set("reread", to: SQLBinaryExpression(SQLColumn("reread"), .add, SQLBind(Int64(rows.count))))
+                    .where("workspace_id", .equal, workspace.rawValue).where("requested_at", .equal, requestedAt).run()
+            }
+            return rows.count
+        }
     }
 }

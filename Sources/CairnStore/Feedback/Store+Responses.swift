@@ -76,7 +76,7 @@ extension Store {
             var counts = ScoreCounts()
             var topics = TopicCounts()
             if let before = try await tx.sql.select().columns(Self.responseColumns).from("survey_responses")
-                .where("workspace_id", .equal, stored.workspaceID.rawValue).where("id", .equal, stored.id.rawValue).first() {
+                .where("workspace_id", .equal, stored.workspaceID.rawValue).where("id", .equal, stored.id.rawValue).for(.update).first() {
                 let previous = try SurveyResponse(row: before)
                 counts.add(previous.answers, of: previous, sign: -1)
                 topics.add(previous, sign: -1)

@@ -554,5 +554,21 @@ public enum Schema {
                 .primaryKey("workspace_id", "id")
                 .run()
         },
+        Migration(version: 26, name: "reading stored answers again") { sql in
+            // One row per workspace whose stored answers are to be read again (its own topics changed, or the analysis
+            // learnt something); the job walks its responses by id from after_id and drops the row when done.
+            try await sql.create(table: "response_reanalysis")
+                .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
+                .column("after_id", type: .text, .notNull)
+                .column("reason", type: .text, .notNull)
+                .column("requested_at", type: .bigint, .notNull)
+                .column("reread", type: .bigint, .notNull)
+                .run()
+            // Chinese answers now get a sentiment: those stored before are read again.
+            try await sql.raw("""
+                INSERT INTO response_reanalysis (workspace_id, after_id, reason, requested_at, reread)
+                SELECT DISTINCT workspace_id, '', 'analysis', \(bind: Date().storageMillis), 0 FROM survey_responses WHERE text_language = 'zh'
+                """).run()
+        },
     ]
 }
