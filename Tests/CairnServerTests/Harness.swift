@@ -114,6 +114,14 @@ struct Browser: Sendable {
         return try await post(path, form: form)
     }
 
+    /// Fetches `page` and posts fields in order, a name as often as the form repeats it, with that page's CSRF token.
+    @discardableResult
+    mutating func submit(on page: String, to path: String, fields: [(String, String)]) async throws -> TestResponse {
+        let (_, html) = try await get(page)
+        let body = ([("_csrf", Self.csrfToken(in: html) ?? "")] + fields).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await send(.post, path, headers: [.contentType: "application/x-www-form-urlencoded"], body: body)
+    }
+
     static func csrfToken(in html: String) -> String? {
         guard let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) else { return nil }
         return html[range].split(separator: "\"")[3].description

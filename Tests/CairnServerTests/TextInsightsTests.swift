@@ -132,3 +132,59 @@ struct CustomTopicsTests {
         }
     }
 }
+
+@Suite("Feedback › Topics page")
+struct FeedbackTopicPagesTests {
+    static func row(_ id: String, _ name: String, en: String = "", de: String = "", he: String = "", zh: String = "") -> [(String, String)] {
+        [("id", id), ("name", name), ("en", en), ("de", de), ("he", he), ("zh", zh)]
+    }
+
+    @Test("A manager adds, changes and removes topics of the workspace's own on a page, every problem named against its row; a viewer only reads",
+          arguments: TestDatabase.engines)
+    func topicsPage(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            var browser = try await h.signIn(h.a.users[.manager]!.email)
+            let (opened, empty) = try await browser.get("/feedback/topics")
+            #expect(opened.status == .ok)
+            #expect(empty.contains(#"id="standard-topic-table""#) && empty.contains(#"<tr data-topic="delivery">"#) && empty.contains("Delivery"))
+            #expect(empty.contains(#"aria-current="page">Topics</a>"#) && empty.contains(#"id="topics-form""#))
+            #expect(empty.components(separatedBy: #"<fieldset class="topic-row""#).count - 1 == 1, "one blank row to add a topic")
+            #expect(empty.contains(#"<input type="text" name="he" value="" lang="he" dir="rtl">"#), "Hebrew keywords are typed right to left")
+
+            // Two problems at once: a bad id in the first row, a duplicate of a standard topic in the second. Nothing is stored.
+            let bad = try await browser.submit(on: "/feedback/topics", to: "/feedback/topics",
+                                               fields: Self.row("Car Park", "Car park", en: "car park") + Self.row("delivery", "Again", en: "courier"))
+            let badPage = String(buffer: bad.body)
+            #expect(bad.status == .badRequest)
+            #expect(badPage.contains("<strong>Topic 1 · id</strong>") && badPage.contains("<strong>Topic 2 · id</strong>"), "\(badPage.components(separatedBy: "role=\"alert\"").dropFirst().first?.prefix(600) ?? "")")
+            #expect(badPage.contains(#"value="Car Park""#) && badPage.contains(#"value="courier""#), "what was typed stays in the form")
+            #expect(try await h.store.customTopics(in: h.a.workspace.id).isEmpty)
+
+            // Keywords separated by commas, the Chinese comma and 、; a blank row is ignored.
+            let saved = try await browser.submit(on: "/feedback/topics", to: "/feedback/topics",
+                                                 fields: Self.row("parking", "Parking", en: "parking, car park", de: "Parkplatz", zh: "停车，车位、停车场")
+                                                    + Self.row("", ""))
+            #expect(saved.status == .seeOther)
+            let stored = try await h.store.customTopics(in: h.a.workspace.id)
+            #expect(stored == [CustomTopic(id: "parking", name: "Parking", keywords: ["en": ["parking", "car park"], "de": ["Parkplatz"], "zh": ["停车", "车位", "停车场"]])], "kept as typed; matched without regard to case")
+            let (_, after) = try await browser.get("/feedback/topics?done=saved")
+            #expect(after.contains("Saved.") && after.contains(#"value="parking, car park""#) && after.contains(#"name="remove" value="0""#))
+            #expect(after.contains(#"id="rereading""#), "the answers stored before are being read again")
+            while try await h.store.reanalyseNextPage(limit: 200) > 0 {}
+            #expect(!(try await browser.get("/feedback/topics").1.contains(#"id="rereading""#)))
+
+            // A viewer sees the topics but no form, and cannot post one.
+            var viewer = try await h.signIn(h.a.users[.viewer]!.email)
+            let (_, readOnly) = try await viewer.get("/feedback/topics")
+            #expect(!readOnly.contains(#"id="topics-form""#) && readOnly.contains(#"<tr data-topic="parking">"#) && readOnly.contains("car park"))
+            #expect(try await viewer.submit(on: "/feedback/topics", to: "/feedback/topics", fields: Self.row("x", "X", en: "x")).status == .forbidden)
+
+            // Removing the topic.
+            let removed = try await browser.submit(on: "/feedback/topics", to: "/feedback/topics",
+                                                   fields: Self.row("parking", "Parking", en: "parking") + [("remove", "0")] + Self.row("", ""))
+            #expect(removed.status == .seeOther)
+            #expect(try await h.store.customTopics(in: h.a.workspace.id).isEmpty)
+            #expect(try await h.store.customTopics(in: h.b.workspace.id).isEmpty, "another workspace was never touched")
+        }
+    }
+}

@@ -245,6 +245,12 @@ public struct SurveyResults: Sendable {
         public var id: String
         public var name: String?
         public var keywords: [String: [String]]
+
+        public init(id: String, name: String?, keywords: [String: [String]]) {
+            self.id = id
+            self.name = name
+            self.keywords = keywords
+        }
     }
 
     /// The workspace's own topics (besides ``Topic/standard``).

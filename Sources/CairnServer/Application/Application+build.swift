@@ -86,6 +86,7 @@ public func buildRouter(configuration: ServerConfiguration, store: Store, clock:
     FeedbackPages(renderer: renderer, surveys: Surveys(store: store, clock: clock), results: SurveyResults(store: store, clock: clock),
                   records: CustomerRecords(store: store, clock: clock), emails: configuration.surveyEmails(store: store, clock: clock, logger: logger),
                   triggers: configuration.surveyTriggers(store: store, clock: clock, logger: logger)).addRoutes(to: router)
+    FeedbackTopicPages(renderer: renderer, results: SurveyResults(store: store, clock: clock)).addRoutes(to: router)
     SurveyPages(renderer: renderer, answering: SurveyAnswering(store: store, clock: clock), ledger: ConsentLedger(store: store, clock: clock),
                 limiter: answerLimiter).addRoutes(to: router)
     SessionPages(renderer: renderer, authenticator: authenticator, firstRun: firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)

@@ -33,9 +33,9 @@ struct FeedbackPages {
         router.get("feedback/responses.csv", use: responsesCSV)
     }
 
-    private func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
+    static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
         [("scorecard", "/feedback", "feedback_scorecard"), ("surveys", "/feedback/surveys", "feedback_surveys"),
-         ("responses", "/feedback/responses", "feedback_responses")].map {
+         ("responses", "/feedback/responses", "feedback_responses"), ("topics", "/feedback/topics", "feedback_topics_page")].map {
             ["id": $0.0, "href": $0.1, "label": texts[$0.2] ?? $0.2, "current": $0.0 == current]
         }
     }
@@ -124,7 +124,7 @@ struct FeedbackPages {
                 ["id": topic, "name": topicNameOf[topic] ?? topic, "responses": total.responses, "negative": total.negative, "positive": total.positive,
                  "weekly": weeks.map { String(total.weeks[$0] ?? 0) }.joined(separator: " · ")]
             },
-            "feedbackNav": nav("scorecard", texts: texts),
+            "feedbackNav": Self.nav("scorecard", texts: texts),
             "days": [30, 90, 180, 365].map { ["value": $0, "selected": $0 == window.days] },
             "from": UnitsSoldQuery.dayText(window.from), "until": UnitsSoldQuery.dayText(window.until),
             "hasLines": !card.lines.isEmpty,
@@ -155,7 +155,7 @@ struct FeedbackPages {
         let texts = renderer.catalogue.texts(for: context.language)
         let page = try await surveys.surveys(for: principal, status: nil, after: nil, limit: try PageSize(200))
         return try renderer.page("feedback_surveys", titleKey: "feedback_surveys", section: "feedback", context: context, values: [
-            "feedbackNav": nav("surveys", texts: texts),
+            "feedbackNav": Self.nav("surveys", texts: texts),
             "errors": errors as Any,
             "canManage": principal.can(.feedbackManage),
             "templates": SurveyTemplate.allCases.map { ["value": $0.rawValue, "label": texts["template_\($0.rawValue)"] ?? $0.name] },
@@ -248,7 +248,7 @@ struct FeedbackPages {
             "hasBreakdown": !breakdownRows.isEmpty,
             "askedBreakdown": byText != nil,
             "breakdown": breakdownRows,
-            "feedbackNav": nav("surveys", texts: texts),
+            "feedbackNav": Self.nav("surveys", texts: texts),
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
             "errors": errors as Any,
             "survey": ["id": survey.id.rawValue, "name": survey.name, "status": survey.status.rawValue,
@@ -332,7 +332,7 @@ struct FeedbackPages {
         let interface = SurveyPages.surveyLanguages[asked] ?? .english
         let surveyTexts = renderer.catalogue.texts(for: interface)
         return try renderer.page("feedback_preview", titleKey: "feedback_preview", section: "feedback", context: context, values: [
-            "feedbackNav": nav("surveys", texts: texts),
+            "feedbackNav": Self.nav("surveys", texts: texts),
             "survey": ["id": survey.id.rawValue, "name": survey.name] as [String: Any],
             "languages": SurveyDefinition.languages.map { ["code": $0, "current": $0 == asked, "name": (SurveyPages.surveyLanguages[$0] ?? .english).endonym] },
             "previewLang": interface.rawValue, "previewDir": interface.isRightToLeft ? "rtl" : "ltr",
@@ -475,7 +475,7 @@ struct FeedbackPages {
         csv.path = "/feedback/responses.csv"
         csv.queryItems = filter.queryItems
         return try renderer.page("feedback_responses", titleKey: "feedback_responses", section: "feedback", context: context, values: [
-            "feedbackNav": nav("responses", texts: texts),
+            "feedbackNav": Self.nav("responses", texts: texts),
             "surveys": all.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.survey] },
             "sentiments": SentimentLabel.allCases.map { ["value": $0.rawValue, "name": texts["feedback_sentiment_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == filter.sentiment] },
             "topics": topicNames.map { ["value": $0.id, "name": $0.name, "selected": $0.id == filter.topic] },
