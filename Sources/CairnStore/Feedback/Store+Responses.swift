@@ -69,7 +69,6 @@ extension Store {
         var response = response
         response.insights = ResponseInsights.read(response, topics: try await topics(for: response.workspaceID))
         let answers = JSONValue.object(response.answers.mapValues(\.json)).jsonText()
-        let insight = response.insightColumns
         let stored = response
         try await transaction { tx in
             // The counts follow the answers: the ones stored before leave, the ones given now join.
@@ -87,9 +86,7 @@ extension Store {
             try await topics.write(to: tx.sql)
             let updated = try await tx.sql.update("survey_responses").set("answers", to: answers).set("complete", to: Int64(stored.complete ? 1 : 0))
                 .set("language", to: stored.language).set("updated_at", to: stored.updatedAt.storageMillis)
-                .set("completed_at", to: stored.completedAt?.storageMillis)
-                .set("insights", to: insight.json).set("text_language", to: insight.language).set("sentiment_milli", to: insight.sentimentMilli)
-                .set("sentiment_label", to: insight.label).set("topics", to: insight.topics)
+                .set("completed_at", to: stored.completedAt?.storageMillis).setInsights(of: stored)
                 .where("workspace_id", .equal, stored.workspaceID.rawValue).where("id", .equal, stored.id.rawValue).returning("id").first()
             if updated == nil {
                 try await tx.sql.insert(into: "survey_responses").columns(Self.responseWriteColumns)

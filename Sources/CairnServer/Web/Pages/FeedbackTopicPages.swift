@@ -67,10 +67,8 @@ struct FeedbackTopicPages {
             "hasOwn": !rows.isEmpty,
             "rows": editable.enumerated().map { $0.element.values(index: $0.offset, texts: texts) },
             "canManage": principal.can(.feedbackManage),
-            "rereading": progress.map { progress in
-                (texts["feedback_topics_rereading"] ?? "%d")
-                    .replacingOccurrences(of: "%d", with: String(progress.reread))
-                    .replacingOccurrences(of: "%s", with: displayDate(progress.requestedAt))
+            "rereading": progress.map {
+                renderer.catalogue.text("feedback_topics_rereading", context.language, ["count": String($0.reread), "since": displayDate($0.requestedAt)])
             } as Any,
             "flash": flash as Any,
             "errors": errors as Any,
@@ -82,14 +80,12 @@ struct FeedbackTopicPages {
         try principal.require(.feedbackManage)
         let form = try await request.form()
         let ids = form.values(named: "id"), names = form.values(named: "name")
+        let typed = Dictionary(uniqueKeysWithValues: TextLanguage.allCases.map { ($0, form.values(named: $0.rawValue)) })
         let removed = Set(form.values(named: "remove").compactMap { Int($0) })
         var rows: [Row] = []
         for index in ids.indices {
             var row = Row(id: ids[index].trimmingCharacters(in: .whitespaces), name: index < names.count ? names[index].trimmingCharacters(in: .whitespaces) : "")
-            for language in TextLanguage.allCases {
-                let typed = form.values(named: language.rawValue)
-                row.keywords[language] = index < typed.count ? typed[index] : ""
-            }
+            for (language, values) in typed { row.keywords[language] = index < values.count ? values[index] : "" }
             if !row.isBlank && !removed.contains(index) { rows.append(row) }
         }
         let inputs = rows.map { row in
