@@ -78,7 +78,7 @@ struct SurveyEmailTests {
             let invitation = try #require(try await answering.invitation(token))
             #expect(invitation.profileID == ada)
             clock.advance(by: 3_600)
-            try await store.save(SurveyResponse(id: .generate(), workspaceID: seeded.workspace.id, surveyID: survey, profileID: ada, invitationID: invitation.id,
+            try await ResponseReading(store: store).save(SurveyResponse(id: .generate(), workspaceID: seeded.workspace.id, surveyID: survey, profileID: ada, invitationID: invitation.id,
                                                 language: "en", answers: ["csat": .number(5)], complete: true, startedAt: clock.now, updatedAt: clock.now,
                                                 completedAt: clock.now), tokenHash: "answered-ada")
 
@@ -124,7 +124,7 @@ struct SurveyEmailTests {
             // Erasing a customer cancels what waits for them and removes the words of their answers, keeping the scores.
             let fay = try await customer("fay", traits: #"{"email":"fay@example.com"}"#, consent: true, seeded: seeded, store: store, clock: clock)
             _ = try await emails.invite(.init(profileIds: [fay.rawValue], reminderAfterHours: 24), to: survey, by: manager)
-            let answered = try await store.save(SurveyResponse(id: .generate(), workspaceID: seeded.workspace.id, surveyID: survey, profileID: fay, invitationID: nil,
+            let answered = try await ResponseReading(store: store).save(SurveyResponse(id: .generate(), workspaceID: seeded.workspace.id, surveyID: survey, profileID: fay, invitationID: nil,
                                                                language: "en", answers: ["csat": .number(2), "why": .text("Fay Smith here: the courier was rude and late.")],
                                                                complete: true, startedAt: clock.now, updatedAt: clock.now, completedAt: clock.now), tokenHash: "fay")
             #expect(answered.insights["why"]?.keywords.isEmpty == false)

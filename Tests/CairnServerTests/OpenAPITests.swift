@@ -46,4 +46,48 @@ struct OpenAPITests {
             #expect(Set(operationIDs).count == operationIDs.count, "operation ids are unique")
         }
     }
+
+    /// Every property name of every schema the document has (components, request bodies, responses), with where it is.
+    static func propertyNames(in node: Any, at path: String = "#") -> [(name: String, path: String)] {
+        var found: [(String, String)] = []
+        if let object = node as? [String: Any] {
+            if let properties = object["properties"] as? [String: Any] {
+                found += properties.keys.map { ($0, path) }
+            }
+            for (key, value) in object { found += propertyNames(in: value, at: "\(path)/\(key)") }
+        } else if let array = node as? [Any] {
+            for (index, value) in array.enumerated() { found += propertyNames(in: value, at: "\(path)/\(index)") }
+        }
+        return found
+    }
+
+    @Test("Every schema uses the tracking API's one id casing (userId, profileId, workspaceId), never workspaceID or profile_id")
+    func oneIDCasing() async throws {
+        try await Harness.run(.sqlite, seed: false) { h in
+            let document = try await h.api(.get, "/api/v1/openapi.json").json()
+            let names = Self.propertyNames(in: document)
+            #expect(names.count > 100, "the walk reaches the schemas")
+            let mixed = names.filter { $0.name.hasSuffix("ID") || $0.name.lowercased().hasSuffix("_id") }
+            #expect(mixed.isEmpty, "\(mixed.map { "\($0.name) at \($0.path)" })")
+            #expect(names.contains { $0.name == "workspaceId" } && names.contains { $0.name == "profileId" })
+        }
+    }
+
+    @Test("Responses write ids as the document says: profileId, workspaceId, sourceId, eventId, orderId, productId")
+    func responsesUseOneIDCasing() async throws {
+        try await Harness.run(.sqlite) { h in
+            let writer = h.a.secretKeys[.manager]!
+            _ = try await h.api(.post, "/api/v1/products", key: writer, json: #"{"sku":"TEE","name":"Tee","price":"19.99","currency":"EUR"}"#)
+            let placed = try await h.api(.post, "/api/v1/orders", key: writer,
+                                         json: #"{"orderId":"W-1","userId":"u-1","currency":"EUR","lines":[{"sku":"TEE","quantity":1}]}"#)
+            #expect(placed.status == .created, "\(placed.text)")
+            let order = try placed.json()
+            let line = try #require((order["lines"] as? [[String: Any]])?.first)
+            #expect(order["workspaceId"] is String && order["workspaceID"] == nil, "\(order.keys.sorted())")
+            #expect(line["productId"] is String && line["productID"] == nil, "\(line.keys.sorted())")
+            let products = try await h.api(.get, "/api/v1/products", key: writer).json()
+            let product = try #require((products["data"] as? [[String: Any]])?.first)
+            #expect(product["workspaceId"] is String && !product.keys.contains { $0.hasSuffix("ID") }, "\(product.keys.sorted())")
+        }
+    }
 }

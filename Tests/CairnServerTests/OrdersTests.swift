@@ -31,7 +31,7 @@ struct OrdersTests {
             #expect(amount(order["total"]) == "79.12")
             #expect(amount((order["lines"] as? [[String: Any]])?.first?["total"]) == "59.00")
             #expect((order["lines"] as? [[String: Any]])?.first?["name"] as? String == "Tee")
-            #expect(order["profileID"] as? String == customer.rawValue)
+            #expect(order["profileId"] as? String == customer.rawValue)
             #expect(order["status"] as? String == "placed")
             #expect(order["placedAt"] as? String == "2026-11-20T08:30:00Z")
 
@@ -168,7 +168,7 @@ struct OrdersTests {
             let fromEvent = try #require(orders.first { $0["reference"] as? String == "E-1" })
             // 2 × 19.99 + 5.50 − 1.00 + 3.50 + 2.00 = 49.98, in cents all the way.
             #expect(amount(fromEvent["total"]) == "49.98")
-            #expect(fromEvent["profileID"] as? String == buyer.rawValue)
+            #expect(fromEvent["profileId"] as? String == buyer.rawValue)
             #expect(fromEvent["channel"] as? String == "app")
             #expect(((fromEvent["changes"] as? [[String: Any]]) ?? []).compactMap { $0["status"] as? String } == ["placed", "paid", "cancelled"])
             #expect(((fromEvent["lines"] as? [[String: Any]]) ?? []).compactMap { $0["sku"] as? String } == ["TEE", "NEW-SKU"])

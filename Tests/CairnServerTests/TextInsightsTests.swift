@@ -121,7 +121,7 @@ struct CustomTopicsTests {
             }
             #expect(try await parking() == 3, "answers given since are read for the topic at once")
             // The background job (ResponseReanalysisService in the server) reads the one given before.
-            while try await h.store.reanalyseNextPage(limit: 200) > 0 {}
+            while try await ResponseReading(store: h.store).rereadNextPage(limit: 200) > 0 {}
             #expect(try await parking() == 4)
             #expect(try await h.api(.get, "/api/v1/feedback-topics", key: manager).json()["rereading"] is NSNull, "done")
             var browser = try await h.signIn(h.a.users[.manager]!.email)
@@ -170,7 +170,7 @@ struct FeedbackTopicPagesTests {
             let (_, after) = try await browser.get("/feedback/topics?done=saved")
             #expect(after.contains("Saved.") && after.contains(#"value="parking, car park""#) && after.contains(#"name="remove" value="0""#))
             #expect(after.contains(#"id="rereading""#), "the answers stored before are being read again")
-            while try await h.store.reanalyseNextPage(limit: 200) > 0 {}
+            while try await ResponseReading(store: h.store).rereadNextPage(limit: 200) > 0 {}
             #expect(!(try await browser.get("/feedback/topics").1.contains(#"id="rereading""#)))
 
             // A viewer sees the topics but no form, and cannot post one.

@@ -1,3 +1,4 @@
+import CairnEngine
 import CairnStore
 import Foundation
 import Logging
@@ -65,6 +66,8 @@ public enum TestDatabase {
     private static func run<T: Sendable>(_ database: CairnDatabase, version: Int?, _ body: (Store) async throws -> T) async throws -> T {
         do {
             try await Migrator(database: database).migrate(upTo: version)
+            // As the composition root does: the jobs migrations leave are done once the schema is current.
+            if version == nil { try await ScheduledJobs(store: Store(database: database), logger: Logger(label: "cairn.test")).runPending() }
             let result = try await body(Store(database: database))
             try await database.shutdown()
             return result

@@ -74,11 +74,11 @@ extension Bench {
                     batch.append(SurveyResponse(id: .generate(), workspaceID: seed.workspace, surveyID: survey.id, profileID: nil, invitationID: nil, language: "en",
                                                 answers: answers, channel: channels[Int(random.next() % 10)], complete: true, startedAt: at, updatedAt: at, completedAt: at))
                     if batch.count == 5_000 {
-                        try await store.insert(responses: batch)
+                        try await ResponseReading(store: store).insert(batch)
                         batch.removeAll(keepingCapacity: true)
                     }
                 }
-                try await store.insert(responses: batch)
+                try await ResponseReading(store: store).insert(batch)
                 cells = try await store.database.withConnection { sql in
                     Int(try await sql.raw("SELECT COUNT(*) AS n FROM survey_scores_daily").first()?.decode(column: "n", as: Int64.self) ?? 0)
                 }

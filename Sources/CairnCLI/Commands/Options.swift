@@ -1,5 +1,6 @@
 import ArgumentParser
 import CairnCore
+import CairnEngine
 import CairnStore
 import Foundation
 import Logging
@@ -50,7 +51,7 @@ struct DatabaseOptions: ParsableArguments {
         return format
     }
 
-    /// Sets up logging and opens the database, migrated to the newest schema.
+    /// Sets up logging and opens the database, migrated to the newest schema, with the jobs migrations left done.
     func openStore(label: String = "cairn") async throws -> (Store, Logger) {
         let level = try resolvedLogLevel()
         Logs.bootstrap(level: level, format: try resolvedLogFormat())
@@ -62,6 +63,7 @@ struct DatabaseOptions: ParsableArguments {
         do {
             let applied = try await Migrator(database: database).migrate()
             if !applied.isEmpty { logger.info("schema migrated", metadata: ["versions": "\(applied.map(String.init).joined(separator: ","))"]) }
+            try await ScheduledJobs(store: Store(database: database), logger: logger).runPending()
         } catch let error as MigrationError {
             try? await database.shutdown()
             throw UsageProblem(error.description)

@@ -106,7 +106,7 @@ public struct SurveyAnswering: Sendable {
                                       language: SurveyDefinition.languages.contains(language) ? language : survey.definition.defaultLanguage,
                                       answers: answers, channel: channel, complete: true, startedAt: now, updatedAt: now, completedAt: now,
                                       touchpoint: touchpoint, orderReference: orderReference)
-        let stored = try await store.save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)))
+        let stored = try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)))
         try await FeedbackAlerts(store: store, clock: clock).check(stored, of: survey)
         return stored
     }
@@ -222,7 +222,7 @@ public struct SurveyAnswering: Sendable {
             response.completedAt = now
         }
         // A response already stored keeps its token hash (a personal link's is found by its invitation).
-        try await store.save(response, tokenHash: Secrets.tokenHash(token))
+        try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(token))
         try await FeedbackAlerts(store: store, clock: clock).check(response, of: survey, questions: [question.id])
         if case .consent(let granted)? = answer, let profile = response.profileID, let purpose = question.purpose.flatMap({ try? ConsentPurpose.validate($0) }) {
             try await store.transaction { tx in

@@ -102,9 +102,7 @@ public struct CustomerRecords: Sendable {
         } while cursor != nil
         let consent = try await store.transaction { tx in try await tx.consent(of: record.profile.id, in: workspace) }
         let document = AccessExport(exportedAt: clock.now(), profile: record.profile, consent: consent, merges: record.merges, events: events.reversed())
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = PublicJSON.encoder([.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         let data = try encoder.encode(document)
         try await store.append(AuditEntry(id: .generate(), workspaceID: workspace, occurredAt: clock.now(), action: .dataExported,
                                           actor: principal.actorReference, target: "profile:\(record.profile.id)",
@@ -120,9 +118,7 @@ public struct CustomerRecords: Sendable {
     /// line). Needs `data.export`; audited as `data.exported`. Returns how many profiles were written.
     public func exportProfiles(format: ExportFormat, for principal: Principal, origin: RequestOrigin, write: (String) -> Void) async throws -> Int {
         try principal.require(.dataExport)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = PublicJSON.encoder([.sortedKeys, .withoutEscapingSlashes])
         if format == .csv { write("id,user_id,email,phone,first_seen_at,last_seen_at,channels,traits") }
         var count = 0
         var cursor: Cursor?

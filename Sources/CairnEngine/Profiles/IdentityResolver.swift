@@ -15,12 +15,16 @@ public struct IdentityResolver: Sendable {
     /// Used where a workspace has not set its own policy.
     public let policy: IdentityPolicy
     public let clock: DateSource
+    /// The capabilities offered every resolved batch (``ResolvedEventHandler``), registered by the composition root.
+    let handlers: [any ResolvedEventHandler]
     let logger: Logger
 
-    public init(store: Store, policy: IdentityPolicy = IdentityPolicy(), clock: DateSource = .system, logger: Logger = Logger(label: "cairn.identity")) {
+    public init(store: Store, policy: IdentityPolicy = IdentityPolicy(), clock: DateSource = .system,
+                handlers: [any ResolvedEventHandler] = ResolvedEventHandlers.standard, logger: Logger = Logger(label: "cairn.identity")) {
         self.store = store
         self.policy = policy
         self.clock = clock
+        self.handlers = handlers
         self.logger = logger
     }
 
@@ -52,17 +56,14 @@ public struct IdentityResolver: Sendable {
             try await batch.prefetch(for: events)
             for event in events { try await batch.resolve(event) }
             try await batch.flush()
-            // Orders from E-commerce events, with the customer just resolved, in the same transaction: once per event.
-            // One that fails (it should not) is left out alone, so it can never hold up resolution.
-            for (event, profile) in batch.orderEvents {
-                if let error = try await tx.withSavepoint({ try await CommerceEvents.apply(event, profile: profile, tx: tx, now: now) }) {
-                    logger.warning("commerce event not applied", metadata: ["event.id": "\(event.id)", "error": "\(String(reflecting: error).prefix(300))"])
+            // The capabilities that act on events, each in a savepoint: a failure (there should be none) is left out alone.
+            if !batch.trackedEvents.isEmpty {
+                let context = ResolutionContext(workspace: workspace, now: now, tx: tx)
+                for handler in handlers {
+                    if let error = try await tx.withSavepoint({ try await handler.handle(batch.trackedEvents, in: context) }) {
+                        logger.warning("resolved events not handled", metadata: ["handler": "\(handler.name)", "error": "\(String(reflecting: error).prefix(300))"])
+                    }
                 }
-            }
-            // Survey triggers met by the batch's events; a failure here never holds up resolution either.
-            if !batch.trackedEvents.isEmpty,
-               let error = try await tx.withSavepoint({ try await SurveyTriggers.record(batch.trackedEvents, in: workspace, tx: tx, now: now) }) {
-                logger.warning("survey triggers not recorded", metadata: ["error": "\(String(reflecting: error).prefix(300))"])
             }
             return events.count
         }
@@ -95,10 +96,8 @@ final class ResolutionBatch {
     private var newIdentities: [(identifier: Identifier, profile: ProfileID, at: Date)] = []
     private var dirtyTraits: [ProfileID: Set<String>] = [:]
     private var assignments: [EventID: ProfileID] = [:]
-    /// E-commerce events of the batch and the profile each was tied to, for ``CommerceEvents``.
-    private(set) var orderEvents: [(Event, ProfileID?)] = []
-    /// Named track events of the batch and the profile each was tied to, for survey triggers.
-    private(set) var trackedEvents: [(Event, ProfileID)] = []
+    /// Named track events of the batch and the profile each was tied to, for the ``ResolvedEventHandler``s.
+    private(set) var trackedEvents: [ResolvedEvent] = []
 
     init(tx: TransactionStore, workspace: WorkspaceID, policy: IdentityPolicy, now: Date, erasureSalt: String) {
         self.tx = tx
@@ -229,10 +228,7 @@ final class ResolutionBatch {
         }
         guard let profile = target else { return }
         assignments[event.id] = profile
-        if event.kind == .track, let name = event.name {
-            if CommerceEvents.names.contains(name) { orderEvents.append((event, profile)) }
-            trackedEvents.append((event, profile))
-        }
+        if event.kind == .track, event.name != nil { trackedEvents.append(ResolvedEvent(event: event, profile: profile)) }
         touch(profile, at: event.timestamp, channel: event.channel)
         try await IdentityResolver.recordConsent(from: event, on: profile, in: workspace, tx: tx)
         let described = event.personTraits

@@ -51,9 +51,7 @@ struct EventStream {
                 let events = try await administration.eventsReceived(for: principal, matching: filterCopy, after: cursor, limit: 100)
                 for event in events {
                     cursor = Cursor(sortKey: event.receivedAt.storageMillis, id: event.id.rawValue)
-                    let encoder = JSONEncoder()
-                    encoder.dateEncodingStrategy = .iso8601
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    let encoder = PublicJSON.encoder([.sortedKeys, .withoutEscapingSlashes])
                     let json = String(decoding: try encoder.encode(event), as: UTF8.self)
                     try await writer.write(ByteBuffer(string: "id: \(cursor.token)\nevent: \(event.kind.rawValue)\ndata: \(json)\n\n"))
                     sent += 1

@@ -118,7 +118,7 @@ public func buildApplication(configuration: ServerConfiguration, store: Store, c
                     WebhookDeliveryService(webhooks: Webhooks(store: store, clock: clock), logger: logger),
                     SurveyEmailService(emails: configuration.surveyEmails(store: store, clock: clock, logger: logger), logger: logger),
                     SurveyTriggerService(triggers: configuration.surveyTriggers(store: store, clock: clock, logger: logger), logger: logger),
-                    ResponseReanalysisService(store: store, logger: logger))
+                    ResponseReanalysisService(reading: ResponseReading(store: store), logger: logger))
     return app
 }
 

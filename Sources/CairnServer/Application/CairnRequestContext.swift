@@ -1,6 +1,7 @@
 import CairnCore
 import CairnEngine
 import CairnStore
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -33,6 +34,9 @@ public struct CairnRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
+
+    /// Response bodies in the public JSON's one id casing (``PublicJSON``).
+    public var responseEncoder: JSONEncoder { PublicJSON.encoder() }
 
     /// JSON bodies of the management API may be at most 1 MiB.
     public var maxUploadSize: Int { 1 << 20 }

@@ -52,15 +52,15 @@ struct SurveyTriggerService: Service {
 }
 
 /// Reads stored survey answers again when a workspace's own topics change or the text analysis learns something, a
-/// page of 200 responses at a time in the background (``Store/reanalyseNextPage(limit:)``).
+/// page of 200 responses at a time in the background (``ResponseReading/rereadNextPage(limit:)``).
 struct ResponseReanalysisService: Service {
-    let store: Store
+    let reading: ResponseReading
     let logger: Logger
     var interval: Duration = .seconds(5)
 
     func run() async throws {
         await runPeriodically(every: interval, logger: logger, failure: "reading stored answers again failed; retrying") {
-            try await store.reanalyseNextPage(limit: 200) > 0
+            try await reading.rereadNextPage(limit: 200) > 0
         }
     }
 }

@@ -19,15 +19,11 @@ struct UnitsSoldRollup {
         }
     }
 
-    struct Amounts {
-        var units: Int64 = 0
-        var gross: Int64 = 0
-        var refunds: Int64 = 0
-
-        var isZero: Bool { units == 0 && gross == 0 && refunds == 0 }
+    /// Amounts go in the order of the amount columns: units, line revenue, given back.
+    private var counters = Counters<Key>(.init(name: "units_sold_daily", keyColumns: ["workspace_id", "day", "product_id", "channel", "currency"],
+                                               derivedColumns: ["month"], amountColumns: ["units", "gross_minor", "refunds_minor"])) { key in
+        [SQLBind(key.workspace), SQLBind(key.day), SQLBind(key.product), SQLBind(key.channel), SQLBind(key.currency), SQLBind(UnitsSoldPeriod.month(ofDay: key.day))]
     }
-
-    private(set) var changes: [Key: Amounts] = [:]
 
     static func key(of order: Order, line: Order.Line) -> Key {
         Key(workspace: order.workspaceID.rawValue, day: order.placedAt.utcDay, product: line.productID.rawValue, channel: order.channel.rawValue,
@@ -37,8 +33,7 @@ struct UnitsSoldRollup {
     /// Adds (`sign` 1) or takes away (`sign` -1) an order's lines: units and line revenue.
     mutating func add(linesOf order: Order, sign: Int64) {
         for line in order.lines {
-            changes[Self.key(of: order, line: line), default: Amounts()].units += sign * line.quantity
-            changes[Self.key(of: order, line: line), default: Amounts()].gross += sign * line.total.minorUnits
+            counters.add([sign * line.quantity, sign * line.total.minorUnits, 0], to: Self.key(of: order, line: line))
         }
     }
 
@@ -46,7 +41,7 @@ struct UnitsSoldRollup {
     mutating func add(refunded: Int64, of order: Order, sign: Int64) {
         let shares = RefundShare.split(refunded: refunded, total: order.total.minorUnits, lines: order.lines.map(\.total.minorUnits))
         for (line, share) in zip(order.lines, shares) where share != 0 {
-            changes[Self.key(of: order, line: line), default: Amounts()].refunds += sign * share
+            counters.add([0, 0, sign * share], to: Self.key(of: order, line: line))
         }
     }
 
@@ -55,29 +50,15 @@ struct UnitsSoldRollup {
         transactions.filter { $0.kind != .payment && $0.status == .succeeded }.reduce(0) { $0 + $1.amount.minorUnits }
     }
 
-    /// Writes the changes: one multi-row upsert per 200 cells, in key order (so concurrent writers never deadlock).
+    /// Writes the changes (multi-row upserts in key order, so concurrent writers never deadlock).
     func write(to sql: any SQLDatabase) async throws {
-        let cells = changes.filter { !$0.value.isZero }.sorted { $0.key < $1.key }
-        for part in cells.chunked(into: 200) {
-            let insert = sql.insert(into: "units_sold_daily")
-                .columns("workspace_id", "day", "product_id", "channel", "currency", "month", "units", "gross_minor", "refunds_minor")
-            for (key, amounts) in part {
-                insert.values(SQLBind(key.workspace), SQLBind(key.day), SQLBind(key.product), SQLBind(key.channel), SQLBind(key.currency),
-                              SQLBind(UnitsSoldPeriod.month(ofDay: key.day)), SQLBind(amounts.units), SQLBind(amounts.gross), SQLBind(amounts.refunds))
-            }
-            insert.onConflict(with: ["workspace_id", "day", "product_id", "channel", "currency"]) { update in
-                for column in ["units", "gross_minor", "refunds_minor"] {
-                    update.set(column, to: SQLBinaryExpression(SQLColumn(column, table: "units_sold_daily"), .add, SQLColumn(column, table: "excluded")))
-                }
-                return update
-            }
-            try await insert.run()
-        }
+        try await counters.write(to: sql)
     }
 
-    /// Builds the roll-up of everything already stored (the migration that introduced it): one aggregate statement for
-    /// lines, then the shares of what was given back on each order that had refunds or chargebacks.
-    static func backfill(_ sql: any SQLDatabase) async throws {
+    /// Builds the roll-up of everything stored anew (a job a migration scheduled, or a repair): one aggregate statement
+    /// for lines, then the shares of what was given back on each order that had refunds or chargebacks.
+    static func rebuild(_ sql: any SQLDatabase) async throws {
+        try await sql.delete(from: "units_sold_daily").run()
         let day = "(o.placed_at - ((o.placed_at % \(Store.millisPerDay)) + \(Store.millisPerDay)) % \(Store.millisPerDay)) / \(Store.millisPerDay)"
         var lines = UnitsSoldRollup()
         for row in try await sql.raw("""
@@ -90,7 +71,7 @@ struct UnitsSoldRollup {
             let key = Key(workspace: try row.decode(column: "workspace_id", as: String.self), day: try row.decode(column: "day", as: Int64.self),
                           product: try row.decode(column: "product_id", as: String.self), channel: try row.decode(column: "channel", as: String.self),
                           currency: try row.decode(column: "currency", as: String.self))
-            lines.changes[key] = Amounts(units: try row.decode(column: "units", as: Int64.self), gross: try row.decode(column: "gross", as: Int64.self))
+            lines.counters.add([try row.decode(column: "units", as: Int64.self), try row.decode(column: "gross", as: Int64.self), 0], to: key)
         }
         try await lines.write(to: sql)
         let refunded = try await sql.raw("""

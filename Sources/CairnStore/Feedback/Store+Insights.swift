@@ -1,26 +1,6 @@
-import CairnAnalytics
 import CairnCore
 import Foundation
 import SQLKit
-
-/// Reads free-text answers when a response is stored (CairnAnalytics: language, sentiment, topics, keywords), so every
-/// way in — the page, the widget, an import — gets the same insights, kept with the response.
-enum ResponseInsights {
-    static func read(_ response: SurveyResponse, topics: [Topic] = Topic.standard) -> [String: TextInsight] {
-        let fallback = TextLanguage(rawValue: response.language)
-        var insights: [String: TextInsight] = [:]
-        for (question, answer) in response.answers {
-            guard case .text(let text) = answer, text.contains(where: \.isLetter) else { continue }
-            let analysis = TextAnalysis.of(text, fallback: fallback, topics: topics)
-            func rounded(_ value: Double) -> Double { (value * 1_000).rounded() / 1_000 }
-            insights[question] = TextInsight(language: analysis.language?.rawValue, sentiment: analysis.sentiment.map { rounded($0.overall.score) },
-                                             label: analysis.sentiment?.overall.label.rawValue,
-                                             sentences: analysis.sentiment?.sentences.map { rounded($0.sentiment.score) } ?? [],
-                                             topics: analysis.topics, keywords: analysis.keywords)
-        }
-        return insights
-    }
-}
 
 extension SurveyResponse {
     /// The columns a stored response is found by: insights as JSON, and its text language, sentiment (in thousandths),
@@ -55,41 +35,21 @@ struct TopicCounts {
         static func < (a: Key, b: Key) -> Bool { (a.workspace, a.survey, a.topic, a.day, a.label) < (b.workspace, b.survey, b.topic, b.day, b.label) }
     }
 
-    private(set) var changes: [Key: Int64] = [:]
+    private var counters = Counters<Key>(.init(name: "survey_topics_daily", keyColumns: ["workspace_id", "survey_id", "topic", "day", "label"],
+                                               amountColumns: ["responses"])) { key in
+        [SQLBind(key.workspace), SQLBind(key.survey), SQLBind(key.topic), SQLBind(key.day), SQLBind(key.label)]
+    }
 
     mutating func add(_ response: SurveyResponse, sign: Int64) {
         for topic in response.topics {
             let key = Key(workspace: response.workspaceID.rawValue, survey: response.surveyID.rawValue, topic: topic, day: response.startedAt.utcDay,
                           label: response.sentimentLabel ?? "none")
-            changes[key, default: 0] += sign
+            counters.add([sign], to: key)
         }
     }
 
     func write(to sql: any SQLDatabase) async throws {
-        let cells = changes.filter { $0.value != 0 }.sorted { $0.key < $1.key }
-        for part in cells.chunked(into: 300) {
-            let insert = sql.insert(into: "survey_topics_daily").columns("workspace_id", "survey_id", "topic", "day", "label", "responses")
-            for (key, count) in part {
-                insert.values(SQLBind(key.workspace), SQLBind(key.survey), SQLBind(key.topic), SQLBind(key.day), SQLBind(key.label), SQLBind(count))
-            }
-            insert.onConflict(with: ["workspace_id", "survey_id", "topic", "day", "label"]) { update in
-                update.set("responses", to: SQLBinaryExpression(SQLColumn("responses", table: "survey_topics_daily"), .add, SQLColumn("responses", table: "excluded")))
-            }
-            try await insert.run()
-        }
-    }
-
-    /// Reads every stored response's free text and keeps what it says (the migration that introduced insights).
-    static func backfill(_ sql: any SQLDatabase) async throws {
-        var counts = TopicCounts()
-        for row in try await sql.select().columns(Store.responseColumnsBeforeInsights).from("survey_responses").all() {
-            var response = try SurveyResponse(row: row)
-            response.insights = ResponseInsights.read(response)
-            guard !response.insights.isEmpty else { continue }
-            try await sql.update("survey_responses").setInsights(of: response).where("id", .equal, response.id.rawValue).run()
-            counts.add(response, sign: 1)
-        }
-        try await counts.write(to: sql)
+        try await counters.write(to: sql)
     }
 }
 
@@ -145,14 +105,6 @@ extension Store {
     }
 }
 
-extension CustomTopic {
-    public var topic: Topic {
-        Topic(id: id, keywords: Dictionary(uniqueKeysWithValues: keywords.compactMap { key, words in
-            TextLanguage(rawValue: key).map { ($0, words.map { $0.lowercased() }) }
-        }))
-    }
-}
-
 extension Store {
     /// The workspace's own topics, by id.
     public func customTopics(in workspace: WorkspaceID) async throws -> [CustomTopic] {
@@ -180,11 +132,6 @@ extension Store {
             try await insert.run()
         }
     }
-
-    /// The topics responses of the workspace are read with: the standard ones and its own.
-    func topics(for workspace: WorkspaceID) async throws -> [Topic] {
-        Topic.standard + (try await customTopics(in: workspace)).map(\.topic)
-    }
 }
 
 /// A workspace's stored answers being read again: why, since when, and how many responses have been looked at.
@@ -196,6 +143,15 @@ public struct ReanalysisProgress: Sendable, Hashable {
 }
 
 extension TransactionStore {
+    /// Asks for the stored answers of every workspace that has some (`language`: only those with text in it) to be
+    /// read again because the analysis learnt something.
+    func requestReanalysisOfStoredAnswers(language: String?, at now: Date) async throws {
+        let filter: SQLQueryString = language.map { "WHERE text_language = \(bind: $0)" } ?? ""
+        for row in try await sql.raw("SELECT DISTINCT workspace_id AS w FROM survey_responses \(filter)").all() {
+            try await requestReanalysis(in: WorkspaceID(rawValue: try row.decode(column: "w", as: String.self)), reason: "analysis", at: now)
+        }
+    }
+
     /// Asks for every stored response of the workspace to be read again, from the first; a request already under way
     /// starts over.
     func requestReanalysis(in workspace: WorkspaceID, reason: String, at now: Date) async throws {
@@ -222,29 +178,35 @@ extension Store {
         }
     }
 
-    /// Reads the next `limit` stored responses (by id) of the longest-waiting request again with today's analysis and
-    /// the workspace's topics; a response whose insights change is rewritten and the topic counts follow, in one
-    /// transaction with the request's progress. The rows are locked while they are read, so an answer changed at the
-    /// same moment is counted once. Returns how many responses were looked at (0: nothing is waiting).
-    public func reanalyseNextPage(limit: Int) async throws -> Int {
-        guard let request = try await database.withConnection({ sql in
+    /// The longest-waiting request to read a workspace's stored answers again; nil when nothing is waiting.
+    public func nextReanalysisRequest() async throws -> ReanalysisRequest? {
+        try await database.withConnection { sql in
             try await sql.select().columns("workspace_id", "after_id", "requested_at").from("response_reanalysis").orderBy("requested_at").limit(1).first()
-        }) else { return 0 }
-        let workspace = WorkspaceID(rawValue: try request.decode(column: "workspace_id", as: String.self))
-        let after = try request.decode(column: "after_id", as: String.self)
-        let requestedAt = try request.decode(column: "requested_at", as: Int64.self)
-        let topics = try await topics(for: workspace)
+                .map { row in
+                    ReanalysisRequest(workspace: WorkspaceID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
+                                      afterID: try row.decode(column: "after_id", as: String.self),
+                                      requestedAt: try row.decode(column: "requested_at", as: Int64.self))
+                }
+        }
+    }
+
+    /// Reads the next `limit` stored responses (by id) of a request again with `read` (the engine's text analysis); a
+    /// response whose insights change is rewritten and the topic counts follow, in one transaction with the request's
+    /// progress. The rows are locked while they are read, so an answer changed at the same moment is counted once.
+    /// Returns how many responses were looked at.
+    public func reread(_ request: ReanalysisRequest, limit: Int, with read: @Sendable (SurveyResponse) -> [String: TextInsight]) async throws -> Int {
+        let workspace = request.workspace, requestedAt = request.requestedAt
         return try await transaction(priority: .background) { tx in
             let rows = try await tx.sql.select().columns(Self.responseColumns).from("survey_responses")
-                .where("workspace_id", .equal, workspace.rawValue).where("id", .greaterThan, after)
+                .where("workspace_id", .equal, workspace.rawValue).where("id", .greaterThan, request.afterID)
                 .orderBy("id").limit(limit).for(.update).all()
             var counts = TopicCounts()
-            var lastID = after
+            var lastID = request.afterID
             for row in rows {
                 let before = try SurveyResponse(row: row)
                 lastID = before.id.rawValue
                 var response = before
-                response.insights = ResponseInsights.read(response, topics: topics)
+                response.insights = read(response)
                 guard response.insights != before.insights else { continue }
                 counts.add(before, sign: -1)
                 counts.add(response, sign: 1)
@@ -264,4 +226,12 @@ extension Store {
             return rows.count
         }
     }
+
+}
+
+/// A request to read a workspace's stored answers again, and how far it has come.
+public struct ReanalysisRequest: Sendable, Hashable {
+    public var workspace: WorkspaceID
+    var afterID: String
+    var requestedAt: Int64
 }

@@ -62,12 +62,10 @@ extension Store {
         try await responses(where: { $0.where("workspace_id", .equal, workspace.rawValue).where("invitation_id", .equal, invitation.rawValue) }).first
     }
 
-    /// Stores a response as it stands (new, or its answers so far) with what its free text says; marks its invitation
-    /// answered once complete. Returns the response as stored (with its insights).
+    /// Stores a response as it stands (new, or its answers so far) with the insights it carries; marks its invitation
+    /// answered once complete. Returns the response as stored.
     @discardableResult
     public func save(_ response: SurveyResponse, tokenHash: String) async throws -> SurveyResponse {
-        var response = response
-        response.insights = ResponseInsights.read(response, topics: try await topics(for: response.workspaceID))
         let answers = JSONValue.object(response.answers.mapValues(\.json)).jsonText()
         let stored = response
         try await transaction { tx in

@@ -1,4 +1,3 @@
-import CairnAnalytics
 import CairnCore
 import Foundation
 import SQLKit
@@ -18,7 +17,10 @@ struct ScoreCounts {
         }
     }
 
-    private(set) var changes: [Key: Int64] = [:]
+    private var counters = Counters<Key>(.init(name: "survey_scores_daily", keyColumns: ["workspace_id", "survey_id", "question", "day", "channel", "value"],
+                                               amountColumns: ["answers"])) { key in
+        [SQLBind(key.workspace), SQLBind(key.survey), SQLBind(key.question), SQLBind(key.day), SQLBind(key.channel), SQLBind(key.value)]
+    }
 
     /// Adds (`sign` 1) or takes away (`sign` -1) a response's scale answers, counted on the day it started.
     mutating func add(_ answers: [String: SurveyAnswer], of response: SurveyResponse, sign: Int64) {
@@ -26,28 +28,19 @@ struct ScoreCounts {
             guard case .number(let value) = answer else { continue }
             let key = Key(workspace: response.workspaceID.rawValue, survey: response.surveyID.rawValue, question: question, day: response.startedAt.utcDay,
                           channel: response.channel.rawValue, value: Int64(value))
-            changes[key, default: 0] += sign
+            counters.add([sign], to: key)
         }
     }
 
     func write(to sql: any SQLDatabase) async throws {
-        let cells = changes.filter { $0.value != 0 }.sorted { $0.key < $1.key }
-        for part in cells.chunked(into: 300) {
-            let insert = sql.insert(into: "survey_scores_daily").columns("workspace_id", "survey_id", "question", "day", "channel", "value", "answers")
-            for (key, count) in part {
-                insert.values(SQLBind(key.workspace), SQLBind(key.survey), SQLBind(key.question), SQLBind(key.day), SQLBind(key.channel), SQLBind(key.value), SQLBind(count))
-            }
-            insert.onConflict(with: ["workspace_id", "survey_id", "question", "day", "channel", "value"]) { update in
-                update.set("answers", to: SQLBinaryExpression(SQLColumn("answers", table: "survey_scores_daily"), .add, SQLColumn("answers", table: "excluded")))
-            }
-            try await insert.run()
-        }
+        try await counters.write(to: sql)
     }
 
-    /// Builds the counts from the responses already stored (the migration that introduced them).
-    static func backfill(_ sql: any SQLDatabase) async throws {
+    /// Counts every stored response again (a job a migration scheduled, or a repair): the table is rebuilt whole.
+    static func rebuild(_ sql: any SQLDatabase) async throws {
+        try await sql.delete(from: "survey_scores_daily").run()
         var counts = ScoreCounts()
-        for row in try await sql.select().columns(Store.responseColumnsBeforeInsights).from("survey_responses").all() {
+        for row in try await sql.select().columns(Store.responseColumns).from("survey_responses").all() {
             let response = try SurveyResponse(row: row)
             counts.add(response.answers, of: response, sign: 1)
         }
@@ -133,20 +126,16 @@ extension Store {
 }
 
 extension Store {
-    /// Stores many new responses at once (an import, or a benchmark's load): multi-row inserts, and the daily
-    /// counts once for all, in one transaction.
+    /// Stores many new responses at once (an import, or a benchmark's load), with the insights they carry: multi-row
+    /// inserts, and the daily counts once for all, in one transaction.
     public func insert(responses: [SurveyResponse]) async throws {
         guard !responses.isEmpty else { return }
-        var topicsByWorkspace: [WorkspaceID: [Topic]] = [:]
-        for workspace in Set(responses.map(\.workspaceID)) { topicsByWorkspace[workspace] = try await topics(for: workspace) }
-        let topics = topicsByWorkspace
         try await transaction { tx in
             var counts = ScoreCounts()
             var topicCounts = TopicCounts()
             for part in responses.chunked(into: 300) {
                 let insert = tx.sql.insert(into: "survey_responses").columns(Self.responseWriteColumns)
-                for var response in part {
-                    response.insights = ResponseInsights.read(response, topics: topics[response.workspaceID] ?? Topic.standard)
+                for response in part {
                     insert.values(Self.responseValues(response, tokenHash: "import-" + response.id.rawValue))
                     counts.add(response.answers, of: response, sign: 1)
                     topicCounts.add(response, sign: 1)

@@ -1,17 +1,38 @@
 import Foundation
 import SQLKit
 
-/// One step of the schema. Migrations are append-only: a released step is never edited, only followed by a new one.
+/// One step of the schema: plain schema changes and SQL. Migrations are append-only: a released step is never edited,
+/// only followed by a new one. Work that needs more than SQL (rebuilding a roll-up, reading stored answers again) is
+/// never done here: a migration names the jobs it schedules, and the engine runs them once the schema is current
+/// (``Store/scheduledJobs()``).
 public struct Migration: Sendable {
     public let version: Int
     public let name: String
+    /// The jobs this step schedules, recorded in the same transaction as the step.
+    public let jobs: [ScheduledJob]
     let apply: @Sendable (any SQLDatabase) async throws -> Void
 
-    init(version: Int, name: String, apply: @escaping @Sendable (any SQLDatabase) async throws -> Void) {
+    init(version: Int, name: String, jobs: [ScheduledJob] = [], apply: @escaping @Sendable (any SQLDatabase) async throws -> Void) {
         self.version = version
         self.name = name
+        self.jobs = jobs
         self.apply = apply
     }
+}
+
+/// Work a migration leaves for after the schema is current: the store's own rebuilds from base rows, and requests to
+/// read stored answers again with today's text analysis.
+public enum ScheduledJob: String, Sendable, Hashable, CaseIterable {
+    /// Rebuild the daily units-sold roll-up from the orders.
+    case rebuildUnitsSold = "rebuild-units-sold"
+    /// Rebuild the daily score counts from the responses.
+    case rebuildScoreCounts = "rebuild-score-counts"
+    /// Rebuild every customer's order figures from the orders.
+    case rebuildCustomerFigures = "rebuild-customer-figures"
+    /// Read every workspace's stored answers again.
+    case rereadAnswers = "reread-answers"
+    /// Read again the stored answers of workspaces with Chinese text.
+    case rereadChineseAnswers = "reread-chinese-answers"
 }
 
 /// Applies pending migrations in order, each in its own transaction, and records them.
@@ -52,6 +73,12 @@ public struct Migrator: Sendable {
                     .columns("version", "name", "applied_at")
                     .values(SQLBind(Int64(migration.version)), SQLBind(migration.name), SQLBind(now.storageMillis))
                     .run()
+                for job in migration.jobs {
+                    try await sql.insert(into: "cairn_scheduled_jobs").columns("job", "scheduled_at")
+                        .values(SQLBind(job.rawValue), SQLBind(now.storageMillis))
+                        .ignoringConflicts(with: ["job"])
+                        .run()
+                }
             }
             done.append(migration.version)
         }
@@ -65,6 +92,12 @@ public struct Migrator: Sendable {
                 .column("version", type: .bigint, .primaryKey(autoIncrement: false))
                 .column("name", type: .text, .notNull)
                 .column("applied_at", type: .bigint, .notNull)
+                .run()
+            // The jobs applied migrations left for the engine (``ScheduledJob``); a row goes when its job is done.
+            try await sql.create(table: "cairn_scheduled_jobs")
+                .ifNotExists()
+                .column("job", type: .text, .primaryKey(autoIncrement: false))
+                .column("scheduled_at", type: .bigint, .notNull)
                 .run()
         }
     }

@@ -69,13 +69,14 @@ public enum Schema {
                 .run()
             try await sql.create(index: "sources_workspace_created").on("sources").column("workspace_id").column("created_at").column("id").run()
             try await sql.alter(table: "api_keys").column("source_id", type: .text).run()
-            // Write keys made before sources existed join one "Default" source per workspace.
-            let workspaces = try await sql.select().distinct().column("workspace_id").from("api_keys")
-                .where("kind", .equal, "write").all().map { try $0.decode(column: "workspace_id", as: String.self) }
-            for workspace in workspaces {
+            // Write keys made before sources existed join one "Default" source per workspace, made when its first
+            // write key was.
+            let workspaces = try await sql.raw("SELECT workspace_id AS w, MIN(created_at) AS c FROM api_keys WHERE kind = 'write' GROUP BY workspace_id").all()
+                .map { (try $0.decode(column: "w", as: String.self), try $0.decode(column: "c", as: Int64.self)) }
+            for (workspace, createdAt) in workspaces {
                 let source = UUID().uuidString.lowercased()
                 try await sql.insert(into: "sources").columns("id", "workspace_id", "name", "default_channel", "created_at", "event_count")
-                    .values(SQLBind(source), SQLBind(workspace), SQLBind("Default"), SQLBind("web"), SQLBind(Date().storageMillis), SQLBind(Int64(0)))
+                    .values(SQLBind(source), SQLBind(workspace), SQLBind("Default"), SQLBind("web"), SQLBind(createdAt), SQLBind(Int64(0)))
                     .run()
                 try await sql.update("api_keys").set("source_id", to: source)
                     .where("workspace_id", .equal, workspace).where("kind", .equal, "write").run()
@@ -308,7 +309,7 @@ public enum Schema {
                 .column("stuck_after_hours", type: .bigint, .notNull)
                 .run()
         },
-        Migration(version: 14, name: "daily units-sold roll-up") { sql in
+        Migration(version: 14, name: "daily units-sold roll-up", jobs: [.rebuildUnitsSold]) { sql in
             try await sql.create(table: "units_sold_daily")
                 .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
                 .column("day", type: .bigint, .notNull)
@@ -322,7 +323,6 @@ public enum Schema {
                 .column("refunds_minor", type: .bigint, .notNull)
                 .primaryKey("workspace_id", "day", "product_id", "channel", "currency")
                 .run()
-            try await UnitsSoldRollup.backfill(sql)
         },
         Migration(version: 15, name: "surveys") { sql in
             try await sql.create(table: "surveys")
@@ -421,7 +421,7 @@ public enum Schema {
             try await sql.create(index: "webhook_deliveries_due").on("webhook_deliveries").column("status").column("next_attempt_at").run()
             try await sql.create(index: "webhook_deliveries_endpoint").on("webhook_deliveries").column("workspace_id").column("endpoint_id").column("created_at").run()
         },
-        Migration(version: 18, name: "response channel and daily score counts") { sql in
+        Migration(version: 18, name: "response channel and daily score counts", jobs: [.rebuildScoreCounts]) { sql in
             try await sql.alter(table: "survey_responses").column("channel", type: .text).run()
             // How many answers each scale value got, per survey, question, UTC day and channel: figures over any
             // period and channel read counts, not responses.
@@ -435,12 +435,11 @@ public enum Schema {
                 .column("answers", type: .bigint, .notNull)
                 .primaryKey("workspace_id", "survey_id", "question", "day", "channel", "value")
                 .run()
-            try await ScoreCounts.backfill(sql)
         },
         Migration(version: 19, name: "responses counted by completeness from an index") { sql in
             try await sql.create(index: "survey_responses_complete").on("survey_responses").column("workspace_id").column("survey_id").column("complete").run()
         },
-        Migration(version: 20, name: "customer order figures kept on the profile") { sql in
+        Migration(version: 20, name: "customer order figures kept on the profile", jobs: [.rebuildCustomerFigures]) { sql in
             // Per customer and currency: orders not cancelled, their total, what was given back, first and last
             // order. Refreshed from the customer's orders whenever one of them changes, so the customer 360 reads one row
             // per currency instead of aggregating orders.
@@ -455,9 +454,8 @@ public enum Schema {
                 .column("last_order_at", type: .bigint, .notNull)
                 .primaryKey("workspace_id", "profile_id", "currency")
                 .run()
-            try await CustomerFigures.refresh(sql, workspace: nil, profiles: nil)
         },
-        Migration(version: 21, name: "what free-text answers say") { sql in
+        Migration(version: 21, name: "what free-text answers say", jobs: [.rereadAnswers]) { sql in
             // Per response: the insights as JSON, and what they are filtered by (text language, sentiment in thousandths,
             // its label, topics space-separated with a space either side).
             for (column, type) in [("insights", SQLDataType.text), ("text_language", .text), ("sentiment_milli", .bigint), ("sentiment_label", .text), ("topics", .text)] {
@@ -474,7 +472,6 @@ public enum Schema {
                 .column("responses", type: .bigint, .notNull)
                 .primaryKey("workspace_id", "survey_id", "topic", "day", "label")
                 .run()
-            try await TopicCounts.backfill(sql)
         },
         Migration(version: 22, name: "survey emails: invitations and one reminder") { sql in
             // The outbox of survey emails. `token` is the invitation link's token, kept readable only while an email
@@ -554,7 +551,8 @@ public enum Schema {
                 .primaryKey("workspace_id", "id")
                 .run()
         },
-        Migration(version: 26, name: "reading stored answers again") { sql in
+        Migration(version: 26, name: "reading stored answers again", jobs: [.rereadChineseAnswers]) { sql in
+            // Chinese answers now get a sentiment: those stored before are read again (the job).
             // One row per workspace whose stored answers are to be read again (its own topics changed, or the analysis
             // learnt something); the job walks its responses by id from after_id and drops the row when done.
             try await sql.create(table: "response_reanalysis")
@@ -564,11 +562,6 @@ public enum Schema {
                 .column("requested_at", type: .bigint, .notNull)
                 .column("reread", type: .bigint, .notNull)
                 .run()
-            // Chinese answers now get a sentiment: those stored before are read again.
-            try await sql.raw("""
-                INSERT INTO response_reanalysis (workspace_id, after_id, reason, requested_at, reread)
-                SELECT DISTINCT workspace_id, '', 'analysis', \(bind: Date().storageMillis), 0 FROM survey_responses WHERE text_language = 'zh'
-                """).run()
         },
     ]
 }

@@ -1,7 +1,9 @@
 import CairnCore
+import CairnEngine
 import CairnStore
 import CairnTestSupport
 import Foundation
+import Logging
 import SQLKit
 import Testing
 
@@ -20,12 +22,12 @@ struct ResponseInsightsTests {
             let w = seeded.workspace.id
             let survey = try await seeded.survey(in: store)
             let first = SurveyResponseID.generate(), second = SurveyResponseID.generate(), third = SurveyResponseID.generate()
-            let stored = try await store.save(response(first, survey: survey, workspace: w, text: "The courier was late and the parcel arrived damaged."), tokenHash: "t1")
+            let stored = try await ResponseReading(store: store).save(response(first, survey: survey, workspace: w, text: "The courier was late and the parcel arrived damaged."), tokenHash: "t1")
             #expect(stored.insights["why"]?.language == "en")
             #expect((stored.insights["why"]?.sentiment ?? 0) < 0)
             #expect(stored.topics == ["delivery", "quality"])
-            try await store.save(response(second, survey: survey, workspace: w, text: "Die Lieferung war schnell und sehr gut, danke!", language: "en"), tokenHash: "t2")
-            try await store.save(response(third, survey: survey, workspace: w, text: "快递很快，包裹完好。", language: "zh"), tokenHash: "t3")
+            try await ResponseReading(store: store).save(response(second, survey: survey, workspace: w, text: "Die Lieferung war schnell und sehr gut, danke!", language: "en"), tokenHash: "t2")
+            try await ResponseReading(store: store).save(response(third, survey: survey, workspace: w, text: "快递很快，包裹完好。", language: "zh"), tokenHash: "t3")
 
             let read = try #require(try await store.latestResponses(in: w, survey: survey, completeOnly: false, sentiment: nil, topic: nil, limit: 10).first { $0.id == first })
             #expect(read.insights == stored.insights, "insights come back as stored")
@@ -45,7 +47,7 @@ struct ResponseInsightsTests {
             }
             #expect(try await counts() == ["delivery": ["negative": 1, "positive": 2], "quality": ["negative": 1]])
             // The first customer changes their comment: it leaves delivery and quality and joins price.
-            try await store.save(response(first, survey: survey, workspace: w, text: "Far too expensive, a disappointing price."), tokenHash: "t1")
+            try await ResponseReading(store: store).save(response(first, survey: survey, workspace: w, text: "Far too expensive, a disappointing price."), tokenHash: "t1")
             #expect(try await counts() == ["delivery": ["positive": 2], "price": ["negative": 1]])
             // Another workspace sees none of it.
             let other = try await SeededWorkspace.create(named: "Other", in: store)
@@ -54,7 +56,7 @@ struct ResponseInsightsTests {
         }
     }
 
-    @Test("Responses stored before insights existed are read when version 21 arrives", arguments: TestDatabase.engines)
+    @Test("Responses stored before insights existed are read by the job version 21 schedules", arguments: TestDatabase.engines)
     func backfill(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine, migrateTo: 20) { (store: Store) async throws in
             let workspace = WorkspaceID.generate(), survey = SurveyID.generate(), id = SurveyResponseID.generate()
@@ -68,6 +70,10 @@ struct ResponseInsightsTests {
                     """).run()
             }
             try await Migrator(database: store.database).migrate()
+            #expect(try await store.scheduledJobs().contains(.rereadAnswers), "the migration schedules the reading; it does not read")
+            try await ScheduledJobs(store: store, logger: Logger(label: "test")).runPending()
+            #expect(try await store.scheduledJobs().isEmpty)
+            while try await ResponseReading(store: store).rereadNextPage(limit: 200) > 0 {}
             let stored = try #require(try await store.latestResponses(in: workspace, survey: survey, completeOnly: false, sentiment: nil, topic: nil, limit: 5).first)
             #expect(stored.textLanguage == "de")
             #expect(stored.sentimentLabel == "negative")
@@ -86,12 +92,12 @@ struct ResponseInsightsTests {
             let texts = ["The car park was full.", "Kein Parkplatz weit und breit, sehr ärgerlich.", "Friendly staff, quick checkout.",
                          "Parking cost more than the coffee.", "The parcel arrived on time."]
             for (index, text) in texts.enumerated() {
-                try await store.save(response(.generate(), survey: survey, workspace: w, text: text, day: 20_000 + Int64(index)), tokenHash: "t\(index)")
+                try await ResponseReading(store: store).save(response(.generate(), survey: survey, workspace: w, text: text, day: 20_000 + Int64(index)), tokenHash: "t\(index)")
             }
             let other = try await SeededWorkspace.create(named: "Other", in: store)
             let otherSurvey = try await other.survey(in: store)
-            try await store.save(response(.generate(), survey: otherSurvey, workspace: other.workspace.id, text: "No parking anywhere."), tokenHash: "o")
-            #expect(try await store.reanalyseNextPage(limit: 2) == 0, "nothing is waiting")
+            try await ResponseReading(store: store).save(response(.generate(), survey: otherSurvey, workspace: other.workspace.id, text: "No parking anywhere."), tokenHash: "o")
+            #expect(try await ResponseReading(store: store).rereadNextPage(limit: 2) == 0, "nothing is waiting")
 
             func parking(_ workspace: WorkspaceID) async throws -> Int64 {
                 try await store.topicCounts(of: nil, in: workspace, period: .month, fromDay: 19_000, untilDay: 21_000)
@@ -105,12 +111,12 @@ struct ResponseInsightsTests {
             #expect(try await parking(w) == 0, "nothing is read again before the job runs")
 
             // One page, then the topics change again: the reading starts over and counts every answer once.
-            #expect(try await store.reanalyseNextPage(limit: 2) == 2)
+            #expect(try await ResponseReading(store: store).rereadNextPage(limit: 2) == 2)
             #expect(try await store.reanalysis(in: w)?.reread == 2)
             try await store.replaceCustomTopics([topic], in: w, at: Date(timeIntervalSince1970: 1_800_000_060))
             #expect(try await store.reanalysis(in: w)?.reread == 0)
             var pages = 0
-            while try await store.reanalyseNextPage(limit: 2) > 0 { pages += 1 }
+            while try await ResponseReading(store: store).rereadNextPage(limit: 2) > 0 { pages += 1 }
             #expect(pages == 3, "5 responses, 2 a page")
             #expect(try await store.reanalysis(in: w) == nil, "done")
             #expect(try await parking(w) == 3)
@@ -120,7 +126,7 @@ struct ResponseInsightsTests {
 
             // Dropping the topic takes it off the answers again.
             try await store.replaceCustomTopics([], in: w, at: Date(timeIntervalSince1970: 1_800_000_120))
-            while try await store.reanalyseNextPage(limit: 2) > 0 {}
+            while try await ResponseReading(store: store).rereadNextPage(limit: 2) > 0 {}
             #expect(try await parking(w) == 0)
             #expect(try await store.latestResponses(in: w, survey: nil, completeOnly: false, sentiment: nil, topic: "parking", limit: 10).isEmpty)
         }
@@ -151,8 +157,11 @@ struct ResponseInsightsTests {
                 }
             }
             try await Migrator(database: store.database).migrate()
+            #expect(try await store.scheduledJobs().contains(.rereadAnswers), "the migration schedules the reading; it does not read")
+            try await ScheduledJobs(store: store, logger: Logger(label: "test")).runPending()
+            #expect(try await store.scheduledJobs().isEmpty)
             #expect(try await store.reanalysis(in: workspace)?.reason == "analysis")
-            while try await store.reanalyseNextPage(limit: 200) > 0 {}
+            while try await ResponseReading(store: store).rereadNextPage(limit: 200) > 0 {}
             let stored = try #require(try await store.latestResponses(in: workspace, survey: survey, completeOnly: false, sentiment: "negative", topic: nil, limit: 5).first)
             #expect(stored.id == id && stored.insights["why"]?.sentences.count == 1)
             let cells = try await store.topicCounts(of: nil, in: workspace, period: .day, fromDay: 19_999, untilDay: 20_001)

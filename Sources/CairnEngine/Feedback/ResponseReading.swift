@@ -1,0 +1,52 @@
+import CairnAnalytics
+import CairnCore
+import CairnStore
+import Foundation
+
+/// Reads survey answers with the text analysis before they are stored, and reads stored answers again when a
+/// workspace's own topics change or the analysis learns something.
+public struct ResponseReading: Sendable {
+    private let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// The topics a workspace's answers are read with: the standard ones and its own.
+    func topics(for workspace: WorkspaceID) async throws -> [Topic] {
+        Topic.standard + (try await store.customTopics(in: workspace)).map(\.topic)
+    }
+
+    /// The response with what its free text says.
+    public func read(_ response: SurveyResponse) async throws -> SurveyResponse {
+        var read = response
+        read.insights = ResponseInsights.read(response, topics: try await topics(for: response.workspaceID))
+        return read
+    }
+
+    /// Stores a response as it stands with what its free text says (see ``Store/save(_:tokenHash:)``).
+    @discardableResult
+    public func save(_ response: SurveyResponse, tokenHash: String) async throws -> SurveyResponse {
+        try await store.save(try await read(response), tokenHash: tokenHash)
+    }
+
+    /// Stores many new responses at once (an import, or a benchmark's load), each read first.
+    public func insert(_ responses: [SurveyResponse]) async throws {
+        var topics: [WorkspaceID: [Topic]] = [:]
+        for workspace in Set(responses.map(\.workspaceID)) { topics[workspace] = try await self.topics(for: workspace) }
+        try await store.insert(responses: responses.map { response in
+            var read = response
+            read.insights = ResponseInsights.read(response, topics: topics[response.workspaceID] ?? Topic.standard)
+            return read
+        })
+    }
+
+    /// Reads the next `limit` stored responses of the longest-waiting request again with today's analysis and the
+    /// workspace's topics; what changes is rewritten and the topic counts follow. Returns how many responses were
+    /// looked at (0: nothing is waiting).
+    public func rereadNextPage(limit: Int) async throws -> Int {
+        guard let request = try await store.nextReanalysisRequest() else { return 0 }
+        let topics = try await topics(for: request.workspace)
+        return try await store.reread(request, limit: limit) { ResponseInsights.read($0, topics: topics) }
+    }
+}

@@ -1,0 +1,33 @@
+import CairnCore
+import CairnStore
+import Foundation
+
+/// An event identity resolution has just tied to its customer.
+public struct ResolvedEvent: Sendable {
+    public var event: Event
+    public var profile: ProfileID
+}
+
+/// Where a handler acts: the resolution's open transaction and its time. A handler's writes commit with the events'
+/// resolution, or not at all.
+public struct ResolutionContext: Sendable {
+    public let workspace: WorkspaceID
+    public let now: Date
+    let tx: TransactionStore
+}
+
+/// A capability that acts on events once they are tied to a customer — orders from E-commerce events, survey triggers,
+/// and the capabilities to come. The composition root registers the list; identity resolution offers every batch to
+/// each in turn, inside its transaction and each in a savepoint of its own, so a handler that fails is left out alone
+/// and never holds up resolution (nor another handler).
+public protocol ResolvedEventHandler: Sendable {
+    /// A short name for the log.
+    var name: String { get }
+    /// Acts on the named track events of one resolution batch, in arrival order.
+    func handle(_ events: [ResolvedEvent], in context: ResolutionContext) async throws
+}
+
+/// The handlers Cairn's capabilities provide, in the order they are offered events.
+public enum ResolvedEventHandlers {
+    public static var standard: [any ResolvedEventHandler] { [CommerceEventHandler(), SurveyTriggerHandler()] }
+}
