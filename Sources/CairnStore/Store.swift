@@ -2,15 +2,39 @@ import CairnCore
 import Foundation
 import SQLKit
 
-/// The one data layer. Every method that touches workspace data takes the workspace and filters by it.
+/// The one data layer. Every method that touches workspace data takes the workspace and filters by it. The database
+/// stays inside: the layers above ask the store by name.
 public struct Store: Sendable {
-    public let database: CairnDatabase
+    let database: CairnDatabase
 
     public init(database: CairnDatabase) {
         self.database = database
     }
 
     public var engine: DatabaseEngine { database.engine }
+
+    /// Where the database lives, safe for logs.
+    public var location: DatabaseLocation { database.location }
+
+    /// Answers when the database does (readiness).
+    public func ping() async throws {
+        try await database.ping()
+    }
+
+    /// Whether clients' writes (ingestion, answers) went to the database within `window`: background work yields to them.
+    public func hadForegroundWrites(within window: Duration) -> Bool {
+        database.hadForegroundWrites(within: window)
+    }
+
+    /// The schema versions applied to the database.
+    public func appliedSchemaVersions() async throws -> Set<Int> {
+        try await Migrator(database: database).appliedVersions()
+    }
+
+    /// Closes the connections; the store is not used after.
+    public func shutdown() async throws {
+        try await database.shutdown()
+    }
 
     /// Runs several store calls in one transaction.
     public func transaction<T: Sendable>(priority: WritePriority = .foreground, _ body: @Sendable (TransactionStore) async throws -> T) async throws -> T {

@@ -6,6 +6,7 @@ import CairnTestSupport
 import Foundation
 import Logging
 import Testing
+import ArgumentParser
 
 @Suite("cairn import events")
 struct ImportTests {

@@ -1,9 +1,10 @@
 import CairnCore
 import CairnEngine
-import CairnStore
+@testable import CairnStore
 import CairnTestSupport
 import Foundation
 import Testing
+import Logging
 
 @Suite("Identity resolution and the golden record")
 struct IdentityResolverTests {

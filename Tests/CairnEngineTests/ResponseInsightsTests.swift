@@ -1,6 +1,6 @@
 import CairnCore
 import CairnEngine
-import CairnStore
+@testable import CairnStore
 import CairnTestSupport
 import Foundation
 import Logging

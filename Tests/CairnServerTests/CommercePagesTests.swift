@@ -4,6 +4,7 @@ import CairnTestSupport
 import Foundation
 import HTTPTypes
 import Testing
+import HummingbirdTesting
 
 @Suite("Commerce pages")
 struct CommercePagesTests {

@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import NIOCore
 
 @Suite("Feedback pages")
 struct FeedbackPagesTests {

@@ -10,6 +10,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
+import NIOFoundationEssentialsCompat
 
 /// A running Cairn (router test framework) on a fresh database with two seeded workspaces, A and B.
 struct Harness: Sendable {
@@ -21,9 +22,15 @@ struct Harness: Sendable {
     let routes: [String]
 
     static func configuration() -> ServerConfiguration {
-        // Emails are queued by the routes; nothing sends them here (the router runs without its services).
-        ServerConfiguration(access: AccessConfiguration(passwordHasher: testPasswordHasher),
-                            smtp: SMTPConfiguration(host: "127.0.0.1", port: 2525, security: .none, from: "feedback@cairn.test"))
+        ServerConfiguration(access: AccessConfiguration(passwordHasher: testPasswordHasher))
+    }
+
+    /// The engine as the composition root makes it. Emails are queued by the routes; nothing sends them here (the
+    /// router runs without its services).
+    static func useCases(_ store: Store, clock: DateSource = .system, logger: Logger) -> UseCases {
+        UseCases(store: store, access: configuration().access,
+                 mailer: SMTPConfiguration(host: "127.0.0.1", port: 2525, security: .none, from: "feedback@cairn.test"),
+                 linkBase: configuration().linkBase, clock: clock, logger: logger)
     }
 
     /// Runs `body` against a fresh app on `engine`.
@@ -34,7 +41,7 @@ struct Harness: Sendable {
             let b = seed ? try await SeededWorkspace.create(named: "Beta", in: store, clock: clock.source) : nil
             var logger = logger ?? Logger(label: "cairn.test.server")
             if logger.logLevel > .warning { logger.logLevel = .warning }
-            let router = try await buildRouter(configuration: configuration(), store: store, clock: clock.source, logger: logger)
+            let router = try await buildRouter(configuration: configuration(), useCases: useCases(store, clock: clock.source, logger: logger), logger: logger)
             let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
             let app = Application(router: router, logger: logger)
             try await app.test(.router) { client in

@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import Testing
+import HummingbirdTesting
 
 /// Collects log lines (message plus all metadata, as text) in memory.
 final class LogCapture: @unchecked Sendable {

@@ -2,6 +2,10 @@ import CairnServer
 import CairnStore
 import Foundation
 import Testing
+import CairnTestSupport
+import HTTPTypes
+import HummingbirdTesting
+import CairnCore
 
 @Suite("OpenAPI document")
 struct OpenAPITests {

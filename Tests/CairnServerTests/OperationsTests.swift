@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import Logging
 
 @Suite("Operations endpoints")
 struct OperationsTests {
@@ -57,7 +58,7 @@ struct OperationsTests {
     @Test("A live server on a free port answers real HTTP")
     func liveServerAnswers() async throws {
         try await TestDatabase.withStore(.sqlite) { (store: Store) async throws in
-            let router = try await buildRouter(configuration: Harness.configuration(), store: store, logger: .init(label: "live"))
+            let router = try await buildRouter(configuration: Harness.configuration(), useCases: Harness.useCases(store, logger: .init(label: "live")), logger: .init(label: "live"))
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { client in
                 let response = try await client.execute(uri: "/health", method: .get)

@@ -5,6 +5,8 @@ import CairnTestSupport
 import Foundation
 import NIOCore
 import Testing
+import HTTPTypes
+import HummingbirdTesting
 
 @Suite("Orders")
 struct OrdersTests {

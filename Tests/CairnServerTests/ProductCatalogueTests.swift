@@ -4,6 +4,8 @@ import CairnStore
 import CairnTestSupport
 import Foundation
 import Testing
+import HTTPTypes
+import HummingbirdTesting
 
 @Suite("Product catalogue")
 struct ProductCatalogueTests {

@@ -10,6 +10,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
+import NIOFoundationEssentialsCompat
 
 @Suite("Customer profiles API")
 struct ProfilesTests {
@@ -23,7 +24,7 @@ struct ProfilesTests {
             let seeded = try await SeededWorkspace.create(named: "Live", in: store)
             var logger = Logger(label: "cairn.test.profiles")
             logger.logLevel = .warning
-            let app = try await buildApplication(configuration: Harness.configuration(), store: store, logger: logger)
+            let app = try await buildApplication(configuration: Harness.configuration(), useCases: Harness.useCases(store, logger: logger), logger: logger)
             try await app.test(.router) { client in
                 let sent = try await client.execute(uri: "/v1/batch", method: .post, headers: basic(seeded.writeKey), body: ByteBuffer(string:
                     #"{"batch":[{"type":"page","anonymousId":"v-1","name":"Home"},{"type":"identify","userId":"ada","anonymousId":"v-1","traits":{"email":"Ada@Example.com","name":"Ada"}}]}"#))

@@ -1,5 +1,6 @@
 import CairnCore
 import HTTPTypes
+import Foundation
 
 /// Every route the server has, with what it needs and how to call it. A test fails when the router has a route
 /// this list lacks, so a new route cannot skip the role and cross-workspace tests.

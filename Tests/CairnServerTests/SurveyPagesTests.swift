@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import NIOCore
 
 @Suite("Public survey pages")
 struct SurveyPagesTests {

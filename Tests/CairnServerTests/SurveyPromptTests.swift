@@ -7,6 +7,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+import NIOFoundationEssentialsCompat
 
 @Suite("The widget asks which survey a trigger readied")
 struct SurveyPromptTests {

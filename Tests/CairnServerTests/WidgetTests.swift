@@ -6,6 +6,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+import NIOFoundationEssentialsCompat
 
 @Suite("Survey widget API")
 struct WidgetTests {

@@ -1,5 +1,5 @@
 import CairnCore
-import CairnStore
+@testable import CairnStore
 import CairnTestSupport
 import Foundation
 import SQLKit

@@ -1,6 +1,7 @@
-import CairnStore
+@testable import CairnStore
 import CairnTestSupport
 import Testing
+import SQLKit
 
 /// Says out loud whether the PostgreSQL half of the suites ran.
 @Suite("PostgreSQL")

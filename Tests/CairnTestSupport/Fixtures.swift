@@ -1,7 +1,7 @@
-import CairnCore
-import CairnEngine
-import CairnStore
-import Foundation
+public import CairnCore
+public import CairnEngine
+public import CairnStore
+public import Foundation
 
 /// A clock that tests move by hand.
 public final class TestClock: @unchecked Sendable {

@@ -1,5 +1,5 @@
 import CairnEngine
-import CairnStore
+public import CairnStore
 import Foundation
 import Logging
 import PostgresKit

@@ -10,6 +10,7 @@ import NIOHTTP1
 import NIOPosix
 import SQLKit
 import Synchronization
+import NIOFoundationEssentialsCompat
 
 /// `cairn bench`: measures ingestion through `/v1/batch` against a real `cairn serve` process on loopback, the same
 /// rows' raw bulk-insert rate (the ceiling) in the same run, and the customer 360 lookup with many profiles; writes the
@@ -204,7 +205,8 @@ struct Bench: AsyncParsableCommand {
             let events = Double((bodies.count * workload.eventsPerBatch))
 
             // How long the background resolver needs to tie every event to a profile.
-            let store = Store(database: try CairnDatabase.open(location, logger: logger))
+            let database = try CairnDatabase.open(location, logger: logger)
+            let store = Store(database: database)
             var resolutionSeconds: Double?
             var left = 0
             let waitStart = ContinuousClock.now
@@ -213,12 +215,12 @@ struct Bench: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(200))
             }
             if resolutionSeconds == nil {
-                left = try await store.database.withConnection { sql in
+                left = try await database.withConnection { sql in
                     Int(try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("events")
                         .where(SQLColumn("profile_id"), .is, SQLLiteral.null).first()?.decode(column: "n", as: Int64.self) ?? 0)
                 }
             }
-            try await store.database.shutdown()
+            try await database.shutdown()
             let peak = server.residentMiB().peak
             try await server.stop()
             return IngestResult(eventsPerSecond: events / elapsed, seconds: elapsed, latency: LatencySummary(perConnection.flatMap(\.0)), failures: failures,
@@ -247,7 +249,8 @@ struct Bench: AsyncParsableCommand {
             let messages = try batch.map { try TrackingMessage.parse($0.objectValue ?? [:], kind: nil, makeMessageID: { UUID().uuidString }).get() }
             rows.append(Store.prepare(Ingestor.events(from: messages, source: seed.source, receivedAt: receivedAt)))
         }
-        let store = Store(database: try CairnDatabase.open(location, logger: logger))
+        let database = try CairnDatabase.open(location, logger: logger)
+        let store = Store(database: database)
         if ceilingOnly { say("  inserting \(rows.count) batches…") }
         let next = Tickets()
         let batches = rows
@@ -265,7 +268,7 @@ struct Bench: AsyncParsableCommand {
             try await tasks.waitForAll()
         }
         let elapsed = seconds(ContinuousClock.now - started)
-        try await store.database.shutdown()
+        try await database.shutdown()
         return Double(rows.reduce(0) { $0 + $1.count }) / elapsed
     }
 

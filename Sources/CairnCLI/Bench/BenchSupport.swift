@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 import SQLKit
 import Synchronization
+import NIOHTTP1
 
 /// Where a benchmark's fresh databases are made.
 enum BenchDatabase {

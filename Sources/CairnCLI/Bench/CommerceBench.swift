@@ -6,6 +6,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOHTTP1
+import SQLKit
+import NIOFoundationEssentialsCompat
 
 /// The commerce half of `cairn bench`: `cairn import orders` of a generated file of order lines (the same code as the
 /// command), then the units-sold report over them through the API.
@@ -31,7 +34,8 @@ extension Bench {
     func measureCommerce(_ target: BenchDatabase, file: OrderLinesFile, scratch: URL, logger: Logger) async throws -> CommerceResult {
         try await target.withFresh(logger: logger) { location in
             let seed = try await BenchSeed.create(in: location, logger: logger)
-            let store = Store(database: try CairnDatabase.open(location, logger: logger))
+            let database = try CairnDatabase.open(location, logger: logger)
+            let store = Store(database: database)
             let console = Principal(workspaceID: seed.workspace, kind: .operatorConsole, role: .admin)
             let summary: OrderFileImport.Summary
             do {
@@ -47,13 +51,13 @@ extension Bench {
                     throw BenchFailure("the order import stored \(summary.outcome.lines) of \(file.lines) lines; first rejection: \(summary.outcome.rejections.first?.reason ?? "none")")
                 }
             } catch {
-                try? await store.database.shutdown()
+                try? await database.shutdown()
                 throw error
             }
-            let cells = try await store.database.withConnection { sql in
+            let cells = try await database.withConnection { sql in
                 try await sql.raw("SELECT COUNT(*) AS n FROM units_sold_daily").first()?.decode(column: "n", as: Int64.self) ?? 0
             }
-            try await store.database.shutdown()
+            try await database.shutdown()
 
             let server = try await BenchServer.start(database: location, logger: logger)
             do {

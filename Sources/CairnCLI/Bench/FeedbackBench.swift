@@ -6,6 +6,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOHTTP1
+import SQLKit
+import NIOFoundationEssentialsCompat
 
 /// The feedback half of `cairn bench`: figures over many responses (by week × channel, through the API), and answers
 /// sent through the widget's API by concurrent clients.
@@ -52,7 +55,8 @@ extension Bench {
     func measureFeedback(_ target: BenchDatabase, logger: Logger) async throws -> FeedbackResult {
         try await target.withFresh(logger: logger) { location in
             let seed = try await BenchSeed.create(in: location, logger: logger)
-            let store = Store(database: try CairnDatabase.open(location, logger: logger))
+            let database = try CairnDatabase.open(location, logger: logger)
+            let store = Store(database: database)
             let console = Principal(workspaceID: seed.workspace, kind: .operatorConsole, role: .admin)
             let survey: Survey
             let loadStart = ContinuousClock.now
@@ -79,15 +83,15 @@ extension Bench {
                     }
                 }
                 try await ResponseReading(store: store).insert(batch)
-                cells = try await store.database.withConnection { sql in
+                cells = try await database.withConnection { sql in
                     Int(try await sql.raw("SELECT COUNT(*) AS n FROM survey_scores_daily").first()?.decode(column: "n", as: Int64.self) ?? 0)
                 }
             } catch {
-                try? await store.database.shutdown()
+                try? await database.shutdown()
                 throw error
             }
             let loadSeconds = seconds(ContinuousClock.now - loadStart)
-            try await store.database.shutdown()
+            try await database.shutdown()
 
             let server = try await BenchServer.start(database: location, logger: logger, arguments: ["--answers-per-address", "1000000"])
             do {

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import CairnCore
 import CairnEngine
 import CairnStore
@@ -9,10 +9,10 @@ func withConsole<T>(_ options: DatabaseOptions, _ body: (Store, Logger) async th
     let (store, logger) = try await options.openStore()
     do {
         let result = try await body(store, logger)
-        try await store.database.shutdown()
+        try await store.shutdown()
         return result
     } catch {
-        try? await store.database.shutdown()
+        try? await store.shutdown()
         throw error
     }
 }

@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `cairn serve`: migrate, make sure someone can get in, then serve HTTP until SIGTERM/SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -65,8 +66,7 @@ struct Serve: AsyncParsableCommand {
             throw UsageProblem("--public-url must start with http:// or https://.")
         }
         return ServerConfiguration(host: host, port: port, publicURL: publicURL,
-                                   access: AccessConfiguration(passwordHasher: PasswordHasher(cost: UInt8(cost))), answersPerAddress: answersPerAddress,
-                                   smtp: try smtpConfiguration())
+                                   access: AccessConfiguration(passwordHasher: PasswordHasher(cost: UInt8(cost))), answersPerAddress: answersPerAddress)
     }
 
     func smtpConfiguration() throws -> SMTPConfiguration? {
@@ -92,17 +92,21 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try configuration()
+        let smtp = try smtpConfiguration()
         let (store, logger) = try await databaseOptions.openStore()
+        // The composition root: the engine's use cases over the store, with the capabilities that act on resolved events.
+        let useCases = UseCases(store: store, access: configuration.access, mailer: smtp, linkBase: configuration.linkBase,
+                                handlers: ResolvedEventHandlers.standard, logger: logger)
         do {
-            try await ensureSomeoneCanSignIn(store: store, configuration: configuration)
+            try await ensureSomeoneCanSignIn(firstRun: useCases.firstRun, configuration: configuration)
         } catch {
-            try? await store.database.shutdown()
+            try? await store.shutdown()
             throw error
         }
-        let app = try await buildApplication(configuration: configuration, store: store, logger: logger) { channel in
+        let app = try await buildApplication(configuration: configuration, useCases: useCases, logger: logger) { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            logger.info("cairn is listening", metadata: ["host": "\(configuration.host)", "port": "\(port)", "database": "\(store.database.location)"])
-            say("Cairn \(CairnVersion.current) is listening on http://\(configuration.host):\(port) (database: \(store.database.location))")
+            logger.info("cairn is listening", metadata: ["host": "\(configuration.host)", "port": "\(port)", "database": "\(store.location)"])
+            say("Cairn \(CairnVersion.current) is listening on http://\(configuration.host):\(port) (database: \(store.location))")
         }
         do {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
@@ -113,8 +117,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// On an empty database: create the admin from `--admin-email`, or point at the setup page.
-    func ensureSomeoneCanSignIn(store: Store, configuration: ServerConfiguration) async throws {
-        let firstRun = FirstRun(store: store, passwordHasher: configuration.access.passwordHasher)
+    func ensureSomeoneCanSignIn(firstRun: FirstRun, configuration: ServerConfiguration) async throws {
         guard try await firstRun.isOpen() else { return }
         if let email = adminEmail ?? Environment.value("CAIRN_ADMIN_EMAIL") {
             let result = try await firstRun.createFirstAdministrator(workspaceName: "My workspace", email: email, password: nil, origin: .console)
@@ -128,30 +131,5 @@ struct Serve: AsyncParsableCommand {
             let shownHost = configuration.host == "0.0.0.0" ? "localhost" : configuration.host
             say("No administrator exists yet. Open http://\(shownHost):\(configuration.port)/setup to create one (or restart with --admin-email).")
         }
-    }
-}
-
-/// `cairn migrate`: bring the schema to this build's newest version and stop.
-struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
-
-    @Option(name: .long, help: ArgumentHelp("SMTP server for survey emails (env CAIRN_SMTP_HOST); without it, nobody is invited by email.", valueName: "host"))
-    var smtpHost: String?
-    @Option(name: .long, help: ArgumentHelp("SMTP port (env CAIRN_SMTP_PORT; default 587 with starttls, 465 with tls, 25 with none).", valueName: "port"))
-    var smtpPort: Int?
-    @Option(name: .long, help: ArgumentHelp("none, starttls or tls (env CAIRN_SMTP_SECURITY; default starttls).", valueName: "security"))
-    var smtpSecurity: String?
-    @Option(name: .long, help: ArgumentHelp("SMTP user, if the server wants one (env CAIRN_SMTP_USER); the password comes from CAIRN_SMTP_PASSWORD only.", valueName: "user"))
-    var smtpUser: String?
-    @Option(name: .long, help: ArgumentHelp("Sender of survey emails, e.g. \"Acme <feedback@acme.example>\" (env CAIRN_SMTP_FROM).", valueName: "address"))
-    var smtpFrom: String?
-
-    @OptionGroup var databaseOptions: DatabaseOptions
-
-    func run() async throws {
-        let (store, _) = try await databaseOptions.openStore()
-        let versions = try await Migrator(database: store.database).appliedVersions()
-        say("Database \(store.database.location) is at schema version \(versions.max() ?? 0).")
-        try await store.database.shutdown()
     }
 }

@@ -1,7 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import CairnServer
-import Logging
+public import Logging
 import Synchronization
 
 /// How log lines look: `text` for people, `json` (one object per line) for log shippers.

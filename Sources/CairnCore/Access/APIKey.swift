@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A credential for machines. Only its hash is stored; the full token is shown once, when it is created.
 public struct APIKey: Sendable, Hashable, Codable {

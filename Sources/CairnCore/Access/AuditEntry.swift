@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A security-relevant thing that happened in a workspace.
 public struct AuditEntry: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Narrows an event query; every field left `nil` matches everything.
 public struct EventFilter: Sendable, Hashable {

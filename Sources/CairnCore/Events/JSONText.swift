@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// JSON text (RFC 8259) read and written directly as bytes. Every tracked event passes through here several times, so
 /// this avoids the general-purpose Codable machinery. Strings keep every character as sent: escapes, including emoji

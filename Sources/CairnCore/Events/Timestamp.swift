@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// ISO 8601 / RFC 3339 timestamps as tracking clients send them: with or without fractional seconds (milli-,
 /// micro- or nanoseconds), `Z` or any offset (`+02:00`, `+0200`). Read byte by byte: this runs for every event.
@@ -90,5 +90,14 @@ public enum Timestamp {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970: how times are stored on both engines and what paging cursors sort by.
+    public var storageMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    public init(storageMillis: Int64) {
+        self.init(timeIntervalSince1970: TimeInterval(storageMillis) / 1000)
     }
 }

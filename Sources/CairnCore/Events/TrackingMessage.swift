@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One message of the Segment-compatible tracking API (identify, track, page, screen, group, alias), validated.
 public struct TrackingMessage: Sendable, Hashable {

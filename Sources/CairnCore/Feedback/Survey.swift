@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 public struct SurveyID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
 

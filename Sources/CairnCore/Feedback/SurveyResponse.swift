@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 public struct SurveyInvitationID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
 public struct SurveyResponseID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// A typed identifier: a random, URL-safe string that names one row of one kind.

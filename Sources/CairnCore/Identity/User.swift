@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A person who signs in to Cairn. A user belongs to one workspace; the email is unique across the installation.
 public struct User: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A tenant: every stored row belongs to exactly one workspace.
 public struct Workspace: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a customer may be contacted or processed for. Built-in purposes plus those a workspace defines.
 public struct ConsentPurpose: Sendable, Hashable, Codable, RawRepresentable, CustomStringConvertible {

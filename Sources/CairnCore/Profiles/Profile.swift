@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One customer: the golden record built from every event that carries one of their identifiers.
 public struct Profile: Sendable, Hashable, Codable {

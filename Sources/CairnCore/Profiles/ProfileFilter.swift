@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Narrows a list of customers; every field left `nil` matches everyone.
 public struct ProfileFilter: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How Cairn's public JSON (API bodies, the event stream, exports) is written: one id casing everywhere, the tracking API's (`userId`, `messageId`, `profileId`,
 /// `workspaceId`), and ISO 8601 times. Swift properties keep Swift's casing (`workspaceID`); a property name ending in

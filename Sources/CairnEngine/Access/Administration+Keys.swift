@@ -1,6 +1,7 @@
-import CairnCore
+public import CairnCore
 import CairnStore
 import Foundation
+import Logging
 
 extension Administration {
     public struct CreatedKey: Sendable {

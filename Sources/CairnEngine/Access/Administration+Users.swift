@@ -1,6 +1,7 @@
-import CairnCore
+public import CairnCore
 import CairnStore
 import Foundation
+import Logging
 
 extension Administration {
     /// What a new user needs. Without a password one is generated and returned once.

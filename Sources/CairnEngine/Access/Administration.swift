@@ -1,12 +1,12 @@
-import CairnCore
-import CairnStore
-import Foundation
-import Logging
+public import CairnCore
+public import CairnStore
+public import Foundation
+public import Logging
 
 /// Workspace settings, users and roles, API keys and the audit log. Every call checks the principal's permission
 /// and stays inside the principal's workspace; security-relevant changes are audited.
 public struct Administration: Sendable {
-    public let store: Store
+    let store: Store
     public let passwordHasher: PasswordHasher
     public let clock: DateSource
     let logger: Logger

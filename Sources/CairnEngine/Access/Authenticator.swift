@@ -1,11 +1,11 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
-import Logging
+public import Logging
 
 /// Signs people in and out and recognises sessions and API keys.
 public struct Authenticator: Sendable {
-    public let store: Store
+    let store: Store
     public let configuration: AccessConfiguration
     public let clock: DateSource
     public let throttle: LoginThrottle

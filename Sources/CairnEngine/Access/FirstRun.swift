@@ -1,10 +1,10 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
 
 /// Getting the first administrator in: from `--admin-email` at start, or from the `/setup` page while none exists.
 public struct FirstRun: Sendable {
-    public let store: Store
+    let store: Store
     public let passwordHasher: PasswordHasher
     public let clock: DateSource
 

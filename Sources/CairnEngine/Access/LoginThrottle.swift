@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Counts failed sign-ins per account and per client address and refuses further attempts for a while when
 /// either passes its limit. Kept in memory: a restart forgets, which errs towards letting people in.

@@ -1,10 +1,10 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
 
 /// The products and services a workspace sells. Reading needs `commerce.read`, changing `commerce.write`.
 public struct Catalogue: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
 
     public init(store: Store, clock: DateSource = .system) {

@@ -1,6 +1,6 @@
-import CairnCore
-import CairnStore
-import Foundation
+public import CairnCore
+public import CairnStore
+public import Foundation
 
 /// Orders from the events of the Segment E-commerce v2 spec: `Order Completed`, `Order Updated`, `Order Cancelled`,
 /// `Order Refunded`. They meet orders taken through the API in one record: the `order_id` property is the order's
@@ -145,7 +145,7 @@ public enum CommerceEvents {
         default: text(properties["status"]).flatMap(Shipment.Status.init(rawValue:))
         }
         guard let status else { return }
-        let shipments = try await tx.shipments(where: { $0.where("order_id", .equal, orderID.rawValue).orderBy("created_at") }, in: workspace)
+        let shipments = try await tx.shipments(ofOrder: orderID, in: workspace)
         let existing = tracking.flatMap { number in shipments.last { $0.trackingNumber == number } } ?? (tracking == nil ? shipments.last : nil)
         if let shipment = existing {
             guard shipment.status.next.contains(status) else { return }

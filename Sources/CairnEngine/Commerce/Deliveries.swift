@@ -1,12 +1,12 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
 
 /// Shipments of orders and the delivery monitor: which parcels are late (past the promised date, not delivered) and
 /// which are stuck (no status change for a workspace-set number of hours). Reading needs `commerce.read`, changing
 /// `commerce.write`; the clock is injected, so tests move time by hand.
 public struct Deliveries: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
     public static let defaultStuckAfterHours = 48
 
@@ -88,7 +88,7 @@ public struct Deliveries: Sendable {
         if let note, note.count > 500 { throw ValidationError(field: "note", issue: .tooLong(limit: 500), hint: "Use at most 500 characters.") }
         let now = clock.now(), actor = principal.actorReference
         try await store.transaction { tx in
-            guard let shipment = try await tx.shipments(where: { $0.where("id", .equal, id.rawValue) }, in: workspace).first else {
+            guard let shipment = try await tx.shipment(id: id, in: workspace) else {
                 throw NotFoundError(kind: "shipment", id: id.rawValue)
             }
             guard shipment.status.next.contains(status) else {
@@ -173,7 +173,18 @@ public struct Deliveries: Sendable {
     /// Emits a `Delivery Late` track event for each shipment that became late, and a `Delivery Stuck` event each time
     /// one becomes stuck, for the order's customer, so other capabilities (survey triggers, alerts) can react. Each
     /// event's messageId names the shipment (and, for stuck, the status it is stuck in since), so however often this runs,
-    /// and in however many processes, each is stored once. Returns how many new events were stored.
+    /// and in however many processes, each is stored once. Returns, per workspace that got any, how many new events were stored.
+    @discardableResult
+    public func emitAlertsInEveryWorkspace() async throws -> [WorkspaceID: Int] {
+        var emitted: [WorkspaceID: Int] = [:]
+        for workspace in try await store.allWorkspaces() {
+            let count = try await emitAlerts(in: workspace.id)
+            if count > 0 { emitted[workspace.id] = count }
+        }
+        return emitted
+    }
+
+    /// The delivery alerts of one workspace (see ``emitAlertsInEveryWorkspace()``). Returns how many new events were stored.
     @discardableResult
     public func emitAlerts(in workspace: WorkspaceID) async throws -> Int {
         let now = clock.now(), threshold = try await stuckThreshold(in: workspace)

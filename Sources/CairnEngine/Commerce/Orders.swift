@@ -1,10 +1,10 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
 
 /// Taking orders and moving them through their life. Reading needs `commerce.read`, changing `commerce.write`.
 public struct Orders: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
 
     public init(store: Store, clock: DateSource = .system) {

@@ -1,6 +1,6 @@
-import CairnCore
-import CairnStore
-import Foundation
+public import CairnCore
+public import CairnStore
+public import Foundation
 
 /// Units sold: per product, category or channel and per day, week (starting Monday) or month, in UTC, with line
 /// revenue (gross), what was refunded or charged back (shared out over an order's lines in proportion to their part of
@@ -8,7 +8,7 @@ import Foundation
 /// whole UTC days. Per currency: amounts of
 /// different currencies are never added. Needs `commerce.read`.
 public struct UnitsSoldReport: Sendable {
-    public let store: Store
+    let store: Store
 
     public init(store: Store) {
         self.store = store

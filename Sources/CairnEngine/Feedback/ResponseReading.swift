@@ -1,6 +1,6 @@
 import CairnAnalytics
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
 
 /// Reads survey answers with the text analysis before they are stored, and reads stored answers again when a
@@ -24,10 +24,14 @@ public struct ResponseReading: Sendable {
         return read
     }
 
-    /// Stores a response as it stands with what its free text says (see ``Store/save(_:tokenHash:)``).
+    /// Stores a response as it stands with what its free text says, and the alerts it raises, in one transaction.
     @discardableResult
     public func save(_ response: SurveyResponse, tokenHash: String) async throws -> SurveyResponse {
-        try await store.save(try await read(response), tokenHash: tokenHash)
+        try await save(response, tokenHash: tokenHash, raising: [])
+    }
+
+    func save(_ response: SurveyResponse, tokenHash: String, raising alerts: [(alert: FeedbackAlert, event: String, payload: String)]) async throws -> SurveyResponse {
+        try await store.save(try await read(response), tokenHash: tokenHash, raising: alerts)
     }
 
     /// Stores many new responses at once (an import, or a benchmark's load), each read first.

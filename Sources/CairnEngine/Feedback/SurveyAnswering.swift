@@ -1,12 +1,12 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
 
 /// Customers answering surveys on the public page: through a survey's anonymous link, or a personal link bound to
 /// one profile (answered once, until it expires). The page asks one question at a time, so branching works without
 /// script; every answer is kept as it comes, so a response left half-way stays, marked partial.
 public struct SurveyAnswering: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
 
     public init(store: Store, clock: DateSource = .system) {
@@ -106,9 +106,9 @@ public struct SurveyAnswering: Sendable {
                                       language: SurveyDefinition.languages.contains(language) ? language : survey.definition.defaultLanguage,
                                       answers: answers, channel: channel, complete: true, startedAt: now, updatedAt: now, completedAt: now,
                                       touchpoint: touchpoint, orderReference: orderReference)
-        let stored = try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)))
-        try await FeedbackAlerts(store: store, clock: clock).check(stored, of: survey)
-        return stored
+        // The answer and the alerts it raises are kept in one transaction: acknowledged means both are stored.
+        let alerts = try await FeedbackAlerts(store: store, clock: clock).alerts(for: response, of: survey)
+        return try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)), raising: alerts)
     }
 
     /// Whether a survey may be shown to this visitor: anyone when anonymous; a known customer only with consent to surveys.
@@ -222,8 +222,8 @@ public struct SurveyAnswering: Sendable {
             response.completedAt = now
         }
         // A response already stored keeps its token hash (a personal link's is found by its invitation).
-        try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(token))
-        try await FeedbackAlerts(store: store, clock: clock).check(response, of: survey, questions: [question.id])
+        let alerts = try await FeedbackAlerts(store: store, clock: clock).alerts(for: response, of: survey, questions: [question.id])
+        try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(token), raising: alerts)
         if case .consent(let granted)? = answer, let profile = response.profileID, let purpose = question.purpose.flatMap({ try? ConsentPurpose.validate($0) }) {
             try await store.transaction { tx in
                 try await tx.append(ConsentRecord(purpose: purpose, status: granted ? .granted : .denied, recordedAt: now, channel: nil, eventID: nil,

@@ -1,12 +1,12 @@
-import CairnAnalytics
-import CairnCore
-import CairnStore
-import Foundation
+public import CairnAnalytics
+public import CairnCore
+public import CairnStore
+public import Foundation
 
 /// Personal invitations (only to customers who consented to surveys), responses, and each scale question's figure
 /// with its interval.
 public struct SurveyResults: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
 
     public init(store: Store, clock: DateSource = .system) {

@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 
 /// Ready-made surveys a manager starts from: relationship NPS, post-delivery CSAT, post-contact CES and employee
 /// eNPS, each in English, German, Chinese and Hebrew.

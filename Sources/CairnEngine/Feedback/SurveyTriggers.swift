@@ -1,13 +1,13 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
-import Logging
+public import Logging
 
 /// Surveys that follow events: when a customer's event matches a survey's trigger (for the sampled share of events),
 /// the customer is invited by email or shown the survey by the widget after the trigger's delay — if they consented to
 /// surveys and were not asked (any survey) within the workspace's recontact days.
 public struct SurveyTriggers: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
     public let emails: SurveyEmails
     let logger: Logger

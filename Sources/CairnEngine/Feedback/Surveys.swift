@@ -1,11 +1,11 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
 
 /// Surveys as data: made from a template or a definition, edited while a draft, published (then its questions stay
 /// as they were asked) and closed. Reading needs `feedback.read`, changing `feedback.manage`.
 public struct Surveys: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
 
     public init(store: Store, clock: DateSource = .system) {

@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 import Foundation
 
 /// How CSV columns become tracking-message fields: `FIELD=COLUMN`, where FIELD is a message field (`event`,

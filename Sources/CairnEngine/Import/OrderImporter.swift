@@ -1,5 +1,5 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
 
 /// A record of an import file that was left out, with the reason (the column and the fix).
@@ -30,7 +30,7 @@ public struct OrderImporter: Sendable {
     /// The statuses an imported order may have; paid and beyond record a payment of its total.
     public static let statuses: [Order.Status] = [.placed, .paid, .fulfilled, .delivered, .cancelled]
 
-    public let store: Store
+    let store: Store
     public let principal: Principal
     public let clock: DateSource
     /// Who the orders' changes and payments are recorded as made by.

@@ -1,13 +1,13 @@
-import CairnCore
-import CairnStore
-import Foundation
-import Logging
+public import CairnCore
+public import CairnStore
+public import Foundation
+public import Logging
 
 /// Takes validated tracking messages from a write key's source and stores them as events. Tiny on purpose: check the
 /// key's source and its rate, append (de-duplicated by `messageId`), acknowledge. Nothing slow happens before the
 /// events are committed, so an acknowledged event cannot be lost.
 public struct Ingestor: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
     let limiter: SourceRateLimiter
     let logger: Logger

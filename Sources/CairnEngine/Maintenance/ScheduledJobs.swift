@@ -1,7 +1,7 @@
 import CairnCore
-import CairnStore
+public import CairnStore
 import Foundation
-import Logging
+public import Logging
 
 /// Runs the jobs migrations left (rebuilding roll-ups from their base rows, asking for stored answers to be read
 /// again) once the schema is current: `cairn serve` and `cairn migrate` call it before anything else uses the database.

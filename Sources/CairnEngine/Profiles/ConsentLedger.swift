@@ -1,11 +1,11 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
 
 /// The consent ledger: per profile and purpose, every statement (granted, denied, withdrawn) with when, from where
 /// and on what legal basis; and the one answer other capabilities ask — ``hasConsented(_:to:in:)``.
 public struct ConsentLedger: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
 
     public init(store: Store, clock: DateSource = .system) {

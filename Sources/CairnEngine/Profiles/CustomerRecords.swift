@@ -1,6 +1,6 @@
-import CairnCore
-import CairnStore
-import Foundation
+public import CairnCore
+public import CairnStore
+public import Foundation
 
 /// A customer's orders in figures, per currency (amounts of different currencies are never added): orders that were
 /// not cancelled, their total (gross), less what was refunded or charged back (net), and the average order value
@@ -21,7 +21,7 @@ public struct CustomerFigures: Sendable, Hashable, Encodable {
 
 /// Reading customers: the golden record, its merges, its timeline. Every call needs `customers.read`.
 public struct CustomerRecords: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
 
     public init(store: Store, clock: DateSource = .system) {
@@ -85,6 +85,31 @@ public struct CustomerRecords: Sendable {
         // Only where the id leads is needed (a merged id leads to its survivor), not the whole record.
         guard let current = try await store.currentProfileID(of: id, in: principal.workspaceID) else { throw NotFoundError(kind: "profile", id: id.rawValue) }
         return try await store.events(in: principal.workspaceID, matching: EventFilter(profileID: current), after: cursor, limit: limit.value)
+    }
+
+    /// The customer's latest orders (with their parcels) for those who may see commerce, and latest survey responses
+    /// for those who may see feedback: what the 360 page tells beside the events.
+    public func history(of id: ProfileID, for principal: Principal, orders orderLimit: Int = 10, responses responseLimit: Int = 20) async throws -> CustomerHistory {
+        try principal.require(.customersRead)
+        let workspace = principal.workspaceID
+        var history = CustomerHistory()
+        if principal.can(.commerceRead) {
+            history.orders = try await store.orders(in: workspace, profile: id, after: nil, limit: orderLimit).items
+            history.shipments = try await store.shipments(ofOrders: history.orders.map(\.id), in: workspace)
+        }
+        if principal.can(.feedbackRead) {
+            history.responses = try await store.responses(of: id, in: workspace, limit: responseLimit)
+            for survey in Set(history.responses.map(\.surveyID)) {
+                history.surveyNames[survey] = try await store.survey(id: survey, in: workspace)?.name ?? ""
+            }
+        }
+        return history
+    }
+
+    /// The profile that holds an identifier in the principal's workspace (emails and phones are normalised first).
+    public func owner(of identifier: Identifier, for principal: Principal) async throws -> ProfileID? {
+        guard let normalised = Identifier.normalised(kind: identifier.kind, identifier.value) else { return nil }
+        return try await store.profileID(for: normalised, in: principal.workspaceID)
     }
 
     /// Everything held about a person (data-subject access): the golden record, consent ledger, merges and every event

@@ -1,12 +1,12 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Crypto
 import Foundation
 
 /// Data-subject erasure: removes a person's personal data and keeps their identifiers only as salted hashes, so that
 /// later events carrying them are recognised as the erased person's and build no new profile.
 public struct Erasure: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
 
     public init(store: Store, clock: DateSource = .system) {

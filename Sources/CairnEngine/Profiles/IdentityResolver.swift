@@ -1,7 +1,7 @@
-import CairnCore
-import CairnStore
+public import CairnCore
+public import CairnStore
 import Foundation
-import Logging
+public import Logging
 
 /// Ties events to profiles through a deterministic identity graph per workspace and keeps the golden record:
 /// identifiers, traits with provenance (latest observation wins), first/last seen, channels, and a record of every
@@ -11,7 +11,7 @@ import Logging
 /// Resolutions of one workspace are serialised (an advisory lock on PostgreSQL, the write lock on SQLite), so parallel
 /// requests and several `cairn serve` processes end with one consistent profile.
 public struct IdentityResolver: Sendable {
-    public let store: Store
+    let store: Store
     /// Used where a workspace has not set its own policy.
     public let policy: IdentityPolicy
     public let clock: DateSource
@@ -27,6 +27,10 @@ public struct IdentityResolver: Sendable {
         self.handlers = handlers
         self.logger = logger
     }
+
+    /// Whether clients wrote (ingestion, answers) within the last quarter second: resolution then works in small steps
+    /// and yields, so their acknowledgements stay fast.
+    public var clientsAreWriting: Bool { store.hadForegroundWrites(within: .milliseconds(250)) }
 
     /// Resolves up to `limit` waiting events of every workspace; returns how many it resolved.
     @discardableResult

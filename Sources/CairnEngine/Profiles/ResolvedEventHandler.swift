@@ -1,6 +1,6 @@
-import CairnCore
+public import CairnCore
 import CairnStore
-import Foundation
+public import Foundation
 
 /// An event identity resolution has just tied to its customer.
 public struct ResolvedEvent: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where "now" comes from; injected so tests are deterministic.
 public struct DateSource: Sendable {

@@ -1,8 +1,9 @@
 import CairnCore
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
+import NIOFoundationEssentialsCompat
 
 /// A page of a list: `{"data":[…],"nextCursor":"…"}`; `nextCursor` is null on the last page.
 struct ListBody<Item: Encodable & Sendable>: ResponseEncodable {

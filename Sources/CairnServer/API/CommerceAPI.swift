@@ -1,7 +1,7 @@
 import CairnCore
 import CairnEngine
 import Foundation
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
 /// `/api/v1/products` and `/api/v1/orders`: the workspace's catalogue, and the orders customers place.
@@ -9,6 +9,8 @@ struct CommerceAPI {
     let catalogue: Catalogue
     let orders: Orders
     let deliveries: Deliveries
+    let unitsSold: UnitsSoldReport
+    let clock: DateSource
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("products", use: listProducts)
@@ -46,10 +48,10 @@ struct CommerceAPI {
     @Sendable func unitsSold(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.require(.commerceRead)
-        var query = UnitsSoldQuery(request)
+        var query = UnitsSoldQuery(request, now: clock.now())
         let format = request.queryChoice("format", as: ReportFormat.self, hint: "Use json or csv.", collecting: &query.issues)
         try query.issues.throwIfAny()
-        let rows = try await query.rows(for: principal, report: UnitsSoldReport(store: catalogue.store))
+        let rows = try await query.rows(for: principal, report: unitsSold)
         if format == .csv {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"units-sold.csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: UnitsSoldReport.csv(rows, by: query.key))))

@@ -1,7 +1,7 @@
 import CairnCore
 import CairnEngine
 import Foundation
-import Hummingbird
+public import Hummingbird
 
 /// `/api/v1/profiles/{id}/consent` and `/api/v1/consent-purposes`.
 struct ConsentAPI {

@@ -1,7 +1,7 @@
 import CairnCore
 import CairnEngine
 import Foundation
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
 /// `/api/v1/profiles`: customers' golden records, looked up by id or any identifier, with their timelines.

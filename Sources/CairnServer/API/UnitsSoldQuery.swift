@@ -14,7 +14,7 @@ struct UnitsSoldQuery {
     var until: Date
     var issues = ValidationCollector()
 
-    init(_ request: Request, now: Date = Date()) {
+    init(_ request: Request, now: Date) {
         let query = request.uri.queryParameters
         var issues = ValidationCollector()
         func given(_ name: String) -> String? { query[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }

@@ -1,9 +1,8 @@
-import CairnCore
-import CairnEngine
-import CairnStore
-import Foundation
+public import CairnCore
+public import CairnEngine
+public import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import Logging
 import NIOCore
 

@@ -15,7 +15,7 @@ struct IdentityResolutionService: Service {
                     // While clients are sending, resolve in small steps and pause eight times as long as a step
                     // took (about a ninth of the time, and of the write lock), so acknowledgements stay fast; the
                     // backlog is worked off at full speed when they pause.
-                    let busy = resolver.store.database.hadForegroundWrites(within: .milliseconds(250))
+                    let busy = resolver.clientsAreWriting
                     let started = ContinuousClock.now
                     let resolved = try await resolver.resolvePending(limit: busy ? 100 : 500)
                     if resolved == 0 {

@@ -35,7 +35,7 @@ struct TrackingController {
         } catch {
             throw Self.malformed
         }
-        let key = try await writeKey(request, body: object)
+        let key = try await WriteKeyAuthentication(authenticator: authenticator).key(request, body: object)
 
         var messages: [TrackingMessage] = []
         var issues: [FieldIssue] = []
@@ -78,7 +78,7 @@ struct TrackingController {
             throw Problem(slug: "rate-limited", title: "Too many events", status: .tooManyRequests,
                           detail: "This source is over its rate limit. Retry after \(seconds) seconds.", headers: ["Retry-After": "\(seconds)"])
         } catch IngestError.unknownSource {
-            throw Self.badKey
+            throw WriteKeyAuthentication.badKey
         } catch IngestError.unknownChannels(let unknown) {
             let issues = unknown.map { entry in
                 FieldIssue(field: kind == nil ? "batch[\(entry.index)].context.channel" : "context.channel", issue: .unknownValue(allowed: []),
@@ -119,28 +119,6 @@ struct TrackingController {
         }
     }
 
-    /// The write key from HTTP Basic (the key as user name, empty password) or `writeKey` in the body.
-    func writeKey(_ request: Request, body: [String: JSONValue]) async throws -> APIKey {
-        var token: String?
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("basic ") {
-            let encoded = authorization.dropFirst(6).trimmingCharacters(in: .whitespaces)
-            if let data = Data(base64Encoded: encoded), let decoded = String(data: data, encoding: .utf8) {
-                token = String(decoded.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-            }
-        }
-        if token == nil || token?.isEmpty == true { token = body["writeKey"]?.stringValue }
-        guard let token, !token.isEmpty else {
-            throw Problem(slug: "unauthenticated", title: "Write key required", status: .unauthorized,
-                          detail: "Send your source's write key as the HTTP Basic user name (empty password), or as writeKey in the body.",
-                          headers: ["WWW-Authenticate": #"Basic realm="cairn""#])
-        }
-        guard let key = try await authenticator.key(token: token, kind: .write) else { throw Self.badKey }
-        return key
-    }
-
-    static let badKey = Problem(slug: "invalid-key", title: "Invalid write key", status: .unauthorized,
-                                detail: "The write key is not an active write key of any source. Copy it again from Settings › API keys.",
-                                headers: ["WWW-Authenticate": #"Basic realm="cairn""#])
     static let malformed = Problem(slug: "invalid-json", title: "Malformed JSON", status: .badRequest,
                                    detail: "The body is not a JSON object. Send a message object, or {\"batch\":[…]} to /v1/batch.",
                                    errors: [FieldIssue(field: "body", issue: .invalid, hint: "Send a JSON object.")])

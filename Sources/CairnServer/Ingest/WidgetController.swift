@@ -4,16 +4,18 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOFoundationEssentialsCompat
 
 /// The web widget's public API, called from customers' own sites with the source's write key (public by nature, like
 /// every tracking key): `GET /v1/surveys/{token}` (the questions in the visitor's language; nothing for a known
 /// customer without consent to surveys) and `POST /v1/surveys/{token}/responses` (a whole response). Both answer any
 /// origin, and accept the key in the query, the body or HTTP Basic, so a page needs no preflight.
 struct WidgetController {
-    let tracking: TrackingController
+    let writeKeys: WriteKeyAuthentication
     let answering: SurveyAnswering
     let limiter: SubmissionLimiter
     let triggers: SurveyTriggers
+    let clock: DateSource
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("v1/survey-prompt", use: prompt)
@@ -44,7 +46,7 @@ struct WidgetController {
     /// or `{"show":false}`. Showing it counts as asking the customer (the recontact limit).
     @Sendable func prompt(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let key = try await tracking.writeKey(request, body: query["writeKey"].map { ["writeKey": .string(String($0))] } ?? [:])
+        let key = try await writeKeys.key(request, body: query["writeKey"].map { ["writeKey": .string(String($0))] } ?? [:])
         guard let userID = query["userId"].map(String.init), !userID.isEmpty, userID.count <= 200 else {
             throw ValidationError(field: "userId", issue: .missing, hint: "Send the signed-in customer's user id, as the site's tracking does.")
         }
@@ -57,7 +59,7 @@ struct WidgetController {
 
     @Sendable func survey(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let key = try await tracking.writeKey(request, body: query["writeKey"].map { ["writeKey": .string(String($0))] } ?? [:])
+        let key = try await writeKeys.key(request, body: query["writeKey"].map { ["writeKey": .string(String($0))] } ?? [:])
         guard let token = context.parameters.get("token"), token.count <= 100 else { throw NotFoundError(kind: "survey", id: "") }
         let userID = query["userId"].map(String.init)
         guard let survey = try await answering.mayShow(token: token, workspace: key.workspaceID, userID: userID) else {
@@ -88,9 +90,9 @@ struct WidgetController {
     @Sendable func respond(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 64 * 1024)
         guard let body = try? JSONValue.parse(Data(buffer: buffer)).objectValue else { throw TrackingController.malformed }
-        let key = try await tracking.writeKey(request, body: body)
+        let key = try await writeKeys.key(request, body: body)
         guard let token = context.parameters.get("token"), token.count <= 100 else { throw NotFoundError(kind: "survey", id: "") }
-        guard limiter.allow(key: "\(context.remoteAddress ?? "?")|\(token)", at: Date()) else {
+        guard limiter.allow(key: "\(context.remoteAddress ?? "?")|\(token)", at: clock.now()) else {
             throw Problem(slug: "rate-limited", title: "Too many answers", status: .tooManyRequests, detail: "Too many answers from here in a short time; wait a minute.",
                           headers: ["Retry-After": "60"])
         }
@@ -111,15 +113,4 @@ struct WidgetController {
 extension HTTPField.Name {
     static let accessControlAllowHeaders = HTTPField.Name("Access-Control-Allow-Headers")!
     static let accessControlAllowMethods = HTTPField.Name("Access-Control-Allow-Methods")!
-}
-
-/// An order id as clients send it: text, or a whole number.
-enum CommerceEventsText {
-    static func text(_ value: JSONValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .integer(let number): String(number)
-        default: nil
-        }
-    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import CairnCore
 
 /// Maps every error to RFC 9457 `application/problem+json` for API clients and to the error page for browsers.
 /// The full error goes to the log with the request id; the response never carries internals.

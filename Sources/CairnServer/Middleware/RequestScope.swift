@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// The request a task is working for. Set by ``RequestIDMiddleware`` for the whole handling of a request, so that
 /// every log line written meanwhile — by controllers, use cases or the store — carries `request.id`.

@@ -1,6 +1,5 @@
-import CairnStore
 import Metrics
-import Prometheus
+public import Prometheus
 
 /// The process-wide Prometheus registry. swift-metrics can be bootstrapped once per process, so this does it once,
 /// on first use, for the server and for tests alike.
@@ -17,9 +16,9 @@ public enum CairnMetrics {
     }()
 
     /// Publishes `cairn_build_info` and `cairn_database_info` (value 1, facts in labels).
-    static func publishInfo(version: String, engine: DatabaseEngine) {
+    static func publishInfo(version: String, engine: String) {
         registry.makeGauge(name: "cairn_build_info", labels: [("version", version)], help: "Build of the running cairn").set(to: 1)
-        registry.makeGauge(name: "cairn_database_info", labels: [("engine", engine.rawValue)], help: "Database engine in use").set(to: 1)
+        registry.makeGauge(name: "cairn_database_info", labels: [("engine", engine)], help: "Database engine in use").set(to: 1)
     }
 
     static func databaseUp(_ up: Bool) {

@@ -1,13 +1,15 @@
-import CairnStore
+import CairnEngine
 import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Prometheus
+import Logging
 
 /// `/health` (the process is alive), `/ready` (the database answers), `/metrics` (Prometheus text format),
 /// and the OpenAPI document.
 struct OperationsController {
-    let store: Store
+    let useCases: UseCases
     let openAPIDocument: ByteBuffer
 
     func addRoutes(to router: Router<CairnRequestContext>) {
@@ -28,13 +30,13 @@ struct OperationsController {
 
     @Sendable func ready(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<Status> {
         do {
-            try await store.database.ping()
+            try await useCases.pingDatabase()
             CairnMetrics.databaseUp(true)
-            return EditedResponse(status: .ok, response: Status(status: "ready", database: store.engine.rawValue))
+            return EditedResponse(status: .ok, response: Status(status: "ready", database: useCases.databaseEngine))
         } catch {
             CairnMetrics.databaseUp(false)
             context.logger.warning("readiness check failed", metadata: ["error": "\(error)"])
-            return EditedResponse(status: .serviceUnavailable, response: Status(status: "database unreachable", database: store.engine.rawValue))
+            return EditedResponse(status: .serviceUnavailable, response: Status(status: "database unreachable", database: useCases.databaseEngine))
         }
     }
 

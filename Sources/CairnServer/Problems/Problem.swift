@@ -1,7 +1,7 @@
-import CairnCore
+public import CairnCore
 import Foundation
-import HTTPTypes
-import Hummingbird
+public import HTTPTypes
+public import Hummingbird
 import NIOCore
 
 /// An RFC 9457 problem: what went wrong, for which field, and how to fix it.

@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 import Foundation
 
 /// UI text in every supported language, loaded from `Messages/<language>.json`. English is complete by definition;

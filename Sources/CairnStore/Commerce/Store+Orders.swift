@@ -1,6 +1,6 @@
-import CairnCore
+public import CairnCore
 import Foundation
-import SQLKit
+public import SQLKit
 
 extension Store {
     static let orderColumns = ["id", "workspace_id", "reference", "profile_id", "user_id", "email", "channel", "currency", "discount_minor", "tax_minor",

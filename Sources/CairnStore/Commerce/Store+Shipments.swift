@@ -1,6 +1,6 @@
-import CairnCore
+public import CairnCore
 import Foundation
-import SQLKit
+public import SQLKit
 
 extension Store {
     static let shipmentColumns = ["id", "workspace_id", "order_id", "carrier", "tracking_number", "promised_at", "status", "created_at", "updated_at"]
@@ -71,7 +71,17 @@ extension TransactionStore {
     }
 
     /// Shipments the narrowed query selects, with their updates (two statements).
-    public func shipments(where narrow: @escaping @Sendable (SQLSelectBuilder) -> Void, in workspace: WorkspaceID) async throws -> [Shipment] {
+    /// One shipment, read inside the transaction.
+    public func shipment(id: ShipmentID, in workspace: WorkspaceID) async throws -> Shipment? {
+        try await shipments(where: { $0.where("id", .equal, id.rawValue) }, in: workspace).first
+    }
+
+    /// An order's shipments, oldest first, read inside the transaction.
+    public func shipments(ofOrder order: OrderID, in workspace: WorkspaceID) async throws -> [Shipment] {
+        try await shipments(where: { $0.where("order_id", .equal, order.rawValue).orderBy("created_at") }, in: workspace)
+    }
+
+    func shipments(where narrow: @escaping @Sendable (SQLSelectBuilder) -> Void, in workspace: WorkspaceID) async throws -> [Shipment] {
         let w = workspace.rawValue
         let query = sql.select().columns(Store.shipmentColumns).from("shipments").where("workspace_id", .equal, w)
         narrow(query)

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Synchronization
 
 /// Group commit for appending events. Appends that arrive while a transaction is being committed share the next one:
 /// their rows go in together (a few multi-row INSERTs instead of one per request) and each source's use is counted

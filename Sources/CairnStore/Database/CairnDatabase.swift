@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
-import Logging
+public import Logging
 import NIOCore
-import NIOPosix
-@preconcurrency import PostgresKit
+public import NIOPosix
+@preconcurrency public import PostgresKit
 import SQLiteKit
 
 /// Which SQL engine a database runs on.

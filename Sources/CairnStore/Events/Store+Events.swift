@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 import SQLKit
 
 extension Store {

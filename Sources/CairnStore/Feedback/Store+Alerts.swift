@@ -1,33 +1,36 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 import SQLKit
 
 extension Store {
     static let alertColumns = ["id", "workspace_id", "kind", "survey_id", "survey_name", "response_id", "profile_id", "question", "score", "comment", "at"]
     static let deliveryColumns = ["id", "endpoint_id", "event", "payload", "status", "attempts", "next_attempt_at", "last_status_code", "last_error", "created_at",
                                   "delivered_at"]
+}
 
-    /// Records an alert and queues one delivery per endpoint that wants `event`, in one transaction; `false` (nothing
-    /// written) when the response already raised an alert on that question.
-    public func raise(_ alert: FeedbackAlert, event: String, payload: String) async throws -> Bool {
-        try await transaction { tx in
-            let inserted = try await tx.sql.insert(into: "feedback_alerts").columns(Self.alertColumns)
-                .values(SQLBind(alert.id.rawValue), SQLBind(alert.workspaceID.rawValue), SQLBind(alert.kind.rawValue), SQLBind(alert.surveyID.rawValue),
-                        SQLBind(alert.surveyName), SQLBind(alert.responseID.rawValue), SQLBind(alert.profileID?.rawValue), SQLBind(alert.question),
-                        SQLBind(Int64(alert.score)), SQLBind(alert.comment), SQLBind(alert.at.storageMillis))
-                .ignoringConflicts(with: ["workspace_id", "response_id", "question"]).returning("id").first()
-            guard inserted != nil else { return false }
-            for endpoint in try await tx.webhookEndpoints(in: alert.workspaceID) where endpoint.endpoint.events.contains(event) {
-                try await tx.sql.insert(into: "webhook_deliveries").columns(["workspace_id"] + Self.deliveryColumns)
-                    .values(SQLBind(alert.workspaceID.rawValue), SQLBind(WebhookDeliveryID.generate().rawValue), SQLBind(endpoint.endpoint.id.rawValue),
-                            SQLBind(event), SQLBind(payload), SQLBind(WebhookDelivery.Status.pending.rawValue), SQLBind(Int64(0)),
-                            SQLBind(alert.at.storageMillis), SQLBind(nil as Int64?), SQLBind(nil as String?), SQLBind(alert.at.storageMillis), SQLBind(nil as Int64?))
-                    .run()
-            }
-            return true
+extension TransactionStore {
+    /// Keeps an alert (once per response and question) and queues it for every webhook endpoint that wants `event`.
+    /// Returns false when the alert was raised before.
+    @discardableResult
+    func raise(_ alert: FeedbackAlert, event: String, payload: String) async throws -> Bool {
+        let inserted = try await sql.insert(into: "feedback_alerts").columns(Store.alertColumns)
+            .values(SQLBind(alert.id.rawValue), SQLBind(alert.workspaceID.rawValue), SQLBind(alert.kind.rawValue), SQLBind(alert.surveyID.rawValue),
+                    SQLBind(alert.surveyName), SQLBind(alert.responseID.rawValue), SQLBind(alert.profileID?.rawValue), SQLBind(alert.question),
+                    SQLBind(Int64(alert.score)), SQLBind(alert.comment), SQLBind(alert.at.storageMillis))
+            .ignoringConflicts(with: ["workspace_id", "response_id", "question"]).returning("id").first()
+        guard inserted != nil else { return false }
+        for endpoint in try await webhookEndpoints(in: alert.workspaceID) where endpoint.endpoint.events.contains(event) {
+            try await sql.insert(into: "webhook_deliveries").columns(["workspace_id"] + Store.deliveryColumns)
+                .values(SQLBind(alert.workspaceID.rawValue), SQLBind(WebhookDeliveryID.generate().rawValue), SQLBind(endpoint.endpoint.id.rawValue),
+                        SQLBind(event), SQLBind(payload), SQLBind(WebhookDelivery.Status.pending.rawValue), SQLBind(Int64(0)),
+                        SQLBind(alert.at.storageMillis), SQLBind(nil as Int64?), SQLBind(nil as String?), SQLBind(alert.at.storageMillis), SQLBind(nil as Int64?))
+                .run()
         }
+        return true
     }
+}
 
+extension Store {
     public func alerts(in workspace: WorkspaceID, after cursor: Cursor?, limit: Int) async throws -> Page<FeedbackAlert> {
         try await database.withConnection { sql in
             let query = sql.select().columns(Self.alertColumns).from("feedback_alerts").where("workspace_id", .equal, workspace.rawValue)

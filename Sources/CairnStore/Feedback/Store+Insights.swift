@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 import SQLKit
 
 extension SurveyResponse {
@@ -132,14 +132,6 @@ extension Store {
             try await insert.run()
         }
     }
-}
-
-/// A workspace's stored answers being read again: why, since when, and how many responses have been looked at.
-public struct ReanalysisProgress: Sendable, Hashable {
-    /// "topics" (the workspace's own topics changed) or "analysis" (the text analysis itself learnt something).
-    public var reason: String
-    public var requestedAt: Date
-    public var reread: Int64
 }
 
 extension TransactionStore {

@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 import SQLKit
 
 extension Store {
@@ -63,9 +63,10 @@ extension Store {
     }
 
     /// Stores a response as it stands (new, or its answers so far) with the insights it carries; marks its invitation
-    /// answered once complete. Returns the response as stored.
+    /// answered once complete; raises the alerts its answers call for in the same transaction (each with its webhook
+    /// event and body), so an answer and its alerts are kept together or not at all. Returns the response as stored.
     @discardableResult
-    public func save(_ response: SurveyResponse, tokenHash: String) async throws -> SurveyResponse {
+    public func save(_ response: SurveyResponse, tokenHash: String, raising alerts: [(alert: FeedbackAlert, event: String, payload: String)] = []) async throws -> SurveyResponse {
         let answers = JSONValue.object(response.answers.mapValues(\.json)).jsonText()
         let stored = response
         try await transaction { tx in
@@ -94,6 +95,7 @@ extension Store {
                 try await tx.sql.update("survey_invitations").set("answered_at", to: stored.completedAt?.storageMillis)
                     .where("workspace_id", .equal, stored.workspaceID.rawValue).where("id", .equal, invitation.rawValue).run()
             }
+            for raised in alerts { try await tx.raise(raised.alert, event: raised.event, payload: raised.payload) }
         }
         return stored
     }

@@ -1,5 +1,6 @@
-import Foundation
+public import Foundation
 import SQLKit
+import CairnCore
 
 /// One step of the schema: plain schema changes and SQL. Migrations are append-only: a released step is never edited,
 /// only followed by a new one. Work that needs more than SQL (rebuilding a roll-up, reading stored answers again) is
@@ -111,14 +112,5 @@ public enum MigrationError: Error, Sendable, Hashable, CustomStringConvertible {
         case .databaseIsNewer(let databaseVersion, let buildVersion):
             "The database has schema version \(databaseVersion) but this cairn build knows only up to \(buildVersion). Run a newer cairn."
         }
-    }
-}
-
-extension Date {
-    /// Timestamps are stored as integer milliseconds since 1970 on both engines.
-    public var storageMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-
-    public init(storageMillis: Int64) {
-        self.init(timeIntervalSince1970: TimeInterval(storageMillis) / 1000)
     }
 }

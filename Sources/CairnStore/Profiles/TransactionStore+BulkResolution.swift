@@ -1,5 +1,5 @@
-import CairnCore
-import Foundation
+public import CairnCore
+public import Foundation
 import SQLKit
 
 /// Set-at-a-time reads and writes for identity resolution: a batch of events costs a handful of statements per

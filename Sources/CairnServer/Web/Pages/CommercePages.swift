@@ -13,7 +13,8 @@ struct CommercePages {
     let orders: Orders
     let deliveries: Deliveries
 
-    var unitsSold: UnitsSoldReport { UnitsSoldReport(store: catalogue.store) }
+    let unitsSold: UnitsSoldReport
+    let clock: DateSource
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("commerce", use: orderList)
@@ -147,7 +148,7 @@ struct CommercePages {
         let (cursor, limit) = try request.pagination()
         let page = try await catalogue.products(for: principal, matching: ProductFilter(search: query.isEmpty ? nil : query), after: cursor, limit: limit)
         // What each sold in the last 30 days (whole UTC days up to today), per currency.
-        let until = Date()
+        let until = clock.now()
         let sold = try await unitsSold.rows(for: principal, by: .product, period: .month, from: until.addingTimeInterval(-30 * 86_400), until: until)
         var units: [String: Int64] = [:], net: [String: [Currency: Int64]] = [:]
         for row in sold {
@@ -179,7 +180,7 @@ struct CommercePages {
         let (principal, _) = try context.requireUser()
         try principal.require(.commerceRead)
         let texts = renderer.catalogue.texts(for: context.language)
-        let query = UnitsSoldQuery(request)
+        let query = UnitsSoldQuery(request, now: clock.now())
         var errors: [String: Any]?
         var rows: [UnitsSoldReport.Row] = []
         if query.issues.issues.isEmpty {
@@ -213,7 +214,7 @@ struct CommercePages {
     @Sendable func unitsSoldCSV(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let (principal, _) = try context.requireUser()
         try principal.require(.commerceRead)
-        let query = UnitsSoldQuery(request)
+        let query = UnitsSoldQuery(request, now: clock.now())
         try query.issues.throwIfAny()
         let rows = try await query.rows(for: principal, report: unitsSold)
         let days = query.days

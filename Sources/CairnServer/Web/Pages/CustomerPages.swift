@@ -127,9 +127,9 @@ struct CustomerPages {
         let profile = record.profile
         let erased = profile.identifiers.isEmpty
         let standings = record.consent, history = erased ? [] : record.consentHistory
-        // The customer's latest orders, for those who may see commerce.
-        let recentOrders = principal.can(.commerceRead)
-            ? try await records.store.orders(in: principal.workspaceID, profile: profile.id, after: nil, limit: 10).items : []
+        // The customer's latest orders, parcels and survey responses, as far as the principal may see them.
+        let activity = try await records.history(of: profile.id, for: principal)
+        let recentOrders = activity.orders
         func purposeName(_ purpose: ConsentPurpose) -> String { texts["purpose_\(purpose.rawValue)"] ?? purpose.rawValue }
         // The customer's story: events, and what happened to their latest orders (every status change, payment,
         // refund and parcel update), newest first.
@@ -150,18 +150,15 @@ struct CustomerPages {
                 entry($0.at, "payment", "\(texts["transaction_\($0.kind.rawValue)"] ?? $0.kind.rawValue) \($0.amount)", order: order.id)
             }
         }
-        for shipment in try await records.store.shipments(ofOrders: recentOrders.map(\.id), in: principal.workspaceID) {
+        for shipment in activity.shipments {
             story += shipment.updates.map {
                 entry($0.at, "delivery", "\(texts["shipment_status_\($0.status.rawValue)"] ?? $0.status.rawValue) · \(shipment.carrier)", order: shipment.orderID)
             }
         }
-        // Their survey responses, for those who may see feedback.
-        if principal.can(.feedbackRead) {
-            var names: [SurveyID: String] = [:]
-            for response in try await records.store.responses(of: profile.id, in: principal.workspaceID, limit: 20) {
-                if names[response.surveyID] == nil {
-                    names[response.surveyID] = try await records.store.survey(id: response.surveyID, in: principal.workspaceID)?.name ?? ""
-                }
+        // Their survey responses.
+        do {
+            let names = activity.surveyNames
+            for response in activity.responses {
                 let scores = response.answers.sorted { $0.key < $1.key }.compactMap { id, answer -> String? in
                     if case .number(let value) = answer { return "\(id.uppercased()) \(value)" }
                     return nil

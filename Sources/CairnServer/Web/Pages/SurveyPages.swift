@@ -14,6 +14,7 @@ struct SurveyPages {
     let answering: SurveyAnswering
     let ledger: ConsentLedger
     let limiter: SubmissionLimiter
+    let clock: DateSource
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("s/{token}", use: show)
@@ -134,7 +135,7 @@ struct SurveyPages {
         let token = try token(context)
         let form = try await request.form()
         let asked = form["lang"].flatMap { Self.surveyLanguages[$0] != nil ? $0 : nil }
-        guard limiter.allow(key: "\(context.remoteAddress ?? "?")|\(token)", at: Date()) else {
+        guard limiter.allow(key: "\(context.remoteAddress ?? "?")|\(token)", at: clock.now()) else {
             let texts = renderer.catalogue.texts(for: Self.surveyLanguages[asked ?? "en"] ?? .english)
             var response = try render("survey_message", language: asked ?? "en", survey: nil, token: token,
                                       values: ["message": texts["survey_too_many"] ?? "", "id": "survey_too_many"], status: .tooManyRequests)
@@ -195,28 +196,5 @@ struct SurveyPages {
         guard let invitation = try await answering.invitation(token) else { return try refusalPage(.unknownLink, language: language, token: token) }
         try await answering.withdrawSurveyConsent(for: invitation)
         return try render("survey_withdraw", language: language, survey: nil, token: token, values: ["done": true])
-    }
-}
-
-/// At most `limit` answers per address and link in a sliding `window`; the rest are refused until it passes.
-final class SubmissionLimiter: Sendable {
-    let limit: Int
-    let window: TimeInterval
-    private let seen = Mutex<[String: [Date]]>([:])
-
-    init(limit: Int = 60, window: TimeInterval = 600) {
-        self.limit = limit
-        self.window = window
-    }
-
-    func allow(key: String, at now: Date) -> Bool {
-        seen.withLock { seen in
-            if seen.count > 100_000 { seen = seen.filter { $0.value.last.map { now.timeIntervalSince($0) < window } ?? false } }
-            var times = (seen[key] ?? []).filter { now.timeIntervalSince($0) < window }
-            guard times.count < limit else { seen[key] = times; return false }
-            times.append(now)
-            seen[key] = times
-            return true
-        }
     }
 }

@@ -1,7 +1,7 @@
-import CairnCore
-import CairnStore
-import Foundation
-import Logging
+public import CairnCore
+public import CairnStore
+public import Foundation
+public import Logging
 
 /// Survey invitations by email, each with at most one reminder to those who have not answered.
 ///
@@ -11,7 +11,7 @@ import Logging
 /// SMTP. Before each email the rules are checked again: nobody who answered, withdrew their consent to surveys, lost
 /// their address or whose link expired gets one. Failures are retried after 1, 5, 30 and 120 minutes, then given up.
 public struct SurveyEmails: Sendable {
-    public let store: Store
+    let store: Store
     public let clock: DateSource
     /// Nil when no SMTP server is configured: inviting by email is then refused, saying how to set it up.
     public let mailer: SMTPMailer?
