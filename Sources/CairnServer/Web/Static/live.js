@@ -20,7 +20,7 @@
     var name = document.createElement("strong");
     name.textContent = event.name || event.kind;
     var who = document.createElement("span");
-    who.textContent = event.userID || event.anonymousID || "";
+    who.textContent = event.userId || event.anonymousId || "";
     item.append(when, " · ", name, " · ", event.channel, " · ", who);
     list.prepend(item);
     while (list.children.length > 200) { list.removeChild(list.lastChild); }
