@@ -58,6 +58,8 @@ struct DistributionPagesTests {
             }
             let (_, broken) = try await browser.get(page + "?question=csat&by=channel")
             #expect(broken.contains(#"<tr data-key="app">"#) && broken.contains(#"<tr data-key="web">"#))
+            // app 1 of 2 satisfied, web 1 of 1: SciPy chi2_contingency([[1, 1], [1, 0]], correction=False) = 0.75, p 0.386.
+            #expect(broken.contains(#"id="breakdown-test">No evidence that the groups differ: χ²(1) = 0.75, p = 0.386, Cramér V = 0.50. Approximate"#))
             let (_, byTrait) = try await browser.get(page + "?question=csat&by=touchpoint&trait=tier")
             #expect(byTrait.contains(#"<tr data-key="unknown">"#), "answers from nobody known have no tier")
 

@@ -57,6 +57,15 @@ struct SurveyBreakdownTests {
                 let expected = Proportion(successes: scores.filter { $0 >= 4 }.count, n: scores.count)
                 #expect(group?["n"] as? Int == expected.n && group?["percent"] as? Double == expected.percent, comment)
             }
+            // Whether the groups differ at all: χ² on groups × satisfied-or-not, as SciPy's
+            // chi2_contingency([[2, 1], [1, 1]], correction=False): 0.138889, p 0.709388, Cramér's V 0.166667.
+            let byTouchpoint = try await h.api(.get, "/api/v1/surveys/\(id)/breakdown?question=csat&by=touchpoint", key: manager).json()
+            let difference = try #require(byTouchpoint["difference"] as? [String: Any])
+            #expect(difference["test"] as? String == "chi_squared" && difference["degreesOfFreedom"] as? Double == 1)
+            #expect(abs((difference["statistic"] as? Double ?? 0) - 0.13888888888888884) < 1e-9 && abs((difference["pValue"] as? Double ?? 0) - 0.7093881150142265) < 1e-9)
+            #expect(abs((difference["effectSize"] as? Double ?? 0) - 0.16666666666666663) < 1e-9 && difference["isApproximate"] as? Bool == true, "expected counts below 5")
+            let byProduct = try await h.api(.get, "/api/v1/surveys/\(id)/breakdown?question=csat&by=product", key: manager).json()
+            #expect((byProduct["difference"] as? [String: Any])?["isApproximate"] as? Bool == true, "one response counts for two products")
             let touchpoints = try await groups("touchpoint")
             expect(touchpoints["delivery"], scores: [5, 4, 2], "delivery")
             expect(touchpoints["checkout"], scores: [5, 1], "checkout")

@@ -87,4 +87,42 @@ public enum Distributions {
         }
         return result
     }
+
+    /// Q(a, x) = Γ(a, x) / Γ(a), the regularized upper incomplete gamma function: its series below x = a + 1, its
+    /// continued fraction (modified Lentz) above (Press et al., Numerical Recipes, 3rd ed., §6.2).
+    public static func regularizedUpperIncompleteGamma(a: Double, x: Double) -> Double {
+        precondition(a > 0, "the shape must be positive")
+        if x <= 0 { return 1 }
+        let front = exp(-x + a * log(x) - lgamma(a))
+        if x < a + 1 {
+            var term = 1 / a, sum = term, denominator = a
+            for _ in 0..<10_000 {
+                denominator += 1
+                term *= x / denominator
+                sum += term
+                if abs(term) < abs(sum) * 1e-16 { break }
+            }
+            return max(0, 1 - sum * front)
+        }
+        let tiny = 1e-300
+        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, result = d
+        for i in 1...10_000 {
+            let an = -Double(i) * (Double(i) - a)
+            b += 2
+            d = an * d + b
+            if abs(d) < tiny { d = tiny }
+            c = b + an / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let step = d * c
+            result *= step
+            if abs(step - 1) < 1e-16 { break }
+        }
+        return result * front
+    }
+
+    /// P(X ≥ x) for a χ² variable with `df` degrees of freedom.
+    public static func chiSquaredSurvival(_ x: Double, df: Double) -> Double {
+        regularizedUpperIncompleteGamma(a: df / 2, x: x / 2)
+    }
 }

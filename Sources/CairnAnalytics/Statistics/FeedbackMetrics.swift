@@ -27,15 +27,23 @@ public struct NPS: Sendable, Hashable, Codable {
     public var detractors: Int
     /// −100 … 100; nil without answers.
     public var score: Double?
-    /// The standard error of the score, in points.
+    /// The adjusted-Wald standard error, in points (see ``interval``).
     public var standardError: Double?
-    /// score ± 1.96 standard errors, held to −100 … 100.
+    /// The adjusted-Wald 95 % interval (Rocks, "Interval Estimation for the 'Net Promoter Score'", The American
+    /// Statistician 70(4), 2016): ¾ added to promoters and to detractors and 3 to n, then the adjusted score ± 1.96
+    /// adjusted standard errors, held to −100 … 100. Never of zero width, and near its nominal 95 % at small n, where
+    /// the plain Wald interval covers far less.
     public var interval: ConfidenceInterval?
     public var warning: SampleWarning?
 
-    /// From counts. The score is the mean of +1 (promoter), 0 (passive) and −1 (detractor); its variance per answer
-    /// is p + d − (p − d)², with p and d the promoter and detractor shares, so the standard error is the square root
-    /// of that over n.
+    /// The adjusted shares of promoters and detractors, the adjusted n, and the adjusted score's variance per answer.
+    var adjusted: (promoters: Double, detractors: Double, n: Double, variance: Double) {
+        let n = Double(self.n) + 3
+        let p = (Double(promoters) + 0.75) / n, d = (Double(detractors) + 0.75) / n
+        return (p, d, n, p + d - (p - d) * (p - d))
+    }
+
+    /// From counts. The score is the plain % promoters − % detractors; its uncertainty is the adjusted Wald's.
     public init(promoters: Int, passives: Int, detractors: Int) {
         precondition(promoters >= 0 && passives >= 0 && detractors >= 0, "counts cannot be negative")
         self.promoters = promoters
@@ -44,13 +52,13 @@ public struct NPS: Sendable, Hashable, Codable {
         n = promoters + passives + detractors
         warning = FeedbackMetrics.warning(n: n)
         guard n > 0 else { return }
-        let p = Double(promoters) / Double(n), d = Double(detractors) / Double(n)
-        let score = p - d
-        let standardError = ((p + d - score * score) / Double(n)).squareRoot()
-        self.score = 100 * score
+        score = 100 * Double(promoters - detractors) / Double(n)
+        let adjusted = self.adjusted
+        let centre = adjusted.promoters - adjusted.detractors
+        let standardError = (adjusted.variance / adjusted.n).squareRoot()
         self.standardError = 100 * standardError
-        interval = ConfidenceInterval(lower: 100 * max(-1, score - Distributions.z95 * standardError),
-                                      upper: 100 * min(1, score + Distributions.z95 * standardError))
+        interval = ConfidenceInterval(lower: 100 * max(-1, centre - Distributions.z95 * standardError),
+                                      upper: 100 * min(1, centre + Distributions.z95 * standardError))
     }
 
     /// From answers on the 0–10 scale (others are ignored).
@@ -147,38 +155,60 @@ public struct Mean: Sendable, Hashable, Codable {
     }
 }
 
-/// Customer Effort Score from answers on the 1–7 agreement scale: the mean with its t interval, and the top-2-box
-/// share (6 and 7) with its Wilson interval.
+/// Customer Effort Score from answers on the 1–7 agreement scale ("The company made it easy to handle my issue"):
+/// the mean with its t interval, the top-2-box share (6 and 7) and the share that agrees (5 to 7, CES 2.0 practice),
+/// each with its Wilson interval.
 public struct CES: Sendable, Hashable, Codable {
     public var mean: Mean
     public var topTwoBox: Proportion
+    public var agree: Proportion
 
     public init(scores: some Sequence<Int>) {
         let valid = scores.filter { (1...7).contains($0) }
         mean = Mean(values: valid.map(Double.init))
         topTwoBox = Proportion(successes: valid.filter { $0 >= 6 }.count, n: valid.count)
+        agree = Proportion(successes: valid.filter { $0 >= 5 }.count, n: valid.count)
     }
 
     /// From how many answers each value (1–7) got.
     public init(counts: [Int: Int64]) {
         let valid = counts.filter { (1...7).contains($0.key) }
+        let n = Int(valid.values.reduce(0, +))
         mean = Mean(counts: valid)
-        topTwoBox = Proportion(successes: Int(valid.filter { $0.key >= 6 }.values.reduce(0, +)), n: Int(valid.values.reduce(0, +)))
+        topTwoBox = Proportion(successes: Int(valid.filter { $0.key >= 6 }.values.reduce(0, +)), n: n)
+        agree = Proportion(successes: Int(valid.filter { $0.key >= 5 }.values.reduce(0, +)), n: n)
     }
 }
 
 /// Whether a figure changed between two periods, and how surely.
 public struct Change: Sendable, Hashable, Codable {
+    public enum Test: String, Sendable, Hashable, Codable {
+        /// NPS: the adjusted-Wald difference (Lewis & Sauro 2021), z on the adjusted scores.
+        case adjustedWald = "adjusted_wald"
+        /// Shares with enough answers: the two-proportion z-test with the pooled share.
+        case twoProportionZ = "two_proportion_z"
+        /// Shares with few answers (an expected count below 5): Fisher's exact test.
+        case fisherExact = "fisher_exact"
+        /// Means: Welch's t-test.
+        case welchT = "welch_t"
+    }
+
     /// later − earlier, in the figure's unit (points for NPS and shares, scale points for means).
     public var difference: Double
-    /// The test statistic (z, or Welch's t).
-    public var statistic: Double
+    public var test: Test
+    /// The test statistic (z, or Welch's t); nil for Fisher's exact test.
+    public var statistic: Double?
     /// Welch–Satterthwaite degrees of freedom, for means.
     public var degreesOfFreedom: Double?
     /// Two-sided.
     public var pValue: Double
-    /// p < 0.05.
-    public var isSignificant: Bool { pValue < 0.05 }
+    /// Whether both periods had enough answers (no small-sample warning on either) for the change to be called.
+    public var isComparable: Bool
+    /// The p-value after the Benjamini–Hochberg adjustment over the page's comparisons, once the page has made it.
+    public var adjustedPValue: Double?
+
+    /// Significant at 5 % (after the page's adjustment, when made), and only between periods with enough answers.
+    public var isSignificant: Bool { isComparable && (adjustedPValue ?? pValue) < 0.05 }
 }
 
 public enum FeedbackMetrics {
@@ -187,25 +217,36 @@ public enum FeedbackMetrics {
         n < 10 ? .tooFew : n < 30 ? .small : nil
     }
 
-    /// NPS change between two independent periods: z = (NPS₂ − NPS₁) / √(SE₁² + SE₂²). Nil when either has fewer
-    /// than 2 answers or neither varies.
+    /// NPS change between two independent periods by the adjusted-Wald difference (Lewis & Sauro, "How to compare
+    /// two Net Promoter Scores", MeasuringU 2021): each period's promoters and detractors get ¾ and its n gets 3,
+    /// z = (NPS*₂ − NPS*₁) / √(v₁/n*₁ + v₂/n*₂) with v = p* + d* − (p* − d*)². The adjusted variances are never zero,
+    /// so two unanimous periods (100 then −100) are a change like any other. Nil when either period has no answer.
     public static func change(from earlier: NPS, to later: NPS) -> Change? {
-        guard earlier.n > 1, later.n > 1, let a = earlier.score, let b = later.score, let sa = earlier.standardError, let sb = later.standardError else { return nil }
-        let se = (sa * sa + sb * sb).squareRoot()
-        guard se > 0 else { return nil }
-        let z = (b - a) / se
-        return Change(difference: b - a, statistic: z, degreesOfFreedom: nil, pValue: Distributions.normalTwoSidedP(z))
+        guard earlier.n > 0, later.n > 0, let a = earlier.score, let b = later.score else { return nil }
+        let first = earlier.adjusted, second = later.adjusted
+        let se = (first.variance / first.n + second.variance / second.n).squareRoot()
+        let z = ((second.promoters - second.detractors) - (first.promoters - first.detractors)) / se
+        return Change(difference: b - a, test: .adjustedWald, statistic: z, degreesOfFreedom: nil, pValue: Distributions.normalTwoSidedP(z),
+                      isComparable: earlier.warning == nil && later.warning == nil)
     }
 
-    /// A share's change between two independent periods: the two-proportion z-test with the pooled share.
+    /// A share's change between two independent periods: the two-proportion z-test with the pooled share, or Fisher's
+    /// exact test when an expected count of the 2 × 2 table is below 5 (0 of 3 then 3 of 3: p = 0.1, not 0.014).
     public static func change(from earlier: Proportion, to later: Proportion) -> Change? {
         guard earlier.n > 0, later.n > 0 else { return nil }
         let p1 = Double(earlier.successes) / Double(earlier.n), p2 = Double(later.successes) / Double(later.n)
-        let pooled = Double(earlier.successes + later.successes) / Double(earlier.n + later.n)
+        let comparable = earlier.warning == nil && later.warning == nil
+        let successes = earlier.successes + later.successes, total = earlier.n + later.n
+        let smallestExpected = Double(min(successes, total - successes)) * Double(min(earlier.n, later.n)) / Double(total)
+        if smallestExpected < 5 {
+            let p = GroupTests.fisherExact(earlier.successes, earlier.n - earlier.successes, later.successes, later.n - later.successes)
+            return Change(difference: 100 * (p2 - p1), test: .fisherExact, statistic: nil, degreesOfFreedom: nil, pValue: p, isComparable: comparable)
+        }
+        let pooled = Double(successes) / Double(total)
         let se = (pooled * (1 - pooled) * (1 / Double(earlier.n) + 1 / Double(later.n))).squareRoot()
-        guard se > 0 else { return nil }
         let z = (p2 - p1) / se
-        return Change(difference: 100 * (p2 - p1), statistic: z, degreesOfFreedom: nil, pValue: Distributions.normalTwoSidedP(z))
+        return Change(difference: 100 * (p2 - p1), test: .twoProportionZ, statistic: z, degreesOfFreedom: nil, pValue: Distributions.normalTwoSidedP(z),
+                      isComparable: comparable)
     }
 
     /// A mean's change between two independent periods: Welch's t-test with Welch–Satterthwaite degrees of freedom.
@@ -215,6 +256,17 @@ public enum FeedbackMetrics {
         guard v1 + v2 > 0 else { return nil }
         let t = (m2 - m1) / (v1 + v2).squareRoot()
         let df = (v1 + v2) * (v1 + v2) / (v1 * v1 / Double(earlier.n - 1) + v2 * v2 / Double(later.n - 1))
-        return Change(difference: m2 - m1, statistic: t, degreesOfFreedom: df, pValue: Distributions.studentTTwoSidedP(t, df: df))
+        return Change(difference: m2 - m1, test: .welchT, statistic: t, degreesOfFreedom: df, pValue: Distributions.studentTTwoSidedP(t, df: df),
+                      isComparable: earlier.warning == nil && later.warning == nil)
+    }
+
+    /// Adjusts the p-values of a page's comparisons together (Benjamini–Hochberg), so "significant" keeps its meaning
+    /// when a page tests many figures at once.
+    public static func adjustedTogether(_ changes: [Change?]) -> [Change?] {
+        let present = changes.indices.filter { changes[$0] != nil }
+        let adjusted = GroupTests.benjaminiHochberg(present.map { changes[$0]!.pValue })
+        var result = changes
+        for (index, value) in zip(present, adjusted) { result[index]?.adjustedPValue = value }
+        return result
     }
 }

@@ -109,7 +109,10 @@ public struct SurveyResults: Sendable {
     /// Every scale question of the workspace's published and closed surveys over [from, until) (by when each response
     /// started), beside the period of the same length just before, with the test of the change; and NPS pooled over
     /// all NPS questions.
-    public func scorecard(for principal: Principal, from: Date, until: Date) async throws -> (lines: [ScoreLine], combinedNPS: NPS, previousCombinedNPS: NPS) {
+    /// The page's comparisons (every line's change and the pooled NPS's) are adjusted together by Benjamini–Hochberg,
+    /// so "significant" keeps its meaning however many figures the page tests; `comparisons` says how many.
+    public func scorecard(for principal: Principal, from: Date, until: Date) async throws
+        -> (lines: [ScoreLine], combinedNPS: NPS, previousCombinedNPS: NPS, combinedChange: Change?, comparisons: Int) {
         try principal.require(.feedbackRead)
         let workspace = principal.workspaceID
         var lines: [ScoreLine] = []
@@ -130,7 +133,10 @@ public struct SurveyResults: Sendable {
                 lines.append(ScoreLine(survey: survey, question: question, current: current, previous: previous, change: change))
             }
         }
-        return (lines, NPS.combined(pooled), NPS.combined(pooledBefore))
+        let combined = NPS.combined(pooled), combinedBefore = NPS.combined(pooledBefore)
+        let adjusted = FeedbackMetrics.adjustedTogether(lines.map(\.change) + [FeedbackMetrics.change(from: combinedBefore, to: combined)])
+        for index in lines.indices { lines[index].change = adjusted[index] }
+        return (lines, combined, combinedBefore, adjusted.last ?? nil, adjusted.compactMap { $0 }.count)
     }
 
     /// NPS per week (Monday, UTC) of one survey's NPS question, oldest first.
@@ -182,13 +188,22 @@ public struct SurveyResults: Sendable {
         public var figure: Figure
     }
 
+    /// The groups, largest first, and whether they differ at all.
+    public struct BreakdownResult: Sendable {
+        public var groups: [BreakdownGroup]
+        /// χ² on the groups × categories table (NPS: promoters, passives, detractors; CSAT: satisfied or not) with
+        /// Cramér's V, or Kruskal–Wallis on the answers (CES, ratings) with ε²; nil with fewer than two groups. Marked
+        /// approximate when a response falls in several groups (several products of one order).
+        public var difference: GroupDifference?
+    }
+
     /// The most responses a breakdown reads.
     public static let breakdownLimit = 200_000
 
     /// A scale question's figure per touchpoint, product, channel or profile trait over the responses started in the
     /// whole UTC days of [from, until): read from the responses themselves (at most ``breakdownLimit``), largest group first.
     public func breakdown(of surveyID: SurveyID, question questionID: String, by breakdown: Breakdown, from: Date, until: Date,
-                          for principal: Principal) async throws -> [BreakdownGroup] {
+                          for principal: Principal) async throws -> BreakdownResult {
         try principal.require(.feedbackRead)
         let workspace = principal.workspaceID
         guard let survey = try await store.survey(id: surveyID, in: workspace) else { throw NotFoundError(kind: "survey", id: surveyID.rawValue) }
@@ -234,11 +249,25 @@ public struct SurveyResults: Sendable {
             guard case .number(let value)? = response.answers[questionID] else { continue }
             for key in keys[response.id] ?? ["unknown"] { counts[key, default: [:]][value, default: 0] += 1 }
         }
-        return counts.compactMap { key, values in Self.figure(of: question, counts: values).map { BreakdownGroup(key: key, figure: $0) } }
+        let groups = counts.compactMap { key, values in Self.figure(of: question, counts: values).map { BreakdownGroup(key: key, figure: $0) } }
             .sorted { a, b in
                 let (na, nb) = (counts[a.key]!.values.reduce(0, +), counts[b.key]!.values.reduce(0, +))
                 return na != nb ? na > nb : a.key < b.key
             }
+        var difference = Self.difference(of: question, groups: groups.map { counts[$0.key] ?? [:] })
+        if keys.values.contains(where: { $0.count > 1 }) { difference?.isApproximate = true }
+        return BreakdownResult(groups: groups, difference: difference)
+    }
+
+    /// Whether groups' answers to one question differ (see ``BreakdownResult/difference``).
+    static func difference(of question: SurveyDefinition.Question, groups: [[Int: Int64]]) -> GroupDifference? {
+        func count(_ values: [Int: Int64], _ range: ClosedRange<Int>) -> Int { Int(values.filter { range.contains($0.key) }.values.reduce(0, +)) }
+        switch question.type {
+        case .nps: return GroupTests.chiSquared(groups.map { [count($0, 9...10), count($0, 7...8), count($0, 0...6)] })
+        case .csat: return GroupTests.chiSquared(groups.map { [count($0, 4...5), count($0, 1...3)] })
+        default:
+            return GroupTests.kruskalWallis(groups.map { values in values.sorted { $0.key < $1.key }.flatMap { Array(repeating: Double($0.key), count: Int($0.value)) } })
+        }
     }
 
     public struct TopicInput: Sendable, Decodable {

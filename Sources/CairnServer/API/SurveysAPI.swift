@@ -227,6 +227,8 @@ struct SurveysAPI {
         var from: Date
         var until: Date
         var data: [SurveyResults.BreakdownGroup]
+        /// Whether the groups differ at all (χ² or Kruskal–Wallis, with the effect size); null with fewer than two.
+        var difference: GroupDifference?
     }
 
     /// A scale question's figure per `by` = touchpoint, product, channel or trait:NAME (a segment), over `from`/`until`
@@ -245,9 +247,10 @@ struct SurveysAPI {
         }
         let (from, until) = request.reportWindow(defaultDays: 90, now: results.clock.now(), collecting: &issues)
         try issues.throwIfAny()
-        let groups = try await results.breakdown(of: id, question: question, by: by!, from: from, until: until, for: principal)
+        let result = try await results.breakdown(of: id, question: question, by: by!, from: from, until: until, for: principal)
         let days = Date.utcDays(from: from, until: until)
-        return BreakdownBody(question: question, by: byText, from: Date(utcDay: days.from), until: Date(utcDay: days.until), data: groups)
+        return BreakdownBody(question: question, by: byText, from: Date(utcDay: days.from), until: Date(utcDay: days.until), data: result.groups,
+                             difference: result.difference)
     }
 
     struct TopicsBody: ResponseEncodable {

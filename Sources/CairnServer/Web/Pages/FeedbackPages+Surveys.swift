@@ -81,10 +81,12 @@ extension FeedbackPages {
         let byText = traitName.map { "trait:\($0)" } ?? request.uri.queryParameters["by"].map(String.init)
         let breakdownQuestion = request.uri.queryParameters["question"].map(String.init).flatMap { scaleQuestions.contains($0) ? $0 : nil } ?? scaleQuestions.first
         var breakdownRows: [[String: Any]] = []
+        var breakdownTest = ""
         if let byText, let by = SurveyResults.Breakdown(byText), let breakdownQuestion {
             let until = clock.now().addingTimeInterval(86_400)
-            breakdownRows = try await results.breakdown(of: id, question: breakdownQuestion, by: by, from: until.addingTimeInterval(-365 * 86_400), until: until, for: principal)
-                .map { group in cells(group.figure, texts: texts).merging(["key": group.key]) { a, _ in a } }
+            let result = try await results.breakdown(of: id, question: breakdownQuestion, by: by, from: until.addingTimeInterval(-365 * 86_400), until: until, for: principal)
+            breakdownRows = result.groups.map { group in cells(group.figure, texts: texts).merging(["key": group.key]) { a, _ in a } }
+            breakdownTest = result.difference.map { Self.differenceText($0, texts: texts) } ?? ""
         }
         return try renderer.page("feedback_survey", titleKey: "feedback_survey", section: "feedback", context: context, values: [
             "canDistribute": manage && survey.status == .published,
@@ -108,6 +110,8 @@ extension FeedbackPages {
             "breakdownTrait": byText.flatMap { $0.hasPrefix("trait:") ? String($0.dropFirst(6)) : nil } ?? "",
             "scaleQuestions": scaleQuestions.map { ["value": $0, "selected": $0 == breakdownQuestion] },
             "hasBreakdown": !breakdownRows.isEmpty,
+            "hasBreakdownTest": !breakdownTest.isEmpty,
+            "breakdownTest": breakdownTest,
             "askedBreakdown": byText != nil,
             "breakdown": breakdownRows,
             "feedbackNav": Self.nav("surveys", texts: texts),
@@ -212,5 +216,18 @@ extension FeedbackPages {
             },
             "t_survey": surveyTexts,
         ])
+    }
+
+    /// "Do the groups differ?" in words: the test, its statistic and p, the effect size, and a caution when approximate.
+    static func differenceText(_ difference: GroupDifference, texts: [String: String]) -> String {
+        let statistic = difference.test == .chiSquared ? "χ²" : "H"
+        let effect = difference.test == .chiSquared ? "Cramér V" : "ε²"
+        let key = difference.isSignificant ? "breakdown_differ" : "breakdown_same"
+        var text = (texts[key] ?? "")
+            .replacingOccurrences(of: "{test}", with: "\(statistic)(\(Int(difference.degreesOfFreedom))) = \(number(difference.statistic, digits: 2))")
+            .replacingOccurrences(of: "{p}", with: String(format: "%.3f", difference.pValue))
+            .replacingOccurrences(of: "{effect}", with: "\(effect) = \(number(difference.effectSize, digits: 2))")
+        if difference.isApproximate { text += " " + (texts["breakdown_approximate"] ?? "") }
+        return text
     }
 }

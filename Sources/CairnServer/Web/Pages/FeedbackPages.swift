@@ -60,7 +60,8 @@ struct FeedbackPages {
             return ["metric": "CES", "value": Self.number(ces.mean.mean, digits: 2),
                     "interval": ces.mean.interval.map { "\(Self.number($0.lower, digits: 2)) … \(Self.number($0.upper, digits: 2))" } ?? "–",
                     "n": ces.mean.n, "warning": warning(ces.mean.warning),
-                    "extra": (texts["feedback_top2"] ?? "") + " " + (ces.topTwoBox.percent.map { Self.number($0) + " %" } ?? "–")]
+                    "extra": (texts["feedback_top2"] ?? "") + " " + (ces.topTwoBox.percent.map { Self.number($0) + " %" } ?? "–")
+                        + " · " + (texts["feedback_agree"] ?? "") + " " + (ces.agree.percent.map { Self.number($0) + " %" } ?? "–")]
         }
         if let rating = figure.rating {
             return ["metric": texts["feedback_rating"] ?? "Rating", "value": Self.number(rating.mean, digits: 2),
@@ -86,10 +87,10 @@ struct FeedbackPages {
         func changeText(_ change: Change?) -> [String: Any] {
             guard let change else { return ["text": texts["feedback_no_comparison"] ?? "–", "significant": false] }
             let sign = change.difference >= 0 ? "+" : "−"
-            return ["text": "\(sign)\(Self.number(abs(change.difference))) (p = \(String(format: "%.3f", change.pValue)))", "significant": change.isSignificant,
+            let p = change.adjustedPValue ?? change.pValue
+            return ["text": "\(sign)\(Self.number(abs(change.difference))) (p = \(String(format: "%.3f", p)))", "significant": change.isSignificant,
                     "direction": change.difference >= 0 ? "up" : "down"]
         }
-        let combinedChange = FeedbackMetrics.change(from: card.previousCombinedNPS, to: card.combinedNPS)
         // The trend: weekly NPS of the first survey with an NPS question.
         var chart = ""
         if let line = card.lines.first(where: { $0.current.nps != nil }) {
@@ -139,7 +140,9 @@ struct FeedbackPages {
                 return values
             },
             "combined": cells(SurveyResults.Figure(question: "all", type: .nps, nps: card.combinedNPS), texts: texts),
-            "combinedChange": changeText(combinedChange),
+            "combinedChange": changeText(card.combinedChange),
+            "hasAdjustment": card.comparisons > 1,
+            "adjustment": (texts["feedback_adjusted"] ?? "").replacingOccurrences(of: "{count}", with: String(card.comparisons)),
             "chart": chart,
         ])
     }
