@@ -31,6 +31,7 @@ struct CommercePagesTests {
             var viewer = try await h.signIn(h.a.users[.viewer]!.email)
             let (_, list) = try await viewer.get("/commerce")
             #expect(list.contains(#"data-order="W-100""#) && list.contains("/commerce/orders/\(id)") && list.contains("/customers/\(customer)"))
+            #expect(!list.contains(#""></a>"#) && !list.contains("nil"), "every customer link has text; no absent value printed")
             #expect(try await viewer.get("/commerce?status=partially_refunded").1.contains(#"data-order="W-100""#))
             #expect(try await viewer.get("/commerce?status=cancelled").1.contains(#"id="no-orders""#))
 

@@ -36,6 +36,7 @@ struct SurveyPagesTests {
             #expect(try await h.api(.post, "/api/v1/surveys/\(id)/status", key: manager, json: #"{"status":"published"}"#).status == .ok)
 
             let (first, page) = try await browser.get(link)
+            #expect(!page.contains(#"src="nil""#) && !page.contains(#"id="survey-error""#), "no logo printed as nil, no empty error box")
             #expect(first.status == .ok && page.contains(#"<html lang="en" dir="ltr">"#))
             #expect(page.contains("How likely are you to recommend us") && page.contains(#"value="10""#) && page.contains("10 = extremely likely"))
             #expect(!page.contains("<script"), "the page works without script")

@@ -76,6 +76,11 @@ struct UnitsSoldTests {
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.text.hasPrefix("period,product,label,currency,units,gross,refunds,net\n"))
             #expect(csv.text.contains("2026-11,MUG,\"Mug, large\",EUR,1,7.50,1.50,6.00\n"))
+            // One day asked as from = until: that whole day (2026-12-01: 4 mugs).
+            let oneDay = try await h.api(.get, "/api/v1/reports/units-sold?from=2026-12-01&until=2026-12-01", key: reader)
+            #expect(oneDay.status == .ok, "\(oneDay.text)")
+            let dayRows = (try oneDay.json()["data"] as? [[String: Any]]) ?? []
+            #expect(dayRows.count == 1 && dayRows.first?["units"] as? Int == 4 && dayRows.first?["period"] as? String == "2026-12-01", "\(dayRows)")
             for query in ["by=colour", "period=year", "from=yesterday", "from=2027-01-01&until=2026-01-01", "format=pdf", "from=2020-01-01&until=2026-01-01"] {
                 #expect(try await h.api(.get, "/api/v1/reports/units-sold?\(query)", key: reader).status == .badRequest, "\(query)")
             }

@@ -52,8 +52,10 @@ extension Request {
             issues.add(FieldIssue(field: name, issue: .invalid, hint: "Use ISO 8601, e.g. 2026-11-01 or 2026-11-01T00:00:00Z."))
             return nil
         }
-        let until = date("until") ?? now
+        var until = date("until") ?? now
         let from = date("from") ?? until.addingTimeInterval(-Double(defaultDays) * 86_400)
+        // from = until on a day's start (2026-12-01 to 2026-12-01) asks for that one whole day.
+        if from == until, until == Date(utcDay: until.utcDay) { until = until.addingTimeInterval(86_400) }
         if from >= until { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "from must be before until.")) }
         if until.timeIntervalSince(from) > 3 * 366 * 86_400 { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Ask for at most three years at once.")) }
         return (from, until)

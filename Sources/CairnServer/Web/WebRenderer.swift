@@ -70,23 +70,33 @@ public struct WebRenderer: Sendable {
               values: [String: Any] = [:], status: HTTPResponse.Status = .ok) throws -> Response {
         let title = catalogue.text(titleKey, context.language)
         var all = layout(title: title, context: context, section: section)
-        for (key, value) in values {
-            // Optionals arrive boxed in `Any`; mustache must see a missing value, not `Optional.none`.
-            let mirror = Mirror(reflecting: value)
-            if mirror.displayStyle == .optional {
-                if let wrapped = mirror.children.first?.value { all[key] = wrapped } else { all[key] = nil }
-            } else {
-                all[key] = value
-            }
-        }
-        guard let html = library.render(all, withTemplate: template) else { throw RendererError.templateFailed(template) }
+        for (key, value) in values { all[key] = value }
+        guard let html = library.render(Self.present(all) ?? [:], withTemplate: template) else { throw RendererError.templateFailed(template) }
         return Self.html(html, status: status)
     }
 
     /// Renders a template that carries its own layout (the public survey pages) with exactly these values.
     func standalone(_ template: String, values: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
-        guard let html = library.render(values, withTemplate: template) else { throw RendererError.templateFailed(template) }
+        guard let html = library.render(Self.present(values) ?? [:], withTemplate: template) else { throw RendererError.templateFailed(template) }
         return Self.html(html, status: status)
+    }
+
+    /// The values as mustache must see them: an `Optional` boxed in `Any` unwrapped, and a missing one left out, at
+    /// every depth — otherwise mustache prints "nil" (`/customers/nil`, `<img src="nil">`) and opens the section of an
+    /// absent value (an empty error box).
+    static func present(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return present(wrapped)
+        }
+        if let dictionary = value as? [String: Any] {
+            var kept: [String: Any] = [:]
+            for (key, item) in dictionary { if let item = present(item) { kept[key] = item } }
+            return kept
+        }
+        if let array = value as? [Any] { return array.compactMap(present) }
+        return value
     }
 
     static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {

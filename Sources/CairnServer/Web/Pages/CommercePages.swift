@@ -61,7 +61,7 @@ struct CommercePages {
             "orders": page.items.map { order -> [String: Any] in
                 ["id": order.id.rawValue, "reference": order.reference, "placed": displayDate(order.placedAt), "status": order.status.rawValue,
                  "statusLabel": statusLabel(order.status, texts), "channel": texts["channel_\(order.channel.rawValue)"] ?? order.channel.rawValue,
-                 "total": order.total.description, "customer": order.profileID?.rawValue as Any, "email": order.email ?? "", "lines": order.lines.count]
+                 "total": order.total.description, "customer": order.profileID?.rawValue as Any, "email": order.email as Any, "lines": order.lines.count]
             },
             "nextLink": nextLink("/commerce", status.map { [URLQueryItem(name: "status", value: $0.rawValue)] } ?? [], cursor: page.nextCursor) as Any,
         ])
@@ -79,7 +79,7 @@ struct CommercePages {
             "order": [
                 "id": order.id.rawValue, "reference": order.reference, "placed": displayDate(order.placedAt), "status": order.status.rawValue,
                 "statusLabel": statusLabel(order.status, texts), "channel": texts["channel_\(order.channel.rawValue)"] ?? order.channel.rawValue,
-                "customer": order.profileID?.rawValue as Any, "email": order.email ?? "", "userID": order.userID ?? "",
+                "customer": order.profileID?.rawValue as Any, "email": order.email as Any, "userID": order.userID ?? "",
                 "subtotal": order.subtotal.description, "discount": order.discount.description, "tax": order.tax.description,
                 "shipping": order.shipping.description, "total": order.total.description,
                 "paid": balance.paid.description, "refunded": (balance.refunded + balance.chargedBack).description, "due": balance.due.description,

@@ -207,7 +207,8 @@ struct CustomerPages {
             },
             "hasOrders": !recentOrders.isEmpty,
             "orders": recentOrders.map { order -> [String: Any] in
-                ["reference": order.reference, "placed": displayDate(order.placedAt), "status": order.status.rawValue, "total": order.total.description]
+                ["reference": order.reference, "placed": displayDate(order.placedAt), "status": order.status.rawValue,
+                 "statusLabel": texts["order_status_\(order.status.rawValue)"] ?? order.status.rawValue, "total": order.total.description]
             },
             "hasMerges": !record.merges.isEmpty,
             "merges": record.merges.map { merge -> [String: Any] in

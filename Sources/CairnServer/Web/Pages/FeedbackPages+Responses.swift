@@ -62,7 +62,7 @@ extension FeedbackPages {
                     }.joined(separator: " · "),
                     "topics": response.topics.map { nameOf[$0] ?? $0 }.joined(separator: ", "),
                 ]
-                if let textLanguage = response.textLanguage { values["textLanguage"] = textLanguage }
+                if let textLanguage = response.textLanguage, textLanguage != response.language { values["textLanguage"] = textLanguage }
                 if let label = response.sentimentLabel, let score = response.sentiment {
                     values["sentiment"] = ["label": label, "name": texts["feedback_sentiment_\(label)"] ?? label, "score": String(format: "%+.2f", score)]
                 } else if !response.insights.isEmpty {
