@@ -23,6 +23,19 @@ struct ErasureTests {
             let scrubbed = try await Erasure(store: store).erase(profile.id, by: seeded.principal(.admin), origin: .console)
             #expect(scrubbed == 3)
 
+            // When erase returns, neither the database file nor its write-ahead log holds the person: no manual step.
+            guard case .sqliteFile(let path) = store.location else { Issue.record("not a file"); return }
+            func files() throws -> Data {
+                var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { bytes += wal }
+                return bytes
+            }
+            let atReturn = try files()
+            for secret in [email, name, "Wilhelmina", "anon-wz", "wz-1", "+48601234567", "203.0.113.9", "WZBrowser"] {
+                #expect(atReturn.range(of: Data(secret.utf8)) == nil, "\(secret) is still in the database files when erase returns")
+            }
+            #expect(atReturn.range(of: Data("Order Completed".utf8)) != nil, "the scan reads real content")
+
             // Aggregates stay: three events, the order's amount, channels and times.
             let events = try await store.events(in: seeded.workspace.id, matching: EventFilter(profileID: profile.id), after: nil, limit: 10).items
             #expect(events.count == 3)
@@ -37,10 +50,9 @@ struct ErasureTests {
             #expect(try await rig.profile(.anonymousID, "new-device") == nil)
             #expect(try await store.events(in: seeded.workspace.id, matching: EventFilter(profileID: profile.id), after: nil, limit: 10).items.count == 4)
 
+            // The later event arrived with the email in it; once resolved and compacted, that is gone too.
             try await store.compact()
-            guard case .sqliteFile(let path) = store.database.location else { Issue.record("not a file"); return }
-            var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-            if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { bytes += wal }
+            let bytes = try files()
             for secret in [email, email.uppercased(), name, "Wilhelmina", "anon-wz", "wz-1", "+48601234567", "203.0.113.9", "WZBrowser"] {
                 #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) is still in the database file")
             }

@@ -2,16 +2,19 @@ public import CairnCore
 public import CairnStore
 import Crypto
 import Foundation
+public import Logging
 
 /// Data-subject erasure: removes a person's personal data and keeps their identifiers only as salted hashes, so that
 /// later events carrying them are recognised as the erased person's and build no new profile.
 public struct Erasure: Sendable {
     let store: Store
     public let clock: DateSource
+    let logger: Logger
 
-    public init(store: Store, clock: DateSource = .system) {
+    public init(store: Store, clock: DateSource = .system, logger: Logger = Logger(label: "cairn.erasure")) {
         self.store = store
         self.clock = clock
+        self.logger = logger
     }
 
     /// SHA-256 of the workspace's secret salt and the identifier, hex-encoded.
@@ -37,6 +40,10 @@ public struct Erasure: Sendable {
         try await store.append(AuditEntry(id: .generate(), workspaceID: workspace, occurredAt: now, action: .dataErased,
                                           actor: principal.actorReference, target: "profile:\(profile)", details: ["events": "\(scrubbed)"],
                                           ipAddress: origin.ipAddress))
+        // Committed is not forgotten: the database files still hold the old pages until told otherwise.
+        if try await !store.forgetErasedValues() {
+            logger.warning("erased values may stay in the write-ahead log until its next checkpoint", metadata: ["profile.id": "\(profile)"])
+        }
         return scrubbed
     }
 

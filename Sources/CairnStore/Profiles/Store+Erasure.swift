@@ -108,6 +108,33 @@ extension TransactionStore {
 }
 
 extension Store {
+    /// After an erasure has committed, makes the database files forget the erased values. SQLite (which runs with
+    /// `secure_delete`, so freed and rewritten cells are zeroed in the main file): the write-ahead log still holds the
+    /// old pages, so it is checkpointed into the file and truncated to nothing (tried again for up to 5 s while a
+    /// reader holds an older snapshot; false when it could not finish). PostgreSQL: the touched tables are vacuumed,
+    /// so the dead row versions' space is marked for reuse; the server's WAL segments and any backups keep the values
+    /// until they are recycled or expire (see docs/operations.md).
+    @discardableResult
+    public func forgetErasedValues() async throws -> Bool {
+        switch engine {
+        case .sqlite:
+            for attempt in 0..<50 {
+                let done = try await database.withConnection { sql in
+                    // busy = 0 when the whole log was copied and reset.
+                    try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first()?.decode(column: "busy", as: Int64.self) == 0
+                }
+                if done { return true }
+                if attempt < 49 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            return false
+        case .postgres:
+            try await database.withConnection { sql in
+                try await sql.raw("VACUUM events, profiles, identities, traits, consent_records, profile_merges, survey_responses, survey_emails").run()
+            }
+            return true
+        }
+    }
+
     /// SQLite only: folds the write-ahead log into the file and rewrites it, so deleted pages are gone from disk.
     public func compact() async throws {
         guard engine == .sqlite else { return }
