@@ -50,6 +50,24 @@ struct WidgetTests {
             #expect(responses.count == 1)
             #expect(responses.first?["profileId"] as? String == customer.rawValue && responses.first?["language"] as? String == "de")
             #expect((responses.first?["answers"] as? [String: Any]).map { $0["nps"] as? Int == 9 && $0["improve"] == nil } == true)
+            // Retries after a time-out store nothing twice: the client's own response id, or an Idempotency-Key.
+            let chosen = UUID().uuidString
+            let first = try await post(#"{"writeKey":"\#(h.a.writeKey)","responseId":"\#(chosen)","answers":{"nps":3}}"#)
+            let retry = try await post(#"{"writeKey":"\#(h.a.writeKey)","responseId":"\#(chosen)","answers":{"nps":3}}"#)
+            #expect(first.status == .created && retry.status == .ok)
+            let firstBody = try JSONSerialization.jsonObject(with: Data(buffer: first.body)) as? [String: Any]
+            let retryBody = try JSONSerialization.jsonObject(with: Data(buffer: retry.body)) as? [String: Any]
+            #expect(firstBody?["id"] as? String == chosen.lowercased() && retryBody?["id"] as? String == chosen.lowercased() && retryBody?["replayed"] as? Bool == true)
+            func keyed(_ key: String) async throws -> TestResponse {
+                try await h.client.execute(uri: "/v1/surveys/\(token)/responses", method: .post, headers: [.contentType: "text/plain;charset=UTF-8", HTTPField.Name("Idempotency-Key")!: key],
+                                           body: ByteBuffer(string: #"{"writeKey":"\#(h.a.writeKey)","answers":{"nps":10}}"#))
+            }
+            let keyedFirst = try await keyed("order-77-nps"), keyedRetry = try await keyed("order-77-nps")
+            #expect(keyedFirst.status == .created && keyedRetry.status == .ok)
+            let stored = (try await h.api(.get, "/api/v1/surveys/\(id)/responses", key: manager).json()["data"] as? [[String: Any]]) ?? []
+            #expect(stored.count == 3, "one each: the customer's, the retried one, the keyed one")
+            let badID = try await post(#"{"writeKey":"\#(h.a.writeKey)","responseId":"not-a-uuid","answers":{"nps":3}}"#)
+            #expect(badID.status == .badRequest && String(buffer: badID.body).contains("responseId"))
             let preflight = try await h.client.execute(uri: "/v1/surveys/\(token)/responses", method: .options)
             #expect(preflight.status == .noContent && preflight.headers[HTTPField.Name("Access-Control-Allow-Methods")!]?.contains("POST") == true)
             let script = try await h.client.execute(uri: "/static/widget.js", method: .get)

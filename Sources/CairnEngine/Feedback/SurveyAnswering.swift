@@ -1,5 +1,6 @@
 public import CairnCore
 public import CairnStore
+import Crypto
 import Foundation
 
 /// Customers answering surveys on the public page: through a survey's anonymous link, or a personal link bound to
@@ -51,10 +52,21 @@ public struct SurveyAnswering: Sendable {
     /// A whole response at once (the web widget): every answer checked as the page checks it, the questions shown by
     /// the branching rules required; the customer found by their user id or anonymous id when Cairn knows them.
     /// The survey must be published and of the write key's workspace.
+    ///
+    /// `idempotencyKey` (the client's own response id, or its `Idempotency-Key`) makes a retry safe: the first
+    /// submission with the key is stored; later ones return it unchanged, with `isReplay` set.
     public func submitWhole(token: String, workspace: WorkspaceID, answers raw: [String: JSONValue], userID: String?, anonymousID: String?,
-                            language: String, channel channelText: String? = nil, touchpoint: String? = nil, orderReference: String? = nil) async throws -> SurveyResponse {
+                            language: String, channel channelText: String? = nil, touchpoint: String? = nil, orderReference: String? = nil,
+                            idempotencyKey: String? = nil) async throws -> (response: SurveyResponse, isReplay: Bool) {
         guard let survey = try await store.survey(token: token), survey.workspaceID == workspace else { throw NotFoundError(kind: "survey", id: token) }
         guard survey.status == .published else { throw NotFoundError(kind: "survey", id: token) }
+        let id = idempotencyKey.map { Self.responseID(for: $0, survey: survey.id) } ?? .generate()
+        if idempotencyKey != nil, let first = try await store.response(id: id, in: workspace) {
+            guard first.surveyID == survey.id else {
+                throw ValidationError(field: "responseId", issue: .invalid, hint: "This id names a response to another survey. Send a new id for each response.")
+            }
+            return (first, true)
+        }
         var issues = ValidationCollector()
         var answers: [String: SurveyAnswer] = [:]
         for question in survey.definition.questions {
@@ -102,16 +114,28 @@ public struct SurveyAnswering: Sendable {
         let owners = try await store.owners(of: candidates, in: workspace)
         let profile = candidates.lazy.compactMap { owners[$0] }.first
         let now = clock.now()
-        let response = SurveyResponse(id: .generate(), workspaceID: workspace, surveyID: survey.id, profileID: profile, invitationID: nil,
+        let response = SurveyResponse(id: id, workspaceID: workspace, surveyID: survey.id, profileID: profile, invitationID: nil,
                                       language: SurveyDefinition.languages.contains(language) ? language : survey.definition.defaultLanguage,
                                       answers: answers, channel: channel, complete: true, startedAt: now, updatedAt: now, completedAt: now,
                                       touchpoint: touchpoint, orderReference: orderReference)
         // The answer and the alerts it raises are kept in one transaction: acknowledged means both are stored.
         let alerts = try await FeedbackAlerts(store: store, clock: clock).alerts(for: response, of: survey)
-        return try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)), raising: alerts)
+        return (try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)), raising: alerts), false)
     }
 
     /// Whether a survey may be shown to this visitor: anyone when anonymous; a known customer only with consent to surveys.
+    /// The response id a client's key stands for: the key itself when it is a response id (a UUID), else a UUID made
+    /// from the SHA-256 of the survey and the key, so the same key on the same survey always names the same response.
+    public static func responseID(for key: String, survey: SurveyID) -> SurveyResponseID {
+        if let id = SurveyResponseID(key.lowercased()) { return id }
+        var bytes = Array(SHA256.hash(data: Data("\(survey.rawValue)|\(key)".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0f) | 0x80  // version 8: made by the application
+        bytes[8] = (bytes[8] & 0x3f) | 0x80  // RFC 9562 variant
+        let uuid = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                               bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return SurveyResponseID(rawValue: uuid.uuidString.lowercased())
+    }
+
     public func mayShow(token: String, workspace: WorkspaceID, userID: String?) async throws -> Survey? {
         guard let survey = try await store.survey(token: token), survey.workspaceID == workspace, survey.status == .published else { return nil }
         guard let userID, let identifier = Identifier.normalised(kind: .userID, userID),

@@ -29,7 +29,7 @@ struct WidgetController {
     static func cors(_ response: Response) -> Response {
         var response = response
         response.headers[.accessControlAllowOrigin] = "*"
-        response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type"
+        response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, Idempotency-Key"
         response.headers[.accessControlAllowMethods] = "GET, POST, OPTIONS"
         return response
     }
@@ -102,15 +102,30 @@ struct WidgetController {
         guard case .object(let answers)? = body["answers"] else {
             throw ValidationError(field: "answers", issue: .missing, hint: "Send the answers as an object by question id, e.g. {\"nps\": 9}.")
         }
-        let response = try await answering.submitWhole(token: token, workspace: key.workspaceID, answers: answers, userID: body["userId"]?.stringValue,
-                                                       anonymousID: body["anonymousId"]?.stringValue, language: body["language"]?.stringValue ?? "en",
-                                                       channel: body["channel"]?.stringValue, touchpoint: body["touchpoint"]?.stringValue,
-                                                       orderReference: body["orderId"].flatMap { CommerceEventsText.text($0) })
-        return json(.object(["success": .bool(true), "id": .string(response.id.rawValue)]), status: .created)
+        // A retry after a time-out must not store the answer twice: the client's own response id, or its Idempotency-Key.
+        var idempotencyKey: String?
+        if let given = body["responseId"] {
+            guard let text = given.stringValue, SurveyResponseID(text.lowercased()) != nil else {
+                throw ValidationError(field: "responseId", issue: .invalid, hint: "Send a UUID you made for this response, e.g. from crypto.randomUUID(), or leave it out.")
+            }
+            idempotencyKey = text
+        } else if let header = request.headers[.idempotencyKey] {
+            guard !header.isEmpty, header.count <= 200 else {
+                throw ValidationError(field: "Idempotency-Key", issue: .invalid, hint: "Send 1 to 200 characters that you keep for this submission's retries.")
+            }
+            idempotencyKey = header
+        }
+        let (response, isReplay) = try await answering.submitWhole(token: token, workspace: key.workspaceID, answers: answers, userID: body["userId"]?.stringValue,
+                                                                   anonymousID: body["anonymousId"]?.stringValue, language: body["language"]?.stringValue ?? "en",
+                                                                   channel: body["channel"]?.stringValue, touchpoint: body["touchpoint"]?.stringValue,
+                                                                   orderReference: body["orderId"].flatMap { CommerceEventsText.text($0) },
+                                                                   idempotencyKey: idempotencyKey)
+        return json(.object(["success": .bool(true), "id": .string(response.id.rawValue), "replayed": .bool(isReplay)]), status: isReplay ? .ok : .created)
     }
 }
 
 extension HTTPField.Name {
     static let accessControlAllowHeaders = HTTPField.Name("Access-Control-Allow-Headers")!
     static let accessControlAllowMethods = HTTPField.Name("Access-Control-Allow-Methods")!
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 }

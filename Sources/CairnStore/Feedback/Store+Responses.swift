@@ -58,6 +58,11 @@ extension Store {
         try await responses(where: { $0.where("token_hash", .equal, tokenHash) }).first
     }
 
+    /// One response by id.
+    public func response(id: SurveyResponseID, in workspace: WorkspaceID) async throws -> SurveyResponse? {
+        try await responses(where: { $0.where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue) }).first
+    }
+
     public func response(invitation: SurveyInvitationID, in workspace: WorkspaceID) async throws -> SurveyResponse? {
         try await responses(where: { $0.where("workspace_id", .equal, workspace.rawValue).where("invitation_id", .equal, invitation.rawValue) }).first
     }

@@ -73,19 +73,24 @@
     document.body.appendChild(host);
     var answers = {};
     var index = 0;
+    // This response's own id: a retry after a lost connection sends it again, and Cairn stores the answers once.
+    var responseId = (window.crypto && window.crypto.randomUUID) ? window.crypto.randomUUID() : undefined;
 
     function close() { host.remove(); }
 
-    function submit() {
+    function submit(retried) {
       panel.textContent = "";
       fetch(base + "/v1/surveys/" + encodeURIComponent(token) + "/responses", {
         method: "POST", headers: { "Content-Type": "text/plain;charset=UTF-8" },
-        body: JSON.stringify({ writeKey: key, userId: userId || undefined, anonymousId: anonymousId || undefined, language: survey.language, answers: answers,
-                               channel: channel || undefined, touchpoint: context.touchpoint || undefined, orderId: context.orderId || undefined })
+        body: JSON.stringify({ writeKey: key, responseId: responseId, userId: userId || undefined, anonymousId: anonymousId || undefined, language: survey.language,
+                               answers: answers, channel: channel || undefined, touchpoint: context.touchpoint || undefined, orderId: context.orderId || undefined })
       }).then(function (r) {
         panel.appendChild(element("p", { class: r.ok ? "done" : "error", role: "status", id: "cairn-result" }, r.ok ? t.thanks : t.error));
         if (r.ok) { setTimeout(close, 2500); }
-      }, function () { panel.appendChild(element("p", { class: "error", role: "status", id: "cairn-result" }, t.error)); });
+      }, function () {
+        if (!retried && responseId) { setTimeout(function () { submit(true); }, 2000); return; }
+        panel.appendChild(element("p", { class: "error", role: "status", id: "cairn-result" }, t.error));
+      });
     }
 
     function render() {
