@@ -207,4 +207,35 @@ import Testing
         #expect(rows.count > 0)
         #expect(Double(right) / Double(max(labelled, 1)) >= 0.6, "the sign is right more often than not by a margin")
     }
+
+    @Test("Topics match words and their inflections, not longer words that start the same or compounds' middles", arguments: [
+        // Examples a newcomer found raising the wrong topic (the comment, its language, the topic it must not raise).
+        ("We will come back later.", TextLanguage.en, "delivery"),
+        ("The waiter was charming.", .en, "waiting"),
+        ("Sturdy cardboard box.", .en, "payment"),
+        ("Loved the costume section.", .en, "price"),
+        ("As a returning customer I love this shop.", .en, "returns"),
+        ("Can't wait to come back!", .en, "waiting"),
+        ("Genau wie erwartet, sehr gut.", .de, "waiting"),
+    ])
+    func noFalseTopic(text: String, language: TextLanguage, topic: String) throws {
+        let found = try #require(Topic.standard.first { $0.id == topic })
+        #expect(!found.isMentioned(in: text, language: language), "\(text)")
+    }
+
+    @Test("Inflected and compound mentions still count", arguments: [
+        ("The parcel was delivered late.", TextLanguage.en, "delivery"),
+        ("Deliveries keep arriving damaged.", .en, "delivery"),
+        ("I waited forty minutes in the queue.", .en, "waiting"),
+        ("They charged my card twice.", .en, "payment"),
+        ("Returned it and got a refund.", .en, "returns"),
+        ("Die Lieferzeit war viel zu lang.", .de, "delivery"),
+        ("Der Kundenservice war freundlich.", .de, "staff"),
+        ("Die Wartezeit an der Kasse war lang.", .de, "waiting"),
+    ])
+    func inflectedMentions(text: String, language: TextLanguage, topic: String) throws {
+        let found = try #require(Topic.standard.first { $0.id == topic })
+        #expect(found.isMentioned(in: text, language: language), "\(text)")
+    }
 }
+

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A theme customers write about, found by its keywords in each language.
 public struct Topic: Sendable, Hashable, Identifiable {
     public let id: String
@@ -67,6 +69,44 @@ public struct Topic: Sendable, Hashable, Identifiable {
 
     private static let hebrewPrefixes: Set<Character> = ["ו", "ה", "ב", "ל", "מ", "ש", "כ"]
 
+    /// The endings an English keyword may take (plural, tenses, -y and -al nouns) and German inflections.
+    private static let englishEndings: Set<String> = ["", "s", "es", "ed", "d", "ing", "e", "y", "ies", "ied", "al", "als", "ment", "ments", "ation", "ations"]
+    private static let germanEndings: Set<String> = ["", "e", "en", "er", "es", "n", "s", "t", "te", "ten", "st", "ung", "ungen"]
+
+    /// Phrases that use a topic's word for something else: a returning customer is not returning goods.
+    private static let notMentions: [String: [TextLanguage: [String]]] = [
+        "returns": [.en: ["returning customer", "returning customers", "return visit", "in return"]],
+        "waiting": [.en: ["can't wait", "cannot wait", "can not wait"]],
+    ]
+
+    static func isInflection(_ word: String, of keyword: String, german: Bool = false) -> Bool {
+        guard word.hasPrefix(keyword) else { return false }
+        return (german ? germanEndings : englishEndings).contains(String(word.dropFirst(keyword.count)))
+    }
+
+    private static let germanVerbPrefixes: Set<String> = ["be", "emp", "ent", "er", "ge", "miss", "ver", "zer"]
+
+    static func isCompoundPart(_ keyword: String, of word: String) -> Bool {
+        if word.hasPrefix(keyword) { return true }
+        var searchStart = word.startIndex
+        while let range = word.range(of: keyword, range: searchStart..<word.endIndex) {
+            let head = String(word[..<range.lowerBound]), tail = String(word[range.upperBound...])
+            if germanEndings.contains(tail) && !germanVerbPrefixes.contains(head) { return true }
+            searchStart = word.index(after: range.lowerBound)
+        }
+        return false
+    }
+
+    /// Whether the words, in order, contain the phrase's words (each matched as an inflection of the phrase's).
+    static func containsPhrase(_ phrase: String, in words: [String]) -> Bool {
+        let parts = phrase.split(separator: " ").map(String.init)
+        guard !parts.isEmpty, words.count >= parts.count else { return false }
+        for start in 0...(words.count - parts.count) where zip(words[start...], parts).allSatisfy({ $0 == $1 || isInflection($0, of: $1) }) {
+            return true
+        }
+        return false
+    }
+
     /// Whether a text in a language mentions this topic.
     public func isMentioned(in text: String, language: TextLanguage) -> Bool {
         isMentioned(in: text, lowered: text.lowercased(), words: Tokenizer.latinWords(text), language: language)
@@ -78,11 +118,20 @@ public struct Topic: Sendable, Hashable, Identifiable {
         switch language {
         case .zh:
             return keywords.contains { text.contains($0) }
-        case .en, .de:
-            let compounds = language == .de
+        case .en:
+            // A keyword is a word or a stem: it matches the word itself or the word with an inflection ("deliver" →
+            // delivered, delivery; "arriv" → arrived, arrival), never a longer word that merely starts with it
+            // ("late" ≠ later, "wait" ≠ waiter, "card" ≠ cardboard, "cost" ≠ costume).
             return keywords.contains { keyword in
-                keyword.contains(" ") ? lowered.contains(keyword) : words.contains { word in
-                    compounds && keyword.count >= 5 ? word.contains(keyword) : keyword.count >= 4 ? word.hasPrefix(keyword) : word == keyword
+                keyword.contains(" ") ? Self.containsPhrase(keyword, in: words) : words.contains { Self.isInflection($0, of: keyword) }
+            } && !(Self.notMentions[id]?[language] ?? []).contains { Self.containsPhrase($0, in: words) }
+        case .de:
+            // German joins words: a keyword of five letters or more also matches as the first part of a compound
+            // (Lieferzeit) or as its last part with an inflection (Kundenservice, Rückerstattung), but not behind a
+            // verb prefix that makes another word ("warte" is not in erwartet).
+            return keywords.contains { keyword in
+                keyword.contains(" ") ? Self.containsPhrase(keyword, in: words) : words.contains { word in
+                    keyword.count >= 5 ? Self.isCompoundPart(keyword, of: word) : keyword.count >= 4 ? Self.isInflection(word, of: keyword, german: true) : word == keyword
                 }
             }
         case .he:
