@@ -563,5 +563,9 @@ public enum Schema {
                 .column("reread", type: .bigint, .notNull)
                 .run()
         },
+        Migration(version: 27, name: "topics matched by words, not parts of words", jobs: [.rereadAnswers]) { _ in
+            // No schema change: stored answers are read again with the new matching (the job), so the topic counts
+            // and filters of answers stored before agree with those stored after.
+        },
     ]
 }
