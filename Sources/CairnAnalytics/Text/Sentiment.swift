@@ -114,8 +114,17 @@ public enum Sentiment {
     private static let capitals = 0.733
     private static let negation = -0.74
 
+    /// German idioms scored as one word (see ``Lexicons/german``).
+    private static let germanIdioms = [("zu wünschen übrig", "zu_wünschen_übrig")]
+
     static func valenceSum(_ sentence: String, language: TextLanguage) -> Double {
         let rules = language == .de ? german : english
+        var sentence = sentence
+        if language == .de {
+            for (idiom, token) in germanIdioms where sentence.lowercased().contains(idiom) {
+                sentence = sentence.replacingOccurrences(of: idiom, with: token, options: .caseInsensitive)
+            }
+        }
         // Words with their original form (for capitals); a clause mark after a word is remembered.
         var words: [(lower: String, original: String, endsClause: Bool)] = []
         for raw in sentence.split(whereSeparator: \.isWhitespace) {

@@ -563,9 +563,10 @@ public enum Schema {
                 .column("reread", type: .bigint, .notNull)
                 .run()
         },
-        Migration(version: 27, name: "topics matched by words, not parts of words", jobs: [.rereadAnswers]) { _ in
-            // No schema change: stored answers are read again with the new matching (the job), so the topic counts
-            // and filters of answers stored before agree with those stored after.
+        Migration(version: 27, name: "stored answers read again: topics by words, German verdicts", jobs: [.rereadAnswers]) { _ in
+            // No schema change: stored answers are read again with the better analysis (the job): topics matched by
+            // words rather than parts of words, German quality verdicts; counts and filters of answers stored before
+            // then agree with those stored after.
         },
     ]
 }
