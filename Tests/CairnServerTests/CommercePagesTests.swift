@@ -36,6 +36,7 @@ struct CommercePagesTests {
             #expect(try await viewer.get("/commerce?status=cancelled").1.contains(#"id="no-orders""#))
 
             let (_, detail) = try await viewer.get("/commerce/orders/\(id)")
+            #expect(detail.contains("<bdi>API key «") && !detail.contains(">key:") && !detail.contains(">user:"), "the history names who changed the order")
             #expect(detail.contains("Tee &lt;b&gt;shirt&lt;/b&gt;"), "names are escaped")
             #expect(detail.contains(#"<strong id="order-total">65.00 EUR</strong>"#))
             #expect(detail.contains(#"<strong id="balance-paid">65.00 EUR</strong>"#) && detail.contains(#"<strong id="balance-refunded">20.00 EUR</strong>"#))

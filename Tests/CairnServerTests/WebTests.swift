@@ -137,6 +137,10 @@ struct WebTests {
             var admin = try await h.signIn(h.a.users[.admin]!.email)
             let (_, adminSettings) = try await admin.get("/settings/workspace")
             #expect(adminSettings.contains("/settings/keys") && adminSettings.contains("/settings/audit"))
+            // The audit log names its actors as people read them: an API key by its name, never key:UUID or user:UUID.
+            #expect(try await h.api(.patch, "/api/v1/workspace", key: h.a.secretKeys[.admin]!, json: #"{"name":"Alpha GmbH"}"#).status == .ok)
+            let (_, audit) = try await admin.get("/settings/audit")
+            #expect(audit.contains("<bdi>API key «") && !audit.contains(">key:") && !audit.contains(">user:"), "actors by name")
         }
     }
 

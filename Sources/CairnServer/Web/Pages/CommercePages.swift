@@ -14,6 +14,7 @@ struct CommercePages {
     let deliveries: Deliveries
 
     let unitsSold: UnitsSoldReport
+    let administration: Administration
     let clock: DateSource
 
     func addRoutes(to router: Router<CairnRequestContext>) {
@@ -71,6 +72,7 @@ struct CommercePages {
         let (principal, _) = try context.requireUser()
         let id = try context.parameters.id(as: OrderID.self, kind: "order")
         let order = try await orders.order(id, for: principal)
+        let actors = try await administration.actorNames(Set(order.changes.map(\.by)), for: principal)
         let texts = renderer.catalogue.texts(for: context.language)
         let shipments = try await deliveries.shipments(for: principal, flag: nil, order: id, after: nil, limit: try PageSize(100)).items
         let balance = order.balance
@@ -95,7 +97,7 @@ struct CommercePages {
                  "status": texts["transaction_status_\(transaction.status.rawValue)"] ?? transaction.status.rawValue]
             },
             "changes": order.changes.map { change -> [String: Any] in
-                ["when": displayDate(change.at), "status": statusLabel(change.status, texts), "by": change.by]
+                ["when": displayDate(change.at), "status": statusLabel(change.status, texts), "by": actorText(change.by, actors, texts: texts)]
             },
             "hasShipments": !shipments.isEmpty,
             "shipments": shipments.map { shipmentValues($0, texts: texts) },

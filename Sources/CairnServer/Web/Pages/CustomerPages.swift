@@ -10,6 +10,7 @@ struct CustomerPages {
     let records: CustomerRecords
     let ledger: ConsentLedger
     let erasure: Erasure
+    let administration: Administration
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("customers", use: list)
@@ -127,6 +128,7 @@ struct CustomerPages {
         let profile = record.profile
         let erased = profile.identifiers.isEmpty
         let standings = record.consent, history = erased ? [] : record.consentHistory
+        let actors = try await administration.actorNames(Set(history.compactMap(\.recordedBy)), for: principal)
         // The customer's latest orders, parcels and survey responses, as far as the principal may see them.
         let activity = try await records.history(of: profile.id, for: principal)
         let recentOrders = activity.orders
@@ -179,8 +181,12 @@ struct CustomerPages {
                  "since": standing.latest.map { displayDate($0.recordedAt) } ?? ""]
             },
             "consentHistory": history.reversed().map { entry -> [String: Any] in
-                ["when": displayDate(entry.recordedAt), "purpose": purposeName(entry.purpose), "status": texts["consent_\(entry.status.rawValue)"] ?? entry.status.rawValue,
-                 "from": entry.channel.map { texts["channel_\($0.rawValue)"] ?? $0.rawValue } ?? entry.recordedBy ?? "", "basis": entry.legalBasis ?? ""]
+                let from: String
+                if let channel = entry.channel { from = texts["channel_\(channel.rawValue)"] ?? channel.rawValue }
+                else if let actor = entry.recordedBy { from = actorText(actor, actors, texts: texts) }
+                else { from = "" }
+                let status: String = texts["consent_\(entry.status.rawValue)"] ?? entry.status.rawValue
+                return ["when": displayDate(entry.recordedAt), "purpose": purposeName(entry.purpose), "status": status, "from": from, "basis": entry.legalBasis ?? ""]
             },
             "hasConsentHistory": !history.isEmpty,
             "canRecordConsent": principal.can(.customersWrite),

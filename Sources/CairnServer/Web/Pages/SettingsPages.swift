@@ -286,11 +286,14 @@ struct SettingsPages {
         let (cursor, limit) = try request.pagination()
         let page = try await administration.auditLog(for: principal, after: cursor, limit: limit)
         let texts = texts(context)
+        // Users and keys are named, whether they acted or were acted on; other targets (profile:…, source:…) stay as ids.
+        let people = page.items.compactMap(\.target).filter { $0.hasPrefix("user:") || $0.hasPrefix("key:") }
+        let actors = try await administration.actorNames(Set(page.items.map(\.actor) + people), for: principal)
         return try renderer.page("settings_audit", titleKey: "settings_audit", section: "settings-audit", context: context, values: [
             "entries": page.items.map { entry -> [String: Any] in
                 [
                     "when": displayDate(entry.occurredAt), "action": texts["audit_\(entry.action.rawValue)"] ?? entry.action.rawValue,
-                    "actor": entry.actor, "target": entry.target ?? "—", "ip": entry.ipAddress ?? "—",
+                    "actor": actorText(entry.actor, actors, texts: texts), "actorReference": entry.actor, "target": entry.target.map { people.contains($0) ? actorText($0, actors, texts: texts) : $0 } ?? "—", "ip": entry.ipAddress ?? "—",
                     "details": entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
                 ]
             },

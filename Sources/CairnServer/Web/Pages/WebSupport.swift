@@ -1,4 +1,5 @@
 import CairnCore
+import CairnEngine
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -50,3 +51,15 @@ func fieldErrors(_ error: any Error, texts catalogue: MessageCatalogue, language
          "hint": language == .english ? issue.hint : (texts["issue_\(issue.issue)"].map { "\($0) (\(issue.hint))" } ?? issue.hint)]
     }]
 }
+
+/// An actor as people read it (a user's name, "API key «name»", "an event", "the command line"), never `user:UUID`.
+func actorText(_ reference: String, _ names: [String: ActorName], texts: [String: String]) -> String {
+    guard let actor = names[reference] else { return texts["actor_system"] ?? "" }
+    switch actor.kind {
+    case "user": return actor.name ?? (texts["actor_user_removed"] ?? "")
+    case "key": return (texts["actor_key"] ?? "") + (actor.name.map { " «\($0)»" } ?? "")
+    case "event", "survey", "console": return texts["actor_\(actor.kind)"] ?? actor.kind
+    default: return texts["actor_system"] ?? actor.kind
+    }
+}
+
