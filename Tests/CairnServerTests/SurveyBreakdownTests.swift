@@ -66,6 +66,11 @@ struct SurveyBreakdownTests {
             #expect(abs((difference["effectSize"] as? Double ?? 0) - 0.16666666666666663) < 1e-9 && difference["isApproximate"] as? Bool == true, "expected counts below 5")
             let byProduct = try await h.api(.get, "/api/v1/surveys/\(id)/breakdown?question=csat&by=product", key: manager).json()
             #expect((byProduct["difference"] as? [String: Any])?["isApproximate"] as? Bool == true, "one response counts for two products")
+            // Read a page at a time (here two responses a page), the figures are the same as read at once.
+            let paged = try await SurveyResults(store: h.store, clock: h.clock.source).breakdown(
+                of: SurveyID(id)!, question: "csat", by: .touchpoint, from: h.clock.now.addingTimeInterval(-86_400), until: h.clock.now.addingTimeInterval(86_400),
+                for: h.a.principal(.manager), pageSize: 2)
+            #expect(Dictionary(uniqueKeysWithValues: paged.groups.map { ($0.key, $0.figure.csat?.n ?? 0) }) == ["delivery": 3, "checkout": 2])
             let touchpoints = try await groups("touchpoint")
             expect(touchpoints["delivery"], scores: [5, 4, 2], "delivery")
             expect(touchpoints["checkout"], scores: [5, 1], "checkout")

@@ -197,13 +197,14 @@ public struct SurveyResults: Sendable {
         public var difference: GroupDifference?
     }
 
-    /// The most responses a breakdown reads.
-    public static let breakdownLimit = 200_000
+    /// How many responses a breakdown reads at a time (it reads them all).
+    public static let breakdownPage = 5_000
 
     /// A scale question's figure per touchpoint, product, channel or profile trait over the responses started in the
-    /// whole UTC days of [from, until): read from the responses themselves (at most ``breakdownLimit``), largest group first.
+    /// whole UTC days of [from, until): read from every response of the period, largest group first. A trait breakdown
+    /// groups by each customer's trait as it is today.
     public func breakdown(of surveyID: SurveyID, question questionID: String, by breakdown: Breakdown, from: Date, until: Date,
-                          for principal: Principal) async throws -> BreakdownResult {
+                          for principal: Principal, pageSize: Int = breakdownPage) async throws -> BreakdownResult {
         try principal.require(.feedbackRead)
         let workspace = principal.workspaceID
         guard let survey = try await store.survey(id: surveyID, in: workspace) else { throw NotFoundError(kind: "survey", id: surveyID.rawValue) }
@@ -211,51 +212,61 @@ public struct SurveyResults: Sendable {
             throw ValidationError(field: "question", issue: .unknownValue(allowed: survey.definition.questions.filter { $0.range != nil }.map(\.id)),
                                   hint: "Name one of the survey's scale questions.")
         }
-        // Whole UTC days, as for the trend.
+        // Whole UTC days, as for the trend. Every response of the period is read, a page at a time, so memory stays
+        // bounded however many there are; orders and traits are looked up once each.
         let days = UnitsSoldReport.days(from: from, until: until)
-        let responses = try await store.responses(of: surveyID, in: workspace, from: Date(utcDay: days.from), until: Date(utcDay: days.until), limit: Self.breakdownLimit)
-            .filter { if case .number? = $0.answers[questionID] { true } else { false } }
-        var keys: [SurveyResponseID: [String]] = [:]
-        switch breakdown {
-        case .touchpoint:
-            for response in responses { keys[response.id] = [response.touchpoint ?? "unknown"] }
-        case .channel:
-            for response in responses { keys[response.id] = [response.channel.rawValue] }
-        case .product:
-            var orders: [String: [String]] = [:]
-            for reference in Set(responses.compactMap(\.orderReference)) {
-                let lines = try await store.order(reference: reference, in: workspace)?.lines ?? []
-                orders[reference] = Array(Set(lines.map { "\($0.sku) · \($0.name)" })).sorted()
-            }
-            for response in responses {
-                let products = response.orderReference.flatMap { orders[$0] } ?? []
-                keys[response.id] = products.isEmpty ? ["unknown"] : products
-            }
-        case .trait(let name):
-            let traits = try await store.traits(of: Array(Set(responses.compactMap(\.profileID))), in: workspace)
-            for response in responses {
-                let value = response.profileID.flatMap { traits[$0]?[name]?.value }
-                let text: String? = switch value {
-                case .string(let text)?: text
-                case .integer(let number)?: String(number)
-                case .bool(let yes)?: yes ? "true" : "false"
-                default: nil
-                }
-                keys[response.id] = [text ?? "unknown"]
-            }
-        }
         var counts: [String: [Int: Int64]] = [:]
-        for response in responses {
-            guard case .number(let value)? = response.answers[questionID] else { continue }
-            for key in keys[response.id] ?? ["unknown"] { counts[key, default: [:]][value, default: 0] += 1 }
-        }
+        var orders: [String: [String]] = [:]
+        var multipleGroups = false
+        var cursor: Cursor?
+        repeat {
+            let page = try await store.responses(of: surveyID, in: workspace, from: Date(utcDay: days.from), until: Date(utcDay: days.until),
+                                                 after: cursor, limit: pageSize)
+            cursor = try page.nextCursor.map { try Cursor(token: $0) }
+            let responses = page.items.filter { if case .number? = $0.answers[questionID] { true } else { false } }
+            var keys: [SurveyResponseID: [String]] = [:]
+            switch breakdown {
+            case .touchpoint:
+                for response in responses { keys[response.id] = [response.touchpoint ?? "unknown"] }
+            case .channel:
+                for response in responses { keys[response.id] = [response.channel.rawValue] }
+            case .product:
+                for reference in Set(responses.compactMap(\.orderReference)) where orders[reference] == nil {
+                    let lines = try await store.order(reference: reference, in: workspace)?.lines ?? []
+                    orders[reference] = Array(Set(lines.map { "\($0.sku) · \($0.name)" })).sorted()
+                }
+                for response in responses {
+                    let products = response.orderReference.flatMap { orders[$0] } ?? []
+                    keys[response.id] = products.isEmpty ? ["unknown"] : products
+                }
+            case .trait(let name):
+                // The customer's trait as it is today, not as it was when they answered.
+                let traits = try await store.traits(of: Array(Set(responses.compactMap(\.profileID))), in: workspace)
+                for response in responses {
+                    let value = response.profileID.flatMap { traits[$0]?[name]?.value }
+                    let text: String? = switch value {
+                    case .string(let text)?: text
+                    case .integer(let number)?: String(number)
+                    case .bool(let yes)?: yes ? "true" : "false"
+                    default: nil
+                    }
+                    keys[response.id] = [text ?? "unknown"]
+                }
+            }
+            for response in responses {
+                guard case .number(let value)? = response.answers[questionID] else { continue }
+                let groups = keys[response.id] ?? ["unknown"]
+                if groups.count > 1 { multipleGroups = true }
+                for key in groups { counts[key, default: [:]][value, default: 0] += 1 }
+            }
+        } while cursor != nil
         let groups = counts.compactMap { key, values in Self.figure(of: question, counts: values).map { BreakdownGroup(key: key, figure: $0) } }
             .sorted { a, b in
                 let (na, nb) = (counts[a.key]!.values.reduce(0, +), counts[b.key]!.values.reduce(0, +))
                 return na != nb ? na > nb : a.key < b.key
             }
         var difference = Self.difference(of: question, groups: groups.map { counts[$0.key] ?? [:] })
-        if keys.values.contains(where: { $0.count > 1 }) { difference?.isApproximate = true }
+        if multipleGroups { difference?.isApproximate = true }
         return BreakdownResult(groups: groups, difference: difference)
     }
 

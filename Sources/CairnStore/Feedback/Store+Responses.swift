@@ -177,6 +177,17 @@ extension Store {
         })
     }
 
+    /// One page of a survey's responses started in [from, until), oldest first, after `cursor` (keyset paging, so a
+    /// reader can walk all of them in pages of bounded size).
+    public func responses(of survey: SurveyID, in workspace: WorkspaceID, from: Date, until: Date, after cursor: Cursor?, limit: Int) async throws -> Page<SurveyResponse> {
+        let items = try await responses(where: { query in
+            query.where("workspace_id", .equal, workspace.rawValue).where("survey_id", .equal, survey.rawValue)
+                .where("started_at", .greaterThanOrEqual, from.storageMillis).where("started_at", .lessThan, until.storageMillis)
+            Keyset.apply(query, sortColumn: "started_at", cursor: cursor, direction: .ascending, limit: limit)
+        })
+        return Keyset.page(items, limit: limit) { Cursor(sortKey: $0.startedAt.storageMillis, id: $0.id.rawValue) }
+    }
+
     /// The traits of many profiles (read-only).
     public func traits(of profiles: [ProfileID], in workspace: WorkspaceID) async throws -> [ProfileID: [String: Trait]] {
         try await transaction(priority: .foreground) { tx in try await tx.traits(of: profiles, in: workspace) }
