@@ -183,19 +183,38 @@ public struct SurveyDefinition: Sendable, Hashable, Codable {
         }
     }
 
+    /// Who answers: customers (the default) or employees. Employee surveys (eNPS) are another population: their
+    /// figures stand on their own lines and never join the customers' pooled NPS.
+    public enum Audience: String, Sendable, Hashable, Codable, CaseIterable {
+        case customers, employees
+    }
+
     public var defaultLanguage: String
     public var title: LocalizedText
     public var questions: [Question]
     public var theme: Theme
+    public var audience: Audience
+    /// An audience given that is none of ``Audience`` (kept so ``validate()`` can name it).
+    var unknownAudience: String?
 
-    public init(defaultLanguage: String = "en", title: LocalizedText, questions: [Question], theme: Theme = Theme()) {
+    public init(defaultLanguage: String = "en", title: LocalizedText, questions: [Question], theme: Theme = Theme(), audience: Audience = .customers) {
         self.defaultLanguage = defaultLanguage
         self.title = title
         self.questions = questions
         self.theme = theme
+        self.audience = audience
     }
 
-    enum CodingKeys: String, CodingKey { case defaultLanguage, title, questions, theme }
+    enum CodingKeys: String, CodingKey { case defaultLanguage, title, questions, theme, audience }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(defaultLanguage, forKey: .defaultLanguage)
+        try container.encode(title, forKey: .title)
+        try container.encode(questions, forKey: .questions)
+        try container.encode(theme, forKey: .theme)
+        try container.encode(audience, forKey: .audience)
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -203,6 +222,9 @@ public struct SurveyDefinition: Sendable, Hashable, Codable {
         title = try container.decodeIfPresent(LocalizedText.self, forKey: .title) ?? LocalizedText([:])
         questions = try container.decodeIfPresent([Question].self, forKey: .questions) ?? []
         theme = try container.decodeIfPresent(Theme.self, forKey: .theme) ?? Theme()
+        let audienceText = try container.decodeIfPresent(String.self, forKey: .audience)
+        audience = audienceText.flatMap(Audience.init(rawValue:)) ?? .customers
+        if let audienceText, Audience(rawValue: audienceText) == nil { unknownAudience = audienceText }
     }
 
     /// Every problem of the definition at once, each naming its field (`questions[2].options`) and the fix.
@@ -221,6 +243,10 @@ public struct SurveyDefinition: Sendable, Hashable, Codable {
             for (language, value) in text.values where value.count > limit {
                 issues.add(FieldIssue(field: "\(field).\(language)", issue: .tooLong(limit: limit), hint: "Use at most \(limit) characters."))
             }
+        }
+        if unknownAudience != nil {
+            issues.add(FieldIssue(field: "definition.audience", issue: .unknownValue(allowed: Audience.allCases.map(\.rawValue)),
+                                  hint: "Use customers, or employees for an employee survey such as eNPS."))
         }
         checkText(title, field: "definition.title", limit: 200)
         if questions.isEmpty { issues.add(FieldIssue(field: "definition.questions", issue: .missing, hint: "A survey asks at least one question.")) }

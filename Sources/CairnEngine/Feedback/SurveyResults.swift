@@ -108,7 +108,7 @@ public struct SurveyResults: Sendable {
 
     /// Every scale question of the workspace's published and closed surveys over [from, until) (by when each response
     /// started), beside the period of the same length just before, with the test of the change; and NPS pooled over
-    /// all NPS questions.
+    /// the NPS questions of customer surveys (employee surveys are another population).
     /// The page's comparisons (every line's change and the pooled NPS's) are adjusted together by Benjamini–Hochberg,
     /// so "significant" keeps its meaning however many figures the page tests; `comparisons` says how many.
     public func scorecard(for principal: Principal, from: Date, until: Date) async throws
@@ -119,14 +119,25 @@ public struct SurveyResults: Sendable {
         var pooled: [NPS] = [], pooledBefore: [NPS] = []
         let days = UnitsSoldReport.days(from: from, until: until)
         let span = days.until - days.from
-        for survey in try await store.surveys(in: workspace, after: nil, limit: 200).items where survey.status != .draft {
+        // Every survey, a page at a time (no first-200 cut); only customer surveys join the pooled NPS.
+        var surveys: [Survey] = []
+        var cursor: Cursor?
+        repeat {
+            let page = try await store.surveys(in: workspace, after: cursor, limit: 200)
+            surveys += page.items
+            cursor = try page.nextCursor.map { try Cursor(token: $0) }
+        } while cursor != nil
+        for survey in surveys where survey.status != .draft {
             let now = try await store.scoreTotals(of: survey.id, in: workspace, fromDay: days.from, untilDay: days.until)
             let before = try await store.scoreTotals(of: survey.id, in: workspace, fromDay: days.from - span, untilDay: days.from)
             for question in survey.definition.questions {
                 guard let current = Self.figure(of: question, counts: now[question.id] ?? [:]),
                       let previous = Self.figure(of: question, counts: before[question.id] ?? [:]) else { continue }
                 var change: Change?
-                if let a = previous.nps, let b = current.nps { change = FeedbackMetrics.change(from: a, to: b); pooled.append(b); pooledBefore.append(a) }
+                if let a = previous.nps, let b = current.nps {
+                    change = FeedbackMetrics.change(from: a, to: b)
+                    if survey.definition.audience == .customers { pooled.append(b); pooledBefore.append(a) }
+                }
                 if let a = previous.csat, let b = current.csat { change = FeedbackMetrics.change(from: a, to: b) }
                 if let a = previous.ces, let b = current.ces { change = FeedbackMetrics.change(from: a.mean, to: b.mean) }
                 if let a = previous.rating, let b = current.rating { change = FeedbackMetrics.change(from: a, to: b) }

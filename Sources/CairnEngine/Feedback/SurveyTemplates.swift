@@ -55,7 +55,7 @@ public enum SurveyTemplate: String, Sendable, CaseIterable {
                                                            "Wie wahrscheinlich ist es, dass Sie uns als Arbeitgeber einem Freund empfehlen?",
                                                            "您向朋友推荐来这里工作的可能性有多大？", "מה הסיכוי שתמליץ לחבר לעבוד כאן?")),
                 Q(id: "why", type: .text, required: false, text: Self.why),
-            ])
+            ], audience: .employees)
         }
     }
 }
