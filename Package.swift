@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "CairnCLITests",
             dependencies: ["CairnCLI", "CairnCore", "CairnEngine", "CairnStore", "CairnTestSupport", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,7 +1,8 @@
 @testable import CairnCLI
 import CairnCore
 import CairnEngine
-import CairnStore
+@testable import CairnStore
+import SQLKit
 import CairnTestSupport
 import Foundation
 import Logging
@@ -102,4 +103,28 @@ struct CommerceImportTests {
             #expect(await Cairn.run(arguments: ["import", "orders", orders.path] + options) != 0, "a file without the needed columns is refused")
         }
     }
+
+    @Test("cairn verify says every roll-up agrees after an import, exits 1 on drift and rebuilds with --repair")
+    func verify() async throws {
+        try await withDatabase { folder, options, store, seeded in
+            let products = folder.appendingPathComponent("products.csv")
+            try Data("SKU,Name,Price,Currency\nTEE,Tee,20.00,EUR\nMUG,Mug,7.50,EUR\n".utf8).write(to: products)
+            #expect(await Cairn.run(arguments: ["import", "products", products.path] + options) == 0)
+            let orders = folder.appendingPathComponent("orders.csv")
+            try Data("""
+            order_id,currency,sku,quantity,unit_price,placed_at,status
+            V-1,EUR,TEE,2,20.00,2026-11-20T10:00:00Z,paid
+            V-2,EUR,MUG,1,7.50,2026-11-21T10:00:00Z,cancelled
+
+            """.utf8).write(to: orders)
+            #expect(await Cairn.run(arguments: ["import", "orders", orders.path] + options) == 0)
+            let database = ["--database", options[1]]
+            #expect(await Cairn.run(arguments: ["verify"] + database) == 0)
+            try await store.database.withConnection { sql in try await sql.raw("UPDATE units_sold_daily SET units = units + 5").run() }
+            #expect(await Cairn.run(arguments: ["verify"] + database) == 1, "drift found, nothing changed")
+            #expect(await Cairn.run(arguments: ["verify", "--repair"] + database) == 0)
+            #expect(await Cairn.run(arguments: ["verify"] + database) == 0)
+        }
+    }
 }
+

@@ -51,6 +51,16 @@ struct TopicCounts {
     func write(to sql: any SQLDatabase) async throws {
         try await counters.write(to: sql)
     }
+
+    /// Counts every stored response's topics again from the insights kept with it (a repair): the table is rebuilt whole.
+    static func rebuild(_ sql: any SQLDatabase) async throws {
+        try await sql.delete(from: "survey_topics_daily").run()
+        var counts = TopicCounts()
+        for row in try await sql.select().columns(Store.responseColumns).from("survey_responses").all() {
+            counts.add(try SurveyResponse(row: row), sign: 1)
+        }
+        try await counts.write(to: sql)
+    }
 }
 
 /// How many responses mentioned a topic in one period, by sentiment label.
