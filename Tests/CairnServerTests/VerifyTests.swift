@@ -54,9 +54,13 @@ struct VerifyTests {
                                                       complete: true, startedAt: at, updatedAt: at, completedAt: at), tokenHash: "changed")
             }
             #expect(try await h.api(.post, "/api/v1/profiles/\(customer)/erase", key: h.a.secretKeys[.admin]!).status == .ok)
+            let erased = try #require(try await h.store.response(id: changed, in: workspace))
+            #expect(erased.answers["why"] == nil && erased.topics == ["staff"], "the words go, the topics stay")
             // The workspace's own topic, and every stored answer read again for it.
             _ = try await h.api(.put, "/api/v1/feedback-topics", key: manager, json: #"{"topics":[{"id":"parking","keywords":{"en":["parking"]}}]}"#)
             while try await reading.rereadNextPage(limit: 3) > 0 {}
+            let reread = try await h.store.response(id: changed, in: workspace)
+            #expect(reread?.topics == ["staff"] && reread?.sentimentLabel == erased.sentimentLabel, "reading again keeps what erased words said")
             // Tracking through the public endpoint: the source's count.
             for index in 0..<5 {
                 _ = try await h.client.execute(uri: "/v1/track", method: .post, headers: [.authorization: "Basic \(Data("\(h.a.writeKey):".utf8).base64EncodedString())", .contentType: "application/json"],

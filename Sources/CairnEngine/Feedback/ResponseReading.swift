@@ -51,6 +51,17 @@ public struct ResponseReading: Sendable {
     public func rereadNextPage(limit: Int) async throws -> Int {
         guard let request = try await store.nextReanalysisRequest() else { return 0 }
         let topics = try await topics(for: request.workspace)
-        return try await store.reread(request, limit: limit) { ResponseInsights.read($0, topics: topics) }
+        return try await store.reread(request, limit: limit) { Self.reread($0, topics: topics) }
+    }
+
+    /// A stored response read again. An answer whose words were erased (the customer's data was erased; its score,
+    /// sentiment and topics are kept on purpose) has nothing left to read: its insight stays as it was.
+    static func reread(_ response: SurveyResponse, topics: [Topic]) -> [String: TextInsight] {
+        var insights = ResponseInsights.read(response, topics: topics)
+        for (question, kept) in response.insights where insights[question] == nil {
+            if case .text? = response.answers[question] { continue }
+            insights[question] = kept
+        }
+        return insights
     }
 }
