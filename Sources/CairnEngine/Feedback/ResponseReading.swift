@@ -30,8 +30,9 @@ public struct ResponseReading: Sendable {
         try await save(response, tokenHash: tokenHash, raising: [])
     }
 
-    func save(_ response: SurveyResponse, tokenHash: String, raising alerts: [(alert: FeedbackAlert, event: String, payload: String)]) async throws -> SurveyResponse {
-        try await store.save(try await read(response), tokenHash: tokenHash, raising: alerts)
+    func save(_ response: SurveyResponse, tokenHash: String, raising alerts: [(alert: FeedbackAlert, event: String, payload: String)],
+              recording consent: ConsentRecord? = nil) async throws -> SurveyResponse {
+        try await store.save(try await read(response), tokenHash: tokenHash, raising: alerts, recording: consent)
     }
 
     /// Stores many new responses at once (an import, or a benchmark's load), each read first.

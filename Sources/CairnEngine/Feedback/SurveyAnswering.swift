@@ -246,14 +246,15 @@ public struct SurveyAnswering: Sendable {
             response.completedAt = now
         }
         // A response already stored keeps its token hash (a personal link's is found by its invitation).
+        // The answer, the alerts it raises and a consent statement it makes are kept in one transaction: nothing after
+        // the commit can turn a stored answer into an error.
         let alerts = try await FeedbackAlerts(store: store, clock: clock).alerts(for: response, of: survey, questions: [question.id])
-        try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(token), raising: alerts)
-        if case .consent(let granted)? = answer, let profile = response.profileID, let purpose = question.purpose.flatMap({ try? ConsentPurpose.validate($0) }) {
-            try await store.transaction { tx in
-                try await tx.append(ConsentRecord(purpose: purpose, status: granted ? .granted : .denied, recordedAt: now, channel: nil, eventID: nil,
-                                                  recordedBy: "survey:\(survey.id)", legalBasis: "Answered in survey \(survey.name)"), to: profile, in: survey.workspaceID)
-            }
+        var consent: ConsentRecord?
+        if case .consent(let granted)? = answer, response.profileID != nil, let purpose = question.purpose.flatMap({ try? ConsentPurpose.validate($0) }) {
+            consent = ConsentRecord(purpose: purpose, status: granted ? .granted : .denied, recordedAt: now, channel: nil, eventID: nil,
+                                    recordedBy: "survey:\(survey.id)", legalBasis: "Answered in survey \(survey.name)")
         }
+        try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(token), raising: alerts, recording: consent)
         return (response, token, next)
     }
 }

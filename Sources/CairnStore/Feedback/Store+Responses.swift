@@ -71,7 +71,8 @@ extension Store {
     /// answered once complete; raises the alerts its answers call for in the same transaction (each with its webhook
     /// event and body), so an answer and its alerts are kept together or not at all. Returns the response as stored.
     @discardableResult
-    public func save(_ response: SurveyResponse, tokenHash: String, raising alerts: [(alert: FeedbackAlert, event: String, payload: String)] = []) async throws -> SurveyResponse {
+    public func save(_ response: SurveyResponse, tokenHash: String, raising alerts: [(alert: FeedbackAlert, event: String, payload: String)] = [],
+                     recording consent: ConsentRecord? = nil) async throws -> SurveyResponse {
         let answers = JSONValue.object(response.answers.mapValues(\.json)).jsonText()
         let stored = response
         try await transaction { tx in
@@ -101,6 +102,8 @@ extension Store {
                     .where("workspace_id", .equal, stored.workspaceID.rawValue).where("id", .equal, invitation.rawValue).run()
             }
             for raised in alerts { try await tx.raise(raised.alert, event: raised.event, payload: raised.payload) }
+            // A consent question's answer is a statement in the customer's consent ledger, kept with the answer.
+            if let consent, let profile = stored.profileID { try await tx.append(consent, to: profile, in: stored.workspaceID) }
         }
         return stored
     }
