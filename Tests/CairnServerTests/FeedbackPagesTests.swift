@@ -48,6 +48,8 @@ struct FeedbackPagesTests {
             #expect(!card.contains(#"id="adjustment""#), "nothing before to compare with")
             #expect(card.contains(#"data-n>12 <span class="badge warn" data-warning>few answers: read the interval</span>"#))
             #expect(card.contains(#"id="combined-nps""#) && card.contains("<svg"))
+            // The NPS trend's axis spans −100 … 100 whatever the weeks' scores (never 0 … 1).
+            #expect(card.contains(">-100</text>") && card.contains(">100</text>"), "the NPS axis")
 
             let (_, list) = try await manager.get("/feedback/responses?survey=\(survey.id)")
             #expect(list.components(separatedBy: "<tr").count - 2 == 12)

@@ -29,9 +29,13 @@ public struct SVGChart: Sendable {
     public var idPrefix: String = "chart"
     /// Counts: ticks at whole numbers only.
     public var wholeNumbers: Bool = false
+    /// The values the y axis must span whatever the data (NPS: −100 … 100), else the data's range and zero.
+    public var yDomain: ClosedRange<Double>?
 
-    public init(kind: Kind, title: String, summary: String, xAxisLabel: String, yAxisLabel: String, points: [Point], idPrefix: String = "chart", wholeNumbers: Bool = false) {
+    public init(kind: Kind, title: String, summary: String, xAxisLabel: String, yAxisLabel: String, points: [Point], idPrefix: String = "chart",
+                wholeNumbers: Bool = false, yDomain: ClosedRange<Double>? = nil) {
         self.wholeNumbers = wholeNumbers
+        self.yDomain = yDomain
         self.kind = kind
         self.title = title
         self.summary = summary
@@ -48,7 +52,8 @@ public struct SVGChart: Sendable {
         let plotWidth = Double(width) - left - right
         let plotHeight = Double(height) - top - bottom
         let values = points.map(\.value).filter(\.isFinite)
-        let scale = NiceScale(minimum: min(0, values.min() ?? 0), maximum: values.max() ?? 1, maximumTicks: 5, wholeNumbers: wholeNumbers)
+        let low = min(yDomain?.lowerBound ?? 0, values.min() ?? 0), high = max(yDomain?.upperBound ?? 0, values.max() ?? 1)
+        let scale = NiceScale(minimum: low, maximum: high > low ? high : low + 1, maximumTicks: 5, wholeNumbers: wholeNumbers)
         func y(_ value: Double) -> Double {
             top + plotHeight - (value - scale.lowerBound) / (scale.upperBound - scale.lowerBound) * plotHeight
         }

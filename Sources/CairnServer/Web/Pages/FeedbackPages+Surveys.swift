@@ -62,7 +62,7 @@ extension FeedbackPages {
             if !weeks.isEmpty {
                 chart = SVGChart(kind: .line, title: texts["feedback_trend_title"] ?? "", summary: texts["feedback_trend_summary"] ?? "",
                                  xAxisLabel: texts["feedback_week"] ?? "", yAxisLabel: "NPS",
-                                 points: weeks.map { .init(label: String($0.week.dropFirst(5)), value: $0.nps.score ?? 0) }, idPrefix: "survey-trend").render()
+                                 points: weeks.map { .init(label: String($0.week.dropFirst(5)), value: $0.nps.score ?? 0) }, idPrefix: "survey-trend", yDomain: -100...100).render()
             }
         }
         let manage = principal.can(.feedbackManage)

@@ -98,7 +98,7 @@ struct FeedbackPages {
             if !weeks.isEmpty {
                 chart = SVGChart(kind: .line, title: (texts["feedback_trend_title"] ?? "") + " · " + line.survey.name, summary: texts["feedback_trend_summary"] ?? "",
                                  xAxisLabel: texts["feedback_week"] ?? "", yAxisLabel: "NPS",
-                                 points: weeks.map { .init(label: String($0.week.dropFirst(5)), value: $0.nps.score ?? 0) }, idPrefix: "nps-trend").render()
+                                 points: weeks.map { .init(label: String($0.week.dropFirst(5)), value: $0.nps.score ?? 0) }, idPrefix: "nps-trend", yDomain: -100...100).render()
             }
         }
         // What customers write about: responses per topic over the period (all surveys), by week.
