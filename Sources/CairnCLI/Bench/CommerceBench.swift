@@ -57,7 +57,11 @@ extension Bench {
             let cells = try await database.withConnection { sql in
                 try await sql.raw("SELECT COUNT(*) AS n FROM units_sold_daily").first()?.decode(column: "n", as: Int64.self) ?? 0
             }
+            // What was kept while importing must agree with what the orders say (cairn verify's check).
+            let drift = try await store.verifyRollups(repair: false).filter(\.hasDrift)
             try await database.shutdown()
+            guard drift.isEmpty else { throw BenchFailure("after the order import the roll-ups drifted from their base rows: \(drift.map(\.table))") }
+            say("  roll-ups agree with their base rows after the import")
 
             let server = try await BenchServer.start(database: location, logger: logger)
             do {

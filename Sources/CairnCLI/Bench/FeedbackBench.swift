@@ -86,6 +86,10 @@ extension Bench {
                 cells = try await database.withConnection { sql in
                     Int(try await sql.raw("SELECT COUNT(*) AS n FROM survey_scores_daily").first()?.decode(column: "n", as: Int64.self) ?? 0)
                 }
+                // What was kept while loading must agree with what the responses say (cairn verify's check).
+                let drift = try await store.verifyRollups(repair: false).filter(\.hasDrift)
+                guard drift.isEmpty else { throw BenchFailure("after the response load the roll-ups drifted from their base rows: \(drift.map(\.table))") }
+                say("  roll-ups agree with their base rows after the load")
             } catch {
                 try? await database.shutdown()
                 throw error
