@@ -13,11 +13,15 @@ extension Administration {
             let kind = parts.first ?? reference, id = parts.count > 1 ? parts[1] : ""
             switch kind {
             case "user":
-                let user = try await UserID(id).asyncFlatMap { try await store.user(id: $0, in: principal.workspaceID) }
-                names[reference] = ActorName(kind: "user", name: user.map { $0.displayName.isEmpty ? $0.email : $0.displayName })
+                var name: String?
+                if let userID = UserID(id), let user = try await store.user(id: userID, in: principal.workspaceID) {
+                    name = user.displayName.isEmpty ? user.email : user.displayName
+                }
+                names[reference] = ActorName(kind: "user", name: name)
             case "key":
-                let key = try await APIKeyID(id).asyncFlatMap { try await store.key(id: $0, in: principal.workspaceID) }
-                names[reference] = ActorName(kind: "key", name: key?.name)
+                var name: String?
+                if let keyID = APIKeyID(id) { name = try await store.key(id: keyID, in: principal.workspaceID)?.name }
+                names[reference] = ActorName(kind: "key", name: name)
             default:
                 names[reference] = ActorName(kind: kind, name: nil)
             }
@@ -31,11 +35,4 @@ extension Administration {
 public struct ActorName: Sendable, Hashable {
     public var kind: String
     public var name: String?
-}
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
 }
