@@ -116,7 +116,6 @@ public struct SurveyResults: Sendable {
         try principal.require(.feedbackRead)
         let workspace = principal.workspaceID
         var lines: [ScoreLine] = []
-        var pooled: [NPS] = [], pooledBefore: [NPS] = []
         let days = UnitsSoldReport.days(from: from, until: until)
         let span = days.until - days.from
         // Every survey, a page at a time (no first-200 cut); only customer surveys join the pooled NPS.
@@ -134,20 +133,47 @@ public struct SurveyResults: Sendable {
                 guard let current = Self.figure(of: question, counts: now[question.id] ?? [:]),
                       let previous = Self.figure(of: question, counts: before[question.id] ?? [:]) else { continue }
                 var change: Change?
-                if let a = previous.nps, let b = current.nps {
-                    change = FeedbackMetrics.change(from: a, to: b)
-                    if survey.definition.audience == .customers { pooled.append(b); pooledBefore.append(a) }
-                }
+                if let a = previous.nps, let b = current.nps { change = FeedbackMetrics.change(from: a, to: b) }
                 if let a = previous.csat, let b = current.csat { change = FeedbackMetrics.change(from: a, to: b) }
                 if let a = previous.ces, let b = current.ces { change = FeedbackMetrics.change(from: a.mean, to: b.mean) }
                 if let a = previous.rating, let b = current.rating { change = FeedbackMetrics.change(from: a, to: b) }
                 lines.append(ScoreLine(survey: survey, question: question, current: current, previous: previous, change: change))
             }
         }
-        let combined = NPS.combined(pooled), combinedBefore = NPS.combined(pooledBefore)
+        let customerSurveys = surveys.filter { $0.status != .draft && $0.definition.audience == .customers }
+        let combined = try await pooledNPS(of: customerSurveys, in: workspace, fromDay: days.from, untilDay: days.until)
+        let combinedBefore = try await pooledNPS(of: customerSurveys, in: workspace, fromDay: days.from - span, untilDay: days.from)
         let adjusted = FeedbackMetrics.adjustedTogether(lines.map(\.change) + [FeedbackMetrics.change(from: combinedBefore, to: combined)])
         for index in lines.indices { lines[index].change = adjusted[index] }
         return (lines, combined, combinedBefore, adjusted.last ?? nil, adjusted.compactMap { $0 }.count)
+    }
+
+    /// NPS over several surveys' NPS questions in the UTC days [fromDay, untilDay), each respondent counted once: a
+    /// customer who answered several surveys (or one survey twice) counts with their latest answer of the period, so a
+    /// loyal customer asked after every order does not outweigh one asked once. Answers without a known customer
+    /// (an anonymous link) count one each. Every response of the period is read, a page at a time.
+    func pooledNPS(of surveys: [Survey], in workspace: WorkspaceID, fromDay: Int64, untilDay: Int64) async throws -> NPS {
+        var latest: [String: (at: Date, id: String, score: Int)] = [:]
+        for survey in surveys {
+            let questions = survey.definition.questions.filter { $0.type == .nps }.map(\.id)
+            guard !questions.isEmpty else { continue }
+            var cursor: Cursor?
+            repeat {
+                let page = try await store.responses(of: survey.id, in: workspace, from: Date(utcDay: fromDay), until: Date(utcDay: untilDay),
+                                                     after: cursor, limit: Self.breakdownPage)
+                cursor = try page.nextCursor.map { try Cursor(token: $0) }
+                for response in page.items {
+                    guard let score = questions.lazy.compactMap({ question -> Int? in
+                        if case .number(let value)? = response.answers[question] { value } else { nil }
+                    }).first else { continue }
+                    let respondent = response.profileID.map { "profile:" + $0.rawValue } ?? "response:" + response.id.rawValue
+                    let answer = (at: response.startedAt, id: response.id.rawValue, score: score)
+                    if let held = latest[respondent], (held.at, held.id) > (answer.at, answer.id) { continue }
+                    latest[respondent] = answer
+                }
+            } while cursor != nil
+        }
+        return NPS(scores: latest.values.map(\.score))
     }
 
     /// NPS per week (Monday, UTC) of one survey's NPS question, oldest first.
