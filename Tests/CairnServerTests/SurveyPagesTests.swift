@@ -77,6 +77,25 @@ struct SurveyPagesTests {
             let nps = (((summary["figures"] as? [[String: Any]])?.first)?["nps"] as? [String: Any]) ?? [:]
             #expect(nps["n"] as? Int == 2 && nps["score"] as? Double == 0 && nps["warning"] as? String == "too_few")
 
+            // The first question's page carries the respondent's hold: a first answer sent twice (a time-out, a second
+            // click) makes one response, and a finished response sent again answers "thank you" and stores nothing.
+            let firstHold = try #require(hidden("r", in: page))
+            #expect(firstHold.count >= 22 && hidden("r", in: hebrew) != firstHold, "each visit gets its own hold")
+            for _ in 0..<2 {
+                let (again, againPage) = try await answer(h, link, [("question", "nps"), ("answer", "9"), ("r", firstHold)])
+                #expect(again.status == .ok && againPage.contains(#"value="why""#))
+            }
+            for _ in 0..<2 {
+                let (done, donePage) = try await answer(h, link, [("question", "why"), ("answer", "Quick"), ("r", firstHold)])
+                #expect(done.status == .ok && donePage.contains(#"id="survey-thanks""#))
+            }
+            let (late, latePage) = try await answer(h, link, [("question", "nps"), ("answer", "0"), ("r", firstHold)])
+            #expect(late.status == .ok && latePage.contains(#"id="survey-thanks""#), "a finished response is not answered again")
+
+            let all = (try await h.api(.get, "/api/v1/surveys/\(id)/responses", key: viewer).json()["data"] as? [[String: Any]]) ?? []
+            #expect(all.count == 3, "the retried answers joined one response")
+            let retried = try #require(all.first { ($0["answers"] as? [String: Any])?["why"] as? String == "Quick" })
+            #expect((retried["answers"] as? [String: Any])?["nps"] as? Int == 9 && retried["complete"] as? Bool == true)
             // Closed: the page says so.
             #expect(try await h.api(.post, "/api/v1/surveys/\(id)/status", key: manager, json: #"{"status":"closed"}"#).status == .ok)
             #expect(try await browser.get(link).0.status == .gone)

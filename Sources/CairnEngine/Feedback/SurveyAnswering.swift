@@ -209,6 +209,14 @@ public struct SurveyAnswering: Sendable {
         }
     }
 
+    /// A respondent's hold on the response they are making: handed out with the first question, sent back with every
+    /// answer.
+    public static func newResponseToken() -> String { Secrets.randomToken(byteCount: 16) }
+
+    static func isResponseToken(_ token: String) -> Bool {
+        (22...100).contains(token.count) && token.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
     /// Records the answer to `question` (nil: skipped, allowed when it is optional) and says what comes next. The
     /// response is made on the first answer; `responseToken` is the respondent's hold on it (new when nil).
     public func answer(_ answer: SurveyAnswer?, to questionID: String, in visit: Visit, responseToken: String?, language: String) async throws
@@ -225,10 +233,16 @@ public struct SurveyAnswering: Sendable {
         var token = responseToken ?? ""
         if let held = visit.response {
             response = held
-        } else if let responseToken, let held = try await store.response(tokenHash: Secrets.tokenHash(responseToken)), held.surveyID == survey.id, !held.complete {
+        } else if let responseToken, let held = try await store.response(tokenHash: Secrets.tokenHash(responseToken)), held.surveyID == survey.id {
+            // The respondent's page sends the same hold again after a time-out or a second click: a finished response
+            // answers as it did the first time and stores nothing more.
+            if held.complete { return (held, responseToken, nil) }
             response = held
         } else {
-            token = Secrets.randomToken(byteCount: 16)
+            // The page hands out the hold before the first answer (``newResponseToken()``), so a retry of that first
+            // answer finds the response it made instead of making a second; a hold too short to be unguessable is
+            // replaced.
+            token = responseToken.flatMap { Self.isResponseToken($0) ? $0 : nil } ?? Self.newResponseToken()
             response = SurveyResponse(id: .generate(), workspaceID: survey.workspaceID, surveyID: survey.id, profileID: visit.invitation?.profileID,
                                       invitationID: visit.invitation?.id, language: language, answers: [:], complete: false, startedAt: now, updatedAt: now, completedAt: nil,
                                       touchpoint: visit.invitation?.touchpoint, orderReference: visit.invitation?.orderReference)

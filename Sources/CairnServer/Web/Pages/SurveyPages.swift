@@ -128,7 +128,9 @@ struct SurveyPages {
         guard let question = SurveyAnswering.nextQuestion(of: visit.survey.definition, after: answers) else {
             return try render("survey_thanks", language: language, survey: visit.survey, token: token, values: ["personal": visit.invitation != nil])
         }
-        return try questionPage(question, visit: visit, language: language, token: token, responseToken: nil, answers: answers)
+        // A new respondent gets their hold with the first question, so a retried first answer joins what it made.
+        return try questionPage(question, visit: visit, language: language, token: token,
+                                responseToken: visit.response == nil ? SurveyAnswering.newResponseToken() : nil, answers: answers)
     }
 
     @Sendable func submit(_ request: Request, context: CairnRequestContext) async throws -> Response {
