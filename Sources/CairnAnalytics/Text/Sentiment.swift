@@ -66,6 +66,12 @@ public enum Sentiment {
         return SentimentAnalysis(overall: SentimentScore(score: normalise(total)), sentences: sentences)
     }
 
+    /// One clause's or sentence's score (nil for a language without sentiment).
+    static func score(_ part: String, language: TextLanguage) -> Double? {
+        guard supports(language) else { return nil }
+        return language == .zh ? Lexicons.chineseSentiment.score(part) : normalise(valenceSum(part, language: language))
+    }
+
     static func normalise(_ sum: Double) -> Double {
         let score = sum / (sum * sum + 15).squareRoot()
         return min(1, max(-1, score))
@@ -146,7 +152,9 @@ public enum Sentiment {
 
         var valences = [Double](repeating: 0, count: words.count)
         for (index, word) in words.enumerated() {
-            guard rules.boosters[word.lower] == nil, !rules.negators.contains(word.lower) else { continue }
+            // A booster strengthens the next word; one that ends its clause ("der Preis ist super") says something itself.
+            let endsItsClause = word.endsClause || index == words.count - 1
+            guard rules.boosters[word.lower] == nil || endsItsClause, !rules.negators.contains(word.lower) else { continue }
             let emoticon = !word.original.contains(where: \.isLetter)
             guard var valence = emoticon ? (rules.lexicon[word.original] ?? Lexicons.english[word.original])
                     : rules.stems ? GermanStems.lookup(word.lower, in: rules.lexicon) : rules.lexicon[word.lower] else { continue }

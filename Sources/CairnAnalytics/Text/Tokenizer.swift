@@ -49,6 +49,66 @@ public enum Tokenizer {
         return tokens
     }
 
+    /// Words that open a new clause with another judgement ("…, but the delivery was late"); the split drops them.
+    static let clauseOpeners: [TextLanguage: Set<String>] = [
+        .en: ["but", "although", "though", "however", "whereas", "while", "yet", "except"],
+        .de: ["aber", "jedoch", "allerdings", "dennoch", "trotzdem", "sondern", "obwohl", "während", "nur"],
+        .he: ["אבל", "אך", "אולם", "למרות"],
+    ]
+    static let chineseClauseOpeners = ["但是", "可是", "不过", "然而", "但", "却"]
+
+    /// Clauses of a sentence: split at a comma, semicolon, colon or dash followed by a space (not inside 19,99), at
+    /// the Chinese commas (，、) and before a word such as but / aber / 但是 / אבל, which is left out.
+    public static func clauses(_ sentence: String, language: TextLanguage) -> [String] {
+        var clauses: [String] = []
+        var current = ""
+        var pendingBreak = false
+        let characters = Array(sentence)
+        var index = 0
+        func close() {
+            let trimmed = current.trimmingCharacters(in: .whitespaces)
+            if trimmed.contains(where: \.isLetter) { clauses.append(trimmed) }
+            current = ""
+        }
+        while index < characters.count {
+            let character = characters[index]
+            if language == .zh {
+                if "，、,;；:：".contains(character) { close(); index += 1; continue }
+                if let opener = chineseClauseOpeners.first(where: { characters[index...].starts(with: $0) }) {
+                    close(); index += opener.count; continue
+                }
+                current.append(character); index += 1; continue
+            }
+            if ",;:–—-".contains(character) {
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                if next.isWhitespace || character == "–" || character == "—" || character == ";" { pendingBreak = true; index += 1; continue }
+            }
+            if character.isWhitespace, pendingBreak { close(); pendingBreak = false }
+            current.append(character)
+            index += 1
+        }
+        close()
+        // Before a clause opener: the opener starts a clause of its own and is left out.
+        let openers = clauseOpeners[language] ?? []
+        guard !openers.isEmpty else { return clauses }
+        var split: [String] = []
+        for clause in clauses {
+            var part: [Substring] = []
+            for word in clause.split(separator: " ", omittingEmptySubsequences: true) {
+                let bare = word.lowercased().trimmingCharacters(in: CharacterSet.letters.inverted)
+                if openers.contains(bare), !part.isEmpty {
+                    split.append(part.joined(separator: " "))
+                    part = []
+                    continue
+                }
+                if openers.contains(bare), part.isEmpty { continue }
+                part.append(word)
+            }
+            if part.contains(where: { $0.contains(where: \.isLetter) }) { split.append(part.joined(separator: " ")) }
+        }
+        return split
+    }
+
     /// Sentences: split after . ! ? ; and their Chinese forms, and at line breaks.
     public static func sentences(_ text: String) -> [String] {
         var sentences: [String] = []

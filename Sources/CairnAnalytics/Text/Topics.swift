@@ -150,13 +150,16 @@ public struct TextAnalysis: Sendable, Hashable {
     public let language: TextLanguage?
     public let sentiment: SentimentAnalysis?
     public let topics: [String]
+    /// Each topic's sentiment, from the clauses that name it ("staff great, delivery awful": staff positive, delivery
+    /// negative); empty without sentiment (Hebrew).
+    public let topicSentiment: [String: SentimentScore]
     public let keywords: [String]
 
     /// Analyses a text; `fallback` is the language to assume when the text itself is too short to tell (usually the
     /// language the survey was shown in).
     public static func of(_ text: String, fallback: TextLanguage? = nil, topics: [Topic] = Topic.standard, keywordLimit: Int = 5) -> TextAnalysis {
         let language = LanguageDetector.detect(text) ?? (text.contains(where: \.isLetter) ? fallback : nil)
-        guard let language else { return TextAnalysis(language: nil, sentiment: nil, topics: [], keywords: []) }
+        guard let language else { return TextAnalysis(language: nil, sentiment: nil, topics: [], topicSentiment: [:], keywords: []) }
         let lowered = text.lowercased(), words = Tokenizer.latinWords(text)
         let found = topics.filter { $0.isMentioned(in: text, lowered: lowered, words: words, language: language) }.map(\.id)
         var counts: [String: Int] = [:]
@@ -169,6 +172,35 @@ public struct TextAnalysis: Sendable, Hashable {
             let (ca, cb) = (counts[a.element]!, counts[b.element]!)
             return ca != cb ? ca > cb : a.offset < b.offset
         }.prefix(keywordLimit).map(\.element)
-        return TextAnalysis(language: language, sentiment: Sentiment.analyse(text, language: language), topics: found, keywords: Array(keywords))
+        let sentiment = Sentiment.analyse(text, language: language)
+        var topicSentiment: [String: SentimentScore] = [:]
+        if let sentiment, !found.isEmpty {
+            let chosen = topics.filter { found.contains($0.id) }
+            for topic in chosen {
+                topicSentiment[topic.id] = Self.sentiment(of: topic, in: text, language: language, overall: sentiment)
+            }
+        }
+        return TextAnalysis(language: language, sentiment: sentiment, topics: found, topicSentiment: topicSentiment, keywords: Array(keywords))
+    }
+
+    /// A topic's sentiment: the mean over the clauses that name it; when they say nothing either way ("the parcel
+    /// came a week late, very disappointing"), over the sentences that name it; when those say nothing either, the
+    /// text's.
+    static func sentiment(of topic: Topic, in text: String, language: TextLanguage, overall: SentimentAnalysis) -> SentimentScore {
+        func mentions(_ part: String) -> Bool {
+            topic.isMentioned(in: part, lowered: part.lowercased(), words: Tokenizer.latinWords(part), language: language)
+        }
+        func mean(_ scores: [Double]) -> SentimentScore? {
+            guard !scores.isEmpty else { return nil }
+            let score = SentimentScore(score: scores.reduce(0, +) / Double(scores.count))
+            return score.label == .neutral ? nil : score
+        }
+        var clauses: [Double] = []
+        for sentence in Tokenizer.sentences(text) {
+            for clause in Tokenizer.clauses(sentence, language: language) where mentions(clause) {
+                if let score = Sentiment.score(clause, language: language) { clauses.append(score) }
+            }
+        }
+        return mean(clauses) ?? mean(overall.sentences.filter { mentions($0.text) }.map(\.sentiment.score)) ?? overall.overall
     }
 }

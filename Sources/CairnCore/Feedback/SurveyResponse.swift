@@ -112,14 +112,19 @@ public struct TextInsight: Sendable, Hashable, Codable {
     /// Each sentence's sentiment, in order (empty without `sentiment`).
     public var sentences: [Double]
     public var topics: [String]
+    /// Each topic's sentiment (−1 to 1) from the clauses that name it; nil when read before version 28 or without
+    /// sentiment.
+    public var topicSentiment: [String: Double]?
     public var keywords: [String]
 
-    public init(language: String?, sentiment: Double?, label: String?, sentences: [Double], topics: [String], keywords: [String]) {
+    public init(language: String?, sentiment: Double?, label: String?, sentences: [Double], topics: [String], topicSentiment: [String: Double]? = nil,
+                keywords: [String]) {
         self.language = language
         self.sentiment = sentiment
         self.label = label
         self.sentences = sentences
         self.topics = topics
+        self.topicSentiment = topicSentiment
         self.keywords = keywords
     }
 }
@@ -134,6 +139,15 @@ extension SurveyResponse {
     /// positive (≥ 0.05), negative (≤ −0.05) or neutral, from `sentiment`.
     public var sentimentLabel: String? {
         sentiment.map { $0 >= 0.05 ? "positive" : $0 <= -0.05 ? "negative" : "neutral" }
+    }
+
+    /// positive, negative or neutral for one topic: the mean of what the answers naming it say of it (the clauses
+    /// that name it), else the response's label.
+    public func sentimentLabel(of topic: String) -> String? {
+        let scores = insights.values.compactMap { $0.topics.contains(topic) ? $0.topicSentiment?[topic] : nil }
+        guard !scores.isEmpty else { return sentimentLabel }
+        let mean = scores.reduce(0, +) / Double(scores.count)
+        return mean >= 0.05 ? "positive" : mean <= -0.05 ? "negative" : "neutral"
     }
 
     /// Every topic its free-text answers mention, sorted.

@@ -16,7 +16,9 @@ enum ResponseInsights {
             insights[question] = TextInsight(language: analysis.language?.rawValue, sentiment: analysis.sentiment.map { rounded($0.overall.score) },
                                              label: analysis.sentiment?.overall.label.rawValue,
                                              sentences: analysis.sentiment?.sentences.map { rounded($0.sentiment.score) } ?? [],
-                                             topics: analysis.topics, keywords: analysis.keywords)
+                                             topics: analysis.topics,
+                                             topicSentiment: analysis.topicSentiment.isEmpty ? nil : analysis.topicSentiment.mapValues { rounded($0.score) },
+                                             keywords: analysis.keywords)
         }
         return insights
     }

@@ -22,7 +22,8 @@ extension SQLUpdateBuilder {
     }
 }
 
-/// How many responses mentioned each topic per survey, UTC day and sentiment label (`survey_topics_daily`), kept in
+/// How many responses mentioned each topic per survey, UTC day and the sentiment of what they said of the topic
+/// (`survey_topics_daily`; the response's own label for answers read before version 28), kept in
 /// the same transaction as the responses.
 struct TopicCounts {
     struct Key: Hashable, Comparable {
@@ -43,7 +44,7 @@ struct TopicCounts {
     mutating func add(_ response: SurveyResponse, sign: Int64) {
         for topic in response.topics {
             let key = Key(workspace: response.workspaceID.rawValue, survey: response.surveyID.rawValue, topic: topic, day: response.startedAt.utcDay,
-                          label: response.sentimentLabel ?? "none")
+                          label: response.sentimentLabel(of: topic) ?? "none")
             counters.add([sign], to: key)
         }
     }

@@ -568,5 +568,9 @@ public enum Schema {
             // words rather than parts of words, German quality verdicts; counts and filters of answers stored before
             // then agree with those stored after.
         },
+        Migration(version: 28, name: "stored answers read again: sentiment per topic", jobs: [.rereadAnswers]) { _ in
+            // No schema change: each topic gets the sentiment of the clauses that name it, and the daily topic counts
+            // are kept by that label (read again by the job).
+        },
     ]
 }
