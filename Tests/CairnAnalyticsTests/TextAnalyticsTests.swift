@@ -12,7 +12,9 @@ import Testing
 
     @Test func languageDetectionAccuracyPerLanguage() throws {
         var right: [String: Int] = [:], total: [String: Int] = [:]
-        for row in try Self.fixture("language-sentences.tsv") {
+        // Django's messages (which once shaped the word lists) and Trac's (which never did), and below the survey
+        // comments written for the topic sets (which did not either).
+        for row in try Self.fixture("language-sentences.tsv") + Self.fixture("language-unseen.tsv") {
             let key = row[0] + "/" + row[1]
             total[key, default: 0] += 1
             if LanguageDetector.detect(row[2])?.rawValue == row[0] { right[key, default: 0] += 1 }
@@ -21,6 +23,13 @@ import Testing
         for row in try Self.fixture("en-sentiment.tsv") where row[0] == "amazon" {
             total["en/amazon", default: 0] += 1
             if LanguageDetector.detect(row[2]) == .en { right["en/amazon", default: 0] += 1 }
+        }
+        for file in ["topics-en.tsv", "topics-de.tsv", "topics-zh.tsv", "topics-he.tsv"] {
+            for row in try Self.fixture(file) {
+                let key = String(file.dropFirst(7).prefix(2)) + "/comments"
+                total[key, default: 0] += 1
+                if LanguageDetector.detect(row[1])?.rawValue == String(key.prefix(2)) { right[key, default: 0] += 1 }
+            }
         }
         for key in total.keys.sorted() {
             print("language \(key): \(right[key, default: 0]) of \(total[key]!) = \(String(format: "%.1f", 100 * Double(right[key, default: 0]) / Double(total[key]!))) %")
@@ -32,6 +41,7 @@ import Testing
         #expect(accuracy("de/django") >= 0.95)
         #expect(accuracy("en/django") >= 0.95)
         #expect(accuracy("en/amazon") >= 0.95)
+        for language in ["en", "de", "he", "zh"] { #expect(accuracy("\(language)/trac") >= 0.95, "\(language)") }
     }
 
     @Test func englishSentimentAgainstRaters() throws {
@@ -90,6 +100,42 @@ import Testing
         #expect(score("Der Service war freundlich, aber die Lieferung war schrecklich.", .de) < 0)
         #expect(score("Ich bin total enttäuscht.", .de) < -0.3, "an inflected form is found through its base form")
         #expect(score("Keine Probleme, alles schön.", .de) > 0)
+    }
+
+    // Comments that praise one thing and blame another in one sentence (examples from the issue and by hand): each
+    // topic takes the sentiment of the clause that names it.
+    @Test("Each topic gets the sentiment of the clause that names it", arguments: [
+        ("staff great, delivery awful", TextLanguage.en, ["staff": SentimentLabel.positive, "delivery": .negative]),
+        ("The staff were lovely but the delivery was terrible", .en, ["staff": .positive, "delivery": .negative]),
+        ("Terrible website; the price was fair though", .en, ["website": .negative]),
+        ("Der Service war freundlich, aber die Lieferung war schrecklich.", .de, ["staff": .positive, "delivery": .negative]),
+        ("Die Qualität ist nicht gut, der Preis ist super", .de, ["quality": .negative, "price": .positive]),
+    ])
+    func topicSentimentByClause(text: String, language: TextLanguage, expected: [String: SentimentLabel]) throws {
+        let analysis = TextAnalysis.of(text, fallback: language)
+        #expect(analysis.language == language)
+        for (topic, label) in expected {
+            #expect(analysis.topics.contains(topic), "\(topic) in \(analysis.topics)")
+            #expect(analysis.topicSentiment[topic]?.label == label, "\(topic): \(String(describing: analysis.topicSentiment[topic]))")
+        }
+    }
+
+    @Test func chineseTopicsTakeTheirClause() throws {
+        // The Chinese model scores the clause 客服态度很好 ("the service attitude is very good") below zero on its own
+        // (客服 and 态度 come mostly in complaints among the reviews it learnt from; seen: staff −0.08, delivery −0.17),
+        // so only the order is asked here: the praised topic stands above the blamed one, which one score for the whole
+        // comment could not say. How often the Chinese topic labels are right is measured on the labelled comments.
+        let analysis = TextAnalysis.of("客服态度很好，但是物流太慢了", fallback: .zh)
+        let staff = try #require(analysis.topicSentiment["staff"]?.score), delivery = try #require(analysis.topicSentiment["delivery"]?.score)
+        #expect(staff > delivery && delivery < -0.05, "staff \(staff), delivery \(delivery)")
+    }
+
+    @Test func clausesSplitAtCommasAndContrasts() {
+        #expect(Tokenizer.clauses("staff great, delivery awful", language: .en) == ["staff great", "delivery awful"])
+        #expect(Tokenizer.clauses("Kostet 19,99 aber ging kaputt", language: .de) == ["Kostet 19,99", "ging kaputt"])
+        #expect(Tokenizer.clauses("Nice staff but slow checkout", language: .en) == ["Nice staff", "slow checkout"])
+        #expect(Tokenizer.clauses("物流很快，但是质量太差", language: .zh) == ["物流很快", "质量太差"])
+        #expect(Tokenizer.clauses("השירות מעולה אבל המשלוח איטי", language: .he) == ["השירות מעולה", "המשלוח איטי"])
     }
 
     @Test func sentencesGetTheirOwnScores() throws {
