@@ -44,7 +44,7 @@ struct FeedbackPagesTests {
             let (_, card) = try await manager.get("/feedback?days=30")
             #expect(card.contains(#"data-question="nps""#) && card.contains("<strong>25</strong>"))
             // Adjusted Wald by hand: n* = 15, p* = 6.75/15, d* = 3.75/15: 20 ± 1.96 × 20.98 = −21.1 … 61.1.
-            #expect(card.contains(#"data-interval>-21 … 61</td>"#))
+            #expect(card.contains(#"data-interval><bdi>-21 … 61</bdi></td>"#))
             #expect(!card.contains(#"id="adjustment""#), "nothing before to compare with")
             #expect(card.contains(#"data-n>12 <span class="badge warn" data-warning>few answers: read the interval</span>"#))
             #expect(card.contains(#"id="combined-nps""#) && card.contains("<svg"))

@@ -69,6 +69,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/static/live.js", surface: .open),
         .init(method: .get, template: "/static/survey.css", surface: .open),
         .init(method: .get, template: "/static/widget.js", surface: .open),
+        .init(method: .get, template: "/static/menu.js", surface: .open),
         // Public survey pages: the link's token is the capability (tested in SurveyPagesTests).
         .init(method: .get, template: "/s/{token}", surface: .open),
         .init(method: .post, template: "/s/{token}", surface: .open),

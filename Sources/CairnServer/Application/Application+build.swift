@@ -120,7 +120,7 @@ struct StaticAssets {
     static func load() throws -> StaticAssets {
         var files: [String: (ByteBuffer, String)] = [:]
         for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("survey.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8"),
-                             ("widget.js", "text/javascript; charset=utf-8")] {
+                             ("widget.js", "text/javascript; charset=utf-8"), ("menu.js", "text/javascript; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Static") else { throw CocoaError(.fileNoSuchFile) }
             files[name] = (ByteBuffer(bytes: try Data(contentsOf: url)), type)
         }

@@ -15,7 +15,19 @@ public struct SVGChart: Sendable {
         }
     }
 
+    /// Bars divided into parts (units per product in each period): one value per point each, drawn bottom up in
+    /// this order with their own colour (`s0`…`s7`), named by the page's legend. The points' values are the totals.
+    public struct Stack: Sendable, Hashable {
+        public var name: String
+        public var values: [Double]
+        public init(name: String, values: [Double]) {
+            self.name = name
+            self.values = values
+        }
+    }
+
     public var kind: Kind
+    public var stacks: [Stack] = []
     /// Read by screen readers and shown as a tooltip; also the chart's accessible name.
     public var title: String
     /// A sentence describing what the chart shows, for screen readers.
@@ -87,6 +99,19 @@ public struct SVGChart: Sendable {
         svg += "<text class=\"axis-title\" transform=\"translate(14 \(Self.format(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yAxisLabel))</text>\n"
         // Data.
         switch kind {
+        case .bar where !stacks.isEmpty:
+            let barWidth = max(1, slot * 0.7)
+            svg += "<g class=\"series stacked\">"
+            for (index, point) in points.enumerated() {
+                var base = max(scale.lowerBound, 0)
+                for (number, stack) in stacks.enumerated() where index < stack.values.count && stack.values[index].isFinite && stack.values[index] > 0 {
+                    let value = stack.values[index]
+                    let top = y(base + value), height = y(base) - y(base + value)
+                    svg += "<rect class=\"s\(number % 8)\" data-series=\"\(Self.escape(stack.name))\" x=\"\(Self.format(x(index) - barWidth / 2))\" y=\"\(Self.format(top))\" width=\"\(Self.format(barWidth))\" height=\"\(Self.format(height))\"><title>\(Self.escape(point.label)) · \(Self.escape(stack.name)): \(Self.escape(Self.label(value, digits: 2)))</title></rect>"
+                    base += value
+                }
+            }
+            svg += "</g>\n"
         case .bar:
             let barWidth = max(1, slot * 0.7)
             let baseline = y(max(scale.lowerBound, 0))

@@ -190,12 +190,31 @@ struct CommercePages {
         } else {
             errors = fieldErrors(ValidationError(issues: query.issues.issues), texts: renderer.catalogue, language: context.language)
         }
-        // The chart: units per period, all groups together, oldest first.
-        var perPeriod: [String: Int64] = [:]
-        for row in rows { perPeriod[row.period, default: 0] += row.units }
-        let chart = SVGChart(kind: .bar, title: texts["units_chart_title"] ?? "", summary: texts["units_chart_summary"] ?? "",
+        // The chart: units per period, oldest first, each bar divided by product, category or channel — the seven that
+        // sold most with their own colour, the rest together — and a legend naming them.
+        var perPeriod: [String: Int64] = [:], perGroup: [String: Int64] = [:], cells: [String: [String: Int64]] = [:]
+        var names: [String: String] = [:]
+        for row in rows {
+            perPeriod[row.period, default: 0] += row.units
+            perGroup[row.key, default: 0] += row.units
+            cells[row.key, default: [:]][row.period, default: 0] += row.units
+            names[row.key] = row.label
+        }
+        let periods = perPeriod.keys.sorted()
+        let ranked = perGroup.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+        let shown = ranked.count > 8 ? Array(ranked.prefix(7)) : ranked
+        var stacks = shown.map { key in SVGChart.Stack(name: names[key] ?? key, values: periods.map { Double(cells[key]?[$0] ?? 0) }) }
+        var legend: [[String: Any]] = shown.enumerated().map { ["name": names[$0.element] ?? $0.element, "units": perGroup[$0.element] ?? 0, "swatch": "s\($0.offset)"] }
+        if ranked.count > shown.count {
+            let rest = ranked.dropFirst(shown.count)
+            let name = (texts["units_others"] ?? "%d others").replacingOccurrences(of: "%d", with: String(rest.count))
+            stacks.append(SVGChart.Stack(name: name, values: periods.map { period in Double(rest.reduce(0) { $0 + (cells[$1]?[period] ?? 0) }) }))
+            legend.append(["name": name, "units": rest.reduce(0) { $0 + (perGroup[$1] ?? 0) }, "swatch": "s7"])
+        }
+        var chart = SVGChart(kind: .bar, title: texts["units_chart_title"] ?? "", summary: texts["units_chart_summary"] ?? "",
                              xAxisLabel: texts["units_period_\(query.period.rawValue)"] ?? "", yAxisLabel: texts["units_units"] ?? "",
-                             points: perPeriod.sorted { $0.key < $1.key }.map { .init(label: $0.key, value: Double($0.value)) }, idPrefix: "units", wholeNumbers: true)
+                             points: periods.map { .init(label: $0, value: Double(perPeriod[$0] ?? 0)) }, idPrefix: "units", wholeNumbers: true)
+        chart.stacks = stacks
         return try renderer.page("commerce_units", titleKey: "commerce_units_sold", section: "commerce", context: context, values: [
             "commerceNav": nav("units", texts: texts),
             "errors": errors as Any,
@@ -205,6 +224,7 @@ struct CommercePages {
             "keyLabel": texts["units_key_\(query.key.rawValue)"] ?? query.key.rawValue,
             "hasRows": !rows.isEmpty,
             "chart": rows.isEmpty ? "" : chart.render(),
+            "legend": legend,
             "csvLink": csvLink(query),
             "rows": rows.map { row -> [String: Any] in
                 ["period": row.period, "key": row.key, "label": row.label, "currency": row.currency.code, "units": row.units,

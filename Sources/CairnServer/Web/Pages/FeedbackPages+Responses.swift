@@ -57,10 +57,15 @@ extension FeedbackPages {
                     "survey": survey.name, "when": displayDate(response.startedAt), "language": response.language, "complete": response.complete,
                     "state": response.complete ? (texts["feedback_complete"] ?? "") : (texts["feedback_partial"] ?? ""),
                     "profile": response.profileID?.rawValue as Any,
-                    "answers": survey.definition.questions.compactMap { question -> String? in
-                        response.answers[question.id].map { "\(question.id): \(Self.display($0))" }
-                    }.joined(separator: " · "),
-                    "topics": response.topics.map { nameOf[$0] ?? $0 }.joined(separator: ", "),
+                    "answers": survey.definition.questions.compactMap { question -> [String: String]? in
+                        response.answers[question.id].map { ["question": question.id, "value": Self.display($0)] }
+                    },
+                    // Each topic with what the answer said of it (its own clauses), as a coloured badge that also says it in words.
+                    "topics": response.topics.map { topic -> [String: Any] in
+                        let label = response.sentimentLabel(of: topic)
+                        return ["name": nameOf[topic] ?? topic, "label": label ?? "none",
+                                "labelName": label.map { texts["feedback_sentiment_\($0)"] ?? $0 } ?? ""]
+                    },
                 ]
                 if let textLanguage = response.textLanguage, textLanguage != response.language { values["textLanguage"] = textLanguage }
                 if let label = response.sentimentLabel, let score = response.sentiment {

@@ -14,14 +14,17 @@
     var event = JSON.parse(message.data);
     var item = document.createElement("li");
     item.className = "live-event";
-    var when = document.createElement("span");
-    when.className = "muted";
-    when.textContent = new Date(event.timestamp).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+    // Each value is isolated (<bdi>), so an English event name and a time keep their order on a Hebrew page.
+    function isolated(text, className) {
+      var element = document.createElement("bdi");
+      if (className) { element.className = className; }
+      element.textContent = text;
+      return element;
+    }
+    var when = isolated(new Date(event.timestamp).toISOString().replace("T", " ").slice(0, 19) + " UTC", "muted");
     var name = document.createElement("strong");
-    name.textContent = event.name || event.kind;
-    var who = document.createElement("span");
-    who.textContent = event.userId || event.anonymousId || "";
-    item.append(when, " · ", name, " · ", event.channel, " · ", who);
+    name.append(isolated(event.name || event.kind));
+    item.append(when, " · ", name, " · ", isolated(event.channel || ""), " · ", isolated(event.userId || event.anonymousId || ""));
     list.prepend(item);
     while (list.children.length > 200) { list.removeChild(list.lastChild); }
   }

@@ -1,0 +1,284 @@
+"""Every main page as a newcomer meets it, with real data behind it, in all four languages: axe-core 4.x finds no
+violations; at 375 px nothing scrolls sideways and the menu reaches every section; and the pages found broken stay
+fixed (empty customer links, /customers/nil, a units-sold report by product with one undivided bar, scrambled
+timestamps in Hebrew, untranslated statuses, raw ids)."""
+import base64
+import datetime
+import importlib.util
+import json
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from conftest import Server
+from test_web import sign_in
+
+LANGUAGES = ["en", "de", "zh-Hans", "he"]
+
+
+def axe_source():
+    """axe-core's own build, as the axe-playwright-python package ships it (version 4.x)."""
+    spec = importlib.util.find_spec("axe_playwright_python")
+    assert spec and spec.submodule_search_locations, "install axe-playwright-python (it carries axe.min.js)"
+    with open(os.path.join(list(spec.submodule_search_locations)[0], "axe.min.js"), encoding="utf-8") as f:
+        return f.read()
+
+
+def run_axe(driver, source):
+    driver.execute_script(source)
+    version = driver.execute_script("return axe.version")
+    assert version.startswith("4."), version
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))
+        })))).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));
+    """)
+    return result
+
+
+def request(server, method, path, body=None, key=None, basic=None, content_type="application/json"):
+    headers = {"Content-Type": content_type}
+    if key:
+        headers["Authorization"] = "Bearer " + key
+    if basic:
+        headers["Authorization"] = "Basic " + base64.b64encode((basic + ":").encode()).decode()
+    data = body if isinstance(body, bytes) else json.dumps(body).encode() if body is not None else None
+    with urllib.request.urlopen(urllib.request.Request(server.url + path, method=method, data=data, headers=headers)) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+def eventually(probe, seconds=30):
+    deadline = time.time() + seconds
+    while True:
+        try:
+            value = probe()
+            if value:
+                return value
+        except urllib.error.HTTPError:
+            pass
+        if time.time() > deadline:
+            raise AssertionError("gave up waiting")
+        time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def world():
+    """A server of its own with a small shop in it: products and orders, a parcel, a customer with a Hebrew name and a
+    timeline, a published survey with answers in four languages (one anonymous)."""
+    server = Server()
+    folder = server.directory
+    with open(os.path.join(folder, "products.csv"), "w") as f:
+        f.write("sku,name,category,price,currency\nBOOT,Walking boot,Shoes,89.90,EUR\nSOCK,Wool sock,Apparel,7.50,EUR\n"
+                "CAP,Sun cap,Apparel,19.00,EUR\n")
+    server.cli("import", "products", os.path.join(folder, "products.csv"))
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    day = lambda offset: (today - datetime.timedelta(days=offset)).isoformat() + "T09:00:00Z"
+    with open(os.path.join(folder, "orders.csv"), "w") as f:
+        f.write("order_id,placed_at,currency,channel,status,email,sku,quantity\n"
+                f"P-1,{day(3)},EUR,web,paid,dana@example.co.il,BOOT,1\n"
+                "P-1,,,,,,SOCK,3\n"
+                f"P-2,{day(2)},EUR,store,delivered,,CAP,2\n"
+                f"P-3,{day(1)},EUR,app,placed,dana@example.co.il,SOCK,2\n")
+    server.cli("import", "orders", os.path.join(folder, "orders.csv"))
+    manager = re.search(r"token:\s+(\S+)", server.cli("key", "create", "--kind", "secret", "--name", "pages", "--role", "manager")).group(1)
+    write = server.write_key("shop site")
+
+    request(server, "POST", "/v1/identify", {"userId": "dana-7", "traits": {"email": "dana@example.co.il", "name": "דנה כהן"},
+                                              "context": {"consent": {"categoryPreferences": {"surveys": True}}}}, basic=write)
+    for event in ["Product Viewed", "Checkout Started"]:
+        request(server, "POST", "/v1/track", {"userId": "dana-7", "event": event, "properties": {"sku": "BOOT"}}, basic=write)
+    profile = eventually(lambda: request(server, "GET", "/api/v1/profiles/lookup?kind=user_id&value=dana-7", key=manager)["profile"]["id"])
+    order = request(server, "POST", "/api/v1/orders", {"orderId": "P-4", "userId": "dana-7", "currency": "EUR", "channel": "web",
+                                                      "lines": [{"sku": "CAP", "quantity": 1}], "placedAt": day(0)}, key=manager)["id"]
+    request(server, "POST", f"/api/v1/orders/{order}/transactions", {"kind": "payment", "amount": "19.00", "method": "card"}, key=manager)
+    tomorrow = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    request(server, "POST", "/api/v1/shipments", {"orderId": order, "carrier": "DHL", "trackingNumber": "JD014", "promisedAt": tomorrow}, key=manager)
+
+    survey = request(server, "POST", "/api/v1/surveys", {"template": "relationship_nps"}, key=manager)
+    request(server, "POST", f"/api/v1/surveys/{survey['id']}/status", {"status": "published"}, key=manager)
+    token = survey["link"].split("/")[-1]
+    answers = [({"nps": 3, "why": "Staff great, delivery awful — it took two weeks."}, "dana-7", "en"),
+               ({"nps": 9, "why": "Die Lieferung war schnell, der Preis ist super."}, None, "de"),
+               ({"nps": 10, "why": "物流很快，质量很好"}, None, "zh"),
+               ({"nps": 6, "why": "המשלוח הגיע באיחור אבל השירות היה מצוין"}, None, "he")]
+    for values, user, language in answers:
+        body = {"writeKey": write, "language": language, "answers": values}
+        if user:
+            body["userId"] = user
+        request(server, "POST", f"/v1/surveys/{token}/responses", json.dumps(body).encode(), content_type="text/plain")
+    responses = request(server, "GET", f"/api/v1/surveys/{survey['id']}/responses", key=manager)["data"]
+    yield {"server": server, "manager": manager, "write": write, "profile": profile, "order": order, "survey": survey["id"], "token": token,
+           "responses": responses, "from": (today - datetime.timedelta(days=7)).isoformat(), "until": today.isoformat()}
+    server.stop()
+
+
+def main_pages(world):
+    return ["/", "/customers", f"/customers/{world['profile']}", "/live", "/commerce", f"/commerce/orders/{world['order']}",
+            "/commerce/deliveries", "/commerce/products", f"/commerce/units-sold?by=product&from={world['from']}&until={world['until']}",
+            "/feedback", "/feedback/responses", "/feedback/topics", "/feedback/surveys", f"/feedback/surveys/{world['survey']}",
+            "/service", "/journeys", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
+            "/settings/audit", "/settings/profile"]
+
+
+def with_language(path, language):
+    return path + ("&" if "?" in path else "?") + "lang=" + language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_no_violations_on_any_main_page(driver, world, language):
+    server = world["server"]
+    source = axe_source()
+    sign_in(driver, server, password=server.password)
+    found = {}
+    for width in [1280, 375]:
+        driver.set_window_size(width, 900)
+        try:
+            for path in main_pages(world):
+                driver.get(server.url + with_language(path, language))
+                assert "Something is not right" not in driver.page_source, path
+                violations = run_axe(driver, source)
+                if violations:
+                    found[f"{path} @{width}px"] = violations
+        finally:
+            driver.set_window_size(1280, 900)
+    # The public survey page, as a customer sees it.
+    driver.delete_all_cookies()
+    driver.get(server.url + f"/s/{world['token']}?lang={language.split('-')[0]}")
+    violations = run_axe(driver, source)
+    if violations:
+        found["/s/…"] = violations
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_main_page_fits_a_phone_and_its_menu_reaches_every_section(driver, world, language):
+    server = world["server"]
+    sign_in(driver, server, password=server.password)
+    driver.set_window_size(375, 812)
+    try:
+        for path in main_pages(world):
+            driver.get(server.url + with_language(path, language))
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone in {language}"
+        # The menu: closed, it hides the sections; opened, every one (Settings too) is on screen and can be tapped.
+        driver.get(server.url + with_language("/", language))
+        toggle = driver.find_element(By.ID, "menu-toggle")
+        assert toggle.is_displayed()
+        toggle.click()
+        for link in driver.find_elements(By.CSS_SELECTOR, "nav#main-nav a"):
+            assert link.is_displayed(), link.get_attribute("href")
+            rect = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]", link)
+            assert rect[0] >= 0 and rect[1] <= 376, f"{link.get_attribute('href')} is off-screen at {rect}"
+        settings = driver.find_element(By.CSS_SELECTOR, "nav#main-nav a[data-nav='settings']")
+        settings.click()
+        assert "/settings" in driver.current_url
+    finally:
+        driver.set_window_size(1280, 900)
+
+
+def test_pages_found_broken_stay_fixed(driver, world):
+    server = world["server"]
+    sign_in(driver, server, password=server.password)
+    # Orders list and order page: the customer link has the customer's name as its text.
+    driver.get(server.url + "/commerce")
+    links = driver.find_elements(By.CSS_SELECTOR, "#orders a[href^='/customers/']")
+    assert links and all(link.text.strip() for link in links), "every customer link has text"
+    driver.get(server.url + f"/commerce/orders/{world['order']}")
+    customer = driver.find_element(By.CSS_SELECTOR, "main a[href^='/customers/']")
+    assert customer.text.strip(), "the order's customer link has text"
+    # Status translated; order history names who did it, never event:UUID or user:UUID.
+    driver.get(server.url + f"/commerce/orders/{world['order']}?lang=de")
+    assert not re.search(r"\b(event|user):[0-9a-f-]{8,}", driver.page_source)
+    driver.get(server.url + "/commerce?lang=de")
+    statuses = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#orders .badge[class*='status-']")]
+    assert statuses and "paid" not in statuses and "placed" not in statuses, statuses
+    # An anonymous response's "Customer profile" never leads to /customers/nil.
+    driver.get(server.url + "/feedback/responses")
+    assert "/customers/nil" not in driver.page_source
+    # The public survey page: no <img src="nil">, no empty error box.
+    driver.delete_all_cookies()
+    driver.get(server.url + f"/s/{world['token']}")
+    assert not driver.find_elements(By.CSS_SELECTOR, "img[src='nil']")
+    assert not [e for e in driver.find_elements(By.CSS_SELECTOR, ".error, [role=alert]") if e.is_displayed() and not e.text.strip()]
+    sign_in(driver, server, password=server.password)
+    # Units sold by product: one bar segment per product per period, and a legend naming each product.
+    driver.get(server.url + f"/commerce/units-sold?by=product&period=day&from={world['from']}&until={world['until']}")
+    legend = [item.text for item in driver.find_elements(By.CSS_SELECTOR, "#units-legend li")]
+    assert len(legend) >= 3 and any("Walking boot" in item for item in legend), legend
+    segments = driver.find_elements(By.CSS_SELECTOR, "svg.chart rect[data-series]")
+    assert len({s.get_attribute("data-series") for s in segments}) >= 3
+    # A one-day report is a report.
+    driver.get(server.url + f"/commerce/units-sold?from={world['until']}&until={world['until']}")
+    assert "Something is not right" not in driver.page_source and not driver.find_elements(By.CSS_SELECTOR, ".form-error")
+    # The NPS chart's axis runs −100…100; chart labels stay readable at 375 px (at least 11 px on screen).
+    driver.get(server.url + "/feedback")
+    ticks = [t.get_attribute("textContent") for t in driver.find_elements(By.CSS_SELECTOR, "svg.chart[aria-labelledby^='nps-trend'] .axis-y text")]
+    assert "100" in ticks and ("-100" in ticks or "−100" in ticks), ticks
+    driver.set_window_size(375, 812)
+    try:
+        for path in ["/feedback", f"/commerce/units-sold?by=product&from={world['from']}&until={world['until']}", "/"]:
+            driver.get(server.url + path)
+            sizes = driver.execute_script("""return [...document.querySelectorAll('svg.chart text')].filter(t => t.getBBox().width > 0)
+                .map(t => parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b))""")
+            assert sizes and min(sizes) >= 10.5, f"{path}: chart text as small as {min(sizes) if sizes else None}px on a phone"
+    finally:
+        driver.set_window_size(1280, 900)
+    # Hebrew: an English event name and its time keep their order (each isolated), on the customer's timeline and the
+    # live page.
+    driver.get(server.url + f"/customers/{world['profile']}?lang=he")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    for item in driver.find_elements(By.CSS_SELECTOR, "#timeline li"):
+        html = item.get_attribute("innerHTML")
+        assert "<bdi" in html or 'dir="auto"' in html, html
+    # The topic table's headers line up with its columns.
+    driver.get(server.url + "/feedback/topics")
+    for table in driver.find_elements(By.CSS_SELECTOR, "table"):
+        headers = len(table.find_elements(By.CSS_SELECTOR, "thead th"))
+        for row in table.find_elements(By.CSS_SELECTOR, "tbody tr"):
+            assert len(row.find_elements(By.CSS_SELECTOR, "th, td")) == headers, table.get_attribute("id")
+
+
+UNISOLATED = r"""
+    // Text that is a value, not the interface's own words: a time, an amount with its currency, a signed score, or the
+    // name in a link to a customer, survey or order. Each must sit inside <bdi> or an element with dir.
+    const value = /\d{4}-\d\d-\d\d|\d[\d.,]* [A-Z]{3}\b|[+\u2212-]\d+\.\d\d/;
+    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    const found = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (parent.closest('bdi, [dir]:not(html), script, style, option, textarea, svg')) continue;
+        const link = parent.closest('a[href^="/customers/"], a[href^="/feedback/surveys/"], a[href^="/commerce/orders/"]');
+        if (value.test(node.textContent) || (link && /[A-Za-z]/.test(node.textContent)))
+            found.push(parent.outerHTML.slice(0, 160));
+    }
+    return found;
+"""
+
+
+def test_hebrew_pages_isolate_values_of_unknown_direction(driver, world):
+    """On a right-to-left page every table cell or list item holding Latin text or digits among other words keeps each
+    value isolated (<bdi> or dir), so "Checkout 17:22 2026-12-05 UTC" never comes out scrambled."""
+    server = world["server"]
+    sign_in(driver, server, password=server.password)
+    found = {}
+    for path in main_pages(world):
+        driver.get(server.url + with_language(path, "he"))
+        cells = driver.execute_script(UNISOLATED)
+        if cells:
+            found[path] = cells[:4]
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
+    # The live page writes each new event with its values isolated.
+    driver.get(server.url + "/live?lang=he")
+    write = world["write"]
+    request(server, "POST", "/v1/track", {"userId": "dana-7", "event": "Checkout Completed"}, basic=write)
+    item = eventually(lambda: driver.find_elements(By.CSS_SELECTOR, "#live-events li"), seconds=15)[0]
+    assert item.get_attribute("innerHTML").count("<bdi") >= 3, item.get_attribute("innerHTML")
