@@ -239,12 +239,28 @@ def test_pages_found_broken_stay_fixed(driver, world):
     for item in driver.find_elements(By.CSS_SELECTOR, "#timeline li"):
         html = item.get_attribute("innerHTML")
         assert "<bdi" in html or 'dir="auto"' in html, html
-    # The topic table's headers line up with its columns.
-    driver.get(server.url + "/feedback/topics")
-    for table in driver.find_elements(By.CSS_SELECTOR, "table"):
-        headers = len(table.find_elements(By.CSS_SELECTOR, "thead th"))
-        for row in table.find_elements(By.CSS_SELECTOR, "tbody tr"):
-            assert len(row.find_elements(By.CSS_SELECTOR, "th, td")) == headers, table.get_attribute("id")
+    # Tables' headers line up with their columns (a number column's header sits at its end, as the numbers do).
+    for path in ["/feedback", f"/commerce/units-sold?by=product&from={world['from']}&until={world['until']}", "/commerce",
+                 f"/commerce/orders/{world['order']}", "/commerce/products", "/feedback/topics"]:
+        driver.get(server.url + path)
+        misaligned = driver.execute_script("""return [...document.querySelectorAll('main table')].flatMap(table => {
+            const heads = [...table.querySelectorAll('thead th')], row = table.querySelector('tbody tr');
+            if (!row) return [];
+            const cells = [...row.children];
+            if (cells.length !== heads.length) return [table.id + ': ' + heads.length + ' headers, ' + cells.length + ' cells'];
+            return heads.flatMap((th, i) => getComputedStyle(th).textAlign === getComputedStyle(cells[i]).textAlign ? []
+                : [table.id + ' column ' + (i + 1) + ': ' + getComputedStyle(th).textAlign + ' over ' + getComputedStyle(cells[i]).textAlign]);
+        })""")
+        assert not misaligned, f"{path}: {misaligned}"
+    # Raw values never reach a page: the audit log and the customer's consent history name people, not user:UUID;
+    # "Orders: 1", not "1 orders"; a language is shown once ("zh", not "zh (zh)").
+    raw = re.compile(r">[^<]*\b(user|key|event):[0-9a-f]{8}-[0-9a-f-]{20,}")
+    for path in ["/settings/audit", f"/customers/{world['profile']}", f"/commerce/orders/{world['order']}"]:
+        driver.get(server.url + path)
+        assert not raw.search(driver.page_source), path
+        assert "1 orders" not in driver.page_source, path
+    driver.get(server.url + "/feedback/responses")
+    assert not re.search(r"\b(en|de|he|zh) \(\1\)", driver.find_element(By.TAG_NAME, "main").text)
 
 
 UNISOLATED = r"""
