@@ -33,8 +33,10 @@ public struct UseCases: Sendable {
     ///   - mailer: where survey emails go out; nil sends none.
     ///   - linkBase: the address links in emails point at.
     ///   - handlers: the capabilities offered every batch of resolved events.
+    ///   - webhookAllowPrivate: deliver webhooks to loopback and private addresses too (tests, receivers on the same network).
     public init(store: Store, access: AccessConfiguration = .init(), mailer: SMTPConfiguration? = nil, linkBase: String = "http://127.0.0.1:8080",
-                handlers: [any ResolvedEventHandler] = ResolvedEventHandlers.standard, clock: DateSource = .system, logger: Logger) {
+                webhookAllowPrivate: Bool = false, handlers: [any ResolvedEventHandler] = ResolvedEventHandlers.standard, clock: DateSource = .system,
+                logger: Logger) {
         self.store = store
         self.clock = clock
         authenticator = Authenticator(store: store, configuration: access, clock: clock, logger: logger)
@@ -56,7 +58,7 @@ public struct UseCases: Sendable {
         emails = SurveyEmails(store: store, clock: clock, mailer: mailer.map { SMTPMailer(configuration: $0) }, publicURL: linkBase, logger: logger)
         triggers = SurveyTriggers(store: store, clock: clock, emails: emails, logger: logger)
         alerts = FeedbackAlerts(store: store, clock: clock)
-        webhooks = Webhooks(store: store, clock: clock)
+        webhooks = Webhooks(store: store, clock: clock, allowPrivateAddresses: webhookAllowPrivate)
     }
 
     /// The database engine's name ("sqlite" or "postgres"), for readiness and the operations metrics.

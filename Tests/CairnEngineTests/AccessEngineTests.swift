@@ -57,20 +57,36 @@ struct AccessEngineTests {
         }
     }
 
-    @Test("Per-address throttling catches one address trying many accounts")
-    func addressThrottle() async throws {
-        let throttle = LoginThrottle(policy: .init(accountLimit: 5, addressLimit: 3, window: .seconds(60), lockout: .seconds(120)))
+    @Test("Waits grow per account and address: the guesser slows down, the owner at another address never waits")
+    func growingDelays() async throws {
+        let throttle = LoginThrottle(policy: .init(freeFailures: 3, addressFreeFailures: 100, firstDelay: .seconds(2), maximumDelay: .seconds(60), window: .seconds(900)))
         let now = Date(timeIntervalSince1970: 1_000)
-        for account in ["a", "b"] { #expect(await throttle.recordFailure(account: account, address: "10.0.0.1", now: now) == nil) }
-        #expect(await throttle.recordFailure(account: "c", address: "10.0.0.1", now: now) == 120)
-        #expect(await throttle.retryAfter(account: "d", address: "10.0.0.1", now: now.addingTimeInterval(10)) == 110)
-        #expect(await throttle.retryAfter(account: "d", address: "10.0.0.2", now: now.addingTimeInterval(10)) == nil)
-        #expect(await throttle.retryAfter(account: "d", address: "10.0.0.1", now: now.addingTimeInterval(121)) == nil)
+        for _ in 0..<3 { #expect(await throttle.recordFailure(account: "ada", address: "10.0.0.9", now: now) == nil, "three free failures") }
+        // Then 2, 4, 8, 16, 32, 60, 60 seconds (doubling up to the ceiling).
+        var waits: [Int?] = []
+        for _ in 0..<7 { waits.append(await throttle.recordFailure(account: "ada", address: "10.0.0.9", now: now)) }
+        #expect(waits == [2, 4, 8, 16, 32, 60, 60])
+        #expect(await throttle.retryAfter(account: "ada", address: "10.0.0.9", now: now.addingTimeInterval(10)) == 50)
+        #expect(await throttle.retryAfter(account: "ada", address: "10.0.0.7", now: now) == nil, "Ada herself, at her own address, is not held back")
+        #expect(await throttle.retryAfter(account: "ada", address: "10.0.0.9", now: now.addingTimeInterval(61)) == nil)
+        // A success from an address forgets that pair's failures.
+        await throttle.recordSuccess(account: "ada", address: "10.0.0.9")
+        #expect(await throttle.recordFailure(account: "ada", address: "10.0.0.9", now: now.addingTimeInterval(70)) == nil)
+    }
+
+    @Test("One address trying many accounts waits too")
+    func addressThrottle() async throws {
+        let throttle = LoginThrottle(policy: .init(freeFailures: 5, addressFreeFailures: 3, firstDelay: .seconds(2), maximumDelay: .seconds(120), window: .seconds(60)))
+        let now = Date(timeIntervalSince1970: 1_000)
+        for account in ["a", "b", "c"] { #expect(await throttle.recordFailure(account: account, address: "10.0.0.1", now: now) == nil) }
+        #expect(await throttle.recordFailure(account: "d", address: "10.0.0.1", now: now) == 2)
+        #expect(await throttle.retryAfter(account: "e", address: "10.0.0.1", now: now.addingTimeInterval(1)) == 1)
+        #expect(await throttle.retryAfter(account: "e", address: "10.0.0.2", now: now.addingTimeInterval(1)) == nil)
     }
 
     @Test("Failures outside the window are forgotten")
     func windowForgets() async {
-        let throttle = LoginThrottle(policy: .init(accountLimit: 3, addressLimit: 100, window: .seconds(60), lockout: .seconds(60)))
+        let throttle = LoginThrottle(policy: .init(freeFailures: 3, addressFreeFailures: 100, window: .seconds(60)))
         let start = Date(timeIntervalSince1970: 0)
         for minute in 0..<6 {
             #expect(await throttle.recordFailure(account: "slow", address: nil, now: start.addingTimeInterval(Double(minute) * 61)) == nil)

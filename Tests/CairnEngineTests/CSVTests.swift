@@ -11,9 +11,23 @@ struct CSVTests {
         ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
         ("@cmd", "'@cmd"),
         ("-1,2", "\"'-1,2\""),
+        ("=HYPERLINK(\"http://evil.example\",\"click\")", "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""),
+        ("+49 30 1234", "'+49 30 1234"),
+        ("\tcmd", "'\tcmd"),
+        ("\r=1", "\"'\r=1\""),
+        // Plain numbers stay numbers (a refund's negative net, a signed score).
+        ("-12.50", "-12.50"),
+        ("+0.25", "+0.25"),
+        ("-", "'-"),
     ])
     func field(input: String, expected: String) {
-        #expect(Administration.csvField(input) == expected)
+        #expect(CSVWriter.field(input) == expected)
+        #expect(CSVWriter.line([input, "x"]) == expected + ",x")
+    }
+
+    @Test("An import's rejected rows are written back as they were read")
+    func verbatim() {
+        #expect(CSVWriter.verbatimLine(["=1+1", "a,b"]) == "=1+1,\"a,b\"")
     }
 }
 

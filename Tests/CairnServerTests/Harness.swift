@@ -27,21 +27,21 @@ struct Harness: Sendable {
 
     /// The engine as the composition root makes it. Emails are queued by the routes; nothing sends them here (the
     /// router runs without its services).
-    static func useCases(_ store: Store, clock: DateSource = .system, logger: Logger) -> UseCases {
+    static func useCases(_ store: Store, clock: DateSource = .system, allowPrivateWebhooks: Bool = false, logger: Logger) -> UseCases {
         UseCases(store: store, access: configuration().access,
                  mailer: SMTPConfiguration(host: "127.0.0.1", port: 2525, security: .none, from: "feedback@cairn.test"),
-                 linkBase: configuration().linkBase, clock: clock, logger: logger)
+                 linkBase: configuration().linkBase, webhookAllowPrivate: allowPrivateWebhooks, clock: clock, logger: logger)
     }
 
     /// Runs `body` against a fresh app on `engine`.
-    static func run(_ engine: DatabaseEngine, seed: Bool = true, logger: Logger? = nil, _ body: @escaping @Sendable (Harness) async throws -> Void) async throws {
+    static func run(_ engine: DatabaseEngine, seed: Bool = true, allowPrivateWebhooks: Bool = false, logger: Logger? = nil, _ body: @escaping @Sendable (Harness) async throws -> Void) async throws {
         try await TestDatabase.withStore(engine) { (store: Store) async throws in
             let clock = TestClock(Date())
             let a = seed ? try await SeededWorkspace.create(named: "Alpha", in: store, clock: clock.source) : nil
             let b = seed ? try await SeededWorkspace.create(named: "Beta", in: store, clock: clock.source) : nil
             var logger = logger ?? Logger(label: "cairn.test.server")
             if logger.logLevel > .warning { logger.logLevel = .warning }
-            let router = try await buildRouter(configuration: configuration(), useCases: useCases(store, clock: clock.source, logger: logger), logger: logger)
+            let router = try await buildRouter(configuration: configuration(), useCases: useCases(store, clock: clock.source, allowPrivateWebhooks: allowPrivateWebhooks, logger: logger), logger: logger)
             let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
             let app = Application(router: router, logger: logger)
             try await app.test(.router) { client in

@@ -90,7 +90,7 @@ extension ImportCommand {
                         if try await catalogue.upsert(fields, by: console.principal).created { created += 1 } else { updated += 1 }
                     } catch let error as CairnCore.ValidationError {
                         rejections.append(ImportRejection(line: row.line, reason: error.summary))
-                        raw[row.line] = CSVWriter.line(row.fields)
+                        raw[row.line] = CSVWriter.verbatimLine(row.fields)
                     }
                 }
                 let rejectsFile = RejectsFile(path: rejectsPath, format: .csv)
@@ -243,7 +243,7 @@ struct OrderFileImport {
             let values = header.values(of: row)
             guard let reference = values["order_id"] else {
                 try await close()
-                raw[row.line] = CSVWriter.line(row.fields)
+                raw[row.line] = CSVWriter.verbatimLine(row.fields)
                 early.append(ImportRejection(line: row.line, reason: "order_id: every row names its order; this one has none."))
                 continue
             }
@@ -251,7 +251,7 @@ struct OrderFileImport {
                 try await close()
                 current = OrderImporter.OrderRows(reference: reference, rows: [])
             }
-            raw[row.line] = CSVWriter.line(row.fields)
+            raw[row.line] = CSVWriter.verbatimLine(row.fields)
             current?.rows.append(OrderImporter.Row(line: row.line, values: values))
             if showProgress { progress.show(bytes: reader.bytesRead, records: summary.rows) }
         }

@@ -187,7 +187,7 @@ struct RecordReader {
             return nil
         }
         let record = EventImporter.Record(line: row.line, object: ColumnMapping.object(from: row.fields, header: header, targets: targets))
-        return (record, CSVWriter.line(row.fields))
+        return (record, CSVWriter.verbatimLine(row.fields))
     }
 
     private func ndjsonLine() -> (record: EventImporter.Record, raw: String)? {
@@ -227,7 +227,7 @@ struct RejectsFile {
                 throw UsageProblem("Cannot write the rejects file \(path). Choose another with --rejects.")
             }
             created.handle = handle
-            if format == .csv, let header { try handle.write(contentsOf: Data((CSVWriter.line(header + ["cairn_line", "cairn_reject_reason"]) + "\n").utf8)) }
+            if format == .csv, let header { try handle.write(contentsOf: Data((CSVWriter.verbatimLine(header + ["cairn_line", "cairn_reject_reason"]) + "\n").utf8)) }
         }
         var text = ""
         for rejection in rejections {

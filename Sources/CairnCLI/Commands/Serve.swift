@@ -41,6 +41,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Sender of survey emails, e.g. \"Acme <feedback@acme.example>\" (env CAIRN_SMTP_FROM).", valueName: "address"))
     var smtpFrom: String?
 
+    @Option(name: .long, help: ArgumentHelp("A reverse proxy (CIDR, repeatable; env CAIRN_TRUSTED_PROXIES, comma-separated) whose X-Forwarded-For gives the client's address.", valueName: "cidr"))
+    var trustedProxy: [String] = []
+
+    @Flag(name: .long, help: "Deliver webhooks to loopback and private addresses too (tests, receivers on the same network); env CAIRN_WEBHOOK_ALLOW_PRIVATE=1.")
+    var webhookAllowPrivate = false
+
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func validate() throws {
@@ -65,8 +71,15 @@ struct Serve: AsyncParsableCommand {
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw UsageProblem("--public-url must start with http:// or https://.")
         }
+        let proxyTexts = trustedProxy.isEmpty ? (Environment.value("CAIRN_TRUSTED_PROXIES")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []) : trustedProxy
+        var proxies: [AddressRange] = []
+        for text in proxyTexts where !text.isEmpty {
+            guard let range = AddressRange(text) else { throw UsageProblem("--trusted-proxy \(text) is not an address or network. Use CIDR such as 10.0.0.0/8 or ::1.") }
+            proxies.append(range)
+        }
         return ServerConfiguration(host: host, port: port, publicURL: publicURL,
-                                   access: AccessConfiguration(passwordHasher: PasswordHasher(cost: UInt8(cost))), answersPerAddress: answersPerAddress)
+                                   access: AccessConfiguration(passwordHasher: PasswordHasher(cost: UInt8(cost))), answersPerAddress: answersPerAddress,
+                                   trustedProxies: proxies)
     }
 
     func smtpConfiguration() throws -> SMTPConfiguration? {
@@ -95,7 +108,8 @@ struct Serve: AsyncParsableCommand {
         let smtp = try smtpConfiguration()
         let (store, logger) = try await databaseOptions.openStore()
         // The composition root: the engine's use cases over the store, with the capabilities that act on resolved events.
-        let useCases = UseCases(store: store, access: configuration.access, mailer: smtp, linkBase: configuration.linkBase,
+        let allowPrivate = webhookAllowPrivate || Environment.value("CAIRN_WEBHOOK_ALLOW_PRIVATE") == "1"
+        let useCases = UseCases(store: store, access: configuration.access, mailer: smtp, linkBase: configuration.linkBase, webhookAllowPrivate: allowPrivate,
                                 handlers: ResolvedEventHandlers.standard, logger: logger)
         do {
             try await ensureSomeoneCanSignIn(firstRun: useCases.firstRun, configuration: configuration)

@@ -30,8 +30,13 @@ public struct APIKey: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var lastUsedAt: Date?
     public var revokedAt: Date?
+    /// Who made it (`user:<id>` or `key:<id>`; nil for keys made on the command line, which answer to no one). A
+    /// secret key never acts above its maker's role as it is now, and is revoked when its maker is removed.
+    public var createdBy: String?
 
-    public init(id: APIKeyID, workspaceID: WorkspaceID, kind: Kind, name: String, role: Role?, sourceID: SourceID? = nil, displayPrefix: String, createdAt: Date, lastUsedAt: Date?, revokedAt: Date?) {
+    public init(id: APIKeyID, workspaceID: WorkspaceID, kind: Kind, name: String, role: Role?, sourceID: SourceID? = nil, displayPrefix: String, createdAt: Date,
+                lastUsedAt: Date?, revokedAt: Date?, createdBy: String? = nil) {
+        self.createdBy = createdBy
         self.sourceID = sourceID
         self.id = id
         self.workspaceID = workspaceID

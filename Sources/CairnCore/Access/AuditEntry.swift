@@ -15,6 +15,8 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         case userPreferencesChanged = "user.preferences_changed"
         case keyCreated = "key.created"
         case keyRevoked = "key.revoked"
+        /// A key made by someone whose role went down now acts with that lower role.
+        case keyCapped = "key.capped"
         case sourceCreated = "source.created"
         case sourceUpdated = "source.updated"
         case channelDefined = "channel.defined"

@@ -124,7 +124,12 @@ struct JSONTextParser {
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-") where startsWith("-Infinity"): throw fail("-Infinity is not a JSON number; send null or a number")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        case UInt8(ascii: "N") where startsWith("NaN"): throw fail("NaN is not a JSON number; send null or a number")
+        case UInt8(ascii: "I") where startsWith("Infinity"): throw fail("Infinity is not a JSON number; send null or a number")
+        case 0xEF where index == 0 && startsWith("\u{FEFF}"): throw fail("a byte-order mark before the JSON; send UTF-8 without one")
+        case 0x80...0xFF: throw fail("text outside a string that is not JSON (or not UTF-8)")
         default: throw fail("unexpected character")
         }
     }
@@ -263,6 +268,11 @@ struct JSONTextParser {
         return value
     }
 
+    func startsWith(_ text: String) -> Bool {
+        let expected = Array(text.utf8)
+        return index + expected.count <= bytes.count && (0..<expected.count).allSatisfy { bytes[index + $0] == expected[$0] }
+    }
+
     mutating func parseNumber() throws(JSONTextError) -> JSONValue {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -290,7 +300,7 @@ struct JSONTextParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if integral, let value = Int64(text) { return .integer(value) }
-        guard let value = Double(text), value.isFinite else { throw fail("number out of range") }
+        guard let value = Double(text), value.isFinite else { throw JSONTextError(offset: start, reason: "the number \(text.prefix(40)) is too large for a 64-bit float (at most about 1.8e308)") }
         // As the general JSON decoder reads them: a whole number written with a fraction or exponent is an integer.
         if value == value.rounded(), abs(value) < 9.2e18, let exact = Int64(exactly: value) { return .integer(exact) }
         return .double(value)

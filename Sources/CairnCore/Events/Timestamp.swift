@@ -3,6 +3,10 @@ public import Foundation
 /// ISO 8601 / RFC 3339 timestamps as tracking clients send them: with or without fractional seconds (milli-,
 /// micro- or nanoseconds), `Z` or any offset (`+02:00`, `+0200`). Read byte by byte: this runs for every event.
 public enum Timestamp {
+    /// The times a client may send: from 1900-01-01 up to (not including) 2200-01-01, UTC.
+    public static let earliest = Date(timeIntervalSince1970: -2_208_988_800)
+    public static let latest = Date(timeIntervalSince1970: 7_258_118_400)
+
     public static func parse(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { parse(bytes: $0) }

@@ -67,6 +67,7 @@ public struct TrackingMessage: Sendable, Hashable {
             case nil, .null?: return nil
             case .string(let text)?:
                 if text.count > 255 { issues.add(FieldIssue(field: field(name), issue: .tooLong(limit: 255), hint: "Use at most 255 characters.")) }
+                if !TextSafety.isSafeIdentifier(text) { issues.add(FieldIssue(field: field(name), issue: .invalid, hint: TextSafety.identifierHint)) }
                 return text.isEmpty ? nil : text
             case .integer(let number)?: return String(number)
             default:
@@ -110,6 +111,65 @@ public struct TrackingMessage: Sendable, Hashable {
             issues.add(FieldIssue(field: field("userId"), issue: .missing, hint: "Send a userId or an anonymousId (at least one of them)."))
         }
 
+        // Traits become the customer's record: their text may hold tabs and line breaks but no other control character,
+        // and an email trait no invisible one either (it could pose as another address).
+        func checkTraits(_ value: JSONValue, path: String) {
+            switch value {
+            case .string(let text):
+                if TextSafety.hasControlCharacters(text, allowingLineBreaks: true) {
+                    issues.add(FieldIssue(field: field(path), issue: .invalid, hint: "Remove control characters (such as NUL) from the text."))
+                } else if path.hasSuffix(".email"), TextSafety.hasInvisibleCharacters(text) {
+                    issues.add(FieldIssue(field: field(path), issue: .invalid, hint: "The address holds an invisible character (a zero-width space or a direction mark)."))
+                }
+            case .object(let members):
+                for (key, member) in members { checkTraits(member, path: path + "." + key) }
+            case .array(let items):
+                for (index, item) in items.enumerated() { checkTraits(item, path: path + "[\(index)]") }
+            default: break
+            }
+        }
+        if let traits = object["traits"], traits.objectValue != nil { checkTraits(traits, path: "traits") }
+        if let traits = object["context"]?["traits"], traits.objectValue != nil { checkTraits(traits, path: "context.traits") }
+        if let event = name, TextSafety.hasControlCharacters(event) {
+            issues.add(FieldIssue(field: field(kind == .track ? "event" : "name"), issue: .invalid, hint: "Remove control characters from the name."))
+        }
+
+        // E-commerce events become orders: an amount or quantity that cannot be kept exactly (1e300, NaN as text) is
+        // refused here, naming the field, rather than stored as something else.
+        if kind == .track, let event = name, ["Order ", "Product ", "Checkout ", "Cart ", "Payment "].contains(where: event.hasPrefix),
+           let properties = object["properties"]?.objectValue {
+            let currency = properties["currency"]?.stringValue.flatMap { try? Currency(validating: $0.uppercased()) } ?? Currency(uncheckedCode: "EUR")
+            func checkAmount(_ value: JSONValue?, path: String) {
+                guard let value, value != .null else { return }
+                if Money(rounding: value, currency: currency) == nil {
+                    issues.add(FieldIssue(field: field(path), issue: .invalid,
+                                          hint: "Send an amount of at most \(Money(minorUnits: Money.largestMinorUnits, currency: currency).decimalText), e.g. 19.99."))
+                }
+            }
+            func checkQuantity(_ value: JSONValue?, path: String) {
+                guard let value, value != .null else { return }
+                let quantity: Double? = switch value {
+                case .integer(let whole): Double(whole)
+                case .double(let number): number
+                case .string(let text): Double(text)
+                default: nil
+                }
+                if quantity.map({ !$0.isFinite || abs($0) > 1_000_000_000 }) ?? true {
+                    issues.add(FieldIssue(field: field(path), issue: .invalid, hint: "Send a quantity of at most 1,000,000,000."))
+                }
+            }
+            for key in ["total", "revenue", "subtotal", "tax", "shipping", "discount", "value", "price", "amount"] {
+                checkAmount(properties[key], path: "properties." + key)
+            }
+            checkQuantity(properties["quantity"], path: "properties.quantity")
+            if case .array(let products)? = properties["products"] {
+                for (index, product) in products.enumerated() {
+                    checkAmount(product["price"], path: "properties.products[\(index)].price")
+                    checkQuantity(product["quantity"], path: "properties.products[\(index)].quantity")
+                }
+            }
+        }
+
         for objectField in ["properties", "traits", "context", "integrations"] {
             if let value = object[objectField], value != .null, value.objectValue == nil {
                 issues.add(FieldIssue(field: field(objectField), issue: .invalid, hint: "Send a JSON object."))
@@ -137,7 +197,14 @@ public struct TrackingMessage: Sendable, Hashable {
             switch payload[name] {
             case nil, .null?: return nil
             case .string(let text)?:
-                if let date = Timestamp.parse(text) { return date }
+                if let date = Timestamp.parse(text) {
+                    // A time a database keeps as it was: from 1900 to 2199 (a device's clock may be wrong, not 8,000 years wrong).
+                    if date < Timestamp.earliest || date >= Timestamp.latest {
+                        issues.add(FieldIssue(field: field(name), issue: .invalid, hint: "Send a time between 1900 and 2199; this device's clock may be wrong."))
+                        return nil
+                    }
+                    return date
+                }
                 fallthrough
             default:
                 issues.add(FieldIssue(field: field(name), issue: .invalid, hint: "Use ISO 8601, e.g. 2026-11-23T14:03:07.123Z or 2026-11-23T15:03:07.123456+01:00."))
@@ -149,7 +216,12 @@ public struct TrackingMessage: Sendable, Hashable {
 
         payload["receivedAt"] = nil
         payload["writeKey"] = nil
-        let size = JSONValue.object(payload).jsonText().utf8.count
+        // The message as the client sent it is measured (what the server adds — type, messageId, the batch's context —
+        // does not count against the client), so a body the single-message endpoints let through always fits.
+        var sent = object
+        sent["receivedAt"] = nil
+        sent["writeKey"] = nil
+        let size = JSONValue.object(sent).jsonText().utf8.count
         if size > maximumBytes {
             issues.add(FieldIssue(field: prefix.isEmpty ? "body" : String(prefix.dropLast()), issue: .tooLong(limit: maximumBytes),
                                   hint: "A message may be at most 32 KB; this one is \(size / 1024) KB. Send fewer properties."))

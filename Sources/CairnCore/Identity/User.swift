@@ -80,8 +80,16 @@ public enum InterfaceLanguage: String, Sendable, Hashable, Codable, CaseIterable
 /// Rules for email addresses and passwords that people type.
 public enum Credentials {
     /// Normalises and checks an email address (trimmed, lowercased, one `@`, a dot in the domain).
+    ///
+    /// Look-alikes cannot pose as another address: the address is brought to Unicode's compatibility composition
+    /// (NFKC), so fullwidth `ａｄａ@example.com` is `ada@example.com` and `ade` + combining acute is `adé`, and then to
+    /// lower case; an address with a control character or an invisible one (a zero-width space, a direction mark) is
+    /// refused rather than read as the address it hides behind.
     public static func validateEmail(_ email: String, field: String = "email") throws(ValidationError) -> String {
-        let trimmed = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if TextSafety.hasControlCharacters(email) || TextSafety.hasInvisibleCharacters(email) {
+            throw ValidationError(field: field, issue: .invalid, hint: "The address holds an invisible or control character; type it again.")
+        }
+        let trimmed = email.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard !trimmed.isEmpty else {
             throw ValidationError(field: field, issue: .missing, hint: "Enter an email address.")
         }

@@ -52,7 +52,7 @@ public struct Identifier: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A normalised identifier, or `nil` when the text cannot identify anyone (empty, an impossible email or phone).
     public static func normalised(kind: Kind, _ text: String) -> Identifier? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 255 else { return nil }
+        guard !trimmed.isEmpty, trimmed.count <= 255, TextSafety.isSafeIdentifier(trimmed) else { return nil }
         switch kind {
         case .email:
             guard let email = try? Credentials.validateEmail(trimmed) else { return nil }

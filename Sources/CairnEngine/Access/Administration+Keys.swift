@@ -15,6 +15,17 @@ extension Administration {
         return try await store.keys(in: principal.workspaceID, after: cursor, limit: limit.value)
     }
 
+    /// The role each secret key acts with now (its own, capped at its maker's current role); nil for write keys and
+    /// for keys whose maker is gone.
+    public func effectiveRoles(of keys: [APIKey], for principal: Principal) async throws -> [APIKeyID: Role] {
+        try principal.require(.keysManage)
+        var roles: [APIKeyID: Role] = [:]
+        for key in keys where key.kind == .secret {
+            roles[key.id] = try await Authenticator.effectiveRole(of: key, in: store)
+        }
+        return roles
+    }
+
     public func key(_ id: APIKeyID, for principal: Principal) async throws -> APIKey {
         try principal.require(.keysManage)
         guard let key = try await store.key(id: id, in: principal.workspaceID) else { throw NotFoundError(kind: "key", id: id.rawValue) }
@@ -51,7 +62,8 @@ extension Administration {
         }
         let token = kind.tokenPrefix + Secrets.randomToken()
         let key = APIKey(id: .generate(), workspaceID: principal.workspaceID, kind: kind, name: name, role: keyRole, sourceID: sourceID,
-                         displayPrefix: String(token.prefix(kind.tokenPrefix.count + 6)), createdAt: clock.now(), lastUsedAt: nil, revokedAt: nil)
+                         displayPrefix: String(token.prefix(kind.tokenPrefix.count + 6)), createdAt: clock.now(), lastUsedAt: nil, revokedAt: nil,
+                         createdBy: principal.kind == .operatorConsole ? nil : principal.actorReference)
         try await store.insert(key, tokenHash: Secrets.tokenHash(token))
         try await audit(.keyCreated, by: principal, target: "key:\(key.id)", details: ["kind": kind.rawValue], origin: origin)
         logger.info("key created", metadata: ["key.id": "\(key.id)", "key.kind": "\(kind.rawValue)"])

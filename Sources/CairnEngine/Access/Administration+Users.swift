@@ -72,8 +72,27 @@ extension Administration {
         }
         if before.role != role {
             try await audit(.userRoleChanged, by: principal, target: "user:\(id)", details: ["from": before.role.rawValue, "to": role.rawValue], origin: origin)
+            // The keys this user made now act at most with the new role (checked at every use); the log says which.
+            if role < before.role {
+                for key in try await store.keys(createdBy: "user:\(id)", in: workspace) where (key.role ?? .viewer) > role {
+                    try await audit(.keyCapped, by: principal, target: "key:\(key.id)",
+                                    details: ["from": min(key.role ?? .viewer, before.role).rawValue, "to": role.rawValue, "maker": "user:\(id)"], origin: origin)
+                }
+            }
         }
         return after
+    }
+
+    /// Revokes the keys a user or key made, and those made by them in turn, with an audit entry each.
+    func revokeKeys(madeBy maker: String, in workspace: WorkspaceID, by principal: Principal, origin: RequestOrigin, depth: Int = 0) async throws {
+        guard depth < 8 else { return }
+        for key in try await store.keys(createdBy: maker, in: workspace) {
+            if try await store.revoke(key: key.id, in: workspace, at: clock.now()) {
+                try await audit(.keyRevoked, by: principal, target: "key:\(key.id)", details: ["kind": key.kind.rawValue, "reason": "maker removed", "maker": maker],
+                                origin: origin)
+            }
+            try await revokeKeys(madeBy: "key:\(key.id)", in: workspace, by: principal, origin: origin, depth: depth + 1)
+        }
     }
 
     /// Removes a user and signs them out everywhere. The last administrator cannot be removed.
@@ -86,6 +105,8 @@ extension Administration {
             try await tx.delete(user: id, in: workspace)
         }
         try await audit(.userRemoved, by: principal, target: "user:\(id)", origin: origin)
+        // What they made ends with them: their keys are revoked (open streams notice within a poll; EventStream).
+        try await revokeKeys(madeBy: "user:\(id)", in: workspace, by: principal, origin: origin)
     }
 
     /// A user changes their own display name or interface language.

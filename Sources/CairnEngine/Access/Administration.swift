@@ -129,17 +129,12 @@ public struct Administration: Sendable {
             for entry in page.items {
                 let details = entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
                 rows.append([ISO8601DateFormatter().string(from: entry.occurredAt), entry.action.rawValue, entry.actor,
-                             entry.target ?? "", details, entry.ipAddress ?? ""].map(Self.csvField).joined(separator: ","))
+                             entry.target ?? "", details, entry.ipAddress ?? ""].map(CSVWriter.field).joined(separator: ","))
             }
             cursor = try page.nextCursor.map { try Cursor(token: $0) }
         } while cursor != nil
         try await audit(.dataExported, by: principal, target: "audit_log", details: ["rows": "\(rows.count - 1)"], origin: origin)
         return rows.joined(separator: "\r\n") + "\r\n"
-    }
-
-    /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is neutralised so spreadsheets do not run it as a formula.
-    static func csvField(_ text: String) -> String {
-        CSVWriter.field(text.first.map { "=+-@".contains($0) } == true ? "'" + text : text)
     }
 
     /// Activity per day over the last `days` days (the overview chart), zero-filled.

@@ -28,7 +28,8 @@ public struct Authenticator: Sendable {
         public var user: User
     }
 
-    /// Checks email and password; on success opens a session. Failures are audited and throttled per account and address.
+    /// Checks email and password; on success opens a session. Failures are audited and slowed down per account and
+    /// address together (``LoginThrottle``).
     public func signIn(email rawEmail: String, password: String, origin: RequestOrigin) async throws -> SignedIn {
         let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let now = clock.now()
@@ -53,7 +54,7 @@ public struct Authenticator: Sendable {
             if let lockout { throw AccessError.throttled(retryAfterSeconds: lockout) }
             throw AccessError.invalidCredentials
         }
-        await throttle.recordSuccess(account: email)
+        await throttle.recordSuccess(account: email, address: origin.ipAddress)
         let token = Secrets.randomToken()
         let session = WebSession(tokenHash: Secrets.tokenHash(token), workspaceID: stored.user.workspaceID, userID: stored.user.id,
                                  csrfToken: Secrets.randomToken(), createdAt: now,
@@ -91,9 +92,48 @@ public struct Authenticator: Sendable {
         return key
     }
 
-    /// The principal a secret key acts as.
+    /// The principal a secret key acts as: its role, capped at its maker's role as it is now (a key made by an admin
+    /// who is now a viewer reads as a viewer); nil when its maker is gone.
     public func principal(forSecretKey token: String) async throws -> Principal? {
-        guard let key = try await key(token: token, kind: .secret) else { return nil }
-        return Principal(workspaceID: key.workspaceID, kind: .key(key.id), role: key.role ?? .viewer)
+        guard let key = try await key(token: token, kind: .secret), let role = try await effectiveRole(of: key) else { return nil }
+        return Principal(workspaceID: key.workspaceID, kind: .key(key.id), role: role)
+    }
+
+    /// Who a long-lived request (an event stream) acts as now: the same principal with its current role, or nil when
+    /// its key was revoked, its maker removed, its session signed out or expired, or its user removed. Reads only.
+    public func current(_ principal: Principal, sessionToken: String?) async throws -> Principal? {
+        switch principal.kind {
+        case .key(let id):
+            guard let key = try await store.key(id: id, in: principal.workspaceID), let role = try await effectiveRole(of: key) else { return nil }
+            return Principal(workspaceID: principal.workspaceID, kind: principal.kind, role: role)
+        case .user(let id):
+            guard let sessionToken, let (session, user) = try await session(token: sessionToken), session.userID == id,
+                  user.workspaceID == principal.workspaceID else { return nil }
+            return Principal(workspaceID: principal.workspaceID, kind: principal.kind, role: user.role)
+        case .operatorConsole:
+            return principal
+        }
+    }
+
+    /// A secret key's role as it acts now: the lower of its own and its maker's (a key made by a key answers to that
+    /// key's maker, and so on); nil when a maker is removed or revoked.
+    public func effectiveRole(of key: APIKey) async throws -> Role? {
+        try await Self.effectiveRole(of: key, in: store)
+    }
+
+    static func effectiveRole(of key: APIKey, in store: Store, depth: Int = 0) async throws -> Role? {
+        guard !key.isRevoked, depth < 8 else { return nil }
+        let own = key.role ?? .viewer
+        guard let maker = key.createdBy else { return own }
+        if maker.hasPrefix("user:") {
+            guard let user = try await store.user(id: UserID(rawValue: String(maker.dropFirst(5))), in: key.workspaceID) else { return nil }
+            return min(own, user.role)
+        }
+        if maker.hasPrefix("key:") {
+            guard let parent = try await store.key(id: APIKeyID(rawValue: String(maker.dropFirst(4))), in: key.workspaceID),
+                  let parentRole = try await effectiveRole(of: parent, in: store, depth: depth + 1) else { return nil }
+            return min(own, parentRole)
+        }
+        return own
     }
 }

@@ -231,18 +231,22 @@ public struct SurveyAnswering: Sendable {
         let now = clock.now()
         var response: SurveyResponse
         var token = responseToken ?? ""
+        var heldByToken: SurveyResponse?
+        if let responseToken { heldByToken = try await store.response(tokenHash: Secrets.tokenHash(responseToken)) }
         if let held = visit.response {
             response = held
-        } else if let responseToken, let held = try await store.response(tokenHash: Secrets.tokenHash(responseToken)), held.surveyID == survey.id {
+        } else if let responseToken, let held = heldByToken, held.surveyID == survey.id, held.invitationID == visit.invitation?.id {
+            // A hold belongs to the link it was handed out on: a personal link's response is never continued from the
+            // public link (or another person's link) with its r value.
             // The respondent's page sends the same hold again after a time-out or a second click: a finished response
             // answers as it did the first time and stores nothing more.
             if held.complete { return (held, responseToken, nil) }
             response = held
         } else {
             // The page hands out the hold before the first answer (``newResponseToken()``), so a retry of that first
-            // answer finds the response it made instead of making a second; a hold too short to be unguessable is
-            // replaced.
-            token = responseToken.flatMap { Self.isResponseToken($0) ? $0 : nil } ?? Self.newResponseToken()
+            // answer finds the response it made instead of making a second; a hold too short to be unguessable, or
+            // one that holds another link's response, is replaced.
+            token = responseToken.flatMap { Self.isResponseToken($0) && heldByToken == nil ? $0 : nil } ?? Self.newResponseToken()
             response = SurveyResponse(id: .generate(), workspaceID: survey.workspaceID, surveyID: survey.id, profileID: visit.invitation?.profileID,
                                       invitationID: visit.invitation?.id, language: language, answers: [:], complete: false, startedAt: now, updatedAt: now, completedAt: nil,
                                       touchpoint: visit.invitation?.touchpoint, orderReference: visit.invitation?.orderReference)

@@ -158,7 +158,7 @@ public struct CustomerRecords: Sendable {
                     let traits = JSONValue.object(profile.traits.mapValues(\.value)).jsonText()
                     write([profile.id.rawValue, first(.userID), first(.email), first(.phone), profile.firstSeenAt.formatted(.iso8601),
                            profile.lastSeenAt.formatted(.iso8601), profile.channels.map(\.rawValue).joined(separator: " "), traits]
-                        .map(Administration.csvField).joined(separator: ","))
+                        .map(CSVWriter.field).joined(separator: ","))
                 }
                 count += 1
             }

@@ -79,7 +79,10 @@ extension Request {
             throw Problem(slug: "invalid-json", title: "Invalid JSON body", status: .badRequest, detail: "body: The body is empty. Send a JSON object.",
                           errors: [FieldIssue(field: "body", issue: .missing, hint: "Send a JSON object.")])
         }
-        return try JSONDecoder().decode(type, from: Data(buffer: buffer))
+        let data = Data(buffer: buffer)
+        // Read once as JSON text first, so a body that is not JSON is answered with what is wrong and where.
+        do { _ = try JSONValue.parse(data) } catch { throw TrackingController.malformed(error) }
+        return try JSONDecoder().decode(type, from: data)
     }
 }
 

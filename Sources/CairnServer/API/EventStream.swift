@@ -8,9 +8,12 @@ import ServiceLifecycle
 
 /// `GET /api/v1/events/stream`: new events as Server-Sent Events, as they are ingested. Filters: `type`, `channel`,
 /// `event`; `limit` ends the stream after that many events (handy for scripts and tests). The stream starts with
-/// events received from now on, from `since`, or after `Last-Event-ID` when a client reconnects.
+/// events received from now on, from `since`, or after `Last-Event-ID` when a client reconnects. Access is checked
+/// again before every read of new events (every 300 ms while idle): a revoked key, a removed maker, a signed-out or
+/// removed user, or a role without customers.read ends the stream at once — on every server, as all read one database.
 struct EventStream {
     let administration: Administration
+    let authenticator: Authenticator
     let clock: DateSource
     /// How often the stream looks for new events.
     var pollInterval: Duration = .milliseconds(300)
@@ -40,7 +43,8 @@ struct EventStream {
             cursor = issues.check { () throws(ValidationError) in try Cursor(token: last, field: "Last-Event-ID") } ?? cursor
         }
         try issues.throwIfAny()
-        let administration = self.administration, interval = pollInterval, start = cursor, filterCopy = filter, maximum = limit
+        let administration = self.administration, authenticator = self.authenticator, interval = pollInterval, start = cursor, filterCopy = filter, maximum = limit
+        let sessionToken = context.identity?.sessionToken
         let body = ResponseBody { writer in
             var cursor = start
             var sent = 0
@@ -48,7 +52,11 @@ struct EventStream {
             try await writer.write(ByteBuffer(string: ": connected\n\n"))
             // The stream ends when the server shuts down, so graceful shutdown never waits for a client that stays.
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let events = try await administration.eventsReceived(for: principal, matching: filterCopy, after: cursor, limit: 100)
+                guard let current = try await authenticator.current(principal, sessionToken: sessionToken), current.can(.customersRead) else {
+                    try await writer.write(ByteBuffer(string: "event: access-ended\ndata: {}\n\n"))
+                    break
+                }
+                let events = try await administration.eventsReceived(for: current, matching: filterCopy, after: cursor, limit: 100)
                 for event in events {
                     cursor = Cursor(sortKey: event.receivedAt.storageMillis, id: event.id.rawValue)
                     let encoder = PublicJSON.encoder([.sortedKeys, .withoutEscapingSlashes])

@@ -17,9 +17,12 @@ public struct ServerConfiguration: Sendable {
     public var version: String
     /// Survey answers accepted per address and link in 10 minutes (the flood limit of the survey page and widget).
     public var answersPerAddress: Int
+    /// Reverse proxies whose `X-Forwarded-For` tells the client's address (`--trusted-proxy`).
+    public var trustedProxies: [AddressRange]
 
     public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, access: AccessConfiguration = .init(), version: String = CairnVersion.current,
-                answersPerAddress: Int = 60) {
+                answersPerAddress: Int = 60, trustedProxies: [AddressRange] = []) {
+        self.trustedProxies = trustedProxies
         self.host = host
         self.port = port
         self.publicURL = publicURL
@@ -47,6 +50,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     let router = Router(context: CairnRequestContext.self)
     let routeTable = RouteTable()
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: TrustedProxyMiddleware(proxies: configuration.trustedProxies))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ProblemMiddleware(renderer: renderer, routes: routeTable))
@@ -58,7 +62,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     WidgetController(writeKeys: WriteKeyAuthentication(authenticator: u.authenticator), answering: u.answering, limiter: answerLimiter, triggers: u.triggers, clock: u.clock).addRoutes(to: router)
     OperationsController(useCases: u, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
     let api = router.group("api/v1")
-    EventStream(administration: u.administration, clock: u.clock).addRoutes(to: api)
+    EventStream(administration: u.administration, authenticator: u.authenticator, clock: u.clock).addRoutes(to: api)
     AccessAPI(administration: u.administration).addRoutes(to: api)
     ProfilesAPI(records: u.records, erasure: u.erasure).addRoutes(to: api)
     ConsentAPI(ledger: u.ledger).addRoutes(to: api)

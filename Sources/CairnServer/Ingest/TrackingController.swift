@@ -32,8 +32,8 @@ struct TrackingController {
         do {
             guard let parsed = try body.withUnsafeReadableBytes { try JSONValue.parse(bytes: $0) }.objectValue else { throw Self.malformed }
             object = parsed
-        } catch {
-            throw Self.malformed
+        } catch let error as JSONTextError {
+            throw Self.malformed(error)
         }
         let key = try await WriteKeyAuthentication(authenticator: authenticator).key(request, body: object)
 
@@ -122,6 +122,14 @@ struct TrackingController {
     static let malformed = Problem(slug: "invalid-json", title: "Malformed JSON", status: .badRequest,
                                    detail: "The body is not a JSON object. Send a message object, or {\"batch\":[…]} to /v1/batch.",
                                    errors: [FieldIssue(field: "body", issue: .invalid, hint: "Send a JSON object.")])
+
+    /// JSON that could not be read, saying what is wrong and where (NaN, Infinity, 1e400, a byte-order mark, bytes
+    /// that are not UTF-8…).
+    static func malformed(_ error: JSONTextError) -> Problem {
+        Problem(slug: "invalid-json", title: "Malformed JSON", status: .badRequest,
+                detail: "The body is not valid JSON: \(error.reason) (at byte \(error.offset)).",
+                errors: [FieldIssue(field: "body", issue: .invalid, hint: "Fix the JSON at byte \(error.offset): \(error.reason).")])
+    }
 }
 
 extension HTTPField.Name {

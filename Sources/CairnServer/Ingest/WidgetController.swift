@@ -89,7 +89,9 @@ struct WidgetController {
 
     @Sendable func respond(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 64 * 1024)
-        guard let body = try? JSONValue.parse(Data(buffer: buffer)).objectValue else { throw TrackingController.malformed }
+        let parsed: JSONValue
+        do { parsed = try JSONValue.parse(Data(buffer: buffer)) } catch { throw TrackingController.malformed(error) }
+        guard let body = parsed.objectValue else { throw TrackingController.malformed }
         let key = try await writeKeys.key(request, body: body)
         guard let token = context.parameters.get("token"), token.count <= 100 else { throw NotFoundError(kind: "survey", id: "") }
         guard limiter.allow(key: "\(context.remoteAddress ?? "?")|\(token)", at: clock.now()) else {

@@ -3,7 +3,7 @@ public import Foundation
 import SQLKit
 
 extension Store {
-    static let keyColumns = ["id", "workspace_id", "kind", "name", "role", "source_id", "display_prefix", "created_at", "last_used_at", "revoked_at"]
+    static let keyColumns = ["id", "workspace_id", "kind", "name", "role", "source_id", "display_prefix", "created_at", "last_used_at", "revoked_at", "created_by"]
 
     public func insert(_ key: APIKey, tokenHash: String) async throws {
         try await database.withConnection { sql in try await TransactionStore(sql: sql).insert(key, tokenHash: tokenHash) }
@@ -44,6 +44,15 @@ extension Store {
         }
     }
 
+    /// The unrevoked secret keys a user or key made (`by` as `user:<id>` or `key:<id>`).
+    public func keys(createdBy maker: String, in workspace: WorkspaceID) async throws -> [APIKey] {
+        try await database.withConnection { sql in
+            try await sql.select().columns(Self.keyColumns).from("api_keys")
+                .where("workspace_id", .equal, workspace.rawValue).where("created_by", .equal, maker)
+                .where(SQLColumn("revoked_at"), .is, SQLLiteral.null).all().map(APIKey.init(row:))
+        }
+    }
+
     /// Records use of a key.
     public func touch(key id: APIKeyID, in workspace: WorkspaceID, at date: Date) async throws {
         try await database.withConnection { sql in
@@ -56,10 +65,10 @@ extension Store {
 extension TransactionStore {
     public func insert(_ key: APIKey, tokenHash: String) async throws {
         try await sql.insert(into: "api_keys")
-            .columns("id", "workspace_id", "kind", "name", "role", "source_id", "token_hash", "display_prefix", "created_at", "last_used_at", "revoked_at")
+            .columns("id", "workspace_id", "kind", "name", "role", "source_id", "token_hash", "display_prefix", "created_at", "last_used_at", "revoked_at", "created_by")
             .values(SQLBind(key.id.rawValue), SQLBind(key.workspaceID.rawValue), SQLBind(key.kind.rawValue), SQLBind(key.name),
                     SQLBind(key.role?.rawValue), SQLBind(key.sourceID?.rawValue), SQLBind(tokenHash), SQLBind(key.displayPrefix), SQLBind(key.createdAt.storageMillis),
-                    SQLBind(key.lastUsedAt?.storageMillis), SQLBind(key.revokedAt?.storageMillis))
+                    SQLBind(key.lastUsedAt?.storageMillis), SQLBind(key.revokedAt?.storageMillis), SQLBind(key.createdBy))
             .run()
     }
 }
@@ -76,7 +85,8 @@ extension APIKey {
             displayPrefix: try row.decode(column: "display_prefix", as: String.self),
             createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)),
             lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self).map(Date.init(storageMillis:)),
-            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(storageMillis:))
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(storageMillis:)),
+            createdBy: try row.decode(column: "created_by", as: String?.self)
         )
     }
 }

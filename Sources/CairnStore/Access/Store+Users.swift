@@ -79,7 +79,7 @@ extension TransactionStore {
                         SQLBind(user.role.rawValue), SQLBind(user.locale?.rawValue), SQLBind(passwordHash), SQLBind(user.createdAt.storageMillis))
                 .run()
         } catch where CairnDatabase.Dialect.isUniqueViolation(error) {
-            throw ConflictError(field: "email", detail: "A user with this email already exists. Use another address.")
+            throw ConflictError(field: "email", detail: "This address cannot be given a new account here. Check the address, or ask the person to sign in with the account they have.")
         }
     }
 

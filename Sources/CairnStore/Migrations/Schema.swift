@@ -572,5 +572,11 @@ public enum Schema {
             // No schema change: each topic gets the sentiment of the clauses that name it, and the daily topic counts
             // are kept by that label (read again by the job).
         },
+        Migration(version: 29, name: "who made each key") { sql in
+            // `user:<id>` or `key:<id>`: a secret key acts at most with its maker's current role and ends with its
+            // maker. Keys made before are left to no one (as those made on the command line).
+            try await sql.alter(table: "api_keys").column("created_by", type: .text).run()
+            try await sql.create(index: "api_keys_created_by").on("api_keys").column("workspace_id").column("created_by").run()
+        },
     ]
 }

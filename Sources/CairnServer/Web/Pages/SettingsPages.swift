@@ -153,12 +153,21 @@ struct SettingsPages {
         let (cursor, limit) = try request.pagination()
         let page = try await administration.keys(for: principal, after: cursor, limit: limit)
         let texts = texts(context)
+        let makers = try await administration.actorNames(Set(page.items.compactMap(\.createdBy)), for: principal)
+        let acting = try await administration.effectiveRoles(of: page.items, for: principal)
         var values: [String: Any] = [
             "keys": page.items.map { key -> [String: Any] in
-                [
+                let roleName = { (role: Role) in texts["role_\(role.rawValue)"] ?? role.rawValue }
+                var role = key.role.map(roleName) ?? "—"
+                if let own = key.role, !key.isRevoked, let now = acting[key.id], now < own {
+                    role = (texts["key_role_capped"] ?? "%1$@, acts as %2$@").replacingOccurrences(of: "%1$@", with: roleName(own))
+                        .replacingOccurrences(of: "%2$@", with: roleName(now))
+                }
+                return [
                     "id": key.id.rawValue, "name": key.name, "prefix": key.displayPrefix,
                     "kind": texts["key_kind_\(key.kind.rawValue)"] ?? key.kind.rawValue,
-                    "role": key.role.map { texts["role_\($0.rawValue)"] ?? $0.rawValue } ?? "—",
+                    "maker": key.createdBy.map { actorText($0, makers, texts: texts) } ?? (texts["key_maker_console"] ?? "—"),
+                    "role": role,
                     "created": displayDate(key.createdAt), "lastUsed": displayDate(key.lastUsedAt),
                     "revoked": key.revokedAt.map(displayDate) as Any, "isActive": !key.isRevoked,
                 ]

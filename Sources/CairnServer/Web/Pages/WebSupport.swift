@@ -23,8 +23,15 @@ extension Request {
 
 /// Only same-site relative paths may be redirect targets after sign-in.
 func safeRedirectTarget(_ next: String?) -> String {
-    guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.contains("\r"), !next.contains("\n") else { return "/" }
-    return next
+    guard let next else { return "/" }
+    // Judge the path as a browser will read it: browsers drop tabs and line breaks anywhere in a URL (so "/\t/evil"
+    // is "//evil") and read a backslash as a slash. Control characters are removed first, then only a path on this
+    // site is accepted.
+    let cleaned = String(String.UnicodeScalarView(next.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        .trimmingCharacters(in: .whitespaces)
+        .replacingOccurrences(of: "\\", with: "/")
+    guard cleaned.hasPrefix("/"), !cleaned.hasPrefix("//"), cleaned.count <= 2_000 else { return "/" }
+    return cleaned
 }
 
 /// A date as people read it in the interface (UTC, ISO-like, no locale surprises).

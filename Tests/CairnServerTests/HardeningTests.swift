@@ -1,0 +1,255 @@
+import CairnCore
+import CairnEngine
+@testable import CairnServer
+import CairnStore
+import CairnTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Gaps an attacker's probe found (issue 15), each held closed.
+@Suite("Hardening")
+struct HardeningTests {
+    @Test("After sign-in only a path on this site is followed, judged as a browser reads it (tabs and line breaks dropped, \\ as /)",
+          arguments: ["/\t/evil.example/x", "/\n/evil.example", "//evil.example", "/\\evil.example", "\\/evil.example", " //evil.example",
+                      "https://evil.example", "/\u{0}/evil.example", "/\r\n/evil.example"])
+    func openRedirect(next: String) async throws {
+        try await Harness.run(.sqlite) { h in
+            var browser = Browser(client: h.client)
+            let (_, page) = try await browser.get("/login?next=" + Browser.encode(next))
+            #expect(!page.contains("evil.example"), "the form does not carry it on")
+            let token = try #require(Browser.csrfToken(in: page))
+            let response = try await browser.post("/login", form: ["email": h.a.users[.viewer]!.email, "password": SeededWorkspace.password, "_csrf": token,
+                                                                   "next": next])
+            #expect(response.status == .seeOther && response.headers[.location] == "/", "\(String(describing: response.headers[.location]))")
+        }
+    }
+
+    @Test("A path on this site is still followed after sign-in")
+    func sameSiteRedirect() async throws {
+        try await Harness.run(.sqlite) { h in
+            var browser = Browser(client: h.client)
+            let (_, page) = try await browser.get("/login?next=%2Fsettings%2Fusers%3Fx%3D1")
+            let token = try #require(Browser.csrfToken(in: page))
+            let response = try await browser.post("/login", form: ["email": h.a.users[.viewer]!.email, "password": SeededWorkspace.password, "_csrf": token,
+                                                                   "next": "/settings/users?x=1"])
+            #expect(response.headers[.location] == "/settings/users?x=1")
+        }
+    }
+
+    @Test("Someone guessing a colleague's password from their machine never locks the colleague out")
+    func noLockoutForOthers() async throws {
+        try await Harness.run(.sqlite) { h in
+            let authenticator = Authenticator(store: h.store, configuration: .init(passwordHasher: testPasswordHasher), clock: h.clock.source)
+            let email = h.a.users[.viewer]!.email
+            let attacker = RequestOrigin(ipAddress: "192.0.2.66"), owner = RequestOrigin(ipAddress: "198.51.100.7")
+            var refused = 0
+            for _ in 0..<30 {
+                do { _ = try await authenticator.signIn(email: email, password: "guess-guess-guess", origin: attacker) } catch AccessError.throttled { refused += 1 } catch {}
+            }
+            #expect(refused >= 26, "the guesser waits after three failures")
+            let signedIn = try await authenticator.signIn(email: email, password: SeededWorkspace.password, origin: owner)
+            #expect(signedIn.user.email == email, "the owner, from their own address, signs in at once")
+        }
+    }
+
+    /// Makes a second administrator, signs them in and has them make a secret admin key on the settings page.
+    static func keyMadeByASecondAdmin(_ h: Harness) async throws -> (user: String, token: String) {
+        let admin = h.a.secretKeys[.admin]!
+        let created = try await h.api(.post, "/api/v1/users", key: admin,
+                                      json: #"{"email":"second-admin@alpha.example","role":"admin","password":"a long enough password"}"#)
+        #expect(created.status == .created, "\(created.text)")
+        let user = try #require((try created.json()["user"] as? [String: Any])?["id"] as? String)
+        var browser = try await h.signIn("second-admin@alpha.example", password: "a long enough password")
+        let response = try await browser.submit(on: "/settings/keys", to: "/settings/keys", form: ["kind": "secret", "name": "Their script", "role": "admin"])
+        var page = String(buffer: response.body)
+        if response.status == .seeOther, let location = response.headers[.location] { page = try await browser.get(location).1 }
+        let range = try #require(page.range(of: #"id="created-token" class="token">[^<]+"#, options: .regularExpression))
+        return (user, String(page[range].split(separator: ">").last!))
+    }
+
+    @Test("A key acts at most with its maker's current role, shows its maker, and ends with its maker; the audit log says so",
+          arguments: TestDatabase.engines)
+    func keysAnswerToTheirMaker(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let admin = h.a.secretKeys[.admin]!
+            let (user, token) = try await Self.keyMadeByASecondAdmin(h)
+            #expect(try await h.api(.get, "/api/v1/users", key: token).status == .ok, "an admin's admin key reads users")
+            let listed = try await h.api(.get, "/api/v1/keys", key: admin).text
+            #expect(listed.contains(#""createdBy":"user:\#(user)""#), "the key list says who made it")
+
+            // Demoted to viewer: the key acts as a viewer from the next request on.
+            #expect(try await h.api(.patch, "/api/v1/users/\(user)", key: admin, json: #"{"role":"viewer"}"#).status == .ok)
+            #expect(try await h.api(.get, "/api/v1/users", key: token).status == .forbidden)
+            #expect(try await h.api(.get, "/api/v1/profiles", key: token).status == .ok, "still what a viewer may")
+            var browser = try await h.signIn(h.a.users[.admin]!.email)
+            let (_, keysPage) = try await browser.get("/settings/keys")
+            #expect(keysPage.contains("second-admin") || keysPage.contains("Second"), "the page names the maker")
+            #expect(keysPage.contains("acts as Viewer"), "the page says the key acts as a viewer")
+            var audit = try await h.store.auditLog(in: h.a.workspace.id, after: nil, limit: 50).items
+            #expect(audit.contains { $0.action == .keyCapped && $0.details["to"] == "viewer" })
+
+            // Removed: their keys are revoked, with a reason in the log.
+            #expect(try await h.api(.delete, "/api/v1/users/\(user)", key: admin).status == .noContent)
+            #expect(try await h.api(.get, "/api/v1/profiles", key: token).status == .unauthorized)
+            audit = try await h.store.auditLog(in: h.a.workspace.id, after: nil, limit: 50).items
+            #expect(audit.contains { $0.action == .keyRevoked && $0.details["reason"] == "maker removed" })
+        }
+    }
+
+    @Test("An open event stream ends as soon as its key is revoked")
+    func streamEndsOnRevocation() async throws {
+        try await Harness.run(.sqlite) { h in
+            let admin = h.a.secretKeys[.admin]!
+            let created = try await h.api(.post, "/api/v1/keys", key: admin, json: #"{"kind":"secret","role":"viewer","name":"dashboard"}"#).json()
+            let token = try #require(created["token"] as? String), id = try #require((created["key"] as? [String: Any])?["id"] as? String)
+            async let streamed = h.api(.get, "/api/v1/events/stream", key: token)
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(try await h.api(.post, "/api/v1/keys/\(id)/revoke", key: admin).status == .ok)
+            let started = ContinuousClock.now
+            let text = try await streamed.text
+            #expect(text.contains("event: access-ended"), "\(text)")
+            #expect(ContinuousClock.now - started < .seconds(3), "it ends within a poll, not when the client leaves")
+        }
+    }
+
+    @Test("Identifiers refuse control and invisible characters; traits refuse control characters; look-alike emails fold or are refused",
+          arguments: TestDatabase.engines)
+    func identifiers(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let basic: HTTPFields = [.authorization: "Basic " + Data("\(h.a.writeKey):".utf8).base64EncodedString(), .contentType: "application/json"]
+            func identify(_ json: String) async throws -> TestResponse {
+                try await h.client.execute(uri: "/v1/identify", method: .post, headers: basic, body: ByteBuffer(string: json))
+            }
+            for (json, field) in [(#"{"userId":"a-user-1\u0000evil"}"#, "userId"), (#"{"anonymousId":"x\u202Ey"}"#, "anonymousId"),
+                                  (#"{"userId":"u1","traits":{"name":"Ada\u0007"}}"#, "traits.name"),
+                                  (#"{"userId":"u1","traits":{"email":"ada\u200B@example.com"}}"#, "traits.email"),
+                                  (#"{"userId":"u1","traits":{"address":{"city":"Bern\u0000"}}}"#, "traits.address.city")] {
+                let response = try await identify(json)
+                #expect(response.status == .badRequest && response.text.contains(#""field":"\#(field)""#), "\(json): \(response.text)")
+            }
+            #expect(try await identify(#"{"userId":"u1","traits":{"note":"line one\nline two\ttab"}}"#).status == .ok, "tabs and line breaks are text")
+            // The rules for emails, as written in docs/roles.md.
+            #expect(try Credentials.validateEmail("ａｄａ@example.com") == "ada@example.com", "fullwidth folds into plain letters")
+            #expect(try Credentials.validateEmail("ade\u{0301}@example.com") == "ad\u{00E9}@example.com", "composed")
+            #expect(throws: ValidationError.self) { try Credentials.validateEmail("ada\u{200B}@example.com") }
+            #expect(throws: ValidationError.self) { try Credentials.validateEmail("ada@example.com\u{0}x") }
+            #expect(throws: ValidationError.self) { try Credentials.validateEmail("\u{202E}moc.elpmaxe@ada") }
+            #expect(Identifier.normalised(kind: .userID, "a-user-1\u{0}evil") == nil)
+        }
+    }
+
+    @Test("What cannot be represented is refused, naming the field: far-off times, 1e300 totals; bad JSON says what is wrong",
+          arguments: TestDatabase.engines)
+    func unrepresentable(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let basic: HTTPFields = [.authorization: "Basic " + Data("\(h.a.writeKey):".utf8).base64EncodedString(), .contentType: "application/json"]
+            func send(_ path: String, _ body: ByteBuffer) async throws -> TestResponse {
+                try await h.client.execute(uri: path, method: .post, headers: basic, body: body)
+            }
+            let far = try await send("/v1/track", ByteBuffer(string: #"{"userId":"u1","event":"Viewed","sentAt":"9999-12-31T00:00:00Z"}"#))
+            #expect(far.status == .badRequest && far.text.contains(#""field":"sentAt""#), "\(far.text)")
+            let huge = try await send("/v1/track", ByteBuffer(string: #"{"userId":"u1","event":"Order Completed","properties":{"order_id":"o1","total":1e300,"currency":"EUR"}}"#))
+            #expect(huge.status == .badRequest && huge.text.contains(#""field":"properties.total""#), "\(huge.text)")
+            let price = try await send("/v1/track", ByteBuffer(string: #"{"userId":"u1","event":"Order Completed","properties":{"order_id":"o2","products":[{"sku":"A","price":"1e300","quantity":1}]}}"#))
+            #expect(price.status == .badRequest && price.text.contains(#""field":"properties.products[0].price""#), "\(price.text)")
+            for (body, words) in [("{\"a\":NaN}", "NaN"), ("{\"a\":Infinity}", "Infinity"), ("{\"a\":1e400}", "too large"),
+                                  ("\u{FEFF}{\"userId\":\"u\",\"event\":\"E\"}", "byte-order mark")] {
+                let response = try await send("/v1/track", ByteBuffer(string: body))
+                #expect(response.status == .badRequest && response.text.contains(words), "\(body): \(response.text)")
+            }
+            var invalid = ByteBuffer(string: #"{"userId":"u","event":""#)
+            invalid.writeBytes([0xFF, 0xFE])
+            invalid.writeString(#""}"#)
+            let bytes = try await send("/v1/track", invalid)
+            #expect(bytes.status == .badRequest && bytes.text.contains("UTF-8"), "\(bytes.text)")
+            let api = try await h.api(.post, "/api/v1/products", key: h.a.secretKeys[.manager]!, json: #"{"sku":"X","name":"X","price":NaN}"#)
+            #expect(api.status == .badRequest && api.text.contains("NaN"), "\(api.text)")
+        }
+    }
+
+    @Test("A message just under 32 KiB is accepted whole; over it, 413")
+    func messageSizeBoundary() async throws {
+        try await Harness.run(.sqlite) { h in
+            let basic: HTTPFields = [.authorization: "Basic " + Data("\(h.a.writeKey):".utf8).base64EncodedString(), .contentType: "application/json"]
+            func message(bytes: Int) -> String {
+                let head = #"{"userId":"u1","event":"Big","properties":{"text":""#, tail = #""}}"#
+                return head + String(repeating: "a", count: bytes - head.utf8.count - tail.utf8.count) + tail
+            }
+            for size in [32_697, 32_768] {
+                let response = try await h.client.execute(uri: "/v1/track", method: .post, headers: basic, body: ByteBuffer(string: message(bytes: size)))
+                #expect(response.status == .ok, "\(size) bytes: \(response.text)")
+            }
+            let over = try await h.client.execute(uri: "/v1/track", method: .post, headers: basic, body: ByteBuffer(string: message(bytes: 32_769)))
+            #expect(over.status == .contentTooLarge)
+        }
+    }
+
+    @Test("A personal link's response cannot be continued from the public link with its r value", arguments: TestDatabase.engines)
+    func holdBelongsToItsLink(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!, agent = h.a.secretKeys[.agent]!
+            let customer = try await h.a.customer(in: h.store)
+            let survey = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"relationship_nps"}"#).json()
+            let id = try #require(survey["id"] as? String), publicLink = try #require(survey["link"] as? String)
+            _ = try await h.api(.post, "/api/v1/surveys/\(id)/status", key: manager, json: #"{"status":"published"}"#)
+            _ = try await h.api(.post, "/api/v1/profiles/\(customer)/consent", key: agent, json: #"{"purpose":"surveys","status":"granted"}"#)
+            let invited = try await h.api(.post, "/api/v1/surveys/\(id)/invitations", key: manager, json: #"{"profileId":"\#(customer)"}"#).json()
+            let personal = try #require(invited["link"] as? String)
+            var browser = Browser(client: h.client)
+            let first = try await browser.send(.post, personal, headers: [.contentType: "application/x-www-form-urlencoded"], body: "question=nps&answer=2")
+            let page = String(buffer: first.body)
+            let range = try #require(page.range(of: #"name="r" value="[^"]*""#, options: .regularExpression))
+            let held = String(page[range].split(separator: "\"")[3])
+            // The public link with the personal response's hold: a new, separate response; the personal one is untouched.
+            _ = try await browser.send(.post, publicLink, headers: [.contentType: "application/x-www-form-urlencoded"], body: "question=why&answer=hijacked&r=" + held)
+            let responses = (try await h.api(.get, "/api/v1/surveys/\(id)/responses", key: manager).json()["data"] as? [[String: Any]]) ?? []
+            let mine = try #require(responses.first { $0["profileId"] as? String == customer.rawValue })
+            #expect((mine["answers"] as? [String: Any])?["why"] == nil, "the personal response was not continued from the public link")
+        }
+    }
+
+    @Test("Adding a user whose address is taken elsewhere answers as for this workspace, never saying where")
+    func takenAddressSaysNotWhere() async throws {
+        try await Harness.run(.sqlite) { h in
+            let other = h.b.users[.viewer]!.email, here = h.a.users[.viewer]!.email
+            let elsewhere = try await h.api(.post, "/api/v1/users", key: h.a.secretKeys[.admin]!, json: #"{"email":"\#(other)","role":"viewer"}"#)
+            let local = try await h.api(.post, "/api/v1/users", key: h.a.secretKeys[.admin]!, json: #"{"email":"\#(here)","role":"viewer"}"#)
+            #expect(elsewhere.status == local.status)
+            #expect(elsewhere.text.replacingOccurrences(of: other, with: "").components(separatedBy: "\"detail\"").last?.prefix(120)
+                    == local.text.replacingOccurrences(of: here, with: "").components(separatedBy: "\"detail\"").last?.prefix(120))
+            #expect(!elsewhere.text.lowercased().contains("another workspace") && !elsewhere.text.contains("Beta"))
+        }
+    }
+
+    @Test("Webhooks to this machine, private or link-local networks are refused however the address is written", arguments: [
+        "http://127.0.0.1:9/x", "http://2130706433/x", "http://0x7f.1/x", "http://0177.0.0.1/x", "http://0.0.0.0/x", "http://[::1]/x",
+        "http://[::ffff:127.0.0.1]/x", "http://169.254.169.254/latest/meta-data", "http://10.1.2.3/x", "http://192.168.0.1/x", "http://localhost:8080/x",
+        "http://metadata.internal/x",
+    ])
+    func webhookAddresses(url: String) async throws {
+        try await Harness.run(.sqlite) { h in
+            let response = try await h.api(.post, "/api/v1/webhooks", key: h.a.secretKeys[.admin]!, json: #"{"url":"\#(url)"}"#)
+            #expect(response.status == .badRequest && response.text.contains(#""field":"url""#), "\(url): \(response.text)")
+        }
+    }
+
+    @Test("Public addresses are accepted; the address rules are the internet's")
+    func publicWebhookAddresses() {
+        #expect(WebhookAddresses.literalVerdict(host: "93.184.215.14") == .publicAddress)
+        #expect(WebhookAddresses.literalVerdict(host: "[2606:4700::1111]") == .publicAddress)
+        #expect(WebhookAddresses.literalVerdict(host: "172.32.0.1") == .publicAddress, "just outside 172.16/12")
+        #expect(WebhookAddresses.literalVerdict(host: "172.31.255.255") == .internalAddress("172.31.255.255"))
+        #expect(WebhookAddresses.literalVerdict(host: "hooks.example.com") == nil, "names are resolved")
+    }
+
+    @Test("Behind a trusted proxy the client's address comes from X-Forwarded-For; from anyone else the header is ignored")
+    func trustedProxy() {
+        let proxies = [AddressRange("10.0.0.0/8")!, AddressRange("::1")!]
+        #expect(proxies[0].contains("10.20.30.40") && !proxies[0].contains("11.0.0.1"))
+        #expect(proxies[1].contains("::1") && !proxies[1].contains("::2"))
+        #expect(AddressRange("10.0.0.0/33") == nil && AddressRange("example") == nil)
+    }
+}
