@@ -17,6 +17,8 @@ import Testing
 final class HookReceiver: Sendable {
     let received = Mutex<[(headers: HTTPFields, body: String)]>([])
     let answer = Mutex<HTTPResponse.Status>(.internalServerError)
+    /// Sent as `Location` with every answer when set (a redirect).
+    let location = Mutex<String?>(nil)
     let port = Mutex<Int?>(nil)
 
     func start() async throws -> Task<Void, any Error> {
@@ -24,7 +26,13 @@ final class HookReceiver: Sendable {
         router.post("hook") { [self] request, _ -> Response in
             let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
             received.withLock { $0.append((request.headers, body)) }
-            return Response(status: answer.withLock { $0 })
+            var headers = HTTPFields()
+            if let location = location.withLock({ $0 }) { headers[.location] = location }
+            return Response(status: answer.withLock { $0 }, headers: headers)
+        }
+        router.get("hook") { [self] request, _ -> Response in
+            received.withLock { $0.append((request.headers, "GET")) }
+            return Response(status: .ok)
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { [self] channel in port.withLock { $0 = channel.localAddress?.port } })
@@ -107,6 +115,46 @@ struct AlertsTests {
             // Removing the endpoint stops what was waiting for it.
             #expect(try await h.api(.delete, "/api/v1/webhooks/\(endpoint)", key: admin).status == .noContent)
             #expect(try await h.api(.get, "/api/v1/webhooks/\(endpoint)/deliveries", key: admin).status == .notFound)
+        }
+    }
+
+    @Test("A webhook never follows a redirect, and an address that turns internal is refused at delivery, with nothing of the network kept")
+    func redirectsAndInternalAddresses() async throws {
+        let first = HookReceiver(), second = HookReceiver()
+        let servers = [try await first.start(), try await second.start()]
+        defer { for server in servers { server.cancel() } }
+        let firstPort = try #require(first.port.withLock { $0 }), secondPort = try #require(second.port.withLock { $0 })
+        first.answer.withLock { $0 = .temporaryRedirect }
+        first.location.withLock { $0 = "http://127.0.0.1:\(secondPort)/hook" }
+        try await Harness.run(.sqlite, allowPrivateWebhooks: true) { h in
+            let admin = h.a.secretKeys[.admin]!, manager = h.a.secretKeys[.manager]!
+            let created = try await h.api(.post, "/api/v1/webhooks", key: admin, json: #"{"url":"http://127.0.0.1:\#(firstPort)/hook"}"#).json()
+            let endpoint = try #require((created["endpoint"] as? [String: Any])?["id"] as? String)
+            let csat = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"post_delivery_csat"}"#).json()
+            _ = try await h.api(.post, "/api/v1/surveys/\(csat["id"] as? String ?? "")/status", key: manager, json: #"{"status":"published"}"#)
+            var browser = Browser(client: h.client)
+            _ = try await browser.send(.post, csat["link"] as? String ?? "", headers: [.contentType: "application/x-www-form-urlencoded"], body: "question=csat&answer=1")
+            let logger = Logger(label: "test.webhooks")
+            #expect(try await Webhooks(store: h.store, clock: h.clock.source, allowPrivateAddresses: true).deliverDue(logger: logger) == 1)
+            #expect(first.received.withLock { $0.count } == 1 && second.received.withLock { $0.isEmpty }, "the redirect was not followed")
+            var deliveries = (try await h.api(.get, "/api/v1/webhooks/\(endpoint)/deliveries", key: admin).json()["data"] as? [[String: Any]]) ?? []
+            #expect((deliveries.first?["lastError"] as? String)?.contains("redirects are not followed") == true, "\(deliveries)")
+
+            // The same endpoint when private addresses are not allowed (as if its name now resolved inside): refused
+            // before anything is sent, and given up.
+            h.clock.advance(by: 31)
+            #expect(try await Webhooks(store: h.store, clock: h.clock.source).deliverDue(logger: logger) == 1)
+            #expect(first.received.withLock { $0.count } == 1)
+            deliveries = (try await h.api(.get, "/api/v1/webhooks/\(endpoint)/deliveries", key: admin).json()["data"] as? [[String: Any]]) ?? []
+            #expect(deliveries.first?["status"] as? String == "failed" && deliveries.first?["lastError"] as? String == "refused: the address is not public")
+
+            // A receiver that is down leaves no trace of how the network answered.
+            let closed = try await h.api(.post, "/api/v1/webhooks", key: admin, json: #"{"url":"http://127.0.0.1:9/hook"}"#).json()
+            let closedID = try #require((closed["endpoint"] as? [String: Any])?["id"] as? String)
+            _ = try await browser.send(.post, csat["link"] as? String ?? "", headers: [.contentType: "application/x-www-form-urlencoded"], body: "question=csat&answer=2")
+            _ = try await Webhooks(store: h.store, clock: h.clock.source, allowPrivateAddresses: true).deliverDue(logger: logger)
+            let down = (try await h.api(.get, "/api/v1/webhooks/\(closedID)/deliveries", key: admin).json()["data"] as? [[String: Any]]) ?? []
+            #expect(down.first?["lastError"] as? String == "no answer", "\(down)")
         }
     }
 }

@@ -3,6 +3,8 @@ import CairnEngine
 @testable import CairnServer
 import CairnStore
 import CairnTestSupport
+import Hummingbird
+import Logging
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -251,5 +253,46 @@ struct HardeningTests {
         #expect(proxies[0].contains("10.20.30.40") && !proxies[0].contains("11.0.0.1"))
         #expect(proxies[1].contains("::1") && !proxies[1].contains("::2"))
         #expect(AddressRange("10.0.0.0/33") == nil && AddressRange("example") == nil)
+    }
+
+    @Test("Over a real socket: behind a trusted proxy each client waits for its own failures; without one, X-Forwarded-For is ignored",
+          arguments: [true, false])
+    func trustedProxyOverTheNetwork(trusted: Bool) async throws {
+        try await TestDatabase.withStore(.sqlite) { (store: Store) async throws in
+            let clock = TestClock(Date())
+            let seeded = try await SeededWorkspace.create(named: "Alpha", in: store, clock: clock.source)
+            var configuration = Harness.configuration()
+            if trusted { configuration.trustedProxies = [AddressRange("127.0.0.0/8")!] }
+            let logger = Logger(label: "cairn.test.proxy")
+            let router = try await buildRouter(configuration: configuration, useCases: Harness.useCases(store, clock: clock.source, logger: logger), logger: logger)
+            try await Application(router: router, logger: logger).test(.live) { client in
+                let email = seeded.users[.viewer]!.email
+                func signIn(_ password: String, from address: String) async throws -> HTTPResponse.Status {
+                    var browser = Browser(client: client, extraHeaders: [HTTPField.Name("X-Forwarded-For")!: address])
+                    let (_, page) = try await browser.get("/login")
+                    return try await browser.post("/login", form: ["email": email, "password": password, "_csrf": Browser.csrfToken(in: page) ?? ""]).status
+                }
+                for _ in 0..<4 { _ = try await signIn("wrong-wrong-wrong", from: "203.0.113.9") }
+                #expect(try await signIn(SeededWorkspace.password, from: "203.0.113.9") == .tooManyRequests, "the guessing address waits")
+                let owner = try await signIn(SeededWorkspace.password, from: "198.51.100.7")
+                #expect(owner == (trusted ? .seeOther : .tooManyRequests), trusted ? "another client behind the proxy is not held back" : "an untrusted header changes nothing")
+            }
+        }
+    }
+
+    @Test("A name with a right-to-left override cannot reverse what is around it: every page shows it isolated")
+    func overrideInNames() async throws {
+        try await Harness.run(.sqlite) { h in
+            let key = try #require(try await Authenticator(store: h.store, configuration: .init(passwordHasher: testPasswordHasher)).key(token: h.a.writeKey, kind: .write))
+            let identify = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"userId":"rlo","traits":{"name":"\u202Egnp.exe","email":"rlo@example.com"}}"#.utf8)).objectValue!
+            _ = try await Ingestor(store: h.store).ingest([try TrackingMessage.parse(identify, kind: .identify, makeMessageID: { "identify-rlo" }).get()], key: key)
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            var browser = try await h.signIn(h.a.users[.admin]!.email)
+            let (_, list) = try await browser.get("/customers")
+            #expect(list.contains("<bdi>\u{202E}gnp.exe</bdi>"), "isolated in the list")
+            let profile = try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "rlo"), in: h.a.workspace.id))
+            let (_, page) = try await browser.get("/customers/\(profile)")
+            #expect(page.contains("<bdi>\u{202E}gnp.exe</bdi>"), "isolated on the customer's page")
+        }
     }
 }

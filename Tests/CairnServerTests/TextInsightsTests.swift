@@ -128,7 +128,7 @@ struct CustomTopicsTests {
             let (_, list) = try await browser.get("/feedback/responses?topic=parking")
             #expect(list.components(separatedBy: "<tr").count - 2 == 4 && list.contains(#"<option value="parking" selected>Parking</option>"#))
             let (_, card) = try await browser.get("/feedback?days=30")
-            #expect(card.contains(#"<tr data-topic="parking"><td data-label="Topic"><a href="/feedback/responses?topic=parking">Parking</a>"#))
+            #expect(card.contains(#"<tr data-topic="parking"><td data-label="Topic"><a href="/feedback/responses?topic=parking"><bdi>Parking</bdi></a>"#))
         }
     }
 }
