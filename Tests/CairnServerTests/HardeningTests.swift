@@ -16,9 +16,9 @@ import Testing
 struct HardeningTests {
     @Test("After sign-in only a path on this site is followed, judged as a browser reads it (tabs and line breaks dropped, \\ as /)",
           arguments: ["/\t/evil.example/x", "/\n/evil.example", "//evil.example", "/\\evil.example", "\\/evil.example", " //evil.example",
-                      "https://evil.example", "/\u{0}/evil.example", "/\r\n/evil.example"])
-    func openRedirect(next: String) async throws {
-        try await Harness.run(.sqlite) { h in
+                      "https://evil.example", "/\u{0}/evil.example", "/\r\n/evil.example"], TestDatabase.engines)
+    func openRedirect(next: String, engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
             var browser = Browser(client: h.client)
             let (_, page) = try await browser.get("/login?next=" + Browser.encode(next))
             #expect(!page.contains("evil.example"), "the form does not carry it on")
@@ -29,9 +29,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("A path on this site is still followed after sign-in")
-    func sameSiteRedirect() async throws {
-        try await Harness.run(.sqlite) { h in
+    @Test("A path on this site is still followed after sign-in", arguments: TestDatabase.engines)
+    func sameSiteRedirect(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
             var browser = Browser(client: h.client)
             let (_, page) = try await browser.get("/login?next=%2Fsettings%2Fusers%3Fx%3D1")
             let token = try #require(Browser.csrfToken(in: page))
@@ -41,9 +41,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("Someone guessing a colleague's password from their machine never locks the colleague out")
-    func noLockoutForOthers() async throws {
-        try await Harness.run(.sqlite) { h in
+    @Test("Someone guessing a colleague's password from their machine never locks the colleague out", arguments: TestDatabase.engines)
+    func noLockoutForOthers(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
             let authenticator = Authenticator(store: h.store, configuration: .init(passwordHasher: testPasswordHasher), clock: h.clock.source)
             let email = h.a.users[.viewer]!.email
             let attacker = RequestOrigin(ipAddress: "192.0.2.66"), owner = RequestOrigin(ipAddress: "198.51.100.7")
@@ -101,9 +101,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("An open event stream ends as soon as its key is revoked")
-    func streamEndsOnRevocation() async throws {
-        try await Harness.run(.sqlite) { h in
+    @Test("An open event stream ends as soon as its key is revoked", arguments: TestDatabase.engines)
+    func streamEndsOnRevocation(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
             let admin = h.a.secretKeys[.admin]!
             let created = try await h.api(.post, "/api/v1/keys", key: admin, json: #"{"kind":"secret","role":"viewer","name":"dashboard"}"#).json()
             let token = try #require(created["token"] as? String), id = try #require((created["key"] as? [String: Any])?["id"] as? String)
@@ -172,9 +172,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("A message just under 32 KiB is accepted whole; over it, 413")
-    func messageSizeBoundary() async throws {
-        try await Harness.run(.sqlite) { h in
+    @Test("A message just under 32 KiB is accepted whole; over it, 413", arguments: TestDatabase.engines)
+    func messageSizeBoundary(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
             let basic: HTTPFields = [.authorization: "Basic " + Data("\(h.a.writeKey):".utf8).base64EncodedString(), .contentType: "application/json"]
             func message(bytes: Int) -> String {
                 let head = #"{"userId":"u1","event":"Big","properties":{"text":""#, tail = #""}}"#
@@ -213,9 +213,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("Adding a user whose address is taken elsewhere answers as for this workspace, never saying where")
-    func takenAddressSaysNotWhere() async throws {
-        try await Harness.run(.sqlite) { h in
+    @Test("Adding a user whose address is taken elsewhere answers as for this workspace, never saying where", arguments: TestDatabase.engines)
+    func takenAddressSaysNotWhere(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
             let other = h.b.users[.viewer]!.email, here = h.a.users[.viewer]!.email
             let elsewhere = try await h.api(.post, "/api/v1/users", key: h.a.secretKeys[.admin]!, json: #"{"email":"\#(other)","role":"viewer"}"#)
             let local = try await h.api(.post, "/api/v1/users", key: h.a.secretKeys[.admin]!, json: #"{"email":"\#(here)","role":"viewer"}"#)
@@ -230,9 +230,9 @@ struct HardeningTests {
         "http://127.0.0.1:9/x", "http://2130706433/x", "http://0x7f.1/x", "http://0177.0.0.1/x", "http://0.0.0.0/x", "http://[::1]/x",
         "http://[::ffff:127.0.0.1]/x", "http://169.254.169.254/latest/meta-data", "http://10.1.2.3/x", "http://192.168.0.1/x", "http://localhost:8080/x",
         "http://metadata.internal/x",
-    ])
-    func webhookAddresses(url: String) async throws {
-        try await Harness.run(.sqlite) { h in
+    ], TestDatabase.engines)
+    func webhookAddresses(url: String, engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
             let response = try await h.api(.post, "/api/v1/webhooks", key: h.a.secretKeys[.admin]!, json: #"{"url":"\#(url)"}"#)
             #expect(response.status == .badRequest && response.text.contains(#""field":"url""#), "\(url): \(response.text)")
         }
@@ -256,9 +256,9 @@ struct HardeningTests {
     }
 
     @Test("Over a real socket: behind a trusted proxy each client waits for its own failures; without one, X-Forwarded-For is ignored",
-          arguments: [true, false])
-    func trustedProxyOverTheNetwork(trusted: Bool) async throws {
-        try await TestDatabase.withStore(.sqlite) { (store: Store) async throws in
+          arguments: [true, false], TestDatabase.engines)
+    func trustedProxyOverTheNetwork(trusted: Bool, engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
             let clock = TestClock(Date())
             let seeded = try await SeededWorkspace.create(named: "Alpha", in: store, clock: clock.source)
             var configuration = Harness.configuration()
@@ -280,9 +280,9 @@ struct HardeningTests {
         }
     }
 
-    @Test("A name with a right-to-left override cannot reverse what is around it: every page shows it isolated")
-    func overrideInNames() async throws {
-        try await Harness.run(.sqlite) { h in
+    @Test("A name with a right-to-left override cannot reverse what is around it: every page shows it isolated", arguments: TestDatabase.engines)
+    func overrideInNames(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
             let key = try #require(try await Authenticator(store: h.store, configuration: .init(passwordHasher: testPasswordHasher)).key(token: h.a.writeKey, kind: .write))
             let identify = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"userId":"rlo","traits":{"name":"\u202Egnp.exe","email":"rlo@example.com"}}"#.utf8)).objectValue!
             _ = try await Ingestor(store: h.store).ingest([try TrackingMessage.parse(identify, kind: .identify, makeMessageID: { "identify-rlo" }).get()], key: key)
@@ -293,6 +293,33 @@ struct HardeningTests {
             let profile = try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "rlo"), in: h.a.workspace.id))
             let (_, page) = try await browser.get("/customers/\(profile)")
             #expect(page.contains("<bdi>\u{202E}gnp.exe</bdi>"), "isolated on the customer's page")
+        }
+    }
+
+    @Test("The Live page's stream ends when its user signs out, and when the user is removed", arguments: TestDatabase.engines)
+    func streamEndsOnSignOutAndRemoval(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            for ending in ["sign out", "removal"] {
+                let email = "watcher-\(ending.prefix(3))@alpha.example"
+                let created = try await h.api(.post, "/api/v1/users", key: h.a.secretKeys[.admin]!,
+                                              json: #"{"email":"\#(email)","role":"viewer","password":"a long enough password"}"#).json()
+                let user = try #require((created["user"] as? [String: Any])?["id"] as? String)
+                var browser = try await h.signIn(email, password: "a long enough password")
+                let streamer = browser
+                async let streamed: String = {
+                    var watcher = streamer
+                    return try await watcher.get("/api/v1/events/stream").1
+                }()
+                try await Task.sleep(for: .milliseconds(700))
+                if ending == "sign out" {
+                    let (_, page) = try await browser.get("/")
+                    _ = try await browser.post("/logout", form: ["_csrf": Browser.csrfToken(in: page) ?? ""])
+                } else {
+                    #expect(try await h.api(.delete, "/api/v1/users/\(user)", key: h.a.secretKeys[.admin]!).status == .noContent)
+                }
+                let text = try await streamed
+                #expect(text.contains("event: access-ended"), "\(ending): \(text)")
+            }
         }
     }
 }

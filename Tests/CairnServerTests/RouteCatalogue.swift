@@ -89,6 +89,13 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/v1/alias", surface: .tracking),
         .init(method: .post, template: "/v1/batch", surface: .tracking),
         .init(method: .post, template: "/v1/import", surface: .tracking),
+        .init(method: .post, template: "/v1/i", surface: .tracking),
+        .init(method: .post, template: "/v1/t", surface: .tracking),
+        .init(method: .post, template: "/v1/p", surface: .tracking),
+        .init(method: .post, template: "/v1/s", surface: .tracking),
+        .init(method: .post, template: "/v1/g", surface: .tracking),
+        .init(method: .post, template: "/v1/a", surface: .tracking),
+        .init(method: .post, template: "/v1/b", surface: .tracking),
         // The survey widget's API, by write key (tested in WidgetTests, including another workspace's key).
         .init(method: .get, template: "/v1/surveys/{token}", surface: .tracking),
         .init(method: .post, template: "/v1/surveys/{token}/responses", surface: .tracking),

@@ -53,6 +53,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     router.add(middleware: TrustedProxyMiddleware(proxies: configuration.trustedProxies))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: PublicCORSMiddleware())
     router.add(middleware: ProblemMiddleware(renderer: renderer, routes: routeTable))
     router.add(middleware: AuthenticationMiddleware(authenticator: u.authenticator, secureCookies: configuration.secureCookies))
 

@@ -7,8 +7,10 @@ import Hummingbird
 import NIOCore
 
 /// The public tracking endpoints, compatible with the Segment HTTP Tracking API: `/v1/identify`, `/v1/track`,
-/// `/v1/page`, `/v1/screen`, `/v1/group`, `/v1/alias`, `/v1/batch` and `/v1/import`. Existing Segment and RudderStack
-/// clients work with only their host changed. Success is exactly `200 {"success":true}`.
+/// `/v1/page`, `/v1/screen`, `/v1/group`, `/v1/alias`, `/v1/batch` and `/v1/import`, and the short paths the browser
+/// and mobile libraries use (`/v1/t`, `/v1/i`, `/v1/p`, `/v1/s`, `/v1/g`, `/v1/a`, `/v1/b`). JSON or `text/plain`
+/// bodies, the write key as Basic user name or `writeKey` in the body; any origin may call them (PublicCORSMiddleware).
+/// Existing Segment and RudderStack clients work with only their host changed. Success is exactly `200 {"success":true}`.
 struct TrackingController {
     let authenticator: Authenticator
     let ingestor: Ingestor
@@ -21,8 +23,14 @@ struct TrackingController {
             router.post(RouterPath("v1/\(kind.rawValue)")) { request, context in
                 try await receive(request, context: context, kind: kind)
             }
+            // analytics-next (Segment's browser library) and the mobile libraries post to the type's first letter:
+            // /t, /i, /p, /s, /g, /a, and /b for a batch.
+            router.post(RouterPath("v1/\(kind.rawValue.prefix(1))")) { request, context in
+                try await receive(request, context: context, kind: kind)
+            }
         }
         router.post("v1/batch") { request, context in try await receive(request, context: context, kind: nil) }
+        router.post("v1/b") { request, context in try await receive(request, context: context, kind: nil) }
         router.post("v1/import") { request, context in try await receive(request, context: context, kind: nil) }
     }
 
