@@ -18,3 +18,22 @@ struct PostgresAvailabilityTests {
         #expect(version?.hasPrefix("PostgreSQL") == true)
     }
 }
+
+@Suite("Work done once across servers")
+struct ExclusiveRoundTests {
+    @Test("A round of background work runs on one connection (one server) at a time; the others skip it")
+    func oneAtATime() async throws {
+        try await TestDatabase.withStore(.postgres) { store in
+            async let first: Int? = store.exclusively("test-round") {
+                try await Task.sleep(for: .milliseconds(600))
+                return 1
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            let second = try await store.exclusively("test-round") { 2 }
+            #expect(second == nil, "another connection holds the round")
+            #expect(try await store.exclusively("another-round") { 3 } == 3, "other work is not held up")
+            #expect(try await first == 1)
+            #expect(try await store.exclusively("test-round") { 4 } == 4, "free again when the first round ended")
+        }
+    }
+}

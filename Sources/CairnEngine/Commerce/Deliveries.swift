@@ -176,6 +176,11 @@ public struct Deliveries: Sendable {
     /// and in however many processes, each is stored once. Returns, per workspace that got any, how many new events were stored.
     @discardableResult
     public func emitAlertsInEveryWorkspace() async throws -> [WorkspaceID: Int] {
+        // One server at a time works this (Store.exclusively): with several servers on one database nothing is done twice.
+        try await store.exclusively("delivery-monitor") { try await emitAlertsInEveryWorkspaceRound() } ?? [:]
+    }
+
+    func emitAlertsInEveryWorkspaceRound() async throws -> [WorkspaceID: Int] {
         var emitted: [WorkspaceID: Int] = [:]
         for workspace in try await store.allWorkspaces() {
             let count = try await emitAlerts(in: workspace.id)

@@ -50,6 +50,11 @@ public struct ResponseReading: Sendable {
     /// workspace's topics; what changes is rewritten and the topic counts follow. Returns how many responses were
     /// looked at (0: nothing is waiting).
     public func rereadNextPage(limit: Int) async throws -> Int {
+        // One server at a time works this (Store.exclusively): with several servers on one database nothing is done twice.
+        try await store.exclusively("rereading") { try await rereadNextPageRound(limit: limit) } ?? 0
+    }
+
+    func rereadNextPageRound(limit: Int) async throws -> Int {
         guard let request = try await store.nextReanalysisRequest() else { return 0 }
         let topics = try await topics(for: request.workspace)
         return try await store.reread(request, limit: limit) { Self.reread($0, topics: topics) }

@@ -158,6 +158,11 @@ public struct SurveyEmails: Sendable {
     /// Sends the emails that are due; answers how many were looked at.
     @discardableResult
     public func sendDue(limit: Int = 50) async throws -> Int {
+        // One server at a time works this (Store.exclusively): with several servers on one database nothing is done twice.
+        try await store.exclusively("survey-emails") { try await sendDueRound(limit: limit) } ?? 0
+    }
+
+    func sendDueRound(limit: Int = 50) async throws -> Int {
         guard let mailer else { return 0 }
         let due = try await store.dueSurveyEmails(now: clock.now(), limit: limit)
         for (email, token) in due {

@@ -95,6 +95,11 @@ public struct SurveyTriggers: Sendable {
     /// Acts on the firings whose delay has passed; answers how many it looked at.
     @discardableResult
     public func processDue(limit: Int = 100) async throws -> Int {
+        // One server at a time works this (Store.exclusively): with several servers on one database nothing is done twice.
+        try await store.exclusively("survey-triggers") { try await processDueRound(limit: limit) } ?? 0
+    }
+
+    func processDueRound(limit: Int = 100) async throws -> Int {
         let due = try await store.dueFirings(now: clock.now(), limit: limit)
         for var firing in due {
             do {

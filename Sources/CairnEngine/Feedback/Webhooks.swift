@@ -94,6 +94,11 @@ public struct Webhooks: Sendable {
     /// `client` defaults to the process's shared HTTP client.
     @discardableResult
     public func deliverDue(client: HTTPClient = Webhooks.client, logger: Logger, limit: Int = 50) async throws -> Int {
+        // One server at a time works this (Store.exclusively): with several servers on one database nothing is done twice.
+        try await store.exclusively("webhooks") { try await deliverDueRound(client: client, logger: logger, limit: limit) } ?? 0
+    }
+
+    func deliverDueRound(client: HTTPClient = Webhooks.client, logger: Logger, limit: Int = 50) async throws -> Int {
         let now = clock.now()
         let due = try await store.dueDeliveries(at: now, limit: limit)
         for (delivery, url, secret) in due {
