@@ -322,4 +322,28 @@ struct HardeningTests {
             }
         }
     }
+
+    @Test("Sign-in waits and a source's rate limit hold across servers: each server keeps them in the shared database",
+          arguments: TestDatabase.engines)
+    func limitsAcrossServers(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            // Two servers are two Authenticators and two Ingestors over one database.
+            let serverA = Authenticator(store: h.store, configuration: .init(passwordHasher: testPasswordHasher), clock: h.clock.source)
+            let serverB = Authenticator(store: h.store, configuration: .init(passwordHasher: testPasswordHasher), clock: h.clock.source)
+            let email = h.a.users[.viewer]!.email, guesser = RequestOrigin(ipAddress: "192.0.2.10")
+            for _ in 0..<4 { _ = try? await serverA.signIn(email: email, password: "guess-guess-guess", origin: guesser) }
+            await #expect(throws: AccessError.self, "server B makes the guesser wait too") {
+                _ = try await serverB.signIn(email: email, password: SeededWorkspace.password, origin: guesser)
+            }
+            let admin = Administration(store: h.store, passwordHasher: testPasswordHasher, clock: h.clock.source)
+            let source = try await admin.createSource(name: "Kiosk", defaultChannel: .store, rateLimit: 5, by: h.a.principal(.admin), origin: .console)
+            let message = try TrackingMessage.parse(["userId": .string("u"), "event": .string("Tap")], kind: .track, makeMessageID: { UUID().uuidString }).get()
+            let ingestA = Ingestor(store: h.store, clock: h.clock.source), ingestB = Ingestor(store: h.store, clock: h.clock.source)
+            _ = try await ingestA.ingest(Array(repeating: message, count: 1).map { var m = $0; m.messageID = UUID().uuidString; return m } + (0..<99).map { _ in
+                var m = message; m.messageID = UUID().uuidString; return m }, from: source, rateLimited: true)
+            await #expect(throws: IngestError.self, "server B sees the bucket server A emptied") {
+                _ = try await ingestB.ingest([message], from: source, rateLimited: true)
+            }
+        }
+    }
 }

@@ -16,7 +16,7 @@ public struct Authenticator: Sendable {
         self.store = store
         self.configuration = configuration
         self.clock = clock
-        self.throttle = LoginThrottle(policy: configuration.throttle)
+        self.throttle = LoginThrottle(policy: configuration.throttle, store: store)
         self.decoyHash = configuration.passwordHasher.decoyHash()
         self.logger = logger
     }
@@ -33,14 +33,14 @@ public struct Authenticator: Sendable {
     public func signIn(email rawEmail: String, password: String, origin: RequestOrigin) async throws -> SignedIn {
         let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let now = clock.now()
-        if let wait = await throttle.retryAfter(account: email, address: origin.ipAddress, now: now) {
+        if let wait = try await throttle.retryAfter(account: email, address: origin.ipAddress, now: now) {
             logger.notice("sign-in refused while throttled")
             throw AccessError.throttled(retryAfterSeconds: wait)
         }
         let stored = try await store.credentials(email: email)
         let matches = try await configuration.passwordHasher.verify(password, against: stored?.passwordHash ?? decoyHash)
         guard let stored, matches else {
-            let lockout = await throttle.recordFailure(account: email, address: origin.ipAddress, now: now)
+            let lockout = try await throttle.recordFailure(account: email, address: origin.ipAddress, now: now)
             if let stored {
                 try await store.append(AuditEntry(id: .generate(), workspaceID: stored.user.workspaceID, occurredAt: now, action: .loginFailed,
                                                   actor: "user:\(stored.user.id)", target: "user:\(stored.user.id)", details: [:], ipAddress: origin.ipAddress))
@@ -54,7 +54,7 @@ public struct Authenticator: Sendable {
             if let lockout { throw AccessError.throttled(retryAfterSeconds: lockout) }
             throw AccessError.invalidCredentials
         }
-        await throttle.recordSuccess(account: email, address: origin.ipAddress)
+        try await throttle.recordSuccess(account: email, address: origin.ipAddress)
         let token = Secrets.randomToken()
         let session = WebSession(tokenHash: Secrets.tokenHash(token), workspaceID: stored.user.workspaceID, userID: stored.user.id,
                                  csrfToken: Secrets.randomToken(), createdAt: now,

@@ -1,3 +1,5 @@
+import CairnCore
+public import CairnStore
 public import Foundation
 
 /// Slows down guessing without letting anyone lock someone else out. Failed sign-ins are counted per account *and*
@@ -5,7 +7,7 @@ public import Foundation
 /// that address) must wait, and the wait doubles with each failure up to a ceiling. Someone guessing at a colleague's
 /// account from their own machine slows down only themselves — the colleague, signing in from their address, is never
 /// held back. Behind a reverse proxy the address is the client's only when the proxy is trusted (`--trusted-proxy`).
-/// Kept in memory: a restart forgets, which errs towards letting people in.
+/// Kept in the database, so every server on it applies the same waits.
 public actor LoginThrottle {
     public struct Policy: Sendable {
         /// Failures of one account from one address that cost nothing.
@@ -29,62 +31,99 @@ public actor LoginThrottle {
         }
     }
 
-    private struct Record {
+    struct Record: Sendable {
         var failures: [Date] = []
         var waitUntil: Date?
+
+        var counter: SharedCounter {
+            SharedCounter(value: Double(waitUntil?.storageMillis ?? 0), at: failures.last?.storageMillis ?? 0,
+                          note: failures.map { String($0.storageMillis) }.joined(separator: ","))
+        }
+
+        init() {}
+
+        init(_ counter: SharedCounter) {
+            failures = counter.note.split(separator: ",").compactMap { Int64($0) }.map(Date.init(storageMillis:))
+            waitUntil = counter.value > 0 ? Date(storageMillis: Int64(counter.value)) : nil
+        }
     }
 
     public let policy: Policy
+    /// With a store, the counts live in the database (`shared_counters`), so every server on it sees the same
+    /// waits; without one (tests of the rule itself), in this process.
+    private let store: Store?
     private var records: [String: Record] = [:]
 
-    public init(policy: Policy = Policy()) {
+    public init(policy: Policy = Policy(), store: Store? = nil) {
         self.policy = policy
+        self.store = store
     }
 
     /// Seconds to wait before another attempt, or `nil` when the attempt may go ahead.
-    public func retryAfter(account: String, address: String?, now: Date) -> Int? {
-        prune(now: now)
-        let waits = keys(account: account, address: address).compactMap { records[$0.key]?.waitUntil }.filter { $0 > now }
+    public func retryAfter(account: String, address: String?, now: Date) async throws -> Int? {
+        var waits: [Date] = []
+        for (key, _) in keys(account: account, address: address) {
+            if let until = try await record(key)?.waitUntil, until > now { waits.append(until) }
+        }
         guard let until = waits.max() else { return nil }
-        return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+        // Times are kept to the millisecond: a hair over a whole second is not another second.
+        return max(1, Int((until.timeIntervalSince(now) - 0.002).rounded(.up)))
     }
 
     /// Records a failure; returns the seconds the next attempt must wait, if it must.
     @discardableResult
-    public func recordFailure(account: String, address: String?, now: Date) -> Int? {
+    public func recordFailure(account: String, address: String?, now: Date) async throws -> Int? {
         var longest: TimeInterval?
+        let policy = self.policy
         for (key, free) in keys(account: account, address: address) {
-            var record = records[key] ?? Record()
-            record.failures = record.failures.filter { now.timeIntervalSince($0) < policy.window.seconds }
-            record.failures.append(now)
-            let over = record.failures.count - free
-            if over > 0 {
-                let delay = min(policy.firstDelay.seconds * pow(2, Double(min(over - 1, 30))), policy.maximumDelay.seconds)
-                record.waitUntil = now.addingTimeInterval(delay)
-                longest = max(longest ?? 0, delay)
+            let delay = try await change(key) { record in
+                var record = record ?? Record()
+                record.failures = record.failures.filter { now.timeIntervalSince($0) < policy.window.seconds }
+                record.failures.append(now)
+                let over = record.failures.count - free
+                var delay: TimeInterval?
+                if over > 0 {
+                    delay = min(policy.firstDelay.seconds * pow(2, Double(min(over - 1, 30))), policy.maximumDelay.seconds)
+                    record.waitUntil = now.addingTimeInterval(delay!)
+                }
+                return (record, delay)
             }
-            records[key] = record
+            if let delay { longest = max(longest ?? 0, delay) }
+        }
+        if store != nil, Int.random(in: 0..<200) == 0 {
+            try await store?.pruneSharedCounters(olderThan: now.addingTimeInterval(-policy.window.seconds - policy.maximumDelay.seconds).storageMillis)
         }
         return longest.map { max(1, Int($0.rounded(.up))) }
     }
 
     /// Forgets the failures of this account from this address after a successful sign-in (the address keeps its own
     /// count).
-    public func recordSuccess(account: String, address: String?) {
-        records[Self.pairKey(account: account, address: address)] = nil
+    public func recordSuccess(account: String, address: String?) async throws {
+        _ = try await change(Self.pairKey(account: account, address: address)) { _ in (nil, ()) }
     }
 
-    static func pairKey(account: String, address: String?) -> String { "pair:\(account)|\(address ?? "?")" }
+    static func pairKey(account: String, address: String?) -> String { "signin.pair:\(account)|\(address ?? "?")" }
 
     private func keys(account: String, address: String?) -> [(key: String, free: Int)] {
-        [(Self.pairKey(account: account, address: address), policy.freeFailures)] + (address.map { [("address:\($0)", policy.addressFreeFailures)] } ?? [])
+        [(Self.pairKey(account: account, address: address), policy.freeFailures)] + (address.map { [("signin.address:\($0)", policy.addressFreeFailures)] } ?? [])
     }
 
-    private func prune(now: Date) {
-        guard records.count > 10_000 else { return }
-        records = records.filter { _, record in
-            (record.waitUntil.map { $0 > now } ?? false) || record.failures.contains { now.timeIntervalSince($0) < policy.window.seconds }
+    private func record(_ key: String) async throws -> Record? {
+        if let store { return try await store.sharedCounter(key).map(Record.init) }
+        return records[key]
+    }
+
+    private func change<T: Sendable>(_ key: String, _ body: @escaping @Sendable (Record?) -> (Record?, T)) async throws -> T {
+        if let store {
+            return try await store.updateSharedCounter(key) { counter in
+                let (record, result) = body(counter.map(Record.init))
+                return (record?.counter, result)
+            }
         }
+        let (record, result) = body(records[key])
+        records[key] = record
+        if records.count > 10_000 { records = records.filter { $0.value.failures.contains { Date().timeIntervalSince($0) < policy.window.seconds } } }
+        return result
     }
 }
 

@@ -15,7 +15,7 @@ public struct Ingestor: Sendable {
     public init(store: Store, clock: DateSource = .system, logger: Logger = Logger(label: "cairn.ingest")) {
         self.store = store
         self.clock = clock
-        self.limiter = SourceRateLimiter()
+        self.limiter = SourceRateLimiter(store: store)
         self.logger = logger
     }
 
@@ -42,7 +42,7 @@ public struct Ingestor: Sendable {
         let workspace = source.workspaceID
         let receivedAt = clock.now()
         if rateLimited, let limit = source.rateLimit,
-           let wait = await limiter.take(messages.count, source: source.id, perSecond: limit, now: receivedAt) {
+           let wait = try await limiter.take(messages.count, source: source.id, perSecond: limit, now: receivedAt) {
             throw IngestError.rateLimited(retryAfterSeconds: wait)
         }
         // A channel must be built in or defined by the workspace; the whole request is refused otherwise.
@@ -93,21 +93,23 @@ public struct UnknownChannel: Sendable, Hashable {
 }
 
 /// Token buckets per source: `perSecond` tokens a second, with room for ten seconds' worth (at least 100) in a burst.
-actor SourceRateLimiter {
-    private var buckets: [SourceID: (tokens: Double, updated: Date)] = [:]
+/// Kept in the database (`shared_counters`), so a source's limit holds across every server on it.
+struct SourceRateLimiter: Sendable {
+    let store: Store
 
     /// Takes `count` tokens; returns seconds to wait when there are not enough (and takes none).
-    func take(_ count: Int, source: SourceID, perSecond: Int, now: Date) -> Int? {
+    func take(_ count: Int, source: SourceID, perSecond: Int, now: Date) async throws -> Int? {
         let capacity = Double(max(perSecond * 10, 100))
-        var bucket = buckets[source] ?? (capacity, now)
-        bucket.tokens = min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.updated)) * Double(perSecond))
-        bucket.updated = now
-        defer { buckets[source] = bucket }
-        guard bucket.tokens >= Double(count) else {
-            let missing = Double(count) - bucket.tokens
-            return max(1, Int((missing / Double(perSecond)).rounded(.up)))
+        return try await store.updateSharedCounter("rate.source:\(source)") { counter in
+            let updated = counter.map { Date(storageMillis: $0.at) } ?? now
+            var tokens = min(capacity, (counter?.value ?? capacity) + max(0, now.timeIntervalSince(updated)) * Double(perSecond))
+            // Times are kept to the millisecond: a hair's breadth short of a whole token is not a refusal.
+            guard tokens + 0.01 >= Double(count) else {
+                let missing = Double(count) - tokens
+                return (SharedCounter(value: tokens, at: now.storageMillis), max(1, Int((missing / Double(perSecond)).rounded(.up))))
+            }
+            tokens = max(0, tokens - Double(count))
+            return (SharedCounter(value: tokens, at: now.storageMillis), nil)
         }
-        bucket.tokens -= Double(count)
-        return nil
     }
 }

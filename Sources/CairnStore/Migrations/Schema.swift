@@ -578,5 +578,14 @@ public enum Schema {
             try await sql.alter(table: "api_keys").column("created_by", type: .text).run()
             try await sql.create(index: "api_keys_created_by").on("api_keys").column("workspace_id").column("created_by").run()
         },
+        Migration(version: 30, name: "limits every server sees alike") { sql in
+            // Sign-in throttling and sources' rate limits, shared by every server on the database.
+            try await sql.create(table: "shared_counters")
+                .column("key", type: .text, .primaryKey(autoIncrement: false))
+                .column("value", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("at", type: .bigint, .notNull)
+                .column("note", type: .text, .notNull)
+                .run()
+        },
     ]
 }
