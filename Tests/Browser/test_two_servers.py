@@ -3,6 +3,8 @@ both, one is killed with SIGKILL in the middle of the load, and the other carrie
 no order is made twice or gets its lines twice, the roll-ups agree with their base rows (`cairn verify`), and an event
 stream on one server shows events that arrived at the other."""
 import base64
+import http.cookiejar
+import urllib.parse
 import http.client
 import json
 import re
@@ -29,6 +31,18 @@ def test_two_servers_on_one_postgres_survive_a_kill():
         key = a.write_key("two servers")
         reader = re.search(r"token:\s+(\S+)", a.cli("key", "create", "--kind", "secret", "--name", "wall", "--role", "viewer")).group(1)
         auth = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+
+        # Signed in on server A, the same session (and its CSRF token) works on server B.
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login = browser.open(a.url + "/login", timeout=30).read().decode()
+        token = re.search(r'name="_csrf" value="([^"]+)"', login).group(1)
+        browser.open(a.url + "/login", urllib.parse.urlencode({"email": "admin@example.com", "password": a.password, "_csrf": token}).encode(), timeout=30).read()
+        profile = browser.open(b.url + "/settings/profile", timeout=30).read().decode()
+        assert 'id="logout"' in profile, "server B knows the session server A opened"
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', profile).group(1)
+        saved = browser.open(b.url + "/settings/profile", urllib.parse.urlencode({"displayName": "Ops on B", "_csrf": csrf}).encode(), timeout=30)
+        assert saved.status == 200 and "Ops on B" in saved.read().decode(), "a form posted to server B with the session's CSRF token is taken"
 
         # A stream on server B, collecting the message ids it shows.
         streamed, stream_ready = set(), threading.Event()
