@@ -13,6 +13,8 @@ import urllib.request
 
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import Server
+
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1><script>
 const api = %(api)s, key = %(key)s;
 window.results = [];
@@ -56,7 +58,9 @@ window.sendAndLeave = function (target) {
 </script></body></html>"""
 
 
-def test_browser_libraries_from_another_origin(driver, server):
+def test_browser_libraries_from_another_origin(driver):
+    # A server of its own: the order sent as the page unloads must not show up in other tests' order lists.
+    server = Server()
     write = server.write_key("shop front")
     out = server.cli("key", "create", "--kind", "secret", "--name", "checker", "--role", "viewer")
     reader = re.search(r"token:\s+(\S+)", out).group(1)
@@ -104,3 +108,4 @@ def test_browser_libraries_from_another_origin(driver, server):
         assert sorted(ids) == sorted(wanted), f"each message stored exactly once: {sorted(ids)}"
     finally:
         shop.shutdown()
+        server.stop()

@@ -1,5 +1,7 @@
 import CairnCore
-import CairnServer
+import CairnEngine
+@testable import CairnServer
+import NIOCore
 import CairnStore
 import CairnTestSupport
 import Foundation
@@ -65,6 +67,30 @@ struct OperationsTests {
                 #expect(response.status == .ok)
                 #expect(client.port != nil && client.port != 0)
             }
+        }
+    }
+}
+
+@Suite("Resolution lag in /metrics")
+struct ResolutionLagTests {
+    @Test("The events waiting to be tied to a profile and the oldest one's wait are measured, and shown as gauges",
+          arguments: TestDatabase.engines)
+    func backlog(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let basic: HTTPFields = [.authorization: "Basic " + Data("\(h.a.writeKey):".utf8).base64EncodedString(), .contentType: "application/json"]
+            try await IdentityResolver(store: h.store, clock: h.clock.source).resolvePending()
+            let batch = #"{"batch":[{"type":"track","userId":"lag-1","event":"A"},{"type":"track","userId":"lag-2","event":"B"},{"type":"identify","userId":"lag-3"}]}"#
+            #expect(try await h.client.execute(uri: "/v1/batch", method: .post, headers: basic, body: .init(string: batch)).status == .ok)
+            h.clock.advance(by: 5)
+            let resolver = IdentityResolver(store: h.store, clock: h.clock.source)
+            let waiting = try await resolver.backlog()
+            #expect(waiting.events == 3 && waiting.oldestWaitSeconds >= 4.9 && waiting.oldestWaitSeconds <= 5.1, "\(waiting)")
+            try await resolver.resolvePending()
+            let after = try await resolver.backlog()
+            #expect(after.events == 0 && after.oldestWaitSeconds == 0)
+            CairnMetrics.resolutionBacklog(events: waiting.events, oldestWaitSeconds: waiting.oldestWaitSeconds)
+            let text = try await h.api(.get, "/metrics").text
+            #expect(text.contains("cairn_resolution_backlog_events") && text.contains("cairn_resolution_lag_seconds"))
         }
     }
 }

@@ -32,6 +32,12 @@ public struct IdentityResolver: Sendable {
     /// and yields, so their acknowledgements stay fast.
     public var clientsAreWriting: Bool { store.hadForegroundWrites(within: .milliseconds(250)) }
 
+    /// How many events wait to be tied to a profile, and how long the oldest has waited (seconds).
+    public func backlog() async throws -> (events: Int, oldestWaitSeconds: Double) {
+        let (events, oldest) = try await store.resolutionBacklog()
+        return (events, oldest.map { max(0, clock.now().timeIntervalSince($0)) } ?? 0)
+    }
+
     /// Resolves up to `limit` waiting events of every workspace; returns how many it resolved.
     @discardableResult
     public func resolvePending(limit: Int = 200) async throws -> Int {

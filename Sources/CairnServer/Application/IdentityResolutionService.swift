@@ -10,8 +10,15 @@ struct IdentityResolutionService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            var measured = ContinuousClock.now - .seconds(60)
             while !Task.isCancelled {
                 do {
+                    // The backlog and its age, as gauges in /metrics, every two seconds.
+                    if ContinuousClock.now - measured >= .seconds(2) {
+                        measured = ContinuousClock.now
+                        let backlog = try await resolver.backlog()
+                        CairnMetrics.resolutionBacklog(events: backlog.events, oldestWaitSeconds: backlog.oldestWaitSeconds)
+                    }
                     // While clients are sending, resolve in small steps and pause eight times as long as a step
                     // took (about a ninth of the time, and of the write lock), so acknowledgements stay fast; the
                     // backlog is worked off at full speed when they pause.

@@ -21,6 +21,13 @@ public enum CairnMetrics {
         registry.makeGauge(name: "cairn_database_info", labels: [("engine", engine)], help: "Database engine in use").set(to: 1)
     }
 
+    /// Events stored but not yet tied to a profile, and how long the oldest of them has waited (seconds; 0 when none).
+    static func resolutionBacklog(events: Int, oldestWaitSeconds: Double) {
+        registry.makeGauge(name: "cairn_resolution_backlog_events", help: "Events stored but not yet tied to a profile").set(to: Double(events))
+        registry.makeGauge(name: "cairn_resolution_lag_seconds", help: "How long the oldest event waiting to be tied to a profile has waited")
+            .set(to: oldestWaitSeconds)
+    }
+
     static func databaseUp(_ up: Bool) {
         registry.makeGauge(name: "cairn_database_up", help: "1 when the last readiness check reached the database").set(to: up ? 1 : 0)
     }

@@ -1,5 +1,5 @@
 public import CairnCore
-import Foundation
+public import Foundation
 import SQLKit
 
 /// The steps of identity resolution, each inside the caller's transaction and scoped to one workspace.
@@ -78,3 +78,16 @@ extension TransactionStore {
         try await traits(of: [profile], in: workspace)[profile] ?? [:]
     }
 }
+
+extension Store {
+    /// Events of every workspace not yet tied to a profile, and when the oldest of them arrived (the resolution lag).
+    public func resolutionBacklog() async throws -> (events: Int, oldestReceivedAt: Date?) {
+        try await database.withConnection { sql in
+            guard let row = try await sql.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n, MIN(received_at) AS oldest FROM events WHERE profile_id IS NULL").first() else {
+                return (0, nil)
+            }
+            return (Int(try row.decode(column: "n", as: Int64.self)), try row.decode(column: "oldest", as: Int64?.self).map(Date.init(storageMillis:)))
+        }
+    }
+}
+
