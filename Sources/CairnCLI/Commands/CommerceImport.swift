@@ -204,7 +204,7 @@ struct OrderFileImport {
         let header = try await reader.header(requiring: OrderImporter.requiredColumns, known: OrderImporter.columns)
         let rejectsFile = RejectsFile(path: rejectsPath, format: .csv)
         var summary = Summary(ignoredColumns: header.ignored)
-        var progress = Progress(totalBytes: showProgress ? reader.size : 0)
+        var progress = Progress(total: showProgress ? reader.size : 0, label: "importing", unit: "rows")
         var memory = OrderImporter.Memory()
         var batch: [OrderImporter.OrderRows] = [], batchLines = 0
         var current: OrderImporter.OrderRows?
@@ -253,11 +253,11 @@ struct OrderFileImport {
             }
             raw[row.line] = CSVWriter.verbatimLine(row.fields)
             current?.rows.append(OrderImporter.Row(line: row.line, values: values))
-            if showProgress { progress.show(bytes: reader.bytesRead, records: summary.rows) }
+            if showProgress { progress.show(done: reader.bytesRead, records: summary.rows) }
         }
         try await close()
         try await flush()
-        if showProgress { progress.finish(bytes: reader.bytesRead, records: summary.rows) }
+        if showProgress { progress.finish(done: reader.bytesRead, records: summary.rows) }
         summary.seconds = seconds(ContinuousClock.now - started)
         if summary.outcome.rejections.isEmpty { rejectsFile.removeIfEmpty() }
         return summary

@@ -65,7 +65,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let importer = EventImporter(ingestor: Ingestor(store: console.store), source: chosen)
                 var reader = RecordReader(format: format, mapping: mapping)
                 let rejectsFile = RejectsFile(path: rejectsPath, format: format)
-                var progress = Progress(totalBytes: size)
+                var progress = Progress(total: size, label: "1/2 storing", unit: "records")
                 var totals = EventImporter.Outcome()
                 var records = 0
                 var pending: [EventImporter.Record] = []
@@ -92,13 +92,13 @@ struct ImportCommand: AsyncParsableCommand {
                         raw[item.record.line] = item.raw
                         if pending.count >= batchSize {
                             try await flush()
-                            progress.show(bytes: reader.bytesRead, records: records)
+                            progress.show(done: reader.bytesRead, records: records)
                         }
                     }
                     if done { break }
                 }
                 try await flush()
-                progress.finish(bytes: reader.bytesRead, records: records)
+                progress.finish(done: reader.bytesRead, records: records)
 
                 let seconds = progress.elapsed
                 say("Imported \(file) into \(console.workspace.name) as source \"\(chosen.name)\": \(records) records in \(String(format: "%.1f", seconds)) s "
@@ -109,15 +109,20 @@ struct ImportCommand: AsyncParsableCommand {
                 } else {
                     say("  Rejected records, each with its reason, are in \(rejectsPath). First: line \(totals.rejections[0].line): \(totals.rejections[0].reason)")
                 }
-                // Tie the new events to profiles now rather than waiting for a server.
+                // Phase 2 of 2: tie the new events to profiles now rather than waiting for a server, with a bar of its own.
                 let resolver = IdentityResolver(store: console.store)
+                let waiting = try await resolver.backlog().events
+                var tying = Progress(total: waiting, label: "2/2 tying to profiles", unit: "events")
                 var resolved = 0
                 while true {
                     let count = try await resolver.resolvePending(in: console.workspace.id, limit: 1000)
                     if count == 0 { break }
                     resolved += count
+                    tying.show(done: resolved, records: resolved)
                 }
-                say("  \(resolved) events tied to customer profiles.")
+                tying.finish(done: resolved, records: resolved)
+                say("  \(resolved) events tied to customer profiles in \(String(format: "%.1f", tying.elapsed)) s "
+                    + "(\(Int(Double(resolved) / max(tying.elapsed, 0.001))) events/s).")
                 return totals.rejections.isEmpty ? 0 : 3
             }
             if exitCode != 0 { throw ExitCode(exitCode) }
@@ -248,35 +253,42 @@ struct RejectsFile {
     }
 }
 
-/// A progress bar on standard error when it is a terminal; silent otherwise.
+/// A progress bar on standard error when it is a terminal; silent otherwise. An import draws two: storing the file's
+/// records (by bytes read), then tying the stored events to profiles (by events).
 struct Progress {
-    let totalBytes: Int
+    let total: Int
+    let label: String
+    let unit: String
     let started = Date()
     private var lastDrawn = Date.distantPast
     private let isTerminal = isatty(STDERR_FILENO) == 1
 
-    init(totalBytes: Int) { self.totalBytes = totalBytes }
+    init(total: Int, label: String, unit: String) {
+        self.total = total
+        self.label = label
+        self.unit = unit
+    }
 
     var elapsed: Double { Date().timeIntervalSince(started) }
 
-    mutating func show(bytes: Int, records: Int) {
+    mutating func show(done: Int, records: Int) {
         guard isTerminal, Date().timeIntervalSince(lastDrawn) > 0.1 else { return }
         lastDrawn = Date()
-        draw(bytes: bytes, records: records)
+        draw(done: done, records: records)
     }
 
-    mutating func finish(bytes: Int, records: Int) {
+    mutating func finish(done: Int, records: Int) {
         guard isTerminal else { return }
-        draw(bytes: bytes, records: records)
+        draw(done: done, records: records)
         FileHandle.standardError.write(Data("\n".utf8))
     }
 
-    private func draw(bytes: Int, records: Int) {
-        let fraction = totalBytes > 0 ? min(1, Double(bytes) / Double(totalBytes)) : 1
+    private func draw(done: Int, records: Int) {
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let width = 30
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let rate = Int(Double(records) / max(elapsed, 0.001))
-        FileHandle.standardError.write(Data("\r\(bar) \(Int(fraction * 100))%  \(records) records  \(rate)/s ".utf8))
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(Int(fraction * 100))%  \(records) \(unit)  \(rate)/s ".utf8))
     }
 }
