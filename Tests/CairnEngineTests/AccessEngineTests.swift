@@ -57,39 +57,45 @@ struct AccessEngineTests {
         }
     }
 
-    @Test("Waits grow per account and address: the guesser slows down, the owner at another address never waits")
-    func growingDelays() async throws {
-        let throttle = LoginThrottle(policy: .init(freeFailures: 3, addressFreeFailures: 100, firstDelay: .seconds(2), maximumDelay: .seconds(60), window: .seconds(900)))
-        let now = Date(timeIntervalSince1970: 1_000)
-        for _ in 0..<3 { #expect(try await throttle.recordFailure(account: "ada", address: "10.0.0.9", now: now) == nil, "three free failures") }
-        // Then 2, 4, 8, 16, 32, 60, 60 seconds (doubling up to the ceiling).
-        var waits: [Int?] = []
-        for _ in 0..<7 { waits.append(try await throttle.recordFailure(account: "ada", address: "10.0.0.9", now: now)) }
-        #expect(waits == [2, 4, 8, 16, 32, 60, 60])
-        #expect(try await throttle.retryAfter(account: "ada", address: "10.0.0.9", now: now.addingTimeInterval(10)) == 50)
-        #expect(try await throttle.retryAfter(account: "ada", address: "10.0.0.7", now: now) == nil, "Ada herself, at her own address, is not held back")
-        #expect(try await throttle.retryAfter(account: "ada", address: "10.0.0.9", now: now.addingTimeInterval(61)) == nil)
-        // A success from an address forgets that pair's failures.
-        try await throttle.recordSuccess(account: "ada", address: "10.0.0.9")
-        #expect(try await throttle.recordFailure(account: "ada", address: "10.0.0.9", now: now.addingTimeInterval(70)) == nil)
+    @Test("Waits grow per account and address: the guesser slows down, the owner at another address never waits", arguments: TestDatabase.engines)
+    func growingDelays(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let throttle = LoginThrottle(policy: .init(freeFailures: 3, addressFreeFailures: 100, firstDelay: .seconds(2), maximumDelay: .seconds(60), window: .seconds(900)), store: store)
+            let now = Date(timeIntervalSince1970: 1_000)
+            for _ in 0..<3 { #expect(try await throttle.recordFailure(account: "ada", address: "10.0.0.9", now: now) == nil, "three free failures") }
+            // Then 2, 4, 8, 16, 32, 60, 60 seconds (doubling up to the ceiling).
+            var waits: [Int?] = []
+            for _ in 0..<7 { waits.append(try await throttle.recordFailure(account: "ada", address: "10.0.0.9", now: now)) }
+            #expect(waits == [2, 4, 8, 16, 32, 60, 60])
+            #expect(try await throttle.retryAfter(account: "ada", address: "10.0.0.9", now: now.addingTimeInterval(10)) == 50)
+            #expect(try await throttle.retryAfter(account: "ada", address: "10.0.0.7", now: now) == nil, "Ada herself, at her own address, is not held back")
+            #expect(try await throttle.retryAfter(account: "ada", address: "10.0.0.9", now: now.addingTimeInterval(61)) == nil)
+            // A success from an address forgets that pair's failures.
+            try await throttle.recordSuccess(account: "ada", address: "10.0.0.9")
+            #expect(try await throttle.recordFailure(account: "ada", address: "10.0.0.9", now: now.addingTimeInterval(70)) == nil)
+        }
     }
 
-    @Test("One address trying many accounts waits too")
-    func addressThrottle() async throws {
-        let throttle = LoginThrottle(policy: .init(freeFailures: 5, addressFreeFailures: 3, firstDelay: .seconds(2), maximumDelay: .seconds(120), window: .seconds(60)))
-        let now = Date(timeIntervalSince1970: 1_000)
-        for account in ["a", "b", "c"] { #expect(try await throttle.recordFailure(account: account, address: "10.0.0.1", now: now) == nil) }
-        #expect(try await throttle.recordFailure(account: "d", address: "10.0.0.1", now: now) == 2)
-        #expect(try await throttle.retryAfter(account: "e", address: "10.0.0.1", now: now.addingTimeInterval(1)) == 1)
-        #expect(try await throttle.retryAfter(account: "e", address: "10.0.0.2", now: now.addingTimeInterval(1)) == nil)
+    @Test("One address trying many accounts waits too", arguments: TestDatabase.engines)
+    func addressThrottle(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let throttle = LoginThrottle(policy: .init(freeFailures: 5, addressFreeFailures: 3, firstDelay: .seconds(2), maximumDelay: .seconds(120), window: .seconds(60)), store: store)
+            let now = Date(timeIntervalSince1970: 1_000)
+            for account in ["a", "b", "c"] { #expect(try await throttle.recordFailure(account: account, address: "10.0.0.1", now: now) == nil) }
+            #expect(try await throttle.recordFailure(account: "d", address: "10.0.0.1", now: now) == 2)
+            #expect(try await throttle.retryAfter(account: "e", address: "10.0.0.1", now: now.addingTimeInterval(1)) == 1)
+            #expect(try await throttle.retryAfter(account: "e", address: "10.0.0.2", now: now.addingTimeInterval(1)) == nil)
+        }
     }
 
-    @Test("Failures outside the window are forgotten")
-    func windowForgets() async throws {
-        let throttle = LoginThrottle(policy: .init(freeFailures: 3, addressFreeFailures: 100, window: .seconds(60)))
-        let start = Date(timeIntervalSince1970: 0)
-        for minute in 0..<6 {
-            #expect(try await throttle.recordFailure(account: "slow", address: nil, now: start.addingTimeInterval(Double(minute) * 61)) == nil)
+    @Test("Failures outside the window are forgotten", arguments: TestDatabase.engines)
+    func windowForgets(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let throttle = LoginThrottle(policy: .init(freeFailures: 3, addressFreeFailures: 100, window: .seconds(60)), store: store)
+            let start = Date(timeIntervalSince1970: 0)
+            for minute in 0..<6 {
+                #expect(try await throttle.recordFailure(account: "slow", address: nil, now: start.addingTimeInterval(Double(minute) * 61)) == nil)
+            }
         }
     }
 

@@ -99,10 +99,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         // The survey widget's API, by write key (tested in WidgetTests, including another workspace's key).
         .init(method: .get, template: "/v1/surveys/{token}", surface: .tracking),
         .init(method: .post, template: "/v1/surveys/{token}/responses", surface: .tracking),
-        .init(method: .options, template: "/v1/surveys/{token}", surface: .tracking),
-        .init(method: .options, template: "/v1/surveys/{token}/responses", surface: .tracking),
         .init(method: .get, template: "/v1/survey-prompt", surface: .tracking),
-        .init(method: .options, template: "/v1/survey-prompt", surface: .tracking),
         // API.
         .init(method: .get, template: "/api/v1/me", surface: .api),
         .init(method: .get, template: "/api/v1/roles", surface: .api),

@@ -137,14 +137,11 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withConsole(databaseOptions, in: workspaceOption) { console in
-                var cursor: Cursor?
-                repeat {
-                    let page = try await console.administration.keys(for: console.principal, after: cursor, limit: PageSize(PageSize.maximum))
-                    for key in page.items {
+                try await Page.walk({ cursor in try await console.administration.keys(for: console.principal, after: cursor, limit: PageSize(PageSize.maximum)) }) { items in
+                    for key in items {
                         say("\(key.id)  \(key.kind.rawValue)  \(key.displayPrefix)…  \(key.isRevoked ? "revoked" : "active")  \(key.name)")
                     }
-                    cursor = try page.nextCursor.map { try Cursor(token: $0) }
-                } while cursor != nil
+                }
             }
         }
     }

@@ -135,10 +135,9 @@ struct JSONTextParser {
     }
 
     mutating func literal(_ word: String) throws(JSONTextError) {
-        let expected = Array(word.utf8)
-        guard index + expected.count <= bytes.count else { throw fail("unexpected end") }
-        for offset in 0..<expected.count where bytes[index + offset] != expected[offset] { throw fail("unexpected character") }
-        index += expected.count
+        let length = word.utf8.count
+        guard startsWith(word) else { throw fail(index + length > bytes.count ? "unexpected end" : "unexpected character") }
+        index += length
     }
 
     mutating func parseObject() throws(JSONTextError) -> JSONValue {

@@ -205,16 +205,8 @@ public struct SurveyDefinition: Sendable, Hashable, Codable {
         self.audience = audience
     }
 
+    /// `unknownAudience` is left out: the synthesised encoding writes these keys only.
     enum CodingKeys: String, CodingKey { case defaultLanguage, title, questions, theme, audience }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(defaultLanguage, forKey: .defaultLanguage)
-        try container.encode(title, forKey: .title)
-        try container.encode(questions, forKey: .questions)
-        try container.encode(theme, forKey: .theme)
-        try container.encode(audience, forKey: .audience)
-    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -12,6 +12,19 @@ public struct Page<Item: Sendable>: Sendable {
     }
 }
 
+extension Page {
+    /// Reads a cursor-paged listing to its end, handing each page's items to `body`; `fetch` reads the page after the
+    /// cursor it is given (nil: the first page).
+    public static func walk(_ fetch: (Cursor?) async throws -> Page<Item>, _ body: ([Item]) async throws -> Void) async throws {
+        var cursor: Cursor?
+        repeat {
+            let page = try await fetch(cursor)
+            try await body(page.items)
+            cursor = try page.nextCursor.map { try Cursor(token: $0) }
+        } while cursor != nil
+    }
+}
+
 /// Where a list continues: after the row with this sort key and id. Encoded as opaque base64url text.
 public struct Cursor: Sendable, Hashable {
     public var sortKey: Int64

@@ -123,16 +123,13 @@ public struct Administration: Sendable {
         try principal.require(.auditRead)
         try principal.require(.dataExport)
         var rows = ["occurred_at,action,actor,target,details,ip_address"]
-        var cursor: Cursor?
-        repeat {
-            let page = try await store.auditLog(in: principal.workspaceID, after: cursor, limit: PageSize.maximum)
-            for entry in page.items {
+        try await Page.walk({ cursor in try await store.auditLog(in: principal.workspaceID, after: cursor, limit: PageSize.maximum) }) { items in
+            for entry in items {
                 let details = entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
                 rows.append([ISO8601DateFormatter().string(from: entry.occurredAt), entry.action.rawValue, entry.actor,
                              entry.target ?? "", details, entry.ipAddress ?? ""].map(CSVWriter.field).joined(separator: ","))
             }
-            cursor = try page.nextCursor.map { try Cursor(token: $0) }
-        } while cursor != nil
+        }
         try await audit(.dataExported, by: principal, target: "audit_log", details: ["rows": "\(rows.count - 1)"], origin: origin)
         return rows.joined(separator: "\r\n") + "\r\n"
     }

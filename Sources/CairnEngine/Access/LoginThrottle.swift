@@ -8,7 +8,7 @@ public import Foundation
 /// account from their own machine slows down only themselves — the colleague, signing in from their address, is never
 /// held back. Behind a reverse proxy the address is the client's only when the proxy is trusted (`--trusted-proxy`).
 /// Kept in the database, so every server on it applies the same waits.
-public actor LoginThrottle {
+public struct LoginThrottle: Sendable {
     public struct Policy: Sendable {
         /// Failures of one account from one address that cost nothing.
         public var freeFailures: Int
@@ -49,12 +49,10 @@ public actor LoginThrottle {
     }
 
     public let policy: Policy
-    /// With a store, the counts live in the database (`shared_counters`), so every server on it sees the same
-    /// waits; without one (tests of the rule itself), in this process.
-    private let store: Store?
-    private var records: [String: Record] = [:]
+    /// The counts live in the database (`shared_counters`), so every server on it sees the same waits.
+    private let store: Store
 
-    public init(policy: Policy = Policy(), store: Store? = nil) {
+    public init(policy: Policy = Policy(), store: Store) {
         self.policy = policy
         self.store = store
     }
@@ -90,8 +88,8 @@ public actor LoginThrottle {
             }
             if let delay { longest = max(longest ?? 0, delay) }
         }
-        if store != nil, Int.random(in: 0..<200) == 0 {
-            try await store?.pruneSharedCounters(olderThan: now.addingTimeInterval(-policy.window.seconds - policy.maximumDelay.seconds).storageMillis)
+        if Int.random(in: 0..<200) == 0 {
+            try await store.pruneSharedCounters(olderThan: now.addingTimeInterval(-policy.window.seconds - policy.maximumDelay.seconds).storageMillis)
         }
         return longest.map { max(1, Int($0.rounded(.up))) }
     }
@@ -109,21 +107,14 @@ public actor LoginThrottle {
     }
 
     private func record(_ key: String) async throws -> Record? {
-        if let store { return try await store.sharedCounter(key).map(Record.init) }
-        return records[key]
+        try await store.sharedCounter(key).map(Record.init)
     }
 
     private func change<T: Sendable>(_ key: String, _ body: @escaping @Sendable (Record?) -> (Record?, T)) async throws -> T {
-        if let store {
-            return try await store.updateSharedCounter(key) { counter in
-                let (record, result) = body(counter.map(Record.init))
-                return (record?.counter, result)
-            }
+        try await store.updateSharedCounter(key) { counter in
+            let (record, result) = body(counter.map(Record.init))
+            return (record?.counter, result)
         }
-        let (record, result) = body(records[key])
-        records[key] = record
-        if records.count > 10_000 { records = records.filter { $0.value.failures.contains { Date().timeIntervalSince($0) < policy.window.seconds } } }
-        return result
     }
 }
 

@@ -194,10 +194,8 @@ public struct Deliveries: Sendable {
     public func emitAlerts(in workspace: WorkspaceID) async throws -> Int {
         let now = clock.now(), threshold = try await stuckThreshold(in: workspace)
         var messages: [TrackingMessage] = []
-        var cursor: Cursor?
-        repeat {
-            let page = try await store.shipments(in: workspace, openOnly: true, after: cursor, limit: 200)
-            let flagged = page.items.filter { $0.isLate(at: now) || $0.isStuck(at: now, after: threshold) }
+        try await Page.walk({ cursor in try await store.shipments(in: workspace, openOnly: true, after: cursor, limit: 200) }) { items in
+            let flagged = items.filter { $0.isLate(at: now) || $0.isStuck(at: now, after: threshold) }
             let orders = try await store.orders(ids: flagged.map(\.orderID), in: workspace)
             for shipment in flagged {
                 let late = shipment.isLate(at: now), stuck = shipment.isStuck(at: now, after: threshold)
@@ -208,8 +206,7 @@ public struct Deliveries: Sendable {
                                               shipment: shipment, order: order, at: now))
                 }
             }
-            cursor = try page.nextCursor.map { try Cursor(token: $0) }
-        } while cursor != nil
+        }
         guard !messages.isEmpty else { return 0 }
         let source = try await monitorSource(in: workspace)
         return try await Ingestor(store: store, clock: clock).ingest(messages, from: source, rateLimited: false).stored

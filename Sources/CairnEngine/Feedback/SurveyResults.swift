@@ -120,12 +120,9 @@ public struct SurveyResults: Sendable {
         let span = days.until - days.from
         // Every survey, a page at a time (no first-200 cut); only customer surveys join the pooled NPS.
         var surveys: [Survey] = []
-        var cursor: Cursor?
-        repeat {
-            let page = try await store.surveys(in: workspace, after: cursor, limit: 200)
-            surveys += page.items
-            cursor = try page.nextCursor.map { try Cursor(token: $0) }
-        } while cursor != nil
+        try await Page.walk({ cursor in try await store.surveys(in: workspace, after: cursor, limit: 200) }) { items in
+            surveys += items
+        }
         for survey in surveys where survey.status != .draft {
             let now = try await store.scoreTotals(of: survey.id, in: workspace, fromDay: days.from, untilDay: days.until)
             let before = try await store.scoreTotals(of: survey.id, in: workspace, fromDay: days.from - span, untilDay: days.from)
@@ -157,12 +154,11 @@ public struct SurveyResults: Sendable {
         for survey in surveys {
             let questions = survey.definition.questions.filter { $0.type == .nps }.map(\.id)
             guard !questions.isEmpty else { continue }
-            var cursor: Cursor?
-            repeat {
-                let page = try await store.responses(of: survey.id, in: workspace, from: Date(utcDay: fromDay), until: Date(utcDay: untilDay),
-                                                     after: cursor, limit: Self.breakdownPage)
-                cursor = try page.nextCursor.map { try Cursor(token: $0) }
-                for response in page.items {
+            let period = (from: Date(utcDay: fromDay), until: Date(utcDay: untilDay))
+            try await Page.walk({ cursor in
+                try await store.responses(of: survey.id, in: workspace, from: period.from, until: period.until, after: cursor, limit: Self.breakdownPage)
+            }) { items in
+                for response in items {
                     guard let score = questions.lazy.compactMap({ question -> Int? in
                         if case .number(let value)? = response.answers[question] { value } else { nil }
                     }).first else { continue }
@@ -171,7 +167,7 @@ public struct SurveyResults: Sendable {
                     if let held = latest[respondent], (held.at, held.id) > (answer.at, answer.id) { continue }
                     latest[respondent] = answer
                 }
-            } while cursor != nil
+            }
         }
         return NPS(scores: latest.values.map(\.score))
     }
@@ -255,12 +251,10 @@ public struct SurveyResults: Sendable {
         var counts: [String: [Int: Int64]] = [:]
         var orders: [String: [String]] = [:]
         var multipleGroups = false
-        var cursor: Cursor?
-        repeat {
-            let page = try await store.responses(of: surveyID, in: workspace, from: Date(utcDay: days.from), until: Date(utcDay: days.until),
-                                                 after: cursor, limit: pageSize)
-            cursor = try page.nextCursor.map { try Cursor(token: $0) }
-            let responses = page.items.filter { if case .number? = $0.answers[questionID] { true } else { false } }
+        try await Page.walk({ cursor in
+            try await store.responses(of: surveyID, in: workspace, from: Date(utcDay: days.from), until: Date(utcDay: days.until), after: cursor, limit: pageSize)
+        }) { items in
+            let responses = items.filter { if case .number? = $0.answers[questionID] { true } else { false } }
             var keys: [SurveyResponseID: [String]] = [:]
             switch breakdown {
             case .touchpoint:
@@ -296,7 +290,7 @@ public struct SurveyResults: Sendable {
                 if groups.count > 1 { multipleGroups = true }
                 for key in groups { counts[key, default: [:]][value, default: 0] += 1 }
             }
-        } while cursor != nil
+        }
         let groups = counts.compactMap { key, values in Self.figure(of: question, counts: values).map { BreakdownGroup(key: key, figure: $0) } }
             .sorted { a, b in
                 let (na, nb) = (counts[a.key]!.values.reduce(0, +), counts[b.key]!.values.reduce(0, +))

@@ -119,12 +119,9 @@ public struct CustomerRecords: Sendable {
         let record = try await record(id, for: principal)
         let workspace = principal.workspaceID
         var events: [Event] = []
-        var cursor: Cursor?
-        repeat {
-            let page = try await store.events(in: workspace, matching: EventFilter(profileID: record.profile.id), after: cursor, limit: PageSize.maximum)
-            events += page.items
-            cursor = try page.nextCursor.map { try Cursor(token: $0) }
-        } while cursor != nil
+        try await Page.walk({ cursor in try await store.events(in: workspace, matching: EventFilter(profileID: record.profile.id), after: cursor, limit: PageSize.maximum) }) { items in
+            events += items
+        }
         let consent = try await store.transaction { tx in try await tx.consent(of: record.profile.id, in: workspace) }
         let document = AccessExport(exportedAt: clock.now(), profile: record.profile, consent: consent, merges: record.merges, events: events.reversed())
         let encoder = PublicJSON.encoder([.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
@@ -146,10 +143,8 @@ public struct CustomerRecords: Sendable {
         let encoder = PublicJSON.encoder([.sortedKeys, .withoutEscapingSlashes])
         if format == .csv { write("id,user_id,email,phone,first_seen_at,last_seen_at,channels,traits") }
         var count = 0
-        var cursor: Cursor?
-        repeat {
-            let page = try await store.profiles(in: principal.workspaceID, after: cursor, limit: PageSize.maximum)
-            for profile in page.items {
+        try await Page.walk({ cursor in try await store.profiles(in: principal.workspaceID, after: cursor, limit: PageSize.maximum) }) { items in
+            for profile in items {
                 switch format {
                 case .ndjson:
                     write(String(decoding: try encoder.encode(profile), as: UTF8.self))
@@ -162,8 +157,7 @@ public struct CustomerRecords: Sendable {
                 }
                 count += 1
             }
-            cursor = try page.nextCursor.map { try Cursor(token: $0) }
-        } while cursor != nil
+        }
         try await store.append(AuditEntry(id: .generate(), workspaceID: principal.workspaceID, occurredAt: clock.now(), action: .dataExported,
                                           actor: principal.actorReference, target: "profiles", details: ["format": format.rawValue, "rows": "\(count)"],
                                           ipAddress: origin.ipAddress))

@@ -9,7 +9,7 @@ import NIOFoundationEssentialsCompat
 /// The web widget's public API, called from customers' own sites with the source's write key (public by nature, like
 /// every tracking key): `GET /v1/surveys/{token}` (the questions in the visitor's language; nothing for a known
 /// customer without consent to surveys) and `POST /v1/surveys/{token}/responses` (a whole response). Both answer any
-/// origin, and accept the key in the query, the body or HTTP Basic, so a page needs no preflight.
+/// origin (PublicCORSMiddleware), and accept the key in the query, the body or HTTP Basic, so a page needs no preflight.
 struct WidgetController {
     let writeKeys: WriteKeyAuthentication
     let answering: SurveyAnswering
@@ -19,27 +19,12 @@ struct WidgetController {
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("v1/survey-prompt", use: prompt)
-        router.on("v1/survey-prompt", method: .options, use: preflight)
         router.get("v1/surveys/{token}", use: survey)
         router.post("v1/surveys/{token}/responses", use: respond)
-        router.on("v1/surveys/{token}", method: .options, use: preflight)
-        router.on("v1/surveys/{token}/responses", method: .options, use: preflight)
-    }
-
-    static func cors(_ response: Response) -> Response {
-        var response = response
-        response.headers[.accessControlAllowOrigin] = "*"
-        response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, Idempotency-Key"
-        response.headers[.accessControlAllowMethods] = "GET, POST, OPTIONS"
-        return response
-    }
-
-    @Sendable func preflight(_ request: Request, context: CairnRequestContext) async throws -> Response {
-        Self.cors(Response(status: .noContent))
     }
 
     private func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        Self.cors(Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value.jsonText()))))
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value.jsonText())))
     }
 
     /// `GET /v1/survey-prompt?userId=…`: the survey a trigger readied for this customer (`{"show":true,"survey":"<token>"}`),
@@ -127,7 +112,5 @@ struct WidgetController {
 }
 
 extension HTTPField.Name {
-    static let accessControlAllowHeaders = HTTPField.Name("Access-Control-Allow-Headers")!
-    static let accessControlAllowMethods = HTTPField.Name("Access-Control-Allow-Methods")!
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 }

@@ -32,5 +32,7 @@ struct PublicCORSMiddleware: RouterMiddleware {
 }
 
 extension HTTPField.Name {
+    static let accessControlAllowHeaders = HTTPField.Name("Access-Control-Allow-Headers")!
+    static let accessControlAllowMethods = HTTPField.Name("Access-Control-Allow-Methods")!
     static let accessControlMaxAge = HTTPField.Name("Access-Control-Max-Age")!
 }

@@ -13,10 +13,6 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"
         }
-        // The widget's API is called from customers' own sites: its answers, problems included, may be read by any origin.
-        if request.uri.path.hasPrefix("/v1/surveys/") {
-            response.headers[.accessControlAllowOrigin] = "*"
-        }
         if context.isSecure {
             response.headers[.strictTransportSecurity] = "max-age=31536000"
         }
