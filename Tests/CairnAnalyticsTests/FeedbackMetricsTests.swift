@@ -110,6 +110,16 @@ struct FeedbackMetricsTests {
         #expect(counted.topTwoBox.successes == 8 && counted.agree.successes == 10)
     }
 
+    @Test("A mean from daily counts (the dashboards' path) matches SciPy")
+    func meanFromCounts() {
+        // numpy/scipy 1.17.1 on the same answers: x = repeat([1,2,3,4,5,7], [2,1,4,5,13,6]); x.mean(), x.std(ddof=1),
+        // stats.t.interval(0.95, 30, loc=mean, scale=sd/sqrt(31)).
+        let mean = Mean(counts: [1: 2, 2: 1, 3: 4, 4: 5, 5: 13, 7: 6])
+        #expect(mean.n == 31)
+        #expect(close(mean.mean, 4.612903225806452, 1e-12) && close(mean.standardDeviation, 1.6467628721188874, 1e-12))
+        #expect(close(mean.interval?.lower, 4.008865727696801, 1e-9) && close(mean.interval?.upper, 5.216940723916103, 1e-9))
+    }
+
     @Test("Changes between two periods: NPS and shares by z, means by Welch's t (SciPy)")
     func changes() throws {
         let welch = try #require(FeedbackMetrics.change(from: Mean(values: [5, 6, 7, 4, 6, 7, 7, 3, 5, 6, 6, 7]), to: Mean(values: [4, 5, 3, 6, 4, 5, 2, 4, 5, 3, 4])))

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnEngine
 import CairnStore
 import CairnTestSupport
 import Foundation
@@ -66,6 +67,22 @@ struct CSVExportSafetyTests {
             for (name, text) in [("responses", responses), ("units by product", units), ("units by category", byCategory), ("units API", api.text), ("audit", audit)] {
                 #expect(Self.formulas(in: text).isEmpty, "\(name): \(Self.formulas(in: text))")
             }
+        }
+    }
+
+    @Test("A customer whose id and traits start formulas comes out neutralised in the profiles export (cairn export profiles)",
+          arguments: TestDatabase.engines)
+    func profilesExport(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let key = try #require(try await Authenticator(store: h.store, configuration: .init(passwordHasher: testPasswordHasher)).key(token: h.a.writeKey, kind: .write))
+            let identify = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"userId":"=1+1","traits":{"name":"@SUM(1)","plan":"-cmd"}}"#.utf8)).objectValue!
+            _ = try await Ingestor(store: h.store).ingest([try TrackingMessage.parse(identify, kind: .identify, makeMessageID: { "formula-1" }).get()], key: key)
+            try await IdentityResolver(store: h.store).resolvePending(in: h.a.workspace.id)
+            var lines: [String] = []
+            _ = try await CustomerRecords(store: h.store).exportProfiles(format: .csv, for: h.a.principal(.admin), origin: .console) { lines.append($0) }
+            let text = lines.joined(separator: "\n")
+            #expect(text.contains("'=1+1"), "the id is there, neutralised")
+            #expect(Self.formulas(in: text).isEmpty, "\(Self.formulas(in: text))")
         }
     }
 }
