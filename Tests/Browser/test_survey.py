@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 
 from test_commerce import api
 from test_web import sign_in, wait_for
@@ -17,12 +17,15 @@ from test_web import sign_in, wait_for
 
 def wait_text(driver, css, text):
     """Waits until the element (found afresh each time, as pages are replaced by form posts) holds the text."""
+    # One script reads the text in a single step: an element found, then read in a second round trip, may belong to
+    # the page the form post is replacing ("Node with given id does not belong to the document").
     def holds(d):
         try:
-            return text in d.find_element(By.CSS_SELECTOR, css).text
-        except (NoSuchElementException, StaleElementReferenceException):
-            return False
-    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(holds)
+            found = d.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css)
+        except WebDriverException:
+            return False  # the document is being swapped as the script runs
+        return found is not None and text in found
+    WebDriverWait(driver, 15).until(holds)
 
 
 def test_a_customer_answers_on_a_phone_in_hebrew(driver, server):
