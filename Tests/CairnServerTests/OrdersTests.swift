@@ -207,6 +207,58 @@ struct OrdersTests {
         }
     }
 
+    @Test("A batch of new orders from events is stored together exactly as one order at a time would be", arguments: TestDatabase.engines)
+    func newOrdersTogether(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            // Four new orders (two customers, two currencies, a product new to the catalogue, one line too large to be
+            // a line), one order named twice in the batch (completed, then refunded), one event without an order_id.
+            let messages = [
+                #"{"type":"identify","userId":"buyer-1","messageId":"n-0","traits":{"email":"buyer@example.com"}}"#,
+                #"{"type":"track","userId":"buyer-1","messageId":"n-1","event":"Order Completed","timestamp":"2026-11-21T10:00:00.000Z","context":{"channel":"app","traits":{"email":"Buyer@Example.com"}},"properties":{"order_id":"N-1","tax":3.5,"shipping":2,"discount":1,"currency":"EUR","products":[{"sku":"TEE","name":"Tee","price":19.99,"quantity":2},{"sku":"NEW-SKU","name":"New thing","category":"Misc","price":5.5,"quantity":1}]}}"#,
+                #"{"type":"track","userId":"buyer-1","messageId":"n-2","event":"Order Completed","timestamp":"2026-11-22T10:00:00.000Z","properties":{"order_id":"N-2","currency":"ILS","products":[{"sku":"TEE","price":80,"quantity":1},{"sku":"HUGE","price":9999999999.99,"quantity":1000000}]}}"#,
+                #"{"type":"track","userId":"buyer-2","messageId":"n-3","event":"Order Completed","timestamp":"2026-11-23T10:00:00.000Z","properties":{"order_id":"N-3","currency":"EUR","shipping":4.9,"products":[{"sku":"MUG","price":7.1,"quantity":3}]}}"#,
+                #"{"type":"track","userId":"buyer-2","messageId":"n-4","event":"Order Completed","timestamp":"2026-11-23T11:00:00.000Z","properties":{"order_id":"N-4","currency":"EUR","products":[]}}"#,
+                #"{"type":"track","userId":"buyer-2","messageId":"n-5","event":"Order Completed","timestamp":"2026-11-24T10:00:00.000Z","properties":{"order_id":"N-5","currency":"EUR","products":[{"sku":"MUG","price":7.1,"quantity":1}]}}"#,
+                #"{"type":"track","userId":"buyer-2","messageId":"n-6","event":"Order Refunded","timestamp":"2026-11-25T10:00:00.000Z","properties":{"order_id":"N-5","total":2}}"#,
+                #"{"type":"track","userId":"buyer-2","messageId":"n-7","event":"Order Completed","properties":{"total":3}}"#,
+            ]
+            func send(_ batch: [String], as workspace: SeededWorkspace) async throws {
+                #expect(try await h.client.execute(uri: "/v1/batch", method: .post,
+                                                   headers: [.authorization: "Basic \(Data("\(workspace.writeKey):".utf8).base64EncodedString())", .contentType: "application/json"],
+                                                   body: ByteBuffer(string: #"{"batch":["# + batch.joined(separator: ",") + "]}")).status == .ok)
+                try await IdentityResolver(store: h.store).resolvePending(in: workspace.workspace.id)
+            }
+            try await send(messages, as: h.a)                       // one resolution batch: the orders are stored together
+            for message in messages { try await send([message], as: h.b) }  // one event per batch: one order at a time
+            func summary(_ workspace: SeededWorkspace) async throws -> [String] {
+                let reader = workspace.secretKeys[.viewer]!
+                let orders = (try await h.api(.get, "/api/v1/orders?limit=50", key: reader).json()["data"] as? [[String: Any]]) ?? []
+                var lines = orders.map { order in
+                    let changes = ((order["changes"] as? [[String: Any]]) ?? []).map { "\($0["status"] ?? "") \($0["at"] ?? "")" }
+                    let items = ((order["lines"] as? [[String: Any]]) ?? []).map { "\($0["sku"] ?? "")×\($0["quantity"] ?? "")@\(amount($0["unitPrice"]) ?? "")" }
+                    let money = ((order["transactions"] as? [[String: Any]]) ?? []).map { "\($0["kind"] ?? "") \(amount($0["amount"]) ?? "") \($0["status"] ?? "")" }
+                    return "\(order["reference"] ?? "") \(order["status"] ?? "") \(amount(order["total"]) ?? "") \(order["email"] ?? "-") \(order["channel"] ?? "") \(order["placedAt"] ?? "") "
+                        + "\(changes) \(items) \(money.sorted())"
+                }.sorted()
+                let sold = try await h.api(.get, "/api/v1/reports/units-sold?by=product&period=day&from=2026-11-01&until=2026-12-01", key: reader).json()
+                lines += ((sold["data"] as? [[String: Any]]) ?? []).map { "sold \($0["key"] ?? "") \($0["period"] ?? "") \($0["units"] ?? "") \(amount($0["gross"]) ?? "") \(amount($0["refunds"]) ?? "")" }.sorted()
+                for user in ["buyer-1", "buyer-2"] {
+                    let profile = try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: user), in: workspace.workspace.id))
+                    let record = try await h.api(.get, "/api/v1/profiles/\(profile)", key: reader).json()
+                    let commerce = try JSONSerialization.data(withJSONObject: record["commerce"] ?? [:], options: [.sortedKeys])
+                    lines.append("\(user) \(String(decoding: commerce, as: UTF8.self))")
+                }
+                return lines
+            }
+            let together = try await summary(h.a), alone = try await summary(h.b)
+            #expect(together == alone)
+            // Hand-worked: N-1 is 2 × 19.99 + 5.50 − 1.00 + 3.50 + 2.00 = 49.98, placed then paid, by the app.
+            #expect(together.contains { $0.hasPrefix("N-1 paid 49.98 buyer@example.com app 2026-11-21T10:00:00") }, "\(together)")
+            #expect(together.contains { $0.hasPrefix("N-4 paid 0.00") && $0.hasSuffix("[] []") }, "an order of nothing is paid with no payment: \(together)")
+            #expect(together.filter { $0.hasPrefix("N-") }.count == 5, "\(together)")
+        }
+    }
+
     @Test("Bad orders are refused whole, naming every field and the fix; nothing is written", arguments: TestDatabase.engines)
     func refusals(engine: DatabaseEngine) async throws {
         try await Harness.run(engine) { h in

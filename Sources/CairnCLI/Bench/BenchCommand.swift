@@ -39,6 +39,12 @@ struct Bench: AsyncParsableCommand {
     @Flag(name: .long, help: "Measure only PostgreSQL (for profiling); no report is written.") var postgresOnly = false
     @Flag(name: .long, help: "Measure only the order import and units-sold report (for profiling); no report is written.") var commerceOnly = false
     @Flag(name: .long, help: "Measure only the feedback figures and answers (for profiling); no report is written.") var feedbackOnly = false
+    @Flag(name: .long, help: "Measure only ingestion, its ceiling and resolution (for profiling); no report is written.") var ingestOnly = false
+    @Flag(name: .long, help: "Measure only the resolution lag at the offered rates (for profiling); no report is written.") var lagOnly = false
+    @Option(name: .long, help: ArgumentHelp("Offered events/s for the resolution lag on SQLite, the target first; more rates look for the highest bounded one.", valueName: "rates"))
+    var lagRates: String = "10000,15000,20000"
+    @Option(name: .long, help: ArgumentHelp("Offered events/s for the resolution lag on PostgreSQL.", valueName: "rates")) var postgresLagRates: String = "5000,10000"
+    @Option(name: .long, help: "Seconds each offered rate is held.") var lagSeconds: Int = 60
 
     func validate() throws {
         guard batches >= 10 else { throw ValidationError("--batches must be at least 10.") }
@@ -62,9 +68,11 @@ struct Bench: AsyncParsableCommand {
         let command = "cairn " + CommandLine.arguments.dropFirst().map { $0.replacing(#/(://[^:/@]+):[^@]*@/#) { "\($0.output.1):***@" } }.joined(separator: " ")
         var report = BenchReport(command: command, batches: batches, connections: connections)
         let runTag = String(UUID().uuidString.prefix(8)).lowercased()
-        say("Generating \(batches) batches of 100 events…")
-        let workload = IngestWorkload(batches: batches, runTag: runTag)
-        report.newProfiles = workload.newProfiles
+        say("Generating \(batches) batches of 100 realistic events, and as many light ones…")
+        let workload = IngestWorkload.realistic(batches: batches, runTag: runTag)
+        let light = IngestWorkload(batches: batches, runTag: runTag + "-light")
+        report.workloads = [workload, light].map { BenchReport.WorkloadShape(label: $0.label, averageEventBytes: $0.averageEventBytes, largestBatchBytes: $0.largestBatchBytes, newProfiles: $0.newProfiles) }
+        say("  realistic: \(workload.averageEventBytes) bytes an event on average, largest batch \(workload.largestBatchBytes / 1000) KB; light: \(light.averageEventBytes) bytes")
 
         var engines: [(String, BenchDatabase)] = postgresOnly ? [] : [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
@@ -115,12 +123,31 @@ struct Bench: AsyncParsableCommand {
                 }
                 continue
             }
-            say("\(name): ingestion through /v1/batch…")
-            let ingest = try await measureIngest(target, workload: workload, logger: logger)
-            say("  \(Int(ingest.eventsPerSecond)) events/s, p50 \(ms(ingest.latency.p50)), p99 \(ms(ingest.latency.p99)); server RSS peak \(ingest.peakRSSMiB) MiB")
-            say("\(name): raw bulk insert of the same rows…")
-            let ceiling = try await measureCeiling(target, workload: workload, logger: logger)
-            say("  \(Int(ceiling)) rows/s")
+            var ingests: [BenchReport.IngestRow] = []
+            if !lagOnly {
+                for load in [workload, light] {
+                    say("\(name): ingestion of the \(load.label) load through /v1/batch…")
+                    let ingest = try await measureIngest(target, workload: load, logger: logger)
+                    say("  \(Int(ingest.eventsPerSecond)) events/s, p50 \(ms(ingest.latency.p50)), p99 \(ms(ingest.latency.p99)); server RSS peak \(ingest.peakRSSMiB) MiB; "
+                        + "all resolved after \(ingest.resolutionSeconds.map { String(format: "%.1f s", $0) } ?? "—") (\(ingest.unresolvedLeft) left)")
+                    say("\(name): raw bulk insert of the same rows…")
+                    let ceiling = try await measureCeiling(target, workload: load, logger: logger)
+                    say("  \(Int(ceiling)) rows/s (\(Int((ingest.eventsPerSecond / ceiling * 100).rounded())) % reached through HTTP)")
+                    ingests.append(.init(label: load.label, ingest: ingest, ceilingRowsPerSecond: ceiling))
+                }
+            }
+            var lags: [LagResult] = []
+            if !ingestOnly {
+                let rates = (name == "SQLite" ? lagRates : postgresLagRates).split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                for rate in rates {
+                    say("\(name): \(rate) realistic events/s offered for \(lagSeconds) s, each timed from arrival to its customer…")
+                    let lag = try await measureLag(target, rate: rate, logger: logger)
+                    say("  sent \(Int(lag.sentPerSecond)) events/s, ack p99 \(ms(lag.acknowledgement.p99)); lag p50 \(ms(lag.lag.p50)), p99 \(ms(lag.lag.p99)), max \(ms(lag.lag.max)); "
+                        + "\(lag.unresolved) unresolved; server RSS peak \(lag.peakRSSMiB) MiB")
+                    lags.append(lag)
+                }
+            }
+            if ingestOnly || lagOnly { continue }
             var lookup: LookupResult?
             if profiles > 0 {
                 say("\(name): customer 360 with \(profiles) profiles (loading)…")
@@ -132,9 +159,9 @@ struct Bench: AsyncParsableCommand {
             }
             let commerceResult = try await commerce(name, target)
             let feedbackResult = try await feedback(name, target)
-            report.engines.append(.init(name: name, ingest: ingest, ceilingRowsPerSecond: ceiling, lookup: lookup, commerce: commerceResult, feedback: feedbackResult))
+            report.engines.append(.init(name: name, ingests: ingests, lags: lags, lookup: lookup, commerce: commerceResult, feedback: feedbackResult))
         }
-        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly else { return }
+        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly, !ingestOnly, !lagOnly else { return }
         if feedbackResponses > 0 {
             report.textAnalysis = Self.measureTextAnalysis()
             say("text analytics: " + report.textAnalysis.map { "\($0.language) \(Int($0.perSecond))/s" }.joined(separator: ", "))
@@ -169,7 +196,7 @@ struct Bench: AsyncParsableCommand {
             let auth = "Basic " + Data("\(seed.writeKey):".utf8).base64EncodedString()
             let headers = [("Content-Type", "application/json"), ("Authorization", auth)]
             // Warm up: a few batches that are not counted.
-            let warm = IngestWorkload(batches: 20, seed: 7, runTag: "warm-\(UUID().uuidString.prefix(6))")
+            let warm = IngestWorkload.realistic(batches: 20, seed: 7, runTag: "warm-\(UUID().uuidString.prefix(6))")
             let first = try await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: group)
             for body in warm.bodies { _ = try await first.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: body)) }
             await first.close()
@@ -228,6 +255,90 @@ struct Bench: AsyncParsableCommand {
         } catch {
             try? await server.stop()
             throw error
+        }
+    }
+
+    // MARK: Resolution lag
+
+    struct LagResult {
+        var offeredPerSecond: Int
+        var sentPerSecond: Double
+        var events: Int
+        var acknowledgement: LatencySummary
+        var failures: Int
+        /// From each event's arrival (`received_at`) to its tie to a customer (`resolved_at`).
+        var lag: LatencySummary
+        var unresolved: Int
+        var peakRSSMiB: Int
+    }
+
+    /// Realistic batches offered at `rate` events/s for `lagSeconds` (open loop: each batch leaves at its time on as
+    /// many connections as it takes), then every event's time from arrival to its customer, read from the database.
+    func measureLag(_ target: BenchDatabase, rate: Int, logger: Logger) async throws -> LagResult {
+        try await target.withFresh(logger: logger) { location in
+            let batchesPerSecond = Double(rate) / 100
+            let total = Int(batchesPerSecond * Double(lagSeconds))
+            let workload = IngestWorkload.realistic(batches: total, seed: UInt64(rate), runTag: "lag\(rate)-\(UUID().uuidString.prefix(6).lowercased())", perSecond: batchesPerSecond)
+            let seed = try await BenchSeed.create(in: location, logger: logger)
+            let server = try await BenchServer.start(database: location, logger: logger)
+            do {
+                let group = MultiThreadedEventLoopGroup.singleton
+                let headers = [("Content-Type", "application/json"), ("Authorization", "Basic " + Data("\(seed.writeKey):".utf8).base64EncodedString())]
+                let next = Tickets()
+                let bodies = workload.bodies
+                let started = ContinuousClock.now
+                let outcome = try await withThrowingTaskGroup(of: ([Double], Int).self) { tasks in
+                    for _ in 0..<max(8, connections) {
+                        tasks.addTask {
+                            let connection = try await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: group)
+                            var latencies: [Double] = [], failures = 0
+                            while true {
+                                let index = next.take()
+                                guard index < bodies.count else { break }
+                                let due = started + .milliseconds(Int64(Double(index) / batchesPerSecond * 1000))
+                                if ContinuousClock.now < due { try await Task.sleep(until: due) }
+                                let sent = ContinuousClock.now
+                                let (status, _) = try await connection.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: bodies[index]))
+                                latencies.append(seconds(ContinuousClock.now - sent))
+                                if status != 200 { failures += 1 }
+                            }
+                            await connection.close()
+                            return (latencies, failures)
+                        }
+                    }
+                    var all: [([Double], Int)] = []
+                    for try await part in tasks { all.append(part) }
+                    return all
+                }
+                let elapsed = seconds(ContinuousClock.now - started)
+                let database = try CairnDatabase.open(location, logger: logger)
+                let store = Store(database: database)
+                let waitStart = ContinuousClock.now
+                while seconds(ContinuousClock.now - waitStart) < Double(resolutionTimeout) {
+                    if !(try await store.hasUnresolvedEvents(in: seed.workspace)) { break }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                let (lags, unresolved) = try await database.withConnection { sql in
+                    var lags: [Double] = [], unresolved = 0
+                    for row in try await sql.select().column("received_at").column("resolved_at").from("events").where("workspace_id", .equal, seed.workspace.rawValue).all() {
+                        if let resolved = try row.decode(column: "resolved_at", as: Int64?.self) {
+                            lags.append(Double(resolved - (try row.decode(column: "received_at", as: Int64.self))) / 1000)
+                        } else {
+                            unresolved += 1
+                        }
+                    }
+                    return (lags, unresolved)
+                }
+                try await database.shutdown()
+                let peak = server.residentMiB().peak
+                try await server.stop()
+                let events = bodies.count * workload.eventsPerBatch
+                return LagResult(offeredPerSecond: rate, sentPerSecond: Double(events) / elapsed, events: events, acknowledgement: LatencySummary(outcome.flatMap(\.0)),
+                                 failures: outcome.reduce(0) { $0 + $1.1 }, lag: LatencySummary(lags), unresolved: unresolved, peakRSSMiB: peak)
+            } catch {
+                try? await server.stop()
+                throw error
+            }
         }
     }
 

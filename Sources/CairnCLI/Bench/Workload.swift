@@ -11,6 +11,27 @@ struct IngestWorkload {
     var bodies: [Data]
     var eventsPerBatch: Int
     var newProfiles: Int
+    /// "realistic" (``RealisticTraffic``) or "light" (the small, plain events of this type's initialiser).
+    var label = "light"
+
+    var averageEventBytes: Int { bodies.isEmpty ? 0 : bodies.reduce(0) { $0 + $1.count } / (bodies.count * eventsPerBatch) }
+    var largestBatchBytes: Int { bodies.map(\.count).max() ?? 0 }
+
+    /// `batches` batches of ``RealisticTraffic``, sent a few seconds after `start` each (its `sentAt`), `perSecond`
+    /// batches a second (the offered rate when paced).
+    static func realistic(batches: Int, eventsPerBatch: Int = 100, seed: UInt64 = 2026, runTag: String, start: Date = Date(), perSecond: Double = 200) -> IngestWorkload {
+        var traffic = RealisticTraffic(seed: seed, runTag: runTag)
+        let bodies = (0..<batches).map { index in traffic.batch(eventsPerBatch, now: start.addingTimeInterval(Double(index) / perSecond)) }
+        var workload = IngestWorkload(bodies: bodies, eventsPerBatch: eventsPerBatch, newProfiles: traffic.newPeople)
+        workload.label = "realistic"
+        return workload
+    }
+
+    init(bodies: [Data], eventsPerBatch: Int, newProfiles: Int) {
+        self.bodies = bodies
+        self.eventsPerBatch = eventsPerBatch
+        self.newProfiles = newProfiles
+    }
 
     static let events = ["Product Viewed", "Product Added", "Checkout Started", "Order Completed", "Support Chat Started", "Delivery Confirmed"]
     static let channels = ["web", "app", "store", "call_center", "chat", "email", "delivery"]

@@ -14,9 +14,18 @@ public struct CommerceEventHandler: ResolvedEventHandler {
 
     public func handle(_ events: [ResolvedEvent], in context: ResolutionContext) async throws {
         let tx = context.tx
-        for resolved in events where resolved.event.name.map(CommerceEvents.names.contains) == true {
-            if let error = try await tx.withSavepoint({ try await CommerceEvents.apply(resolved.event, profile: resolved.profile, tx: tx, now: context.now) }) {
-                logger.warning("commerce event not applied", metadata: ["event.id": "\(resolved.event.id)", "error": "\(String(reflecting: error).prefix(300))"])
+        var commerce: [(event: Event, profile: ProfileID?)] = events.filter { $0.event.name.map(CommerceEvents.names.contains) == true }.map { ($0.event, $0.profile) }
+        guard !commerce.isEmpty else { return }
+        // New orders of the batch together; should that fail (it should not), each event is tried alone below.
+        var left = commerce
+        if let error = try await tx.withSavepoint({ left = try await CommerceEvents.applyNewOrders(commerce, in: context.workspace, tx: tx, now: context.now) }) {
+            logger.warning("new orders not applied together; one by one instead", metadata: ["error": "\(String(reflecting: error).prefix(300))"])
+            left = commerce
+        }
+        commerce = left
+        for (event, profile) in commerce {
+            if let error = try await tx.withSavepoint({ try await CommerceEvents.apply(event, profile: profile, tx: tx, now: context.now) }) {
+                logger.warning("commerce event not applied", metadata: ["event.id": "\(event.id)", "error": "\(String(reflecting: error).prefix(300))"])
             }
         }
     }

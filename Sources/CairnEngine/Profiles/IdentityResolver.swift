@@ -62,7 +62,7 @@ public struct IdentityResolver: Sendable {
             guard !events.isEmpty else { return 0 }
             let policy = try await tx.identityPolicy(in: workspace) ?? policy
             let salt = try await tx.erasureSalt(in: workspace) { Secrets.randomToken() }
-            let batch = ResolutionBatch(tx: tx, workspace: workspace, policy: policy, now: now, erasureSalt: salt)
+            let batch = ResolutionBatch(tx: tx, workspace: workspace, policy: policy, now: now, clock: clock, erasureSalt: salt)
             try await batch.prefetch(for: events)
             for event in events { try await batch.resolve(event) }
             try await batch.flush()
@@ -91,6 +91,8 @@ final class ResolutionBatch {
     let workspace: WorkspaceID
     let policy: IdentityPolicy
     let now: Date
+    /// Read again when the events are written back: their `resolved_at` is as close to the commit as can be.
+    let clock: DateSource
     let erasureSalt: String
 
     /// Known owner of each identifier looked up or attached so far.
@@ -109,11 +111,12 @@ final class ResolutionBatch {
     /// Named track events of the batch and the profile each was tied to, for the ``ResolvedEventHandler``s.
     private(set) var trackedEvents: [ResolvedEvent] = []
 
-    init(tx: TransactionStore, workspace: WorkspaceID, policy: IdentityPolicy, now: Date, erasureSalt: String) {
+    init(tx: TransactionStore, workspace: WorkspaceID, policy: IdentityPolicy, now: Date, clock: DateSource, erasureSalt: String) {
         self.tx = tx
         self.workspace = workspace
         self.policy = policy
         self.now = now
+        self.clock = clock
         self.erasureSalt = erasureSalt
     }
 
@@ -305,7 +308,7 @@ final class ResolutionBatch {
             dirtyTraits.removeAll()
         }
         if !assignments.isEmpty {
-            try await tx.assign(assignments, in: workspace)
+            try await tx.assign(assignments, in: workspace, at: clock.now())
             assignments.removeAll()
         }
     }

@@ -587,5 +587,10 @@ public enum Schema {
                 .column("note", type: .text, .notNull)
                 .run()
         },
+        Migration(version: 31, name: "when each event was tied to its customer") { sql in
+            // Set with profile_id by identity resolution: received_at to resolved_at is the lag a customer record runs
+            // behind its touchpoints, per event. Events tied before this version have none.
+            try await sql.alter(table: "events").column("resolved_at", type: .bigint).run()
+        },
     ]
 }

@@ -128,12 +128,13 @@ extension TransactionStore {
         }
     }
 
-    /// Ties events to profiles, many at once.
-    public func assign(_ assignments: [EventID: ProfileID], in workspace: WorkspaceID) async throws {
+    /// Ties events to profiles, many at once, noting when (`resolved_at`).
+    public func assign(_ assignments: [EventID: ProfileID], in workspace: WorkspaceID, at now: Date) async throws {
         for part in assignments.sorted(by: { $0.key.rawValue < $1.key.rawValue }).chunked(into: Self.chunk) {
             // Found by id; see ``NotAnIndexTerm``.
             try await sql.update("events")
                 .set(SQLIdentifier("profile_id"), to: CaseByID(cases: part.map { ($0.key.rawValue, $0.value.rawValue) }))
+                .set("resolved_at", to: now.storageMillis)
                 .where("id", .in, part.map(\.key.rawValue))
                 .where(NotAnIndexTerm(column: "workspace_id"), .equal, SQLBind(workspace.rawValue))
                 .run()
