@@ -32,7 +32,8 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: "Order lines to import from CSV before timing the units-sold report (0 skips it).") var orderLines: Int = 1_000_000
     @Option(name: .long, help: "Products in the generated catalogue.") var products: Int = 500
     @Option(name: .long, help: "Survey responses to load before timing the figures (0 skips the feedback part).") var feedbackResponses: Int = 1_000_000
-    @Option(name: .long, help: ArgumentHelp("Where the report goes.", valueName: "path")) var output: String = "docs/performance.md"
+    @Option(name: .long, help: ArgumentHelp("Where the report goes (docs/performance.md by default; --ingest-only and --lag-only write one only when given).", valueName: "path"))
+    var output: String?
     @Option(name: .long, help: "Seconds to wait for identity resolution to catch up after ingestion.") var resolutionTimeout: Int = 600
     @Flag(name: .long, help: "Measure only the raw bulk-insert ceiling (for profiling the engine).") var ceilingOnly = false
     @Flag(name: .long, help: "Measure only the customer 360 lookups (for profiling); no report is written.") var lookupsOnly = false
@@ -147,7 +148,10 @@ struct Bench: AsyncParsableCommand {
                     lags.append(lag)
                 }
             }
-            if ingestOnly || lagOnly { continue }
+            if ingestOnly || lagOnly {
+                report.engines.append(.init(name: name, ingests: ingests, lags: lags, lookup: nil, commerce: nil, feedback: nil))
+                continue
+            }
             var lookup: LookupResult?
             if profiles > 0 {
                 say("\(name): customer 360 with \(profiles) profiles (loading)…")
@@ -161,7 +165,12 @@ struct Bench: AsyncParsableCommand {
             let feedbackResult = try await feedback(name, target)
             report.engines.append(.init(name: name, ingests: ingests, lags: lags, lookup: lookup, commerce: commerceResult, feedback: feedbackResult))
         }
+        if ingestOnly || lagOnly, let output {
+            try report.markdown().write(toFile: output, atomically: true, encoding: .utf8)
+            say("Wrote \(output) (ingestion and resolution only).")
+        }
         guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly, !ingestOnly, !lagOnly else { return }
+        let output = output ?? "docs/performance.md"
         if feedbackResponses > 0 {
             report.textAnalysis = Self.measureTextAnalysis()
             say("text analytics: " + report.textAnalysis.map { "\($0.language) \(Int($0.perSecond))/s" }.joined(separator: ", "))

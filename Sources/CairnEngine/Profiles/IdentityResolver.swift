@@ -41,24 +41,39 @@ public struct IdentityResolver: Sendable {
     /// Resolves up to `limit` waiting events of every workspace; returns how many it resolved.
     @discardableResult
     public func resolvePending(limit: Int = 200) async throws -> Int {
-        var total = 0
+        try await resolveStep(limit: limit).resolved
+    }
+
+    /// Resolves up to `limit` waiting events of every workspace; returns how many, and how long the oldest of them had
+    /// waited since it arrived (seconds; 0 when none waited).
+    public func resolveStep(limit: Int) async throws -> (resolved: Int, oldestWaitSeconds: Double) {
+        var total = 0, oldest = 0.0
         for workspace in try await store.allWorkspaces() {
-            total += try await resolvePending(in: workspace.id, limit: limit)
+            let step = try await resolveWaiting(in: workspace.id, limit: limit)
+            total += step.resolved
+            if let arrived = step.oldestArrival { oldest = max(oldest, clock.now().timeIntervalSince(arrived)) }
         }
-        return total
+        return (total, oldest)
     }
 
     /// Resolves up to `limit` waiting events of one workspace, in arrival order, in one transaction.
     @discardableResult
     public func resolvePending(in workspace: WorkspaceID, limit: Int = 200) async throws -> Int {
-        // The background loop asks several times a second: an idle workspace costs one read, not a write lock.
-        guard try await store.hasUnresolvedEvents(in: workspace) else { return 0 }
+        try await resolveWaiting(in: workspace, limit: limit).resolved
+    }
+
+    private func resolveWaiting(in workspace: WorkspaceID, limit: Int) async throws -> (resolved: Int, oldestArrival: Date?) {
         let policy = self.policy
         let now = clock.now()
         // Clients waiting for their acknowledgement write first; resolution follows soon after.
+        // The waiting events are read (and their payloads parsed) before the write lock is taken, so clients wait less
+        // for it, and an idle workspace costs one read; inside, one query keeps those no other resolver took meanwhile.
+        let waiting = try await store.unresolvedEvents(in: workspace, limit: limit)
+        guard !waiting.isEmpty else { return (0, nil) }
         let resolved = try await store.transaction(priority: .background) { tx in
             try await tx.lockWorkspaceForResolution(workspace)
-            let events = try await tx.unresolvedEvents(in: workspace, limit: limit)
+            let still = try await tx.stillUnresolved(waiting.map(\.id), in: workspace)
+            let events = waiting.filter { still.contains($0.id) }
             guard !events.isEmpty else { return 0 }
             let policy = try await tx.identityPolicy(in: workspace) ?? policy
             let salt = try await tx.erasureSalt(in: workspace) { Secrets.randomToken() }
@@ -78,7 +93,7 @@ public struct IdentityResolver: Sendable {
             return events.count
         }
         if resolved > 0 { logger.debug("events resolved", metadata: ["workspace.id": "\(workspace)", "count": "\(resolved)"]) }
-        return resolved
+        return (resolved, waiting.first?.receivedAt)
     }
 }
 

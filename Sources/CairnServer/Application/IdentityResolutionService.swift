@@ -19,18 +19,20 @@ struct IdentityResolutionService: Service {
                         let backlog = try await resolver.backlog()
                         CairnMetrics.resolutionBacklog(events: backlog.events, oldestWaitSeconds: backlog.oldestWaitSeconds)
                     }
-                    // Resolution keeps up with the clients instead of yielding to them: a customer record is to be
-                    // current within seconds at every touchpoint. While they send, steps are smaller (the write lock is
-                    // held briefly; waiting acknowledgements go first, see WritePriority) and follow each other as long
-                    // as events wait; a step that found few waits a moment so the next one finds more (fewer
-                    // statements per event). Idle, it looks four times a second.
+                    // While clients send, acknowledging them comes first (their writes pass resolution's at the write
+                    // lock, WritePriority) and resolution takes a share of the time that grows with how long the
+                    // oldest event has waited: about a fifth while the record is current, two thirds once it runs two
+                    // seconds behind — a burst is acknowledged at full speed and the record catches up after it. Idle,
+                    // it resolves at full speed and looks four times a second.
                     let busy = resolver.clientsAreWriting
                     let limit = busy ? 400 : 1000
-                    let resolved = try await resolver.resolvePending(limit: limit)
-                    if resolved == 0 {
+                    let started = ContinuousClock.now
+                    let step = try await resolver.resolveStep(limit: limit)
+                    if step.resolved == 0 {
                         try await Task.sleep(for: .milliseconds(busy ? 50 : 250))
-                    } else if busy, resolved < limit / 4 {
-                        try await Task.sleep(for: .milliseconds(20))
+                    } else if busy {
+                        let pause = max(0.5, 4 * (1 - step.oldestWaitSeconds / 2))
+                        try await Task.sleep(for: (ContinuousClock.now - started) * pause)
                     }
                 } catch is CancellationError {
                     return

@@ -592,5 +592,10 @@ public enum Schema {
             // behind its touchpoints, per event. Events tied before this version have none.
             try await sql.alter(table: "events").column("resolved_at", type: .bigint).run()
         },
+        Migration(version: 32, name: "profiles found by the profile they were merged into") { sql in
+            // A merge re-points every earlier pointer to the merged profile; without this index that walked all the
+            // workspace's profiles, once per merge. Partial: only merged profiles are in it.
+            try await sql.raw("CREATE INDEX profiles_merged_into ON profiles (workspace_id, merged_into) WHERE merged_into IS NOT NULL").run()
+        },
     ]
 }

@@ -43,6 +43,11 @@ extension Store {
         try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).hasUnresolvedEvents(in: workspace) }
     }
 
+    /// Events waiting for resolution, oldest first, read without a lock (see ``TransactionStore/unresolvedEvents(in:limit:)``).
+    public func unresolvedEvents(in workspace: WorkspaceID, limit: Int) async throws -> [Event] {
+        try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).unresolvedEvents(in: workspace, limit: limit) }
+    }
+
     /// The profile an identifier belongs to.
     public func profileID(for identifier: Identifier, in workspace: WorkspaceID) async throws -> ProfileID? {
         try await database.withConnection { sql in

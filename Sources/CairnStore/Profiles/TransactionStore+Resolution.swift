@@ -27,6 +27,19 @@ extension TransactionStore {
             .all().map(Event.init(row:))
     }
 
+    /// Which of these events are still waiting for resolution (another resolver may have taken some meanwhile).
+    public func stillUnresolved(_ events: [EventID], in workspace: WorkspaceID) async throws -> Set<EventID> {
+        var waiting = Set<EventID>()
+        for part in events.chunked(into: Self.chunk) {
+            // Found by id; see ``NotAnIndexTerm``.
+            for row in try await sql.select().column("id").from("events").where("id", .in, part.map(\.rawValue))
+                .where(NotAnIndexTerm(column: "workspace_id"), .equal, SQLBind(workspace.rawValue)).where(SQLColumn("profile_id"), .is, SQLLiteral.null).all() {
+                waiting.insert(EventID(rawValue: try row.decode(column: "id", as: String.self)))
+            }
+        }
+        return waiting
+    }
+
     public func identifiers(of profile: ProfileID, in workspace: WorkspaceID) async throws -> [Identifier] {
         try await identifiers(of: [profile], in: workspace)[profile] ?? []
     }
