@@ -175,7 +175,11 @@ struct Bench: AsyncParsableCommand {
             report.textAnalysis = Self.measureTextAnalysis()
             say("text analytics: " + report.textAnalysis.map { "\($0.language) \(Int($0.perSecond))/s" }.joined(separator: ", "))
         }
-        let markdown = report.markdown()
+        // What people wrote below the marker (profiles, what limits a figure, partial runs) stays under the new report.
+        let kept = (try? String(contentsOfFile: output, encoding: .utf8)).flatMap { text in
+            text.range(of: BenchReport.notesMarker).map { String(text[$0.lowerBound...]) }
+        }
+        let markdown = report.markdown() + (kept.map { "\n" + $0 } ?? "")
         try markdown.write(toFile: output, atomically: true, encoding: .utf8)
         say("Wrote \(output).")
     }

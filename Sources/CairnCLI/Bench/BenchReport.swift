@@ -34,6 +34,9 @@ struct BenchReport {
     /// Comments analysed per second, per language (no database involved).
     var textAnalysis: [(language: String, perSecond: Double)] = []
 
+    /// Everything from this line on in the report's file is kept when `cairn bench` writes it again.
+    static let notesMarker = "<!-- Notes below this line are kept when cairn bench rewrites the report above. -->"
+
     static var buildConfiguration: String {
         #if DEBUG
         "debug (numbers from a debug build are not representative)"
@@ -53,6 +56,7 @@ struct BenchReport {
     func markdown() -> String {
         func rate(_ value: Double) -> String { Int(value.rounded()).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))) }
         func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+        func wait(_ seconds: Double) -> String { seconds < 10 ? ms(seconds) : String(format: "%.1f s", seconds) }
         let events = batches * 100
         var text = """
         # Performance
@@ -127,7 +131,7 @@ struct BenchReport {
             for engine in engines {
                 for lag in engine.lags {
                     text += "| \(engine.name) | \(rate(Double(lag.offeredPerSecond))) | \(lag.events / max(1, lag.offeredPerSecond)) s | \(rate(lag.sentPerSecond)) | \(ms(lag.acknowledgement.p99)) | \(lag.failures) | "
-                        + "\(ms(lag.lag.p50)) | \(ms(lag.lag.p99)) | \(ms(lag.lag.max)) | \(lag.unresolved) | \(lag.peakRSSMiB) MiB |\n"
+                        + "\(wait(lag.lag.p50)) | \(wait(lag.lag.p99)) | \(wait(lag.lag.max)) | \(lag.unresolved) | \(lag.peakRSSMiB) MiB |\n"
                 }
             }
         }

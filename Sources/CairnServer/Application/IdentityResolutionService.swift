@@ -21,9 +21,8 @@ struct IdentityResolutionService: Service {
                     }
                     // While clients send, acknowledging them comes first (their writes pass resolution's at the write
                     // lock, WritePriority) and resolution takes a share of the time that grows with how long the
-                    // oldest event has waited: about a fifth while the record is current, two thirds once it runs two
-                    // seconds behind — a burst is acknowledged at full speed and the record catches up after it. Idle,
-                    // it resolves at full speed and looks four times a second.
+                    // oldest event has waited: about a fifth while the record is current, all the lock leaves once it
+                    // runs 1.5 seconds behind. Idle, it resolves at full speed and looks four times a second.
                     let busy = resolver.clientsAreWriting
                     let limit = busy ? 400 : 1000
                     let started = ContinuousClock.now
@@ -31,8 +30,8 @@ struct IdentityResolutionService: Service {
                     if step.resolved == 0 {
                         try await Task.sleep(for: .milliseconds(busy ? 50 : 250))
                     } else if busy {
-                        let pause = max(0.5, 4 * (1 - step.oldestWaitSeconds / 2))
-                        try await Task.sleep(for: (ContinuousClock.now - started) * pause)
+                        let pause = 4 * max(0, 1 - step.oldestWaitSeconds / 1.5)
+                        if pause > 0 { try await Task.sleep(for: (ContinuousClock.now - started) * pause) }
                     }
                 } catch is CancellationError {
                     return
