@@ -56,6 +56,13 @@ struct Bench: AsyncParsableCommand {
         guard orderLines >= 0, (1...100_000).contains(products) else { throw ValidationError("--order-lines must be 0 or more and --products from 1 to 100000.") }
         guard !commerceOnly || orderLines > 0 else { throw ValidationError("--commerce-only needs --order-lines above 0.") }
         guard feedbackResponses >= 0, !feedbackOnly || feedbackResponses > 0 else { throw ValidationError("--feedback-only needs --feedback-responses above 0.") }
+        guard (1...3600).contains(lagSeconds) else { throw ValidationError("--lag-seconds must be from 1 to 3600.") }
+        guard !(ingestOnly && lagOnly) else { throw ValidationError("--ingest-only and --lag-only measure different parts; give one of them.") }
+        for (name, rates) in [("--lag-rates", lagRates), ("--postgres-lag-rates", postgresLagRates)] {
+            guard rates.split(separator: ",").allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { (100...1_000_000).contains($0) } == true }) else {
+                throw ValidationError("\(name) must be whole events per second from 100 to 1000000, separated by commas (e.g. 10000,15000).")
+            }
+        }
     }
 
     func run() async throws {

@@ -73,7 +73,7 @@ public enum CommerceEvents {
         for (event, _) in events { if let reference = reference(event) { mentioned[reference, default: 0] += 1 } }
         let candidates = events.filter { $0.event.name == "Order Completed" && reference($0.event).map { mentioned[$0] == 1 } == true }
         guard candidates.count > 1 else { return events }
-        let existing = try await tx.existingOrderReferences(candidates.compactMap { reference($0.event) }, in: workspace)
+        let existing = try await tx.existingReferences(candidates.compactMap { reference($0.event) }, in: workspace)
         let taken = candidates.filter { !existing.contains(reference($0.event)!) }
         guard !taken.isEmpty else { return events }
         // One catalogue for the whole batch; products new to it are added (origin `event`).

@@ -125,15 +125,15 @@ public struct OrderImporter: Sendable {
             let taken = try await tx.existingReferences(checked.map(\.reference), in: workspace)
             let fresh = checked.filter { !taken.contains($0.reference) }
             let freshIDs = Set(fresh.map(\.id))
-            try await tx.insert(orders: fresh, transactions: paid.filter { freshIDs.contains($0.orderID) })
-            return fresh
+            let stored = try await tx.insert(newOrders: fresh, payments: paid.filter { freshIDs.contains($0.orderID) })
+            return fresh.filter { stored.contains($0.id) }
         }
         let fresh: [Order]
         do {
             fresh = try await store.transaction(save)
         } catch {
-            // Someone else took one of these order ids meanwhile (the API, an event): the batch was undone whole;
-            // read the taken ids again and store the rest.
+            // An order id someone else took meanwhile (the API, an event) is left out by the insert itself; a
+            // transaction that failed otherwise is undone whole and tried once more.
             fresh = try await store.transaction(save)
         }
         outcome.orders = fresh.count

@@ -106,8 +106,10 @@ extension TransactionStore {
     }
 
     /// Stores many new orders at once — each with its lines, changes and payments — in a few multi-row statements
-    /// however many orders there are: what a batch of `Order Completed` events becomes. An order whose reference the
-    /// workspace already has is left out (nothing of it written); returns the ids of the orders stored.
+    /// however many orders there are (an import, or a resolution batch's `Order Completed` events), and the units-sold
+    /// roll-up and customer figures once for all. An order whose reference the workspace already has is left out
+    /// (nothing of it written); returns the ids of the orders stored. Payments only: refunds and chargebacks go one by
+    /// one through ``insert(_:in:)``, which shares them over the lines in the roll-up.
     public func insert(newOrders orders: [Order], payments: [OrderTransaction]) async throws -> Set<OrderID> {
         guard let workspace = orders.first?.workspaceID else { return [] }
         precondition(orders.allSatisfy { $0.workspaceID == workspace }, "one workspace at a time")
@@ -162,17 +164,6 @@ extension TransactionStore {
         try await rollup.write(to: sql)
         try await CustomerFigures.refresh(sql, workspace: workspace, profiles: kept.compactMap(\.profileID))
         return stored
-    }
-
-    /// The references among these that the workspace's orders already have.
-    public func existingOrderReferences(_ references: some Collection<String>, in workspace: WorkspaceID) async throws -> Set<String> {
-        var found = Set<String>()
-        for part in Array(Set(references)).chunked(into: 400) {
-            for row in try await sql.select().column("reference").from("orders").where("workspace_id", .equal, workspace.rawValue).where("reference", .in, Array(part)).all() {
-                found.insert(try row.decode(column: "reference", as: String.self))
-            }
-        }
-        return found
     }
 
     /// An order's lines, numbered from 0 in their order, as one multi-row insert.
@@ -309,56 +300,4 @@ extension TransactionStore {
         return found
     }
 
-    /// Stores many new orders at once (an import): their rows, lines, changes and transactions as multi-row inserts,
-    /// and the units-sold roll-up once for all. The caller has made sure their references are new; a reference taken
-    /// meanwhile fails the whole call (and so its transaction). Transactions are payments: refunds and chargebacks go
-    /// one by one through ``insert(_:in:)``, which shares them over the lines in the roll-up.
-    public func insert(orders: [Order], transactions: [OrderTransaction]) async throws {
-        guard let workspace = orders.first?.workspaceID else { return }
-        let w = workspace.rawValue
-        for part in orders.chunked(into: 400) {
-            let insert = sql.insert(into: "orders").columns(Store.orderColumns)
-            for order in part {
-                insert.values(SQLBind(order.id.rawValue), SQLBind(w), SQLBind(order.reference), SQLBind(order.profileID?.rawValue), SQLBind(order.userID),
-                              SQLBind(order.email), SQLBind(order.channel.rawValue), SQLBind(order.currency.code), SQLBind(order.discount.minorUnits),
-                              SQLBind(order.tax.minorUnits), SQLBind(order.shipping.minorUnits), SQLBind(order.total.minorUnits), SQLBind(order.status.rawValue),
-                              SQLBind(order.placedAt.storageMillis), SQLBind(order.updatedAt.storageMillis))
-            }
-            try await insert.run()
-        }
-        let lines = orders.flatMap { order in order.lines.enumerated().map { (order.id, Int64($0.offset), $0.element) } }
-        for part in lines.chunked(into: 1000) {
-            let insert = sql.insert(into: "order_lines")
-                .columns("workspace_id", "order_id", "position", "product_id", "sku", "name", "quantity", "unit_price_minor", "discount_minor")
-            for (order, position, line) in part {
-                insert.values(SQLBind(w), SQLBind(order.rawValue), SQLBind(position), SQLBind(line.productID.rawValue), SQLBind(line.sku),
-                              SQLBind(line.name), SQLBind(line.quantity), SQLBind(line.unitPrice.minorUnits), SQLBind(line.discount.minorUnits))
-            }
-            try await insert.run()
-        }
-        let changes = orders.flatMap { order in order.changes.enumerated().map { (order.id, Int64($0.offset), $0.element) } }
-        for part in changes.chunked(into: 1000) {
-            let insert = sql.insert(into: "order_changes").columns("workspace_id", "order_id", "position", "status", "at", "actor")
-            for (order, position, change) in part {
-                insert.values(SQLBind(w), SQLBind(order.rawValue), SQLBind(position), SQLBind(change.status.rawValue), SQLBind(change.at.storageMillis),
-                              SQLBind(change.by))
-            }
-            try await insert.run()
-        }
-        for part in transactions.chunked(into: 500) {
-            let insert = sql.insert(into: "order_transactions")
-                .columns("id", "workspace_id", "order_id", "kind", "amount_minor", "currency", "method", "provider_reference", "status", "at", "actor")
-            for transaction in part {
-                insert.values(SQLBind(transaction.id.rawValue), SQLBind(w), SQLBind(transaction.orderID.rawValue), SQLBind(transaction.kind.rawValue),
-                              SQLBind(transaction.amount.minorUnits), SQLBind(transaction.amount.currency.code), SQLBind(transaction.method),
-                              SQLBind(transaction.providerReference), SQLBind(transaction.status.rawValue), SQLBind(transaction.at.storageMillis),
-                              SQLBind(transaction.by))
-            }
-            try await insert.run()
-        }
-        var rollup = UnitsSoldRollup()
-        for order in orders where order.status != .cancelled { rollup.add(linesOf: order, sign: 1) }
-        try await rollup.write(to: sql)
-        try await CustomerFigures.refresh(sql, workspace: workspace, profiles: orders.compactMap(\.profileID))
-    }
 }
