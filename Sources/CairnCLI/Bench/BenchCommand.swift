@@ -221,34 +221,12 @@ struct Bench: AsyncParsableCommand {
             for body in warm.bodies { _ = try await first.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: body)) }
             await first.close()
 
-            let next = Tickets()
             let bodies = workload.bodies
             let started = ContinuousClock.now
-            let perConnection = try await withThrowingTaskGroup(of: ([Double], Int).self) { tasks in
-                for _ in 0..<connections {
-                    tasks.addTask {
-                        let connection = try await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: group)
-                        var latencies: [Double] = []
-                        var failures = 0
-                        while true {
-                            let index = next.take()
-                            guard index < bodies.count else { break }
-                            let sent = ContinuousClock.now
-                            let (status, _) = try await connection.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: bodies[index]))
-                            latencies.append(seconds(ContinuousClock.now - sent))
-                            if status != 200 { failures += 1 }
-                        }
-                        await connection.close()
-                        return (latencies, failures)
-                    }
-                }
-                var all: [([Double], Int)] = []
-                for try await result in tasks { all.append(result) }
-                return all
-            }
+            let sent = try await postBatches(bodies, port: server.port, headers: headers, connections: connections)
             let elapsed = seconds(ContinuousClock.now - started)
             let rssAfter = server.residentMiB().current
-            let failures = perConnection.reduce(0) { $0 + $1.1 }
+            let failures = sent.failures
             let events = Double((bodies.count * workload.eventsPerBatch))
 
             // How long the background resolver needs to tie every event to a profile.
@@ -270,7 +248,7 @@ struct Bench: AsyncParsableCommand {
             try await database.shutdown()
             let peak = server.residentMiB().peak
             try await server.stop()
-            return IngestResult(eventsPerSecond: events / elapsed, seconds: elapsed, latency: LatencySummary(perConnection.flatMap(\.0)), failures: failures,
+            return IngestResult(eventsPerSecond: events / elapsed, seconds: elapsed, latency: LatencySummary(sent.latencies), failures: failures,
                                 peakRSSMiB: peak, rssAfterMiB: rssAfter, resolutionSeconds: resolutionSeconds, unresolvedLeft: left)
         } catch {
             try? await server.stop()
@@ -302,34 +280,10 @@ struct Bench: AsyncParsableCommand {
             let seed = try await BenchSeed.create(in: location, logger: logger)
             let server = try await BenchServer.start(database: location, logger: logger)
             do {
-                let group = MultiThreadedEventLoopGroup.singleton
                 let headers = [("Content-Type", "application/json"), ("Authorization", "Basic " + Data("\(seed.writeKey):".utf8).base64EncodedString())]
-                let next = Tickets()
                 let bodies = workload.bodies
                 let started = ContinuousClock.now
-                let outcome = try await withThrowingTaskGroup(of: ([Double], Int).self) { tasks in
-                    for _ in 0..<max(8, connections) {
-                        tasks.addTask {
-                            let connection = try await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: group)
-                            var latencies: [Double] = [], failures = 0
-                            while true {
-                                let index = next.take()
-                                guard index < bodies.count else { break }
-                                let due = started + .milliseconds(Int64(Double(index) / batchesPerSecond * 1000))
-                                if ContinuousClock.now < due { try await Task.sleep(until: due) }
-                                let sent = ContinuousClock.now
-                                let (status, _) = try await connection.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: bodies[index]))
-                                latencies.append(seconds(ContinuousClock.now - sent))
-                                if status != 200 { failures += 1 }
-                            }
-                            await connection.close()
-                            return (latencies, failures)
-                        }
-                    }
-                    var all: [([Double], Int)] = []
-                    for try await part in tasks { all.append(part) }
-                    return all
-                }
+                let outcome = try await postBatches(bodies, port: server.port, headers: headers, connections: max(8, connections), perSecond: batchesPerSecond)
                 let elapsed = seconds(ContinuousClock.now - started)
                 let database = try CairnDatabase.open(location, logger: logger)
                 let store = Store(database: database)
@@ -353,12 +307,48 @@ struct Bench: AsyncParsableCommand {
                 let peak = server.residentMiB().peak
                 try await server.stop()
                 let events = bodies.count * workload.eventsPerBatch
-                return LagResult(offeredPerSecond: rate, sentPerSecond: Double(events) / elapsed, events: events, acknowledgement: LatencySummary(outcome.flatMap(\.0)),
-                                 failures: outcome.reduce(0) { $0 + $1.1 }, lag: LatencySummary(lags), unresolved: unresolved, peakRSSMiB: peak)
+                return LagResult(offeredPerSecond: rate, sentPerSecond: Double(events) / elapsed, events: events, acknowledgement: LatencySummary(outcome.latencies),
+                                 failures: outcome.failures, lag: LatencySummary(lags), unresolved: unresolved, peakRSSMiB: peak)
             } catch {
                 try? await server.stop()
                 throw error
             }
+        }
+    }
+
+    /// Posts each body to `/v1/batch` once, over `connections` keep-alive connections: as fast as answers come, or
+    /// (given `perSecond`) open loop, each batch leaving at its time. Returns every batch's latency and the non-200s.
+    func postBatches(_ bodies: [Data], port: Int, headers: [(String, String)], connections: Int, perSecond: Double? = nil) async throws -> (latencies: [Double], failures: Int) {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let next = Tickets()
+        let started = ContinuousClock.now
+        return try await withThrowingTaskGroup(of: ([Double], Int).self) { tasks in
+            for _ in 0..<connections {
+                tasks.addTask {
+                    let connection = try await LoadConnection.connect(host: "127.0.0.1", port: port, group: group)
+                    var latencies: [Double] = [], failures = 0
+                    while true {
+                        let index = next.take()
+                        guard index < bodies.count else { break }
+                        if let perSecond {
+                            let due = started + .milliseconds(Int64(Double(index) / perSecond * 1000))
+                            if ContinuousClock.now < due { try await Task.sleep(until: due) }
+                        }
+                        let sent = ContinuousClock.now
+                        let (status, _) = try await connection.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: bodies[index]))
+                        latencies.append(seconds(ContinuousClock.now - sent))
+                        if status != 200 { failures += 1 }
+                    }
+                    await connection.close()
+                    return (latencies, failures)
+                }
+            }
+            var latencies: [Double] = [], failures = 0
+            for try await part in tasks {
+                latencies += part.0
+                failures += part.1
+            }
+            return (latencies, failures)
         }
     }
 
