@@ -1,6 +1,7 @@
 import CairnAnalytics
 import CairnCore
-import CairnEngine
+@testable import CairnEngine
+@testable import CairnServer
 @testable import CairnStore
 import CairnTestSupport
 import Foundation
@@ -90,6 +91,23 @@ struct UnitsSoldTests {
         }
     }
 
+    @Test("The report's JSON, written straight, is what the JSON encoder writes: escapes, scripts, amounts and times")
+    func writtenJSON() throws {
+        func money(_ minor: Int64, _ code: String) -> Money { Money(minorUnits: minor, currency: Currency(uncheckedCode: code)) }
+        let rows = [
+            UnitsSoldReport.Row(period: "2026-11", key: "SKU \"1\"\\x", label: "Mug, large\n\t\u{1}", currency: Currency(uncheckedCode: "EUR"), units: 3,
+                                gross: money(1999, "EUR"), refunds: money(0, "EUR"), net: money(1999, "EUR")),
+            UnitsSoldReport.Row(period: "2026-12-01", key: "כוס", label: "杯子 ☕️", currency: Currency(uncheckedCode: "JPY"), units: -2,
+                                gross: money(-500, "JPY"), refunds: money(120, "JPY"), net: money(-620, "JPY")),
+        ]
+        for data in [rows, []] {
+            let body = CommerceAPI.UnitsSoldBody(by: "product", period: "month", from: Date(utcDay: 20_767), until: Date(timeIntervalSince1970: 1_800_000_000.5), data: data)
+            let written = try JSONValue.parse(Data(body.json()))
+            let encoded = try JSONValue.parse(try PublicJSON.encoder().encode(body))
+            #expect(written == encoded, "\(written.jsonText())\n≠ \(encoded.jsonText())")
+        }
+    }
+
     @Test("The daily roll-up agrees with the orders after placing, paying, refunding, charging back and cancelling; a new database builds it from the orders",
           arguments: TestDatabase.engines)
     func rollupAgreesWithOrders(engine: DatabaseEngine) async throws {
@@ -147,6 +165,8 @@ struct UnitsSoldTests {
             #expect(importedOrder.changes.map(\.status) == [.placed, .paid, .fulfilled, .delivered])
             // What the orders say, computed here from each order as stored.
             var expected: [String: (units: Int64, gross: Int64, refunds: Int64)] = [:]
+            // The same per day, product, channel and currency, to add up here for weeks, months and channels.
+            var cells: [(day: Int64, sku: String, product: String, channel: String, currency: String, units: Int64, gross: Int64, refunds: Int64)] = []
             var page = try await store.orders(in: seeded.workspace.id, after: nil, limit: 200)
             #expect(page.items.count == 100)
             for order in page.items where order.status != .cancelled {
@@ -159,6 +179,8 @@ struct UnitsSoldTests {
                     sum.gross += line.total.minorUnits
                     sum.refunds += share
                     expected[key] = sum
+                    cells.append((Int64(order.placedAt.timeIntervalSince1970) / 86_400, line.sku, line.productID.rawValue, order.channel.rawValue,
+                                  order.currency.code, line.quantity, line.total.minorUnits, share))
                 }
             }
             page.items.removeAll()
@@ -174,12 +196,52 @@ struct UnitsSoldTests {
             }
             let kept = try await actual()
             #expect(same(kept, expected), "kept: \(kept.sorted { $0.key < $1.key })\nexpected: \(expected.sorted { $0.key < $1.key })")
+            // Weeks and months read whole periods from the coarser roll-ups and the days at the range's edges from the
+            // daily one; channels read their own. Each range here cuts periods (the orders fall on 2026-11-10…16, a
+            // Tuesday to a Monday), and each answer must equal the cells above added up by hand.
+            func summed(by key: UnitsSoldKey, period: UnitsSoldPeriod, fromDay: Int64, untilDay: Int64) -> [String: (units: Int64, gross: Int64, refunds: Int64)] {
+                var sums: [String: (units: Int64, gross: Int64, refunds: Int64)] = [:]
+                for cell in cells where cell.day >= fromDay && cell.day < untilDay {
+                    let name = "\(UnitsSoldReport.label(day: cell.day, period: period)) \(key == .channel ? cell.channel : cell.sku) \(cell.currency)"
+                    var sum = sums[name] ?? (0, 0, 0)
+                    sum.units += cell.units
+                    sum.gross += cell.gross
+                    sum.refunds += cell.refunds
+                    sums[name] = sum
+                }
+                return sums
+            }
+            func reported(by key: UnitsSoldKey, period: UnitsSoldPeriod, fromDay: Int64, untilDay: Int64) async throws -> [String: (units: Int64, gross: Int64, refunds: Int64)] {
+                let rows = try await report.rows(for: manager, by: key, period: period, from: Date(utcDay: fromDay), until: Date(utcDay: untilDay))
+                return Dictionary(uniqueKeysWithValues: rows.map { ("\($0.period) \($0.key) \($0.currency.code)", ($0.units, $0.gross.minorUnits, $0.refunds.minorUnits)) })
+            }
+            let tuesday: Int64 = 20_767  // 2026-11-10
+            for (key, period, fromDay, untilDay) in [(UnitsSoldKey.product, UnitsSoldPeriod.week, tuesday + 2, tuesday + 6),  // inside one week
+                                                     (.product, .week, tuesday + 1, tuesday + 7),  // a cut week, then a whole one cut again
+                                                     (.product, .week, tuesday + 1, tuesday + 30),  // sales in the cut week before whole ones
+                                                     (.product, .week, tuesday - 8, tuesday + 3),  // a whole week, then sales in a cut one
+                                                     (.product, .month, tuesday + 3, tuesday + 60),  // sales in the cut month before a whole one
+                                                     (.product, .month, tuesday - 40, tuesday + 3),  // a whole month, then sales in a cut one
+                                                     (.product, .week, tuesday - 8, tuesday + 13),  // whole weeks with edges on both sides
+                                                     (.product, .week, tuesday - 1, tuesday + 13),  // starting on a Monday
+                                                     (.product, .month, tuesday - 40, tuesday + 60),  // November whole, October and December cut
+                                                     (.product, .month, tuesday + 3, tuesday + 5),
+                                                     (.product, .month, tuesday - 9, tuesday + 21),  // 2026-11-01 until 2026-12-01: exactly one month
+                                                     (.channel, .day, tuesday - 3, tuesday + 30), (.channel, .week, tuesday + 1, tuesday + 30),
+                                                     (.channel, .month, tuesday - 40, tuesday + 60)] {
+                let answer = try await reported(by: key, period: period, fromDay: fromDay, untilDay: untilDay)
+                let reference = summed(by: key, period: period, fromDay: fromDay, untilDay: untilDay)
+                #expect(!reference.isEmpty && same(answer, reference), "\(key) \(period) \(fromDay)…\(untilDay): \(answer.sorted { $0.key < $1.key }) ≠ \(reference.sorted { $0.key < $1.key })")
+            }
+            let categories = try await report.rows(for: manager, by: .category, period: .month, from: Date(utcDay: tuesday - 40), until: Date(utcDay: tuesday + 60))
+            #expect(Set(categories.map(\.key)) == ["One", "Two"] && categories.reduce(0) { $0 + $1.units } == cells.reduce(0) { $0 + $1.units })
+            #expect(try await store.verifyRollups(repair: false).allSatisfy { !$0.hasDrift })
             // Built from scratch by the job the migration that introduced it schedules, it says the same.
             try await store.database.withConnection { sql in
-                try await sql.raw("DROP TABLE units_sold_daily").run()
-                try await sql.raw("DELETE FROM cairn_schema_migrations WHERE version = 14").run()
+                for table in ["units_sold_daily", "units_sold_weekly", "units_sold_monthly", "units_sold_channel_daily"] { try await sql.raw("DROP TABLE \(unsafeRaw: table)").run() }
+                try await sql.raw("DELETE FROM cairn_schema_migrations WHERE version IN (14, 33)").run()
             }
-            #expect(try await Migrator(database: store.database).migrate() == [14])
+            #expect(try await Migrator(database: store.database).migrate() == [14, 33])
             #expect(try await actual().isEmpty, "the migration itself is schema only")
             #expect(try await ScheduledJobs(store: store, logger: Logger(label: "test")).runPending() == ["rebuild-units-sold"])
             let rebuilt = try await actual()

@@ -68,7 +68,7 @@ struct VerifyTests {
             }
 
             let drift = try await h.store.verifyRollups(repair: false)
-            #expect(drift.count == 5 && drift.allSatisfy { !$0.hasDrift }, "\(drift.filter(\.hasDrift))")
+            #expect(drift.count == 8 && drift.allSatisfy { !$0.hasDrift }, "\(drift.filter(\.hasDrift))")
 
             // A kept count made wrong is found, left alone without --repair, and rebuilt with it.
             try await h.store.database.withConnection { sql in try await sql.raw("UPDATE survey_scores_daily SET answers = answers + 1").run() }

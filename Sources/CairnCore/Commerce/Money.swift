@@ -167,4 +167,13 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     enum CodingKeys: String, CodingKey { case amount, currency, minorUnits }
+
+    /// The same object as `encode(to:)`, written straight (for large answers).
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("amount", decimalText)
+        json.field("currency", currency.code)
+        json.field("minorUnits", minorUnits)
+        json.endObject()
+    }
 }

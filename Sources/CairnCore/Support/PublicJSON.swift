@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// How Cairn's public JSON (API bodies, the event stream, exports) is written: one id casing everywhere, the tracking API's (`userId`, `messageId`, `profileId`,
 /// `workspaceId`), and ISO 8601 times. Swift properties keep Swift's casing (`workspaceID`); a property name ending in
@@ -13,12 +14,25 @@ public enum PublicJSON {
         encoder.dateEncodingStrategy = .iso8601
         encoder.keyEncodingStrategy = .custom { path in
             let key = path[path.count - 1]
-            // Synthesised and hand-written property keys are types named CodingKeys; free JSON uses other key types.
-            guard String(describing: type(of: key)) == "CodingKeys" else { return key }
+            // Only a name ending in `ID` can change, and only a property's: synthesised and hand-written property keys
+            // are types named CodingKeys, free JSON uses other key types. The name is looked at first because asking a
+            // key's type for its name costs far more (it was most of the time of encoding a large report).
+            guard key.stringValue.utf8.count > 2, key.stringValue.hasSuffix("ID"), isPropertyKey(type(of: key)) else { return key }
             return PropertyKey(stringValue: publicName(key.stringValue))
         }
         return encoder
     }
+
+    /// Whether a key type is a type's own CodingKeys, remembered per type.
+    private static func isPropertyKey(_ type: any CodingKey.Type) -> Bool {
+        let id = ObjectIdentifier(type)
+        if let known = propertyKeyTypes.withLock({ $0[id] }) { return known }
+        let answer = String(describing: type) == "CodingKeys"
+        propertyKeyTypes.withLock { $0[id] = answer }
+        return answer
+    }
+
+    private static let propertyKeyTypes = Mutex<[ObjectIdentifier: Bool]>([:])
 
     /// `workspaceID` → `workspaceId`; `id` and names not ending in `ID` stay.
     public static func publicName(_ property: String) -> String {

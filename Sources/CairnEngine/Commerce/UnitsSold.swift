@@ -26,6 +26,23 @@ public struct UnitsSoldReport: Sendable {
         public var gross: Money
         public var refunds: Money
         public var net: Money
+
+        /// The same object as its `Encodable` form, written straight (a report can have tens of thousands of rows).
+        public func write(to json: inout JSONWriter) {
+            json.beginObject()
+            json.field("period", period)
+            json.field("key", key)
+            json.field("label", label)
+            json.field("currency", currency.code)
+            json.field("units", units)
+            json.key("gross")
+            gross.write(to: &json)
+            json.key("refunds")
+            refunds.write(to: &json)
+            json.key("net")
+            net.write(to: &json)
+            json.endObject()
+        }
     }
 
     /// The label of the period a day (days since 1970-01-01) falls in.
@@ -39,22 +56,31 @@ public struct UnitsSoldReport: Sendable {
     public func rows(for principal: Principal, by key: UnitsSoldKey, period: Period, from: Date, until: Date) async throws -> [Row] {
         try principal.require(.commerceRead)
         let days = Self.days(from: from, until: until)
-        struct Group: Hashable { var period: String; var key: String; var currency: Currency }
+        struct Group: Hashable { var bucket: Int64; var key: String; var currency: Currency }
         var sums: [Group: (label: String, units: Int64, gross: Int64, refunds: Int64)] = [:]
         for cell in try await store.unitsSold(in: principal.workspaceID, by: key, period: period, fromDay: days.from, untilDay: days.until) {
-            let group = Group(period: period.label(ofBucket: cell.bucket), key: cell.key, currency: cell.currency)
+            let group = Group(bucket: cell.bucket, key: cell.key, currency: cell.currency)
             var sum = sums[group] ?? (cell.label, 0, 0, 0)
             sum.units += cell.units
             sum.gross += cell.grossMinor
             sum.refunds += cell.refundsMinor
             sums[group] = sum
         }
-        return sums.map { group, sum in
-            Row(period: group.period, key: group.key, label: sum.label, currency: group.currency, units: sum.units,
-                gross: Money(minorUnits: sum.gross, currency: group.currency), refunds: Money(minorUnits: sum.refunds, currency: group.currency),
-                net: Money(minorUnits: sum.gross - sum.refunds, currency: group.currency))
+        // Periods in order, then currency, most units first, then key (a period's number orders as its label does).
+        let ordered = sums.sorted { a, b in
+            if a.key.bucket != b.key.bucket { return a.key.bucket < b.key.bucket }
+            if a.key.currency.code != b.key.currency.code { return a.key.currency.code < b.key.currency.code }
+            if a.value.units != b.value.units { return a.value.units > b.value.units }
+            return a.key.key < b.key.key
         }
-        .sorted { ($0.period, $0.currency.code, -$0.units, $0.key) < ($1.period, $1.currency.code, -$1.units, $1.key) }
+        var labels: [Int64: String] = [:]
+        return ordered.map { group, sum in
+            let label = labels[group.bucket] ?? period.label(ofBucket: group.bucket)
+            labels[group.bucket] = label
+            return Row(period: label, key: group.key, label: sum.label, currency: group.currency, units: sum.units,
+                       gross: Money(minorUnits: sum.gross, currency: group.currency), refunds: Money(minorUnits: sum.refunds, currency: group.currency),
+                       net: Money(minorUnits: sum.gross - sum.refunds, currency: group.currency))
+        }
     }
 
     /// The rows as CSV with a header; amounts as exact decimal text.

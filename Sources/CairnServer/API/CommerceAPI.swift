@@ -41,6 +41,27 @@ struct CommerceAPI {
         var from: Date
         var until: Date
         var data: [UnitsSoldReport.Row]
+
+        /// The JSON its `Encodable` form gives, written straight: a year by product per month is about 13,000 rows,
+        /// which a `JSONEncoder` took some 200 ms to write.
+        func json() -> [UInt8] {
+            var json = JSONWriter(capacity: 256 + data.count * 280)
+            json.beginObject()
+            json.field("by", by)
+            json.field("period", period)
+            json.field("from", from.formatted(.iso8601))
+            json.field("until", until.formatted(.iso8601))
+            json.key("data")
+            json.beginArray()
+            for row in data { row.write(to: &json) }
+            json.endArray()
+            json.endObject()
+            return json.bytes
+        }
+
+        func response() -> Response {
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json())))
+        }
     }
 
     /// `by=product|category|channel`, `period=day|week|month`, `from`/`until` (ISO 8601; the last 30 days by default, at
@@ -58,8 +79,7 @@ struct CommerceAPI {
         }
         // The report counts whole UTC days; the answer says which.
         let days = query.days
-        return try UnitsSoldBody(by: query.key.rawValue, period: query.period.rawValue, from: days.from, until: days.until, data: rows)
-            .response(from: request, context: context)
+        return UnitsSoldBody(by: query.key.rawValue, period: query.period.rawValue, from: days.from, until: days.until, data: rows).response()
     }
 
     // MARK: Deliveries

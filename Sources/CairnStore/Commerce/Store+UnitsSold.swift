@@ -28,18 +28,42 @@ extension Store {
 
     /// Units and line revenue (quantity × unit price − line discount) of orders not cancelled, and the refunds and
     /// chargebacks falling on those lines, per period, group and currency, for the UTC days [`fromDay`, `untilDay`)
-    /// (days since 1970-01-01). One statement over the daily roll-up: it sums per period first and looks products up
-    /// only for the sums.
+    /// (days since 1970-01-01). One statement over the roll-ups: it sums per period first and looks products up only
+    /// for the sums. By channel it reads the per-channel days; by product or category per week or month it reads the
+    /// weekly or monthly roll-up for the whole periods inside the range and the daily one only for the days at its
+    /// edges (so a report over a year reads about 40,000 cells where the daily roll-up has 320,000).
     public func unitsSold(in workspace: WorkspaceID, by key: UnitsSoldKey, period: UnitsSoldPeriod, fromDay: Int64, untilDay: Int64) async throws -> [UnitsSoldCell] {
-        let bucket = Self.bucketExpression(period)
-        let sums: SQLQueryString = """
-            SELECT \(unsafeRaw: bucket) AS b, \(unsafeRaw: key == .channel ? "d.channel" : "d.product_id") AS g, d.currency AS currency,
-                   CAST(SUM(d.units) AS BIGINT) AS units, CAST(SUM(d.gross_minor) AS BIGINT) AS gross, CAST(SUM(d.refunds_minor) AS BIGINT) AS refunds
-            FROM units_sold_daily d
-            WHERE d.workspace_id = \(bind: workspace.rawValue) AND d.day >= \(bind: fromDay) AND d.day < \(bind: untilDay)
-            GROUP BY \(unsafeRaw: bucket), \(unsafeRaw: key == .channel ? "d.channel" : "d.product_id"), d.currency
-            HAVING SUM(d.units) <> 0 OR SUM(d.refunds_minor) <> 0
-            """
+        let group = key == .channel ? "d.channel" : "d.product_id"
+        // Each part sums its own cells per period, group and currency (in its primary key's order for a coarser roll-up);
+        // the parts cover different periods, so their sums never need adding together.
+        func days(_ table: String, from: Int64, until: Int64) -> SQLQueryString {
+            let bucket = Self.bucketExpression(period)
+            return """
+                SELECT \(unsafeRaw: bucket) AS b, \(unsafeRaw: group) AS g, d.currency AS currency,
+                       CAST(SUM(d.units) AS BIGINT) AS units, CAST(SUM(d.gross_minor) AS BIGINT) AS gross, CAST(SUM(d.refunds_minor) AS BIGINT) AS refunds
+                FROM \(unsafeRaw: table) d WHERE d.workspace_id = \(bind: workspace.rawValue) AND d.day >= \(bind: from) AND d.day < \(bind: until)
+                GROUP BY \(unsafeRaw: bucket), \(unsafeRaw: group), d.currency
+                HAVING SUM(d.units) <> 0 OR SUM(d.refunds_minor) <> 0
+                """
+        }
+        var parts: [SQLQueryString] = []
+        if key != .channel, period != .day, case let first = period.bucket(ofDay: fromDay - 1) + 1, case let last = period.bucket(ofDay: untilDay),
+           first < last {
+            // Whole periods [first, last) from the coarser roll-up; the days before and after them from the daily one.
+            let table = period == .week ? UnitsSoldRollup.weekly : UnitsSoldRollup.monthly, column = period == .week ? "week" : "month"
+            parts.append("""
+                SELECT d.\(unsafeRaw: column) AS b, d.product_id AS g, d.currency AS currency, d.units AS units, d.gross_minor AS gross, d.refunds_minor AS refunds
+                FROM \(unsafeRaw: table) d WHERE d.workspace_id = \(bind: workspace.rawValue) AND d.\(unsafeRaw: column) >= \(bind: first) AND d.\(unsafeRaw: column) < \(bind: last)
+                  AND (d.units <> 0 OR d.refunds_minor <> 0)
+                """)
+            let firstDay = period.firstDay(ofBucket: first), endDay = period.firstDay(ofBucket: last)
+            if fromDay < firstDay { parts.append(days(UnitsSoldRollup.daily, from: fromDay, until: firstDay)) }
+            if endDay < untilDay { parts.append(days(UnitsSoldRollup.daily, from: endDay, until: untilDay)) }
+        } else {
+            parts.append(days(key == .channel ? UnitsSoldRollup.channelDaily : UnitsSoldRollup.daily, from: fromDay, until: untilDay))
+        }
+        var sums = parts[0]
+        for part in parts.dropFirst() { sums = sums + " UNION ALL " + part }
         let query: SQLQueryString
         switch key {
         case .channel:

@@ -6,6 +6,10 @@ import SQLKit
 /// currency, the units and line revenue of orders not cancelled and what was given back on them. It is kept in the
 /// same transaction as the orders, cancellations, refunds and chargebacks that change it, so the report reads days
 /// instead of lines and always agrees with the orders.
+///
+/// Three coarser roll-ups are kept from the same changes, so a report over a long range reads hundreds of times fewer
+/// cells: per week (starting Monday) and per month by product without the channel, and per day by channel without the
+/// product (`units_sold_weekly`, `units_sold_monthly`, `units_sold_channel_daily`).
 struct UnitsSoldRollup {
     struct Key: Hashable, Comparable {
         var workspace: String
@@ -19,10 +23,34 @@ struct UnitsSoldRollup {
         }
     }
 
+    /// A cell of a coarser roll-up: a period (week, month or day) and one group (a product or a channel).
+    struct CoarseKey: Hashable, Comparable {
+        var workspace: String
+        var period: Int64
+        var group: String
+        var currency: String
+
+        static func < (a: CoarseKey, b: CoarseKey) -> Bool {
+            (a.workspace, a.period, a.group, a.currency) < (b.workspace, b.period, b.group, b.currency)
+        }
+    }
+
+    static let amountColumns = ["units", "gross_minor", "refunds_minor"]
+    static let daily = "units_sold_daily", weekly = "units_sold_weekly", monthly = "units_sold_monthly", channelDaily = "units_sold_channel_daily"
+    static let tables = [daily, weekly, monthly, channelDaily]
+
     /// Amounts go in the order of the amount columns: units, line revenue, given back.
-    private var counters = Counters<Key>(.init(name: "units_sold_daily", keyColumns: ["workspace_id", "day", "product_id", "channel", "currency"],
-                                               derivedColumns: ["month"], amountColumns: ["units", "gross_minor", "refunds_minor"])) { key in
+    private var counters = Counters<Key>(.init(name: daily, keyColumns: ["workspace_id", "day", "product_id", "channel", "currency"],
+                                               derivedColumns: ["month"], amountColumns: amountColumns)) { key in
         [SQLBind(key.workspace), SQLBind(key.day), SQLBind(key.product), SQLBind(key.channel), SQLBind(key.currency), SQLBind(UnitsSoldPeriod.month(ofDay: key.day))]
+    }
+
+    private static func coarse(_ table: String, period: String, group: String, derivedMonth: Bool = false) -> Counters<CoarseKey> {
+        Counters<CoarseKey>(.init(name: table, keyColumns: ["workspace_id", period, group, "currency"], derivedColumns: derivedMonth ? ["month"] : [],
+                                  amountColumns: amountColumns)) { key in
+            [SQLBind(key.workspace), SQLBind(key.period), SQLBind(key.group), SQLBind(key.currency)]
+                + (derivedMonth ? [SQLBind(UnitsSoldPeriod.month(ofDay: key.period))] : [])
+        }
     }
 
     static func key(of order: Order, line: Order.Line) -> Key {
@@ -50,15 +78,27 @@ struct UnitsSoldRollup {
         transactions.filter { $0.kind != .payment && $0.status == .succeeded }.reduce(0) { $0 + $1.amount.minorUnits }
     }
 
-    /// Writes the changes (multi-row upserts in key order, so concurrent writers never deadlock).
+    /// Writes the changes to the daily roll-up and the coarser ones (multi-row upserts in key order, table after
+    /// table in one order, so concurrent writers never deadlock).
     func write(to sql: any SQLDatabase) async throws {
+        var weeks = Self.coarse(Self.weekly, period: "week", group: "product_id")
+        var months = Self.coarse(Self.monthly, period: "month", group: "product_id")
+        var channels = Self.coarse(Self.channelDaily, period: "day", group: "channel", derivedMonth: true)
+        for (key, amounts) in counters.changes {
+            weeks.add(amounts, to: CoarseKey(workspace: key.workspace, period: UnitsSoldPeriod.week.bucket(ofDay: key.day), group: key.product, currency: key.currency))
+            months.add(amounts, to: CoarseKey(workspace: key.workspace, period: UnitsSoldPeriod.month(ofDay: key.day), group: key.product, currency: key.currency))
+            channels.add(amounts, to: CoarseKey(workspace: key.workspace, period: key.day, group: key.channel, currency: key.currency))
+        }
         try await counters.write(to: sql)
+        try await weeks.write(to: sql)
+        try await months.write(to: sql)
+        try await channels.write(to: sql)
     }
 
     /// Builds the roll-up of everything stored anew (a job a migration scheduled, or a repair): one aggregate statement
     /// for lines, then the shares of what was given back on each order that had refunds or chargebacks.
     static func rebuild(_ sql: any SQLDatabase) async throws {
-        try await sql.delete(from: "units_sold_daily").run()
+        for table in tables { try await sql.delete(from: table).run() }
         let day = "(o.placed_at - ((o.placed_at % \(Store.millisPerDay)) + \(Store.millisPerDay)) % \(Store.millisPerDay)) / \(Store.millisPerDay)"
         var lines = UnitsSoldRollup()
         for row in try await sql.raw("""

@@ -4,7 +4,7 @@ import SQLKit
 
 /// How far a kept roll-up is from what its base rows say.
 public struct RollupDrift: Sendable, Hashable {
-    /// The table (`units_sold_daily`, `survey_scores_daily`, `survey_topics_daily`, `customer_figures`, `sources`).
+    /// The table (`units_sold_daily` and its coarser roll-ups, `survey_scores_daily`, `survey_topics_daily`, `customer_figures`, `sources`).
     public var table: String
     /// Rows as kept that the base rows do not give (wrong or extra).
     public var wrongRows: Int
@@ -18,6 +18,9 @@ extension Store {
     /// are all zero is the same as no row).
     static let rollups: [(table: String, columns: [String], amounts: [String])] = [
         ("units_sold_daily", ["workspace_id", "day", "product_id", "channel", "currency", "month"], ["units", "gross_minor", "refunds_minor"]),
+        ("units_sold_weekly", ["workspace_id", "week", "product_id", "currency"], ["units", "gross_minor", "refunds_minor"]),
+        ("units_sold_monthly", ["workspace_id", "month", "product_id", "currency"], ["units", "gross_minor", "refunds_minor"]),
+        ("units_sold_channel_daily", ["workspace_id", "day", "channel", "currency", "month"], ["units", "gross_minor", "refunds_minor"]),
         ("survey_scores_daily", ["workspace_id", "survey_id", "question", "day", "channel", "value"], ["answers"]),
         ("survey_topics_daily", ["workspace_id", "survey_id", "topic", "day", "label"], ["responses"]),
         ("customer_figures", ["workspace_id", "profile_id", "currency"], ["orders", "gross_minor", "refunded_minor", "first_order_at", "last_order_at"]),

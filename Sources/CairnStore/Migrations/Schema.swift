@@ -597,5 +597,24 @@ public enum Schema {
             // workspace's profiles, once per merge. Partial: only merged profiles are in it.
             try await sql.raw("CREATE INDEX profiles_merged_into ON profiles (workspace_id, merged_into) WHERE merged_into IS NOT NULL").run()
         },
+        Migration(version: 33, name: "weekly, monthly and per-channel units-sold roll-ups", jobs: [.rebuildUnitsSold]) { sql in
+            // Kept beside the daily roll-up from the same changes, so a report over a year reads weeks or months
+            // (by product) or days without the product (by channel) instead of every product × channel × day cell.
+            for (table, period, group) in [("units_sold_weekly", "week", "product_id"), ("units_sold_monthly", "month", "product_id"),
+                                           ("units_sold_channel_daily", "day", "channel")] {
+                let create = sql.create(table: table)
+                    .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                    .column(period, type: .bigint, .notNull)
+                    .column(group, type: .text, .notNull)
+                    .column("currency", type: .text, .notNull)
+                if period == "day" { _ = create.column("month", type: .bigint, .notNull) }
+                try await create
+                    .column("units", type: .bigint, .notNull)
+                    .column("gross_minor", type: .bigint, .notNull)
+                    .column("refunds_minor", type: .bigint, .notNull)
+                    .primaryKey("workspace_id", period, group, "currency")
+                    .run()
+            }
+        },
     ]
 }
