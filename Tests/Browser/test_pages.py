@@ -115,7 +115,13 @@ def world():
         if user:
             body["userId"] = user
         request(server, "POST", f"/v1/surveys/{token}/responses", json.dumps(body).encode(), content_type="text/plain")
+    # The widget's API acknowledges at once; the server's background reader reads the text just after.
+    deadline = time.time() + 30
     responses = request(server, "GET", f"/api/v1/surveys/{survey['id']}/responses", key=manager)["data"]
+    while time.time() < deadline and not all(r.get("insights") for r in responses):
+        time.sleep(0.2)
+        responses = request(server, "GET", f"/api/v1/surveys/{survey['id']}/responses", key=manager)["data"]
+    assert all(r.get("insights") for r in responses), "the background reader read every answer's text"
     yield {"server": server, "manager": manager, "write": write, "profile": profile, "order": order, "survey": survey["id"], "token": token,
            "responses": responses, "from": (today - datetime.timedelta(days=7)).isoformat(), "until": today.isoformat()}
     server.stop()

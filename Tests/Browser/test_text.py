@@ -25,7 +25,12 @@ def test_earlier_answers_are_read_again_for_a_new_topic(server):
     answer(server, write, survey["link"], 4, "Parking near the store was awful.")
     answer(server, write, survey["link"], 9, "Parkplatz direkt vor der Tür, sehr praktisch.")
 
+    # The widget's API acknowledges at once; the server's background reader reads the text just after.
+    deadline = time.time() + 30
     listed = api(server, manager, "GET", f"/api/v1/surveys/{survey['id']}/responses")["data"]
+    while time.time() < deadline and not all(r.get("insights") for r in listed):
+        time.sleep(0.2)
+        listed = api(server, manager, "GET", f"/api/v1/surveys/{survey['id']}/responses")["data"]
     chinese = next(r for r in listed if r["insights"]["why"]["language"] == "zh")
     assert chinese["sentimentLabel"] == "negative" and chinese["sentiment"] < 0
 

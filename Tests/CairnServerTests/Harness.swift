@@ -52,6 +52,11 @@ struct Harness: Sendable {
 
     /// A JSON API request; `key` goes in `Authorization: Bearer`.
     @discardableResult
+    /// Reads the text of every answer the widget's API left waiting, as the server's background reader does.
+    func readWaitingAnswers() async throws {
+        while try await ResponseReading(store: store).readWaiting(limit: 500) > 0 {}
+    }
+
     func api(_ method: HTTPRequest.Method, _ path: String, key: String? = nil, json: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
         var headers = headers
         if let key { headers[.authorization] = "Bearer \(key)" }

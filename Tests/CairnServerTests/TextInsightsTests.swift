@@ -35,6 +35,10 @@ struct TextInsightsTests {
             #expect(try await send(5, "快递太慢了，客服态度也不好。", language: "zh").status == .created)
             #expect(try await send(9, "השירות היה מצוין והמשלוח הגיע מהר", language: "he").status == .created)
 
+            // The widget's API acknowledges at once and leaves the text to the background reader.
+            let waiting = (try await h.api(.get, "/api/v1/surveys/\(id)/responses", key: manager).json()["data"] as? [[String: Any]]) ?? []
+            #expect(waiting.count == 4 && waiting.allSatisfy { ($0["insights"] as? [String: Any])?.isEmpty ?? true }, "\(waiting)")
+            try await h.readWaitingAnswers()
             let listed = (try await h.api(.get, "/api/v1/surveys/\(id)/responses", key: manager).json()["data"] as? [[String: Any]]) ?? []
             #expect(listed.count == 4)
             func response(_ language: String) -> [String: Any]? {
@@ -100,6 +104,7 @@ struct CustomTopicsTests {
                                                   body: ByteBuffer(string: #"{"writeKey":"\#(h.a.writeKey)","answers":{"nps":4,"why":\#(body)}}"#)).status
             }
             #expect(try await answer("Twenty minutes looking for a parking space.") == .created)
+            try await h.readWaitingAnswers()
             #expect(try await h.api(.get, "/api/v1/feedback-topics", key: manager).json()["rereading"] is NSNull, "nothing is being read again")
 
             let set = try await h.api(.put, "/api/v1/feedback-topics", key: manager,
@@ -119,7 +124,8 @@ struct CustomTopicsTests {
                 let points = (try await h.api(.get, "/api/v1/surveys/\(id)/topics?period=month", key: manager).json()["data"] as? [[String: Any]]) ?? []
                 return points.first { $0["topic"] as? String == "parking" }?["responses"] as? Int
             }
-            #expect(try await parking() == 3, "answers given since are read for the topic at once")
+            try await h.readWaitingAnswers()
+            #expect(try await parking() == 3, "answers given since are read for the topic")
             // The background job (ResponseReanalysisService in the server) reads the one given before.
             while try await ResponseReading(store: h.store).rereadNextPage(limit: 200) > 0 {}
             #expect(try await parking() == 4)

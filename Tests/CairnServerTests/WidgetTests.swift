@@ -10,6 +10,62 @@ import NIOFoundationEssentialsCompat
 
 @Suite("Survey widget API")
 struct WidgetTests {
+    @Test("A burst of answers at once is stored together: each answer once with its counts and alerts, a retry arriving with its first at the same moment replayed, the text read after",
+          arguments: TestDatabase.engines)
+    func burst(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!
+            let survey = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"relationship_nps"}"#).json()
+            let id = try #require(survey["id"] as? String)
+            let token = try #require((survey["link"] as? String)?.dropFirst(3)).description
+            _ = try await h.api(.post, "/api/v1/surveys/\(id)/status", key: manager, json: #"{"status":"published"}"#)
+            // 40 answers at once: scores 0…10 in turn (0…6 are detractors, each raising an alert), five of them sent twice with their id.
+            let twice = (0..<5).map { _ in UUID().uuidString.lowercased() }
+            let bodies: [(id: String?, json: String)] = (0..<40).map { index in
+                let chosen = index < 10 ? twice[index % 5] : nil
+                let idField = chosen.map { #","responseId":"\#($0)""# } ?? ""
+                // A retry is the same answer again.
+                let score = chosen != nil ? index % 5 : index % 11
+                return (chosen, #"{"writeKey":"\#(h.a.writeKey)"\#(idField),"answers":{"nps":\#(score),"why":"The delivery was late and the staff were rude"}}"#)
+            }
+            let results = try await withThrowingTaskGroup(of: (String?, HTTPResponse.Status, String?).self) { group in
+                for body in bodies {
+                    group.addTask {
+                        let response = try await h.client.execute(uri: "/v1/surveys/\(token)/responses", method: .post, headers: [.contentType: "text/plain"],
+                                                                   body: ByteBuffer(string: body.json))
+                        let answer = try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                        return (body.id, response.status, answer?["id"] as? String)
+                    }
+                }
+                var all: [(String?, HTTPResponse.Status, String?)] = []
+                for try await result in group { all.append(result) }
+                return all
+            }
+            #expect(results.allSatisfy { $0.1 == .created || $0.1 == .ok }, "\(results.map(\.1))")
+            for chosen in twice {
+                let pair = results.filter { $0.0 == chosen }
+                #expect(pair.map(\.1).sorted { $0.code < $1.code } == [.ok, .created] && pair.allSatisfy { $0.2 == chosen }, "\(pair)")
+            }
+            var stored: [[String: Any]] = []
+            var cursor: String?
+            repeat {
+                let page = try await h.api(.get, "/api/v1/surveys/\(id)/responses?limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""), key: manager).json()
+                stored += (page["data"] as? [[String: Any]]) ?? []
+                cursor = page["nextCursor"] as? String
+            } while cursor != nil
+            #expect(stored.count == 35, "30 answers and five answered twice")
+            // The detractors among the stored answers, each with one alert.
+            let scores = Array(0..<5) + (10..<40).map { $0 % 11 }
+            let alerts = (try await h.api(.get, "/api/v1/feedback-alerts?limit=100", key: manager).json()["data"] as? [[String: Any]]) ?? []
+            #expect(alerts.count == scores.filter { $0 <= 6 }.count, "\(alerts.count) alerts for \(scores)")
+            #expect(stored.allSatisfy { ($0["insights"] as? [String: Any])?.isEmpty ?? true }, "the text waits for the background reader")
+            try await h.readWaitingAnswers()
+            let topics = (try await h.api(.get, "/api/v1/surveys/\(id)/topics?period=month", key: manager).json()["data"] as? [[String: Any]]) ?? []
+            #expect(topics.first { $0["topic"] as? String == "delivery" }?["responses"] as? Int == 35, "\(topics)")
+            #expect(try await h.store.verifyRollups(repair: false).allSatisfy { !$0.hasDrift })
+        }
+    }
+
     @Test("Sites fetch a survey with a write key and post whole responses; answers are checked, branching applied, the customer found; other workspaces' keys and customers without consent see nothing",
           arguments: TestDatabase.engines)
     func widget(engine: DatabaseEngine) async throws {

@@ -46,6 +46,8 @@ struct Bench: AsyncParsableCommand {
     var lagRates: String = "10000,15000,20000"
     @Option(name: .long, help: ArgumentHelp("Offered events/s for the resolution lag on PostgreSQL.", valueName: "rates")) var postgresLagRates: String = "5000,10000"
     @Option(name: .long, help: "Seconds each offered rate is held.") var lagSeconds: Int = 60
+    @Option(name: .long, help: "Whole survey responses sent through the widget's API.") var widgetAnswers: Int = 20_000
+    @Option(name: .long, help: "Clients sending them at once (customers answering a survey sent to many).") var widgetClients: Int = 16
 
     func validate() throws {
         guard batches >= 10 else { throw ValidationError("--batches must be at least 10.") }
@@ -56,6 +58,9 @@ struct Bench: AsyncParsableCommand {
         guard orderLines >= 0, (1...100_000).contains(products) else { throw ValidationError("--order-lines must be 0 or more and --products from 1 to 100000.") }
         guard !commerceOnly || orderLines > 0 else { throw ValidationError("--commerce-only needs --order-lines above 0.") }
         guard feedbackResponses >= 0, !feedbackOnly || feedbackResponses > 0 else { throw ValidationError("--feedback-only needs --feedback-responses above 0.") }
+        guard (10...1_000_000).contains(widgetAnswers), (1...256).contains(widgetClients) else {
+            throw ValidationError("--widget-answers must be from 10 to 1000000 and --widget-clients from 1 to 256.")
+        }
         guard (1...3600).contains(lagSeconds) else { throw ValidationError("--lag-seconds must be from 1 to 3600.") }
         guard !(ingestOnly && lagOnly) else { throw ValidationError("--ingest-only and --lag-only measure different parts; give one of them.") }
         for (name, rates) in [("--lag-rates", lagRates), ("--postgres-lag-rates", postgresLagRates)] {
@@ -74,7 +79,7 @@ struct Bench: AsyncParsableCommand {
 
         // The command as run, with any password in a database URL left out.
         let command = "cairn " + CommandLine.arguments.dropFirst().map { $0.replacing(#/(://[^:/@]+):[^@]*@/#) { "\($0.output.1):***@" } }.joined(separator: " ")
-        var report = BenchReport(command: command, batches: batches, connections: connections)
+        var report = BenchReport(command: command, batches: batches, connections: connections, widgetClients: widgetClients)
         let runTag = String(UUID().uuidString.prefix(8)).lowercased()
         say("Generating \(batches) batches of 100 realistic events, and as many light ones…")
         let workload = IngestWorkload.realistic(batches: batches, runTag: runTag)

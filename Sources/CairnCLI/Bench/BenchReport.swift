@@ -15,6 +15,7 @@ struct BenchReport {
     var command: String
     var batches: Int
     var connections: Int
+    var widgetClients: Int
     var workloads: [WorkloadShape] = []
 
     struct WorkloadShape {
@@ -196,8 +197,8 @@ struct BenchReport {
             Responses to one NPS survey loaded straight into the tables as the survey page leaves them (with the daily
             answer counts kept beside them), spread over one year and four channels; then the figures through the API by a
             viewer's key (one request to warm up, five timed, one at a time); then whole responses sent to the widget's
-            API (`POST /v1/surveys/{token}/responses`) by \(connections) clients at once, each stored with its counts and
-            checked for alerts.
+            API (`POST /v1/surveys/{token}/responses`) by \(widgetClients) clients at once (each answer an NPS score and a
+            comment), each stored with its counts and checked for alerts.
 
             | Engine | Responses | Load time | Count cells | Query | Rows | p50 | Max |
             |---|---:|---:|---:|---|---:|---:|---:|

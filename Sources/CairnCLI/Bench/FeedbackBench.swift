@@ -120,13 +120,13 @@ extension Bench {
                 }
                 await connection.close()
 
-                // Answers through the widget's API, by `connections` clients at once.
-                let submissions = max(200, min(20_000, feedbackResponses / 50))
+                // Answers through the widget's API, by `widgetClients` clients at once.
+                let submissions = widgetAnswers
                 let next = Tickets()
                 let token = survey.token, writeKey = seed.writeKey
                 let started = ContinuousClock.now
                 let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { tasks in
-                    for _ in 0..<connections {
+                    for _ in 0..<widgetClients {
                         tasks.addTask {
                             let client = try await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: group)
                             var latencies: [Double] = [], rejected = 0

@@ -35,6 +35,24 @@ public struct ResponseReading: Sendable {
         try await store.save(try await read(response), tokenHash: tokenHash, raising: alerts, recording: consent)
     }
 
+    /// Reads the text of up to `limit` responses waiting for it and stores what it says (the topic counts follow).
+    /// The analysis runs outside any transaction; one server at a time does this. Returns how many were read.
+    public func readWaiting(limit: Int) async throws -> Int {
+        try await store.exclusively("reading answers") {
+            let waiting = try await store.waitingResponses(limit: limit)
+            guard !waiting.isEmpty else { return 0 }
+            var topics: [WorkspaceID: [Topic]] = [:]
+            for workspace in Set(waiting.map(\.workspaceID)) { topics[workspace] = try await self.topics(for: workspace) }
+            let read = waiting.map { response in
+                var read = response
+                read.insights = Self.reread(response, topics: topics[response.workspaceID] ?? Topic.standard)
+                return read
+            }
+            try await store.storeInsights(of: read)
+            return waiting.count
+        } ?? 0
+    }
+
     /// Stores many new responses at once (an import, or a benchmark's load), each read first.
     public func insert(_ responses: [SurveyResponse]) async throws {
         var topics: [WorkspaceID: [Topic]] = [:]

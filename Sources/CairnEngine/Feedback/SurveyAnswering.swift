@@ -9,10 +9,19 @@ import Foundation
 public struct SurveyAnswering: Sendable {
     let store: Store
     public let clock: DateSource
+    /// Whole responses through the widget's API, stored together when they arrive together.
+    let batcher: ResponseBatcher
 
     public init(store: Store, clock: DateSource = .system) {
         self.store = store
         self.clock = clock
+        self.batcher = ResponseBatcher(store: store)
+    }
+
+    /// Whether whole responses arrived through the widget's API within `interval` (the background reader of their
+    /// text then leaves the cores to the burst, reading a batch now and then).
+    public func answersArrived(within interval: Duration) async -> Bool {
+        await batcher.arrived(within: interval)
     }
 
     /// Why a link cannot be answered now.
@@ -120,7 +129,16 @@ public struct SurveyAnswering: Sendable {
                                       touchpoint: touchpoint, orderReference: orderReference)
         // The answer and the alerts it raises are kept in one transaction: acknowledged means both are stored.
         let alerts = try await FeedbackAlerts(store: store, clock: clock).alerts(for: response, of: survey)
-        return (try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)), raising: alerts), false)
+        // Stored with the answers that arrive at the same moment, in one transaction with its counts and alerts; the
+        // text is read in the background (ResponseReading.readWaiting), so a burst of answers never waits for it.
+        let hasText = response.answers.values.contains { if case .text = $0 { true } else { false } }
+        let item = NewResponse(response: response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)), alerts: alerts, unread: hasText)
+        if try await batcher.store(item) { return (response, false) }
+        // The same retry arrived twice at once: the first one stored is the answer.
+        guard let first = try await store.response(id: id, in: workspace), first.surveyID == survey.id else {
+            throw ValidationError(field: "responseId", issue: .invalid, hint: "This id names a response to another survey. Send a new id for each response.")
+        }
+        return (first, true)
     }
 
     /// Whether a survey may be shown to this visitor: anyone when anonymous; a known customer only with consent to surveys.

@@ -102,7 +102,8 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     WebhookDeliveryService(webhooks: u.webhooks, logger: logger),
                     SurveyEmailService(emails: u.emails, logger: logger),
                     SurveyTriggerService(triggers: u.triggers, logger: logger),
-                    ResponseReanalysisService(reading: u.reading, logger: logger))
+                    ResponseReanalysisService(reading: u.reading, logger: logger),
+                    AnswerReadingService(reading: u.reading, answering: u.answering, logger: logger))
     return app
 }
 

@@ -232,6 +232,43 @@ extension Store {
 
 }
 
+extension Store {
+    /// The responses whose text waits to be read (stored by the widget's API, which leaves reading to the
+    /// background), the longest-waiting first. Read without a lock, so the text analysis runs outside any transaction.
+    public func waitingResponses(limit: Int) async throws -> [SurveyResponse] {
+        try await database.withConnection { sql in
+            try await sql.select().columns(Self.responseColumns).from("survey_responses").where("waiting_since", .isNot, SQLLiteral.null)
+                .orderBy("waiting_since").orderBy("id").limit(limit).all().map(SurveyResponse.init(row:))
+        }
+    }
+
+    /// Stores what the text of waiting responses says, and the topic counts follow, in one transaction. A response
+    /// changed since it was read (another answer, an erasure) is left waiting, to be read again as it now stands.
+    /// Returns how many were stored.
+    @discardableResult
+    public func storeInsights(of read: [SurveyResponse]) async throws -> Int {
+        guard !read.isEmpty else { return 0 }
+        return try await transaction(priority: .background) { tx in
+            var counts = TopicCounts()
+            var stored = 0
+            for response in read {
+                guard let row = try await tx.sql.select().columns(Self.responseColumns).from("survey_responses")
+                    .where("workspace_id", .equal, response.workspaceID.rawValue).where("id", .equal, response.id.rawValue)
+                    .where("waiting_since", .isNot, SQLLiteral.null).for(.update).first() else { continue }
+                let before = try SurveyResponse(row: row)
+                guard before.updatedAt == response.updatedAt, before.answers == response.answers else { continue }
+                counts.add(before, sign: -1)
+                counts.add(response, sign: 1)
+                try await tx.sql.update("survey_responses").setInsights(of: response).set("waiting_since", to: SQLLiteral.null)
+                    .where("workspace_id", .equal, response.workspaceID.rawValue).where("id", .equal, response.id.rawValue).run()
+                stored += 1
+            }
+            try await counts.write(to: tx.sql)
+            return stored
+        }
+    }
+}
+
 /// A request to read a workspace's stored answers again, and how far it has come.
 public struct ReanalysisRequest: Sendable, Hashable {
     public var workspace: WorkspaceID

@@ -70,6 +70,7 @@ extension Store {
     /// Stores a response as it stands (new, or its answers so far) with the insights it carries; marks its invitation
     /// answered once complete; raises the alerts its answers call for in the same transaction (each with its webhook
     /// event and body), so an answer and its alerts are kept together or not at all. Returns the response as stored.
+    /// A response saved here is read already; one stored waiting (``insertNew(_:)``) and saved again is read anew.
     @discardableResult
     public func save(_ response: SurveyResponse, tokenHash: String, raising alerts: [(alert: FeedbackAlert, event: String, payload: String)] = [],
                      recording consent: ConsentRecord? = nil) async throws -> SurveyResponse {
@@ -91,7 +92,7 @@ extension Store {
             try await topics.write(to: tx.sql)
             let updated = try await tx.sql.update("survey_responses").set("answers", to: answers).set("complete", to: Int64(stored.complete ? 1 : 0))
                 .set("language", to: stored.language).set("updated_at", to: stored.updatedAt.storageMillis)
-                .set("completed_at", to: stored.completedAt?.storageMillis).setInsights(of: stored)
+                .set("completed_at", to: stored.completedAt?.storageMillis).setInsights(of: stored).set("waiting_since", to: SQLLiteral.null)
                 .where("workspace_id", .equal, stored.workspaceID.rawValue).where("id", .equal, stored.id.rawValue).returning("id").first()
             if updated == nil {
                 try await tx.sql.insert(into: "survey_responses").columns(Self.responseWriteColumns)

@@ -147,3 +147,56 @@ extension Store {
         }
     }
 }
+
+/// A new response to store with others that arrived at the same moment (``Store/insertNew(_:)``).
+public struct NewResponse: Sendable {
+    public var response: SurveyResponse
+    public var tokenHash: String
+    public var alerts: [(alert: FeedbackAlert, event: String, payload: String)]
+    /// Its text is read later, off the answer's path (``Store/waitingResponses(limit:)``).
+    public var unread: Bool
+
+    public init(response: SurveyResponse, tokenHash: String, alerts: [(alert: FeedbackAlert, event: String, payload: String)], unread: Bool) {
+        self.response = response
+        self.tokenHash = tokenHash
+        self.alerts = alerts
+        self.unread = unread
+    }
+}
+
+extension Store {
+    /// Stores new responses that arrived together — each with its counts and alerts, as ``save(_:tokenHash:raising:recording:unread:)``
+    /// keeps one — in one transaction and a few multi-row statements. A response whose id is already stored (the
+    /// same retry arriving twice at once) is left as it is, with its counts and alerts. Returns the ids stored now.
+    public func insertNew(_ items: [NewResponse]) async throws -> Set<SurveyResponseID> {
+        guard !items.isEmpty else { return [] }
+        return try await transaction { tx in
+            var inserted: Set<String> = []
+            for part in items.chunked(into: 200) {
+                let insert = tx.sql.insert(into: "survey_responses").columns(Self.responseWriteColumns + ["waiting_since"])
+                for item in part {
+                    insert.values(Self.responseValues(item.response, tokenHash: item.tokenHash) + [SQLBind(item.unread ? item.response.updatedAt.storageMillis : nil)])
+                }
+                for row in try await insert.ignoringConflicts(with: ["id"]).returning("id").all() {
+                    inserted.insert(try row.decode(column: "id", as: String.self))
+                }
+            }
+            var counts = ScoreCounts()
+            var topics = TopicCounts()
+            var stored: Set<SurveyResponseID> = []
+            for item in items where inserted.contains(item.response.id.rawValue) && !stored.contains(item.response.id) {
+                stored.insert(item.response.id)
+                counts.add(item.response.answers, of: item.response, sign: 1)
+                topics.add(item.response, sign: 1)
+                if item.response.complete, let invitation = item.response.invitationID {
+                    try await tx.sql.update("survey_invitations").set("answered_at", to: item.response.completedAt?.storageMillis)
+                        .where("workspace_id", .equal, item.response.workspaceID.rawValue).where("id", .equal, invitation.rawValue).run()
+                }
+                for raised in item.alerts { try await tx.raise(raised.alert, event: raised.event, payload: raised.payload) }
+            }
+            try await counts.write(to: tx.sql)
+            try await topics.write(to: tx.sql)
+            return stored
+        }
+    }
+}

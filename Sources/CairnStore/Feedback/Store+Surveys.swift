@@ -1,6 +1,7 @@
 public import CairnCore
 import Foundation
 import SQLKit
+import Synchronization
 
 extension Store {
     static let surveyColumns = ["id", "workspace_id", "name", "status", "definition", "token", "created_at", "updated_at", "published_at", "closed_at"]
@@ -58,12 +59,27 @@ extension Store {
 }
 
 extension Survey {
+    /// Definitions as read from their stored text, by that text: every answer through the widget reads its survey,
+    /// and decoding the questions was a tenth of an answer's time. The text is the key, so a changed survey is never
+    /// served from here; at most 256 are kept.
+    private static let definitions = Mutex<[String: SurveyDefinition]>([:])
+
+    static func definition(_ text: String) throws -> SurveyDefinition {
+        if let known = definitions.withLock({ $0[text] }) { return known }
+        let definition = try JSONDecoder().decode(SurveyDefinition.self, from: Data(text.utf8))
+        definitions.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }
+            cache[text] = definition
+        }
+        return definition
+    }
+
     init(row: any SQLRow) throws {
         self.init(id: SurveyID(rawValue: try row.decode(column: "id", as: String.self)),
                   workspaceID: WorkspaceID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
                   name: try row.decode(column: "name", as: String.self),
                   status: Survey.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
-                  definition: try JSONDecoder().decode(SurveyDefinition.self, from: Data(try row.decode(column: "definition", as: String.self).utf8)),
+                  definition: try Self.definition(try row.decode(column: "definition", as: String.self)),
                   token: try row.decode(column: "token", as: String.self),
                   createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)),
                   updatedAt: Date(storageMillis: try row.decode(column: "updated_at", as: Int64.self)),

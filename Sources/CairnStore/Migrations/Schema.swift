@@ -616,5 +616,11 @@ public enum Schema {
                     .run()
             }
         },
+        Migration(version: 34, name: "answers whose text waits to be read") { sql in
+            // The widget's API stores an answer at once and leaves its text to a background reader: when it was
+            // stored waiting, null once read. Partial index: only waiting answers are in it.
+            try await sql.alter(table: "survey_responses").column("waiting_since", type: .bigint).run()
+            try await sql.raw("CREATE INDEX survey_responses_waiting ON survey_responses (waiting_since) WHERE waiting_since IS NOT NULL").run()
+        },
     ]
 }
