@@ -3,7 +3,8 @@ public import CairnStore
 
 /// Stores new responses that arrive at the same moment together (group commit): the first waits for nothing; those
 /// that arrive while a batch is being written are written next, in one transaction. A burst of answers then costs a
-/// few statements per batch instead of several per answer, and no answer waits behind more than one batch.
+/// few statements per batch instead of several per answer, and no answer waits behind more than one batch. As with
+/// the tracking API's appends, a shared transaction that fails is tried again one answer at a time.
 actor ResponseBatcher {
     let store: Store
     private var pending: [(item: NewResponse, waiter: CheckedContinuation<Bool, any Error>)] = []
@@ -47,7 +48,15 @@ actor ResponseBatcher {
                     entry.waiter.resume(returning: isNew)
                 }
             } catch {
-                for entry in batch { entry.waiter.resume(throwing: error) }
+                // A shared transaction that failed is tried again one answer at a time, so one answer's failure is
+                // never another's.
+                for entry in batch {
+                    do {
+                        entry.waiter.resume(returning: try await store.insertNew([entry.item]).contains(entry.item.response.id))
+                    } catch {
+                        entry.waiter.resume(throwing: error)
+                    }
+                }
             }
         }
         writing = false
