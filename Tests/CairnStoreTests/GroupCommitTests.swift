@@ -1,7 +1,8 @@
 import CairnCore
-import CairnStore
+@testable import CairnStore
 import CairnTestSupport
 import Foundation
+import Logging
 import SQLKit
 import Testing
 
@@ -10,6 +11,46 @@ struct GroupCommitTests {
     func event(_ messageID: String, in workspace: WorkspaceID, source: SourceID) -> Event {
         Event(id: .generate(), workspaceID: workspace, sourceID: source, messageID: messageID, kind: .track, name: "Clicked", userID: "u-\(messageID)",
               anonymousID: nil, channel: .web, timestamp: Date(), receivedAt: Date(), payload: .object(["event": .string("Clicked")]))
+    }
+
+    @Test("A waiting live stream is woken by new events of its own workspace: appended by this server, and on PostgreSQL by another one (LISTEN/NOTIFY)",
+          arguments: TestDatabase.engines)
+    func newEventsWakeWaiters(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            var sources: [WorkspaceID: SourceID] = [:]
+            for name in ["Here", "Elsewhere"] {
+                let workspace = Workspace(id: .generate(), name: name, createdAt: Date())
+                try await store.insert(workspace)
+                let source = Source(id: .generate(), workspaceID: workspace.id, name: "Web", defaultChannel: .web, rateLimit: nil, createdAt: Date(),
+                                    lastSeenAt: nil, eventCount: 0)
+                try await store.insert(source)
+                sources[workspace.id] = source.id
+            }
+            let here = sources.keys.sorted { $0.rawValue < $1.rawValue }[0], elsewhere = sources.keys.sorted { $0.rawValue < $1.rawValue }[1]
+            // On PostgreSQL the events come from a second pool of its own, as from another server: only NOTIFY can
+            // reach this one's waiters. On SQLite (one server) they come from this store.
+            let other = engine == .postgres ? Store(database: try CairnDatabase.open(store.database.location, logger: Logger(label: "other"))) : store
+            var counter = 0
+            func send(to workspace: WorkspaceID) async throws {
+                counter += 1
+                _ = try await other.append(events: [event("w\(counter)", in: workspace, source: sources[workspace]!)], in: workspace, source: sources[workspace]!, at: Date())
+            }
+            #expect(await store.waitForEvents(in: here, upTo: .milliseconds(200)) == false, "nothing arrived: the wait ends unwoken")
+            // The listening connection opens with the first wait; a send before it listens is not heard (the stream
+            // then finds the event on its next look), so each try waits for a while and sends again.
+            func woken(by workspace: WorkspaceID, tries: Int = 10) async throws -> Bool {
+                for _ in 0..<tries {
+                    async let wake = store.waitForEvents(in: here, upTo: .seconds(2))
+                    try await Task.sleep(for: .milliseconds(100))
+                    try await send(to: workspace)
+                    if await wake { return true }
+                }
+                return false
+            }
+            #expect(try await woken(by: here), "events of its workspace wake it")
+            #expect(try await woken(by: elsewhere, tries: 2) == false, "another workspace's events do not")
+            if engine == .postgres { try await other.database.shutdown() }
+        }
     }
 
     @Test("Concurrent appends share commits, count each new event once, and a failing append fails alone", arguments: TestDatabase.engines)

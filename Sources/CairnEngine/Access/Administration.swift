@@ -111,6 +111,12 @@ public struct Administration: Sendable {
         return try await store.eventsReceived(in: principal.workspaceID, matching: filter, after: cursor, limit: limit)
     }
 
+    /// Waits until events arrive for the principal's workspace (on any server of the database) or `timeout` passes;
+    /// true when woken by events. A live stream reads again either way.
+    public func waitForEvents(for principal: Principal, upTo timeout: Duration) async -> Bool {
+        await store.waitForEvents(in: principal.workspaceID, upTo: timeout)
+    }
+
     // MARK: Audit log
 
     public func auditLog(for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<AuditEntry> {

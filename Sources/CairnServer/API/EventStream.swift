@@ -8,9 +8,11 @@ import ServiceLifecycle
 
 /// `GET /api/v1/events/stream`: new events as Server-Sent Events, as they are ingested. Filters: `type`, `channel`,
 /// `event`; `limit` ends the stream after that many events (handy for scripts and tests). The stream starts with
-/// events received from now on, from `since`, or after `Last-Event-ID` when a client reconnects. Access is checked
-/// again before every read of new events (every 300 ms while idle): a revoked key, a removed maker, a signed-out or
-/// removed user, or a role without customers.read ends the stream at once — on every server, as all read one database.
+/// events received from now on, from `since`, or after `Last-Event-ID` when a client reconnects. While idle it waits
+/// to be woken by new events of its workspace — appended by this server, or on PostgreSQL by any server of the
+/// database (`LISTEN`/`NOTIFY`) — and looks anyway every 300 ms. Access is checked again before every read of new
+/// events: a revoked key, a removed maker, a signed-out or removed user, or a role without customers.read ends the
+/// stream at once — on every server, as all read one database.
 struct EventStream {
     let administration: Administration
     let authenticator: Authenticator
@@ -48,7 +50,7 @@ struct EventStream {
         let body = ResponseBody { writer in
             var cursor = start
             var sent = 0
-            var idle = Duration.zero
+            var lastWrite = ContinuousClock.now
             try await writer.write(ByteBuffer(string: ": connected\n\n"))
             // The stream ends when the server shuts down, so graceful shutdown never waits for a client that stays.
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -66,14 +68,14 @@ struct EventStream {
                     if let maximum, sent >= maximum { try await writer.finish(nil); return }
                 }
                 if events.isEmpty {
-                    idle += interval
-                    if idle >= .seconds(15) {
+                    if ContinuousClock.now - lastWrite >= .seconds(15) {
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                        idle = .zero
+                        lastWrite = .now
                     }
-                    try await Task.sleep(for: interval)
+                    _ = await administration.waitForEvents(for: current, upTo: interval)
+                    try Task.checkCancellation()
                 } else {
-                    idle = .zero
+                    lastWrite = .now
                 }
             }
             try await writer.finish(nil)

@@ -103,6 +103,14 @@ actor AppendGroup {
                 .where("workspace_id", .equal, source.workspace).where("id", .equal, source.messageID)
                 .run()
         }
+        // Other servers' live streams learn of the new events when this transaction commits (PostgreSQL's NOTIFY is
+        // delivered at commit, and never for a rolled-back one).
+        if sql.dialect.name == "postgresql" {
+            var notified: Set<String> = []
+            for (append, stored) in zip(appends, counts) where stored > 0 && notified.insert(append.workspace).inserted {
+                _ = try await sql.raw("SELECT pg_notify(\(bind: EventSignal.channel), \(bind: append.workspace))").all()
+            }
+        }
         return counts
     }
 }
@@ -113,10 +121,12 @@ extension CairnDatabase {
     func appendGrouped(workspace: String, source: String, receivedAt: Int64, messageIDs: [String], rows: [[any SQLExpression]]) async throws -> Int {
         let group = appendGroup
         lastForegroundWrite.withLock { $0 = ContinuousClock.now }
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+        let stored = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
             let append = AppendGroup.Append(workspace: workspace, source: source, receivedAt: receivedAt, messageIDs: messageIDs, rows: rows,
                                             continuation: continuation)
             Task { await group.submit(append) { work in try await self.transaction(work) } }
         }
+        if stored > 0 { eventSignal.signal(workspace) }
+        return stored
     }
 }

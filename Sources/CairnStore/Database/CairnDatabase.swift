@@ -95,6 +95,17 @@ public final class CairnDatabase: Sendable {
     let appendGroup: AppendGroup
     /// When this process last appended events for a client.
     let lastForegroundWrite = Mutex<ContinuousClock.Instant?>(nil)
+    /// Wakes live streams when events arrive (see ``EventSignal``).
+    let eventSignal = EventSignal()
+    /// PostgreSQL: how to open the connection that listens for other servers' appends.
+    private let listening: (configuration: PostgresConnection.Configuration, eventLoop: any EventLoop, logger: Logger)?
+
+    /// Waits until events arrive for the workspace — appended by this process, or on PostgreSQL by any server on the
+    /// database (`LISTEN`/`NOTIFY`) — or `timeout` passes. True when woken by events.
+    public func waitForEvents(in workspace: String, timeout: Duration) async -> Bool {
+        if let listening { eventSignal.listen(configuration: listening.configuration, on: listening.eventLoop, logger: listening.logger) }
+        return await eventSignal.wait(for: workspace, timeout: timeout)
+    }
 
     /// Whether clients' writes arrived within `window`: background work (identity resolution) then takes smaller
     /// steps with pauses, leaving the processor to the requests waiting for their acknowledgement.
@@ -103,11 +114,13 @@ public final class CairnDatabase: Sendable {
         return ContinuousClock.now - last < window
     }
 
-    private init(engine: DatabaseEngine, location: DatabaseLocation, connections: any ConnectionLeasing, writer: (any ConnectionLeasing)? = nil) {
+    private init(engine: DatabaseEngine, location: DatabaseLocation, connections: any ConnectionLeasing, writer: (any ConnectionLeasing)? = nil,
+                 listening: (configuration: PostgresConnection.Configuration, eventLoop: any EventLoop, logger: Logger)? = nil) {
         self.engine = engine
         self.location = location
         self.connections = connections
         self.writer = writer
+        self.listening = listening
         self.writeGate = engine == .sqlite ? WriteGate() : nil
         self.appendGroup = AppendGroup(maximumLeaders: engine == .sqlite ? 1 : 2)
     }
@@ -133,7 +146,8 @@ public final class CairnDatabase: Sendable {
             configuration.searchPath = searchPath
             let source = PostgresConnectionSource(sqlConfiguration: configuration)
             let pool = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(10), logger: logger, on: eventLoopGroup)
-            return CairnDatabase(engine: .postgres, location: location, connections: Pooled(pool: pool, logger: logger) { $0.sql(queryLogLevel: nil) })
+            return CairnDatabase(engine: .postgres, location: location, connections: Pooled(pool: pool, logger: logger) { $0.sql(queryLogLevel: nil) },
+                                 listening: (configuration.coreConfiguration, eventLoopGroup.next(), logger))
         }
     }
 
@@ -182,6 +196,7 @@ public final class CairnDatabase: Sendable {
     /// Closes every connection, after the last query. Later calls do nothing.
     public func shutdown() async throws {
         guard isOpen.withLock({ open in defer { open = false }; return open }) else { return }
+        eventSignal.close()
         try await writer?.shutdown()
         try await connections.shutdown()
     }

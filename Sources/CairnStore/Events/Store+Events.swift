@@ -34,6 +34,12 @@ extension Store {
     }
 
     /// Events received after `cursor` (received time and id), oldest first: what a live stream sends next.
+    /// Waits until events arrive for the workspace — appended by this process, or on PostgreSQL by any server on the
+    /// database (`LISTEN`/`NOTIFY`) — or `timeout` passes; true when woken by events.
+    public func waitForEvents(in workspace: WorkspaceID, upTo timeout: Duration) async -> Bool {
+        await database.waitForEvents(in: workspace.rawValue, timeout: timeout)
+    }
+
     public func eventsReceived(in workspace: WorkspaceID, matching filter: EventFilter, after cursor: Cursor?, limit: Int) async throws -> [Event] {
         try await database.withConnection { sql in
             let query = sql.select().columns(Self.eventColumns).from("events").where("workspace_id", .equal, workspace.rawValue)
