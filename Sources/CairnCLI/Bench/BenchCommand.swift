@@ -160,8 +160,16 @@ struct Bench: AsyncParsableCommand {
                     lags.append(lag)
                 }
             }
+            var kill: KillResult?
+            if !ingestOnly, let rate = (name == "SQLite" ? lagRates : postgresLagRates).split(separator: ",").compactMap({ Int($0.trimmingCharacters(in: .whitespaces)) }).first {
+                say("\(name): \(rate) realistic events/s offered, the server killed with SIGKILL midway…")
+                let result = try await measureKill(target, rate: rate, logger: logger)
+                say("  killed after \(String(format: "%.0f", result.killedAfterSeconds)) s: \(result.acknowledgedEvents) events acknowledged in \(result.acknowledgedBatches) batches, \(result.lost) lost")
+                guard result.lost == 0 else { throw BenchFailure("\(result.lost) acknowledged events were lost when the server was killed") }
+                kill = result
+            }
             if ingestOnly || lagOnly {
-                report.engines.append(.init(name: name, ingests: ingests, lags: lags, lookup: nil, commerce: nil, feedback: nil))
+                report.engines.append(.init(name: name, ingests: ingests, lags: lags, kill: kill, lookup: nil, commerce: nil, feedback: nil))
                 continue
             }
             var lookup: LookupResult?
@@ -175,7 +183,7 @@ struct Bench: AsyncParsableCommand {
             }
             let commerceResult = try await commerce(name, target)
             let feedbackResult = try await feedback(name, target)
-            report.engines.append(.init(name: name, ingests: ingests, lags: lags, lookup: lookup, commerce: commerceResult, feedback: feedbackResult))
+            report.engines.append(.init(name: name, ingests: ingests, lags: lags, kill: kill, lookup: lookup, commerce: commerceResult, feedback: feedbackResult))
         }
         if ingestOnly || lagOnly, let output {
             try report.markdown().write(toFile: output, atomically: true, encoding: .utf8)
