@@ -121,7 +121,8 @@ let package = Package(
         .testTarget(name: "CairnAnalyticsTests", dependencies: ["CairnAnalytics"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnStoreTests",
-            dependencies: ["CairnStore", "CairnCore", "CairnTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["CairnStore", "CairnCore", "CairnTestSupport", .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
