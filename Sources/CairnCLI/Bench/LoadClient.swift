@@ -36,10 +36,14 @@ final class LoadConnection: Sendable {
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: fields)
         let channel = self.channel, handler = self.handler
         channel.eventLoop.execute {
+            // A connection the server closed (or that died with it) answers nothing: fail at once instead of waiting.
+            guard channel.isActive else { return promise.fail(ChannelError.ioOnClosedChannel) }
             handler.expect(promise)
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
             if let body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenFailure { handler.fail($0) }
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: written)
         }
         return try await promise.futureResult.get()
     }
@@ -59,6 +63,12 @@ private final class ResponseCollector: ChannelInboundHandler, @unchecked Sendabl
 
     func expect(_ promise: EventLoopPromise<(Int, ByteBuffer)>) {
         self.promise = promise
+    }
+
+    /// The request could not be sent: its answer will never come.
+    func fail(_ error: any Error) {
+        promise?.fail(error)
+        promise = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
