@@ -330,16 +330,23 @@ struct Bench: AsyncParsableCommand {
     }
 
     /// Posts each body to `/v1/batch` once, over `connections` keep-alive connections: as fast as answers come, or
-    /// (given `perSecond`) open loop, each batch leaving at its time. Returns every batch's latency and the non-200s.
-    func postBatches(_ bodies: [Data], port: Int, headers: [(String, String)], connections: Int, perSecond: Double? = nil) async throws -> (latencies: [Double], failures: Int) {
+    /// (given `perSecond`) open loop, each batch leaving at its time. Returns every batch's latency, the non-200s and
+    /// the indexes of the batches answered 200. With `untilGone` a connection ends quietly at its first error (the
+    /// server was killed) instead of failing the run.
+    func postBatches(_ bodies: [Data], port: Int, headers: [(String, String)], connections: Int, perSecond: Double? = nil,
+                     untilGone: Bool = false) async throws -> (latencies: [Double], failures: Int, acknowledged: [Int]) {
         let group = MultiThreadedEventLoopGroup.singleton
         let next = Tickets()
         let started = ContinuousClock.now
-        return try await withThrowingTaskGroup(of: ([Double], Int).self) { tasks in
+        return try await withThrowingTaskGroup(of: ([Double], Int, [Int]).self) { tasks in
             for _ in 0..<connections {
                 tasks.addTask {
-                    let connection = try await LoadConnection.connect(host: "127.0.0.1", port: port, group: group)
-                    var latencies: [Double] = [], failures = 0
+                    var latencies: [Double] = [], failures = 0, acknowledged: [Int] = []
+                    let connection: LoadConnection
+                    do { connection = try await LoadConnection.connect(host: "127.0.0.1", port: port, group: group) } catch {
+                        if untilGone { return (latencies, failures, acknowledged) }
+                        throw error
+                    }
                     while true {
                         let index = next.take()
                         guard index < bodies.count else { break }
@@ -348,20 +355,25 @@ struct Bench: AsyncParsableCommand {
                             if ContinuousClock.now < due { try await Task.sleep(until: due) }
                         }
                         let sent = ContinuousClock.now
-                        let (status, _) = try await connection.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: bodies[index]))
+                        let status: Int
+                        do { status = try await connection.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: bodies[index])).status } catch {
+                            if untilGone { break }
+                            throw error
+                        }
                         latencies.append(seconds(ContinuousClock.now - sent))
-                        if status != 200 { failures += 1 }
+                        if status == 200 { acknowledged.append(index) } else { failures += 1 }
                     }
                     await connection.close()
-                    return (latencies, failures)
+                    return (latencies, failures, acknowledged)
                 }
             }
-            var latencies: [Double] = [], failures = 0
+            var latencies: [Double] = [], failures = 0, acknowledged: [Int] = []
             for try await part in tasks {
                 latencies += part.0
                 failures += part.1
+                acknowledged += part.2
             }
-            return (latencies, failures)
+            return (latencies, failures, acknowledged)
         }
     }
 

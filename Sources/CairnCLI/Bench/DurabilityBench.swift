@@ -2,12 +2,7 @@ import CairnCore
 import CairnStore
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
-import NIOHTTP1
-import NIOFoundationEssentialsCompat
 import SQLKit
-import Synchronization
 
 /// The durability half of `cairn bench`: realistic batches offered at the lag target's rate, the server killed with
 /// SIGKILL in the middle, and every event of every batch it acknowledged looked for in the database.
@@ -30,35 +25,15 @@ extension Bench {
             let server = try await BenchServer.start(database: location, logger: logger)
             let headers = [("Content-Type", "application/json"), ("Authorization", "Basic " + Data("\(seed.writeKey):".utf8).base64EncodedString())]
             let bodies = workload.bodies
-            final class Acknowledged: Sendable { let batches = Mutex<[Int]>([]) }
-            let acknowledged = Acknowledged()
-            let clients = max(8, connections)
-            let next = Tickets()
-            let started = ContinuousClock.now
             let killer = Task {
                 try await Task.sleep(for: .milliseconds(Int64(killAfter * 1000)))
                 kill(server.process.processIdentifier, SIGKILL)
             }
             // Open loop as in the lag run; a connection ends at its first error (the server is gone).
-            await withTaskGroup(of: Void.self) { tasks in
-                for _ in 0..<clients {
-                    tasks.addTask {
-                        guard let connection = try? await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: MultiThreadedEventLoopGroup.singleton) else { return }
-                        while true {
-                            let index = next.take()
-                            guard index < bodies.count else { break }
-                            let due = started + .milliseconds(Int64(Double(index) / batchesPerSecond * 1000))
-                            if ContinuousClock.now < due { try? await Task.sleep(until: due) }
-                            guard let (status, _) = try? await connection.send(.POST, "/v1/batch", headers: headers, body: ByteBuffer(data: bodies[index])) else { break }
-                            if status == 200 { acknowledged.batches.withLock { $0.append(index) } }
-                        }
-                        await connection.close()
-                    }
-                }
-            }
+            let acked = try await postBatches(bodies, port: server.port, headers: headers, connections: max(8, connections), perSecond: batchesPerSecond,
+                                              untilGone: true).acknowledged
             try? await killer.value
             _ = try? await server.stop()
-            let acked = acknowledged.batches.withLock { $0 }
             var wanted: Set<String> = []
             for index in acked {
                 guard case .array(let events)? = try JSONValue.parse(bodies[index])["batch"] else { continue }
