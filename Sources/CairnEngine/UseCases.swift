@@ -27,6 +27,10 @@ public struct UseCases: Sendable {
     public let triggers: SurveyTriggers
     public let alerts: FeedbackAlerts
     public let webhooks: Webhooks
+    public let cases: Cases
+    public let serviceSetup: ServiceSetup
+    /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
+    public let deadlineSignal = DeadlineSignal()
     private let store: Store
 
     /// - Parameters:
@@ -59,6 +63,9 @@ public struct UseCases: Sendable {
         triggers = SurveyTriggers(store: store, clock: clock, emails: emails, logger: logger)
         alerts = FeedbackAlerts(store: store, clock: clock)
         webhooks = Webhooks(store: store, clock: clock, allowPrivateAddresses: webhookAllowPrivate)
+        let signal = deadlineSignal
+        cases = Cases(store: store, clock: clock, logger: logger, deadlinesChanged: { signal.notify() })
+        serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }
 
     /// The database engine's name ("sqlite" or "postgres"), for readiness and the operations metrics.

@@ -12,7 +12,7 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable, Comparable 
             Set(Permission.allCases)
         case .manager:
             [.workspaceRead, .usersRead, .customersRead, .customersWrite, .commerceRead, .commerceWrite,
-             .feedbackRead, .feedbackManage, .serviceRead, .serviceWork, .journeysRead, .journeysManage,
+             .feedbackRead, .feedbackManage, .serviceRead, .serviceWork, .serviceManage, .journeysRead, .journeysManage,
              .insightsRead, .dataExport]
         case .agent:
             [.workspaceRead, .customersRead, .customersWrite, .commerceRead, .feedbackRead, .serviceRead,
@@ -52,6 +52,7 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     case feedbackManage = "feedback.manage"
     case serviceRead = "service.read"
     case serviceWork = "service.work"
+    case serviceManage = "service.manage"
     case journeysRead = "journeys.read"
     case journeysManage = "journeys.manage"
     case insightsRead = "insights.read"
@@ -75,6 +76,7 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
         case .feedbackManage: "Create and send surveys"
         case .serviceRead: "See service cases"
         case .serviceWork: "Open, answer and close service cases"
+        case .serviceManage: "Set up teams, service-level policies and case statuses"
         case .journeysRead: "See customer journeys"
         case .journeysManage: "Define journeys and stages"
         case .insightsRead: "See scorecards, drivers and alerts"

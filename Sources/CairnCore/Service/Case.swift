@@ -61,6 +61,8 @@ public struct Case: Sendable, Hashable, Encodable {
     public var workspaceID: WorkspaceID
     /// A short number people can say on the phone, counted per workspace from 1.
     public var number: Int64
+    /// The id another system knows the case by (`case_id` of `Support Case …` track events).
+    public var reference: String?
     public var profileID: ProfileID?
     /// The contact's address or name as the channel gave it, when no profile is known yet.
     public var contact: String?
@@ -87,13 +89,14 @@ public struct Case: Sendable, Hashable, Encodable {
     public var sla: SLAStatus?
     public var statusChanges: [StatusChange]
 
-    public init(id: CaseID, workspaceID: WorkspaceID, number: Int64, profileID: ProfileID?, contact: String?, channel: Channel, subject: String, status: Status,
+    public init(id: CaseID, workspaceID: WorkspaceID, number: Int64, reference: String? = nil, profileID: ProfileID?, contact: String?, channel: Channel, subject: String, status: Status,
                 statusLabel: String? = nil, priority: Priority, teamID: TeamID?, assigneeID: UserID?, tags: [String], orderID: OrderID?, productID: ProductID?,
                 shipmentID: ShipmentID?, language: String?, createdAt: Date, updatedAt: Date, firstResponseAt: Date? = nil, solvedAt: Date? = nil,
                 mergedInto: CaseID? = nil, sla: SLAStatus? = nil, statusChanges: [StatusChange] = []) {
         self.id = id
         self.workspaceID = workspaceID
         self.number = number
+        self.reference = reference
         self.profileID = profileID
         self.contact = contact
         self.channel = channel

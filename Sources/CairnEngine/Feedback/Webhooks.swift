@@ -9,7 +9,7 @@ import NIOHTTP1
 
 /// Webhook endpoints of a workspace and their delivery log. Managing needs `workspace.manage`.
 public struct Webhooks: Sendable {
-    public static let events = [FeedbackAlerts.event]
+    public static let events = [FeedbackAlerts.event, Cases.warningEvent, Cases.breachEvent]
     let store: Store
     public let clock: DateSource
     /// Deliver to loopback and private addresses too (`--webhook-allow-private`: tests, receivers on the same network).
@@ -42,7 +42,7 @@ public struct Webhooks: Sendable {
         }
         let events = events ?? Self.events
         if events.isEmpty || !events.allSatisfy(Self.events.contains) {
-            issues.add(FieldIssue(field: "events", issue: .unknownValue(allowed: Self.events), hint: "Subscribe to feedback.alert."))
+            issues.add(FieldIssue(field: "events", issue: .unknownValue(allowed: Self.events), hint: "Subscribe to one or more of: \(Self.events.joined(separator: ", "))."))
         }
         try issues.throwIfAny()
         // Standard Webhooks secrets: whsec_ and the key's bytes in base64.

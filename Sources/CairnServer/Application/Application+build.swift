@@ -103,7 +103,8 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     SurveyEmailService(emails: u.emails, logger: logger),
                     SurveyTriggerService(triggers: u.triggers, logger: logger),
                     ResponseReanalysisService(reading: u.reading, logger: logger),
-                    AnswerReadingService(reading: u.reading, answering: u.answering, logger: logger))
+                    AnswerReadingService(reading: u.reading, answering: u.answering, logger: logger),
+                    CaseEscalationService(cases: u.cases, signal: u.deadlineSignal, logger: logger))
     return app
 }
 

@@ -19,14 +19,19 @@ extension TransactionStore {
                     SQLBind(Int64(alert.score)), SQLBind(alert.comment), SQLBind(alert.at.storageMillis))
             .ignoringConflicts(with: ["workspace_id", "response_id", "question"]).returning("id").first()
         guard inserted != nil else { return false }
-        for endpoint in try await webhookEndpoints(in: alert.workspaceID) where endpoint.endpoint.events.contains(event) {
+        try await queueWebhook(event: event, payload: payload, in: alert.workspaceID, at: alert.at)
+        return true
+    }
+
+    /// Queues `payload` for every webhook endpoint of the workspace that wants `event`, delivered after the commit.
+    public func queueWebhook(event: String, payload: String, in workspace: WorkspaceID, at date: Date) async throws {
+        for endpoint in try await webhookEndpoints(in: workspace) where endpoint.endpoint.events.contains(event) {
             try await sql.insert(into: "webhook_deliveries").columns(["workspace_id"] + Store.deliveryColumns)
-                .values(SQLBind(alert.workspaceID.rawValue), SQLBind(WebhookDeliveryID.generate().rawValue), SQLBind(endpoint.endpoint.id.rawValue),
+                .values(SQLBind(workspace.rawValue), SQLBind(WebhookDeliveryID.generate().rawValue), SQLBind(endpoint.endpoint.id.rawValue),
                         SQLBind(event), SQLBind(payload), SQLBind(WebhookDelivery.Status.pending.rawValue), SQLBind(Int64(0)),
-                        SQLBind(alert.at.storageMillis), SQLBind(nil as Int64?), SQLBind(nil as String?), SQLBind(alert.at.storageMillis), SQLBind(nil as Int64?))
+                        SQLBind(date.storageMillis), SQLBind(nil as Int64?), SQLBind(nil as String?), SQLBind(date.storageMillis), SQLBind(nil as Int64?))
                 .run()
         }
-        return true
     }
 }
 
