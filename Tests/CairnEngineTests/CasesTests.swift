@@ -164,10 +164,16 @@ struct CasesTests {
                 #expect(duplicate.case.mergedInto == first.case.id && duplicate.case.status == .closed && duplicate.messages.isEmpty)
                 await #expect(throws: ValidationError.self) { try await w.cases.merge(first.case.id, into: other.case.id, by: w.agent) }
 
-                // Bulk: two known cases change, an unknown id is reported, not fatal.
+                // Bulk: an unknown id refuses the whole change, naming its place; otherwise each case changes on its own and a
+                // closed one reports why it could not.
                 let third = try await w.cases.open(.init(contact: "x@example.com", channel: "email", subject: "Invoice"), by: w.agent)
-                let results = try await w.cases.change([first.case.id, third.case.id, CaseID.generate()],
-                                                       { var c = Cases.CaseChange(); c.priority = .set("urgent"); return c }(), by: w.agent)
+                do {
+                    _ = try await w.cases.change([first.case.id, CaseID.generate()], { var c = Cases.CaseChange(); c.priority = .set("low"); return c }(), by: w.agent)
+                    Issue.record("an unknown id must refuse the bulk change")
+                } catch let error as ValidationError { #expect(error.issues.map(\.field) == ["ids[1]"]) }
+                #expect(try await w.cases.thread(first.case.id, for: w.agent).case.priority == .normal)
+                let results = try await w.cases.change([first.case.id, third.case.id, other.case.id],
+                                                       { var c = Cases.CaseChange(); c.priority = .set("urgent"); c.status = .set("pending"); return c }(), by: w.agent)
                 #expect(results.map { $0.error == nil } == [true, true, false])
                 #expect(try await w.cases.thread(third.case.id, for: w.agent).case.priority == .urgent)
                 // The customer's cases, newest first.

@@ -51,6 +51,15 @@ struct AccessControlTests {
         case .invitee:
             let (survey, profile) = try await seeded.invitee(in: store)
             return "\(survey)|\(profile)"
+        case .serviceCase, .caseInBody:
+            if route.needsThrowaway {
+                return "\(try await seeded.serviceCase(in: store, fresh: true))|\(try await seeded.serviceCase(in: store, fresh: true))"
+            }
+            return try await seeded.serviceCase(in: store).rawValue
+        case .team:
+            return try await seeded.team(in: store).rawValue
+        case .slaPolicy:
+            return try await seeded.slaPolicy(in: store, fresh: route.needsThrowaway).rawValue
         }
     }
 
@@ -110,6 +119,9 @@ struct AccessControlTests {
             _ = try await h.b.product(in: h.store)
             _ = try await h.b.order(in: h.store)
             _ = try await h.b.shipment(in: h.store)
+            _ = try await h.b.serviceCase(in: h.store)
+            _ = try await h.b.team(in: h.store)
+            _ = try await h.b.slaPolicy(in: h.store)
             _ = try await h.a.product(in: h.store)
             let before = try await snapshot(of: h.b, store: h.store)
             let keyOfA = h.a.secretKeys[.admin]!
@@ -119,10 +131,12 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .orderInBody:
                     #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")
+                case .caseInBody:
+                    #expect(response.status == .badRequest && text.contains("ids[0]"), "\(route) with B's case must be refused naming ids[0], got \(response.status.code)")
                 case .collection:
                     #expect(response.status.code < 400, "\(route) works on A's own data, got \(response.status.code)")
                 }
@@ -140,6 +154,8 @@ struct AccessControlTests {
             #expect(after.products == before.products)
             #expect(after.orders.filter { before.orders.keys.contains($0.key) } == before.orders, "B's orders keep their status")
             #expect(after.shipments == before.shipments, "B's shipments are untouched")
+            #expect(after.cases.filter { before.cases.keys.contains($0.key) } == before.cases, "B's cases are untouched")
+            #expect(after.teams == before.teams && after.policies.filter(before.policies.contains) == before.policies, "B's service setup is untouched")
             #expect(after.auditNotByConsole == before.auditNotByConsole, "nothing A did was audited in B (the console made B's throwaway rows)")
         }
     }
@@ -153,6 +169,9 @@ struct AccessControlTests {
         var products: [String]
         var orders: [String: String]
         var shipments: [String: String]
+        var cases: [String: String]
+        var teams: [String]
+        var policies: [String]
         var auditNotByConsole: [AuditEntryID]
         var identifiers: [String]
     }
@@ -165,6 +184,11 @@ struct AccessControlTests {
         let products = try await store.products(in: seeded.workspace.id, after: nil, limit: 200).items
         let orders = try await store.orders(in: seeded.workspace.id, after: nil, limit: 200).items
         let shipments = try await store.shipments(in: seeded.workspace.id, after: nil, limit: 200).items
+        let cases = try await store.cases(in: seeded.workspace.id, queue: .open, after: nil, limit: 200).items
+        var messages: [String: Int] = [:]
+        for item in cases { messages[item.id.rawValue] = try await store.thread(id: item.id, in: seeded.workspace.id)?.messages.count ?? 0 }
+        let teams = try await store.teams(in: seeded.workspace.id)
+        let policies = try await store.slaPolicies(in: seeded.workspace.id)
         let customer = try await store.profile(id: try await seeded.customer(in: store), in: seeded.workspace.id)!.profile
         let name = try await store.workspace(id: seeded.workspace.id)?.name ?? ""
         return Snapshot(workspaceName: name,
@@ -174,8 +198,12 @@ struct AccessControlTests {
                         products: products.map { "\($0.id) \($0.sku) \($0.name) \($0.price?.description ?? "-") \($0.updatedAt)" },
                         orders: Dictionary(uniqueKeysWithValues: orders.map { ($0.id.rawValue, "\($0.status) \($0.changes.count)") }),
                         shipments: Dictionary(uniqueKeysWithValues: shipments.map { ($0.id.rawValue, "\($0.status) \($0.updates.count)") }),
+                        cases: Dictionary(uniqueKeysWithValues: cases.map { ($0.id.rawValue, "\($0.status) \($0.priority) \($0.tags) \($0.updatedAt) \(messages[$0.id.rawValue] ?? 0)") }),
+                        teams: teams.map { "\($0.id) \($0.name) \($0.members)" },
+                        policies: policies.map { "\($0.id) \($0.name) \($0.targets)" },
                         auditNotByConsole: audit.filter { $0.actor != "console" }.map(\.id),
                         identifiers: [seeded.workspace.id.rawValue] + users.map(\.id.rawValue) + users.map(\.email) + keys.map(\.id.rawValue) + sources.map(\.id.rawValue) + products.map(\.id.rawValue) + orders.map(\.id.rawValue) + shipments.map(\.id.rawValue)
+                            + cases.map(\.id.rawValue) + teams.map(\.id.rawValue) + policies.map(\.id.rawValue)
                             + [customer.id.rawValue] + customer.identifiers.map(\.value) + customer.traits.values.compactMap(\.value.stringValue))
     }
 }

@@ -25,6 +25,13 @@ struct RouteCase: Sendable, CustomStringConvertible {
         /// survey, the body's `{profile}` the customer.
         case invitee
         case webhook
+        /// A service case; with `needsThrowaway`, two fresh cases of one customer as `caseID|otherCaseID` (the body's
+        /// `{profile}` takes the second: merges).
+        case serviceCase
+        /// Case ids sent in the JSON body (`{id}`): another workspace's are refused naming the field.
+        case caseInBody
+        case team
+        case slaPolicy
     }
 
     var method: HTTPRequest.Method
@@ -190,6 +197,29 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/api/v1/webhooks", surface: .api, permission: .workspaceManage, json: #"{"url":"https://hooks.example/{n}"}"#),
         .init(method: .delete, template: "/api/v1/webhooks/{id}", surface: .api, target: .webhook, permission: .workspaceManage, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/webhooks/{id}/deliveries", surface: .api, target: .webhook, permission: .workspaceManage),
+        .init(method: .get, template: "/api/v1/cases", surface: .api, permission: .serviceRead),
+        .init(method: .post, template: "/api/v1/cases", surface: .api, permission: .serviceWork,
+              json: #"{"contact":"walk-in {n}","channel":"store","subject":"Receipt {n}","message":"Lost my receipt","priority":"low","tags":["till"]}"#),
+        .init(method: .post, template: "/api/v1/cases/bulk", surface: .api, target: .caseInBody, permission: .serviceWork,
+              json: #"{"ids":["{id}"],"change":{"priority":"high"}}"#),
+        .init(method: .get, template: "/api/v1/cases/{id}", surface: .api, target: .serviceCase, permission: .serviceRead),
+        .init(method: .patch, template: "/api/v1/cases/{id}", surface: .api, target: .serviceCase, permission: .serviceWork, json: #"{"tags":["t{n}"]}"#),
+        .init(method: .post, template: "/api/v1/cases/{id}/messages", surface: .api, target: .serviceCase, permission: .serviceWork, json: #"{"body":"On it ({n})."}"#),
+        .init(method: .post, template: "/api/v1/cases/{id}/merge", surface: .api, target: .serviceCase, permission: .serviceWork, json: #"{"into":"{profile}"}"#,
+              needsThrowaway: true),
+        .init(method: .get, template: "/api/v1/case-queues", surface: .api, permission: .serviceRead),
+        .init(method: .get, template: "/api/v1/teams", surface: .api, permission: .serviceRead),
+        .init(method: .post, template: "/api/v1/teams", surface: .api, permission: .serviceManage,
+              json: #"{"name":"Team {n}","calendar":{"timeZone":"Europe/Berlin","hours":{"mon":[["09:00","17:00"]]},"holidays":["2026-12-25"]}}"#),
+        .init(method: .patch, template: "/api/v1/teams/{id}", surface: .api, target: .team, permission: .serviceManage, json: #"{"name":"Team {n}"}"#),
+        .init(method: .get, template: "/api/v1/sla-policies", surface: .api, permission: .serviceRead),
+        .init(method: .post, template: "/api/v1/sla-policies", surface: .api, permission: .serviceManage,
+              json: #"{"name":"Policy {n}","priorities":["urgent"],"firstResponseMinutes":30,"escalation":{"raisePriority":true}}"#),
+        .init(method: .put, template: "/api/v1/sla-policies/{id}", surface: .api, target: .slaPolicy, permission: .serviceManage,
+              json: #"{"name":"Seed policy","firstResponseMinutes":120}"#),
+        .init(method: .delete, template: "/api/v1/sla-policies/{id}", surface: .api, target: .slaPolicy, permission: .serviceManage, needsThrowaway: true),
+        .init(method: .get, template: "/api/v1/case-statuses", surface: .api, permission: .serviceRead),
+        .init(method: .post, template: "/api/v1/case-statuses", surface: .api, permission: .serviceManage, json: #"{"name":"waiting {n}","behavesLike":"pending"}"#),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),
         .init(method: .post, template: "/api/v1/sources", surface: .api, permission: .keysManage, json: #"{"name":"Till {n}","defaultChannel":"store"}"#),
         .init(method: .get, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage),

@@ -110,6 +110,34 @@ public struct SeededWorkspace: Sendable {
         return try await Deliveries(store: store).ship(.init(orderID: order.rawValue, carrier: "DHL", trackingNumber: "SEED"), by: console).shipment.id
     }
 
+    /// A case of the seeded customer (the same one each time, or a new one when `fresh`), for case routes.
+    public func serviceCase(in store: Store, fresh: Bool = false) async throws -> CaseID {
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        if !fresh, let held = try await store.cases(in: workspace.id, queue: .open, after: nil, limit: 200).items.first(where: { $0.subject == "Seed case" }) {
+            return held.id
+        }
+        let customer = try await customer(in: store)
+        return try await Cases(store: store).open(.init(profileID: customer.rawValue, channel: "email", subject: fresh ? "Case \(UUID().uuidString.prefix(6))" : "Seed case",
+                                                        message: "My blender arrived broken."), by: console).case.id
+    }
+
+    /// A team (the same one each time), for team routes.
+    public func team(in store: Store) async throws -> TeamID {
+        if let held = try await store.teams(in: workspace.id).first(where: { $0.name == "Seed team" }) { return held.id }
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        return try await ServiceSetup(store: store).createTeam(.init(name: "Seed team"), by: console).id
+    }
+
+    /// An SLA policy (the same one each time, or a new one when `fresh`), for policy routes.
+    public func slaPolicy(in store: Store, fresh: Bool = false) async throws -> SLAPolicyID {
+        if !fresh, let held = try await store.slaPolicies(in: workspace.id).first(where: { $0.name == "Seed policy" }) { return held.id }
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        var input = ServiceSetup.PolicyInput()
+        input.name = fresh ? "Policy \(UUID().uuidString.prefix(6))" : "Seed policy"
+        input.firstResponseMinutes = 240
+        return try await ServiceSetup(store: store).savePolicy(nil, input, by: console).id
+    }
+
     public func principal(_ role: Role) -> Principal {
         Principal(workspaceID: workspace.id, kind: .user(users[role]!.id), role: role)
     }

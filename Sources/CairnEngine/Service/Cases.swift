@@ -316,13 +316,19 @@ public struct Cases: Sendable {
         return try await thread(id, for: principal).case
     }
 
-    /// One change for many cases (the console's bulk actions); each case is changed in its own transaction, and the
-    /// answer says which failed and why.
+    /// One change for many cases (the console's bulk actions): every id must name a case first; then each case is
+    /// changed in its own transaction, and the answer says which could not be (e.g. a closed case's status) and why.
     public func change(_ ids: [CaseID], _ change: CaseChange, by principal: Principal) async throws -> [(id: CaseID, error: String?)] {
         try principal.require(.serviceWork)
         guard !ids.isEmpty else { throw ValidationError(field: "ids", issue: .missing, hint: "List the ids of the cases to change.") }
         guard ids.count <= 500 else { throw ValidationError(field: "ids", issue: .tooLong(limit: 500), hint: "Change at most 500 cases at once.") }
         let workspace = principal.workspaceID
+        // Every id must name a case of the workspace before anything changes.
+        var unknown = ValidationCollector()
+        for (index, id) in ids.enumerated() where try await store.case(id: id, in: workspace) == nil {
+            unknown.add(FieldIssue(field: "ids[\(index)]", issue: .unknownValue(allowed: []), hint: "No case with this id; nothing was changed."))
+        }
+        try unknown.throwIfAny()
         let prepared = try await prepare(change, in: workspace)
         let now = clock.now()
         var results: [(id: CaseID, error: String?)] = []

@@ -1,0 +1,307 @@
+import CairnCore
+import CairnEngine
+import Foundation
+public import Hummingbird
+
+extension Case: ResponseEncodable {}
+extension CaseThread: ResponseEncodable {}
+extension Team: ResponseEncodable {}
+extension SLAPolicy: ResponseEncodable {}
+extension CaseStatusDefinition: ResponseEncodable {}
+extension Cases.QueueCounts: ResponseEncodable {}
+
+/// `/api/v1/cases`, `/api/v1/teams`, `/api/v1/sla-policies`, `/api/v1/case-statuses`: service cases with their
+/// conversations, the queues of the agent console, and the setup their deadlines count on.
+struct ServiceAPI {
+    let cases: Cases
+    let setup: ServiceSetup
+
+    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+        group.get("cases", use: listCases)
+        group.post("cases", use: openCase)
+        group.post("cases/bulk", use: bulk)
+        group.get("cases/{id}", use: thread)
+        group.patch("cases/{id}", use: change)
+        group.post("cases/{id}/messages", use: reply)
+        group.post("cases/{id}/merge", use: merge)
+        group.get("case-queues", use: counts)
+        group.get("teams", use: teams)
+        group.post("teams", use: createTeam)
+        group.patch("teams/{id}", use: updateTeam)
+        group.get("sla-policies", use: policies)
+        group.post("sla-policies", use: createPolicy)
+        group.put("sla-policies/{id}", use: replacePolicy)
+        group.delete("sla-policies/{id}", use: deletePolicy)
+        group.get("case-statuses", use: statuses)
+        group.post("case-statuses", use: addStatus)
+    }
+
+    // MARK: Cases
+
+    /// `queue=open|mine|team|unassigned|breaching` (open by default), or `profileId` for one customer's cases.
+    @Sendable func listCases(_ request: Request, context: CairnRequestContext) async throws -> ListBody<Case> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceRead)
+        let (cursor, limit) = try request.pagination()
+        var issues = ValidationCollector()
+        let queue = request.queueChoice(issues: &issues)
+        let profile = request.queryID("profileId", as: ProfileID.self, kind: "a customer", collecting: &issues)
+        try issues.throwIfAny()
+        if let profile { return ListBody(try await cases.cases(of: profile, for: principal, after: cursor, limit: limit)) }
+        return ListBody(try await cases.queue(queue ?? .open, for: principal, after: cursor, limit: limit))
+    }
+
+    @Sendable func counts(_ request: Request, context: CairnRequestContext) async throws -> Cases.QueueCounts {
+        try await cases.counts(for: try context.requirePrincipal())
+    }
+
+    struct OpenBody: Decodable {
+        var input = Cases.CaseInput()
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            input.profileID = try c.decodeIfPresent(String.self, forKey: .profileId)
+            input.contact = try c.decodeIfPresent(String.self, forKey: .contact)
+            input.channel = try c.decodeIfPresent(String.self, forKey: .channel)
+            input.subject = try c.decodeIfPresent(String.self, forKey: .subject)
+            input.message = try c.decodeIfPresent(String.self, forKey: .message)
+            input.priority = try c.decodeIfPresent(String.self, forKey: .priority)
+            input.teamID = try c.decodeIfPresent(String.self, forKey: .teamId)
+            input.assigneeID = try c.decodeIfPresent(String.self, forKey: .assigneeId)
+            input.tags = try c.decodeIfPresent([String].self, forKey: .tags)
+            input.orderID = try c.decodeIfPresent(String.self, forKey: .orderId)
+            input.productID = try c.decodeIfPresent(String.self, forKey: .productId)
+            input.shipmentID = try c.decodeIfPresent(String.self, forKey: .shipmentId)
+            input.language = try c.decodeIfPresent(String.self, forKey: .language)
+        }
+        enum CodingKeys: String, CodingKey { case profileId, contact, channel, subject, message, priority, teamId, assigneeId, tags, orderId, productId, shipmentId, language }
+    }
+
+    @Sendable func openCase(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<CaseThread> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceWork)
+        let body = try await request.decodeJSON(OpenBody.self, context: context)
+        let thread = try await cases.open(body.input, by: principal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/cases/\(thread.case.id)"], response: thread)
+    }
+
+    @Sendable func thread(_ request: Request, context: CairnRequestContext) async throws -> CaseThread {
+        try await cases.thread(try context.parameters.id(as: CaseID.self, kind: "case"), for: try context.requirePrincipal())
+    }
+
+    /// A change: a field left out stays as it is; `null` clears it (team, assignee, order, product, shipment).
+    struct ChangeBody: Decodable {
+        var change = Cases.CaseChange()
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            func edit<T: Decodable>(_ key: CodingKeys, _ type: T.Type) throws -> Cases.Edit<T> {
+                guard c.contains(key) else { return .unchanged }
+                return .set(try c.decodeNil(forKey: key) ? nil : try c.decode(T.self, forKey: key))
+            }
+            change.subject = try edit(.subject, String.self)
+            change.status = try edit(.status, String.self)
+            change.priority = try edit(.priority, String.self)
+            change.teamID = try edit(.teamId, String.self)
+            change.assigneeID = try edit(.assigneeId, String.self)
+            change.tags = try edit(.tags, [String].self)
+            change.orderID = try edit(.orderId, String.self)
+            change.productID = try edit(.productId, String.self)
+            change.shipmentID = try edit(.shipmentId, String.self)
+        }
+        enum CodingKeys: String, CodingKey { case subject, status, priority, teamId, assigneeId, tags, orderId, productId, shipmentId }
+    }
+
+    @Sendable func change(_ request: Request, context: CairnRequestContext) async throws -> Case {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceWork)
+        let id = try context.parameters.id(as: CaseID.self, kind: "case")
+        let body = try await request.decodeJSON(ChangeBody.self, context: context)
+        return try await cases.change(id, body.change, by: principal)
+    }
+
+    struct BulkBody: Decodable {
+        var ids: [String]?
+        var change: ChangeBody?
+    }
+
+    struct BulkResult: ResponseEncodable {
+        struct Item: Encodable { var id: String; var changed: Bool; var error: String? }
+        var data: [Item]
+    }
+
+    /// `{"ids":[…],"change":{…}}`: every id must name a case of the workspace, else nothing changes.
+    @Sendable func bulk(_ request: Request, context: CairnRequestContext) async throws -> BulkResult {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceWork)
+        let body = try await request.decodeJSON(BulkBody.self, context: context)
+        var issues = ValidationCollector()
+        var ids: [CaseID] = []
+        for (index, text) in (body.ids ?? []).enumerated() {
+            if let id = CaseID(text.lowercased()) { ids.append(id) }
+            else { issues.add(FieldIssue(field: "ids[\(index)]", issue: .invalid, hint: "Send case ids (UUIDs).")) }
+        }
+        if body.change == nil { issues.add(FieldIssue(field: "change", issue: .missing, hint: "Say what to change, e.g. {\"assigneeId\":\"…\"} or {\"status\":\"solved\"}.")) }
+        try issues.throwIfAny()
+        let results = try await cases.change(ids, body.change!.change, by: principal)
+        return BulkResult(data: results.map { .init(id: $0.id.rawValue, changed: $0.error == nil, error: $0.error) })
+    }
+
+    struct ReplyBody: Decodable {
+        var body: String?
+        var `internal`: Bool?
+        var attachments: [CaseMessage.Attachment]?
+    }
+
+    /// `{"body":"…"}` answers the customer; `"internal":true` adds a note only agents see.
+    @Sendable func reply(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<CaseThread> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceWork)
+        let id = try context.parameters.id(as: CaseID.self, kind: "case")
+        let body = try await request.decodeJSON(ReplyBody.self, context: context)
+        let attachments = body.attachments ?? []
+        var issues = ValidationCollector()
+        if attachments.count > 20 { issues.add(FieldIssue(field: "attachments", issue: .tooLong(limit: 20), hint: "Attach at most 20 files to one message.")) }
+        for (index, file) in attachments.enumerated() where file.name.isEmpty || file.name.count > 200 || file.size < 0 || file.contentType.count > 100 {
+            issues.add(FieldIssue(field: "attachments[\(index)]", issue: .invalid, hint: "Describe each file with a name (1–200 characters), contentType and size in bytes."))
+        }
+        try issues.throwIfAny()
+        let thread = try await cases.reply(to: id, body: body.body, note: body.internal ?? false, attachments: attachments, by: principal)
+        return EditedResponse(status: .created, response: thread)
+    }
+
+    struct MergeBody: Decodable { var into: String? }
+
+    @Sendable func merge(_ request: Request, context: CairnRequestContext) async throws -> CaseThread {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceWork)
+        let id = try context.parameters.id(as: CaseID.self, kind: "case")
+        let body = try await request.decodeJSON(MergeBody.self, context: context)
+        guard let text = body.into else { throw ValidationError(field: "into", issue: .missing, hint: "Give the id of the case to merge this one into.") }
+        guard let target = CaseID(text.lowercased()) else { throw ValidationError(field: "into", issue: .invalid, hint: "Send a case id (a UUID).") }
+        return try await cases.merge(id, into: target, by: principal)
+    }
+
+    // MARK: Setup
+
+    struct TeamBody: Decodable {
+        struct Calendar: Decodable {
+            var timeZone: String?
+            var hours: [String: [[String]]]?
+            var holidays: [String]?
+        }
+        var name: String?
+        var calendar: Calendar?
+        var members: [String]?
+
+        var input: ServiceSetup.TeamInput {
+            .init(name: name, calendar: calendar.map { .init(timeZone: $0.timeZone, hours: $0.hours, holidays: $0.holidays) }, members: members)
+        }
+    }
+
+    struct TeamList: ResponseEncodable { var data: [Team] }
+
+    @Sendable func teams(_ request: Request, context: CairnRequestContext) async throws -> TeamList {
+        TeamList(data: try await setup.teams(for: try context.requirePrincipal()))
+    }
+
+    @Sendable func createTeam(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<Team> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        let body = try await request.decodeJSON(TeamBody.self, context: context)
+        let team = try await setup.createTeam(body.input, by: principal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/teams/\(team.id)"], response: team)
+    }
+
+    @Sendable func updateTeam(_ request: Request, context: CairnRequestContext) async throws -> Team {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        let id = try context.parameters.id(as: TeamID.self, kind: "team")
+        let body = try await request.decodeJSON(TeamBody.self, context: context)
+        return try await setup.updateTeam(id, body.input, by: principal)
+    }
+
+    struct PolicyBody: Decodable {
+        var name: String?
+        var position: Int?
+        var priorities: [String]?
+        var channels: [String]?
+        var tiers: [String]?
+        var firstResponseMinutes: Int?
+        var nextResponseMinutes: Int?
+        var resolutionMinutes: Int?
+        var warnBeforeMinutes: Int?
+        var escalation: Escalation?
+        struct Escalation: Decodable {
+            var raisePriority: Bool?
+            var reassignTeamId: String?
+            var reassignUserId: String?
+            var notify: Bool?
+        }
+
+        var input: ServiceSetup.PolicyInput {
+            var input = ServiceSetup.PolicyInput()
+            input.name = name
+            input.position = position
+            input.priorities = priorities
+            input.channels = channels
+            input.tiers = tiers
+            input.firstResponseMinutes = firstResponseMinutes
+            input.nextResponseMinutes = nextResponseMinutes
+            input.resolutionMinutes = resolutionMinutes
+            input.warnBeforeMinutes = warnBeforeMinutes
+            input.raisePriority = escalation?.raisePriority
+            input.reassignTeamID = escalation?.reassignTeamId
+            input.reassignUserID = escalation?.reassignUserId
+            input.notify = escalation?.notify
+            return input
+        }
+    }
+
+    struct PolicyList: ResponseEncodable { var data: [SLAPolicy] }
+
+    @Sendable func policies(_ request: Request, context: CairnRequestContext) async throws -> PolicyList {
+        PolicyList(data: try await setup.policies(for: try context.requirePrincipal()))
+    }
+
+    @Sendable func createPolicy(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<SLAPolicy> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        let body = try await request.decodeJSON(PolicyBody.self, context: context)
+        let policy = try await setup.savePolicy(nil, body.input, by: principal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/sla-policies/\(policy.id)"], response: policy)
+    }
+
+    @Sendable func replacePolicy(_ request: Request, context: CairnRequestContext) async throws -> SLAPolicy {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        let id = try context.parameters.id(as: SLAPolicyID.self, kind: "SLA policy")
+        let body = try await request.decodeJSON(PolicyBody.self, context: context)
+        return try await setup.savePolicy(id, body.input, by: principal)
+    }
+
+    @Sendable func deletePolicy(_ request: Request, context: CairnRequestContext) async throws -> HTTPResponse.Status {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        try await setup.deletePolicy(try context.parameters.id(as: SLAPolicyID.self, kind: "SLA policy"), by: principal)
+        return .noContent
+    }
+
+    struct StatusList: ResponseEncodable { var data: [CaseStatusDefinition] }
+    struct StatusBody: Decodable { var name: String?; var behavesLike: String? }
+
+    @Sendable func statuses(_ request: Request, context: CairnRequestContext) async throws -> StatusList {
+        StatusList(data: try await setup.statuses(for: try context.requirePrincipal()))
+    }
+
+    @Sendable func addStatus(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<CaseStatusDefinition> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        let body = try await request.decodeJSON(StatusBody.self, context: context)
+        return EditedResponse(status: .created, response: try await setup.addStatus(name: body.name, behavesLike: body.behavesLike, by: principal))
+    }
+}
+
+extension Request {
+    func queueChoice(issues: inout ValidationCollector) -> Cases.QueueName? {
+        queryChoice("queue", as: Cases.QueueName.self, hint: "Use open, mine, team, unassigned or breaching.", collecting: &issues)
+    }
+}
