@@ -78,7 +78,7 @@ struct AccessControlTests {
             return try await h.api(route.method, path, key: key, json: route.json.map { route.body(fill($0, for: h.a), id: id) })
         case .web:
             if route.method == .get { return try await browser.get(path).0 }
-            let form = (route.form ?? [:]).mapValues(fill)
+            let form = (route.form ?? [:]).mapValues { route.body(fill($0), id: id) }
             return try await browser.submit(on: "/settings/profile", to: path, form: form)
         }
     }

@@ -92,6 +92,12 @@ public struct Cases: Sendable {
         return thread
     }
 
+    /// The case with this number in the principal's workspace.
+    public func caseID(number: Int64, for principal: Principal) async throws -> CaseID? {
+        try principal.require(.serviceRead)
+        return try await store.case(number: number, in: principal.workspaceID)?.id
+    }
+
     /// One page of a queue, for the principal (mine and team need a signed-in user).
     public func queue(_ name: QueueName, for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<Case> {
         try principal.require(.serviceRead)
@@ -118,6 +124,18 @@ public struct Cases: Sendable {
     public func cases(of profile: ProfileID, for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<Case> {
         try principal.require(.serviceRead)
         return try await store.cases(in: principal.workspaceID, queue: .customer(profile), after: cursor, limit: limit.value)
+    }
+
+    /// The people a case may be assigned to: users whose role works on cases, by name.
+    public func agents(for principal: Principal) async throws -> [(id: UserID, name: String)] {
+        try principal.require(.serviceRead)
+        var found: [(id: UserID, name: String)] = [], cursor: Cursor?
+        repeat {
+            let page = try await store.users(in: principal.workspaceID, after: cursor, limit: 200)
+            found += page.items.filter { $0.role.can(.serviceWork) }.map { ($0.id, $0.displayName.isEmpty ? $0.email : $0.displayName) }
+            cursor = try page.nextCursor.map { try Cursor(token: $0) }
+        } while cursor != nil
+        return found.sorted { $0.name.localizedCaseInsensitiveCompare($1.name) == .orderedAscending }
     }
 
     public struct QueueCounts: Sendable, Hashable, Encodable {

@@ -81,6 +81,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
                   clock: u.clock).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
+    ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, records: u.records, administration: u.administration).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)
     return router
@@ -128,7 +129,8 @@ struct StaticAssets {
     static func load() throws -> StaticAssets {
         var files: [String: (ByteBuffer, String)] = [:]
         for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("survey.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8"),
-                             ("widget.js", "text/javascript; charset=utf-8"), ("menu.js", "text/javascript; charset=utf-8")] {
+                             ("widget.js", "text/javascript; charset=utf-8"), ("menu.js", "text/javascript; charset=utf-8"),
+                             ("service.js", "text/javascript; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Static") else { throw CocoaError(.fileNoSuchFile) }
             files[name] = (ByteBuffer(bytes: try Data(contentsOf: url)), type)
         }

@@ -33,7 +33,11 @@ extension Store {
         try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).case(id: id, in: workspace) }
     }
 
-    /// A case with its conversation; internal notes only when `notes` is true.
+    public func `case`(number: Int64, in workspace: WorkspaceID) async throws -> Case? {
+        try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).case(number: number, in: workspace) }
+    }
+
+    /// A case with its whole conversation, internal notes included.
     public func thread(id: CaseID, in workspace: WorkspaceID) async throws -> CaseThread? {
         try await database.withConnection { sql in
             let tx = TransactionStore(sql: sql, engine: engine)

@@ -12,10 +12,11 @@ struct WorkspacePages {
 
     /// Capability areas that later releases fill; each page already exists and is permission-checked.
     static let capabilities: [(section: String, permission: Permission)] = [
-        ("service", .serviceRead), ("journeys", .journeysRead), ("insights", .insightsRead),
+        ("journeys", .journeysRead), ("insights", .insightsRead),
     ]
     /// The areas the overview links to, those with pages of their own first.
-    static let areas: [(section: String, permission: Permission)] = [("customers", .customersRead), ("commerce", .commerceRead), ("feedback", .feedbackRead)] + capabilities
+    static let areas: [(section: String, permission: Permission)] = [("customers", .customersRead), ("commerce", .commerceRead), ("feedback", .feedbackRead), ("service", .serviceRead)]
+        + capabilities
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("/", use: overview)

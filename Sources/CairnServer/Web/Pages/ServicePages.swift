@@ -1,0 +1,287 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The agent console: queues (mine, my team, unassigned, about to breach, all open) with bulk actions and a new-case
+/// form, and a case beside its customer's whole story (orders, parcels, earlier cases, survey answers, consent), with
+/// the conversation, replies and internal notes, status, priority, team and assignee, merging, keyboard shortcuts and
+/// new customer messages shown as they arrive. Reading needs `service.read`, working `service.work`.
+struct ServicePages {
+    let renderer: WebRenderer
+    let cases: Cases
+    let setup: ServiceSetup
+    let records: CustomerRecords
+    let administration: Administration
+
+    func addRoutes(to router: Router<CairnRequestContext>) {
+        router.get("service", use: queuePage)
+        router.post("service/cases", use: openCase)
+        router.post("service/bulk", use: bulk)
+        router.get("service/cases/{id}", use: casePage)
+        router.post("service/cases/{id}", use: changeCase)
+        router.post("service/cases/{id}/reply", use: reply)
+        router.post("service/cases/{id}/merge", use: merge)
+    }
+
+    static func label(_ texts: [String: String], _ prefix: String, _ value: String) -> String { texts["\(prefix)_\(value)"] ?? value }
+
+    // MARK: Queues
+
+    @Sendable func queuePage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        try await queuePage(request, context: context, errors: nil)
+    }
+
+    func queuePage(_ request: Request, context: CairnRequestContext, errors: [String: Any]?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let queue = request.uri.queryParameters["queue"].flatMap { Cases.QueueName(rawValue: String($0)) } ?? .mine
+        let (cursor, limit) = try request.pagination()
+        let page = try await cases.queue(queue, for: principal, after: cursor, limit: limit)
+        let counts = try await cases.counts(for: principal)
+        let agents = try await cases.agents(for: principal)
+        let names = Dictionary(agents.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let teams = try await setup.teams(for: principal)
+        let teamNames = Dictionary(uniqueKeysWithValues: teams.map { ($0.id, $0.name) })
+        let count: [Cases.QueueName: Int] = [.mine: counts.mine, .team: counts.team, .unassigned: counts.unassigned, .breaching: counts.breaching, .open: counts.open]
+        var next: String?
+        if let token = page.nextCursor {
+            var components = URLComponents()
+            components.path = "/service"
+            components.queryItems = [URLQueryItem(name: "queue", value: queue.rawValue), URLQueryItem(name: "cursor", value: token)]
+            next = components.string
+        }
+        let now = cases.clock.now()
+        return try renderer.page("service_queue", titleKey: "nav_service", section: "service", context: context, values: [
+            "queues": Cases.QueueName.allCases.map { name -> [String: Any] in
+                ["id": name.rawValue, "href": "/service?queue=\(name.rawValue)", "label": Self.label(texts, "service_queue", name.rawValue),
+                 "count": count[name] ?? 0, "current": name == queue]
+            },
+            "hasCases": !page.items.isEmpty,
+            "cases": page.items.map { item -> [String: Any] in
+                let due = item.sla?.nextDeadline
+                return ["id": item.id.rawValue, "number": item.number, "subject": item.subject, "contact": item.contact ?? "",
+                        "channel": Self.label(texts, "case_channel", item.channel.rawValue), "status": item.status.rawValue,
+                        "statusLabel": item.statusLabel ?? Self.label(texts, "case_status", item.status.rawValue),
+                        "priority": item.priority.rawValue, "priorityLabel": Self.label(texts, "case_priority", item.priority.rawValue),
+                        "assignee": item.assigneeID.flatMap { names[$0] } ?? "", "team": item.teamID.flatMap { teamNames[$0] } ?? "",
+                        "due": due.map(displayDate) ?? "", "breached": item.sla?.isBreached ?? false, "soon": due.map { $0.timeIntervalSince(now) < Cases.breachHorizon } ?? false,
+                        "updated": displayDate(item.updatedAt)]
+            },
+            "nextLink": next as Any,
+            "canWork": principal.can(.serviceWork),
+            "agents": agents.map { ["id": $0.id.rawValue, "name": $0.name] },
+            "channels": Case.Channel.allCases.map { ["value": $0.rawValue, "label": Self.label(texts, "case_channel", $0.rawValue)] },
+            "priorities": Case.Priority.allCases.map { ["value": $0.rawValue, "label": Self.label(texts, "case_priority", $0.rawValue), "selected": $0 == .normal] },
+            "statuses": Case.Status.allCases.filter { $0 != .new }.map { ["value": $0.rawValue, "label": Self.label(texts, "case_status", $0.rawValue)] },
+            "teams": teams.map { ["id": $0.id.rawValue, "name": $0.name] },
+            "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
+            "errors": errors as Any,
+            "queue": queue.rawValue,
+        ], status: status)
+    }
+
+    @Sendable func openCase(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceWork)
+        let form = try await request.form()
+        func value(_ name: String) -> String? { form[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+        do {
+            let opened = try await cases.open(.init(contact: value("contact"), channel: value("channel"), subject: form["subject"], message: value("message"),
+                                                    priority: value("priority"), teamID: value("teamId"), assigneeID: value("assigneeId")), by: principal)
+            return WebRenderer.redirect(to: "/service/cases/\(opened.case.id)?done=saved")
+        } catch let error as ValidationError {
+            return try await queuePage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    /// The queue's checked cases, with one change: assign to someone (or to me), a status, or a priority.
+    @Sendable func bulk(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, user) = try context.requireUser()
+        try principal.require(.serviceWork)
+        let form = try await request.form()
+        let queue = form["queue"].flatMap(Cases.QueueName.init(rawValue:)) ?? .mine
+        do {
+            let ids = form.values(named: "ids").compactMap { CaseID($0.lowercased()) }
+            var change = Cases.CaseChange()
+            switch form["action"] ?? "" {
+            case "assign_me": change.assigneeID = .set(user.id.rawValue)
+            case "assign": change.assigneeID = .set(form["assigneeId"].flatMap { $0.isEmpty ? nil : $0 })
+            case "status": change.status = .set(form["status"])
+            case "priority": change.priority = .set(form["priority"])
+            default: throw ValidationError(field: "action", issue: .missing, hint: "Choose what to do with the checked cases.")
+            }
+            let results = try await cases.change(ids, change, by: principal)
+            let failed = results.filter { $0.error != nil }.count
+            return WebRenderer.redirect(to: "/service?queue=\(queue.rawValue)&done=\(failed == 0 ? "bulk" : "bulk_partial")")
+        } catch let error as ValidationError {
+            return try await queuePage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    // MARK: A case
+
+    @Sendable func casePage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        try await casePage(try context.parameters.id(as: CaseID.self, kind: "case"), request: request, context: context)
+    }
+
+    func casePage(_ id: CaseID, request: Request, context: CairnRequestContext, errors: [String: Any]? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceRead)
+        let thread = try await cases.thread(id, for: principal)
+        let item = thread.case
+        if let target = item.mergedInto { return WebRenderer.redirect(to: "/service/cases/\(target)") }
+        let texts = renderer.catalogue.texts(for: context.language)
+        let agents = try await cases.agents(for: principal)
+        let teams = try await setup.teams(for: principal)
+        let custom = try await setup.statuses(for: principal)
+        let actors = try await administration.actorNames(Set(thread.messages.map(\.by) + item.statusChanges.map(\.by)), for: principal)
+        var values: [String: Any] = [
+            "case": [
+                "id": item.id.rawValue, "number": item.number, "subject": item.subject, "contact": item.contact ?? "",
+                "channel": Self.label(texts, "case_channel", item.channel.rawValue), "status": item.status.rawValue,
+                "statusLabel": item.statusLabel ?? Self.label(texts, "case_status", item.status.rawValue), "priority": item.priority.rawValue,
+                "priorityLabel": Self.label(texts, "case_priority", item.priority.rawValue), "created": displayDate(item.createdAt),
+                "tags": item.tags.joined(separator: ", "), "orderID": item.orderID?.rawValue as Any, "closed": item.status == .closed,
+            ] as [String: Any],
+            "sla": slaValues(item.sla, texts: texts),
+            "hasSLA": item.sla != nil,
+            "messages": thread.messages.map { message -> [String: Any] in
+                let who: String = switch message.author {
+                case .customer: texts["case_author_customer"] ?? "customer"
+                case .bot: texts["case_author_bot"] ?? "bot"
+                default: message.by == "sla" ? (texts["case_author_sla"] ?? "SLA") : actorText(message.by, actors, texts: texts)
+                }
+                return ["id": message.id.rawValue, "author": message.author.rawValue, "who": who, "when": displayDate(message.at), "body": message.body,
+                        "note": message.author == .note, "attachments": message.attachments.map { ["name": $0.name, "size": $0.size] }]
+            },
+            "lastMessageAt": thread.messages.last.map { String($0.at.storageMillis) } ?? "0",
+            "messageCount": thread.messages.count,
+            "history": item.statusChanges.reversed().map { change -> [String: Any] in
+                ["when": displayDate(change.at), "status": change.label ?? Self.label(texts, "case_status", change.status.rawValue), "by": actorText(change.by, actors, texts: texts)]
+            },
+            "canWork": principal.can(.serviceWork) && item.status != .closed,
+            "agents": agents.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == item.assigneeID] },
+            "teams": teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == item.teamID] },
+            "statuses": (Case.Status.allCases.filter { $0 == item.status || item.status.next.contains($0) }.map { s -> [String: Any] in
+                ["value": s.rawValue, "label": Self.label(texts, "case_status", s.rawValue), "selected": s == item.status && item.statusLabel == nil]
+            }) + custom.map { ["value": $0.name, "label": $0.name, "selected": $0.name == item.statusLabel] },
+            "priorities": Case.Priority.allCases.map { ["value": $0.rawValue, "label": Self.label(texts, "case_priority", $0.rawValue), "selected": $0 == item.priority] },
+            "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
+            "errors": errors as Any,
+        ]
+        if let profile = item.profileID, principal.can(.customersRead) {
+            values["customer"] = try await customerValues(profile, principal: principal, except: item.id, texts: texts)
+        }
+        return try renderer.page("service_case", titleKey: "service_case", section: "service", context: context, values: values, status: status)
+    }
+
+    func slaValues(_ sla: SLAStatus?, texts: [String: String]) -> [[String: Any]] {
+        guard let sla else { return [] }
+        return [("first_response", sla.firstResponse), ("next_response", sla.nextResponse), ("resolution", sla.resolution)].compactMap { name, state in
+            guard let state else { return nil }
+            let remaining = state.remainingSeconds.map { seconds in "\(Int(seconds / 60)) min" } ?? ""
+            return ["target": texts["sla_\(name)"] ?? name, "phase": state.phase.rawValue, "phaseLabel": texts["sla_phase_\(state.phase.rawValue)"] ?? state.phase.rawValue,
+                    "due": state.dueAt.map(displayDate) ?? remaining]
+        }
+    }
+
+    /// The customer's story beside the case: who they are, consent, orders, parcels, earlier cases, survey answers.
+    func customerValues(_ profile: ProfileID, principal: Principal, except current: CaseID, texts: [String: String]) async throws -> [String: Any] {
+        let record = try await records.record(profile, for: principal)
+        let history = try await records.history(of: profile, for: principal, orders: 5, responses: 5)
+        let earlier = try await cases.cases(of: profile, for: principal, after: nil, limit: PageSize(10)).items.filter { $0.id != current }
+        let traits = record.profile.traits
+        let email = record.profile.identifiers.first { $0.kind == .email }?.value ?? traits["email"]?.value.stringValue ?? ""
+        let name = traits["name"]?.value.stringValue ?? email
+        return [
+            "id": profile.rawValue, "name": name.isEmpty ? (texts["customer_anonymous"] ?? "") : name, "email": email,
+            "tier": traits["tier"]?.value.stringValue ?? "",
+            "consent": record.consent.map { standing -> [String: Any] in
+                ["purpose": texts["purpose_\(standing.purpose.purpose.rawValue)"] ?? standing.purpose.purpose.rawValue, "consented": standing.hasConsented]
+            },
+            "showCommerce": principal.can(.commerceRead),
+            "orders": history.orders.map { order -> [String: Any] in
+                ["id": order.id.rawValue, "reference": order.reference, "placed": displayDate(order.placedAt),
+                 "status": Self.label(texts, "order_status", order.status.rawValue), "total": order.total.description]
+            },
+            "shipments": history.shipments.map { shipment -> [String: Any] in
+                ["carrier": shipment.carrier, "status": Self.label(texts, "shipment_status", shipment.status.rawValue), "updated": displayDate(shipment.updatedAt),
+                 "late": shipment.isLate(at: cases.clock.now())]
+            },
+            "cases": earlier.map { other -> [String: Any] in
+                ["id": other.id.rawValue, "number": other.number, "subject": other.subject, "status": Self.label(texts, "case_status", other.status.rawValue),
+                 "created": displayDate(other.createdAt)]
+            },
+            "showFeedback": principal.can(.feedbackRead),
+            "responses": history.responses.map { response -> [String: Any] in
+                let scores = response.answers.sorted { $0.key < $1.key }.compactMap { id, answer -> String? in
+                    if case .number(let value) = answer { return "\(id.uppercased()) \(value)" }
+                    return nil
+                }
+                let comment = response.answers.values.compactMap { answer -> String? in if case .text(let text) = answer { return text } else { return nil } }.first ?? ""
+                return ["survey": history.surveyNames[response.surveyID] ?? "", "scores": scores.joined(separator: " · "), "comment": comment,
+                        "when": displayDate(response.completedAt ?? response.updatedAt)]
+            },
+        ]
+    }
+
+    @Sendable func changeCase(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceWork)
+        let id = try context.parameters.id(as: CaseID.self, kind: "case")
+        let form = try await request.form()
+        var change = Cases.CaseChange()
+        if let status = form["status"], !status.isEmpty { change.status = .set(status) }
+        if let priority = form["priority"], !priority.isEmpty { change.priority = .set(priority) }
+        if let assignee = form["assigneeId"] { change.assigneeID = .set(assignee.isEmpty ? nil : assignee) }
+        if let team = form["teamId"] { change.teamID = .set(team.isEmpty ? nil : team) }
+        if let tags = form["tags"] { change.tags = .set(tags.split(separator: ",").map { String($0) }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) }
+        do {
+            _ = try await cases.change(id, change, by: principal)
+            return WebRenderer.redirect(to: "/service/cases/\(id)?done=saved")
+        } catch let error as ValidationError {
+            return try await casePage(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    @Sendable func reply(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceWork)
+        let id = try context.parameters.id(as: CaseID.self, kind: "case")
+        let form = try await request.form()
+        do {
+            _ = try await cases.reply(to: id, body: form["body"], note: form["internal"] == "1", by: principal)
+            if let status = form["then"], !status.isEmpty {
+                var change = Cases.CaseChange()
+                change.status = .set(status)
+                _ = try await cases.change(id, change, by: principal)
+            }
+            return WebRenderer.redirect(to: "/service/cases/\(id)?done=sent#reply")
+        } catch let error as ValidationError {
+            return try await casePage(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    /// Merges this case into the case with the number (or id) given.
+    @Sendable func merge(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceWork)
+        let id = try context.parameters.id(as: CaseID.self, kind: "case")
+        let form = try await request.form()
+        do {
+            let text = (form["into"] ?? "").trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "#"))
+            var target: CaseID?
+            if let number = Int64(text) { target = try await cases.caseID(number: number, for: principal) } else { target = CaseID(text.lowercased()) }
+            guard let target else {
+                throw ValidationError(field: "into", issue: .unknownValue(allowed: []), hint: "Give the number of the case to merge this one into, e.g. 42.")
+            }
+            let merged = try await cases.merge(id, into: target, by: principal)
+            return WebRenderer.redirect(to: "/service/cases/\(merged.case.id)?done=merged")
+        } catch let error as ValidationError {
+            return try await casePage(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import CairnCore
+import CairnStore
+import CairnTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("Service: the agent console and the cases API")
+struct ServicePagesTests {
+    @Test("An agent opens a case in the console, sees it beside the customer's orders, replies, notes, changes it in bulk; every language renders; another workspace sees nothing",
+          arguments: TestDatabase.engines)
+    func console(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let customer = try await h.a.customer(in: h.store)
+            let order = try await h.a.order(in: h.store)
+            let agentKey = h.a.secretKeys[.agent]!
+            // The API: a case about the customer's order, with a first message that needs escaping.
+            let opened = try await h.api(.post, "/api/v1/cases", key: agentKey,
+                                         json: #"{"profileId":"\#(customer)","channel":"email","subject":"Jug <b>cracked</b>","message":"שלום, the jug is cracked","orderId":"\#(order)","priority":"high"}"#)
+            #expect(opened.status == .created)
+            let id = try #require((try opened.json()["case"] as? [String: Any])?["id"] as? String)
+            #expect(opened.headers[.location] == "/api/v1/cases/\(id)")
+            // Bad input names each field; nothing is written.
+            let bad = try await h.api(.post, "/api/v1/cases", key: agentKey, json: #"{"channel":"pigeon","subject":"","profileId":"\#(ProfileID.generate())"}"#)
+            #expect(bad.status == .badRequest && bad.text.contains("channel") && bad.text.contains("subject") && bad.text.contains("profileId"))
+            #expect(try await h.api(.patch, "/api/v1/cases/\(id)", key: agentKey, json: #"{"status":"teleported"}"#).status == .badRequest)
+            #expect(try await h.api(.patch, "/api/v1/cases/\(id)", key: agentKey, json: #"{"assigneeId":null,"tags":["Jug"]}"#).status == .ok)
+            #expect(try await h.api(.get, "/api/v1/cases?queue=sideways", key: agentKey).status == .badRequest)
+            #expect(try await h.api(.get, "/api/v1/cases?queue=mine", key: agentKey).status == .badRequest, "mine belongs to a signed-in user")
+            let listed = try await h.api(.get, "/api/v1/cases?profileId=\(customer)", key: h.a.secretKeys[.viewer]!)
+            #expect(listed.status == .ok && listed.text.contains(id))
+
+            var agent = try await h.signIn(h.a.users[.agent]!.email)
+            let (_, queue) = try await agent.get("/service?queue=unassigned")
+            #expect(queue.contains(#"data-case="\#(id)""#) && queue.contains("Jug &lt;b&gt;cracked&lt;/b&gt;") && queue.contains(#"data-count="unassigned">1<"#))
+            // Assign it to me in bulk: it leaves "unassigned" and is mine.
+            let bulk = try await agent.submit(on: "/service", to: "/service/bulk", fields: [("ids", id), ("action", "assign_me"), ("queue", "unassigned")])
+            #expect(bulk.status == .seeOther || bulk.status == .found)
+            let (_, mine) = try await agent.get("/service?queue=mine")
+            #expect(mine.contains(#"data-case="\#(id)""#) && mine.contains(#"data-count="mine">1<"#))
+
+            let (_, page) = try await agent.get("/service/cases/\(id)")
+            #expect(page.contains(#"id="case-customer""#) && page.contains("/customers/\(customer)") && page.contains("ORDER-SEED"), "the case sits beside the customer's orders")
+            #expect(page.contains(#"<p class="body" dir="auto">שלום, the jug is cracked</p>"#), "a message of unknown direction is isolated")
+            #expect(page.contains(#"/static/service.js"#) && page.contains(#"id="reply-form""#))
+            // A reply and an internal note from the page.
+            #expect(try await agent.submit(on: "/service/cases/\(id)", to: "/service/cases/\(id)/reply", form: ["body": "A new jug is on its way."]).status.code < 400)
+            #expect(try await agent.submit(on: "/service/cases/\(id)", to: "/service/cases/\(id)/reply", form: ["body": "Carrier was DHL", "internal": "1", "then": "pending"]).status.code < 400)
+            let (_, after) = try await agent.get("/service/cases/\(id)")
+            #expect(after.contains(#"data-author="agent""#) && after.contains(#"data-author="note""#) && after.contains(#"id="case-status">Waiting for customer<"#))
+            // An empty reply is refused on the page, naming the field.
+            let empty = try await agent.submit(on: "/service/cases/\(id)", to: "/service/cases/\(id)/reply", form: ["body": " "])
+            #expect(empty.status == .badRequest && empty.text.contains("<strong>Text</strong>"))
+            // The API tells the same story.
+            let thread = try await h.api(.get, "/api/v1/cases/\(id)", key: agentKey).json()
+            let messages = try #require(thread["messages"] as? [[String: Any]])
+            #expect(messages.map { $0["author"] as? String } == ["customer", "agent", "note"])
+            #expect(((thread["case"] as? [String: Any])?["firstResponseAt"] as? String) != nil)
+
+            // Every language renders both pages; Hebrew is right to left.
+            for language in ["en", "de", "zh-Hans", "he"] {
+                var browser = try await h.signIn(h.a.users[.agent]!.email, headers: [.acceptLanguage: language])
+                let (queueResponse, queueText) = try await browser.get("/service?queue=open")
+                let (caseResponse, caseText) = try await browser.get("/service/cases/\(id)")
+                #expect(queueResponse.status == .ok && caseResponse.status == .ok, "\(language)")
+                #expect(!queueText.contains("{{") && !caseText.contains("{{"), "\(language): no template text left")
+                for key in ["service_queue_open", "case_conversation", "case_internal_note"] where language != "en" {
+                    #expect(!caseText.contains(">\(key)<") && !queueText.contains(">\(key)<"), "\(language) has \(key)")
+                }
+                if language == "he" { #expect(caseText.contains(#"dir="rtl""#) && caseText.contains("שיחה")) }
+            }
+            // A viewer reads but has no forms; another workspace sees nothing.
+            var viewer = try await h.signIn(h.a.users[.viewer]!.email)
+            let (_, readOnly) = try await viewer.get("/service/cases/\(id)")
+            #expect(readOnly.contains(#"id="conversation""#) && !readOnly.contains(#"id="reply-form""#))
+            var other = try await h.signIn(h.b.users[.admin]!.email)
+            #expect(try await other.get("/service/cases/\(id)").0.status == .notFound)
+            #expect(try await other.get("/service?queue=open").1.contains(#"id="no-cases""#))
+        }
+    }
+}
