@@ -326,12 +326,14 @@ public struct Cases: Sendable {
         let workspace = principal.workspaceID
         let prepared = try await prepare(change, in: workspace)
         let now = clock.now()
-        try await store.transaction { tx in
+        let solved = try await store.transaction { tx in
             guard let item = try await tx.lockedCase(id: id, in: workspace) else { throw NotFoundError(kind: "case", id: id.rawValue) }
-            try await Self.apply(prepared, to: item, by: principal.actorReference, at: now, tx: tx)
+            return try await Self.apply(prepared, to: item, by: principal.actorReference, at: now, tx: tx)
         }
         deadlinesChanged()
-        return try await thread(id, for: principal).case
+        let changed = try await thread(id, for: principal).case
+        if solved { await recordSolved(changed) }
+        return changed
     }
 
     /// One change for many cases (the console's bulk actions): every id must name a case first; then each case is
@@ -352,10 +354,11 @@ public struct Cases: Sendable {
         var results: [(id: CaseID, error: String?)] = []
         for id in ids {
             do {
-                try await store.transaction { tx in
+                let solved = try await store.transaction { tx in
                     guard let item = try await tx.lockedCase(id: id, in: workspace) else { throw NotFoundError(kind: "case", id: id.rawValue) }
-                    try await Self.apply(prepared, to: item, by: principal.actorReference, at: now, tx: tx)
+                    return try await Self.apply(prepared, to: item, by: principal.actorReference, at: now, tx: tx)
                 }
+                if solved, let changed = try await store.case(id: id, in: workspace) { await recordSolved(changed) }
                 results.append((id, nil))
             } catch let error as ValidationError {
                 results.append((id, error.issues.map { "\($0.field): \($0.hint)" }.joined(separator: " ")))
@@ -415,7 +418,9 @@ public struct Cases: Sendable {
         return prepared
     }
 
-    static func apply(_ change: PreparedChange, to original: Case, by actor: String, at now: Date, tx: TransactionStore) async throws {
+    /// Applies a change; answers whether it solved the case (it was not solved before).
+    @discardableResult
+    static func apply(_ change: PreparedChange, to original: Case, by actor: String, at now: Date, tx: TransactionStore) async throws -> Bool {
         var item = original
         if item.mergedInto != nil {
             throw ValidationError(field: "caseId", issue: .notAllowed, hint: "This case was merged into another; change that one.")
@@ -446,6 +451,7 @@ public struct Cases: Sendable {
         item.updatedAt = now
         try await tx.update(item)
         try await refreshSLA(of: item.id, in: item.workspaceID, at: now, tx: tx)
+        return item.status == .solved && original.status != .solved
     }
 
     /// Merges `source` into `target`: the messages move, the source closes and points at the target, the target keeps

@@ -230,3 +230,80 @@ public struct ServiceSetup: Sendable {
         return status
     }
 }
+
+extension ServiceSetup {
+    public func settings(for principal: Principal) async throws -> ServiceSettings {
+        try principal.require(.serviceRead)
+        return try await store.serviceSettings(in: principal.workspaceID)
+    }
+
+    public struct FollowUpInput: Sendable {
+        public var enabled: Bool?
+        public var kinds: [String]?
+        public var priority: String?
+        public var teamID: String?
+        public var assigneeID: String?
+        public var consentPurpose: String?
+        public init(enabled: Bool? = nil, kinds: [String]? = nil, priority: String? = nil, teamID: String? = nil, assigneeID: String? = nil, consentPurpose: String? = nil) {
+            self.enabled = enabled
+            self.kinds = kinds
+            self.priority = priority
+            self.teamID = teamID
+            self.assigneeID = assigneeID
+            self.consentPurpose = consentPurpose
+        }
+    }
+
+    /// Sets the follow-up rule (`followUp.enabled` false turns it off) and the cost per contact (channel → amount in
+    /// `currency`); parts left out stay as they are. Turning the rule on follows up alerts raised from now on.
+    public func setSettings(followUp input: FollowUpInput?, costPerContact: [String: String]?, currency: String?, by principal: Principal) async throws -> ServiceSettings {
+        try principal.require(.serviceManage)
+        let workspace = principal.workspaceID
+        var settings = try await store.serviceSettings(in: workspace)
+        var issues = ValidationCollector()
+        if let input {
+            if input.enabled == false {
+                settings.followUp = nil
+            } else {
+                var kinds: [FeedbackAlert.Kind] = []
+                for text in input.kinds ?? ["detractor", "low_csat", "low_ces"] {
+                    if let kind = FeedbackAlert.Kind(rawValue: text) { kinds.append(kind) }
+                    else { issues.add(FieldIssue(field: "followUp.kinds", issue: .unknownValue(allowed: ["detractor", "low_csat", "low_ces"]), hint: "Follow up detractor, low_csat or low_ces.")) }
+                }
+                let priority = Cases.choice(input.priority, as: Case.Priority.self, field: "followUp.priority", collecting: &issues) ?? .normal
+                var team: TeamID?, assignee: UserID?
+                if let text = input.teamID {
+                    if let id = TeamID(text), try await store.team(id: id, in: workspace) != nil { team = id }
+                    else { issues.add(FieldIssue(field: "followUp.teamId", issue: .unknownValue(allowed: []), hint: "No team with this id; see GET /api/v1/teams.")) }
+                }
+                if let text = input.assigneeID {
+                    if let id = UserID(text), try await store.user(id: id, in: workspace)?.role.can(.serviceWork) == true { assignee = id }
+                    else { issues.add(FieldIssue(field: "followUp.assigneeId", issue: .unknownValue(allowed: []), hint: "Name a user of this workspace who works on cases.")) }
+                }
+                let purpose = issues.check { () throws(ValidationError) in try ConsentPurpose.validate(input.consentPurpose ?? "surveys", field: "followUp.consentPurpose") }
+                let since = settings.followUp?.since ?? clock.now()
+                if let purpose { settings.followUp = .init(kinds: kinds, priority: priority, teamID: team, assigneeID: assignee, consentPurpose: purpose, since: since) }
+            }
+        }
+        if let costs = costPerContact {
+            let code = issues.check { () throws(ValidationError) in try Currency(validating: currency ?? "", field: "currency") }
+            var parsed: [String: Money] = [:]
+            for (channel, amount) in costs {
+                guard Case.Channel(rawValue: channel) != nil else {
+                    issues.add(FieldIssue(field: "costPerContact.\(channel.prefix(20))", issue: .unknownValue(allowed: Case.Channel.allCases.map(\.rawValue)),
+                                          hint: "Give costs for email, chat, phone, store or web."))
+                    continue
+                }
+                if let code, let money = issues.check({ () throws(ValidationError) in try Money(parsing: amount, currency: code, field: "costPerContact.\(channel)") }) {
+                    if money.minorUnits < 0 { issues.add(FieldIssue(field: "costPerContact.\(channel)", issue: .invalid, hint: "A cost is zero or more.")) }
+                    else { parsed[channel] = money }
+                }
+            }
+            settings.costPerContact = parsed
+        }
+        try issues.throwIfAny()
+        let saved = settings
+        try await store.transaction { tx in try await tx.save(saved, in: workspace) }
+        return saved
+    }
+}

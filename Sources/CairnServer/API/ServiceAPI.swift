@@ -32,6 +32,8 @@ struct ServiceAPI {
         group.post("sla-policies", use: createPolicy)
         group.put("sla-policies/{id}", use: replacePolicy)
         group.delete("sla-policies/{id}", use: deletePolicy)
+        group.get("service-settings", use: settings)
+        group.put("service-settings", use: setSettings)
         group.get("case-statuses", use: statuses)
         group.post("case-statuses", use: addStatus)
     }
@@ -283,6 +285,47 @@ struct ServiceAPI {
         try principal.require(.serviceManage)
         try await setup.deletePolicy(try context.parameters.id(as: SLAPolicyID.self, kind: "SLA policy"), by: principal)
         return .noContent
+    }
+
+    struct SettingsBody: ResponseEncodable, Decodable {
+        struct FollowUp: Codable {
+            var enabled: Bool?
+            var kinds: [String]?
+            var priority: String?
+            var teamId: String?
+            var assigneeId: String?
+            var consentPurpose: String?
+            var since: Date?
+        }
+        var followUp: FollowUp?
+        var costPerContact: [String: String]?
+        var currency: String?
+
+        init(_ settings: ServiceSettings) {
+            if let rule = settings.followUp {
+                followUp = FollowUp(enabled: true, kinds: rule.kinds.map(\.rawValue), priority: rule.priority.rawValue, teamId: rule.teamID?.rawValue,
+                                    assigneeId: rule.assigneeID?.rawValue, consentPurpose: rule.consentPurpose.rawValue, since: rule.since)
+            } else {
+                followUp = FollowUp(enabled: false)
+            }
+            costPerContact = settings.costPerContact.mapValues(\.decimalText)
+            currency = settings.costPerContact.values.first?.currency.code
+        }
+    }
+
+    @Sendable func settings(_ request: Request, context: CairnRequestContext) async throws -> SettingsBody {
+        SettingsBody(try await setup.settings(for: try context.requirePrincipal()))
+    }
+
+    /// `{"followUp":{"enabled":true,"kinds":["detractor"],"priority":"high","teamId":…},"costPerContact":{"email":"2.50"},"currency":"EUR"}`.
+    @Sendable func setSettings(_ request: Request, context: CairnRequestContext) async throws -> SettingsBody {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        let body = try await request.decodeJSON(SettingsBody.self, context: context)
+        let followUp = body.followUp.map {
+            ServiceSetup.FollowUpInput(enabled: $0.enabled, kinds: $0.kinds, priority: $0.priority, teamID: $0.teamId, assigneeID: $0.assigneeId, consentPurpose: $0.consentPurpose)
+        }
+        return SettingsBody(try await setup.setSettings(followUp: followUp, costPerContact: body.costPerContact, currency: body.currency, by: principal))
     }
 
     struct StatusList: ResponseEncodable { var data: [CaseStatusDefinition] }

@@ -106,7 +106,8 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     SurveyTriggerService(triggers: u.triggers, logger: logger),
                     ResponseReanalysisService(reading: u.reading, logger: logger),
                     AnswerReadingService(reading: u.reading, answering: u.answering, logger: logger),
-                    CaseEscalationService(cases: u.cases, signal: u.deadlineSignal, logger: logger))
+                    CaseEscalationService(cases: u.cases, signal: u.deadlineSignal, logger: logger),
+                    FeedbackFollowUpService(cases: u.cases, logger: logger))
     return app
 }
 

@@ -734,5 +734,17 @@ public enum Schema {
                 .primaryKey("workspace_id", "name")
                 .run()
         },
+        Migration(version: 36, name: "service settings and feedback followed up by cases") { sql in
+            // One row per workspace (JSON: the follow-up rule, cost per contact). An alert that the follow-up rule
+            // handled records when and, if a case was opened, which (or why not: no consent, no customer).
+            try await sql.create(table: "service_settings")
+                .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
+                .column("definition", type: .text, .notNull)
+                .run()
+            try await sql.alter(table: "feedback_alerts").column("followed_up_at", type: .bigint).run()
+            try await sql.alter(table: "feedback_alerts").column("follow_up_case_id", type: .text).run()
+            try await sql.alter(table: "feedback_alerts").column("follow_up_note", type: .text).run()
+            try await sql.raw("CREATE INDEX feedback_alerts_to_follow_up ON feedback_alerts (workspace_id, at) WHERE followed_up_at IS NULL").run()
+        },
     ]
 }
