@@ -28,6 +28,7 @@ public struct UseCases: Sendable {
     public let alerts: FeedbackAlerts
     public let webhooks: Webhooks
     public let cases: Cases
+    public let caseEmails: CaseEmails
     public let serviceSetup: ServiceSetup
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
@@ -64,7 +65,8 @@ public struct UseCases: Sendable {
         alerts = FeedbackAlerts(store: store, clock: clock)
         webhooks = Webhooks(store: store, clock: clock, allowPrivateAddresses: webhookAllowPrivate)
         let signal = deadlineSignal
-        cases = Cases(store: store, clock: clock, logger: logger, deadlinesChanged: { signal.notify() })
+        cases = Cases(store: store, clock: clock, logger: logger, mailDomain: mailer?.domain ?? "cairn.localhost", deadlinesChanged: { signal.notify() })
+        caseEmails = CaseEmails(store: store, clock: clock, mailer: mailer.map { SMTPMailer(configuration: $0) }, logger: logger, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }
 

@@ -11,12 +11,15 @@ public struct EmailMessage: Sendable, Hashable {
     public var body: String
     /// Extra headers, e.g. List-Unsubscribe.
     public var headers: [(String, String)]
+    /// The Message-ID to send with (without brackets); nil makes one.
+    public var messageID: String?
 
-    public init(to: String, subject: String, body: String, headers: [(String, String)] = []) {
+    public init(to: String, subject: String, body: String, headers: [(String, String)] = [], messageID: String? = nil) {
         self.to = to
         self.subject = subject
         self.body = body
         self.headers = headers
+        self.messageID = messageID
     }
 
     public static func == (a: EmailMessage, b: EmailMessage) -> Bool {
@@ -59,6 +62,9 @@ public struct SMTPConfiguration: Sendable, Hashable {
         self.from = from
         self.heloName = heloName
     }
+
+    /// The domain of the sender's address, for Message-IDs.
+    public var domain: String { fromAddress.split(separator: "@").last.map(String.init) ?? "cairn.localhost" }
 
     /// The address inside `from` (`feedback@acme.example` of `Acme <feedback@acme.example>`).
     var fromAddress: String {
@@ -148,7 +154,7 @@ public struct SMTPMailer: Sendable {
             "To: <\(message.to)>",
             "Subject: \(Self.encodedWord(message.subject))",
             "Date: \(formatter.string(from: date))",
-            "Message-ID: <\(UUID().uuidString.lowercased())@\(configuration.fromAddress.split(separator: "@").last ?? "cairn.localhost")>",
+            "Message-ID: <\(message.messageID ?? "\(UUID().uuidString.lowercased())@\(configuration.domain)")>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: base64",

@@ -12,11 +12,15 @@ public struct Cases: Sendable {
     let logger: Logger
     /// Told after every change to a case's deadlines, so the escalation timer can wake sooner than it planned.
     let deadlinesChanged: @Sendable () -> Void
+    /// The domain of the Message-IDs replies on email cases go out with (the sender's).
+    let mailDomain: String
 
-    public init(store: Store, clock: DateSource = .system, logger: Logger = Logger(label: "cairn.service"), deadlinesChanged: @escaping @Sendable () -> Void = {}) {
+    public init(store: Store, clock: DateSource = .system, logger: Logger = Logger(label: "cairn.service"), mailDomain: String = "cairn.localhost",
+                deadlinesChanged: @escaping @Sendable () -> Void = {}) {
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.mailDomain = mailDomain
         self.deadlinesChanged = deadlinesChanged
     }
 
@@ -250,7 +254,8 @@ public struct Cases: Sendable {
     /// Opens a case inside a transaction (the API, track events, email and feedback all come here).
     static func open(in workspace: WorkspaceID, reference: String? = nil, profile: ProfileID?, contact: String?, channel: Case.Channel, subject: String, priority: Case.Priority, team: TeamID?,
                      assignee: UserID?, tags: [String], order: OrderID?, product: ProductID?, shipment: ShipmentID?, language: String?, message: String?,
-                     emailMessageID: String?, author: CaseMessage.Author = .customer, by actor: String, at now: Date, tx: TransactionStore) async throws -> CaseID {
+                     emailMessageID: String?, attachments: [CaseMessage.Attachment] = [], author: CaseMessage.Author = .customer, by actor: String, at now: Date,
+                     tx: TransactionStore) async throws -> CaseID {
         let number = try await tx.nextCaseNumber(in: workspace)
         let id = CaseID.generate()
         let status: Case.Status = assignee == nil ? .new : .open
@@ -261,7 +266,7 @@ public struct Cases: Sendable {
         try await tx.insert(item)
         if let message {
             try await tx.insert(CaseMessage(id: .generate(), caseID: id, author: author, by: author == .customer ? "customer" : actor, body: String(message.prefix(20_000)),
-                                            attachments: [], channel: channel, emailMessageID: emailMessageID, at: now), in: workspace)
+                                            attachments: attachments, channel: channel, emailMessageID: emailMessageID, at: now), in: workspace)
         }
         try await refreshSLA(of: id, in: workspace, at: now, tx: tx)
         return id
@@ -276,15 +281,18 @@ public struct Cases: Sendable {
         let text = (body ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { throw ValidationError(field: "body", issue: .missing, hint: "Write the reply's text.") }
         if text.count > 20_000 { throw ValidationError(field: "body", issue: .tooLong(limit: 20_000), hint: "Use at most 20,000 characters.") }
-        let workspace = principal.workspaceID, actor = principal.actorReference, now = clock.now()
+        let workspace = principal.workspaceID, actor = principal.actorReference, now = clock.now(), domain = mailDomain
         try await store.transaction { tx in
             guard var item = try await tx.lockedCase(id: id, in: workspace) else { throw NotFoundError(kind: "case", id: id.rawValue) }
             if let target = item.mergedInto {
                 throw ValidationError(field: "caseId", issue: .notAllowed, hint: "This case was merged into case \(target); answer there.")
             }
             if item.status == .closed { throw ValidationError(field: "caseId", issue: .notAllowed, hint: "The case is closed; open a follow-up case to write again.") }
-            try await tx.insert(CaseMessage(id: .generate(), caseID: id, author: note ? .note : .agent, by: actor, body: text, attachments: attachments,
-                                            channel: item.channel, emailMessageID: nil, at: now), in: workspace)
+            // A reply on an email case goes out by email, in this transaction's outbox.
+            let messageID = CaseMessageID.generate()
+            let emailID = !note && item.channel == .email ? try await CaseEmails.queueReply(text, message: messageID, on: item, domain: domain, at: now, tx: tx) : nil
+            try await tx.insert(CaseMessage(id: messageID, caseID: id, author: note ? .note : .agent, by: actor, body: text, attachments: attachments,
+                                            channel: item.channel, emailMessageID: emailID, at: now), in: workspace)
             if !note {
                 if item.firstResponseAt == nil { item.firstResponseAt = now }
                 if item.status == .new {
@@ -302,10 +310,10 @@ public struct Cases: Sendable {
 
     /// A message from the customer on an existing case (email reply, chat, a track event): a case waiting for the
     /// customer or solved opens again.
-    static func customerWrote(_ body: String, to id: CaseID, in workspace: WorkspaceID, channel: Case.Channel? = nil, emailMessageID: String? = nil, at now: Date,
-                              tx: TransactionStore) async throws {
+    static func customerWrote(_ body: String, to id: CaseID, in workspace: WorkspaceID, channel: Case.Channel? = nil, emailMessageID: String? = nil,
+                              attachments: [CaseMessage.Attachment] = [], at now: Date, tx: TransactionStore) async throws {
         guard var item = try await tx.lockedCase(id: id, in: workspace) else { return }
-        try await tx.insert(CaseMessage(id: .generate(), caseID: id, author: .customer, by: "customer", body: String(body.prefix(20_000)), attachments: [],
+        try await tx.insert(CaseMessage(id: .generate(), caseID: id, author: .customer, by: "customer", body: String(body.prefix(20_000)), attachments: attachments,
                                         channel: channel ?? item.channel, emailMessageID: emailMessageID, at: now), in: workspace)
         if item.status == .pending || item.status == .onHold || item.status == .solved {
             item.status = .open

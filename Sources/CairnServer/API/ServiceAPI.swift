@@ -2,6 +2,7 @@ import CairnCore
 import CairnEngine
 import Foundation
 public import Hummingbird
+import NIOFoundationEssentialsCompat
 
 extension Case: ResponseEncodable {}
 extension CaseThread: ResponseEncodable {}
@@ -9,12 +10,14 @@ extension Team: ResponseEncodable {}
 extension SLAPolicy: ResponseEncodable {}
 extension CaseStatusDefinition: ResponseEncodable {}
 extension Cases.QueueCounts: ResponseEncodable {}
+extension CaseEmails.Received: ResponseEncodable {}
 
 /// `/api/v1/cases`, `/api/v1/teams`, `/api/v1/sla-policies`, `/api/v1/case-statuses`: service cases with their
 /// conversations, the queues of the agent console, and the setup their deadlines count on.
 struct ServiceAPI {
     let cases: Cases
     let setup: ServiceSetup
+    let emails: CaseEmails
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("cases", use: listCases)
@@ -24,6 +27,8 @@ struct ServiceAPI {
         group.patch("cases/{id}", use: change)
         group.post("cases/{id}/messages", use: reply)
         group.post("cases/{id}/merge", use: merge)
+        group.get("cases/{id}/emails", use: caseEmails)
+        group.post("email/inbound", use: inboundEmail)
         group.get("case-queues", use: counts)
         group.get("teams", use: teams)
         group.post("teams", use: createTeam)
@@ -180,6 +185,37 @@ struct ServiceAPI {
         guard let text = body.into else { throw ValidationError(field: "into", issue: .missing, hint: "Give the id of the case to merge this one into.") }
         guard let target = CaseID(text.lowercased()) else { throw ValidationError(field: "into", issue: .invalid, hint: "Send a case id (a UUID).") }
         return try await cases.merge(id, into: target, by: principal)
+    }
+
+    // MARK: Email
+
+    /// An email as the mail server received it (RFC 5322 text, any content type, at most 10 MB): a reply threads onto
+    /// its case, anything else opens one. `{"outcome":"opened|threaded|duplicate","caseId":…}`.
+    @Sendable func inboundEmail(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<CaseEmails.Received> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceWork)
+        let buffer = try await request.body.collect(upTo: InboundEmail.maximumSize)
+        guard buffer.readableBytes > 0 else {
+            throw ValidationError(field: "body", issue: .missing, hint: "Send the email as the mail server received it: headers, a blank line, the body.")
+        }
+        let received = try await emails.receive(Data(buffer: buffer), in: principal.workspaceID)
+        return EditedResponse(status: received.outcome == .opened ? .created : .ok, response: received)
+    }
+
+    struct EmailList: ResponseEncodable {
+        struct Item: Encodable { var id: String; var to: String; var subject: String; var messageId: String; var status: String; var attempts: Int; var sentAt: Date?; var lastError: String? }
+        var data: [Item]
+    }
+
+    /// A case's outgoing emails with where each stands.
+    @Sendable func caseEmails(_ request: Request, context: CairnRequestContext) async throws -> EmailList {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: CaseID.self, kind: "case")
+        _ = try await cases.thread(id, for: principal)
+        return EmailList(data: try await emails.emails(of: id, for: principal).map {
+            .init(id: $0.id.rawValue, to: $0.to, subject: $0.subject, messageId: $0.messageID, status: $0.status.rawValue, attempts: $0.attempts, sentAt: $0.sentAt,
+                  lastError: $0.lastError)
+        })
     }
 
     // MARK: Setup

@@ -70,7 +70,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     CommerceAPI(catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, clock: u.clock).addRoutes(to: api)
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
     AlertsAPI(alerts: u.alerts, webhooks: u.webhooks).addRoutes(to: api)
-    ServiceAPI(cases: u.cases, setup: u.serviceSetup).addRoutes(to: api)
+    ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails).addRoutes(to: api)
     FeedbackPages(renderer: renderer, surveys: u.surveys, results: u.results, records: u.records, emails: u.emails, triggers: u.triggers, clock: u.clock)
         .addRoutes(to: router)
     FeedbackTopicPages(renderer: renderer, results: u.results).addRoutes(to: router)
@@ -107,7 +107,8 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     ResponseReanalysisService(reading: u.reading, logger: logger),
                     AnswerReadingService(reading: u.reading, answering: u.answering, logger: logger),
                     CaseEscalationService(cases: u.cases, signal: u.deadlineSignal, logger: logger),
-                    FeedbackFollowUpService(cases: u.cases, logger: logger))
+                    FeedbackFollowUpService(cases: u.cases, logger: logger),
+                    CaseEmailService(emails: u.caseEmails, logger: logger))
     return app
 }
 

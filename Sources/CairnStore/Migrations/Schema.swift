@@ -746,5 +746,28 @@ public enum Schema {
             try await sql.alter(table: "feedback_alerts").column("follow_up_note", type: .text).run()
             try await sql.raw("CREATE INDEX feedback_alerts_to_follow_up ON feedback_alerts (workspace_id, at) WHERE followed_up_at IS NULL").run()
         },
+        Migration(version: 37, name: "replies to email cases go out through an outbox") { sql in
+            // An agent's reply on an email case, waiting to be sent (then sent or failed). `message_id` is the
+            // Message-ID it goes out with, so the customer's answer threads back onto the case.
+            try await sql.create(table: "case_emails")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("case_id", type: .text, .notNull)
+                .column("to_address", type: .text, .notNull)
+                .column("subject", type: .text, .notNull)
+                .column("body", type: .text, .notNull)
+                .column("message_id", type: .text, .notNull)
+                .column("in_reply_to", type: .text)
+                .column("message_references", type: .text, .notNull)
+                .column("status", type: .text, .notNull)
+                .column("attempts", type: .bigint, .notNull)
+                .column("send_at", type: .bigint, .notNull)
+                .column("last_error", type: .text)
+                .column("sent_at", type: .bigint)
+                .primaryKey("workspace_id", "id")
+                .run()
+            try await sql.raw("CREATE INDEX case_emails_due ON case_emails (send_at) WHERE status = 'pending'").run()
+            try await sql.raw("CREATE INDEX case_emails_case ON case_emails (workspace_id, case_id)").run()
+        },
     ]
 }
