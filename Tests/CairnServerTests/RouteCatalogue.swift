@@ -32,6 +32,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case caseInBody
         case team
         case slaPolicy
+        case cannedReply
     }
 
     var method: HTTPRequest.Method
@@ -225,6 +226,10 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/service-settings", surface: .api, permission: .serviceRead),
         .init(method: .put, template: "/api/v1/service-settings", surface: .api, permission: .serviceManage,
               json: #"{"followUp":{"enabled":true,"kinds":["detractor"],"priority":"high"},"costPerContact":{"email":"2.50","phone":"6.00"},"currency":"EUR"}"#),
+        .init(method: .get, template: "/api/v1/canned-replies", surface: .api, permission: .serviceRead),
+        .init(method: .post, template: "/api/v1/canned-replies", surface: .api, permission: .serviceManage,
+              json: #"{"title":"Refund {n}","bodies":{"en":"Hello {name}, your refund is on its way.","he":"שלום {name}, ההחזר בדרך."}}"#),
+        .init(method: .delete, template: "/api/v1/canned-replies/{id}", surface: .api, target: .cannedReply, permission: .serviceManage, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/case-statuses", surface: .api, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/case-statuses", surface: .api, permission: .serviceManage, json: #"{"name":"waiting {n}","behavesLike":"pending"}"#),
         .init(method: .get, template: "/api/v1/sources", surface: .api, permission: .keysManage),

@@ -79,4 +79,30 @@ struct ServicePagesTests {
             #expect(try await other.get("/service?queue=open").1.contains(#"id="no-cases""#))
         }
     }
+
+    @Test("Canned replies: written in four languages, offered in the case's language with the customer's name, sent from the console", arguments: TestDatabase.engines)
+    func cannedReplies(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!, agent = h.a.secretKeys[.agent]!
+            let bad = try await h.api(.post, "/api/v1/canned-replies", key: manager, json: #"{"title":"","bodies":{"fr":"Bonjour","de":"Hallo"}}"#)
+            #expect(bad.status == .badRequest && bad.text.contains("title") && bad.text.contains("bodies.fr") && bad.text.contains("bodies.en"))
+            #expect(try await h.api(.post, "/api/v1/canned-replies", key: agent, json: #"{"title":"x","bodies":{"en":"x"}}"#).status == .forbidden)
+            let made = try await h.api(.post, "/api/v1/canned-replies", key: manager, json: #"""
+                {"title":"Refund","bodies":{"en":"Hello {name}, case {number}: your refund is on its way.","de":"Hallo {name}, Ihre Erstattung ist unterwegs.","zh":"{name}，您的退款正在处理中。","he":"שלום {name}, ההחזר בדרך."}}
+                """#)
+            #expect(made.status == .created)
+            let customer = try await h.a.customer(in: h.store)
+            let opened = try await h.api(.post, "/api/v1/cases", key: agent, json: #"{"profileId":"\#(customer)","channel":"chat","subject":"החזר","language":"he"}"#)
+            let id = try #require((try opened.json()["case"] as? [String: Any])?["id"] as? String)
+            var browser = try await h.signIn(h.a.users[.agent]!.email)
+            let (_, page) = try await browser.get("/service/cases/\(id)")
+            #expect(page.contains(#"data-text="שלום Customer of Alpha, ההחזר בדרך.""#), "the Hebrew text with the customer's name")
+            let canned = try #require((try await h.api(.get, "/api/v1/canned-replies", key: agent).json()["data"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await browser.submit(on: "/service/cases/\(id)", to: "/service/cases/\(id)/reply", form: ["body": "", "canned": canned]).status.code < 400)
+            let messages = (try await h.api(.get, "/api/v1/cases/\(id)", key: agent).json()["messages"] as? [[String: Any]]) ?? []
+            #expect(messages.last?["body"] as? String == "שלום Customer of Alpha, ההחזר בדרך.")
+            #expect(try await h.api(.delete, "/api/v1/canned-replies/\(canned)", key: manager).status == .noContent)
+            #expect(try await h.api(.delete, "/api/v1/canned-replies/\(canned)", key: manager).status == .notFound)
+        }
+    }
 }

@@ -29,3 +29,31 @@ public struct CaseStatusDefinition: Sendable, Hashable, Codable {
         self.behavesLike = behavesLike
     }
 }
+
+public struct CannedReplyID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
+
+/// A reply agents reuse, written in each language the workspace answers in. `{name}` becomes the customer's name and
+/// `{number}` the case number.
+public struct CannedReply: Sendable, Hashable, Codable {
+    public static let languages = ["en", "de", "zh", "he"]
+
+    public var id: CannedReplyID
+    public var title: String
+    /// Language code (`en`, `de`, `zh`, `he`) → text.
+    public var bodies: [String: String]
+    public var createdAt: Date
+
+    public init(id: CannedReplyID, title: String, bodies: [String: String], createdAt: Date) {
+        self.id = id
+        self.title = title
+        self.bodies = bodies
+        self.createdAt = createdAt
+    }
+
+    /// The text for a case in `language` (its first two letters; English, then any, when there is none), filled in.
+    public func text(for language: String?, name: String?, number: Int64) -> String {
+        let code = language.map { String($0.lowercased().prefix(2)) } ?? "en"
+        let body = bodies[code] ?? bodies["en"] ?? bodies.sorted { $0.key < $1.key }.first?.value ?? ""
+        return body.replacingOccurrences(of: "{name}", with: name ?? "").replacingOccurrences(of: "{number}", with: String(number))
+    }
+}

@@ -307,3 +307,41 @@ extension ServiceSetup {
         return saved
     }
 }
+
+extension ServiceSetup {
+    public func cannedReplies(for principal: Principal) async throws -> [CannedReply] {
+        try principal.require(.serviceRead)
+        return try await store.cannedReplies(in: principal.workspaceID)
+    }
+
+    /// Adds a canned reply: a title and its text in one or more of `en`, `de`, `zh`, `he` (English required).
+    public func addCannedReply(title text: String?, bodies: [String: String]?, by principal: Principal) async throws -> CannedReply {
+        try principal.require(.serviceManage)
+        var issues = ValidationCollector()
+        let title = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { issues.add(FieldIssue(field: "title", issue: .missing, hint: "Give the reply a title agents pick it by, e.g. \"Refund on its way\".")) }
+        else if title.count > 100 { issues.add(FieldIssue(field: "title", issue: .tooLong(limit: 100), hint: "Use at most 100 characters.")) }
+        var clean: [String: String] = [:]
+        for (language, body) in bodies ?? [:] {
+            let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard CannedReply.languages.contains(language) else {
+                issues.add(FieldIssue(field: "bodies.\(language.prefix(10))", issue: .unknownValue(allowed: CannedReply.languages), hint: "Write texts for en, de, zh or he."))
+                continue
+            }
+            if trimmed.count > 5_000 { issues.add(FieldIssue(field: "bodies.\(language)", issue: .tooLong(limit: 5_000), hint: "Use at most 5,000 characters.")) }
+            else if !trimmed.isEmpty { clean[language] = trimmed }
+        }
+        if clean["en"] == nil { issues.add(FieldIssue(field: "bodies.en", issue: .missing, hint: "Write the English text; other languages fall back to it.")) }
+        try issues.throwIfAny()
+        let reply = CannedReply(id: .generate(), title: title, bodies: clean, createdAt: clock.now())
+        try await store.transaction { tx in try await tx.save(reply, in: principal.workspaceID) }
+        return reply
+    }
+
+    public func deleteCannedReply(_ id: CannedReplyID, by principal: Principal) async throws {
+        try principal.require(.serviceManage)
+        try await store.transaction { tx in
+            guard try await tx.deleteCannedReply(id, in: principal.workspaceID) else { throw NotFoundError(kind: "canned reply", id: id.rawValue) }
+        }
+    }
+}

@@ -9,6 +9,7 @@ extension CaseThread: ResponseEncodable {}
 extension Team: ResponseEncodable {}
 extension SLAPolicy: ResponseEncodable {}
 extension CaseStatusDefinition: ResponseEncodable {}
+extension CannedReply: ResponseEncodable {}
 extension Cases.QueueCounts: ResponseEncodable {}
 extension CaseEmails.Received: ResponseEncodable {}
 
@@ -39,6 +40,9 @@ struct ServiceAPI {
         group.delete("sla-policies/{id}", use: deletePolicy)
         group.get("service-settings", use: settings)
         group.put("service-settings", use: setSettings)
+        group.get("canned-replies", use: cannedReplies)
+        group.post("canned-replies", use: addCannedReply)
+        group.delete("canned-replies/{id}", use: deleteCannedReply)
         group.get("case-statuses", use: statuses)
         group.post("case-statuses", use: addStatus)
     }
@@ -362,6 +366,28 @@ struct ServiceAPI {
             ServiceSetup.FollowUpInput(enabled: $0.enabled, kinds: $0.kinds, priority: $0.priority, teamID: $0.teamId, assigneeID: $0.assigneeId, consentPurpose: $0.consentPurpose)
         }
         return SettingsBody(try await setup.setSettings(followUp: followUp, costPerContact: body.costPerContact, currency: body.currency, by: principal))
+    }
+
+    struct CannedList: ResponseEncodable { var data: [CannedReply] }
+    struct CannedBody: Decodable { var title: String?; var bodies: [String: String]? }
+
+    @Sendable func cannedReplies(_ request: Request, context: CairnRequestContext) async throws -> CannedList {
+        CannedList(data: try await setup.cannedReplies(for: try context.requirePrincipal()))
+    }
+
+    /// `{"title":"Refund on its way","bodies":{"en":"Hello {name}, …","de":"…","zh":"…","he":"…"}}`.
+    @Sendable func addCannedReply(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<CannedReply> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        let body = try await request.decodeJSON(CannedBody.self, context: context)
+        return EditedResponse(status: .created, response: try await setup.addCannedReply(title: body.title, bodies: body.bodies, by: principal))
+    }
+
+    @Sendable func deleteCannedReply(_ request: Request, context: CairnRequestContext) async throws -> HTTPResponse.Status {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        try await setup.deleteCannedReply(try context.parameters.id(as: CannedReplyID.self, kind: "canned reply"), by: principal)
+        return .noContent
     }
 
     struct StatusList: ResponseEncodable { var data: [CaseStatusDefinition] }

@@ -769,5 +769,16 @@ public enum Schema {
             try await sql.raw("CREATE INDEX case_emails_due ON case_emails (send_at) WHERE status = 'pending'").run()
             try await sql.raw("CREATE INDEX case_emails_case ON case_emails (workspace_id, case_id)").run()
         },
+        Migration(version: 38, name: "canned replies") { sql in
+            // Replies agents reuse, with a text per language (JSON: en, de, zh, he, …).
+            try await sql.create(table: "canned_replies")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("title", type: .text, .notNull)
+                .column("bodies", type: .text, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "id")
+                .run()
+        },
     ]
 }

@@ -23,6 +23,17 @@ extension Store {
         try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).slaPolicies(in: workspace) }
     }
 
+    public func cannedReplies(in workspace: WorkspaceID) async throws -> [CannedReply] {
+        try await database.withConnection { sql in
+            try await sql.select().columns("id", "title", "bodies", "created_at").from("canned_replies").where("workspace_id", .equal, workspace.rawValue)
+                .orderBy("title").all().map { row in
+                    CannedReply(id: CannedReplyID(rawValue: try row.decode(column: "id", as: String.self)), title: try row.decode(column: "title", as: String.self),
+                                bodies: (try? JSONDecoder().decode([String: String].self, from: Data(try row.decode(column: "bodies", as: String.self).utf8))) ?? [:],
+                                createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)))
+                }
+        }
+    }
+
     /// The statuses the workspace added, each with the built-in status it behaves like.
     public func caseStatuses(in workspace: WorkspaceID) async throws -> [CaseStatusDefinition] {
         try await database.withConnection { sql in try await TransactionStore(sql: sql, engine: engine).caseStatuses(in: workspace) }
@@ -86,5 +97,18 @@ extension TransactionStore {
         try await sql.insert(into: "case_statuses").columns("workspace_id", "name", "behaves_like")
             .values(SQLBind(workspace.rawValue), SQLBind(status.name), SQLBind(status.behavesLike.rawValue))
             .onConflict(with: ["workspace_id", "name"]) { $0.set(excludedValueOf: "behaves_like") }.run()
+    }
+
+    public func save(_ reply: CannedReply, in workspace: WorkspaceID) async throws {
+        let bodies = String(decoding: try JSONEncoder.sorted.encode(reply.bodies), as: UTF8.self)
+        try await sql.insert(into: "canned_replies").columns("workspace_id", "id", "title", "bodies", "created_at")
+            .values(SQLBind(workspace.rawValue), SQLBind(reply.id.rawValue), SQLBind(reply.title), SQLBind(bodies), SQLBind(reply.createdAt.storageMillis))
+            .onConflict(with: ["workspace_id", "id"]) { $0.set(excludedValueOf: "title").set(excludedValueOf: "bodies") }.run()
+    }
+
+    public func deleteCannedReply(_ id: CannedReplyID, in workspace: WorkspaceID) async throws -> Bool {
+        let exists = try await sql.select().column("id").from("canned_replies").where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue).first() != nil
+        try await sql.delete(from: "canned_replies").where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue).run()
+        return exists
     }
 }

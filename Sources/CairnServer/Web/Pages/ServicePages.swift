@@ -137,6 +137,7 @@ struct ServicePages {
         let agents = try await cases.agents(for: principal)
         let teams = try await setup.teams(for: principal)
         let custom = try await setup.statuses(for: principal)
+        let canned = try await setup.cannedReplies(for: principal)
         let actors = try await administration.actorNames(Set(thread.messages.map(\.by) + item.statusChanges.map(\.by)), for: principal)
         var values: [String: Any] = [
             "case": [
@@ -172,9 +173,15 @@ struct ServicePages {
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
             "errors": errors as Any,
         ]
+        var customerName: String?
         if let profile = item.profileID, principal.can(.customersRead) {
-            values["customer"] = try await customerValues(profile, principal: principal, except: item.id, texts: texts)
+            let customer = try await customerValues(profile, principal: principal, except: item.id, texts: texts)
+            customerName = customer["name"] as? String
+            values["customer"] = customer
         }
+        // Canned replies in the case's language, filled in, for the reply box.
+        values["canned"] = canned.map { ["id": $0.id.rawValue, "title": $0.title, "text": $0.text(for: item.language, name: customerName, number: item.number)] }
+        values["hasCanned"] = !canned.isEmpty
         return try renderer.page("service_case", titleKey: "service_case", section: "service", context: context, values: values, status: status)
     }
 
@@ -253,7 +260,18 @@ struct ServicePages {
         let id = try context.parameters.id(as: CaseID.self, kind: "case")
         let form = try await request.form()
         do {
-            _ = try await cases.reply(to: id, body: form["body"], note: form["internal"] == "1", by: principal)
+            var body = form["body"]
+            // Without the page's script, a chosen canned reply is sent as it is when the box is left empty.
+            if (body ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, let chosen = form["canned"].flatMap({ CannedReplyID($0) }),
+               let reply = try await setup.cannedReplies(for: principal).first(where: { $0.id == chosen }) {
+                let thread = try await cases.thread(id, for: principal)
+                var name: String?
+                if let profile = thread.case.profileID, principal.can(.customersRead) {
+                    name = try await customerValues(profile, principal: principal, except: id, texts: [:])["name"] as? String
+                }
+                body = reply.text(for: thread.case.language, name: name, number: thread.case.number)
+            }
+            _ = try await cases.reply(to: id, body: body, note: form["internal"] == "1", by: principal)
             if let status = form["then"], !status.isEmpty {
                 var change = Cases.CaseChange()
                 change.status = .set(status)

@@ -44,6 +44,16 @@
     else if (event.key === 's') { var status = document.getElementById('case-status-select'); if (status) { status.focus(); event.preventDefault(); } }
   });
 
+  // A canned reply fills the reply box, to be edited before sending.
+  var canned = document.getElementById('reply-canned');
+  if (canned && body) {
+    canned.addEventListener('change', function () {
+      var option = canned.options[canned.selectedIndex];
+      var text = option && option.getAttribute('data-text');
+      if (text) { body.value = text; body.focus(); }
+    });
+  }
+
   var id = conversation.getAttribute('data-case');
   var shown = parseInt(conversation.getAttribute('data-count') || '0', 10);
   var list = document.getElementById('messages');
