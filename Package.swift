@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnEngineTests",
-            dependencies: ["CairnEngine", "CairnCore", "CairnStore", "CairnTestSupport", .product(name: "SQLKit", package: "sql-kit"),
+            dependencies: ["CairnEngine", "CairnCore", "CairnAnalytics", "CairnStore", "CairnTestSupport", .product(name: "SQLKit", package: "sql-kit"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),

@@ -29,6 +29,7 @@ public struct UseCases: Sendable {
     public let webhooks: Webhooks
     public let cases: Cases
     public let caseEmails: CaseEmails
+    public let serviceReport: ServiceReport
     public let serviceSetup: ServiceSetup
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
@@ -67,6 +68,7 @@ public struct UseCases: Sendable {
         let signal = deadlineSignal
         cases = Cases(store: store, clock: clock, logger: logger, mailDomain: mailer?.domain ?? "cairn.localhost", deadlinesChanged: { signal.notify() })
         caseEmails = CaseEmails(store: store, clock: clock, mailer: mailer.map { SMTPMailer(configuration: $0) }, logger: logger, deadlinesChanged: { signal.notify() })
+        serviceReport = ServiceReport(store: store, clock: clock)
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }
 

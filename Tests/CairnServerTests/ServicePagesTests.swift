@@ -61,6 +61,8 @@ struct ServicePagesTests {
             // Every language renders both pages; Hebrew is right to left.
             for language in ["en", "de", "zh-Hans", "he"] {
                 var browser = try await h.signIn(h.a.users[.agent]!.email, headers: [.acceptLanguage: language])
+                let (insightsResponse, insightsText) = try await browser.get("/service/insights?by=channel")
+                #expect(insightsResponse.status == .ok && insightsText.contains(#"<tr data-key="email">"#) && insightsText.contains("<svg"), "\(language) insights")
                 let (queueResponse, queueText) = try await browser.get("/service?queue=open")
                 let (caseResponse, caseText) = try await browser.get("/service/cases/\(id)")
                 #expect(queueResponse.status == .ok && caseResponse.status == .ok, "\(language)")
@@ -70,6 +72,13 @@ struct ServicePagesTests {
                 }
                 if language == "he" { #expect(caseText.contains(#"dir="rtl""#) && caseText.contains("שיחה")) }
             }
+            // The report: JSON, CSV, and a bad grouping named.
+            let report = try await h.api(.get, "/api/v1/reports/service?by=priority", key: h.a.secretKeys[.viewer]!)
+            #expect(report.status == .ok && report.text.contains(#""key":"high""#))
+            let csv = try await h.api(.get, "/api/v1/reports/service?by=channel&format=csv", key: agentKey)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true && csv.text.hasPrefix("channel,label,cases,"))
+            let badReport = try await h.api(.get, "/api/v1/reports/service?by=mood&from=yesterday", key: agentKey)
+            #expect(badReport.status == .badRequest && badReport.text.contains(#""field":"by""#) && badReport.text.contains(#""field":"from""#))
             // A viewer reads but has no forms; another workspace sees nothing.
             var viewer = try await h.signIn(h.a.users[.viewer]!.email)
             let (_, readOnly) = try await viewer.get("/service/cases/\(id)")

@@ -34,3 +34,8 @@ public struct ServiceSettings: Sendable, Hashable, Codable {
 
     public static let standard = ServiceSettings()
 }
+
+/// What the service report groups cases by.
+public enum ServiceDimension: String, Sendable, Hashable, CaseIterable {
+    case channel, topic, product, team, agent, priority
+}

@@ -38,15 +38,38 @@ extension Cases {
     }
 
     /// Computes the case's service-level state at `now` from its history and stores it with the timer's next alarm.
+    /// The calendar a case counts on: its team's, else every hour.
+    static func calendar(for item: Case, tx: TransactionStore) async throws -> BusinessCalendar {
+        guard let team = item.teamID, let found = try await tx.teams(in: item.workspaceID).first(where: { $0.id == team }) else { return .alwaysOpen }
+        return found.calendar
+    }
+
+    /// The report's facts of a case from its history (see ``CaseFacts``).
+    static func facts(of item: Case, messages: [(author: CaseMessage.Author, at: Date)], sla: SLAStatus?, calendar: BusinessCalendar) -> CaseFacts {
+        let changes = item.statusChanges.sorted { $0.at < $1.at }
+        var reopens = 0
+        for (a, b) in zip(changes, changes.dropFirst()) where a.status.isDone && !b.status.isDone { reopens += 1 }
+        let firstResponse = item.firstResponseAt.map { Int64(calendar.businessSeconds(from: item.createdAt, to: $0).rounded()) }
+        let resolution = item.status.isDone ? item.solvedAt.map { Int64(calendar.businessSeconds(from: item.createdAt, to: $0).rounded()) } : nil
+        var outcome: String?
+        if let sla {
+            if sla.isBreached { outcome = "breached" } else if item.status.isDone { outcome = "met" }
+        }
+        return CaseFacts(firstResponseSeconds: firstResponse, resolutionSeconds: resolution, reopens: reopens,
+                         agentReplies: messages.filter { $0.author == .agent }.count, slaOutcome: outcome)
+    }
+
     @discardableResult
     static func refreshSLA(of id: CaseID, in workspace: WorkspaceID, at now: Date, tx: TransactionStore) async throws -> (Case, SLAPolicy?)? {
         guard let item = try await tx.case(id: id, in: workspace) else { return nil }
+        let messages = try await tx.messages(of: id, in: workspace).map { (author: $0.author, at: $0.at) }
         guard item.mergedInto == nil, let (policy, calendar) = try await policy(for: item, tx: tx) else {
             try await tx.setSLA(nil, alarmAt: nil, of: id, in: workspace)
+            try await tx.setFacts(facts(of: item, messages: messages, sla: nil, calendar: try await calendar(for: item, tx: tx)), of: id, in: workspace)
             return (item, nil)
         }
-        let messages = try await tx.messages(of: id, in: workspace).map { (author: $0.author, at: $0.at) }
         let sla = SLAClock.status(of: policy, createdAt: item.createdAt, statusChanges: item.statusChanges, messages: messages, calendar: calendar, now: now)
+        try await tx.setFacts(facts(of: item, messages: messages, sla: sla, calendar: calendar), of: id, in: workspace)
         let marks = try await tx.escalationMarks(of: id, in: workspace)
         let alarm = sla.alarm(warnBefore: TimeInterval(policy.warnBeforeMinutes * 60), warned: marks.warned, escalated: marks.escalated)
         try await tx.setSLA(sla, alarmAt: alarm, of: id, in: workspace)

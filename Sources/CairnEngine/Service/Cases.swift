@@ -1,4 +1,5 @@
 public import CairnCore
+import CairnAnalytics
 public import CairnStore
 public import Foundation
 public import Logging
@@ -264,6 +265,9 @@ public struct Cases: Sendable {
                         shipmentID: shipment, language: language, createdAt: now, updatedAt: now,
                         statusChanges: [Case.StatusChange(status: status, at: now, by: actor)])
         try await tx.insert(item)
+        // The topic the report groups by: the first that the subject and first message name.
+        let analysis = TextAnalysis.of([subject, message ?? ""].joined(separator: "\n"), fallback: language.flatMap { TextLanguage(rawValue: String($0.prefix(2))) })
+        if let topic = analysis.topics.first { try await tx.setTopic(topic, of: id, in: workspace) }
         if let message {
             try await tx.insert(CaseMessage(id: .generate(), caseID: id, author: author, by: author == .customer ? "customer" : actor, body: String(message.prefix(20_000)),
                                             attachments: attachments, channel: channel, emailMessageID: emailMessageID, at: now), in: workspace)

@@ -2,6 +2,7 @@ import CairnCore
 import CairnEngine
 import Foundation
 public import Hummingbird
+import NIOCore
 import NIOFoundationEssentialsCompat
 
 extension Case: ResponseEncodable {}
@@ -19,6 +20,7 @@ struct ServiceAPI {
     let cases: Cases
     let setup: ServiceSetup
     let emails: CaseEmails
+    let report: ServiceReport
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("cases", use: listCases)
@@ -31,6 +33,7 @@ struct ServiceAPI {
         group.get("cases/{id}/emails", use: caseEmails)
         group.post("email/inbound", use: inboundEmail)
         group.get("case-queues", use: counts)
+        group.get("reports/service", use: serviceReport)
         group.get("teams", use: teams)
         group.post("teams", use: createTeam)
         group.patch("teams/{id}", use: updateTeam)
@@ -189,6 +192,30 @@ struct ServiceAPI {
         guard let text = body.into else { throw ValidationError(field: "into", issue: .missing, hint: "Give the id of the case to merge this one into.") }
         guard let target = CaseID(text.lowercased()) else { throw ValidationError(field: "into", issue: .invalid, hint: "Send a case id (a UUID).") }
         return try await cases.merge(id, into: target, by: principal)
+    }
+
+    // MARK: Report
+
+    /// `by=channel|topic|product|team|agent|priority` (default channel), `from`/`until` (ISO 8601; the last 30 days by
+    /// default, at most three years), `format=csv` for a download.
+    @Sendable func serviceReport(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceRead)
+        var issues = ValidationCollector()
+        let by = request.queryChoice("by", as: ServiceReport.Dimension.self, hint: "Use channel, topic, product, team, agent or priority.", collecting: &issues) ?? .channel
+        let format = request.queryChoice("format", as: CommerceAPI.ReportFormat.self, hint: "Use json or csv.", collecting: &issues)
+        let window = request.reportWindow(defaultDays: 30, now: report.clock.now(), collecting: &issues)
+        try issues.throwIfAny()
+        let result = try await report.report(by: by, from: window.from, until: window.until, for: principal)
+        if format == .csv {
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"service-\(by.rawValue).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: ServiceReport.csv(result))))
+        }
+        return try ReportBody(report: result).response(from: request, context: context)
+    }
+
+    struct ReportBody: ResponseEncodable { var report: ServiceReport.Report
+        func encode(to encoder: any Encoder) throws { try report.encode(to: encoder) }
     }
 
     // MARK: Email

@@ -70,7 +70,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     CommerceAPI(catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, clock: u.clock).addRoutes(to: api)
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
     AlertsAPI(alerts: u.alerts, webhooks: u.webhooks).addRoutes(to: api)
-    ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails).addRoutes(to: api)
+    ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails, report: u.serviceReport).addRoutes(to: api)
     FeedbackPages(renderer: renderer, surveys: u.surveys, results: u.results, records: u.records, emails: u.emails, triggers: u.triggers, clock: u.clock)
         .addRoutes(to: router)
     FeedbackTopicPages(renderer: renderer, results: u.results).addRoutes(to: router)
@@ -81,7 +81,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
                   clock: u.clock).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
-    ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, records: u.records, administration: u.administration).addRoutes(to: router)
+    ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, records: u.records, administration: u.administration).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)
     return router

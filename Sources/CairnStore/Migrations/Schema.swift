@@ -780,5 +780,15 @@ public enum Schema {
                 .primaryKey("workspace_id", "id")
                 .run()
         },
+        Migration(version: 39, name: "what the service report reads off each case") { sql in
+            // Kept by the engine with every change to a case, so a year's report is one grouped read of cases:
+            // `topic` (the first topic its subject and first message name), `first_response_s` and `resolution_s`
+            // (business seconds on its team's calendar), `reopens`, `agent_replies`, `sla_outcome` (met, breached).
+            for (column, type) in [("topic", SQLDataType.text), ("first_response_s", .bigint), ("resolution_s", .bigint), ("sla_outcome", .text)] {
+                try await sql.alter(table: "cases").column(column, type: type).run()
+            }
+            try await sql.alter(table: "cases").column("reopens", type: .bigint, .notNull, .default(0)).run()
+            try await sql.alter(table: "cases").column("agent_replies", type: .bigint, .notNull, .default(0)).run()
+        },
     ]
 }

@@ -18,6 +18,25 @@ public enum CaseQueue: Sendable, Hashable {
     case customer(ProfileID)
 }
 
+/// What the service report reads off a case: business seconds to the first response and to the (latest)
+/// resolution, how often it opened again, how many replies agents wrote, and whether its service levels were met.
+public struct CaseFacts: Sendable, Hashable {
+    public var firstResponseSeconds: Int64?
+    public var resolutionSeconds: Int64?
+    public var reopens: Int
+    public var agentReplies: Int
+    /// `met` or `breached`; nil while targets run or without a policy.
+    public var slaOutcome: String?
+
+    public init(firstResponseSeconds: Int64?, resolutionSeconds: Int64?, reopens: Int, agentReplies: Int, slaOutcome: String?) {
+        self.firstResponseSeconds = firstResponseSeconds
+        self.resolutionSeconds = resolutionSeconds
+        self.reopens = reopens
+        self.agentReplies = agentReplies
+        self.slaOutcome = slaOutcome
+    }
+}
+
 /// A case whose escalation timer is due: its warning or its breach.
 public struct CaseAlarm: Sendable, Hashable {
     public var workspaceID: WorkspaceID
@@ -167,6 +186,17 @@ extension TransactionStore {
         try await sql.update("cases").set("sla", to: SQLBind(Self.slaText(sla))).set("sla_next_due", to: SQLBind(sla?.nextDeadline?.storageMillis))
             .set("sla_alarm_at", to: SQLBind(alarmAt?.storageMillis))
             .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue).run()
+    }
+
+    /// What the service report reads off a case, kept with every change.
+    public func setFacts(_ facts: CaseFacts, of id: CaseID, in workspace: WorkspaceID) async throws {
+        try await sql.update("cases").set("first_response_s", to: SQLBind(facts.firstResponseSeconds)).set("resolution_s", to: SQLBind(facts.resolutionSeconds))
+            .set("reopens", to: Int64(facts.reopens)).set("agent_replies", to: Int64(facts.agentReplies)).set("sla_outcome", to: SQLBind(facts.slaOutcome))
+            .where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue).run()
+    }
+
+    public func setTopic(_ topic: String?, of id: CaseID, in workspace: WorkspaceID) async throws {
+        try await sql.update("cases").set("topic", to: SQLBind(topic)).where("workspace_id", .equal, workspace.rawValue).where("id", .equal, id.rawValue).run()
     }
 
     /// The deadline whose warning and whose breach the timer already acted on.

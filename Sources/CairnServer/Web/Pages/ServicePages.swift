@@ -2,7 +2,9 @@ import CairnCore
 import CairnEngine
 import Foundation
 import HTTPTypes
+import CairnAnalytics
 import Hummingbird
+import NIOCore
 
 /// The agent console: queues (mine, my team, unassigned, about to breach, all open) with bulk actions and a new-case
 /// form, and a case beside its customer's whole story (orders, parcels, earlier cases, survey answers, consent), with
@@ -12,11 +14,14 @@ struct ServicePages {
     let renderer: WebRenderer
     let cases: Cases
     let setup: ServiceSetup
+    let report: ServiceReport
     let records: CustomerRecords
     let administration: Administration
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("service", use: queuePage)
+        router.get("service/insights", use: insights)
+        router.get("service/insights.csv", use: insightsCSV)
         router.post("service/cases", use: openCase)
         router.post("service/bulk", use: bulk)
         router.get("service/cases/{id}", use: casePage)
@@ -301,5 +306,69 @@ struct ServicePages {
         } catch let error as ValidationError {
             return try await casePage(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
         }
+    }
+
+    // MARK: Insights
+
+    func insightsReport(_ request: Request, principal: Principal) async throws -> ServiceReport.Report {
+        var issues = ValidationCollector()
+        let by = request.queryChoice("by", as: ServiceReport.Dimension.self, hint: "Use channel, topic, product, team, agent or priority.", collecting: &issues) ?? .channel
+        let window = request.reportWindow(defaultDays: 30, now: report.clock.now(), collecting: &issues)
+        try issues.throwIfAny()
+        return try await report.report(by: by, from: window.from, until: window.until, for: principal)
+    }
+
+    /// Service figures by channel, topic, product, team, agent or priority, the daily volume as a chart, and a CSV.
+    @Sendable func insights(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let result = try await insightsReport(request, principal: principal)
+        func minutes(_ value: Double?) -> String { value.map { String(format: "%.0f min", $0) } ?? "—" }
+        func hours(_ value: Double?) -> String { value.map { String(format: "%.1f h", $0) } ?? "—" }
+        func share(_ value: Proportion) -> String {
+            guard let percent = value.percent, let interval = value.interval else { return "—" }
+            return String(format: "%.0f %% (%.0f–%.0f)", percent, interval.lower, interval.upper)
+        }
+        func label(_ row: ServiceReport.Row) -> String {
+            switch result.by {
+            case "channel": row.key.map { Self.label(texts, "case_channel", $0) } ?? "—"
+            case "priority": row.key.map { Self.label(texts, "case_priority", $0) } ?? "—"
+            case "topic": row.key.map { texts["topic_\($0)"] ?? $0 } ?? (texts["service_no_topic"] ?? "—")
+            default: row.label
+            }
+        }
+        func values(_ row: ServiceReport.Row, name: String) -> [String: Any] {
+            ["key": row.key ?? "", "label": name, "cases": row.cases, "backlog": row.backlog, "frt": minutes(row.firstResponseMinutes), "solved": row.solved,
+             "resolution": hours(row.resolutionHours), "sla": share(row.slaAttainment), "fcr": share(row.firstContactResolution), "reopen": share(row.reopenRate),
+             "cost": row.cost.map { "\($0.decimalText) \($0.currency.code)" } ?? "—", "small": row.slaAttainment.warning != nil]
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "MM-dd"
+        let chart = SVGChart(kind: .bar, title: texts["service_chart_title"] ?? "", summary: texts["service_chart_summary"] ?? "",
+                             xAxisLabel: texts["service_chart_x"] ?? "", yAxisLabel: texts["service_chart_y"] ?? "",
+                             points: result.days.map { .init(label: formatter.string(from: $0.day), value: Double($0.cases)) }, idPrefix: "service", wholeNumbers: true)
+        var csv = URLComponents()
+        csv.path = "/service/insights.csv"
+        csv.queryItems = request.uri.queryParameters.map { URLQueryItem(name: String($0.key), value: String($0.value)) }.sorted { $0.name < $1.name }
+        return try renderer.page("service_insights", titleKey: "service_insights", section: "service", context: context, values: [
+            "dimensions": ServiceReport.Dimension.allCases.map { ["value": $0.rawValue, "label": Self.label(texts, "service_by", $0.rawValue), "selected": $0.rawValue == result.by] },
+            "from": UnitsSoldQuery.dayText(result.from), "until": UnitsSoldQuery.dayText(result.until),
+            "rows": result.rows.map { values($0, name: label($0)) },
+            "hasRows": !result.rows.isEmpty,
+            "total": values(result.total, name: texts["service_total"] ?? "Total"),
+            "chart": chart.render(),
+            "csvLink": csv.string ?? "/service/insights.csv",
+        ])
+    }
+
+    @Sendable func insightsCSV(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceRead)
+        let result = try await insightsReport(request, principal: principal)
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"service-\(result.by).csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: ServiceReport.csv(result))))
     }
 }
