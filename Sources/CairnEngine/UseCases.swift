@@ -30,6 +30,7 @@ public struct UseCases: Sendable {
     public let cases: Cases
     public let caseEmails: CaseEmails
     public let serviceReport: ServiceReport
+    public let spikes: ServiceSpikes
     public let serviceSetup: ServiceSetup
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
@@ -69,6 +70,7 @@ public struct UseCases: Sendable {
         cases = Cases(store: store, clock: clock, logger: logger, mailDomain: mailer?.domain ?? "cairn.localhost", deadlinesChanged: { signal.notify() })
         caseEmails = CaseEmails(store: store, clock: clock, mailer: mailer.map { SMTPMailer(configuration: $0) }, logger: logger, deadlinesChanged: { signal.notify() })
         serviceReport = ServiceReport(store: store, clock: clock)
+        spikes = ServiceSpikes(store: store, clock: clock)
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }
 

@@ -211,6 +211,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
               needsThrowaway: true),
         .init(method: .get, template: "/api/v1/case-queues", surface: .api, permission: .serviceRead),
         .init(method: .get, template: "/api/v1/reports/service", surface: .api, permission: .serviceRead),
+        .init(method: .get, template: "/api/v1/service-alerts", surface: .api, permission: .workspaceRead),
         .init(method: .get, template: "/api/v1/cases/{id}/emails", surface: .api, target: .serviceCase, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/email/inbound", surface: .api, permission: .serviceWork,
               json: "From: Walk In <walk-in-{n}@example.com>\r\nSubject: Receipt\r\nMessage-ID: <{n}@example.com>\r\n\r\nI lost my receipt."),

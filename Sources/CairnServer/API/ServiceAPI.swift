@@ -21,6 +21,7 @@ struct ServiceAPI {
     let setup: ServiceSetup
     let emails: CaseEmails
     let report: ServiceReport
+    let spikes: ServiceSpikes
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("cases", use: listCases)
@@ -34,6 +35,7 @@ struct ServiceAPI {
         group.post("email/inbound", use: inboundEmail)
         group.get("case-queues", use: counts)
         group.get("reports/service", use: serviceReport)
+        group.get("service-alerts", use: serviceAlerts)
         group.get("teams", use: teams)
         group.post("teams", use: createTeam)
         group.patch("teams/{id}", use: updateTeam)
@@ -212,6 +214,12 @@ struct ServiceAPI {
                             body: .init(byteBuffer: ByteBuffer(string: ServiceReport.csv(result))))
         }
         return try ReportBody(report: result).response(from: request, context: context)
+    }
+
+    /// Spikes of cases and negative comments, newest first (everyone in the workspace).
+    @Sendable func serviceAlerts(_ request: Request, context: CairnRequestContext) async throws -> ListBody<ServiceAlert> {
+        let (cursor, limit) = try request.pagination()
+        return ListBody(try await spikes.alerts(for: try context.requirePrincipal(), after: cursor, limit: limit))
     }
 
     struct ReportBody: ResponseEncodable { var report: ServiceReport.Report

@@ -70,18 +70,18 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     CommerceAPI(catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, clock: u.clock).addRoutes(to: api)
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
     AlertsAPI(alerts: u.alerts, webhooks: u.webhooks).addRoutes(to: api)
-    ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails, report: u.serviceReport).addRoutes(to: api)
+    ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails, report: u.serviceReport, spikes: u.spikes).addRoutes(to: api)
     FeedbackPages(renderer: renderer, surveys: u.surveys, results: u.results, records: u.records, emails: u.emails, triggers: u.triggers, clock: u.clock)
         .addRoutes(to: router)
     FeedbackTopicPages(renderer: renderer, results: u.results).addRoutes(to: router)
     SurveyPages(renderer: renderer, answering: u.answering, ledger: u.ledger, limiter: answerLimiter, clock: u.clock).addRoutes(to: router)
     SessionPages(renderer: renderer, authenticator: u.authenticator, firstRun: u.firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     CustomerPages(renderer: renderer, records: u.records, ledger: u.ledger, erasure: u.erasure, administration: u.administration).addRoutes(to: router)
-    WorkspacePages(renderer: renderer, administration: u.administration, firstRun: u.firstRun).addRoutes(to: router)
+    WorkspacePages(renderer: renderer, administration: u.administration, firstRun: u.firstRun, spikes: u.spikes).addRoutes(to: router)
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
                   clock: u.clock).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
-    ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, records: u.records, administration: u.administration).addRoutes(to: router)
+    ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, records: u.records, administration: u.administration).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)
     return router
@@ -108,7 +108,8 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     AnswerReadingService(reading: u.reading, answering: u.answering, logger: logger),
                     CaseEscalationService(cases: u.cases, signal: u.deadlineSignal, logger: logger),
                     FeedbackFollowUpService(cases: u.cases, logger: logger),
-                    CaseEmailService(emails: u.caseEmails, logger: logger))
+                    CaseEmailService(emails: u.caseEmails, logger: logger),
+                    ServiceSpikeService(spikes: u.spikes, logger: logger))
     return app
 }
 

@@ -790,5 +790,27 @@ public enum Schema {
             try await sql.alter(table: "cases").column("reopens", type: .bigint, .notNull, .default(0)).run()
             try await sql.alter(table: "cases").column("agent_replies", type: .bigint, .notNull, .default(0)).run()
         },
+        Migration(version: 40, name: "spikes of cases and negative comments") { sql in
+            // One alert per series and UTC day: cases about a product or topic, or negative comments on a topic, beyond
+            // that series' usual range for the weekday.
+            try await sql.create(table: "service_alerts")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("kind", type: .text, .notNull)
+                .column("dimension", type: .text, .notNull)
+                .column("series_key", type: .text, .notNull)
+                .column("label", type: .text, .notNull)
+                .column("day", type: .bigint, .notNull)
+                .column("observed", type: .bigint, .notNull)
+                .column("typical", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("spread", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("p_value", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("message", type: .text, .notNull)
+                .column("at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "id")
+                .run()
+            try await sql.raw("CREATE UNIQUE INDEX service_alerts_once ON service_alerts (workspace_id, kind, dimension, series_key, day)").run()
+            try await sql.raw("CREATE INDEX service_alerts_at ON service_alerts (workspace_id, at, id)").run()
+        },
     ]
 }

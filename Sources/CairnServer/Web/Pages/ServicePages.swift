@@ -15,6 +15,7 @@ struct ServicePages {
     let cases: Cases
     let setup: ServiceSetup
     let report: ServiceReport
+    let spikes: ServiceSpikes
     let records: CustomerRecords
     let administration: Administration
 
@@ -85,6 +86,7 @@ struct ServicePages {
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
             "errors": errors as Any,
             "queue": queue.rawValue,
+            "spikes": try await SpikeText.today(spikes: spikes, principal: principal, texts: texts),
         ], status: status)
     }
 

@@ -9,6 +9,7 @@ struct WorkspacePages {
     let renderer: WebRenderer
     let administration: Administration
     let firstRun: FirstRun
+    let spikes: ServiceSpikes
 
     /// Capability areas that later releases fill; each page already exists and is permission-checked.
     static let capabilities: [(section: String, permission: Permission)] = [
@@ -40,8 +41,11 @@ struct WorkspacePages {
         let chart = SVGChart(kind: .bar, title: texts["overview_chart_title"] ?? "", summary: texts["overview_chart_summary"] ?? "",
                              xAxisLabel: texts["overview_chart_x"] ?? "", yAxisLabel: texts["overview_chart_y"] ?? "",
                              points: activity.map { .init(label: formatter.string(from: $0.day), value: Double($0.count)) }, idPrefix: "activity", wholeNumbers: true)
+        let today = try await SpikeText.today(spikes: spikes, principal: principal, texts: texts)
         return try renderer.page("overview", titleKey: "overview_title", section: "overview", context: context, values: [
             "workspaceName": workspace.name,
+            "spikes": today,
+            "hasSpikes": !today.isEmpty,
             "chart": chart.render(),
             "areas": Self.areas.filter { principal.can($0.permission) }.map { ["href": "/\($0.section)", "label": texts["nav_\($0.section)"] ?? $0.section, "summary": texts["area_\($0.section)_summary"] ?? ""] },
         ])

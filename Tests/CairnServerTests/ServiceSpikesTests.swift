@@ -1,0 +1,62 @@
+import CairnCore
+import CairnEngine
+import CairnStore
+import CairnTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("Service spikes: everyone sees them the same day")
+struct ServiceSpikesTests {
+    @Test("34 cases about a blender on a Tuesday that usually has 4 ± 1.6: an alert with the reason in words, on the overview in four languages, in the API and by webhook, once",
+          arguments: TestDatabase.engines)
+    func spike(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!, agent = h.a.secretKeys[.agent]!
+            let product = try await h.api(.post, "/api/v1/products", key: manager, json: #"{"sku":"BLX","name":"Blender X","price":"89.00","currency":"EUR"}"#).json()
+            let productID = try #require(product["id"] as? String)
+            _ = try await h.api(.post, "/api/v1/webhooks", key: h.a.secretKeys[.admin]!, json: #"{"url":"https://hooks.example/spikes","events":["service.spike"]}"#)
+            // To the next Tuesday, 09:00 UTC.
+            let day = 86_400.0
+            let now = h.clock.now.timeIntervalSince1970
+            let today = (now / day).rounded(.down)
+            let weekday = Int((today + 3).truncatingRemainder(dividingBy: 7))  // Monday = 0
+            h.clock.advance(by: (today + Double((8 - weekday) % 7 == 0 ? 7 : (8 - weekday) % 7)) * day + 9 * 3600 - now)
+            func open(_ count: Int) async throws {
+                for _ in 0..<count {
+                    #expect(try await h.api(.post, "/api/v1/cases", key: agent, json: #"{"contact":"x@example.com","channel":"email","subject":"Jug cracked","productId":"\#(productID)"}"#).status == .created)
+                }
+            }
+            for count in [4, 6, 3, 5, 2, 4, 6, 2] {
+                try await open(count)
+                h.clock.advance(by: 7 * day)
+            }
+            let spikes = ServiceSpikes(store: h.store, clock: h.clock.source)
+            // Two cases by 09:00 are nothing unusual.
+            try await open(2)
+            #expect(try await spikes.scan(h.a.workspace.id).isEmpty)
+            try await open(32)
+            h.clock.advance(by: 6 * 3600)  // 15:00: 34 so far against a usual 4 for the whole day
+            let raised = try await spikes.scan(h.a.workspace.id)
+            #expect(raised.count >= 1)
+            let alert = try #require(raised.first { $0.dimension == "product" })
+            #expect(alert.message == "Blender X: 34 cases today against 4.0 ± 1.6 on a usual Tuesday")
+            #expect(try await spikes.scan(h.a.workspace.id).isEmpty, "once a day")
+            let listed = try await h.api(.get, "/api/v1/service-alerts", key: h.a.secretKeys[.viewer]!).json()
+            #expect(((listed["data"] as? [[String: Any]]) ?? []).contains { $0["label"] as? String == "Blender X" && $0["observed"] as? Int == 34 })
+            let hooks = try await h.store.webhookEndpoints(in: h.a.workspace.id)
+            let deliveries = try await h.store.deliveries(of: try #require(hooks.first).id, in: h.a.workspace.id, after: nil, limit: 10).items
+            #expect(deliveries.contains { $0.event == "service.spike" && $0.payload.contains("Blender X") })
+            for (language, words) in [("en", "34 cases today against 4.0 ± 1.6 on a usual Tuesday"), ("de", "heute 34 Fälle gegenüber 4.0 ± 1.6 an einem üblichen Dienstag"),
+                                      ("zh-Hans", "今天 34 个工单，通常周二为 4.0 ± 1.6"), ("he", "34 פניות היום לעומת 4.0 ± 1.6 ביום שלישי רגיל")] {
+                var browser = try await h.signIn(h.a.users[.viewer]!.email, headers: [.acceptLanguage: language])
+                let (_, overview) = try await browser.get("/")
+                #expect(overview.contains(#"id="spikes""#) && overview.contains("<bdi>Blender X</bdi>") && overview.contains(words), "\(language)")
+            }
+            // Workspace B sees none of it.
+            var other = try await h.signIn(h.b.users[.viewer]!.email)
+            #expect(!(try await other.get("/").1.contains(#"id="spikes""#)))
+        }
+    }
+}
