@@ -60,6 +60,9 @@ struct AccessControlTests {
             return try await seeded.team(in: store).rawValue
         case .slaPolicy:
             return try await seeded.slaPolicy(in: store, fresh: route.needsThrowaway).rawValue
+        case .article:
+            let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
+            return try await LiveChat(store: store).saveArticle(nil, language: "en", title: "Throwaway", body: "Text", by: console).id.rawValue
         case .cannedReply:
             let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
             return try await ServiceSetup(store: store).addCannedReply(title: "Throwaway", bodies: ["en": "Hi"], by: console).id.rawValue
@@ -134,7 +137,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply, .article:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .orderInBody:
                     #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")

@@ -33,6 +33,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case team
         case slaPolicy
         case cannedReply
+        case article
     }
 
     var method: HTTPRequest.Method
@@ -79,6 +80,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/static/widget.js", surface: .open),
         .init(method: .get, template: "/static/menu.js", surface: .open),
         .init(method: .get, template: "/static/service.js", surface: .open),
+        .init(method: .get, template: "/static/chat.js", surface: .open),
         // Public survey pages: the link's token is the capability (tested in SurveyPagesTests).
         .init(method: .get, template: "/s/{token}", surface: .open),
         .init(method: .post, template: "/s/{token}", surface: .open),
@@ -109,6 +111,10 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/v1/surveys/{token}", surface: .tracking),
         .init(method: .post, template: "/v1/surveys/{token}/responses", surface: .tracking),
         .init(method: .get, template: "/v1/survey-prompt", surface: .tracking),
+        // The chat widget's API, by write key and the conversation's token (tested in ServiceChatTests, including another workspace's key).
+        .init(method: .post, template: "/v1/chat/conversations", surface: .tracking),
+        .init(method: .get, template: "/v1/chat/conversations/{id}", surface: .tracking),
+        .init(method: .post, template: "/v1/chat/conversations/{id}/messages", surface: .tracking),
         // API.
         .init(method: .get, template: "/api/v1/me", surface: .api),
         .init(method: .get, template: "/api/v1/roles", surface: .api),
@@ -212,6 +218,15 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/case-queues", surface: .api, permission: .serviceRead),
         .init(method: .get, template: "/api/v1/reports/service", surface: .api, permission: .serviceRead),
         .init(method: .get, template: "/api/v1/service-alerts", surface: .api, permission: .workspaceRead),
+        .init(method: .get, template: "/api/v1/kb-articles", surface: .api, permission: .serviceRead),
+        .init(method: .post, template: "/api/v1/kb-articles", surface: .api, permission: .serviceManage,
+              json: #"{"language":"de","title":"Rücksendung {n}","body":"Innerhalb von 30 Tagen zurücksenden."}"#),
+        .init(method: .put, template: "/api/v1/kb-articles/{id}", surface: .api, target: .article, permission: .serviceManage,
+              json: #"{"language":"en","title":"Returns {n}","body":"Within 30 days."}"#),
+        .init(method: .delete, template: "/api/v1/kb-articles/{id}", surface: .api, target: .article, permission: .serviceManage, needsThrowaway: true),
+        .init(method: .get, template: "/api/v1/agent-availability", surface: .api, permission: .serviceRead),
+        .init(method: .put, template: "/api/v1/agent-availability", surface: .api, target: .user, permission: .serviceWork, json: #"{"status":"away","userId":"{id}"}"#),
+        .init(method: .get, template: "/api/v1/chat-settings", surface: .api, permission: .workspaceManage),
         .init(method: .get, template: "/api/v1/cases/{id}/emails", surface: .api, target: .serviceCase, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/email/inbound", surface: .api, permission: .serviceWork,
               json: "From: Walk In <walk-in-{n}@example.com>\r\nSubject: Receipt\r\nMessage-ID: <{n}@example.com>\r\n\r\nI lost my receipt."),
@@ -275,6 +290,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/service", surface: .web, permission: .serviceRead),
         .init(method: .get, template: "/service/insights", surface: .web, permission: .serviceRead),
         .init(method: .get, template: "/service/insights.csv", surface: .web, permission: .serviceRead),
+        .init(method: .post, template: "/service/availability", surface: .web, permission: .serviceWork, form: ["status": "away"]),
         .init(method: .post, template: "/service/cases", surface: .web, permission: .serviceWork,
               form: ["contact": "walk-in {n}", "channel": "store", "subject": "Receipt {n}", "priority": "normal"]),
         .init(method: .post, template: "/service/bulk", surface: .web, target: .caseInBody, permission: .serviceWork, form: ["ids": "{id}", "action": "assign_me"]),

@@ -27,9 +27,20 @@ public struct ServiceSettings: Sendable, Hashable, Codable {
     /// What one contact costs, by channel (`Case.Channel` raw values).
     public var costPerContact: [String: Money]
 
-    public init(followUp: FollowUp? = nil, costPerContact: [String: Money] = [:]) {
+    /// Topics (ids of the text analysis' topics) whose chats the bot always hands to a person.
+    public var botHandoverTopics: [String]
+
+    public init(followUp: FollowUp? = nil, costPerContact: [String: Money] = [:], botHandoverTopics: [String] = []) {
         self.followUp = followUp
         self.costPerContact = costPerContact
+        self.botHandoverTopics = botHandoverTopics
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        followUp = try container.decodeIfPresent(FollowUp.self, forKey: .followUp)
+        costPerContact = try container.decodeIfPresent([String: Money].self, forKey: .costPerContact) ?? [:]
+        botHandoverTopics = try container.decodeIfPresent([String].self, forKey: .botHandoverTopics) ?? []
     }
 
     public static let standard = ServiceSettings()

@@ -11,6 +11,8 @@ extension Team: ResponseEncodable {}
 extension SLAPolicy: ResponseEncodable {}
 extension CaseStatusDefinition: ResponseEncodable {}
 extension CannedReply: ResponseEncodable {}
+extension KnowledgeArticle: ResponseEncodable {}
+extension AgentAvailability: ResponseEncodable {}
 extension Cases.QueueCounts: ResponseEncodable {}
 extension CaseEmails.Received: ResponseEncodable {}
 
@@ -22,6 +24,7 @@ struct ServiceAPI {
     let emails: CaseEmails
     let report: ServiceReport
     let spikes: ServiceSpikes
+    let chat: LiveChat
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("cases", use: listCases)
@@ -36,6 +39,13 @@ struct ServiceAPI {
         group.get("case-queues", use: counts)
         group.get("reports/service", use: serviceReport)
         group.get("service-alerts", use: serviceAlerts)
+        group.get("kb-articles", use: articles)
+        group.post("kb-articles", use: createArticle)
+        group.put("kb-articles/{id}", use: replaceArticle)
+        group.delete("kb-articles/{id}", use: deleteArticle)
+        group.get("agent-availability", use: availability)
+        group.put("agent-availability", use: setAvailability)
+        group.get("chat-settings", use: chatSettings)
         group.get("teams", use: teams)
         group.post("teams", use: createTeam)
         group.patch("teams/{id}", use: updateTeam)
@@ -220,6 +230,67 @@ struct ServiceAPI {
     @Sendable func serviceAlerts(_ request: Request, context: CairnRequestContext) async throws -> ListBody<ServiceAlert> {
         let (cursor, limit) = try request.pagination()
         return ListBody(try await spikes.alerts(for: try context.requirePrincipal(), after: cursor, limit: limit))
+    }
+
+    // MARK: Chat
+
+    struct ArticleList: ResponseEncodable { var data: [KnowledgeArticle] }
+    struct ArticleBody: Decodable { var language: String?; var title: String?; var body: String? }
+
+    @Sendable func articles(_ request: Request, context: CairnRequestContext) async throws -> ArticleList {
+        ArticleList(data: try await chat.articles(for: try context.requirePrincipal()))
+    }
+
+    /// `{"language":"de","title":"Rücksendung","body":"Markdown…"}`.
+    @Sendable func createArticle(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<KnowledgeArticle> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        let body = try await request.decodeJSON(ArticleBody.self, context: context)
+        let article = try await chat.saveArticle(nil, language: body.language, title: body.title, body: body.body, by: principal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/kb-articles/\(article.id)"], response: article)
+    }
+
+    @Sendable func replaceArticle(_ request: Request, context: CairnRequestContext) async throws -> KnowledgeArticle {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        let id = try context.parameters.id(as: KnowledgeArticleID.self, kind: "article")
+        let body = try await request.decodeJSON(ArticleBody.self, context: context)
+        return try await chat.saveArticle(id, language: body.language, title: body.title, body: body.body, by: principal)
+    }
+
+    @Sendable func deleteArticle(_ request: Request, context: CairnRequestContext) async throws -> HTTPResponse.Status {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceManage)
+        try await chat.deleteArticle(try context.parameters.id(as: KnowledgeArticleID.self, kind: "article"), by: principal)
+        return .noContent
+    }
+
+    struct AvailabilityList: ResponseEncodable { var data: [AgentAvailability] }
+    struct AvailabilityBody: Decodable { var status: String?; var languages: [String]?; var skills: [String]?; var userId: String? }
+
+    @Sendable func availability(_ request: Request, context: CairnRequestContext) async throws -> AvailabilityList {
+        AvailabilityList(data: try await chat.availability(for: try context.requirePrincipal()))
+    }
+
+    /// An agent's availability: `{"status":"online","languages":["de","en"]}` for the signed-in agent, with `userId` for another
+    /// (a key must name one).
+    @Sendable func setAvailability(_ request: Request, context: CairnRequestContext) async throws -> AgentAvailability {
+        let principal = try context.requirePrincipal()
+        try principal.require(.serviceWork)
+        let body = try await request.decodeJSON(AvailabilityBody.self, context: context)
+        var user: UserID?
+        if let text = body.userId {
+            guard let id = UserID(text.lowercased()) else { throw ValidationError(field: "userId", issue: .invalid, hint: "Send a user id (a UUID).") }
+            user = id
+        }
+        return try await chat.setAvailability(body.status, languages: body.languages, skills: body.skills, user: user, for: principal)
+    }
+
+    struct ChatSettingsBody: ResponseEncodable { var identitySecret: String; var algorithm = "HS256"; var claims = "sub (the customer's user id), exp" }
+
+    /// The secret the site's server signs visitors' identity tokens with (workspace.manage).
+    @Sendable func chatSettings(_ request: Request, context: CairnRequestContext) async throws -> ChatSettingsBody {
+        ChatSettingsBody(identitySecret: try await chat.identitySecret(for: try context.requirePrincipal()))
     }
 
     struct ReportBody: ResponseEncodable { var report: ServiceReport.Report

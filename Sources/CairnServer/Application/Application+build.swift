@@ -61,6 +61,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     tracking.addRoutes(to: router)
     let answerLimiter = SubmissionLimiter(limit: configuration.answersPerAddress)
     WidgetController(writeKeys: WriteKeyAuthentication(authenticator: u.authenticator), answering: u.answering, limiter: answerLimiter, triggers: u.triggers, clock: u.clock).addRoutes(to: router)
+    ChatController(writeKeys: WriteKeyAuthentication(authenticator: u.authenticator), chat: u.chat, limiter: SubmissionLimiter(limit: configuration.answersPerAddress * 2), clock: u.clock).addRoutes(to: router)
     OperationsController(useCases: u, openAPIDocument: try OperationsController.loadOpenAPIDocument()).addRoutes(to: router)
     let api = router.group("api/v1")
     EventStream(administration: u.administration, authenticator: u.authenticator, clock: u.clock).addRoutes(to: api)
@@ -70,7 +71,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     CommerceAPI(catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, clock: u.clock).addRoutes(to: api)
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
     AlertsAPI(alerts: u.alerts, webhooks: u.webhooks).addRoutes(to: api)
-    ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails, report: u.serviceReport, spikes: u.spikes).addRoutes(to: api)
+    ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails, report: u.serviceReport, spikes: u.spikes, chat: u.chat).addRoutes(to: api)
     FeedbackPages(renderer: renderer, surveys: u.surveys, results: u.results, records: u.records, emails: u.emails, triggers: u.triggers, clock: u.clock)
         .addRoutes(to: router)
     FeedbackTopicPages(renderer: renderer, results: u.results).addRoutes(to: router)
@@ -81,7 +82,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
                   clock: u.clock).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
-    ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, records: u.records, administration: u.administration).addRoutes(to: router)
+    ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, chat: u.chat, records: u.records, administration: u.administration).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)
     return router
@@ -107,9 +108,7 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     ResponseReanalysisService(reading: u.reading, logger: logger),
                     AnswerReadingService(reading: u.reading, answering: u.answering, logger: logger),
                     CaseEscalationService(cases: u.cases, signal: u.deadlineSignal, logger: logger),
-                    FeedbackFollowUpService(cases: u.cases, logger: logger),
-                    CaseEmailService(emails: u.caseEmails, logger: logger),
-                    ServiceSpikeService(spikes: u.spikes, logger: logger))
+                    ServiceRoundsService(emails: u.caseEmails, cases: u.cases, spikes: u.spikes, logger: logger))
     return app
 }
 
@@ -133,7 +132,7 @@ struct StaticAssets {
         var files: [String: (ByteBuffer, String)] = [:]
         for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("survey.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8"),
                              ("widget.js", "text/javascript; charset=utf-8"), ("menu.js", "text/javascript; charset=utf-8"),
-                             ("service.js", "text/javascript; charset=utf-8")] {
+                             ("service.js", "text/javascript; charset=utf-8"), ("chat.js", "text/javascript; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Static") else { throw CocoaError(.fileNoSuchFile) }
             files[name] = (ByteBuffer(bytes: try Data(contentsOf: url)), type)
         }

@@ -812,5 +812,49 @@ public enum Schema {
             try await sql.raw("CREATE UNIQUE INDEX service_alerts_once ON service_alerts (workspace_id, kind, dimension, series_key, day)").run()
             try await sql.raw("CREATE INDEX service_alerts_at ON service_alerts (workspace_id, at, id)").run()
         },
+        Migration(version: 41, name: "live chat: the knowledge base, chat sessions, agents' availability") { sql in
+            // Articles the bot answers from, one language each.
+            try await sql.create(table: "kb_articles")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("language", type: .text, .notNull)
+                .column("title", type: .text, .notNull)
+                .column("body", type: .text, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "id")
+                .run()
+            // A chat case's visitor side: the hashed token the widget proves itself with, the chat's language, whether the
+            // bot still answers, and why it handed over.
+            try await sql.create(table: "chat_sessions")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("case_id", type: .text, .notNull)
+                .column("token_hash", type: .text, .notNull)
+                .column("language", type: .text, .notNull)
+                .column("bot_active", type: .bigint, .notNull)
+                .column("bot_failures", type: .bigint, .notNull)
+                .column("handover_reason", type: .text)
+                .column("handed_over_at", type: .bigint)
+                .column("visitor_email", type: .text)
+                .column("verified", type: .bigint, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "case_id")
+                .run()
+            // Who is online for chats, in which languages and with which skills.
+            try await sql.create(table: "agent_status")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("user_id", type: .text, .notNull)
+                .column("status", type: .text, .notNull)
+                .column("languages", type: .text, .notNull)
+                .column("skills", type: .text, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "user_id")
+                .run()
+            // The secret a site's server signs visitors' identity tokens with (HS256).
+            try await sql.create(table: "chat_settings")
+                .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
+                .column("identity_secret", type: .text, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .run()
+        },
     ]
 }

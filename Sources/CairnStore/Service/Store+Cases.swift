@@ -171,7 +171,7 @@ extension TransactionStore {
         let tags = String(decoding: try JSONEncoder.sorted.encode(item.tags), as: UTF8.self)
         try await sql.update("cases")
             .set("is_open", to: item.status.isDone ? 0 : 1).set("profile_id", to: SQLBind(item.profileID?.rawValue)).set("contact", to: SQLBind(item.contact))
-            .set("subject", to: item.subject).set("status", to: item.status.rawValue).set("status_label", to: SQLBind(item.statusLabel))
+            .set("subject", to: item.subject).set("channel", to: item.channel.rawValue).set("status", to: item.status.rawValue).set("status_label", to: SQLBind(item.statusLabel))
             .set("priority", to: item.priority.rawValue).set("team_id", to: SQLBind(item.teamID?.rawValue)).set("assignee_id", to: SQLBind(item.assigneeID?.rawValue))
             .set("tags", to: tags).set("order_id", to: SQLBind(item.orderID?.rawValue)).set("product_id", to: SQLBind(item.productID?.rawValue))
             .set("shipment_id", to: SQLBind(item.shipmentID?.rawValue)).set("language", to: SQLBind(item.language))

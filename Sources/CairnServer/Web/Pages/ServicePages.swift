@@ -16,6 +16,7 @@ struct ServicePages {
     let setup: ServiceSetup
     let report: ServiceReport
     let spikes: ServiceSpikes
+    let chat: LiveChat
     let records: CustomerRecords
     let administration: Administration
 
@@ -24,6 +25,7 @@ struct ServicePages {
         router.get("service/insights", use: insights)
         router.get("service/insights.csv", use: insightsCSV)
         router.post("service/cases", use: openCase)
+        router.post("service/availability", use: setAvailability)
         router.post("service/bulk", use: bulk)
         router.get("service/cases/{id}", use: casePage)
         router.post("service/cases/{id}", use: changeCase)
@@ -40,7 +42,7 @@ struct ServicePages {
     }
 
     func queuePage(_ request: Request, context: CairnRequestContext, errors: [String: Any]?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let (principal, _) = try context.requireUser()
+        let (principal, user) = try context.requireUser()
         try principal.require(.serviceRead)
         let texts = renderer.catalogue.texts(for: context.language)
         let queue = request.uri.queryParameters["queue"].flatMap { Cases.QueueName(rawValue: String($0)) } ?? .mine
@@ -87,6 +89,7 @@ struct ServicePages {
             "errors": errors as Any,
             "queue": queue.rawValue,
             "spikes": try await SpikeText.today(spikes: spikes, principal: principal, texts: texts),
+            "online": try await chat.availability(for: principal).contains { $0.userID == user.id && $0.status == .online },
         ], status: status)
     }
 
@@ -99,6 +102,20 @@ struct ServicePages {
             let opened = try await cases.open(.init(contact: value("contact"), channel: value("channel"), subject: form["subject"], message: value("message"),
                                                     priority: value("priority"), teamID: value("teamId"), assigneeID: value("assigneeId")), by: principal)
             return WebRenderer.redirect(to: "/service/cases/\(opened.case.id)?done=saved")
+        } catch let error as ValidationError {
+            return try await queuePage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    /// The agent sets themself online (for chats, in the interface's language and English) or away.
+    @Sendable func setAvailability(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceWork)
+        let form = try await request.form()
+        let languages = form.values(named: "languages").filter { !$0.isEmpty }
+        do {
+            _ = try await chat.setAvailability(form["status"], languages: languages.isEmpty ? nil : languages, skills: nil, for: principal)
+            return WebRenderer.redirect(to: "/service?done=saved")
         } catch let error as ValidationError {
             return try await queuePage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
         }
