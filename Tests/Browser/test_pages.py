@@ -103,6 +103,8 @@ def world():
     tomorrow = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     request(server, "POST", "/api/v1/shipments", {"orderId": order, "carrier": "DHL", "trackingNumber": "JD014", "promisedAt": tomorrow}, key=manager)
 
+    service_case = request(server, "POST", "/api/v1/cases", {"profileId": profile, "channel": "chat", "subject": "Boot too small — החלפה",
+                                                            "message": "Can I swap the boot for a bigger size?", "orderId": order}, key=manager)["case"]["id"]
     survey = request(server, "POST", "/api/v1/surveys", {"template": "relationship_nps"}, key=manager)
     request(server, "POST", f"/api/v1/surveys/{survey['id']}/status", {"status": "published"}, key=manager)
     token = survey["link"].split("/")[-1]
@@ -122,7 +124,7 @@ def world():
         time.sleep(0.2)
         responses = request(server, "GET", f"/api/v1/surveys/{survey['id']}/responses", key=manager)["data"]
     assert all(r.get("insights") for r in responses), "the background reader read every answer's text"
-    yield {"server": server, "manager": manager, "write": write, "profile": profile, "order": order, "survey": survey["id"], "token": token,
+    yield {"server": server, "manager": manager, "write": write, "profile": profile, "order": order, "survey": survey["id"], "token": token, "case": service_case,
            "responses": responses, "from": (today - datetime.timedelta(days=7)).isoformat(), "until": today.isoformat()}
     server.stop()
 
@@ -131,7 +133,7 @@ def main_pages(world):
     return ["/", "/customers", f"/customers/{world['profile']}", "/live", "/commerce", f"/commerce/orders/{world['order']}",
             "/commerce/deliveries", "/commerce/products", f"/commerce/units-sold?by=product&from={world['from']}&until={world['until']}",
             "/feedback", "/feedback/responses", "/feedback/topics", "/feedback/surveys", f"/feedback/surveys/{world['survey']}",
-            "/service", "/journeys", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
+            "/service", "/service/insights", f"/service/cases/{world['case']}", "/journeys", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
 
 

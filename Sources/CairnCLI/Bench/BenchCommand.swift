@@ -41,6 +41,9 @@ struct Bench: AsyncParsableCommand {
     @Flag(name: .long, help: "Measure only the order import and units-sold report (for profiling); no report is written.") var commerceOnly = false
     @Flag(name: .long, help: "Measure only the feedback figures and answers (for profiling); no report is written.") var feedbackOnly = false
     @Flag(name: .long, help: "Measure only ingestion, its ceiling and resolution (for profiling); no report is written.") var ingestOnly = false
+    @Flag(name: .long, help: "Measure only the service console and report (for profiling); no report is written.") var serviceOnly = false
+    @Option(name: .long, help: "Open service cases to load (half as many solved ones besides) before timing the console and the report (0 skips it).") var cases: Int = 100_000
+    @Option(name: .long, help: "Case messages spread over them.") var caseMessages: Int = 1_000_000
     @Flag(name: .long, help: "Measure only the resolution lag at the offered rates (for profiling); no report is written.") var lagOnly = false
     @Option(name: .long, help: ArgumentHelp("Offered events/s for the resolution lag on SQLite, the target first; more rates look for the highest bounded one.", valueName: "rates"))
     var lagRates: String = "10000,15000,20000"
@@ -90,7 +93,7 @@ struct Bench: AsyncParsableCommand {
         var engines: [(String, BenchDatabase)] = postgresOnly ? [] : [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
         var orderFile: OrderLinesFile?
-        if orderLines > 0, !feedbackOnly {
+        if orderLines > 0, !feedbackOnly, !serviceOnly {
             say("Generating \(orderLines) order lines as CSV…")
             orderFile = try OrderLinesFile.write(lines: orderLines, products: products, to: scratch.appendingPathComponent("orders.csv").path)
             report.orderFile = orderFile
@@ -111,7 +114,18 @@ struct Bench: AsyncParsableCommand {
                 + "; \(Int(result.submissionsPerSecond)) answers/s, p99 \(ms(result.submissionLatency.p99)), \(result.rejected) refused")
             return result
         }
+        func service(_ name: String, _ target: BenchDatabase) async throws -> ServiceResult? {
+            guard cases > 0 else { return nil }
+            say("\(name): \(cases) open cases (and \(cases / 2) solved) with \(caseMessages) messages; queues, cases and a year's service report…")
+            let result = try await measureService(target, logger: logger)
+            say("  loaded in \(String(format: "%.0f", result.loadSeconds)) s; " + result.queries.map { "\($0.query.prefix(36)) p99 \(ms($0.latency.p99))" }.joined(separator: "; "))
+            return result
+        }
         for (name, target) in engines {
+            if serviceOnly {
+                _ = try await service(name, target)
+                continue
+            }
             if commerceOnly {
                 _ = try await commerce(name, target)
                 continue
@@ -183,13 +197,14 @@ struct Bench: AsyncParsableCommand {
             }
             let commerceResult = try await commerce(name, target)
             let feedbackResult = try await feedback(name, target)
-            report.engines.append(.init(name: name, ingests: ingests, lags: lags, kill: kill, lookup: lookup, commerce: commerceResult, feedback: feedbackResult))
+            let serviceResult = try await service(name, target)
+            report.engines.append(.init(name: name, ingests: ingests, lags: lags, kill: kill, lookup: lookup, commerce: commerceResult, feedback: feedbackResult, service: serviceResult))
         }
         if ingestOnly || lagOnly, let output {
             try report.markdown().write(toFile: output, atomically: true, encoding: .utf8)
             say("Wrote \(output) (ingestion and resolution only).")
         }
-        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly, !ingestOnly, !lagOnly else { return }
+        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly, !ingestOnly, !lagOnly, !serviceOnly else { return }
         let output = output ?? "docs/performance.md"
         if feedbackResponses > 0 {
             report.textAnalysis = Self.measureTextAnalysis()

@@ -58,11 +58,21 @@ public struct ServiceReport: Sendable {
         let workspace = principal.workspaceID
         async let cells = store.serviceReport(in: workspace, by: dimension, from: from, until: until)
         async let backlog = store.serviceBacklog(in: workspace, by: dimension)
-        async let byChannel = dimension == .channel ? [] : store.serviceReport(in: workspace, by: .channel, from: from, until: until)
-        async let days = store.serviceDays(in: workspace, from: from, until: until)
+        async let channelDays = store.serviceChannelDays(in: workspace, from: from, until: until)
         let settings = try await store.serviceSettings(in: workspace)
         let names = try await labels(for: dimension, in: workspace)
-        let (found, open, channels, perDay) = try await (cells, backlog, byChannel, days)
+        let (found, open, grid) = try await (cells, backlog, channelDays)
+        var casesByChannel: [String: Int] = [:]
+        var byDay: [Int64: (cases: Int, seconds: Double, responded: Int)] = [:]
+        for cell in grid {
+            casesByChannel[cell.channel, default: 0] += cell.cases
+            var day = byDay[cell.day] ?? (0, 0, 0)
+            day.cases += cell.cases
+            day.seconds += cell.responseSeconds
+            day.responded += cell.responded
+            byDay[cell.day] = day
+        }
+        let perDay = byDay.sorted { $0.key < $1.key }.map { (day: $0.key, cases: $0.value.cases, firstResponseSeconds: $0.value.responded > 0 ? $0.value.seconds / Double($0.value.responded) : nil) }
         func cost(_ channel: String?, cases: Int) -> Money? { channel.flatMap { settings.costPerContact[$0] }?.times(Int64(cases)) }
         var rows = found.map { cell in
             row(cell, label: cell.key.map { names[$0] ?? $0 } ?? "—", backlog: open[cell.key] ?? 0, cost: dimension == .channel ? cost(cell.key, cases: cell.cases) : nil)
@@ -78,10 +88,9 @@ public struct ServiceReport: Sendable {
             sum.cases += cell.cases; sum.responded += cell.responded; sum.solved += cell.solved; sum.slaMet += cell.slaMet; sum.slaBreached += cell.slaBreached
             sum.reopened += cell.reopened; sum.firstContactResolved += cell.firstContactResolved
         }
-        let channelCells = dimension == .channel ? found : channels
         var totalCost: Money?
-        for cell in channelCells {
-            guard let part = cost(cell.key, cases: cell.cases) else { continue }
+        for (channel, count) in casesByChannel.sorted(by: { $0.key < $1.key }) {
+            guard let part = cost(channel, cases: count) else { continue }
             totalCost = totalCost.map { Money(minorUnits: $0.minorUnits + part.minorUnits, currency: $0.currency) } ?? part
         }
         let total = row(totalCell, label: "", backlog: open.values.reduce(0, +), cost: totalCost)

@@ -856,5 +856,14 @@ public enum Schema {
                 .column("created_at", type: .bigint, .notNull)
                 .run()
         },
+        Migration(version: 42, name: "service reads from indexes alone") { sql in
+            // The console's queue counts and the service report read only these columns of a workspace's cases, so a
+            // year's report or the counts of 100,000 open cases scan an index instead of the table.
+            try await sql.raw("CREATE INDEX cases_open_counts ON cases (workspace_id, is_open, assignee_id, team_id, sla_next_due)").run()
+            try await sql.raw("""
+                CREATE INDEX cases_report ON cases (workspace_id, created_at, channel, topic, product_id, team_id, assignee_id, priority, status,
+                  first_response_s, resolution_s, sla_outcome, reopens, agent_replies, merged_into)
+                """).run()
+        },
     ]
 }

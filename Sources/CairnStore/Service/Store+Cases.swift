@@ -98,22 +98,21 @@ extension Store {
         }
     }
 
-    /// How many open cases each queue holds for this user (mine, my teams, unassigned, due before `dueBefore`).
+    /// How many open cases each queue holds for this user (mine, my teams, unassigned, due before `dueBefore`), in one
+    /// pass over the workspace's open cases (the `cases_open_counts` index holds every column it reads).
     public func queueCounts(in workspace: WorkspaceID, user: UserID?, teams: [TeamID], dueBefore: Date) async throws -> (open: Int, mine: Int, team: Int, unassigned: Int, due: Int) {
         try await database.withConnection { sql in
-            func count(_ narrow: (SQLSelectBuilder) -> Void) async throws -> Int {
-                let query = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("cases")
-                    .where("workspace_id", .equal, workspace.rawValue).where("is_open", .equal, 1)
-                narrow(query)
-                return Int(try await query.first()?.decode(column: "n", as: Int64.self) ?? 0)
-            }
-            let open = try await count { _ in }
-            var mine = 0
-            if let user { mine = try await count { $0.where("assignee_id", .equal, user.rawValue) } }
-            let team = teams.isEmpty ? 0 : try await count { $0.where("team_id", .in, teams.map(\.rawValue)) }
-            let unassigned = try await count { $0.where("assignee_id", .is, SQLLiteral.null) }
-            let due = try await count { $0.where("sla_next_due", .isNot, SQLLiteral.null).where("sla_next_due", .lessThan, dueBefore.storageMillis) }
-            return (open, mine, team, unassigned, due)
+            let teamList: SQLQueryString = teams.isEmpty ? "NULL" : teams.map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ")
+            let row = try await sql.raw("""
+                SELECT COUNT(*) AS n,
+                  SUM(CASE WHEN assignee_id = \(bind: user?.rawValue ?? "") THEN 1 ELSE 0 END) AS mine,
+                  SUM(CASE WHEN team_id IN (\(teamList)) THEN 1 ELSE 0 END) AS team,
+                  SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END) AS unassigned,
+                  SUM(CASE WHEN sla_next_due < \(bind: dueBefore.storageMillis) THEN 1 ELSE 0 END) AS due
+                FROM cases WHERE workspace_id = \(bind: workspace.rawValue) AND is_open = 1
+                """).first()
+            func int(_ name: String) throws -> Int { Int(try row?.decode(column: name, as: Int64?.self) ?? 0) }
+            return (try int("n"), try int("mine"), try int("team"), try int("unassigned"), try int("due"))
         }
     }
 

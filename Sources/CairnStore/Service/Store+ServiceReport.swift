@@ -90,16 +90,19 @@ extension Store {
         }
     }
 
-    /// Cases opened per UTC day in [from, until) with their mean business seconds to the first response.
-    public func serviceDays(in workspace: WorkspaceID, from: Date, until: Date) async throws -> [(day: Int64, cases: Int, firstResponseSeconds: Double?)] {
+    /// Cases opened in [from, until) per channel and UTC day, with the sum and count of their first-response business
+    /// seconds: the day chart and the cost by channel come from this one grouped read.
+    public func serviceChannelDays(in workspace: WorkspaceID, from: Date, until: Date) async throws -> [(channel: String, day: Int64, cases: Int, responseSeconds: Double, responded: Int)] {
         try await database.withConnection { sql in
             try await sql.raw("""
-                SELECT created_at / 86400000 AS d, COUNT(*) AS n, AVG(CAST(first_response_s AS DOUBLE PRECISION)) AS frt FROM cases
+                SELECT channel AS c, created_at / 86400000 AS d, COUNT(*) AS n, SUM(CAST(first_response_s AS DOUBLE PRECISION)) AS frt,
+                  SUM(CASE WHEN first_response_s IS NOT NULL THEN 1 ELSE 0 END) AS responded FROM cases
                 WHERE workspace_id = \(bind: workspace.rawValue) AND created_at >= \(bind: from.storageMillis) AND created_at < \(bind: until.storageMillis)
                   AND merged_into IS NULL
-                GROUP BY created_at / 86400000 ORDER BY d
+                GROUP BY channel, created_at / 86400000
                 """).all().map { row in
-                (try row.decode(column: "d", as: Int64.self), Int(try row.decode(column: "n", as: Int64.self)), try row.decode(column: "frt", as: Double?.self))
+                (try row.decode(column: "c", as: String.self), try row.decode(column: "d", as: Int64.self), Int(try row.decode(column: "n", as: Int64.self)),
+                 try row.decode(column: "frt", as: Double?.self) ?? 0, Int(try row.decode(column: "responded", as: Int64?.self) ?? 0))
             }
         }
     }
