@@ -54,6 +54,8 @@ public struct ChatSession: Sendable, Hashable {
     /// The visitor was tied to a customer by a signed identity token.
     public var verified: Bool
     public var createdAt: Date
+    /// What the bot did on each turn ("answered with the article …", "order status of …"), for the hand-over note.
+    public var tried: [String] = []
 
     public init(caseID: CaseID, language: String, botActive: Bool, botFailures: Int, handoverReason: HandoverReason?, handedOverAt: Date?, visitorEmail: String?,
                 verified: Bool, createdAt: Date) {

@@ -192,6 +192,12 @@ public struct LiveChat: Sendable {
         let reply = try await bot.reply(to: question, context: context)
         let now = clock.now()
         if reply.intent == .unknown && reply.handover == nil { session.botFailures += 1 }
+        // What this turn did, kept for the agent who takes over.
+        var turn = reply.tried
+        if let article = reply.articleID, let title = try await store.articles(in: workspace).first(where: { $0.id == article })?.title {
+            turn = ["answered with the article \"\(title)\" (sure \(Int(reply.confidence * 100)) %)"]
+        }
+        session.tried = Array((session.tried + ["«\(question.prefix(80))»: " + turn.joined(separator: "; ")]).suffix(20))
         let routed: UserID? = reply.handover == nil ? nil : try await route(id, language: session.language, in: workspace)
         let nobody = reply.handover == nil ? false : try await Self.nobodyOnline(in: workspace, store: store, now: now)
         let handedOver = session
@@ -205,7 +211,7 @@ public struct LiveChat: Sendable {
                 session.handedOverAt = now
                 // What the bot tried, for the agent who takes over; the transcript is the conversation itself.
                 try await tx.insert(CaseMessage(id: .generate(), caseID: id, author: .note, by: "bot",
-                                                body: "Bot handed over (\(reason.rawValue)). Tried: \(reply.tried.joined(separator: "; ")).", attachments: [],
+                                                body: "Bot handed over (\(reason.rawValue)). Tried: \(session.tried.joined(separator: " | ")).", attachments: [],
                                                 channel: .chat, emailMessageID: nil, at: now), in: workspace)
                 guard var current = try await tx.lockedCase(id: id, in: workspace) else { return }
                 current.tags = Array(Set(current.tags + ["handover"])).sorted()

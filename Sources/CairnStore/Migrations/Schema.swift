@@ -865,5 +865,9 @@ public enum Schema {
                   first_response_s, resolution_s, sla_outcome, reopens, agent_replies, merged_into)
                 """).run()
         },
+        Migration(version: 43, name: "what the bot tried in a chat") { sql in
+            // A JSON list, one entry per turn, for the note an agent gets at the hand-over.
+            try await sql.alter(table: "chat_sessions").column("bot_tried", type: .text).run()
+        },
     ]
 }

@@ -126,18 +126,21 @@ extension TransactionStore {
         try await sql.update("chat_sessions").set("bot_active", to: session.botActive ? 1 : 0).set("bot_failures", to: Int64(session.botFailures))
             .set("handover_reason", to: SQLBind(session.handoverReason?.rawValue)).set("handed_over_at", to: SQLBind(session.handedOverAt?.storageMillis))
             .set("visitor_email", to: SQLBind(session.visitorEmail))
+            .set("bot_tried", to: SQLBind(String(decoding: try JSONEncoder.sorted.encode(session.tried), as: UTF8.self)))
             .where("workspace_id", .equal, workspace.rawValue).where("case_id", .equal, session.caseID.rawValue).run()
     }
 
     public func chatSession(of id: CaseID, in workspace: WorkspaceID) async throws -> (session: ChatSession, tokenHash: String)? {
-        guard let row = try await sql.select().columns("token_hash", "language", "bot_active", "bot_failures", "handover_reason", "handed_over_at", "visitor_email", "verified", "created_at")
+        guard let row = try await sql.select().columns("token_hash", "language", "bot_active", "bot_failures", "handover_reason", "handed_over_at", "visitor_email", "verified", "created_at",
+                                                       "bot_tried")
             .from("chat_sessions").where("workspace_id", .equal, workspace.rawValue).where("case_id", .equal, id.rawValue).first() else { return nil }
-        return (ChatSession(caseID: id, language: try row.decode(column: "language", as: String.self), botActive: try row.decode(column: "bot_active", as: Int64.self) == 1,
+        var session = ChatSession(caseID: id, language: try row.decode(column: "language", as: String.self), botActive: try row.decode(column: "bot_active", as: Int64.self) == 1,
                             botFailures: Int(try row.decode(column: "bot_failures", as: Int64.self)),
                             handoverReason: try row.decode(column: "handover_reason", as: String?.self).flatMap(HandoverReason.init(rawValue:)),
                             handedOverAt: try row.decode(column: "handed_over_at", as: Int64?.self).map(Date.init(storageMillis:)),
                             visitorEmail: try row.decode(column: "visitor_email", as: String?.self), verified: try row.decode(column: "verified", as: Int64.self) == 1,
-                            createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self))),
-                try row.decode(column: "token_hash", as: String.self))
+                            createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)))
+        session.tried = try row.decode(column: "bot_tried", as: String?.self).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        return (session, try row.decode(column: "token_hash", as: String.self))
     }
 }
