@@ -33,6 +33,13 @@ struct ServiceSpikesTests {
                 h.clock.advance(by: 7 * day)
             }
             let spikes = ServiceSpikes(store: h.store, clock: h.clock.source)
+            // Negative comments on a topic are a series too (read from the answers' daily topic counts).
+            let survey = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"relationship_nps"}"#).json()
+            _ = try await h.api(.post, "/api/v1/surveys/\(survey["id"] as? String ?? "")/status", key: manager, json: #"{"status":"published"}"#)
+            var visitor = Browser(client: h.client)
+            _ = try await visitor.send(.post, survey["link"] as? String ?? "", headers: [.contentType: "application/x-www-form-urlencoded"],
+                                       body: "question=why&answer=" + Browser.encode("The delivery was late again, terrible courier"))
+            #expect(try await h.store.negativeTopicSeries(in: h.a.workspace.id, fromDay: 0).keys.contains("delivery"))
             // Two cases by 09:00 are nothing unusual.
             try await open(2)
             #expect(try await spikes.scan(h.a.workspace.id).isEmpty)

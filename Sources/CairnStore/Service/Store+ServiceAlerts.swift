@@ -24,7 +24,7 @@ extension Store {
         try await database.withConnection { sql in
             var series: [String: [Int64: Int]] = [:]
             for row in try await sql.raw("""
-                SELECT topic AS k, day AS d, SUM(responses) AS n FROM survey_topics_daily
+                SELECT topic AS k, day AS d, CAST(SUM(responses) AS BIGINT) AS n FROM survey_topics_daily
                 WHERE workspace_id = \(bind: workspace.rawValue) AND day >= \(bind: fromDay) AND label = 'negative'
                 GROUP BY topic, day
                 """).all() {
