@@ -94,11 +94,30 @@ struct ServiceChatTests {
             let emailCase = try await h.api(.get, "/api/v1/cases/\(offlineView["conversationId"] as? String ?? "")", key: agentKey).json()
             #expect((emailCase["case"] as? [String: Any])?["channel"] as? String == "email" && (emailCase["case"] as? [String: Any])?["contact"] as? String == "kim@example.com")
 
-            // Containment: one of the five chats stayed with the bot; the reasons of the others are counted.
+            // Containment: one of the five chats stayed with the bot; the reasons of the others are counted (engine and report).
             let chat = LiveChat(store: h.store, clock: h.clock.source)
             let outcome = try await chat.containment(for: h.a.principal(.viewer), from: h.clock.now.addingTimeInterval(-3600), until: h.clock.now.addingTimeInterval(3600))
             #expect(outcome.chats == 5 && outcome.contained.successes == 1)
             #expect(outcome.reasons == ["asked": 3, "cannot_help": 1])
+            let tomorrow = h.clock.now.addingTimeInterval(86_400).formatted(.iso8601.year().month().day())
+            let report = try await h.api(.get, "/api/v1/reports/service?until=\(tomorrow)", key: h.a.secretKeys[.viewer]!).json()
+            let chats = try #require(report["chat"] as? [String: Any])
+            #expect(chats["chats"] as? Int == 5 && (chats["containment"] as? [String: Any])?["successes"] as? Int == 1)
+            #expect((chats["handovers"] as? [String: Int]) == ["asked": 3, "cannot_help": 1])
+
+            // Routing by skill: with two agents online, a chat for returns goes to the one who has that skill — although
+            // the other (with no open chat) is less busy, which decides otherwise.
+            let agentID = h.a.users[.agent]!.id.rawValue, managerID = h.a.users[.manager]!.id.rawValue
+            #expect(try await h.api(.put, "/api/v1/agent-availability", key: agentKey, json: #"{"status":"online","languages":["en"],"skills":["returns"],"userId":"\#(agentID)"}"#).status == .ok)
+            #expect(try await h.api(.put, "/api/v1/agent-availability", key: agentKey, json: #"{"status":"online","languages":["en"],"userId":"\#(managerID)"}"#).status == .ok)
+            let plain = try await post(h, "/v1/chat/conversations", #"{"writeKey":"\#(writeKey)","message":"human please","language":"en"}"#).json()
+            let plainID = try #require((plain["view"] as? [String: Any])?["conversationId"] as? String)
+            #expect((try await h.api(.get, "/api/v1/cases/\(plainID)", key: agentKey).json()["case"] as? [String: Any])?["assigneeId"] as? String == managerID)
+            let skilled = try await post(h, "/v1/chat/conversations", #"{"writeKey":"\#(writeKey)","message":"human please","language":"en","skill":"returns"}"#).json()
+            let skilledID = try #require((skilled["view"] as? [String: Any])?["conversationId"] as? String)
+            #expect((try await h.api(.get, "/api/v1/cases/\(skilledID)", key: agentKey).json()["case"] as? [String: Any])?["assigneeId"] as? String == agentID)
+            let unknownTeam = try await post(h, "/v1/chat/conversations", #"{"writeKey":"\#(writeKey)","message":"hi","team":"\#(TeamID.generate())"}"#)
+            #expect(unknownTeam.status == .badRequest && unknownTeam.text.contains(#""field":"team""#))
         }
     }
 }

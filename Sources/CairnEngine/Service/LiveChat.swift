@@ -93,7 +93,10 @@ public struct LiveChat: Sendable {
     // MARK: The visitor's side
 
     /// Starts a chat with the visitor's first message; the bot answers at once.
-    public func start(in workspace: WorkspaceID, message text: String?, language code: String?, name: String?, email: String?, identityToken: String?) async throws -> Started {
+    /// `team` (a team's id) and `skill` (a word such as `returns`) let the site's page steer the chat to the agents who
+    /// should take it over.
+    public func start(in workspace: WorkspaceID, message text: String?, language code: String?, name: String?, email: String?, identityToken: String?,
+                      team teamText: String? = nil, skill skillText: String? = nil) async throws -> Started {
         var issues = ValidationCollector()
         let message = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if message.isEmpty { issues.add(FieldIssue(field: "message", issue: .missing, hint: "Write the first message.")) }
@@ -103,6 +106,13 @@ public struct LiveChat: Sendable {
         let address = email?.trimmingCharacters(in: .whitespaces).lowercased()
         if let address, !address.isEmpty, !SMTPMailer.isPlainAddress(address) { issues.add(FieldIssue(field: "email", issue: .invalid, hint: "Give an email address such as ada@example.com.")) }
         let visitorName = name?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(100)
+        var team: TeamID?
+        if let teamText, !teamText.isEmpty {
+            if let id = TeamID(teamText.lowercased()), try await store.team(id: id, in: workspace) != nil { team = id }
+            else { issues.add(FieldIssue(field: "team", issue: .unknownValue(allowed: []), hint: "No team with this id; copy it from GET /api/v1/teams.")) }
+        }
+        let skill = skillText?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if let skill, skill.count > 50 || skill.contains(",") { issues.add(FieldIssue(field: "skill", issue: .invalid, hint: "A skill is one word or phrase of at most 50 characters, e.g. returns.")) }
         try issues.throwIfAny()
         let profile = try await identityToken.asyncFlatMap { try await verify($0, in: workspace) }
         var generator = SystemRandomNumberGenerator()
@@ -110,9 +120,11 @@ public struct LiveChat: Sendable {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         let now = clock.now()
         let contact = [visitorName.map(String.init), address.flatMap { $0.isEmpty ? nil : $0 }].compactMap { $0 }.joined(separator: " ")
+        let chosenTeam = team
         let id = try await store.transaction { tx -> CaseID in
             let id = try await Cases.open(in: workspace, profile: profile, contact: contact.isEmpty ? "chat visitor" : contact, channel: .chat,
-                                          subject: String(message.prefix(80)), priority: .normal, team: nil, assignee: nil, tags: ["chat"], order: nil, product: nil,
+                                          subject: String(message.prefix(80)), priority: .normal, team: chosenTeam, assignee: nil,
+                                          tags: ["chat"] + (skill.flatMap { $0.isEmpty ? nil : ["skill:\($0)"] } ?? []), order: nil, product: nil,
                                           shipment: nil, language: language, message: message, emailMessageID: nil, by: "chat", at: now, tx: tx)
             try await tx.insert(ChatSession(caseID: id, language: language, botActive: true, botFailures: 0, handoverReason: nil, handedOverAt: nil,
                                             visitorEmail: address.flatMap { $0.isEmpty ? nil : $0 }, verified: profile != nil, createdAt: now),
@@ -252,15 +264,29 @@ public struct LiveChat: Sendable {
         try await store.availability(in: workspace).allSatisfy { $0.status != .online || now.timeIntervalSince($0.updatedAt) > onlineWindow }
     }
 
-    /// The online agent a handed-over chat goes to: one who speaks its language (else any), with the fewest open chats.
+    /// The online agent a handed-over chat goes to: among those online, the members of the chat's team who have its
+    /// skill and speak its language first, then fewer of those wishes (skill, then team, then language) until someone
+    /// is left; among them the one with the fewest open chats.
     func route(_ id: CaseID, language: String, in workspace: WorkspaceID) async throws -> UserID? {
         let now = clock.now()
         let online = try await store.availability(in: workspace).filter { $0.status == .online && now.timeIntervalSince($0.updatedAt) <= Self.onlineWindow }
         guard !online.isEmpty else { return nil }
+        let item = try await store.case(id: id, in: workspace)
+        let skill = item?.tags.first { $0.hasPrefix("skill:") }.map { String($0.dropFirst(6)) }
+        var members: Set<UserID>?
+        if let team = item?.teamID { members = Set(try await store.team(id: team, in: workspace)?.members ?? []) }
+        func speaks(_ agent: AgentAvailability) -> Bool { agent.languages.isEmpty || agent.languages.contains(language) }
+        func inTeam(_ agent: AgentAvailability) -> Bool { members.map { $0.contains(agent.userID) } ?? true }
+        func skilled(_ agent: AgentAvailability) -> Bool { skill.map { agent.skills.contains($0) } ?? true }
+        let wishes: [(AgentAvailability) -> Bool] = [
+            { speaks($0) && inTeam($0) && skilled($0) }, { speaks($0) && inTeam($0) }, { speaks($0) }, { _ in true },
+        ]
         let load = try await store.openChats(in: workspace)
-        let speakers = online.filter { $0.languages.isEmpty || $0.languages.contains(language) }
-        let pool = speakers.isEmpty ? online : speakers
-        return pool.min { (load[$0.userID] ?? 0, $0.userID.rawValue) < (load[$1.userID] ?? 0, $1.userID.rawValue) }?.userID
+        for wish in wishes {
+            let pool = online.filter(wish)
+            if let chosen = pool.min(by: { (load[$0.userID] ?? 0, $0.userID.rawValue) < (load[$1.userID] ?? 0, $1.userID.rawValue) }) { return chosen.userID }
+        }
+        return nil
     }
 
     // MARK: Agents

@@ -45,6 +45,14 @@ public struct ServiceReport: Sendable {
         public var rows: [Row]
         public var total: Row
         public var days: [Day]
+        public var chat: Chat
+    }
+
+    /// Chats of the period: how many the bot kept to itself (never handed over), and why it handed the others over.
+    public struct Chat: Sendable, Encodable {
+        public var chats: Int
+        public var containment: Proportion
+        public var handovers: [String: Int]
     }
 
     public struct Day: Sendable, Encodable {
@@ -59,6 +67,7 @@ public struct ServiceReport: Sendable {
         async let cells = store.serviceReport(in: workspace, by: dimension, from: from, until: until)
         async let backlog = store.serviceBacklog(in: workspace, by: dimension)
         async let channelDays = store.serviceChannelDays(in: workspace, from: from, until: until)
+        async let chats = store.chatOutcomes(in: workspace, from: from, until: until)
         let settings = try await store.serviceSettings(in: workspace)
         let names = try await labels(for: dimension, in: workspace)
         let (found, open, grid) = try await (cells, backlog, channelDays)
@@ -94,8 +103,10 @@ public struct ServiceReport: Sendable {
             totalCost = totalCost.map { Money(minorUnits: $0.minorUnits + part.minorUnits, currency: $0.currency) } ?? part
         }
         let total = row(totalCell, label: "", backlog: open.values.reduce(0, +), cost: totalCost)
+        let outcome = try await chats
         return Report(by: dimension.rawValue, from: from, until: until, rows: rows, total: total,
-                      days: perDay.map { Day(day: Date(timeIntervalSince1970: TimeInterval($0.day) * 86_400), cases: $0.cases, firstResponseMinutes: $0.firstResponseSeconds.map { $0 / 60 }) })
+                      days: perDay.map { Day(day: Date(timeIntervalSince1970: TimeInterval($0.day) * 86_400), cases: $0.cases, firstResponseMinutes: $0.firstResponseSeconds.map { $0 / 60 }) },
+                      chat: Chat(chats: outcome.chats, containment: Proportion(successes: outcome.contained, n: outcome.chats), handovers: outcome.reasons))
     }
 
     static func weighted(_ a: Double?, _ na: Int, _ b: Double?, _ nb: Int) -> Double? {

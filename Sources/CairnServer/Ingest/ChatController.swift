@@ -8,7 +8,7 @@ import NIOFoundationEssentialsCompat
 
 /// The chat widget's public API, called from the workspace's own site with the source's write key (any origin,
 /// PublicCORSMiddleware): `POST /v1/chat/conversations` starts a chat (`{"writeKey","message","language","name",
-/// "email","identityToken"}`; answers the conversation's token once), `GET /v1/chat/conversations/{id}?token=…` reads
+/// "email","identityToken","team","skill"}`; answers the conversation's token once), `GET /v1/chat/conversations/{id}?token=…` reads
 /// it, `POST /v1/chat/conversations/{id}/messages` (`{"token","message"}`) writes to it.
 struct ChatController {
     let writeKeys: WriteKeyAuthentication
@@ -47,7 +47,8 @@ struct ChatController {
         let key = try await writeKeys.key(request, body: body)
         try allow(request, context: context, key: "start")
         let started = try await chat.start(in: key.workspaceID, message: body["message"]?.stringValue, language: body["language"]?.stringValue,
-                                           name: body["name"]?.stringValue, email: body["email"]?.stringValue, identityToken: body["identityToken"]?.stringValue)
+                                           name: body["name"]?.stringValue, email: body["email"]?.stringValue, identityToken: body["identityToken"]?.stringValue,
+                                           team: body["team"]?.stringValue, skill: body["skill"]?.stringValue)
         return try json(started, status: .created)
     }
 

@@ -380,6 +380,10 @@ struct ServicePages {
             "total": values(result.total, name: texts["service_total"] ?? "Total"),
             "chart": chart.render(),
             "csvLink": csv.string ?? "/service/insights.csv",
+            "hasChats": result.chat.chats > 0,
+            "chats": result.chat.chats,
+            "containment": share(result.chat.containment),
+            "handovers": result.chat.handovers.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { ["reason": texts["handover_\($0.key)"] ?? $0.key, "count": $0.value] },
         ])
     }
 

@@ -1,7 +1,8 @@
 /*
  * Cairn's chat widget. On any site:
  *   <script src="https://cairn.example.com/static/chat.js" data-write-key="cairn_wk_…" data-lang="optional: en, de, zh or he"
- *           data-identity-token="optional: a token your server signed" data-name="optional" data-email="optional" async></script>
+ *           data-identity-token="optional: a token your server signed" data-name="optional" data-email="optional"
+ *           data-team="optional: a team's id" data-skill="optional, e.g. returns" async></script>
  * A button opens a panel (the whole screen on a phone, right to left in Hebrew). The bot answers first; when it hands
  * over, the panel shows the place in the queue and the expected wait, then the agent's replies as they come (read every
  * two seconds). The conversation survives a page change within the tab. Texts are set as text, never as HTML.
@@ -122,6 +123,8 @@
       if (identityToken) { body.identityToken = identityToken; }
       if (script.getAttribute("data-name")) { body.name = script.getAttribute("data-name"); }
       if (script.getAttribute("data-email")) { body.email = script.getAttribute("data-email"); }
+      if (script.getAttribute("data-team")) { body.team = script.getAttribute("data-team"); }
+      if (script.getAttribute("data-skill")) { body.skill = script.getAttribute("data-skill"); }
       request("POST", "/v1/chat/conversations", body).then(function (started) {
         conversation = started.view.conversationId;
         chatToken = started.token;
