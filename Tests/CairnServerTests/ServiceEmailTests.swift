@@ -77,6 +77,16 @@ struct ServiceEmailTests {
             let ownBody = try own.json()
             #expect(own.status == .created && ownBody["caseId"] as? String != caseID)
 
+            // A stranger whose address later turns out to be a customer's: the case joins that customer.
+            let strangerCase = try #require(ownBody["caseId"] as? String)
+            #expect((try await h.api(.get, "/api/v1/cases/\(strangerCase)", key: agent).json()["case"] as? [String: Any])?["profileId"] == nil)
+            let identify = try await h.client.execute(uri: "/v1/identify", method: .post,
+                                                      headers: [.authorization: "Basic \(Data("\(h.a.writeKey):".utf8).base64EncodedString())", .contentType: "application/json"],
+                                                      body: ByteBuffer(string: #"{"userId":"mallory-1","traits":{"email":"Mallory@Evil.example"}}"#))
+            #expect(identify.status == .ok)
+            try await IdentityResolver(store: h.store, clock: h.clock.source).resolvePending(in: h.a.workspace.id)
+            let mallory = try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "mallory-1"), in: h.a.workspace.id))
+            #expect((try await h.api(.get, "/api/v1/cases/\(strangerCase)", key: agent).json()["case"] as? [String: Any])?["profileId"] as? String == mallory.rawValue)
             // Not an email; a viewer's key; another workspace's key sees nothing of it.
             let bad = try await deliver(h, "hello", key: agent)
             #expect(bad.status == .badRequest && bad.text.contains(#""field":"body""#))

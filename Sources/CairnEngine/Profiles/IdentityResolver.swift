@@ -123,7 +123,7 @@ final class ResolutionBatch {
     private var newIdentities: [(identifier: Identifier, profile: ProfileID, at: Date)] = []
     private var dirtyTraits: [ProfileID: Set<String>] = [:]
     private var assignments: [EventID: ProfileID] = [:]
-    /// Named track events of the batch and the profile each was tied to, for the ``ResolvedEventHandler``s.
+    /// Named track events and identifies of the batch and the profile each was tied to, for the ``ResolvedEventHandler``s.
     private(set) var trackedEvents: [ResolvedEvent] = []
 
     init(tx: TransactionStore, workspace: WorkspaceID, policy: IdentityPolicy, now: Date, clock: DateSource, erasureSalt: String) {
@@ -256,7 +256,7 @@ final class ResolutionBatch {
         }
         guard let profile = target else { return }
         assignments[event.id] = profile
-        if event.kind == .track, event.name != nil { trackedEvents.append(ResolvedEvent(event: event, profile: profile)) }
+        if (event.kind == .track && event.name != nil) || event.kind == .identify { trackedEvents.append(ResolvedEvent(event: event, profile: profile)) }
         touch(profile, at: event.timestamp, channel: event.channel)
         try await IdentityResolver.recordConsent(from: event, on: profile, in: workspace, tx: tx)
         let described = event.personTraits

@@ -23,7 +23,8 @@ public struct ResolutionContext: Sendable {
 public protocol ResolvedEventHandler: Sendable {
     /// A short name for the log.
     var name: String { get }
-    /// Acts on the named track events of one resolution batch, in arrival order.
+    /// Acts on the named track events and the identifies of one resolution batch, in arrival order (a handler picks
+    /// the ones it cares for: by name, by kind).
     func handle(_ events: [ResolvedEvent], in context: ResolutionContext) async throws
 }
 

@@ -10,6 +10,7 @@ import Logging
 ///   `priority`, `message` (the customer's first message), `order_id` (the order's reference), `product_id`/`sku`, `tags`.
 /// - `Support Case Updated` changes the case with that `case_id`: `status`, `priority`, `subject`, and `message` (a
 ///   new message from the customer, which reopens a case that waits for them or was solved).
+/// Any event that ties an email address to a customer also ties the cases opened for that bare address to them.
 /// Events were accepted already, so nothing is refused here: a value that does not fit is left out, an update for an
 /// unknown case does nothing; each event is applied in a savepoint of its own.
 public struct ServiceEventHandler: ResolvedEventHandler {
@@ -20,6 +21,17 @@ public struct ServiceEventHandler: ResolvedEventHandler {
     public init() {}
 
     public func handle(_ events: [ResolvedEvent], in context: ResolutionContext) async throws {
+        // A case opened for a bare email address (an email, a chat visitor's address) joins the customer as soon as an
+        // event ties that address to them.
+        var addresses: [String: ProfileID] = [:]
+        for resolved in events {
+            for identifier in resolved.event.identifiers where identifier.kind == .email { addresses[identifier.value] = resolved.profile }
+        }
+        if !addresses.isEmpty, let error = try await context.tx.withSavepoint({
+            for (address, profile) in addresses { try await context.tx.linkCases(withContact: address, to: profile, in: context.workspace) }
+        }) {
+            logger.warning("cases not tied to their customer", metadata: ["error": "\(String(reflecting: error).prefix(300))"])
+        }
         for resolved in events where resolved.event.name.map(Self.names.contains) == true {
             if let error = try await context.tx.withSavepoint({ try await Self.apply(resolved.event, profile: resolved.profile, tx: context.tx, now: context.now) }) {
                 logger.warning("service event not applied", metadata: ["event.id": "\(resolved.event.id)", "error": "\(String(reflecting: error).prefix(300))"])

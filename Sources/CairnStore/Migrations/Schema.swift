@@ -869,5 +869,9 @@ public enum Schema {
             // A JSON list, one entry per turn, for the note an agent gets at the hand-over.
             try await sql.alter(table: "chat_sessions").column("bot_tried", type: .text).run()
         },
+        Migration(version: 44, name: "cases waiting for their customer") { sql in
+            // Cases opened for a bare contact (an address the channel gave) until identity resolution finds its customer.
+            try await sql.raw("CREATE INDEX cases_contact_unlinked ON cases (workspace_id, contact) WHERE profile_id IS NULL").run()
+        },
     ]
 }

@@ -305,6 +305,14 @@ extension TransactionStore {
             }
     }
 
+    /// Ties the cases opened for a bare contact address to the customer who turned out to have it; returns how many.
+    @discardableResult
+    public func linkCases(withContact address: String, to profile: ProfileID, in workspace: WorkspaceID) async throws -> Int {
+        try await sql.update("cases").set("profile_id", to: profile.rawValue)
+            .where("workspace_id", .equal, workspace.rawValue).where("profile_id", .is, SQLLiteral.null).where("contact", .equal, address)
+            .returning("id").all().count
+    }
+
     /// The ids of the workspace's open cases.
     public func openCaseIDs(in workspace: WorkspaceID) async throws -> [CaseID] {
         try await sql.select().column("id").from("cases").where("workspace_id", .equal, workspace.rawValue).where("is_open", .equal, 1).all()
