@@ -158,16 +158,7 @@ public struct Deliveries: Sendable {
     public static let monitorSourceName = "Cairn delivery monitor"
 
     func monitorSource(in workspace: WorkspaceID) async throws -> Source {
-        var cursor: Cursor?
-        repeat {
-            let page = try await store.sources(in: workspace, after: cursor, limit: 200)
-            if let found = page.items.first(where: { $0.name == Self.monitorSourceName }) { return found }
-            cursor = try page.nextCursor.map { try Cursor(token: $0) }
-        } while cursor != nil
-        let source = Source(id: .generate(), workspaceID: workspace, name: Self.monitorSourceName, defaultChannel: .delivery, rateLimit: nil,
-                            createdAt: clock.now(), lastSeenAt: nil, eventCount: 0)
-        try await store.insert(source)
-        return source
+        try await store.ownSource(named: Self.monitorSourceName, channel: .delivery, in: workspace, at: clock.now())
     }
 
     /// Emits a `Delivery Late` track event for each shipment that became late, and a `Delivery Stuck` event each time

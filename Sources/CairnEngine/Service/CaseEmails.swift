@@ -99,8 +99,9 @@ public struct CaseEmails: Sendable {
     /// (nil: the case has no address to write to).
     static func queueReply(_ body: String, message: CaseMessageID, on item: Case, domain: String, at now: Date, tx: TransactionStore) async throws -> String? {
         guard let to = try await recipient(of: item, tx: tx) else { return nil }
-        let earlier = try await tx.messages(of: item.id, in: item.workspaceID).compactMap(\.emailMessageID)
-        let lastCustomer = try await tx.messages(of: item.id, in: item.workspaceID).last { $0.author == .customer && $0.emailMessageID != nil }?.emailMessageID
+        let messages = try await tx.messages(of: item.id, in: item.workspaceID)
+        let earlier = messages.compactMap(\.emailMessageID)
+        let lastCustomer = messages.last { $0.author == .customer && $0.emailMessageID != nil }?.emailMessageID
         let messageID = "case-\(message.rawValue)@\(domain)"
         let subject = item.subject.lowercased().hasPrefix("re:") ? item.subject : "Re: \(item.subject)"
         try await tx.insert(CaseEmail(id: message, workspaceID: item.workspaceID, caseID: item.id, to: to, subject: "\(subject) [#\(item.number)]", body: body,

@@ -119,15 +119,6 @@ extension Cases {
     }
 
     func serviceSource(in workspace: WorkspaceID) async throws -> Source {
-        var cursor: Cursor?
-        repeat {
-            let page = try await store.sources(in: workspace, after: cursor, limit: 200)
-            if let found = page.items.first(where: { $0.name == Self.serviceSourceName }) { return found }
-            cursor = try page.nextCursor.map { try Cursor(token: $0) }
-        } while cursor != nil
-        let source = Source(id: .generate(), workspaceID: workspace, name: Self.serviceSourceName, defaultChannel: .web, rateLimit: nil,
-                            createdAt: clock.now(), lastSeenAt: nil, eventCount: 0)
-        try await store.insert(source)
-        return source
+        try await store.ownSource(named: Self.serviceSourceName, channel: .web, in: workspace, at: clock.now())
     }
 }

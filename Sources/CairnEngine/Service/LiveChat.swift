@@ -206,7 +206,7 @@ public struct LiveChat: Sendable {
         if reply.intent == .unknown && reply.handover == nil { session.botFailures += 1 }
         // What this turn did, kept for the agent who takes over.
         var turn = reply.tried
-        if let article = reply.articleID, let title = try await store.articles(in: workspace).first(where: { $0.id == article })?.title {
+        if let title = reply.articleTitle {
             turn = ["answered with the article \"\(title)\" (sure \(Int(reply.confidence * 100)) %)"]
         }
         session.tried = Array((session.tried + ["«\(question.prefix(80))»: " + turn.joined(separator: "; ")]).suffix(20))

@@ -30,8 +30,9 @@ public struct BotReply: Sendable, Hashable {
     public var handover: HandoverReason?
     public var intent: Intent
     public var tried: [String]
-    /// The article answered with, if any.
+    /// The article answered with, if any, and its title.
     public var articleID: KnowledgeArticleID?
+    public var articleTitle: String?
 }
 
 /// The interface a bot implements. Cairn's own answers from the knowledge base and the customer's orders; a local
@@ -148,7 +149,7 @@ public struct KnowledgeBot: ServiceBot {
         if let best = hits.first, let article = articles.first(where: { $0.id.rawValue == best.id }), best.coverage >= 0.34 {
             let sure = best.coverage >= 0.6
             let text = (sure ? "" : Self.say("unsure", language)) + "\(article.title): \(article.summary)"
-            return BotReply(text: text, confidence: best.coverage, handover: nil, intent: .article, tried: tried, articleID: article.id)
+            return BotReply(text: text, confidence: best.coverage, handover: nil, intent: .article, tried: tried, articleID: article.id, articleTitle: article.title)
         }
         if context.failures >= 1 {
             return BotReply(text: Self.say("give_up", language), confidence: hits.first?.coverage ?? 0, handover: .lowConfidence, intent: .unknown,

@@ -225,10 +225,10 @@ struct ServicePages {
         let history = try await records.history(of: profile, for: principal, orders: 5, responses: 5)
         let earlier = try await cases.cases(of: profile, for: principal, after: nil, limit: PageSize(10)).items.filter { $0.id != current }
         let traits = record.profile.traits
-        let email = record.profile.identifiers.first { $0.kind == .email }?.value ?? traits["email"]?.value.stringValue ?? ""
-        let name = traits["name"]?.value.stringValue ?? email
+        let email = Self.email(of: record.profile) ?? ""
+        let name = Self.name(of: record.profile)
         return [
-            "id": profile.rawValue, "name": name.isEmpty ? (texts["customer_anonymous"] ?? "") : name, "email": email,
+            "id": profile.rawValue, "name": name ?? (texts["customer_anonymous"] ?? ""), "email": email,
             "tier": traits["tier"]?.value.stringValue ?? "",
             "consent": record.consent.map { standing -> [String: Any] in
                 ["purpose": texts["purpose_\(standing.purpose.purpose.rawValue)"] ?? standing.purpose.purpose.rawValue, "consented": standing.hasConsented]
@@ -257,6 +257,16 @@ struct ServicePages {
                         "when": displayDate(response.completedAt ?? response.updatedAt)]
             },
         ]
+    }
+
+    static func email(of profile: Profile) -> String? {
+        profile.identifiers.first { $0.kind == .email }?.value ?? profile.traits["email"]?.value.stringValue
+    }
+
+    /// The customer as a reply addresses them: their name, else their email address.
+    static func name(of profile: Profile) -> String? {
+        let name = profile.traits["name"]?.value.stringValue ?? email(of: profile)
+        return name?.isEmpty == false ? name : nil
     }
 
     @Sendable func changeCase(_ request: Request, context: CairnRequestContext) async throws -> Response {
@@ -291,7 +301,7 @@ struct ServicePages {
                 let thread = try await cases.thread(id, for: principal)
                 var name: String?
                 if let profile = thread.case.profileID, principal.can(.customersRead) {
-                    name = try await customerValues(profile, principal: principal, except: id, texts: [:])["name"] as? String
+                    name = Self.name(of: try await records.record(profile, for: principal).profile)
                 }
                 body = reply.text(for: thread.case.language, name: name, number: thread.case.number)
             }
