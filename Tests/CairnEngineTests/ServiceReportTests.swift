@@ -73,7 +73,7 @@ struct ServiceReportTests {
             let byTopic = try await report.report(by: .topic, from: Self.at("2026-12-07T00:00:00Z"), until: Self.at("2026-12-08T00:00:00Z"), for: manager)
             #expect(byTopic.rows.contains { $0.key == "delivery" && $0.cases == 1 }, "\"My parcel is late\" is about delivery")
             let csv = ServiceReport.csv(byChannel)
-            #expect(csv.hasPrefix("channel,label,cases,backlog,first_response_minutes,") && csv.contains("\nemail,email,2,0,90.0,2,2.0,50.0,50.0,50.0,5.00,EUR\n"))
+            #expect(csv.hasPrefix("channel,label,cases,backlog,first_response_minutes,") && csv.contains("\nemail,email,2,0,90.0,2,2.0,50.0,50.0,50.0,,0,,0,5.00,EUR\n"))
             // Nothing of it in another workspace.
             let other = try await SeededWorkspace.create(named: "Other", in: store, clock: clock.source)
             #expect(try await report.report(by: .channel, from: Self.at("2026-12-07T00:00:00Z"), until: Self.at("2026-12-08T00:00:00Z"), for: other.principal(.admin)).rows.isEmpty)

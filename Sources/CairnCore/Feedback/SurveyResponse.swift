@@ -16,10 +16,13 @@ public struct SurveyInvitation: Sendable, Hashable, Codable {
     public var touchpoint: String?
     /// The order the invitation is about, when the triggering event named one.
     public var orderReference: String?
+    /// The service case the invitation asks about (a solved case's CSAT or CES).
+    public var caseID: CaseID?
 
     public init(id: SurveyInvitationID, workspaceID: WorkspaceID, surveyID: SurveyID, profileID: ProfileID, createdAt: Date, expiresAt: Date, answeredAt: Date? = nil,
-                touchpoint: String? = nil, orderReference: String? = nil) {
+                touchpoint: String? = nil, orderReference: String? = nil, caseID: CaseID? = nil) {
         self.touchpoint = touchpoint
+        self.caseID = caseID
         self.orderReference = orderReference
         self.id = id
         self.workspaceID = workspaceID

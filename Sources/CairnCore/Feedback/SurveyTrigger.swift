@@ -66,10 +66,15 @@ public struct SurveyTriggerFiring: Sendable, Hashable, Codable {
     public var orderReference: String?
     /// The event's name: the touchpoint of the invitation and the response.
     public var touchpoint: String?
+    /// The service case the event was about (`properties.case_id`, e.g. of `Support Case Solved`), carried to the
+    /// invitation so the answer counts as the case's CSAT or CES.
+    public var caseID: CaseID?
 
     public init(id: SurveyTriggerFiringID, workspaceID: WorkspaceID, triggerID: SurveyTriggerID, surveyID: SurveyID, profileID: ProfileID, eventID: EventID,
-                action: SurveyTrigger.Action, dueAt: Date, status: Status, reason: String? = nil, createdAt: Date, orderReference: String? = nil, touchpoint: String? = nil) {
+                action: SurveyTrigger.Action, dueAt: Date, status: Status, reason: String? = nil, createdAt: Date, orderReference: String? = nil, touchpoint: String? = nil,
+                caseID: CaseID? = nil) {
         self.orderReference = orderReference
+        self.caseID = caseID
         self.touchpoint = touchpoint
         self.id = id
         self.workspaceID = workspaceID

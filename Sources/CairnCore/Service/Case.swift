@@ -181,3 +181,30 @@ public struct CaseThread: Sendable, Hashable, Encodable {
         self.messages = messages
     }
 }
+
+/// What a customer answered about a case after it was solved: the survey's first CSAT (1–5) and first CES (1–7)
+/// answers, kept on the case for the service report.
+public struct CaseScore: Sendable, Hashable {
+    public var caseID: CaseID
+    public var csat: Int?
+    public var ces: Int?
+
+    public init(caseID: CaseID, csat: Int? = nil, ces: Int? = nil) {
+        self.caseID = caseID
+        self.csat = csat
+        self.ces = ces
+    }
+
+    /// The scores in `answers` to `definition`'s CSAT and CES questions; nil when it has neither answered.
+    public init?(caseID: CaseID?, answers: [String: SurveyAnswer], of definition: SurveyDefinition) {
+        guard let caseID else { return nil }
+        func first(_ type: SurveyDefinition.QuestionType) -> Int? {
+            definition.questions.lazy.filter { $0.type == type }.compactMap { question -> Int? in
+                if case .number(let value)? = answers[question.id] { return Int(value) } else { return nil }
+            }.first
+        }
+        let csat = first(.csat), ces = first(.ces)
+        guard csat != nil || ces != nil else { return nil }
+        self.init(caseID: caseID, csat: csat, ces: ces)
+    }
+}

@@ -31,8 +31,8 @@ public struct ResponseReading: Sendable {
     }
 
     func save(_ response: SurveyResponse, tokenHash: String, raising alerts: [(alert: FeedbackAlert, event: String, payload: String)],
-              recording consent: ConsentRecord? = nil) async throws -> SurveyResponse {
-        try await store.save(try await read(response), tokenHash: tokenHash, raising: alerts, recording: consent)
+              recording consent: ConsentRecord? = nil, scoring caseScore: CaseScore? = nil) async throws -> SurveyResponse {
+        try await store.save(try await read(response), tokenHash: tokenHash, raising: alerts, recording: consent, scoring: caseScore)
     }
 
     /// Reads the text of up to `limit` responses waiting for it and stores what it says (the topic counts follow).

@@ -66,7 +66,7 @@ public struct SurveyAnswering: Sendable {
     /// submission with the key is stored; later ones return it unchanged, with `isReplay` set.
     public func submitWhole(token: String, workspace: WorkspaceID, answers raw: [String: JSONValue], userID: String?, anonymousID: String?,
                             language: String, channel channelText: String? = nil, touchpoint: String? = nil, orderReference: String? = nil,
-                            idempotencyKey: String? = nil) async throws -> (response: SurveyResponse, isReplay: Bool) {
+                            caseID: CaseID? = nil, idempotencyKey: String? = nil) async throws -> (response: SurveyResponse, isReplay: Bool) {
         guard let survey = try await store.survey(token: token), survey.workspaceID == workspace else { throw NotFoundError(kind: "survey", id: token) }
         guard survey.status == .published else { throw NotFoundError(kind: "survey", id: token) }
         let id = idempotencyKey.map { Self.responseID(for: $0, survey: survey.id) } ?? .generate()
@@ -132,7 +132,9 @@ public struct SurveyAnswering: Sendable {
         // Stored with the answers that arrive at the same moment, in one transaction with its counts and alerts; the
         // text is read in the background (ResponseReading.readWaiting), so a burst of answers never waits for it.
         let hasText = response.answers.values.contains { if case .text = $0 { true } else { false } }
-        let item = NewResponse(response: response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)), alerts: alerts, unread: hasText)
+        // The case the widget's prompt named: its customer's answers count as the case's CSAT/CES (another's case is left alone).
+        let item = NewResponse(response: response, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 16)), alerts: alerts, unread: hasText,
+                               caseScore: CaseScore(caseID: caseID, answers: answers, of: survey.definition))
         if try await batcher.store(item) { return (response, false) }
         // The same retry arrived twice at once: the first one stored is the answer.
         guard let first = try await store.response(id: id, in: workspace), first.surveyID == survey.id else {
@@ -290,7 +292,9 @@ public struct SurveyAnswering: Sendable {
             consent = ConsentRecord(purpose: purpose, status: granted ? .granted : .denied, recordedAt: now, channel: nil, eventID: nil,
                                     recordedBy: "survey:\(survey.id)", legalBasis: "Answered in survey \(survey.name)")
         }
-        try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(token), raising: alerts, recording: consent)
+        // An invitation sent because a case was solved: the CSAT/CES answers are the case's (kept on it for the report).
+        try await ResponseReading(store: store).save(response, tokenHash: Secrets.tokenHash(token), raising: alerts, recording: consent,
+                                                     scoring: CaseScore(caseID: visit.invitation?.caseID, answers: response.answers, of: survey.definition))
         return (response, token, next)
     }
 }

@@ -106,7 +106,7 @@ public struct SurveyEmails: Sendable {
     /// Invites one customer by email, or says why not: not_found, no_consent, no_email, already_invited (an open
     /// invitation to this survey), recontact_limit (asked within the workspace's recontact days, any survey).
     public func invite(_ profile: ProfileID, to survey: Survey, days: Int = 14, reminderHours: Int? = 72, touchpoint: String? = nil,
-                       orderReference: String? = nil) async throws -> Result<Invited, Skip> {
+                       orderReference: String? = nil, caseID: CaseID? = nil) async throws -> Result<Invited, Skip> {
         let workspace = survey.workspaceID
         guard let stored = try await store.profile(id: profile, in: workspace) else { return .failure(Skip(reason: "not_found")) }
         guard try await ConsentLedger(store: store, clock: clock).hasConsented(stored.profile.id, to: .surveys, in: workspace) else {
@@ -118,7 +118,7 @@ public struct SurveyEmails: Sendable {
         if try await Self.recentlyAsked(stored.profile.id, in: workspace, store: store, now: now) { return .failure(Skip(reason: "recontact_limit")) }
         let token = Secrets.randomToken(byteCount: 24)
         let invitation = SurveyInvitation(id: .generate(), workspaceID: workspace, surveyID: survey.id, profileID: stored.profile.id, createdAt: now,
-                                          expiresAt: now.addingTimeInterval(TimeInterval(days * 86_400)), touchpoint: touchpoint, orderReference: orderReference)
+                                          expiresAt: now.addingTimeInterval(TimeInterval(days * 86_400)), touchpoint: touchpoint, orderReference: orderReference, caseID: caseID)
         let language = Self.language(of: stored.profile, survey: survey)
         var emails = [SurveyEmail(id: .generate(), workspaceID: workspace, surveyID: survey.id, invitationID: invitation.id, profileID: stored.profile.id,
                                   kind: .invitation, status: .scheduled, language: language, sendAt: now, createdAt: now)]

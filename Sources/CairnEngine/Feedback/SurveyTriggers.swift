@@ -109,7 +109,7 @@ public struct SurveyTriggers: Sendable {
                 } else if firing.action == .show {
                     firing.status = .ready
                 } else if let survey = try await store.survey(id: firing.surveyID, in: firing.workspaceID) {
-                    switch try await emails.invite(firing.profileID, to: survey, touchpoint: firing.touchpoint, orderReference: firing.orderReference) {
+                    switch try await emails.invite(firing.profileID, to: survey, touchpoint: firing.touchpoint, orderReference: firing.orderReference, caseID: firing.caseID) {
                     case .success: firing.status = .done
                     case .failure(let skip): firing.status = .skipped; firing.reason = skip.reason
                     }
@@ -134,7 +134,7 @@ public struct SurveyTriggers: Sendable {
 
     /// The survey the widget should show this customer now, if a trigger made one ready: the contact is recorded (it
     /// counts for the recontact limit) and the firing done. Rules are checked again at this moment.
-    public func prompt(userID: String, in workspace: WorkspaceID) async throws -> (survey: Survey, touchpoint: String?, orderReference: String?)? {
+    public func prompt(userID: String, in workspace: WorkspaceID) async throws -> (survey: Survey, touchpoint: String?, orderReference: String?, caseID: CaseID?)? {
         guard let identifier = Identifier.normalised(kind: .userID, userID), let profile = try await store.profileID(for: identifier, in: workspace) else { return nil }
         for var firing in try await store.readyFirings(of: profile, in: workspace) {
             if let reason = try await reasonToSkip(firing) {
@@ -147,11 +147,12 @@ public struct SurveyTriggers: Sendable {
             let now = clock.now()
             // Shown counts as asked: an invitation row, answered through the widget, holds the contact.
             let invitation = SurveyInvitation(id: .generate(), workspaceID: workspace, surveyID: survey.id, profileID: profile, createdAt: now,
-                                              expiresAt: now.addingTimeInterval(86_400), touchpoint: firing.touchpoint, orderReference: firing.orderReference)
+                                              expiresAt: now.addingTimeInterval(86_400), touchpoint: firing.touchpoint, orderReference: firing.orderReference,
+                                              caseID: firing.caseID)
             try await store.insert(invitation, tokenHash: Secrets.tokenHash(Secrets.randomToken(byteCount: 24)))
             firing.status = .done
             try await store.update(firing)
-            return (survey, firing.touchpoint, firing.orderReference)
+            return (survey, firing.touchpoint, firing.orderReference, firing.caseID)
         }
         return nil
     }
@@ -173,7 +174,8 @@ public struct SurveyTriggers: Sendable {
                                                    eventID: event.id, action: trigger.action, dueAt: max(now, event.timestamp.addingTimeInterval(delay)),
                                                    status: sampled ? .pending : .skipped, reason: sampled ? nil : "not_sampled", createdAt: now,
                                                    orderReference: event.payload["properties"]?.objectValue.flatMap { CommerceEvents.text($0["order_id"]) }.map { String($0.prefix(100)) },
-                                                   touchpoint: trigger.event))
+                                                   touchpoint: trigger.event,
+                                                   caseID: event.payload["properties"]?.objectValue?["case_id"]?.stringValue.flatMap { CaseID($0.lowercased()) }))
             }
         }
         try await tx.insert(firings: firings)

@@ -36,6 +36,11 @@ public struct ServiceReport: Sendable {
         public var reopenRate: Proportion
         /// Cases × cost per contact of their channel (channel rows and the total only).
         public var cost: Money?
+        /// After contact: customers satisfied (CSAT 4 or 5) among cases whose customer answered the CSAT survey.
+        public var csatAfterContact: Proportion
+        /// After contact: the mean CES (1–7, higher is easier) and how many cases it was answered for.
+        public var cesAfterContact: Double?
+        public var cesAnswers: Int
     }
 
     public struct Report: Sendable, Encodable {
@@ -96,6 +101,7 @@ public struct ServiceReport: Sendable {
             sum.resolutionSeconds = Self.weighted(sum.resolutionSeconds, sum.solved, cell.resolutionSeconds, cell.solved)
             sum.cases += cell.cases; sum.responded += cell.responded; sum.solved += cell.solved; sum.slaMet += cell.slaMet; sum.slaBreached += cell.slaBreached
             sum.reopened += cell.reopened; sum.firstContactResolved += cell.firstContactResolved
+            sum.csatAnswered += cell.csatAnswered; sum.csatSatisfied += cell.csatSatisfied; sum.cesAnswered += cell.cesAnswered; sum.cesSum += cell.cesSum
         }
         var totalCost: Money?
         for (channel, count) in casesByChannel.sorted(by: { $0.key < $1.key }) {
@@ -120,7 +126,9 @@ public struct ServiceReport: Sendable {
             solved: cell.solved, resolutionHours: cell.resolutionSeconds.map { $0 / 3600 },
             slaAttainment: Proportion(successes: cell.slaMet, n: cell.slaMet + cell.slaBreached),
             firstContactResolution: Proportion(successes: min(cell.firstContactResolved, cell.solved), n: cell.solved),
-            reopenRate: Proportion(successes: min(cell.reopened, cell.solved), n: cell.solved), cost: cost)
+            reopenRate: Proportion(successes: min(cell.reopened, cell.solved), n: cell.solved), cost: cost,
+            csatAfterContact: Proportion(successes: cell.csatSatisfied, n: cell.csatAnswered),
+            cesAfterContact: cell.cesAnswered > 0 ? Double(cell.cesSum) / Double(cell.cesAnswered) : nil, cesAnswers: cell.cesAnswered)
     }
 
     /// Names for ids: teams, agents, products.
@@ -149,13 +157,15 @@ public struct ServiceReport: Sendable {
 
     /// The report as CSV: one row per group, then the total.
     public static func csv(_ report: Report) -> String {
-        var lines = ["\(report.by),label,cases,backlog,first_response_minutes,solved,resolution_hours,sla_attainment_percent,first_contact_resolution_percent,reopen_percent,cost,currency"]
+        var lines = ["\(report.by),label,cases,backlog,first_response_minutes,solved,resolution_hours,sla_attainment_percent,first_contact_resolution_percent,reopen_percent,csat_after_contact_percent,csat_answers,ces_after_contact_mean,ces_answers,cost,currency"]
         func number(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
         for row in report.rows + [report.total] {
             let key = row.key ?? (row.label.isEmpty ? "total" : "")
             lines.append(CSVWriter.line([key, row.label, String(row.cases), String(row.backlog), number(row.firstResponseMinutes), String(row.solved),
                                          number(row.resolutionHours), number(row.slaAttainment.percent), number(row.firstContactResolution.percent),
-                                         number(row.reopenRate.percent), row.cost?.decimalText ?? "", row.cost?.currency.code ?? ""]))
+                                         number(row.reopenRate.percent), number(row.csatAfterContact.percent), String(row.csatAfterContact.n),
+                                         row.cesAfterContact.map { String(format: "%.2f", $0) } ?? "", String(row.cesAnswers),
+                                         row.cost?.decimalText ?? "", row.cost?.currency.code ?? ""]))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -39,6 +39,7 @@ struct WidgetController {
         var fields: [String: JSONValue] = ["show": .bool(true), "survey": .string(prompt.survey.token)]
         if let touchpoint = prompt.touchpoint { fields["touchpoint"] = .string(touchpoint) }
         if let order = prompt.orderReference { fields["orderId"] = .string(order) }
+        if let caseID = prompt.caseID { fields["caseId"] = .string(caseID.rawValue) }
         return json(.object(fields))
     }
 
@@ -106,8 +107,20 @@ struct WidgetController {
                                                                    anonymousID: body["anonymousId"]?.stringValue, language: body["language"]?.stringValue ?? "en",
                                                                    channel: body["channel"]?.stringValue, touchpoint: body["touchpoint"]?.stringValue,
                                                                    orderReference: body["orderId"].flatMap { CommerceEventsText.text($0) },
+                                                                   caseID: try caseID(body["caseId"]),
                                                                    idempotencyKey: idempotencyKey)
         return json(.object(["success": .bool(true), "id": .string(response.id.rawValue), "replayed": .bool(isReplay)]), status: isReplay ? .ok : .created)
+    }
+}
+
+extension WidgetController {
+    /// The case a prompted survey is about (`caseId`, as the prompt handed it out).
+    func caseID(_ value: JSONValue?) throws -> CaseID? {
+        guard let value, value != .null else { return nil }
+        guard let text = value.stringValue, let id = CaseID(text.lowercased()) else {
+            throw ValidationError(field: "caseId", issue: .invalid, hint: "Send back the caseId that /v1/survey-prompt gave, or leave it out.")
+        }
+        return id
     }
 }
 

@@ -3,7 +3,7 @@ public import Foundation
 import SQLKit
 
 extension Store {
-    static let invitationColumns = ["id", "workspace_id", "survey_id", "profile_id", "created_at", "expires_at", "answered_at", "touchpoint", "order_reference"]
+    static let invitationColumns = ["id", "workspace_id", "survey_id", "profile_id", "created_at", "expires_at", "answered_at", "touchpoint", "order_reference", "case_id"]
     static let responseColumns = ["id", "workspace_id", "survey_id", "profile_id", "invitation_id", "language", "answers", "complete", "started_at", "updated_at",
                                   "completed_at", "channel", "insights", "touchpoint", "order_reference"]
     /// The columns of a response before insights were kept (what migrations before version 21 read).
@@ -33,7 +33,7 @@ extension Store {
     static func values(of invitation: SurveyInvitation) -> [SQLBind] {
         [SQLBind(invitation.id.rawValue), SQLBind(invitation.workspaceID.rawValue), SQLBind(invitation.surveyID.rawValue),
          SQLBind(invitation.profileID.rawValue), SQLBind(invitation.createdAt.storageMillis), SQLBind(invitation.expiresAt.storageMillis),
-         SQLBind(invitation.answeredAt?.storageMillis), SQLBind(invitation.touchpoint), SQLBind(invitation.orderReference)]
+         SQLBind(invitation.answeredAt?.storageMillis), SQLBind(invitation.touchpoint), SQLBind(invitation.orderReference), SQLBind(invitation.caseID?.rawValue)]
     }
 
     /// The invitation whose token has this hash (any workspace's: the token is the capability).
@@ -73,7 +73,7 @@ extension Store {
     /// A response saved here is read already; one stored waiting (``insertNew(_:)``) and saved again is read anew.
     @discardableResult
     public func save(_ response: SurveyResponse, tokenHash: String, raising alerts: [(alert: FeedbackAlert, event: String, payload: String)] = [],
-                     recording consent: ConsentRecord? = nil) async throws -> SurveyResponse {
+                     recording consent: ConsentRecord? = nil, scoring caseScore: CaseScore? = nil) async throws -> SurveyResponse {
         let answers = JSONValue.object(response.answers.mapValues(\.json)).jsonText()
         let stored = response
         try await transaction { tx in
@@ -105,6 +105,7 @@ extension Store {
             for raised in alerts { try await tx.raise(raised.alert, event: raised.event, payload: raised.payload) }
             // A consent question's answer is a statement in the customer's consent ledger, kept with the answer.
             if let consent, let profile = stored.profileID { try await tx.append(consent, to: profile, in: stored.workspaceID) }
+            if let caseScore, let profile = stored.profileID { try await tx.sql.record(caseScore, by: profile, in: stored.workspaceID) }
         }
         return stored
     }
@@ -138,6 +139,17 @@ extension Store {
     }
 }
 
+extension SQLDatabase {
+    /// Keeps a customer's CSAT/CES answers about their own case on the case (another's case is left alone).
+    func record(_ score: CaseScore, by profile: ProfileID, in workspace: WorkspaceID) async throws {
+        let update = self.update("cases")
+        if let csat = score.csat { update.set("csat_score", to: Int64(csat)) }
+        if let ces = score.ces { update.set("ces_score", to: Int64(ces)) }
+        try await update.where("workspace_id", .equal, workspace.rawValue).where("id", .equal, score.caseID.rawValue)
+            .where("profile_id", .equal, profile.rawValue).run()
+    }
+}
+
 extension SurveyInvitation {
     init(row: any SQLRow) throws {
         self.init(id: SurveyInvitationID(rawValue: try row.decode(column: "id", as: String.self)),
@@ -147,7 +159,8 @@ extension SurveyInvitation {
                   createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)),
                   expiresAt: Date(storageMillis: try row.decode(column: "expires_at", as: Int64.self)),
                   answeredAt: try row.decode(column: "answered_at", as: Int64?.self).map(Date.init(storageMillis:)),
-                  touchpoint: try row.decode(column: "touchpoint", as: String?.self), orderReference: try row.decode(column: "order_reference", as: String?.self))
+                  touchpoint: try row.decode(column: "touchpoint", as: String?.self), orderReference: try row.decode(column: "order_reference", as: String?.self),
+                  caseID: try row.decode(column: "case_id", as: String?.self).map(CaseID.init(rawValue:)))
     }
 }
 

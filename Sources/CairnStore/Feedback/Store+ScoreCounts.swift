@@ -155,9 +155,12 @@ public struct NewResponse: Sendable {
     public var alerts: [(alert: FeedbackAlert, event: String, payload: String)]
     /// Its text is read later, off the answer's path (``Store/waitingResponses(limit:)``).
     public var unread: Bool
+    /// The case the answers are about, with their CSAT/CES scores (kept on the case in the same transaction).
+    public var caseScore: CaseScore?
 
-    public init(response: SurveyResponse, tokenHash: String, alerts: [(alert: FeedbackAlert, event: String, payload: String)], unread: Bool) {
+    public init(response: SurveyResponse, tokenHash: String, alerts: [(alert: FeedbackAlert, event: String, payload: String)], unread: Bool, caseScore: CaseScore? = nil) {
         self.response = response
+        self.caseScore = caseScore
         self.tokenHash = tokenHash
         self.alerts = alerts
         self.unread = unread
@@ -193,6 +196,7 @@ extension Store {
                         .where("workspace_id", .equal, item.response.workspaceID.rawValue).where("id", .equal, invitation.rawValue).run()
                 }
                 for raised in item.alerts { try await tx.raise(raised.alert, event: raised.event, payload: raised.payload) }
+                if let score = item.caseScore, let profile = item.response.profileID { try await tx.sql.record(score, by: profile, in: item.response.workspaceID) }
             }
             try await counts.write(to: tx.sql)
             try await topics.write(to: tx.sql)

@@ -5,7 +5,7 @@ import SQLKit
 extension Store {
     static let triggerColumns = ["id", "workspace_id", "survey_id", "event", "action", "delay_minutes", "sample_percent", "created_at"]
     static let firingColumns = ["id", "workspace_id", "trigger_id", "survey_id", "profile_id", "event_id", "action", "due_at", "status", "reason", "created_at",
-                                "order_reference", "touchpoint"]
+                                "order_reference", "touchpoint", "case_id"]
 
     /// A survey's triggers.
     public func triggers(of survey: SurveyID, in workspace: WorkspaceID) async throws -> [SurveyTrigger] {
@@ -96,7 +96,7 @@ extension TransactionStore {
             insert.values(SQLBind(firing.id.rawValue), SQLBind(firing.workspaceID.rawValue), SQLBind(firing.triggerID.rawValue), SQLBind(firing.surveyID.rawValue),
                           SQLBind(firing.profileID.rawValue), SQLBind(firing.eventID.rawValue), SQLBind(firing.action.rawValue), SQLBind(firing.dueAt.storageMillis),
                           SQLBind(firing.status.rawValue), SQLBind(firing.reason), SQLBind(firing.createdAt.storageMillis), SQLBind(firing.orderReference),
-                          SQLBind(firing.touchpoint))
+                          SQLBind(firing.touchpoint), SQLBind(firing.caseID?.rawValue))
         }
         try await insert.ignoringConflicts(with: ["workspace_id", "trigger_id", "event_id"]).run()
     }
@@ -129,6 +129,7 @@ extension SurveyTriggerFiring {
                   reason: try row.decode(column: "reason", as: String?.self),
                   createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)),
                   orderReference: try row.decode(column: "order_reference", as: String?.self),
-                  touchpoint: try row.decode(column: "touchpoint", as: String?.self))
+                  touchpoint: try row.decode(column: "touchpoint", as: String?.self),
+                  caseID: try row.decode(column: "case_id", as: String?.self).map(CaseID.init(rawValue:)))
     }
 }

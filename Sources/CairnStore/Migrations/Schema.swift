@@ -873,5 +873,18 @@ public enum Schema {
             // Cases opened for a bare contact (an address the channel gave) until identity resolution finds its customer.
             try await sql.raw("CREATE INDEX cases_contact_unlinked ON cases (workspace_id, contact) WHERE profile_id IS NULL").run()
         },
+        Migration(version: 45, name: "CSAT and CES after contact") { sql in
+            // A survey asked because a case was solved names the case from the trigger's event to the invitation; the
+            // answer's first CSAT and CES scores are kept on the case, which the report's index covers.
+            try await sql.alter(table: "survey_trigger_firings").column("case_id", type: .text).run()
+            try await sql.alter(table: "survey_invitations").column("case_id", type: .text).run()
+            try await sql.alter(table: "cases").column("csat_score", type: .bigint).run()
+            try await sql.alter(table: "cases").column("ces_score", type: .bigint).run()
+            try await sql.raw("DROP INDEX cases_report").run()
+            try await sql.raw("""
+                CREATE INDEX cases_report ON cases (workspace_id, created_at, channel, topic, product_id, team_id, assignee_id, priority, status,
+                  first_response_s, resolution_s, sla_outcome, reopens, agent_replies, merged_into, csat_score, ces_score)
+                """).run()
+        },
     ]
 }

@@ -14,9 +14,19 @@ public struct ServiceReportCell: Sendable, Hashable {
     public var slaBreached: Int
     public var reopened: Int
     public var firstContactResolved: Int
+    /// Cases whose customer answered a CSAT question afterwards, those who answered 4 or 5, and the same for CES
+    /// (answered; the sum of the 1–7 scores).
+    public var csatAnswered: Int
+    public var csatSatisfied: Int
+    public var cesAnswered: Int
+    public var cesSum: Int
 
     public init(key: String?, cases: Int = 0, responded: Int = 0, firstResponseSeconds: Double? = nil, solved: Int = 0, resolutionSeconds: Double? = nil, slaMet: Int = 0,
-                slaBreached: Int = 0, reopened: Int = 0, firstContactResolved: Int = 0) {
+                slaBreached: Int = 0, reopened: Int = 0, firstContactResolved: Int = 0, csatAnswered: Int = 0, csatSatisfied: Int = 0, cesAnswered: Int = 0, cesSum: Int = 0) {
+        self.csatAnswered = csatAnswered
+        self.csatSatisfied = csatSatisfied
+        self.cesAnswered = cesAnswered
+        self.cesSum = cesSum
         self.key = key
         self.cases = cases
         self.responded = responded
@@ -61,7 +71,9 @@ extension Store {
                   SUM(CASE WHEN sla_outcome = 'met' THEN 1 ELSE 0 END) AS met,
                   SUM(CASE WHEN sla_outcome = 'breached' THEN 1 ELSE 0 END) AS breached,
                   SUM(CASE WHEN reopens > 0 THEN 1 ELSE 0 END) AS reopened,
-                  SUM(CASE WHEN status IN ('solved', 'closed') AND reopens = 0 AND agent_replies <= 1 THEN 1 ELSE 0 END) AS fcr
+                  SUM(CASE WHEN status IN ('solved', 'closed') AND reopens = 0 AND agent_replies <= 1 THEN 1 ELSE 0 END) AS fcr,
+                  COUNT(csat_score) AS csat_n, SUM(CASE WHEN csat_score >= 4 THEN 1 ELSE 0 END) AS csat_ok,
+                  COUNT(ces_score) AS ces_n, CAST(SUM(ces_score) AS BIGINT) AS ces_sum
                 FROM cases
                 WHERE workspace_id = \(bind: workspace.rawValue) AND created_at >= \(bind: from.storageMillis) AND created_at < \(bind: until.storageMillis)
                   AND merged_into IS NULL
@@ -71,7 +83,8 @@ extension Store {
                 return ServiceReportCell(key: try row.decode(column: "k", as: String?.self), cases: try int("n"), responded: try int("responded"),
                                          firstResponseSeconds: try row.decode(column: "frt", as: Double?.self), solved: try int("solved"),
                                          resolutionSeconds: try row.decode(column: "rt", as: Double?.self), slaMet: try int("met"), slaBreached: try int("breached"),
-                                         reopened: try int("reopened"), firstContactResolved: try int("fcr"))
+                                         reopened: try int("reopened"), firstContactResolved: try int("fcr"), csatAnswered: try int("csat_n"),
+                                         csatSatisfied: try int("csat_ok"), cesAnswered: try int("ces_n"), cesSum: try int("ces_sum"))
             }
         }
     }

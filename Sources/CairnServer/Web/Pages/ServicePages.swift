@@ -370,6 +370,7 @@ struct ServicePages {
         func values(_ row: ServiceReport.Row, name: String) -> [String: Any] {
             ["key": row.key ?? "", "label": name, "cases": row.cases, "backlog": row.backlog, "frt": minutes(row.firstResponseMinutes), "solved": row.solved,
              "resolution": hours(row.resolutionHours), "sla": share(row.slaAttainment), "fcr": share(row.firstContactResolution), "reopen": share(row.reopenRate),
+             "csat": share(row.csatAfterContact), "ces": row.cesAfterContact.map { String(format: "%.1f (n=%d)", $0, row.cesAnswers) } ?? "—",
              "cost": row.cost.map { "\($0.decimalText) \($0.currency.code)" } ?? "—", "small": row.slaAttainment.warning != nil]
         }
         let formatter = DateFormatter()

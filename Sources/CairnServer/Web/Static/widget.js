@@ -83,7 +83,8 @@
       fetch(base + "/v1/surveys/" + encodeURIComponent(token) + "/responses", {
         method: "POST", headers: { "Content-Type": "text/plain;charset=UTF-8" },
         body: JSON.stringify({ writeKey: key, responseId: responseId, userId: userId || undefined, anonymousId: anonymousId || undefined, language: survey.language,
-                               answers: answers, channel: channel || undefined, touchpoint: context.touchpoint || undefined, orderId: context.orderId || undefined })
+                               answers: answers, channel: channel || undefined, touchpoint: context.touchpoint || undefined, orderId: context.orderId || undefined,
+                               caseId: context.caseId || undefined })
       }).then(function (r) {
         panel.appendChild(element("p", { class: r.ok ? "done" : "error", role: "status", id: "cairn-result" }, r.ok ? t.thanks : t.error));
         if (r.ok) { setTimeout(close, 2500); }
@@ -164,7 +165,7 @@
       .then(function (r) { return r.json(); })
       .then(function (prompt) {
         if (!prompt.show || !prompt.survey) { return; }
-        context = { touchpoint: prompt.touchpoint || "", orderId: prompt.orderId || "" };
+        context = { touchpoint: prompt.touchpoint || "", orderId: prompt.orderId || "", caseId: prompt.caseId || "" };
         start(prompt.survey);
       }, function () { /* nothing readied */ });
   }
