@@ -26,9 +26,22 @@ public struct ServiceAlert: Sendable, Hashable, Codable {
     public var pValue: Double
     public var message: String
     public var at: Date
+    /// Campaigns that began on the spike's day (`daysBefore` 0) or the day before (1): part of the reason.
+    public var campaigns: [BeganCampaign]
+
+    public struct BeganCampaign: Sendable, Hashable, Codable {
+        public var name: String
+        public var daysBefore: Int
+
+        public init(name: String, daysBefore: Int) {
+            self.name = name
+            self.daysBefore = daysBefore
+        }
+    }
 
     public init(id: ServiceAlertID, kind: Kind, dimension: String, key: String, label: String, day: Date, observed: Int, typical: Double, spread: Double, pValue: Double,
-                message: String, at: Date) {
+                message: String, at: Date, campaigns: [BeganCampaign] = []) {
+        self.campaigns = campaigns
         self.id = id
         self.kind = kind
         self.dimension = dimension

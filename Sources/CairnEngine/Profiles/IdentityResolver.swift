@@ -256,7 +256,10 @@ final class ResolutionBatch {
         }
         guard let profile = target else { return }
         assignments[event.id] = profile
-        if (event.kind == .track && event.name != nil) || event.kind == .identify { trackedEvents.append(ResolvedEvent(event: event, profile: profile)) }
+        // Handlers see named track events, identifies, and any event that came from a campaign (a page view from a link).
+        if (event.kind == .track && event.name != nil) || event.kind == .identify || event.campaignName != nil {
+            trackedEvents.append(ResolvedEvent(event: event, profile: profile))
+        }
         touch(profile, at: event.timestamp, channel: event.channel)
         try await IdentityResolver.recordConsent(from: event, on: profile, in: workspace, tx: tx)
         let described = event.personTraits

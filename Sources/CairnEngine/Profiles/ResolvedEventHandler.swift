@@ -30,5 +30,5 @@ public protocol ResolvedEventHandler: Sendable {
 
 /// The handlers Cairn's capabilities provide, in the order they are offered events.
 public enum ResolvedEventHandlers {
-    public static var standard: [any ResolvedEventHandler] { [CommerceEventHandler(), SurveyTriggerHandler(), ServiceEventHandler()] }
+    public static var standard: [any ResolvedEventHandler] { [CommerceEventHandler(), SurveyTriggerHandler(), ServiceEventHandler(), CampaignEventHandler()] }
 }

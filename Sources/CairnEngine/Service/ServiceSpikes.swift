@@ -50,6 +50,10 @@ public struct ServiceSpikes: Sendable {
             (.cases, "topic", try await store.caseSeries(in: workspace, by: .topic, fromDay: fromDay)),
             (.negativeComments, "topic", try await store.negativeTopicSeries(in: workspace, fromDay: fromDay)),
         ]
+        // What began on the day or the day before: part of every reason raised now.
+        let began = try await store.campaigns(startedFrom: Date(timeIntervalSince1970: Double(today - 1) * 86_400), until: now, in: workspace).map {
+            ServiceAlert.BeganCampaign(name: $0.name, daysBefore: $0.startedAt.timeIntervalSince1970 >= Double(today) * 86_400 ? 0 : 1)
+        }
         for (kind, dimension, series) in groups {
             for (key, counts) in series {
                 let observed = counts[today] ?? 0
@@ -60,12 +64,23 @@ public struct ServiceSpikes: Sendable {
                 let label = names[key] ?? key
                 let what = kind == .cases ? "cases" : "negative comments"
                 let message = "\(label): \(observed) \(what) today against \(Self.rounded(assessment.typical)) ± \(Self.rounded(assessment.spread)) on a usual \(Self.weekdayNames[weekday])"
+                    + Self.campaignClause(began)
                 let alert = ServiceAlert(id: .generate(), kind: kind, dimension: dimension, key: key, label: label, day: Date(timeIntervalSince1970: Double(today) * 86_400),
-                                         observed: observed, typical: assessment.typical, spread: assessment.spread, pValue: assessment.pValue, message: message, at: now)
+                                         observed: observed, typical: assessment.typical, spread: assessment.spread, pValue: assessment.pValue, message: message, at: now,
+                                         campaigns: began)
                 if try await store.raise(alert, in: workspace, event: Self.event, payload: Self.payload(alert)) { raised.append(alert) }
             }
         }
         return raised
+    }
+
+    /// "; began the day campaign Spring started" (and "the day after campaign … started" for yesterday's).
+    static func campaignClause(_ began: [ServiceAlert.BeganCampaign]) -> String {
+        let today = began.filter { $0.daysBefore == 0 }.map(\.name), yesterday = began.filter { $0.daysBefore == 1 }.map(\.name)
+        var parts: [String] = []
+        if !today.isEmpty { parts.append("began the day campaign \(today.joined(separator: ", ")) started") }
+        if !yesterday.isEmpty { parts.append("the day after campaign \(yesterday.joined(separator: ", ")) started") }
+        return parts.isEmpty ? "" : "; " + parts.joined(separator: ", ")
     }
 
     static func rounded(_ value: Double) -> String { value >= 10 ? String(Int(value.rounded())) : String(format: "%.1f", value) }
@@ -76,7 +91,28 @@ public struct ServiceSpikes: Sendable {
             "id": .string(alert.id.rawValue), "kind": .string(alert.kind.rawValue), "dimension": .string(alert.dimension), "key": .string(alert.key),
             "label": .string(alert.label), "day": .string(alert.day.formatted(.iso8601)), "observed": .integer(Int64(alert.observed)),
             "typical": .double(alert.typical), "spread": .double(alert.spread), "message": .string(alert.message), "at": .string(alert.at.formatted(.iso8601)),
+            "campaigns": .array(alert.campaigns.map { .object(["name": .string($0.name), "daysBefore": .integer(Int64($0.daysBefore))]) }),
         ])]).jsonText()
+    }
+
+    /// The workspace's campaigns, latest start first (seen in events or declared).
+    public func campaigns(for principal: Principal) async throws -> [Campaign] {
+        try principal.require(.journeysRead)
+        return try await store.campaigns(in: principal.workspaceID, limit: 500)
+    }
+
+    /// Declares a campaign's start (one with no links to show it in events: a TV spot, a catalogue), or corrects it.
+    public func declareCampaign(name raw: String?, startedAt rawStart: String?, by principal: Principal) async throws -> Campaign {
+        try principal.require(.journeysManage)
+        var issues = ValidationCollector()
+        let name = raw.flatMap(Campaign.validName)
+        if name == nil { issues.add(FieldIssue(field: "name", issue: raw == nil ? .missing : .invalid, hint: "Name the campaign in 1 to 100 characters on one line, e.g. Spring.")) }
+        let start = rawStart.flatMap(Timestamp.parse)
+        if start == nil { issues.add(FieldIssue(field: "startedAt", issue: rawStart == nil ? .missing : .invalid, hint: "Use ISO 8601, e.g. 2026-03-20T08:00:00Z.")) }
+        try issues.throwIfAny()
+        let campaign = Campaign(name: name!, startedAt: start!, source: .declared)
+        try await store.declare(campaign, in: principal.workspaceID)
+        return campaign
     }
 
     /// The workspace's service alerts, newest first (everyone who may see the workspace).

@@ -12,6 +12,7 @@ extension SLAPolicy: ResponseEncodable {}
 extension CaseStatusDefinition: ResponseEncodable {}
 extension CannedReply: ResponseEncodable {}
 extension KnowledgeArticle: ResponseEncodable {}
+extension Campaign: ResponseEncodable {}
 extension AgentAvailability: ResponseEncodable {}
 extension Cases.QueueCounts: ResponseEncodable {}
 extension CaseEmails.Received: ResponseEncodable {}
@@ -39,6 +40,8 @@ struct ServiceAPI {
         group.get("case-queues", use: counts)
         group.get("reports/service", use: serviceReport)
         group.get("service-alerts", use: serviceAlerts)
+        group.get("campaigns", use: campaigns)
+        group.post("campaigns", use: declareCampaign)
         group.get("kb-articles", use: articles)
         group.post("kb-articles", use: createArticle)
         group.put("kb-articles/{id}", use: replaceArticle)
@@ -230,6 +233,21 @@ struct ServiceAPI {
     @Sendable func serviceAlerts(_ request: Request, context: CairnRequestContext) async throws -> ListBody<ServiceAlert> {
         let (cursor, limit) = try request.pagination()
         return ListBody(try await spikes.alerts(for: try context.requirePrincipal(), after: cursor, limit: limit))
+    }
+
+    struct CampaignList: ResponseEncodable { var data: [Campaign] }
+    struct CampaignBody: Decodable { var name: String?; var startedAt: String? }
+
+    @Sendable func campaigns(_ request: Request, context: CairnRequestContext) async throws -> CampaignList {
+        CampaignList(data: try await spikes.campaigns(for: try context.requirePrincipal()))
+    }
+
+    /// `{"name":"Spring","startedAt":"2026-03-20T08:00:00Z"}`.
+    @Sendable func declareCampaign(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<Campaign> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.journeysManage)
+        let body = try await request.decodeJSON(CampaignBody.self, context: context)
+        return EditedResponse(status: .ok, response: try await spikes.declareCampaign(name: body.name, startedAt: body.startedAt, by: principal))
     }
 
     // MARK: Chat

@@ -886,5 +886,18 @@ public enum Schema {
                   first_response_s, resolution_s, sla_outcome, reopens, agent_replies, merged_into, csat_score, ces_score)
                 """).run()
         },
+        Migration(version: 46, name: "campaigns and when they began") { sql in
+            // Seen in events (context.campaign.name, from the earliest such event) or declared with a start.
+            try await sql.create(table: "campaigns")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("name", type: .text, .notNull)
+                .column("started_at", type: .bigint, .notNull)
+                .column("source", type: .text, .notNull)
+                .primaryKey("workspace_id", "name")
+                .run()
+            try await sql.create(index: "campaigns_started").on("campaigns").column("workspace_id").column("started_at").run()
+            // The campaigns that began on a spike's day or the day before, as JSON ([{"name":…,"daysBefore":0}]).
+            try await sql.alter(table: "service_alerts").column("campaigns", type: .text).run()
+        },
     ]
 }

@@ -39,10 +39,11 @@ extension Store {
     public func raise(_ alert: ServiceAlert, in workspace: WorkspaceID, event: String, payload: String) async throws -> Bool {
         try await database.transaction { sql in
             let inserted = try await sql.insert(into: "service_alerts")
-                .columns("workspace_id", "id", "kind", "dimension", "series_key", "label", "day", "observed", "typical", "spread", "p_value", "message", "at")
+                .columns("workspace_id", "id", "kind", "dimension", "series_key", "label", "day", "observed", "typical", "spread", "p_value", "message", "at", "campaigns")
                 .values(SQLBind(workspace.rawValue), SQLBind(alert.id.rawValue), SQLBind(alert.kind.rawValue), SQLBind(alert.dimension), SQLBind(alert.key),
                         SQLBind(alert.label), SQLBind(alert.day.storageMillis / 86_400_000), SQLBind(Int64(alert.observed)), SQLBind(alert.typical),
-                        SQLBind(alert.spread), SQLBind(alert.pValue), SQLBind(alert.message), SQLBind(alert.at.storageMillis))
+                        SQLBind(alert.spread), SQLBind(alert.pValue), SQLBind(alert.message), SQLBind(alert.at.storageMillis),
+                        SQLBind(alert.campaigns.isEmpty ? nil : String(decoding: try JSONEncoder().encode(alert.campaigns), as: UTF8.self)))
                 .ignoringConflicts(with: ["workspace_id", "kind", "dimension", "series_key", "day"]).returning("id").first()
             guard inserted != nil else { return false }
             try await TransactionStore(sql: sql, engine: engine).queueWebhook(event: event, payload: payload, in: workspace, at: alert.at)
@@ -53,7 +54,7 @@ extension Store {
     /// The workspace's service alerts, newest first.
     public func serviceAlerts(in workspace: WorkspaceID, after cursor: Cursor?, limit: Int) async throws -> Page<ServiceAlert> {
         let items = try await database.withConnection { sql in
-            let query = sql.select().columns("id", "kind", "dimension", "series_key", "label", "day", "observed", "typical", "spread", "p_value", "message", "at")
+            let query = sql.select().columns("id", "kind", "dimension", "series_key", "label", "day", "observed", "typical", "spread", "p_value", "message", "at", "campaigns")
                 .from("service_alerts").where("workspace_id", .equal, workspace.rawValue)
             return try await Keyset.apply(query, sortColumn: "at", cursor: cursor, direction: .descending, limit: limit).all().map { row in
                 ServiceAlert(id: ServiceAlertID(rawValue: try row.decode(column: "id", as: String.self)),
@@ -62,7 +63,9 @@ extension Store {
                              label: try row.decode(column: "label", as: String.self), day: Date(storageMillis: try row.decode(column: "day", as: Int64.self) * 86_400_000),
                              observed: Int(try row.decode(column: "observed", as: Int64.self)), typical: try row.decode(column: "typical", as: Double.self),
                              spread: try row.decode(column: "spread", as: Double.self), pValue: try row.decode(column: "p_value", as: Double.self),
-                             message: try row.decode(column: "message", as: String.self), at: Date(storageMillis: try row.decode(column: "at", as: Int64.self)))
+                             message: try row.decode(column: "message", as: String.self), at: Date(storageMillis: try row.decode(column: "at", as: Int64.self)),
+                             campaigns: try row.decode(column: "campaigns", as: String?.self)
+                                .flatMap { try? JSONDecoder().decode([ServiceAlert.BeganCampaign].self, from: Data($0.utf8)) } ?? [])
             }
         }
         return Keyset.page(items, limit: limit) { Cursor(sortKey: $0.at.storageMillis, id: $0.id.rawValue) }

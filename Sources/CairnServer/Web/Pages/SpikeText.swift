@@ -16,7 +16,13 @@ enum SpikeText {
             let sentence = template.replacingOccurrences(of: "{observed}", with: String(alert.observed))
                 .replacingOccurrences(of: "{typical}", with: number(alert.typical)).replacingOccurrences(of: "{spread}", with: number(alert.spread))
                 .replacingOccurrences(of: "{weekday}", with: texts["weekday_\(weekday)"] ?? "")
-            return ["id": alert.id.rawValue, "label": label, "sentence": sentence, "kind": alert.kind.rawValue]
+            // "…; began the day campaign Spring started": the names (of unknown direction) apart, for <bdi>.
+            let began = [0, 1].compactMap { days -> [String: Any]? in
+                let names = alert.campaigns.filter { $0.daysBefore == days }.map(\.name)
+                guard !names.isEmpty, let text = texts["spike_campaign_\(days)"], let range = text.range(of: "{names}") else { return nil }
+                return ["before": String(text[..<range.lowerBound]), "names": names.joined(separator: ", "), "after": String(text[range.upperBound...])]
+            }
+            return ["id": alert.id.rawValue, "label": label, "sentence": sentence, "kind": alert.kind.rawValue, "began": began]
         }
     }
 
