@@ -76,6 +76,11 @@ struct CasesTests {
                 #expect(try await w.cases.escalateDue().isEmpty, "a warning is given once")
                 #expect(try await w.cases.nextAlarm() == Self.at("2026-12-07T12:30:00Z"))
                 #expect(try await w.cases.queue(.breaching, for: w.agent, after: nil, limit: PageSize(50)).items.map(\.id) == [id])
+                // Unassigned, the case is its team's: the team's agent hears of it in Cairn; the manager (not in the team) does not.
+                let warnedNote = try await w.cases.notifications(for: w.agent)
+                #expect(warnedNote.unread == 1 && warnedNote.items.map(\.kind) == [.slaWarning] && warnedNote.items[0].caseID == id)
+                #expect(warnedNote.items[0].dueAt == Self.at("2026-12-07T12:30:00Z") && warnedNote.items[0].caseNumber == 1)
+                #expect(try await w.cases.notifications(for: w.manager).items.isEmpty)
 
                 w.clock.advance(by: 15 * 60)  // 12:31Z
                 let breached = try await w.cases.escalateDue()
@@ -85,6 +90,11 @@ struct CasesTests {
                 #expect(after.case.priority == .high)
                 #expect(after.case.sla?.firstResponse?.phase == .breached)
                 #expect(after.messages.last?.author == .note && after.messages.last?.by == "sla")
+                let breachNote = try await w.cases.notifications(for: w.agent)
+                #expect(breachNote.unread == 2 && breachNote.items.map(\.kind) == [.slaBreached, .slaWarning])
+                try await w.cases.markNotificationsRead(for: w.agent)
+                let unreadAfter = try await w.cases.unreadNotifications(for: w.agent), kept = try await w.cases.notifications(for: w.agent).items.count
+                #expect(unreadAfter == 0 && kept == 2)
                 let events = try await Webhooks(store: store, clock: w.clock.source).deliveries(of: hook.id, for: w.seeded.principal(.admin), after: nil, limit: PageSize(50))
                     .items.map(\.event).sorted()
                 #expect(events == [Cases.breachEvent, Cases.warningEvent])

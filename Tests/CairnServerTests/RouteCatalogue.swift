@@ -292,6 +292,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/service", surface: .web, permission: .serviceRead),
         .init(method: .get, template: "/service/insights", surface: .web, permission: .serviceRead),
         .init(method: .get, template: "/service/insights.csv", surface: .web, permission: .serviceRead),
+        .init(method: .get, template: "/service/notifications", surface: .web, permission: .serviceRead),
+        .init(method: .post, template: "/service/notifications/read", surface: .web, permission: .serviceRead, form: [:]),
         .init(method: .post, template: "/service/availability", surface: .web, permission: .serviceWork, form: ["status": "away"]),
         .init(method: .post, template: "/service/cases", surface: .web, permission: .serviceWork,
               form: ["contact": "walk-in {n}", "channel": "store", "subject": "Receipt {n}", "priority": "normal"]),

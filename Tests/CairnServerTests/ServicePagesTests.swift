@@ -1,4 +1,5 @@
 import CairnCore
+import CairnEngine
 import CairnStore
 import CairnTestSupport
 import Foundation
@@ -112,6 +113,38 @@ struct ServicePagesTests {
             #expect(messages.last?["body"] as? String == "שלום Customer of Alpha, ההחזר בדרך.")
             #expect(try await h.api(.delete, "/api/v1/canned-replies/\(canned)", key: manager).status == .noContent)
             #expect(try await h.api(.delete, "/api/v1/canned-replies/\(canned)", key: manager).status == .notFound)
+        }
+    }
+
+    @Test("A breached deadline reaches its assignee in Cairn: the service sections count it, the notifications page lists it in four languages, marking read clears it; others see none",
+          arguments: TestDatabase.engines)
+    func notifications(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!, agentKey = h.a.secretKeys[.agent]!
+            #expect(try await h.api(.post, "/api/v1/sla-policies", key: manager, json: #"{"name":"Fast","firstResponseMinutes":5,"warnBeforeMinutes":1}"#).status == .created)
+            let agentID = h.a.users[.agent]!.id.rawValue
+            let opened = try await h.api(.post, "/api/v1/cases", key: agentKey,
+                                         json: #"{"contact":"kim@example.com","channel":"email","subject":"Lid <missing>","message":"Where is the lid?","assigneeId":"\#(agentID)"}"#)
+            let id = try #require((try opened.json()["case"] as? [String: Any])?["id"] as? String)
+            var agent = try await h.signIn(h.a.users[.agent]!.email)
+            #expect(!(try await agent.get("/service").1.contains("data-unread")), "nothing yet")
+            h.clock.advance(by: 6 * 60)
+            #expect(try await Cases(store: h.store, clock: h.clock.source).escalateDue().count == 1)
+            let (_, queue) = try await agent.get("/service")
+            #expect(queue.contains(#"data-nav="service-notifications""#) && queue.contains(#"data-unread>1<"#))
+            for (language, words) in [("en", "Service level missed"), ("de", "Service-Level verfehlt"), ("zh-Hans", "未达服务级别"), ("he", "רמת השירות הוחמצה")] {
+                var reader = try await h.signIn(h.a.users[.agent]!.email, headers: [.acceptLanguage: language])
+                let (response, page) = try await reader.get("/service/notifications")
+                #expect(response.status == .ok && page.contains(words) && page.contains(#"href="/service/cases/\#(id)""#) && page.contains("<bdi>Lid &lt;missing&gt;</bdi>"), "\(language)")
+            }
+            // The viewer answers for nothing; workspace B sees nothing of it.
+            var viewer = try await h.signIn(h.a.users[.viewer]!.email)
+            #expect(try await viewer.get("/service/notifications").1.contains(#"id="no-notifications""#))
+            var other = try await h.signIn(h.b.users[.agent]!.email)
+            #expect(try await other.get("/service/notifications").1.contains(#"id="no-notifications""#))
+            #expect(try await agent.submit(on: "/service/notifications", to: "/service/notifications/read", form: [:]).status.code < 400)
+            let (_, after) = try await agent.get("/service/notifications")
+            #expect(!after.contains("data-unread") && !after.contains(#"id="mark-read""#) && after.contains("Service level missed"))
         }
     }
 }

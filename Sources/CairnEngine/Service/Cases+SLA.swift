@@ -86,7 +86,8 @@ extension Cases {
     }
 
     /// Acts on every case whose alarm is due at `now` (any workspace): warns of deadlines about to pass, and escalates
-    /// breaches as the policy says (raise the priority, hand over to a team or agent, tell webhooks). Each case is
+    /// breaches as the policy says (raise the priority, hand over to a team or agent, tell webhooks); either way the
+    /// people who answer for the case get a notification in Cairn. Each case is
     /// handled in its own transaction; a deadline is warned of and escalated once.
     @discardableResult
     public func escalateDue(limit: Int = 200) async throws -> [Escalated] {
@@ -102,12 +103,20 @@ extension Cases {
                 let warnings = sla.targets.filter { $0.phase == .running }.compactMap(\.dueAt)
                     .filter { due in due.addingTimeInterval(-warnBefore) <= now && (marks.warned.map { due > $0 } ?? true) }
                 guard !breaches.isEmpty || !warnings.isEmpty else { return nil }
+                // The people who answer for the case hear of it in Cairn too (after a hand-over, the new ones).
+                func notify(_ kind: ServiceNotification.Kind, _ about: Case, due: Date) async throws {
+                    try await tx.insert(try await tx.answerable(for: about).map {
+                        ServiceNotification(id: .generate(), userID: $0, kind: kind, caseID: about.id, caseNumber: about.number, subject: about.subject, dueAt: due, at: now)
+                    }, in: alarm.workspaceID)
+                }
                 if let due = breaches.max() {
-                    try await Self.escalate(current, policy: policy, due: due, at: now, tx: tx)
+                    let escalated = try await Self.escalate(current, policy: policy, due: due, at: now, tx: tx)
+                    try await notify(.slaBreached, escalated, due: due)
                     marks.escalated = due
                 }
                 if let due = warnings.max() {
                     try await tx.queueWebhook(event: Self.warningEvent, payload: Self.payload(Self.warningEvent, current, due: due, policy: policy), in: alarm.workspaceID, at: now)
+                    try await notify(.slaWarning, current, due: due)
                     marks.warned = due
                 }
                 try await tx.setEscalationMarks(warned: marks.warned, escalated: marks.escalated, of: item.id, in: alarm.workspaceID)
@@ -122,7 +131,9 @@ extension Cases {
     public static let warningEvent = "case.sla_warning"
     public static let breachEvent = "case.sla_breached"
 
-    static func escalate(_ original: Case, policy: SLAPolicy, due: Date, at now: Date, tx: TransactionStore) async throws {
+    /// Escalates a breach as the policy says; returns the case as it is now.
+    @discardableResult
+    static func escalate(_ original: Case, policy: SLAPolicy, due: Date, at now: Date, tx: TransactionStore) async throws -> Case {
         var item = original
         var said: [String] = ["Service-level target of \"\(policy.name)\" missed (due \(due.formatted(.iso8601)))."]
         let escalation = policy.escalation
@@ -145,6 +156,7 @@ extension Cases {
         if escalation.notify {
             try await tx.queueWebhook(event: breachEvent, payload: payload(breachEvent, item, due: due, policy: policy), in: item.workspaceID, at: now)
         }
+        return item
     }
 
     /// `{"event":"case.sla_breached","case":{…}}`, keys sorted.
@@ -164,5 +176,27 @@ extension Cases {
     /// When the escalation timer next has work (any workspace): the earliest alarm of any case.
     public func nextAlarm() async throws -> Date? {
         try await store.nextCaseAlarm()
+    }
+}
+
+extension Cases {
+    /// The signed-in user's notifications, newest first, with the count of unread ones.
+    public func notifications(for principal: Principal, limit: Int = 50) async throws -> (items: [ServiceNotification], unread: Int) {
+        try principal.require(.serviceRead)
+        guard let user = principal.userID else { return ([], 0) }
+        return try await store.serviceNotifications(of: user, in: principal.workspaceID, limit: limit)
+    }
+
+    /// How many of the signed-in user's notifications are unread (0 for an API key).
+    public func unreadNotifications(for principal: Principal) async throws -> Int {
+        guard principal.can(.serviceRead), let user = principal.userID else { return 0 }
+        return try await store.unreadServiceNotifications(of: user, in: principal.workspaceID)
+    }
+
+    /// Marks the signed-in user's notifications read.
+    public func markNotificationsRead(for principal: Principal) async throws {
+        try principal.require(.serviceRead)
+        guard let user = principal.userID else { return }
+        try await store.markServiceNotificationsRead(of: user, in: principal.workspaceID, at: clock.now())
     }
 }

@@ -899,5 +899,21 @@ public enum Schema {
             // The campaigns that began on a spike's day or the day before, as JSON ([{"name":…,"daysBefore":0}]).
             try await sql.alter(table: "service_alerts").column("campaigns", type: .text).run()
         },
+        Migration(version: 47, name: "agents' notifications of service-level deadlines") { sql in
+            try await sql.create(table: "service_notifications")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("user_id", type: .text, .notNull)
+                .column("kind", type: .text, .notNull)
+                .column("case_id", type: .text, .notNull)
+                .column("case_number", type: .bigint, .notNull)
+                .column("subject", type: .text, .notNull)
+                .column("due_at", type: .bigint, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .column("read_at", type: .bigint)
+                .primaryKey("workspace_id", "id")
+                .run()
+            try await sql.raw("CREATE INDEX service_notifications_user ON service_notifications (workspace_id, user_id, created_at)").run()
+        },
     ]
 }

@@ -23,6 +23,8 @@ struct ServicePages {
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("service", use: queuePage)
         router.get("service/insights", use: insights)
+        router.get("service/notifications", use: notificationsPage)
+        router.post("service/notifications/read", use: markNotificationsRead)
         router.get("service/insights.csv", use: insightsCSV)
         router.post("service/cases", use: openCase)
         router.post("service/availability", use: setAvailability)
@@ -63,6 +65,7 @@ struct ServicePages {
         }
         let now = cases.clock.now()
         return try renderer.page("service_queue", titleKey: "nav_service", section: "service", context: context, values: [
+            "serviceNav": try await Self.serviceNav("queues", cases: cases, principal: principal, texts: texts),
             "queues": Cases.QueueName.allCases.map { name -> [String: Any] in
                 ["id": name.rawValue, "href": "/service?queue=\(name.rawValue)", "label": Self.label(texts, "service_queue", name.rawValue),
                  "count": count[name] ?? 0, "current": name == queue]
@@ -384,6 +387,7 @@ struct ServicePages {
         csv.path = "/service/insights.csv"
         csv.queryItems = request.uri.queryParameters.map { URLQueryItem(name: String($0.key), value: String($0.value)) }.sorted { $0.name < $1.name }
         return try renderer.page("service_insights", titleKey: "service_insights", section: "service", context: context, values: [
+            "serviceNav": try await Self.serviceNav("insights", cases: cases, principal: principal, texts: texts),
             "dimensions": ServiceReport.Dimension.allCases.map { ["value": $0.rawValue, "label": Self.label(texts, "service_by", $0.rawValue), "selected": $0.rawValue == result.by] },
             "from": UnitsSoldQuery.dayText(result.from), "until": UnitsSoldQuery.dayText(result.until),
             "rows": result.rows.map { values($0, name: label($0)) },
@@ -404,5 +408,52 @@ struct ServicePages {
         let result = try await insightsReport(request, principal: principal)
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"service-\(result.by).csv\""],
                         body: .init(byteBuffer: ByteBuffer(string: ServiceReport.csv(result))))
+    }
+}
+
+extension ServicePages {
+    /// The service sections: queues, insights, my notifications (with the unread count), and setup for those who may
+    /// change it.
+    static func serviceNav(_ current: String, cases: Cases, principal: Principal, texts: [String: String]) async throws -> [[String: Any]] {
+        var items: [[String: Any]] = [
+            ["id": "queues", "href": "/service", "label": texts["service_queues"] ?? "Queues"],
+            ["id": "insights", "href": "/service/insights", "label": texts["service_insights"] ?? "Insights"],
+        ]
+        if principal.userID != nil {
+            let unread = try await cases.unreadNotifications(for: principal)
+            var item: [String: Any] = ["id": "notifications", "href": "/service/notifications", "label": texts["service_notifications"] ?? "Notifications"]
+            if unread > 0 { item["count"] = unread }
+            items.append(item)
+        }
+        return items.map { item in item.merging(["current": item["id"] as? String == current]) { a, _ in a } }
+    }
+
+    /// The signed-in agent's notifications: deadlines of their cases about to pass or passed.
+    @Sendable func notificationsPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let found = try await cases.notifications(for: principal)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return try renderer.page("service_notifications", titleKey: "service_notifications", section: "service", context: context, values: [
+            "serviceNav": try await Self.serviceNav("notifications", cases: cases, principal: principal, texts: texts),
+            "hasNotifications": !found.items.isEmpty,
+            "anyUnread": found.unread > 0,
+            "notifications": found.items.map { item -> [String: Any] in
+                ["kind": item.kind.rawValue, "unread": item.readAt == nil, "what": texts["notification_\(item.kind.rawValue)"] ?? item.kind.rawValue,
+                 "caseId": item.caseID.rawValue, "number": item.caseNumber, "subject": item.subject, "due": formatter.string(from: item.dueAt),
+                 "at": formatter.string(from: item.at)]
+            },
+            "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
+        ])
+    }
+
+    @Sendable func markNotificationsRead(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try await cases.markNotificationsRead(for: principal)
+        return WebRenderer.redirect(to: "/service/notifications?done=notifications_read")
     }
 }
