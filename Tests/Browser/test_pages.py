@@ -105,6 +105,14 @@ def world():
 
     service_case = request(server, "POST", "/api/v1/cases", {"profileId": profile, "channel": "chat", "subject": "Boot too small — החלפה",
                                                             "message": "Can I swap the boot for a bigger size?", "orderId": order}, key=manager)["case"]["id"]
+    # Service setup with something in every list: a team on Jerusalem's week, a policy, a status, a canned reply, an article.
+    team = request(server, "POST", "/api/v1/teams", {"name": "מוקד — Hotline", "calendar": {"timeZone": "Asia/Jerusalem",
+                   "hours": {"sun": [["08:00", "12:00"], ["13:00", "17:00"]], "mon": [["08:00", "17:00"]]}, "holidays": ["2026-12-25"]}}, key=manager)
+    request(server, "POST", "/api/v1/sla-policies", {"name": "Urgent chat", "priorities": ["urgent"], "channels": ["chat"], "firstResponseMinutes": 5,
+                                                    "resolutionMinutes": 240, "escalation": {"raisePriority": True, "reassignTeamId": team["id"]}}, key=manager)
+    request(server, "POST", "/api/v1/case-statuses", {"name": "waiting for parts", "behavesLike": "on_hold"}, key=manager)
+    request(server, "POST", "/api/v1/canned-replies", {"title": "Refund", "bodies": {"en": "Hi {name}, your refund is on its way.", "he": "שלום {name}, ההחזר בדרך."}}, key=manager)
+    request(server, "POST", "/api/v1/kb-articles", {"language": "he", "title": "החזרות", "body": "אפשר להחזיר תוך 30 יום."}, key=manager)
     survey = request(server, "POST", "/api/v1/surveys", {"template": "relationship_nps"}, key=manager)
     request(server, "POST", f"/api/v1/surveys/{survey['id']}/status", {"status": "published"}, key=manager)
     token = survey["link"].split("/")[-1]
@@ -133,7 +141,7 @@ def main_pages(world):
     return ["/", "/customers", f"/customers/{world['profile']}", "/live", "/commerce", f"/commerce/orders/{world['order']}",
             "/commerce/deliveries", "/commerce/products", f"/commerce/units-sold?by=product&from={world['from']}&until={world['until']}",
             "/feedback", "/feedback/responses", "/feedback/topics", "/feedback/surveys", f"/feedback/surveys/{world['survey']}",
-            "/service", "/service/insights", f"/service/cases/{world['case']}", "/journeys", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
+            "/service", "/service/insights", "/service/notifications", "/service/setup", f"/service/cases/{world['case']}", "/journeys", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
 
 

@@ -270,6 +270,9 @@ extension ServiceSetup {
                     if let kind = FeedbackAlert.Kind(rawValue: text) { kinds.append(kind) }
                     else { issues.add(FieldIssue(field: "followUp.kinds", issue: .unknownValue(allowed: ["detractor", "low_csat", "low_ces"]), hint: "Follow up detractor, low_csat or low_ces.")) }
                 }
+                if input.kinds?.isEmpty == true {
+                    issues.add(FieldIssue(field: "followUp.kinds", issue: .missing, hint: "Follow up at least one of detractor, low_csat or low_ces, or turn the rule off."))
+                }
                 let priority = Cases.choice(input.priority, as: Case.Priority.self, field: "followUp.priority", collecting: &issues) ?? .normal
                 var team: TeamID?, assignee: UserID?
                 if let text = input.teamID {

@@ -83,6 +83,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
                   clock: u.clock).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
     ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, chat: u.chat, records: u.records, administration: u.administration).addRoutes(to: router)
+    ServiceSetupPages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, chat: u.chat).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)
     return router

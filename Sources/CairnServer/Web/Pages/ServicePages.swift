@@ -425,6 +425,7 @@ extension ServicePages {
             if unread > 0 { item["count"] = unread }
             items.append(item)
         }
+        items.append(["id": "setup", "href": "/service/setup", "label": texts["service_setup"] ?? "Setup"])
         return items.map { item in item.merging(["current": item["id"] as? String == current]) { a, _ in a } }
     }
 
