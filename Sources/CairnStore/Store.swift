@@ -1,6 +1,7 @@
-import CairnCore
+public import CairnCore
 import Foundation
 import SQLKit
+import Synchronization
 
 /// The one data layer. Every method that touches workspace data takes the workspace and filters by it. The database
 /// stays inside: the layers above ask the store by name.
@@ -36,17 +37,47 @@ public struct Store: Sendable {
         try await database.shutdown()
     }
 
-    /// Runs several store calls in one transaction.
+    /// Runs several store calls in one transaction. Once it commits, whoever waits for what it changed (a live chat,
+    /// an open case page) is woken (``waitForChange(of:upTo:)``).
     public func transaction<T: Sendable>(priority: WritePriority = .foreground, _ body: @Sendable (TransactionStore) async throws -> T) async throws -> T {
         let engine = database.engine
-        return try await database.transaction(priority: priority) { sql in try await body(TransactionStore(sql: sql, engine: engine)) }
+        let changes = ChangeLog()
+        let result = try await database.transaction(priority: priority) { sql in try await body(TransactionStore(sql: sql, engine: engine, changes: changes)) }
+        for key in changes.keys { database.eventSignal.signal(key) }
+        return result
     }
+
+    /// Waits until a transaction changes the case (a message, its status, its assignee) — on this server, or on
+    /// PostgreSQL on any server of the database — or `timeout` passes. True when woken by a change.
+    public func waitForChange(of item: CaseID, upTo timeout: Duration) async -> Bool {
+        await database.waitForEvents(in: ChangeLog.key(item), timeout: timeout)
+    }
+}
+
+/// What a transaction changed that someone may be waiting for: told to this process's waiters after the commit.
+final class ChangeLog: Sendable {
+    private let changed = Mutex<Set<String>>([])
+
+    static func key(_ item: CaseID) -> String { "case:\(item.rawValue)" }
+
+    func add(_ key: String) { changed.withLock { _ = $0.insert(key) } }
+    var keys: Set<String> { changed.withLock { $0 } }
 }
 
 /// Store calls bound to one open transaction.
 public struct TransactionStore: Sendable {
     let sql: any SQLDatabase
     var engine: DatabaseEngine = .sqlite
+    var changes: ChangeLog? = nil
+
+    /// Notes that the transaction changed a case: waiters on this server are woken after the commit; on PostgreSQL a
+    /// `NOTIFY` in the transaction tells every other server when it commits.
+    func changed(_ item: CaseID) async throws {
+        let key = ChangeLog.key(item)
+        guard changes?.keys.contains(key) != true else { return }
+        changes?.add(key)
+        if engine == .postgres { _ = try await sql.raw("SELECT pg_notify(\(bind: EventSignal.channel), \(bind: key))").all() }
+    }
 
     /// Runs `body` in a savepoint: if it throws, only its own writes are undone and the transaction goes on.
     public func withSavepoint(_ body: () async throws -> Void) async throws -> (any Error)? {

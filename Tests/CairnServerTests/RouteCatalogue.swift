@@ -56,6 +56,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         if template == "/api/v1/consent-purposes/{name}" { return "/api/v1/consent-purposes/loyalty_news" }
         if template == "/api/v1/channels/{name}" { return "/api/v1/channels/kiosk" }
         if template == "/api/v1/events/stream" { return template + "?since=2000-01-01T00:00:00Z&limit=1" }
+        if template == "/api/v1/cases/{id}/stream" { return "/api/v1/cases/\(id)/stream?limit=1" }
         if template == "/api/v1/surveys/{id}/trend" { return "/api/v1/surveys/\(id)/trend?question=nps&period=week&by=channel" }
         if template == "/api/v1/surveys/{id}/breakdown" { return "/api/v1/surveys/\(id)/breakdown?question=nps&by=trait:tier" }
         let parts = id.split(separator: "|").map(String.init)
@@ -114,6 +115,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         // The chat widget's API, by write key and the conversation's token (tested in ServiceChatTests, including another workspace's key).
         .init(method: .post, template: "/v1/chat/conversations", surface: .tracking),
         .init(method: .get, template: "/v1/chat/conversations/{id}", surface: .tracking),
+        .init(method: .get, template: "/v1/chat/conversations/{id}/stream", surface: .tracking),
         .init(method: .post, template: "/v1/chat/conversations/{id}/messages", surface: .tracking),
         // API.
         .init(method: .get, template: "/api/v1/me", surface: .api),
@@ -211,6 +213,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/api/v1/cases/bulk", surface: .api, target: .caseInBody, permission: .serviceWork,
               json: #"{"ids":["{id}"],"change":{"priority":"high"}}"#),
         .init(method: .get, template: "/api/v1/cases/{id}", surface: .api, target: .serviceCase, permission: .serviceRead),
+        .init(method: .get, template: "/api/v1/cases/{id}/stream", surface: .api, target: .serviceCase, permission: .serviceRead),
         .init(method: .patch, template: "/api/v1/cases/{id}", surface: .api, target: .serviceCase, permission: .serviceWork, json: #"{"tags":["t{n}"]}"#),
         .init(method: .post, template: "/api/v1/cases/{id}/messages", surface: .api, target: .serviceCase, permission: .serviceWork, json: #"{"body":"On it ({n})."}"#),
         .init(method: .post, template: "/api/v1/cases/{id}/merge", surface: .api, target: .serviceCase, permission: .serviceWork, json: #"{"into":"{profile}"}"#,

@@ -65,6 +65,24 @@ struct ServiceChatTests {
             #expect(try await h.api(.post, "/api/v1/cases/\(hebrewID)/messages", key: agentKey, json: #"{"body":"שלום! במה אפשר לעזור?"}"#).status == .created)
             let live = try await h.client.execute(uri: "/v1/chat/conversations/\(hebrewID)?writeKey=\(writeKey)&token=\(hebrewToken)", method: .get).json()
             #expect(((live["messages"] as? [[String: Any]]) ?? []).last?["body"] as? String == "שלום! במה אפשר לעזור?")
+            // Pushed, not polled: the visitor's stream and the agent's case stream carry the next message as soon as it is
+            // stored (Server-Sent Events, woken by the commit — the agent's stream would otherwise look again only after 15 s).
+            #expect(try await h.client.execute(uri: "/v1/chat/conversations/\(hebrewID)/stream?writeKey=\(writeKey)&token=nope", method: .get).status == .notFound)
+            #expect(try await h.api(.get, "/api/v1/cases/\(hebrewID)/stream?limit=0", key: agentKey).status == .badRequest)
+            #expect(try await h.api(.get, "/api/v1/cases/\(hebrewID)/stream", key: h.b.secretKeys[.agent]!).status == .notFound)
+            async let visitorStream = h.client.execute(uri: "/v1/chat/conversations/\(hebrewID)/stream?writeKey=\(writeKey)&token=\(hebrewToken)&limit=2", method: .get)
+            async let agentStream = h.api(.get, "/api/v1/cases/\(hebrewID)/stream?limit=2", key: agentKey)
+            try await Task.sleep(for: .milliseconds(300))
+            let began = ContinuousClock.now
+            #expect(try await h.api(.post, "/api/v1/cases/\(hebrewID)/messages", key: agentKey, json: #"{"body":"הנה תווית ההחזרה"}"#).status == .created)
+            let (visitorSaw, agentSaw) = try await (visitorStream, agentStream)
+            #expect(ContinuousClock.now - began < .seconds(10), "woken by the commit")
+            for (stream, name) in [(visitorSaw, "conversation"), (agentSaw, "case")] {
+                let text = String(buffer: stream.body)
+                #expect(stream.headers[.contentType] == "text/event-stream")
+                #expect(text.components(separatedBy: "event: \(name)\n").count == 3, "the state at once, then the changed one: \(text.prefix(300))")
+                #expect(text.components(separatedBy: "event: \(name)\n").last?.contains("הנה תווית ההחזרה") == true)
+            }
 
             // A signed-in customer (identity token signed by the site's server) asks where their order is.
             _ = try await h.a.customer(in: h.store)

@@ -53,6 +53,46 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("A live case view is woken when a transaction changing its case commits: on this server, and on PostgreSQL on another one (LISTEN/NOTIFY); another case's change does not wake it",
+          arguments: TestDatabase.engines)
+    func caseChangesWakeWaiters(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            let workspace = Workspace(id: .generate(), name: "Chat", createdAt: Date())
+            try await store.insert(workspace)
+            let other = engine == .postgres ? Store(database: try CairnDatabase.open(store.database.location, logger: Logger(label: "other"))) : store
+            let watched = CaseID.generate(), unrelated = CaseID.generate()
+            func write(to item: CaseID) async throws {
+                try await other.transaction { tx in
+                    try await tx.insert(CaseMessage(id: .generate(), caseID: item, author: .customer, by: "customer", body: "Hello?", attachments: [], channel: .chat,
+                                                    emailMessageID: nil, at: Date()), in: workspace.id)
+                }
+            }
+            #expect(await store.waitForChange(of: watched, upTo: .milliseconds(200)) == false, "nothing changed: the wait ends unwoken")
+            func woken(by item: CaseID, tries: Int = 10) async throws -> Bool {
+                for _ in 0..<tries {
+                    async let wake = store.waitForChange(of: watched, upTo: .seconds(2))
+                    try await Task.sleep(for: .milliseconds(100))
+                    try await write(to: item)
+                    if await wake { return true }
+                }
+                return false
+            }
+            #expect(try await woken(by: watched), "a message to the case wakes it")
+            #expect(try await woken(by: unrelated, tries: 2) == false, "another case's message does not")
+            // A transaction that fails wakes nobody: its change never happened.
+            async let quiet = store.waitForChange(of: watched, upTo: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(100))
+            struct Refused: Error {}
+            _ = try? await other.transaction { tx in
+                try await tx.insert(CaseMessage(id: .generate(), caseID: watched, author: .customer, by: "customer", body: "Lost", attachments: [], channel: .chat,
+                                                emailMessageID: nil, at: Date()), in: workspace.id)
+                throw Refused()
+            }
+            #expect(await quiet == false, "a rolled-back change wakes nobody")
+            if engine == .postgres { try await other.database.shutdown() }
+        }
+    }
+
     @Test("Concurrent appends share commits, count each new event once, and a failing append fails alone", arguments: TestDatabase.engines)
     func appendsShareCommits(engine: DatabaseEngine) async throws {
         try await TestDatabase.withStore(engine) { (store: Store) async throws in

@@ -132,6 +132,11 @@ public struct Cases: Sendable {
     }
 
     /// The people a case may be assigned to: users whose role works on cases, by name.
+    /// Waits until the case changes (a message, its status, its assignee) or `timeout` passes.
+    public func waitForChange(_ id: CaseID, upTo timeout: Duration) async -> Bool {
+        await store.waitForChange(of: id, upTo: timeout)
+    }
+
     public func agents(for principal: Principal) async throws -> [(id: UserID, name: String)] {
         try principal.require(.serviceRead)
         var found: [(id: UserID, name: String)] = [], cursor: Cursor?

@@ -169,6 +169,11 @@ public struct LiveChat: Sendable {
         return try await view(id, in: workspace)
     }
 
+    /// Waits until the conversation changes (a message, a hand-over, an agent taking it) or `timeout` passes.
+    public func waitForChange(_ id: CaseID, upTo timeout: Duration) async -> Bool {
+        await store.waitForChange(of: id, upTo: timeout)
+    }
+
     func view(_ id: CaseID, in workspace: WorkspaceID) async throws -> View {
         guard let thread = try await store.thread(id: id, in: workspace), let session = try await store.chatSession(of: id, in: workspace)?.session else {
             throw NotFoundError(kind: "conversation", id: id.rawValue)

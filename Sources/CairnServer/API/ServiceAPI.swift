@@ -26,12 +26,14 @@ struct ServiceAPI {
     let report: ServiceReport
     let spikes: ServiceSpikes
     let chat: LiveChat
+    let authenticator: Authenticator
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("cases", use: listCases)
         group.post("cases", use: openCase)
         group.post("cases/bulk", use: bulk)
         group.get("cases/{id}", use: thread)
+        group.get("cases/{id}/stream", use: threadStream)
         group.patch("cases/{id}", use: change)
         group.post("cases/{id}/messages", use: reply)
         group.post("cases/{id}/merge", use: merge)
@@ -115,6 +117,20 @@ struct ServiceAPI {
 
     @Sendable func thread(_ request: Request, context: CairnRequestContext) async throws -> CaseThread {
         try await cases.thread(try context.parameters.id(as: CaseID.self, kind: "case"), for: try context.requirePrincipal())
+    }
+
+    /// `GET /api/v1/cases/{id}/stream`: the case with its conversation as Server-Sent Events (`event: case`, the same
+    /// JSON as `GET /api/v1/cases/{id}`), sent again as soon as it changes; access is checked before every read.
+    @Sendable func threadStream(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.id(as: CaseID.self, kind: "case")
+        let limit = try LiveStream.limit(request)
+        let first = try await cases.thread(id, for: principal)
+        let sessionToken = context.identity?.sessionToken, authenticator = self.authenticator, cases = self.cases
+        return try LiveStream.response(event: "case", first: first, recheck: .seconds(15), limit: limit, read: {
+            guard let current = try await authenticator.current(principal, sessionToken: sessionToken) else { return nil }
+            return try await cases.thread(id, for: current)
+        }, wait: { await cases.waitForChange(id, upTo: $0) })
     }
 
     /// A change: a field left out stays as it is; `null` clears it (team, assignee, order, product, shipment).

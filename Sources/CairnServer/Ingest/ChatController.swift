@@ -19,6 +19,7 @@ struct ChatController {
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.post("v1/chat/conversations", use: start)
         router.get("v1/chat/conversations/{id}", use: read)
+        router.get("v1/chat/conversations/{id}/stream", use: stream)
         router.post("v1/chat/conversations/{id}/messages", use: write)
     }
 
@@ -57,6 +58,19 @@ struct ChatController {
         let key = try await writeKeys.key(request, body: query["writeKey"].map { ["writeKey": .string(String($0))] } ?? [:])
         let id = try context.parameters.id(as: CaseID.self, kind: "conversation")
         return try json(try await chat.view(id, token: query["token"].map(String.init), in: key.workspaceID))
+    }
+
+    /// `GET /v1/chat/conversations/{id}/stream?writeKey=…&token=…`: the conversation as Server-Sent Events
+    /// (`event: conversation`, the same JSON as a read), sent again as soon as it changes.
+    @Sendable func stream(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let key = try await writeKeys.key(request, body: query["writeKey"].map { ["writeKey": .string(String($0))] } ?? [:])
+        let id = try context.parameters.id(as: CaseID.self, kind: "conversation")
+        let token = query["token"].map(String.init), workspace = key.workspaceID, chat = self.chat
+        let limit = try LiveStream.limit(request)
+        return try LiveStream.response(event: "conversation", first: try await chat.view(id, token: token, in: workspace), limit: limit,
+                                       read: { try await chat.view(id, token: token, in: workspace) },
+                                       wait: { await chat.waitForChange(id, upTo: $0) })
     }
 
     @Sendable func write(_ request: Request, context: CairnRequestContext) async throws -> Response {

@@ -178,6 +178,7 @@ extension TransactionStore {
             .set("solved_at", to: SQLBind(item.solvedAt?.storageMillis)).set("merged_into", to: SQLBind(item.mergedInto?.rawValue))
             .where("workspace_id", .equal, item.workspaceID.rawValue).where("id", .equal, item.id.rawValue)
             .run()
+        try await changed(item.id)
     }
 
     /// Stores a case's computed service-level state: its JSON, its next deadline and when the timer next acts.
@@ -289,6 +290,7 @@ extension TransactionStore {
             .values(SQLBind(workspace.rawValue), SQLBind(message.id.rawValue), SQLBind(message.caseID.rawValue), SQLBind(message.author.rawValue), SQLBind(message.by),
                     SQLBind(message.body), SQLBind(attachments), SQLBind(message.channel.rawValue), SQLBind(message.emailMessageID), SQLBind(message.at.storageMillis))
             .run()
+        try await changed(message.caseID)
     }
 
     /// A case's messages, oldest first.

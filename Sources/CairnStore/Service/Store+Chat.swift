@@ -128,6 +128,7 @@ extension TransactionStore {
             .set("visitor_email", to: SQLBind(session.visitorEmail))
             .set("bot_tried", to: SQLBind(String(decoding: try JSONEncoder.sorted.encode(session.tried), as: UTF8.self)))
             .where("workspace_id", .equal, workspace.rawValue).where("case_id", .equal, session.caseID.rawValue).run()
+        try await changed(session.caseID)
     }
 
     public func chatSession(of id: CaseID, in workspace: WorkspaceID) async throws -> (session: ChatSession, tokenHash: String)? {

@@ -4,8 +4,8 @@
  *           data-identity-token="optional: a token your server signed" data-name="optional" data-email="optional"
  *           data-team="optional: a team's id" data-skill="optional, e.g. returns" async></script>
  * A button opens a panel (the whole screen on a phone, right to left in Hebrew). The bot answers first; when it hands
- * over, the panel shows the place in the queue and the expected wait, then the agent's replies as they come (read every
- * two seconds). The conversation survives a page change within the tab. Texts are set as text, never as HTML.
+ * over, the panel shows the place in the queue and the expected wait, then the agent's replies as they come (pushed as
+ * Server-Sent Events; read every two seconds where that fails). The conversation survives a page change within the tab. Texts are set as text, never as HTML.
  */
 (function () {
   "use strict";
@@ -106,10 +106,33 @@
     });
   }
 
+  // Live: the conversation is pushed as Server-Sent Events the moment it changes (an agent's reply, a hand-over);
+  // where EventSource is missing or keeps failing, it is read every two seconds instead.
+  var source = null, failures = 0;
+  function stop() {
+    clearTimeout(timer);
+    if (source) { source.close(); source = null; }
+  }
   function poll() {
     if (!conversation) { return; }
     request("GET", "/v1/chat/conversations/" + conversation + "?token=" + encodeURIComponent(chatToken))
       .then(render).catch(function () {}).then(function () { timer = setTimeout(poll, 2000); });
+  }
+  function listen() {
+    stop();
+    if (!conversation) { return; }
+    if (!window.EventSource || failures >= 3) { poll(); return; }
+    source = new EventSource(base + "/v1/chat/conversations/" + conversation + "/stream?writeKey=" + encodeURIComponent(key) +
+                             "&token=" + encodeURIComponent(chatToken));
+    source.addEventListener("conversation", function (event) {
+      failures = 0;
+      try { render(JSON.parse(event.data)); } catch (e) {}
+    });
+    source.addEventListener("access-ended", function () { stop(); });
+    source.onerror = function () {
+      failures += 1;
+      if (failures >= 3) { listen(); }
+    };
   }
 
   form.addEventListener("submit", function (event) {
@@ -131,8 +154,7 @@
         try { sessionStorage.setItem(storageKey, JSON.stringify({ id: conversation, token: chatToken })); } catch (e) {}
         input.value = "";
         render(started.view);
-        clearTimeout(timer);
-        timer = setTimeout(poll, 2000);
+        listen();
       }).catch(function () { status.textContent = texts.error; }).then(done);
     } else {
       request("POST", "/v1/chat/conversations/" + conversation + "/messages", { token: chatToken, message: text }).then(function (view) {
@@ -144,6 +166,6 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
   });
-  launcher.addEventListener("click", function () { root.classList.add("open"); input.focus(); if (conversation) { poll(); } });
-  close.addEventListener("click", function () { root.classList.remove("open"); clearTimeout(timer); launcher.focus(); });
+  launcher.addEventListener("click", function () { root.classList.add("open"); input.focus(); if (conversation) { listen(); } });
+  close.addEventListener("click", function () { root.classList.remove("open"); stop(); launcher.focus(); });
 })();

@@ -88,19 +88,30 @@
     item.appendChild(text);
     list.appendChild(item);
   }
+  function show(thread) {
+    if (!thread || !thread.messages) return;
+    var known = {};
+    Array.prototype.forEach.call(list.querySelectorAll('[data-message]'), function (el) { known[el.getAttribute('data-message')] = true; });
+    var added = 0;
+    thread.messages.forEach(function (message) { if (!known[message.id]) { add(message); added += 1; } });
+    if (added > 0) { shown += added; if (notice) notice.hidden = false; }
+  }
   function poll() {
     fetch('/api/v1/cases/' + encodeURIComponent(id), { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (thread) {
-        if (!thread || !thread.messages) return;
-        var known = {};
-        Array.prototype.forEach.call(list.querySelectorAll('[data-message]'), function (el) { known[el.getAttribute('data-message')] = true; });
-        var added = 0;
-        thread.messages.forEach(function (message) { if (!known[message.id]) { add(message); added += 1; } });
-        if (added > 0) { shown += added; if (notice) notice.hidden = false; }
-      })
+      .then(show)
       .catch(function () {})
       .then(function () { setTimeout(poll, 4000); });
   }
-  setTimeout(poll, 4000);
+  // New messages are pushed (Server-Sent Events) as soon as they are stored; without EventSource, or after it keeps
+  // failing, the page reads the case every four seconds.
+  var failures = 0;
+  if (window.EventSource) {
+    var source = new EventSource('/api/v1/cases/' + encodeURIComponent(id) + '/stream');
+    source.addEventListener('case', function (event) { failures = 0; try { show(JSON.parse(event.data)); } catch (e) {} });
+    source.addEventListener('access-ended', function () { source.close(); });
+    source.onerror = function () { failures += 1; if (failures >= 3) { source.close(); setTimeout(poll, 4000); } };
+  } else {
+    setTimeout(poll, 4000);
+  }
 })();
