@@ -265,4 +265,43 @@ struct CasesTests {
             }
         }
     }
+
+    @Test("A policy change recomputes a few open cases at once and the rest in batches after, each in a transaction of its own; a new change starts over",
+          arguments: TestDatabase.engines)
+    func deadlinesRecomputedInBatches(engine: DatabaseEngine) async throws {
+        try await TestDatabase.withStore(engine) { (store: Store) async throws in
+            try await world(store, at: Self.at("2026-12-07T10:00:00Z")) { w in
+                // Batches of 2 stand in for the 500 of a real workspace.
+                let setup = ServiceSetup(store: store, clock: w.clock.source, immediateRefresh: 2)
+                var policy = ServiceSetup.PolicyInput()
+                policy.name = "Everyone"
+                policy.firstResponseMinutes = 60
+                let saved = try await setup.savePolicy(nil, policy, by: w.manager)
+                var ids: [CaseID] = []
+                for index in 0..<5 { ids.append(try await w.cases.open(.init(contact: "c\(index)@example.com", channel: "email", subject: "Help \(index)"), by: w.agent).case.id) }
+                func due() async throws -> [Date?] {
+                    var found: [Date?] = []
+                    for id in ids.sorted(by: { $0.rawValue < $1.rawValue }) { found.append(try await w.cases.thread(id, for: w.agent).case.sla?.firstResponse?.dueAt) }
+                    return found
+                }
+                let hour = Self.at("2026-12-07T11:00:00Z"), fourHours = Self.at("2026-12-07T14:00:00Z")
+                #expect(try await due() == Array(repeating: hour, count: 5))
+                policy.firstResponseMinutes = 240
+                _ = try await setup.savePolicy(saved.id, policy, by: w.manager)
+                // The first two (by id) at once; the other three wait for the rounds.
+                #expect(try await due() == [fourHours, fourHours, hour, hour, hour])
+                #expect(try await w.cases.refreshWaitingDeadlines(batch: 2) == 2)
+                #expect(try await due() == [fourHours, fourHours, fourHours, fourHours, hour])
+                // Another change before the rest is done starts over from the first case.
+                policy.firstResponseMinutes = 120
+                _ = try await setup.savePolicy(saved.id, policy, by: w.manager)
+                let twoHours = Self.at("2026-12-07T12:00:00Z")
+                #expect(try await due() == [twoHours, twoHours, fourHours, fourHours, hour])
+                #expect(try await w.cases.refreshWaitingDeadlines(batch: 2) == 2)
+                #expect(try await w.cases.refreshWaitingDeadlines(batch: 2) == 1)
+                #expect(try await due() == Array(repeating: twoHours, count: 5))
+                #expect(try await w.cases.refreshWaitingDeadlines(batch: 2) == 0, "nothing waits any more")
+            }
+        }
+    }
 }

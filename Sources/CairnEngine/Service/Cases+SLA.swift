@@ -200,3 +200,25 @@ extension Cases {
         try await store.markServiceNotificationsRead(of: user, in: principal.workspaceID, at: clock.now())
     }
 }
+
+extension Cases {
+    /// Recomputes the deadlines of open cases left waiting after a policy or a team's hours changed: up to `batch`
+    /// cases per workspace, each batch in a transaction of its own. Returns how many were recomputed (0: none waited).
+    @discardableResult
+    public func refreshWaitingDeadlines(batch: Int = ServiceSetup.refreshBatch) async throws -> Int {
+        var done = 0
+        for workspace in try await store.workspacesAwaitingSLARefresh(limit: 20) {
+            let now = clock.now()
+            done += try await store.transaction { tx -> Int in
+                guard let pending = try await tx.lockedSLARefresh(in: workspace) else { return 0 }
+                let ids = try await tx.openCaseIDs(in: workspace, after: pending.after, limit: batch)
+                for id in ids { try await Self.refreshSLA(of: id, in: workspace, at: now, tx: tx) }
+                if ids.count < batch { try await tx.clearSLARefresh(in: workspace) }
+                else { try await tx.advanceSLARefresh(in: workspace, to: ids[ids.count - 1].rawValue) }
+                return ids.count
+            }
+        }
+        if done > 0 { deadlinesChanged() }
+        return done
+    }
+}

@@ -4,16 +4,19 @@ public import Foundation
 
 /// Teams with their calendars and members, service-level policies and the workspace's own case statuses. Reading
 /// needs `service.read`, changing `service.manage`. A change to a team's calendar or to a policy recomputes the
-/// deadlines of the open cases it touches.
+/// deadlines of the open cases: the first ``refreshBatch`` at once, the rest in batches soon after.
 public struct ServiceSetup: Sendable {
     let store: Store
     public let clock: DateSource
     let deadlinesChanged: @Sendable () -> Void
+    /// Open cases recomputed in the changing transaction itself (``refreshBatch`` unless a test says otherwise).
+    let immediateRefresh: Int
 
-    public init(store: Store, clock: DateSource = .system, deadlinesChanged: @escaping @Sendable () -> Void = {}) {
+    public init(store: Store, clock: DateSource = .system, deadlinesChanged: @escaping @Sendable () -> Void = {}, immediateRefresh: Int = ServiceSetup.refreshBatch) {
         self.store = store
         self.clock = clock
         self.deadlinesChanged = deadlinesChanged
+        self.immediateRefresh = immediateRefresh
     }
 
     // MARK: Teams
@@ -106,10 +109,10 @@ public struct ServiceSetup: Sendable {
         }
         try issues.throwIfAny()
         let team = Team(id: id ?? .generate(), name: name, calendar: calendar ?? .alwaysOpen, members: members, createdAt: existing?.createdAt ?? clock.now())
-        let now = clock.now(), isUpdate = existing != nil
+        let now = clock.now(), isUpdate = existing != nil, immediate = immediateRefresh
         try await store.transaction { tx in
             try await tx.save(team, in: workspace)
-            if isUpdate { try await Self.refreshOpenCases(in: workspace, at: now, tx: tx) }
+            if isUpdate { try await Self.refreshOpenCases(in: workspace, at: now, tx: tx, batch: immediate) }
         }
         deadlinesChanged()
         return team
@@ -181,10 +184,10 @@ public struct ServiceSetup: Sendable {
                                               resolutionMinutes: input.resolutionMinutes),
                                warnBeforeMinutes: warn,
                                escalation: .init(raisePriority: input.raisePriority ?? false, reassignTeamID: team, reassignUserID: user, notify: input.notify ?? true))
-        let now = clock.now()
+        let now = clock.now(), immediate = immediateRefresh
         try await store.transaction { tx in
             try await tx.save(policy, in: workspace, at: now)
-            try await Self.refreshOpenCases(in: workspace, at: now, tx: tx)
+            try await Self.refreshOpenCases(in: workspace, at: now, tx: tx, batch: immediate)
         }
         deadlinesChanged()
         return policy
@@ -192,19 +195,27 @@ public struct ServiceSetup: Sendable {
 
     public func deletePolicy(_ id: SLAPolicyID, by principal: Principal) async throws {
         try principal.require(.serviceManage)
-        let now = clock.now()
+        let now = clock.now(), immediate = immediateRefresh
         try await store.transaction { tx in
             guard try await tx.deleteSLAPolicy(id, in: principal.workspaceID) else { throw NotFoundError(kind: "SLA policy", id: id.rawValue) }
-            try await Self.refreshOpenCases(in: principal.workspaceID, at: now, tx: tx)
+            try await Self.refreshOpenCases(in: principal.workspaceID, at: now, tx: tx, batch: immediate)
         }
         deadlinesChanged()
     }
 
     /// Recomputes the deadlines of every open case of the workspace (after a policy or calendar changed).
-    static func refreshOpenCases(in workspace: WorkspaceID, at now: Date, tx: TransactionStore) async throws {
-        for id in try await tx.openCaseIDs(in: workspace) {
+    /// How many open cases a change to a policy or a team's hours recomputes in its own transaction; the rest are
+    /// recomputed in batches of this size by the service rounds (``Cases/refreshWaitingDeadlines(batch:)``), so the
+    /// change never holds the database for 100,000 cases.
+    public static let refreshBatch = 500
+
+    static func refreshOpenCases(in workspace: WorkspaceID, at now: Date, tx: TransactionStore, batch: Int = refreshBatch) async throws {
+        let ids = try await tx.openCaseIDs(in: workspace, after: "", limit: batch + 1)
+        for id in ids.prefix(batch) {
             try await Cases.refreshSLA(of: id, in: workspace, at: now, tx: tx)
         }
+        if ids.count > batch { try await tx.requestSLARefresh(in: workspace, after: ids[batch - 1].rawValue, at: now) }
+        else { try await tx.clearSLARefresh(in: workspace) }
     }
 
     // MARK: Statuses

@@ -915,5 +915,14 @@ public enum Schema {
                 .run()
             try await sql.raw("CREATE INDEX service_notifications_user ON service_notifications (workspace_id, user_id, created_at)").run()
         },
+        Migration(version: 48, name: "open cases whose deadlines wait to be recomputed") { sql in
+            // A policy or a team's hours changed in a workspace with more open cases than one transaction recomputes:
+            // the rest are recomputed in batches, by case id from after_id on; requested_at tells a new change apart.
+            try await sql.create(table: "sla_refresh")
+                .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
+                .column("after_id", type: .text, .notNull)
+                .column("requested_at", type: .bigint, .notNull)
+                .run()
+        },
     ]
 }

@@ -321,9 +321,50 @@ extension TransactionStore {
             .map { CaseID(rawValue: try $0.decode(column: "id", as: String.self)) }
     }
 
+    /// Up to `limit` open case ids after `after`, in id order.
+    public func openCaseIDs(in workspace: WorkspaceID, after: String, limit: Int) async throws -> [CaseID] {
+        try await sql.select().column("id").from("cases").where("workspace_id", .equal, workspace.rawValue).where("is_open", .equal, 1)
+            .where("id", .greaterThan, after).orderBy("id").limit(limit).all()
+            .map { CaseID(rawValue: try $0.decode(column: "id", as: String.self)) }
+    }
+
+    /// Asks for the open cases after `after` to have their deadlines recomputed (a new request starts over from it).
+    public func requestSLARefresh(in workspace: WorkspaceID, after: String, at now: Date) async throws {
+        try await sql.insert(into: "sla_refresh").columns("workspace_id", "after_id", "requested_at")
+            .values(SQLBind(workspace.rawValue), SQLBind(after), SQLBind(now.storageMillis))
+            .onConflict(with: ["workspace_id"]) { $0.set(excludedValueOf: "after_id").set(excludedValueOf: "requested_at") }.run()
+    }
+
+    /// Clears a workspace's pending recomputation (nothing left to do before `after`).
+    public func clearSLARefresh(in workspace: WorkspaceID) async throws {
+        try await sql.delete(from: "sla_refresh").where("workspace_id", .equal, workspace.rawValue).run()
+    }
+
+    /// The workspace's pending recomputation, locked for this transaction: where it has got to and when it was asked.
+    public func lockedSLARefresh(in workspace: WorkspaceID) async throws -> (after: String, requestedAt: Int64)? {
+        guard let row = try await sql.select().columns("after_id", "requested_at").from("sla_refresh").where("workspace_id", .equal, workspace.rawValue)
+            .for(.update).first() else { return nil }
+        return (try row.decode(column: "after_id", as: String.self), try row.decode(column: "requested_at", as: Int64.self))
+    }
+
+    /// Moves a pending recomputation on to `after`.
+    public func advanceSLARefresh(in workspace: WorkspaceID, to after: String) async throws {
+        try await sql.update("sla_refresh").set("after_id", to: after).where("workspace_id", .equal, workspace.rawValue).run()
+    }
+
     /// Moves every message of `source` to `target` (a merge).
     public func moveMessages(of source: CaseID, to target: CaseID, in workspace: WorkspaceID) async throws {
         try await sql.update("case_messages").set("case_id", to: target.rawValue)
             .where("workspace_id", .equal, workspace.rawValue).where("case_id", .equal, source.rawValue).run()
+    }
+}
+
+extension Store {
+    /// Workspaces with deadlines waiting to be recomputed.
+    public func workspacesAwaitingSLARefresh(limit: Int) async throws -> [WorkspaceID] {
+        try await database.withConnection { sql in
+            try await sql.select().column("workspace_id").from("sla_refresh").orderBy("requested_at").limit(limit).all()
+                .map { WorkspaceID(rawValue: try $0.decode(column: "workspace_id", as: String.self)) }
+        }
     }
 }
