@@ -76,7 +76,7 @@ def shop():
     for language in ["en", "he"]:
         with open(os.path.join(folder, f"{language}.html"), "w", encoding="utf-8") as page:
             page.write(f"""<!doctype html><html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Shop</title></head><body><h1>Shop</h1>
+<title>Shop</title><style>button {{ display: none !important }} li {{ color: red; font-size: 40px }} #cairn-chat {{ display: none }}</style></head><body><h1>Shop</h1>
 <script src="{server.url}/static/chat.js" data-write-key="{write}" data-lang="{language}" async></script></body></html>""")
     handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=folder)
     site = socketserver.TCPServer(("127.0.0.1", 0), handler)
@@ -104,15 +104,28 @@ def set_availability(driver, server, online, languages=("en",)):
         wait_for(driver, "#availability-state")
 
 
+def widget(driver):
+    """The chat widget's shadow root (the widget draws itself there, out of the site's styles' reach)."""
+    return wait_for(driver, "#cairn-chat-host").shadow_root
+
+
+def in_widget(driver, css):
+    return widget(driver).find_element(By.CSS_SELECTOR, css)
+
+
 def open_widget(driver, shop, language):
     driver.get(f"{shop['site']}/{language}.html")
-    wait_for(driver, "#cairn-chat-open").click()
-    return wait_for(driver, "#cairn-chat-input")
+    WebDriverWait(driver, 15).until(lambda d: widget(d).find_elements(By.CSS_SELECTOR, "#cairn-chat-open"))
+    launcher = in_widget(driver, "#cairn-chat-open")
+    # The shop's own CSS (which hides every button and paints list items red) does not reach the widget.
+    assert launcher.is_displayed() and launcher.value_of_css_property("background-color") == "rgba(31, 95, 168, 1)"
+    launcher.click()
+    return in_widget(driver, "#cairn-chat-input")
 
 
 def widget_messages(driver):
     return [(item.get_attribute("data-author"), item.find_element(By.TAG_NAME, "bdi").text)
-            for item in driver.find_elements(By.CSS_SELECTOR, "#cairn-chat-messages li")]
+            for item in widget(driver).find_elements(By.CSS_SELECTOR, "#cairn-chat-messages li")]
 
 
 def test_an_agent_answers_a_chat_in_hebrew_at_phone_width_while_the_customer_writes(driver, shop):
@@ -126,10 +139,10 @@ def test_an_agent_answers_a_chat_in_hebrew_at_phone_width_while_the_customer_wri
     driver.switch_to.new_window("window")
     customer_window = driver.current_window_handle
     box = open_widget(driver, shop, "he")
-    assert driver.find_element(By.ID, "cairn-chat").get_attribute("dir") == "rtl"
+    assert in_widget(driver, "#cairn-chat").get_attribute("dir") == "rtl"
     box.send_keys("אני רוצה לדבר עם נציג")
-    driver.find_element(By.ID, "cairn-chat-send").click()
-    WebDriverWait(driver, 15).until(lambda d: d.find_element(By.ID, "cairn-chat").get_attribute("data-state") == "agent")
+    in_widget(driver, "#cairn-chat-send").click()
+    WebDriverWait(driver, 15).until(lambda d: in_widget(d, "#cairn-chat").get_attribute("data-state") == "agent")
     assert ("bot", "אני מעביר אותך לנציג.") in widget_messages(driver)
     # On a phone the open chat fills the screen and nothing scrolls sideways.
     assert driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth") <= 1
@@ -149,8 +162,8 @@ def test_an_agent_answers_a_chat_in_hebrew_at_phone_width_while_the_customer_wri
     # The customer sees the answer arrive and writes again.
     driver.switch_to.window(customer_window)
     WebDriverWait(driver, 15).until(lambda d: ("agent", "שלום! במה אפשר לעזור?") in widget_messages(d))
-    driver.find_element(By.ID, "cairn-chat-input").send_keys("ההזמנה שלי עוד לא הגיעה")
-    driver.find_element(By.ID, "cairn-chat-send").click()
+    in_widget(driver, "#cairn-chat-input").send_keys("ההזמנה שלי עוד לא הגיעה")
+    in_widget(driver, "#cairn-chat-send").click()
     WebDriverWait(driver, 15).until(lambda d: ("customer", "ההזמנה שלי עוד לא הגיעה") in widget_messages(d))
 
     # The agent's open page shows it without a reload.
@@ -171,12 +184,12 @@ def test_the_bot_answers_then_hands_over_with_the_transcript(driver, shop):
     set_availability(driver, server, online=False)
     box = open_widget(driver, shop, "en")
     box.send_keys("How do I return an item?")
-    driver.find_element(By.ID, "cairn-chat-send").click()
+    in_widget(driver, "#cairn-chat-send").click()
     WebDriverWait(driver, 15).until(lambda d: any(author == "bot" and text.startswith("Returning an item:") for author, text in widget_messages(d)))
-    driver.find_element(By.ID, "cairn-chat-input").send_keys("I want to talk to a human")
-    driver.find_element(By.ID, "cairn-chat-send").click()
-    WebDriverWait(driver, 15).until(lambda d: d.find_element(By.ID, "cairn-chat").get_attribute("data-state") == "waiting")
-    assert re.search(r"number 1 in the queue, about 3 min", driver.find_element(By.ID, "cairn-chat-status").text)
+    in_widget(driver, "#cairn-chat-input").send_keys("I want to talk to a human")
+    in_widget(driver, "#cairn-chat-send").click()
+    WebDriverWait(driver, 15).until(lambda d: in_widget(d, "#cairn-chat").get_attribute("data-state") == "waiting")
+    assert re.search(r"number 1 in the queue, about 3 min", in_widget(driver, "#cairn-chat-status").text)
 
     # The agent picks it up from the unassigned queue and sees the whole transcript and what the bot tried.
     driver.get(server.url + "/service?queue=unassigned")

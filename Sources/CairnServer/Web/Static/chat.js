@@ -3,6 +3,7 @@
  *   <script src="https://cairn.example.com/static/chat.js" data-write-key="cairn_wk_…" data-lang="optional: en, de, zh or he"
  *           data-identity-token="optional: a token your server signed" data-name="optional" data-email="optional"
  *           data-team="optional: a team's id" data-skill="optional, e.g. returns" async></script>
+ * It draws itself in a shadow root (the host element is #cairn-chat-host), so the site's styles leave it alone.
  * A button opens a panel (the whole screen on a phone, right to left in Hebrew). The bot answers first; when it hands
  * over, the panel shows the place in the queue and the expected wait, then the agent's replies as they come (pushed as
  * Server-Sent Events; read every two seconds where that fails). The conversation survives a page change within the tab. Texts are set as text, never as HTML.
@@ -38,8 +39,12 @@
     return node;
   }
 
+  // The widget lives in a shadow root of its own host element: the site's CSS cannot restyle it, nor its CSS the site.
+  var host = element("div", { id: "cairn-chat-host" });
+  var shadow = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
   var root = element("div", { id: "cairn-chat", lang: lang, dir: lang === "he" ? "rtl" : "ltr" });
   var style = element("style", {}, [
+    ":host{all:initial}",
     "#cairn-chat{position:fixed;inset-block-end:16px;inset-inline-end:16px;z-index:2147483000;font:16px/1.4 system-ui,sans-serif;color:#1d2430}",
     "#cairn-chat button{font:inherit;min-height:44px;border-radius:22px;border:0;padding:0 18px;background:#1f5fa8;color:#fff;cursor:pointer}",
     "#cairn-chat .panel{display:none;flex-direction:column;width:360px;max-width:calc(100vw - 32px);height:520px;max-height:calc(100vh - 96px);background:#fff;border:1px solid #c9d1da;border-radius:12px;box-shadow:0 8px 24px rgba(0,0,0,.18);overflow:hidden}",
@@ -70,10 +75,11 @@
   panel.appendChild(list);
   panel.appendChild(status);
   panel.appendChild(form);
-  root.appendChild(style);
   root.appendChild(launcher);
   root.appendChild(panel);
-  document.body.appendChild(root);
+  shadow.appendChild(style);
+  shadow.appendChild(root);
+  document.body.appendChild(host);
 
   var conversation = saved ? saved.id : null, chatToken = saved ? saved.token : null, shown = {}, timer = null;
 
