@@ -119,6 +119,8 @@ struct Bench: AsyncParsableCommand {
             say("\(name): \(cases) open cases (and \(cases / 2) solved) with \(caseMessages) messages; queues, cases and a year's service report…")
             let result = try await measureService(target, logger: logger)
             say("  loaded in \(String(format: "%.0f", result.loadSeconds)) s; " + result.queries.map { "\($0.query.prefix(36)) p99 \(ms($0.latency.p99))" }.joined(separator: "; "))
+            say("  reference (the SQL alone): " + result.reference.map { "\($0.query) p50 \(ms($0.latency.p50)) p99 \(ms($0.latency.p99))" }.joined(separator: "; ")
+                + "; server memory \(result.memoryMiB.current) MiB, peak \(result.memoryMiB.peak) MiB")
             return result
         }
         for (name, target) in engines {

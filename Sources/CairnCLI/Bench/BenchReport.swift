@@ -261,6 +261,22 @@ struct BenchReport {
                     text += lead + "| `\(query.query)` | \(query.samples) | \(ms(query.latency.p50)) | \(ms(query.latency.p99)) | \(ms(query.latency.max)) |\n"
                 }
             }
+            text += """
+
+            Reference, measured in the same run before the server started: the same reads' SQL sent straight to the
+            database on a connection of its own (no HTTP, no access checks, no JSON, no second grouped pass), one after
+            another after one to warm up. Memory: the server's resident set after the reads, and its peak.
+
+            | Engine | Reference query | Timed | p50 | p99 | Max | Server memory now / peak |
+            |---|---|---:|---:|---:|---:|---:|
+
+            """
+            for (name, result) in service {
+                for (index, query) in result.reference.enumerated() {
+                    let memory = index == 0 ? "\(result.memoryMiB.current) / \(result.memoryMiB.peak) MiB" : ""
+                    text += "| \(index == 0 ? name : "") | \(query.query) | \(query.samples) | \(ms(query.latency.p50)) | \(ms(query.latency.p99)) | \(ms(query.latency.max)) | \(memory) |\n"
+                }
+            }
         }
         if !textAnalysis.isEmpty {
             text += """

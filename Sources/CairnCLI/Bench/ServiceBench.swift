@@ -19,6 +19,40 @@ extension Bench {
         var messages: Int
         var loadSeconds: Double
         var queries: [(query: String, samples: Int, latency: LatencySummary)]
+        /// The same reads' SQL timed straight against the database in the same run, without Cairn around it (no HTTP,
+        /// no access checks, no JSON): what the database itself needs.
+        var reference: [(query: String, samples: Int, latency: LatencySummary)]
+        /// The server's resident memory after the reads, and its peak, in MiB.
+        var memoryMiB: (current: Int, peak: Int)
+    }
+
+    /// The reads' own SQL (as the store sends it, with the workspace and the year bound), timed one after another.
+    static func referenceQueries(workspace: String, from: Int64, until: Int64, now: Int64) -> [(label: String, sql: SQLQueryString)] {
+        [
+            ("queue counts: one pass over the open cases", """
+                SELECT COUNT(*) AS n, SUM(CASE WHEN assignee_id = '' THEN 1 ELSE 0 END) AS mine, SUM(CASE WHEN team_id IN (NULL) THEN 1 ELSE 0 END) AS team,
+                  SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END) AS unassigned,
+                  SUM(CASE WHEN sla_next_due < \(bind: now + 3_600_000) THEN 1 ELSE 0 END) AS due
+                FROM cases WHERE workspace_id = \(bind: workspace) AND is_open = 1
+                """),
+            ("a year's report by channel: the grouped pass", """
+                SELECT channel AS k, COUNT(*) AS n, SUM(CASE WHEN first_response_s IS NOT NULL THEN 1 ELSE 0 END) AS responded,
+                  AVG(CAST(first_response_s AS DOUBLE PRECISION)) AS frt, SUM(CASE WHEN status IN ('solved', 'closed') THEN 1 ELSE 0 END) AS solved,
+                  AVG(CAST(resolution_s AS DOUBLE PRECISION)) AS rt, SUM(CASE WHEN sla_outcome = 'met' THEN 1 ELSE 0 END) AS met,
+                  SUM(CASE WHEN sla_outcome = 'breached' THEN 1 ELSE 0 END) AS breached, SUM(CASE WHEN reopens > 0 THEN 1 ELSE 0 END) AS reopened,
+                  SUM(CASE WHEN status IN ('solved', 'closed') AND reopens = 0 AND agent_replies <= 1 THEN 1 ELSE 0 END) AS fcr,
+                  COUNT(csat_score) AS csat_n, SUM(CASE WHEN csat_score >= 4 THEN 1 ELSE 0 END) AS csat_ok, COUNT(ces_score) AS ces_n,
+                  CAST(SUM(ces_score) AS BIGINT) AS ces_sum
+                FROM cases WHERE workspace_id = \(bind: workspace) AND created_at >= \(bind: from) AND created_at < \(bind: until) AND merged_into IS NULL
+                GROUP BY channel
+                """),
+            ("a year's report: channel × day", """
+                SELECT channel AS c, created_at / 86400000 AS d, COUNT(*) AS n, SUM(CAST(first_response_s AS DOUBLE PRECISION)) AS frt,
+                  SUM(CASE WHEN first_response_s IS NOT NULL THEN 1 ELSE 0 END) AS responded FROM cases
+                WHERE workspace_id = \(bind: workspace) AND created_at >= \(bind: from) AND created_at < \(bind: until) AND merged_into IS NULL
+                GROUP BY channel, created_at / 86400000
+                """),
+        ]
     }
 
     func measureService(_ target: BenchDatabase, logger: Logger) async throws -> ServiceResult {
@@ -119,6 +153,26 @@ extension Bench {
             let loadSeconds = seconds(ContinuousClock.now - loadStart)
             try await database.shutdown()
 
+            // The reference: the reads' SQL straight against the database, on a connection of its own, before the server runs.
+            var reference: [(String, Int, LatencySummary)] = []
+            let direct = try CairnDatabase.open(location, logger: logger)
+            do {
+                let from = Date(utcDay: yearAgo.utcDay).storageMillis, until = Date(utcDay: now.utcDay + 1).storageMillis
+                for query in Self.referenceQueries(workspace: workspace, from: from, until: until, now: now.storageMillis) {
+                    var samples: [Double] = []
+                    for round in 0...(query.label.hasPrefix("queue") ? 200 : 20) {
+                        let started = ContinuousClock.now
+                        _ = try await direct.withConnection { sql in try await sql.raw(query.sql).all() }
+                        if round > 0 { samples.append(seconds(ContinuousClock.now - started)) }
+                    }
+                    reference.append((query.label, samples.count, LatencySummary(samples)))
+                }
+                try await direct.shutdown()
+            } catch {
+                try? await direct.shutdown()
+                throw error
+            }
+
             let server = try await BenchServer.start(database: location, logger: logger)
             do {
                 let connection = try await LoadConnection.connect(host: "127.0.0.1", port: server.port, group: MultiThreadedEventLoopGroup.singleton)
@@ -145,8 +199,9 @@ extension Bench {
                 try await time("/api/v1/reports/service?by=channel (a year)", rounds: 20) { _ in "/api/v1/reports/service?by=channel&from=\(from)&until=\(until)" }
                 try await time("/api/v1/reports/service?by=agent (a year)", rounds: 20) { _ in "/api/v1/reports/service?by=agent&from=\(from)&until=\(until)" }
                 await connection.close()
+                let memory = server.residentMiB()
                 try await server.stop()
-                return ServiceResult(cases: cases, messages: caseMessages, loadSeconds: loadSeconds, queries: queries)
+                return ServiceResult(cases: cases, messages: caseMessages, loadSeconds: loadSeconds, queries: queries, reference: reference, memoryMiB: memory)
             } catch {
                 try? await server.stop()
                 throw error
