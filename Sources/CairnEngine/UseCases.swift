@@ -33,6 +33,7 @@ public struct UseCases: Sendable {
     public let spikes: ServiceSpikes
     public let chat: LiveChat
     public let serviceSetup: ServiceSetup
+    public let funnels: Funnels
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -72,6 +73,7 @@ public struct UseCases: Sendable {
         caseEmails = CaseEmails(store: store, clock: clock, mailer: mailer.map { SMTPMailer(configuration: $0) }, logger: logger, deadlinesChanged: { signal.notify() })
         serviceReport = ServiceReport(store: store, clock: clock)
         spikes = ServiceSpikes(store: store, clock: clock)
+        funnels = Funnels(store: store, clock: clock)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

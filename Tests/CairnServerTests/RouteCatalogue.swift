@@ -222,6 +222,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/reports/service", surface: .api, permission: .serviceRead),
         .init(method: .get, template: "/api/v1/service-alerts", surface: .api, permission: .workspaceRead),
         .init(method: .get, template: "/api/v1/campaigns", surface: .api, permission: .journeysRead),
+        .init(method: .post, template: "/api/v1/funnels/query", surface: .api, permission: .journeysRead,
+              json: #"{"steps":[{"event":"Product Viewed"},{"event":"Order Completed"}],"breakdown":{"by":"channel"}}"#),
         .init(method: .post, template: "/api/v1/campaigns", surface: .api, permission: .journeysManage, json: #"{"name":"Spring {n}","startedAt":"2026-03-20T08:00:00Z"}"#),
         .init(method: .get, template: "/api/v1/kb-articles", surface: .api, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/kb-articles", surface: .api, permission: .serviceManage,

@@ -44,6 +44,11 @@ struct Bench: AsyncParsableCommand {
     @Flag(name: .long, help: "Measure only the service console and report (for profiling); no report is written.") var serviceOnly = false
     @Option(name: .long, help: "Open service cases to load (half as many solved ones besides) before timing the console and the report (0 skips it).") var cases: Int = 100_000
     @Option(name: .long, help: "Case messages spread over them.") var caseMessages: Int = 1_000_000
+    @Flag(name: .long, help: "Measure only the funnel against its DuckDB and pandas reference; no report is written.") var funnelOnly = false
+    @Option(name: .long, help: "Events (a year of them) loaded for the funnel (0 skips it).") var funnelEvents: Int = 1_000_000
+    @Option(name: .long, help: "People they belong to.") var funnelPeople: Int = 88_000
+    @Option(name: .long, help: "Times the funnel is asked for (after one to warm up).") var funnelRounds: Int = 3
+    @Option(name: .long, help: ArgumentHelp("The Python with duckdb and pandas that runs scripts/funnel-reference.py.", valueName: "python")) var referencePython: String = "python3"
     @Flag(name: .long, help: "Measure only the resolution lag at the offered rates (for profiling); no report is written.") var lagOnly = false
     @Option(name: .long, help: ArgumentHelp("Offered events/s for the resolution lag on SQLite, the target first; more rates look for the highest bounded one.", valueName: "rates"))
     var lagRates: String = "10000,15000,20000"
@@ -123,7 +128,25 @@ struct Bench: AsyncParsableCommand {
                 + "; server memory \(result.memoryMiB.current) MiB, peak \(result.memoryMiB.peak) MiB")
             return result
         }
+        func funnel(_ name: String, _ target: BenchDatabase) async throws -> FunnelResult? {
+            guard funnelEvents > 0 else { return nil }
+            say("\(name): a 4-step funnel, 7-day window, over \(funnelEvents) events of \(funnelPeople) people; DuckDB and pandas on the same events…")
+            let result = try await measureFunnel(target, scratch: scratch.path, logger: logger)
+            say("  loaded in \(String(format: "%.0f", result.loadSeconds)) s; Cairn \(result.counts) p50 \(ms(result.latency.p50)) max \(ms(result.latency.max)); "
+                + result.references.map { "\($0.name) \($0.counts.map { "\($0)" } ?? ($0.error ?? "?")) \($0.seconds.map { ms($0) } ?? "")" }.joined(separator: "; ")
+                + "; server memory \(result.memoryMiB.current) MiB, peak \(result.memoryMiB.peak) MiB")
+            for reference in result.references {
+                if let counts = reference.counts, counts != result.counts {
+                    throw BenchFailure("the funnel's counts \(result.counts) differ from \(reference.name)'s \(counts)")
+                }
+            }
+            return result
+        }
         for (name, target) in engines {
+            if funnelOnly {
+                _ = try await funnel(name, target)
+                continue
+            }
             if serviceOnly {
                 _ = try await service(name, target)
                 continue
@@ -200,13 +223,15 @@ struct Bench: AsyncParsableCommand {
             let commerceResult = try await commerce(name, target)
             let feedbackResult = try await feedback(name, target)
             let serviceResult = try await service(name, target)
-            report.engines.append(.init(name: name, ingests: ingests, lags: lags, kill: kill, lookup: lookup, commerce: commerceResult, feedback: feedbackResult, service: serviceResult))
+            let funnelResult = try await funnel(name, target)
+            report.engines.append(.init(name: name, ingests: ingests, lags: lags, kill: kill, lookup: lookup, commerce: commerceResult, feedback: feedbackResult, service: serviceResult,
+                                        funnel: funnelResult))
         }
         if ingestOnly || lagOnly, let output {
             try report.markdown().write(toFile: output, atomically: true, encoding: .utf8)
             say("Wrote \(output) (ingestion and resolution only).")
         }
-        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly, !ingestOnly, !lagOnly, !serviceOnly else { return }
+        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly, !ingestOnly, !lagOnly, !serviceOnly, !funnelOnly else { return }
         let output = output ?? "docs/performance.md"
         if feedbackResponses > 0 {
             report.textAnalysis = Self.measureTextAnalysis()

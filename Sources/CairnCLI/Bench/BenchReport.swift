@@ -12,6 +12,7 @@ struct BenchReport {
         var commerce: Bench.CommerceResult?
         var feedback: Bench.FeedbackResult?
         var service: Bench.ServiceResult? = nil
+        var funnel: Bench.FunnelResult? = nil
     }
 
     var command: String
@@ -276,6 +277,33 @@ struct BenchReport {
                     let memory = index == 0 ? "\(result.memoryMiB.current) / \(result.memoryMiB.peak) MiB" : ""
                     text += "| \(index == 0 ? name : "") | \(query.query) | \(query.samples) | \(ms(query.latency.p50)) | \(ms(query.latency.p99)) | \(ms(query.latency.max)) | \(memory) |\n"
                 }
+            }
+        }
+        let funnels = engines.compactMap { engine in engine.funnel.map { (engine.name, $0) } }
+        if !funnels.isEmpty {
+            text += """
+
+            ## Journeys: the funnel beside DuckDB and pandas
+
+            A year of events of many people (half of them funnel steps, half other things customers do), loaded straight
+            into the event store as identity resolution leaves them; then the 4-step funnel (Product Viewed → Product
+            Added → Checkout Started → Order Completed), sequential, 7-day window from step 1, through the API after one
+            request to warm up. The reference is the same definition in DuckDB SQL (one ASOF join per step) and in pandas
+            (`merge_asof`), by `scripts/funnel-reference.py` on the same events exported to CSV, timed after loading; the
+            run fails if any count differs.
+
+            | Engine | Events | People | Cairn p50 | Cairn max | People per step | DuckDB | pandas | Server memory now / peak |
+            |---|---:|---:|---:|---:|---|---:|---:|---:|
+
+            """
+            for (name, result) in funnels {
+                func reference(_ label: String) -> String {
+                    guard let found = result.references.first(where: { $0.name == label }) else { return "—" }
+                    if let seconds = found.seconds { return ms(seconds) + (found.counts == result.counts ? " (same counts)" : " (counts differ)") }
+                    return found.error ?? "—"
+                }
+                text += "| \(name) | \(rate(Double(result.events))) | \(rate(Double(result.people))) | \(ms(result.latency.p50)) | \(ms(result.latency.max)) | "
+                    + "\(result.counts.map(String.init).joined(separator: " → ")) | \(reference("DuckDB")) | \(reference("pandas")) | \(result.memoryMiB.current) / \(result.memoryMiB.peak) MiB |\n"
             }
         }
         if !textAnalysis.isEmpty {

@@ -13,10 +13,11 @@ struct WorkspacePages {
 
     /// Capability areas that later releases fill; each page already exists and is permission-checked.
     static let capabilities: [(section: String, permission: Permission)] = [
-        ("journeys", .journeysRead), ("insights", .insightsRead),
+        ("insights", .insightsRead),
     ]
     /// The areas the overview links to, those with pages of their own first.
-    static let areas: [(section: String, permission: Permission)] = [("customers", .customersRead), ("commerce", .commerceRead), ("feedback", .feedbackRead), ("service", .serviceRead)]
+    static let areas: [(section: String, permission: Permission)] = [("customers", .customersRead), ("commerce", .commerceRead), ("feedback", .feedbackRead), ("service", .serviceRead),
+                                                                      ("journeys", .journeysRead)]
         + capabilities
 
     func addRoutes(to router: Router<CairnRequestContext>) {
