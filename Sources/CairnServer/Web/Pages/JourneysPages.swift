@@ -20,18 +20,19 @@ struct JourneysPages {
         let (principal, _) = try context.requireUser()
         try principal.require(.journeysRead)
         let texts = renderer.catalogue.texts(for: context.language)
-        let query = request.uri.queryParameters
-        let stepsGiven = query.getAll("step").map { String($0).trimmingCharacters(in: .whitespaces) }
+        // Read as a form sends it (a space is "+"), the same way as a POST body.
+        let query = FormFields(request.uri.query ?? "")
+        let stepsGiven = query.values(named: "step").map { $0.trimmingCharacters(in: .whitespaces) }
         let filled = stepsGiven.filter { !$0.isEmpty }
-        let windowDays = query["windowDays"].map(String.init) ?? "7"
-        let order = query["order"].map(String.init) ?? "sequential"
-        let by = query["by"].map(String.init) ?? ""
-        let byName = query["name"].map(String.init) ?? ""
-        let attribution = query["attribution"].map(String.init) ?? "first_touch"
-        let period = query["period"].map(String.init) ?? "day"
+        let windowDays = query["windowDays"] ?? "7"
+        let order = query["order"] ?? "sequential"
+        let by = query["by"] ?? ""
+        let byName = query["name"] ?? ""
+        let attribution = query["attribution"] ?? "first_touch"
+        let period = query["period"] ?? "day"
         let now = funnels.clock.now()
-        let until = query["until"].map(String.init) ?? Date(utcDay: now.utcDay + 1).formatted(.iso8601.year().month().day())
-        let from = query["from"].map(String.init) ?? Date(utcDay: now.utcDay - 29).formatted(.iso8601.year().month().day())
+        let until = query["until"] ?? Date(utcDay: now.utcDay + 1).formatted(.iso8601.year().month().day())
+        let from = query["from"] ?? Date(utcDay: now.utcDay - 29).formatted(.iso8601.year().month().day())
         var values: [String: Any] = [
             "stepInputs": (0..<max(4, min(Funnels.maximumSteps, stepsGiven.count + 1))).map { index -> [String: Any] in
                 ["label": (texts["funnel_step"] ?? "Step {n}").replacingOccurrences(of: "{n}", with: String(index + 1)),
