@@ -98,7 +98,7 @@ struct Bench: AsyncParsableCommand {
         var engines: [(String, BenchDatabase)] = postgresOnly ? [] : [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
         var orderFile: OrderLinesFile?
-        if orderLines > 0, !feedbackOnly, !serviceOnly {
+        if orderLines > 0, !feedbackOnly, !serviceOnly, !funnelOnly {
             say("Generating \(orderLines) order lines as CSV…")
             orderFile = try OrderLinesFile.write(lines: orderLines, products: products, to: scratch.appendingPathComponent("orders.csv").path)
             report.orderFile = orderFile
