@@ -34,6 +34,8 @@ public struct UseCases: Sendable {
     public let chat: LiveChat
     public let serviceSetup: ServiceSetup
     public let funnels: Funnels
+    public let paths: JourneyPaths
+    public let keyDrivers: KeyDrivers
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -74,6 +76,8 @@ public struct UseCases: Sendable {
         serviceReport = ServiceReport(store: store, clock: clock)
         spikes = ServiceSpikes(store: store, clock: clock)
         funnels = Funnels(store: store, clock: clock)
+        paths = JourneyPaths(store: store, clock: clock)
+        keyDrivers = KeyDrivers(store: store, clock: clock)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

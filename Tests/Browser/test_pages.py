@@ -142,7 +142,8 @@ def main_pages(world):
             "/commerce/deliveries", "/commerce/products", f"/commerce/units-sold?by=product&from={world['from']}&until={world['until']}",
             "/feedback", "/feedback/responses", "/feedback/topics", "/feedback/surveys", f"/feedback/surveys/{world['survey']}",
             "/service", "/service/insights", "/service/notifications", "/service/setup", f"/service/cases/{world['case']}", "/journeys",
-            "/journeys?step=Product+Viewed&step=Checkout+Started&by=channel&period=week", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
+            "/journeys?step=Product+Viewed&step=Checkout+Started&by=channel&period=week", "/journeys/paths?event=Product+Viewed&direction=after",
+            f"/insights?surveyId={world['survey']}", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
 
 

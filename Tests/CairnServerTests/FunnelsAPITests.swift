@@ -77,4 +77,44 @@ struct FunnelsAPITests {
             #expect(people(try other.json()) == [0, 0, 0])
         }
     }
+
+    @Test("Paths after and before a step across channels, most common first, with the share of people; bad input names the field", arguments: TestDatabase.engines)
+    func paths(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let start = Date(utcDay: h.clock.now.utcDay - 5).addingTimeInterval(9 * 3600)
+            func at(_ minutes: Double) -> String { start.addingTimeInterval(minutes * 60).formatted(.iso8601) }
+            // Three people call the hotline: two had looked on the web first and go to a store after; one came from the app
+            // and buys online. A fourth never calls.
+            let timeline: [(String, String, String, Double)] = [
+                ("p1", "Page Viewed", "web", 0), ("p1", "Call Started", "call_center", 10), ("p1", "Store Visited", "store", 60), ("p1", "Order Completed", "store", 70),
+                ("p2", "Page Viewed", "web", 0), ("p2", "Page Viewed", "web", 1), ("p2", "Call Started", "call_center", 5), ("p2", "Store Visited", "store", 30),
+                ("p3", "App Opened", "app", 0), ("p3", "Call Started", "call_center", 3), ("p3", "Order Completed", "web", 9),
+                ("p4", "Page Viewed", "web", 0),
+            ]
+            let batch = timeline.enumerated().map { index, item in
+                #"{"type":"track","userId":"\#(item.0)","event":"\#(item.1)","timestamp":"\#(at(item.3))","messageId":"p-\#(index)","context":{"channel":"\#(item.2)"}}"#
+            }.joined(separator: ",")
+            let sent = try await h.client.execute(uri: "/v1/batch", method: .post,
+                                                  headers: [.contentType: "application/json", .authorization: "Basic \(Data((h.a.writeKey + ":").utf8).base64EncodedString())"],
+                                                  body: ByteBuffer(string: #"{"batch":[\#(batch)]}"#))
+            #expect(sent.status == .ok, "\(String(buffer: sent.body))")
+            try await IdentityResolver(store: h.store, clock: h.clock.source).resolvePending(in: h.a.workspace.id)
+            let viewer = h.a.secretKeys[.viewer]!
+            let after = try await h.api(.post, "/api/v1/paths/query", key: viewer, json: #"{"event":"Call Started","depth":2,"by":"channel"}"#).json()
+            #expect(after["people"] as? Int == 3)
+            let afterPaths = ((after["paths"] as? [[String: Any]]) ?? []).map { (($0["steps"] as? [String]) ?? [], $0["people"] as? Int ?? 0) }
+            // p1: store, store → one "store" (collapsed); p2: store; p3: web.
+            #expect(afterPaths.map(\.0) == [["store"], ["web"]] && afterPaths.map(\.1) == [2, 1])
+            let before = try await h.api(.post, "/api/v1/paths/query", key: viewer, json: #"{"event":"Call Started","direction":"before","depth":3}"#).json()
+            let beforePaths = ((before["paths"] as? [[String: Any]]) ?? []).map { ($0["steps"] as? [String]) ?? [] }
+            #expect(beforePaths == [["Page Viewed · web"], ["App Opened · app"]])
+            #expect(((before["paths"] as? [[String: Any]])?.first?["share"] as? [String: Any])?["n"] as? Int == 3)
+            let bad = try await h.api(.post, "/api/v1/paths/query", key: viewer, json: #"{"direction":"sideways","depth":9,"by":"colour"}"#)
+            #expect(bad.status == .badRequest)
+            for field in ["event", "direction", "depth", "by"] { #expect(bad.text.contains(#""\#(field)""#), "names \(field)") }
+            var browser = try await h.signIn(h.a.users[.viewer]!.email, headers: [.acceptLanguage: "de"])
+            let (_, page) = try await browser.get("/journeys/paths?event=Call+Started&direction=after&depth=2&by=channel")
+            #expect(page.contains("3 Personen haben diesen Schritt") && page.contains(#"<bdi class="chip">store</bdi>"#))
+        }
+    }
 }

@@ -57,6 +57,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         if template == "/api/v1/channels/{name}" { return "/api/v1/channels/kiosk" }
         if template == "/api/v1/events/stream" { return template + "?since=2000-01-01T00:00:00Z&limit=1" }
         if template == "/api/v1/cases/{id}/stream" { return "/api/v1/cases/\(id)/stream?limit=1" }
+        if template == "/api/v1/insights/key-drivers" { return "/api/v1/insights/key-drivers?surveyId=\(id)" }
         if template == "/api/v1/surveys/{id}/trend" { return "/api/v1/surveys/\(id)/trend?question=nps&period=week&by=channel" }
         if template == "/api/v1/surveys/{id}/breakdown" { return "/api/v1/surveys/\(id)/breakdown?question=nps&by=trait:tier" }
         let parts = id.split(separator: "|").map(String.init)
@@ -224,6 +225,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/campaigns", surface: .api, permission: .journeysRead),
         .init(method: .post, template: "/api/v1/funnels/query", surface: .api, permission: .journeysRead,
               json: #"{"steps":[{"event":"Product Viewed"},{"event":"Order Completed"}],"breakdown":{"by":"channel"}}"#),
+        .init(method: .post, template: "/api/v1/paths/query", surface: .api, permission: .journeysRead, json: #"{"event":"Product Viewed","direction":"after"}"#),
+        .init(method: .get, template: "/api/v1/insights/key-drivers", surface: .api, target: .survey, permission: .insightsRead),
         .init(method: .post, template: "/api/v1/campaigns", surface: .api, permission: .journeysManage, json: #"{"name":"Spring {n}","startedAt":"2026-03-20T08:00:00Z"}"#),
         .init(method: .get, template: "/api/v1/kb-articles", surface: .api, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/kb-articles", surface: .api, permission: .serviceManage,
@@ -331,6 +334,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/service/cases/{id}/merge", surface: .web, target: .serviceCase, permission: .serviceWork, form: ["into": "{profile}"],
               needsThrowaway: true),
         .init(method: .get, template: "/journeys", surface: .web, permission: .journeysRead),
+        .init(method: .get, template: "/journeys/paths", surface: .web, permission: .journeysRead),
         .init(method: .get, template: "/insights", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/settings", surface: .web),
         .init(method: .get, template: "/settings/workspace", surface: .web, permission: .workspaceRead),

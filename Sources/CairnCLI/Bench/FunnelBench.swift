@@ -46,7 +46,7 @@ extension Bench {
             guard let csv = FileHandle(forWritingAtPath: csvPath) else { throw BenchFailure("cannot write \(csvPath)") }
             defer { try? csv.close() }
             csv.write(Data("person,t,step\n".utf8))
-            let channels = ["web", "web", "app", "store", "callCenter"]
+            let channels = ["web", "web", "app", "store", "call_center"]
             let others = ["Page Viewed", "Search Performed", "Support Case Opened", "Newsletter Opened"]
             do {
                 // Each event is a step of the funnel or something else a customer does (half of them), at a time in the

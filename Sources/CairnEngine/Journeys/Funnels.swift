@@ -284,7 +284,7 @@ public struct Funnels: Sendable {
         return try await store.eventNames(in: principal.workspaceID, since: clock.now().addingTimeInterval(-90 * 86_400), limit: 300)
     }
 
-    static func day(_ text: String) -> Date? {
+    public static func day(_ text: String) -> Date? {
         guard text.count == 10, let date = Timestamp.parse(text + "T00:00:00Z") else { return nil }
         return date
     }

@@ -4,13 +4,48 @@ import Foundation
 public import Hummingbird
 
 extension Funnels.Result: ResponseEncodable {}
+extension JourneyPaths.Result: ResponseEncodable {}
+extension KeyDrivers.Result: ResponseEncodable {}
 
-/// `/api/v1/funnels/query`: a funnel over the workspace's events, defined in the request (journeys.read).
+/// `/api/v1/funnels/query` and `/api/v1/paths/query`: a funnel, or the paths into or out of a step, over the workspace's
+/// events, defined in the request (journeys.read).
 struct JourneysAPI {
     let funnels: Funnels
+    let paths: JourneyPaths
+    let keyDrivers: KeyDrivers
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.post("funnels/query", use: funnel)
+        group.post("paths/query", use: path)
+        group.get("insights/key-drivers", use: drivers)
+    }
+
+    /// `?surveyId=…&outcome=nps&from=2026-09-01&until=2026-12-01`.
+    @Sendable func drivers(_ request: Request, context: CairnRequestContext) async throws -> KeyDrivers.Result {
+        let principal = try context.requirePrincipal()
+        try principal.require(.insightsRead)
+        let query = request.uri.queryParameters
+        var issues = ValidationCollector()
+        let survey = query["surveyId"].flatMap { SurveyID(String($0).lowercased()) }
+        if survey == nil { issues.add(FieldIssue(field: "surveyId", issue: query["surveyId"] == nil ? .missing : .invalid, hint: "Name the survey whose outcome is explained (GET /api/v1/surveys).")) }
+        let now = keyDrivers.clock.now()
+        var until: Date? = Date(utcDay: now.utcDay + 1)
+        if let text = query["until"] { until = Funnels.day(String(text)) }
+        var from: Date? = until?.addingTimeInterval(-90 * 86_400)
+        if let text = query["from"] { from = Funnels.day(String(text)) }
+        if until == nil { issues.add(FieldIssue(field: "until", issue: .invalid, hint: "Use a date like 2026-12-01 (not included).")) }
+        if from == nil { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Use a date like 2026-09-01.")) }
+        if let from, let until, from >= until { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "The period runs from before until.")) }
+        try issues.throwIfAny()
+        return try await keyDrivers.run(survey: survey!, outcome: query["outcome"].map(String.init), from: from!, until: until!, for: principal)
+    }
+
+    /// `{"event":"Support Case Opened","direction":"before","depth":3,"by":"event_channel"}`.
+    @Sendable func path(_ request: Request, context: CairnRequestContext) async throws -> JourneyPaths.Result {
+        let principal = try context.requirePrincipal()
+        try principal.require(.journeysRead)
+        let query = try await request.decodeJSON(JourneyPaths.Query.self, context: context)
+        return try await paths.run(query, for: principal)
     }
 
     /// `{"steps":[{"event":"Product Viewed"},{"event":"Order Completed"}],"windowMinutes":10080,"from":"2026-11-01","until":"2026-12-01",

@@ -11,9 +11,15 @@ import Hummingbird
 struct JourneysPages {
     let renderer: WebRenderer
     let funnels: Funnels
+    let paths: JourneyPaths
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("journeys", use: funnelPage)
+        router.get("journeys/paths", use: pathsPage)
+    }
+
+    static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
+        [("funnels", "/journeys"), ("paths", "/journeys/paths")].map { ["id": $0.0, "href": $0.1, "label": texts[$0.0] ?? $0.0, "current": $0.0 == current] }
     }
 
     @Sendable func funnelPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
@@ -34,6 +40,7 @@ struct JourneysPages {
         let until = query["until"] ?? Date(utcDay: now.utcDay + 1).formatted(.iso8601.year().month().day())
         let from = query["from"] ?? Date(utcDay: now.utcDay - 29).formatted(.iso8601.year().month().day())
         var values: [String: Any] = [
+            "journeysNav": Self.nav("funnels", texts: texts),
             "stepInputs": (0..<max(4, min(Funnels.maximumSteps, stepsGiven.count + 1))).map { index -> [String: Any] in
                 ["label": (texts["funnel_step"] ?? "Step {n}").replacingOccurrences(of: "{n}", with: String(index + 1)),
                  "value": index < stepsGiven.count ? stepsGiven[index] : "", "required": index < 2]
@@ -118,5 +125,47 @@ struct JourneysPages {
             "overTime": result.overTime.map { ["start": formatter.string(from: $0.start), "entered": $0.entered, "converted": $0.converted, "conversion": share($0.conversion)] },
             "timeToConvert": timeText,
         ]
+    }
+
+    /// The most common paths into or out of one step.
+    @Sendable func pathsPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.journeysRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let query = FormFields(request.uri.query ?? "")
+        let event = (query["event"] ?? "").trimmingCharacters(in: .whitespaces)
+        let direction = query["direction"] ?? "after"
+        let depth = query["depth"] ?? "3"
+        let by = query["by"] ?? "event_channel"
+        let windowDays = query["windowDays"] ?? "7"
+        let now = paths.clock.now()
+        let until = query["until"] ?? Date(utcDay: now.utcDay + 1).formatted(.iso8601.year().month().day())
+        let from = query["from"] ?? Date(utcDay: now.utcDay - 29).formatted(.iso8601.year().month().day())
+        var values: [String: Any] = [
+            "journeysNav": Self.nav("paths", texts: texts),
+            "event": event, "depth": depth, "windowDays": windowDays, "from": from, "until": until,
+            "eventNames": try await funnels.eventNames(for: principal),
+            "directions": PathDirection.allCases.map { ["value": $0.rawValue, "label": texts["paths_direction_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == direction] },
+            "bys": JourneyPaths.showing.map { ["value": $0, "label": texts["paths_by_\($0)"] ?? $0, "selected": $0 == by] },
+        ]
+        guard !event.isEmpty else {
+            return try renderer.page("journeys_paths", titleKey: "nav_journeys", section: "journeys", context: context, values: values)
+        }
+        let pathQuery = JourneyPaths.Query(event: event, direction: direction, depth: Int(depth) ?? -1, windowMinutes: Int(windowDays).map { $0 * 1440 } ?? -1,
+                                           from: from, until: until, by: by)
+        do {
+            let result = try await paths.run(pathQuery, for: principal)
+            values["result"] = [
+                "summary": (texts["paths_summary"] ?? "{people}").replacingOccurrences(of: "{people}", with: String(result.people)),
+                "paths": result.paths.map { path -> [String: Any] in
+                    ["steps": path.steps, "people": path.people, "share": Self.share(path.share), "anchor": result.event, "before": result.direction == "before",
+                     "ends": result.direction == "after" && path.steps.count < result.depth]
+                },
+            ] as [String: Any]
+            return try renderer.page("journeys_paths", titleKey: "nav_journeys", section: "journeys", context: context, values: values)
+        } catch let error as ValidationError {
+            values["errors"] = fieldErrors(error, texts: renderer.catalogue, language: context.language)
+            return try renderer.page("journeys_paths", titleKey: "nav_journeys", section: "journeys", context: context, values: values, status: .badRequest)
+        }
     }
 }

@@ -12,12 +12,10 @@ struct WorkspacePages {
     let spikes: ServiceSpikes
 
     /// Capability areas that later releases fill; each page already exists and is permission-checked.
-    static let capabilities: [(section: String, permission: Permission)] = [
-        ("insights", .insightsRead),
-    ]
+    static let capabilities: [(section: String, permission: Permission)] = []
     /// The areas the overview links to, those with pages of their own first.
     static let areas: [(section: String, permission: Permission)] = [("customers", .customersRead), ("commerce", .commerceRead), ("feedback", .feedbackRead), ("service", .serviceRead),
-                                                                      ("journeys", .journeysRead)]
+                                                                      ("journeys", .journeysRead), ("insights", .insightsRead)]
         + capabilities
 
     func addRoutes(to router: Router<CairnRequestContext>) {

@@ -1,0 +1,95 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import Hummingbird
+
+/// *Insights*: key drivers of a survey's outcome — relative weights with intervals beside performance, the "fix
+/// first" drivers marked, as an importance × performance chart and a table. Needs `insights.read`.
+struct InsightsPages {
+    let renderer: WebRenderer
+    let keyDrivers: KeyDrivers
+    let surveys: Surveys
+
+    func addRoutes(to router: Router<CairnRequestContext>) {
+        router.get("insights", use: page)
+    }
+
+    @Sendable func page(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.insightsRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let query = FormFields(request.uri.query ?? "")
+        let listed = principal.can(.feedbackRead) ? try await surveys.surveys(for: principal, status: nil, after: nil, limit: PageSize(100)).items : []
+        let chosen = query["surveyId"].flatMap { id in listed.first { $0.id.rawValue == id } } ?? listed.first
+        let now = keyDrivers.clock.now()
+        let until = query["until"] ?? Date(utcDay: now.utcDay + 1).formatted(.iso8601.year().month().day())
+        let from = query["from"] ?? Date(utcDay: now.utcDay - 89).formatted(.iso8601.year().month().day())
+        let outcome = query["outcome"].flatMap { $0.isEmpty ? nil : $0 }
+        var values: [String: Any] = [
+            "hasSurveys": !listed.isEmpty,
+            "surveys": listed.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == chosen?.id] },
+            "outcomes": (chosen?.definition.questions ?? []).filter { $0.type.fixedScale != nil || $0.type == .rating }.map {
+                ["id": $0.id, "label": $0.text.text(in: String(context.language.rawValue.prefix(2)), fallback: "en"), "selected": $0.id == outcome]
+            },
+            "from": from, "until": until,
+        ]
+        guard let chosen, query["surveyId"] != nil else {
+            return try renderer.page("insights", titleKey: "nav_insights", section: "insights", context: context, values: values)
+        }
+        guard let fromDate = Funnels.day(from), let untilDate = Funnels.day(until), fromDate < untilDate else {
+            values["errors"] = fieldErrors(ValidationError(field: "from", issue: .invalid, hint: "Use dates like 2026-09-01, from before until."), texts: renderer.catalogue, language: context.language)
+            return try renderer.page("insights", titleKey: "nav_insights", section: "insights", context: context, values: values, status: .badRequest)
+        }
+        do {
+            let result = try await keyDrivers.run(survey: chosen.id, outcome: outcome, from: fromDate, until: untilDate, rounds: 300, for: principal)
+            let summary = (texts["drivers_summary"] ?? "{rows} answers; the drivers explain {r2} of the outcome's variance.")
+                .replacingOccurrences(of: "{rows}", with: String(result.rows))
+                .replacingOccurrences(of: "{r2}", with: result.rSquared.map { String(format: "%.0f %%", $0 * 100) } ?? "—")
+            values["result"] = [
+                "summary": summary, "note": result.note.map { _ in texts["drivers_too_few"] ?? "" } as Any,
+                "hasDrivers": !result.drivers.isEmpty,
+                "chart": Self.chart(result.drivers, texts: texts),
+                "drivers": result.drivers.map { driver -> [String: Any] in
+                    ["key": driver.key, "label": driver.label, "quadrant": driver.quadrant, "fixFirst": driver.quadrant == "fix_first",
+                     "quadrantLabel": texts["drivers_quadrant_\(driver.quadrant)"] ?? driver.quadrant,
+                     "weight": String(format: "%.0f %% (%.0f–%.0f)", driver.weightPercent, driver.lower, driver.upper),
+                     "performance": String(format: "%.0f", driver.performance)]
+                },
+                "constant": result.constant.joined(separator: ", "),
+            ] as [String: Any]
+            return try renderer.page("insights", titleKey: "nav_insights", section: "insights", context: context, values: values)
+        } catch let error as ValidationError {
+            values["errors"] = fieldErrors(error, texts: renderer.catalogue, language: context.language)
+            return try renderer.page("insights", titleKey: "nav_insights", section: "insights", context: context, values: values, status: .badRequest)
+        }
+    }
+
+    /// Importance (weight, across) × performance (up): dashed lines at the average weight and the median performance;
+    /// the lower right is "fix first".
+    static func chart(_ drivers: [KeyDrivers.Driver], texts: [String: String]) -> String {
+        let width = 640.0, height = 360.0, left = 56.0, right = 16.0, top = 16.0, bottom = 44.0
+        let maxWeight = max(10, (drivers.map(\.weightPercent).max() ?? 0) * 1.1)
+        func x(_ weight: Double) -> Double { left + weight / maxWeight * (width - left - right) }
+        func y(_ performance: Double) -> Double { top + (1 - performance / 100) * (height - top - bottom) }
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let average = drivers.isEmpty ? 0 : 100 / Double(drivers.count)
+        let sorted = drivers.map(\.performance).sorted()
+        let median = sorted.isEmpty ? 50 : sorted[(sorted.count - 1) / 2]
+        var svg = #"<svg viewBox="0 0 \#(Int(width)) \#(Int(height))" width="\#(Int(width))" height="\#(Int(height))" role="img" aria-labelledby="drivers-title drivers-desc" class="chart" direction="ltr">"#
+        svg += #"<title id="drivers-title">\#(escape(texts["drivers_chart_title"] ?? ""))</title><desc id="drivers-desc">\#(escape(texts["drivers_chart_summary"] ?? ""))</desc>"#
+        svg += #"<line x1="\#(left)" y1="\#(height - bottom)" x2="\#(width - right)" y2="\#(height - bottom)" stroke="currentColor"/><line x1="\#(left)" y1="\#(top)" x2="\#(left)" y2="\#(height - bottom)" stroke="currentColor"/>"#
+        svg += #"<line x1="\#(x(average))" y1="\#(top)" x2="\#(x(average))" y2="\#(height - bottom)" stroke="currentColor" stroke-dasharray="4 4" opacity="0.5"/>"#
+        svg += #"<line x1="\#(left)" y1="\#(y(median))" x2="\#(width - right)" y2="\#(y(median))" stroke="currentColor" stroke-dasharray="4 4" opacity="0.5"/>"#
+        svg += #"<text x="\#(width - right)" y="\#(height - bottom - 6)" text-anchor="end" font-size="12" opacity="0.8">\#(escape(texts["drivers_quadrant_fix_first"] ?? "fix first"))</text>"#
+        svg += #"<text x="\#((left + width - right) / 2)" y="\#(height - 8)" text-anchor="middle" font-size="12">\#(escape(texts["drivers_weight"] ?? ""))</text>"#
+        svg += #"<text x="14" y="\#((top + height - bottom) / 2)" text-anchor="middle" font-size="12" transform="rotate(-90 14 \#((top + height - bottom) / 2))">\#(escape(texts["drivers_performance"] ?? ""))</text>"#
+        for driver in drivers {
+            let cx = x(driver.weightPercent), cy = y(driver.performance)
+            svg += #"<circle cx="\#(cx)" cy="\#(cy)" r="6" fill="\#(driver.quadrant == "fix_first" ? "#b3261e" : "#1f5fa8")"><title>\#(escape(driver.label))</title></circle>"#
+            svg += #"<text x="\#(cx + 9)" y="\#(cy + 4)" font-size="11">\#(escape(String(driver.label.prefix(28))))</text>"#
+        }
+        return svg + "</svg>"
+    }
+}

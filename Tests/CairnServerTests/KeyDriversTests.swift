@@ -1,0 +1,70 @@
+import CairnCore
+import CairnEngine
+import CairnStore
+import CairnTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Expected weights from NumPy 2.4.6 on the same twelve rows (Johnson's relative weights by `numpy.linalg.eigh`, outside
+/// the code under test): delivery 38.8954 %, product 27.3643 %, service case 33.7402 %, R² 0.991698. Performance by
+/// hand: delivery and product mean 3.25 on 1–5 → 56.25; a case for 4 of 12 → 66.67 without.
+@Suite("Key drivers of a survey's outcome")
+struct KeyDriversTests {
+    @Test("Ratings and a service case drive NPS: weights, R², performance and the fix-first quadrant through the API and the page; bad input names the field",
+          arguments: TestDatabase.engines)
+    func drivers(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!, agent = h.a.secretKeys[.agent]!
+            let made = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"""
+                {"name":"Relationship","definition":{"title":{"en":"Us"},"questions":[
+                  {"id":"nps","type":"nps","text":{"en":"Recommend us?"}},
+                  {"id":"delivery","type":"csat","text":{"en":"The delivery"}},
+                  {"id":"product","type":"rating","scale":{"min":1,"max":5},"text":{"en":"The product"}}]}}
+                """#).json()
+            let surveyID = try #require(made["id"] as? String), token = try #require((made["link"] as? String)?.dropFirst(3)).description
+            _ = try await h.api(.post, "/api/v1/surveys/\(surveyID)/status", key: manager, json: #"{"status":"published"}"#)
+            let rows: [(delivery: Int, product: Int, hadCase: Bool, nps: Int)] = [
+                (5, 4, false, 10), (4, 4, false, 9), (2, 3, true, 4), (1, 2, true, 2), (5, 5, false, 10), (3, 3, false, 7),
+                (2, 4, true, 5), (4, 3, false, 8), (3, 2, false, 6), (5, 3, false, 9), (1, 1, true, 1), (4, 5, false, 9),
+            ]
+            for (index, row) in rows.enumerated() {
+                let person = try await h.a.customer(in: h.store, named: "r\(index)")
+                if row.hadCase {
+                    #expect(try await h.api(.post, "/api/v1/cases", key: agent, json: #"{"profileId":"\#(person)","channel":"phone","subject":"Problem"}"#).status == .created)
+                }
+                h.clock.advance(by: 60)
+                let body = #"{"writeKey":"\#(h.a.writeKey)","userId":"customer-r\#(index)","answers":{"nps":\#(row.nps),"delivery":\#(row.delivery),"product":\#(row.product)}}"#
+                let sent = try await h.client.execute(uri: "/v1/surveys/\(token)/responses", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
+                #expect(sent.status == .created, "\(String(buffer: sent.body))")
+            }
+            let tomorrow = h.clock.now.addingTimeInterval(86_400).formatted(.iso8601.year().month().day())
+            let response = try await h.api(.get, "/api/v1/insights/key-drivers?surveyId=\(surveyID)&until=\(tomorrow)", key: h.a.secretKeys[.viewer]!)
+            #expect(response.status == .ok, "\(response.text)")
+            let result = try response.json()
+            #expect(result["rows"] as? Int == 12 && result["outcome"] as? String == "nps")
+            #expect(abs((result["rSquared"] as? Double ?? 0) - 0.991698) < 1e-5)
+            let drivers = Dictionary(uniqueKeysWithValues: ((result["drivers"] as? [[String: Any]]) ?? []).map { ($0["key"] as? String ?? "", $0) })
+            for (key, weight, performance, quadrant) in [("question:delivery", 38.8954, 56.25, "fix_first"), ("question:product", 27.3643, 56.25, "watch"),
+                                                         ("fact:service_case", 33.7402, 66.6667, "strength")] {
+                let driver = try #require(drivers[key], "\(key)")
+                #expect(abs((driver["weightPercent"] as? Double ?? 0) - weight) < 1e-3, "\(key) weight")
+                #expect(abs((driver["performance"] as? Double ?? 0) - performance) < 1e-3, "\(key) performance")
+                #expect(driver["quadrant"] as? String == quadrant, "\(key) quadrant")
+                #expect((driver["lower"] as? Double ?? 101) <= (driver["weightPercent"] as? Double ?? 0) && (driver["weightPercent"] as? Double ?? 0) <= (driver["upper"] as? Double ?? -1),
+                        "\(key): the bootstrap interval holds the estimate")
+            }
+            #expect(((result["constant"] as? [String]) ?? []).contains("Late delivery"), "nobody had a late parcel: left out, and said so")
+            let bad = try await h.api(.get, "/api/v1/insights/key-drivers?surveyId=nope&from=yesterday", key: h.a.secretKeys[.viewer]!)
+            #expect(bad.status == .badRequest && bad.text.contains(#""surveyId""#) && bad.text.contains(#""from""#))
+            #expect(try await h.api(.get, "/api/v1/insights/key-drivers?surveyId=\(surveyID)", key: h.b.secretKeys[.viewer]!).status == .notFound)
+            for (language, words) in [("en", "Fix first"), ("de", "Zuerst beheben"), ("zh-Hans", "优先改进"), ("he", "לתקן קודם")] {
+                var browser = try await h.signIn(h.a.users[.manager]!.email, headers: [.acceptLanguage: language])
+                let (_, page) = try await browser.get("/insights?surveyId=\(surveyID)&until=\(tomorrow)")
+                #expect(page.contains(#"data-quadrant="fix_first""#) && page.contains(words) && page.contains("<svg"), "\(language)")
+            }
+        }
+    }
+}
