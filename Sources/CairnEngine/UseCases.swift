@@ -36,6 +36,7 @@ public struct UseCases: Sendable {
     public let funnels: Funnels
     public let paths: JourneyPaths
     public let keyDrivers: KeyDrivers
+    public let scorecard: TouchpointScorecard
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -78,6 +79,7 @@ public struct UseCases: Sendable {
         funnels = Funnels(store: store, clock: clock)
         paths = JourneyPaths(store: store, clock: clock)
         keyDrivers = KeyDrivers(store: store, clock: clock)
+        scorecard = TouchpointScorecard(store: store, clock: clock)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

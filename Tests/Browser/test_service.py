@@ -22,6 +22,7 @@ from email.mime.text import MIMEText
 import pytest
 from aiosmtpd.controller import Controller
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import Server, free_port
@@ -101,6 +102,9 @@ def set_availability(driver, server, online, languages=("en",)):
     state = driver.find_element(By.ID, "availability-state").text
     if ("Online" in state) != online:
         toggle.click()
+        # Wait for the answer to replace this page (the old page's state would match at once), so that no form is
+        # still in flight when the next step signs out or navigates.
+        WebDriverWait(driver, 15).until(EC.staleness_of(toggle))
         wait_for(driver, "#availability-state")
 
 

@@ -68,3 +68,51 @@ struct KeyDriversTests {
         }
     }
 }
+
+@Suite("The touchpoint scorecard through the API")
+struct TouchpointScorecardTests {
+    @Test("Touchpoint × tier NPS with BH-controlled gaps — the q-values SciPy gives for these answers; bad input names the field; the page marks the gaps",
+          arguments: TestDatabase.engines)
+    func scorecard(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            let manager = h.a.secretKeys[.manager]!
+            let made = try await h.api(.post, "/api/v1/surveys", key: manager, json: #"{"template":"relationship_nps"}"#).json()
+            let surveyID = try #require(made["id"] as? String), token = try #require((made["link"] as? String)?.dropFirst(3)).description
+            _ = try await h.api(.post, "/api/v1/surveys/\(surveyID)/status", key: manager, json: #"{"status":"published"}"#)
+            // The answers of CairnAnalyticsTests' ScorecardTests, whose p- and q-values come from SciPy.
+            let groups: [(row: String, column: String, scores: [Int])] = [
+                ("delivery", "gold", [10, 10, 9, 9, 9, 10, 8, 9, 10, 9, 10, 9]), ("delivery", "silver", [9, 8, 7, 10, 6, 8, 9, 7, 8, 9]),
+                ("delivery", "bronze", [2, 3, 6, 5, 7, 4, 1, 6, 8, 3, 5, 2]), ("store", "gold", [9, 8, 9, 7, 10, 8]),
+                ("store", "silver", [8, 9, 7, 9, 8, 10, 6]), ("store", "bronze", [9, 7, 8]),
+            ]
+            var index = 0
+            for group in groups {
+                for score in group.scores {
+                    index += 1
+                    let identify = #"{"userId":"s\#(index)","traits":{"tier":"\#(group.column)"}}"#
+                    _ = try await h.client.execute(uri: "/v1/identify", method: .post,
+                                                   headers: [.contentType: "application/json", .authorization: "Basic \(Data((h.a.writeKey + ":").utf8).base64EncodedString())"],
+                                                   body: ByteBuffer(string: identify))
+                    try await IdentityResolver(store: h.store, clock: h.clock.source).resolvePending(in: h.a.workspace.id)
+                    let answer = #"{"writeKey":"\#(h.a.writeKey)","userId":"s\#(index)","touchpoint":"\#(group.row)","answers":{"nps":\#(score)}}"#
+                    let sent = try await h.client.execute(uri: "/v1/surveys/\(token)/responses", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: answer))
+                    #expect(sent.status == .created)
+                }
+            }
+            let tomorrow = h.clock.now.addingTimeInterval(86_400).formatted(.iso8601.year().month().day())
+            let result = try await h.api(.get, "/api/v1/insights/scorecard?metric=nps&by=trait:tier&until=\(tomorrow)", key: h.a.secretKeys[.viewer]!).json()
+            #expect((result["rows"] as? [String]) == ["delivery", "store"] && (result["columns"] as? [String]) == ["bronze", "gold", "silver"])
+            let cells = Dictionary(uniqueKeysWithValues: ((result["cells"] as? [[String: Any]]) ?? []).map { ("\($0["row"] as? String ?? "")/\($0["column"] as? String ?? "")", $0) })
+            #expect(abs((cells["delivery/bronze"]?["qValue"] as? Double ?? 1) - 0.0000404229) < 1e-9 && cells["delivery/bronze"]?["gap"] as? String == "lower")
+            #expect(abs((cells["delivery/gold"]?["qValue"] as? Double ?? 1) - 0.0004325696) < 1e-9 && cells["delivery/gold"]?["gap"] as? String == "higher")
+            #expect(cells["delivery/silver"]?["gap"] == nil && cells["store/bronze"]?["pValue"] == nil && cells["store/bronze"]?["n"] as? Int == 3)
+            let bad = try await h.api(.get, "/api/v1/insights/scorecard?metric=stars&by=colour&from=never", key: h.a.secretKeys[.viewer]!)
+            #expect(bad.status == .badRequest && bad.text.contains(#""metric""#) && bad.text.contains(#""by""#) && bad.text.contains(#""from""#))
+            let other = try await h.api(.get, "/api/v1/insights/scorecard?until=\(tomorrow)", key: h.b.secretKeys[.viewer]!).json()
+            #expect((other["cells"] as? [[String: Any]])?.isEmpty == true, "workspace B has no answers")
+            var browser = try await h.signIn(h.a.users[.viewer]!.email, headers: [.acceptLanguage: "he"])
+            let (_, page) = try await browser.get("/insights/scorecard?metric=nps&by=trait&trait=tier&until=\(tomorrow)")
+            #expect(page.contains(#"data-gap="lower""#) && page.contains(#"data-gap="higher""#) && page.contains("נקודת מגע"))
+        }
+    }
+}

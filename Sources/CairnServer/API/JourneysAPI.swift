@@ -6,6 +6,7 @@ public import Hummingbird
 extension Funnels.Result: ResponseEncodable {}
 extension JourneyPaths.Result: ResponseEncodable {}
 extension KeyDrivers.Result: ResponseEncodable {}
+extension TouchpointScorecard.Result: ResponseEncodable {}
 
 /// `/api/v1/funnels/query` and `/api/v1/paths/query`: a funnel, or the paths into or out of a step, over the workspace's
 /// events, defined in the request (journeys.read).
@@ -13,11 +14,20 @@ struct JourneysAPI {
     let funnels: Funnels
     let paths: JourneyPaths
     let keyDrivers: KeyDrivers
+    let scorecard: TouchpointScorecard
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+        group.get("insights/scorecard", use: touchpoints)
         group.post("funnels/query", use: funnel)
         group.post("paths/query", use: path)
         group.get("insights/key-drivers", use: drivers)
+    }
+
+    /// `?metric=nps&by=trait:tier&from=2026-09-01&until=2026-12-01`.
+    @Sendable func touchpoints(_ request: Request, context: CairnRequestContext) async throws -> TouchpointScorecard.Result {
+        let query = request.uri.queryParameters
+        return try await scorecard.run(metric: query["metric"].map(String.init), by: query["by"].map(String.init), from: query["from"].map(String.init),
+                                       until: query["until"].map(String.init), for: try context.requirePrincipal())
     }
 
     /// `?surveyId=…&outcome=nps&from=2026-09-01&until=2026-12-01`.

@@ -72,7 +72,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
     AlertsAPI(alerts: u.alerts, webhooks: u.webhooks).addRoutes(to: api)
     ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails, report: u.serviceReport, spikes: u.spikes, chat: u.chat, authenticator: u.authenticator).addRoutes(to: api)
-    JourneysAPI(funnels: u.funnels, paths: u.paths, keyDrivers: u.keyDrivers).addRoutes(to: api)
+    JourneysAPI(funnels: u.funnels, paths: u.paths, keyDrivers: u.keyDrivers, scorecard: u.scorecard).addRoutes(to: api)
     FeedbackPages(renderer: renderer, surveys: u.surveys, results: u.results, records: u.records, emails: u.emails, triggers: u.triggers, clock: u.clock)
         .addRoutes(to: router)
     FeedbackTopicPages(renderer: renderer, results: u.results).addRoutes(to: router)
@@ -86,7 +86,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, chat: u.chat, records: u.records, administration: u.administration).addRoutes(to: router)
     ServiceSetupPages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, chat: u.chat).addRoutes(to: router)
     JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths).addRoutes(to: router)
-    InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, surveys: u.surveys).addRoutes(to: router)
+    InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, surveys: u.surveys).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)
     return router

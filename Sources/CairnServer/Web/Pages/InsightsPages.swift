@@ -1,3 +1,4 @@
+import CairnAnalytics
 import CairnCore
 import CairnEngine
 import Foundation
@@ -8,10 +9,62 @@ import Hummingbird
 struct InsightsPages {
     let renderer: WebRenderer
     let keyDrivers: KeyDrivers
+    let scorecard: TouchpointScorecard
     let surveys: Surveys
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("insights", use: page)
+        router.get("insights/scorecard", use: scorecardPage)
+    }
+
+    static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
+        [("drivers", "/insights"), ("scorecard", "/insights/scorecard")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
+    }
+
+    /// Touchpoints × segments: NPS, CSAT or CES per cell with interval and n, gaps that hold after the FDR control marked.
+    @Sendable func scorecardPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.insightsRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let query = FormFields(request.uri.query ?? "")
+        let metric = query["metric"] ?? "nps", by = query["by"] ?? "channel", traitName = query["trait"] ?? ""
+        var values: [String: Any] = [
+            "insightsNav": Self.nav("scorecard", texts: texts),
+            "metrics": ScorecardMetric.allCases.map { ["value": $0.rawValue, "label": $0.rawValue.uppercased(), "selected": $0.rawValue == metric] },
+            "bys": ["channel", "trait"].map { ["value": $0, "label": texts["scorecard_by_\($0)"] ?? $0, "selected": $0 == by] },
+            "trait": traitName,
+        ]
+        do {
+            let result = try await scorecard.run(metric: metric, by: by == "trait" ? "trait:" + traitName : "channel", from: query["from"], until: query["until"], for: principal)
+            values["from"] = query["from"] ?? result.from.formatted(.iso8601.year().month().day())
+            values["until"] = query["until"] ?? result.until.formatted(.iso8601.year().month().day())
+            let cells = Dictionary(uniqueKeysWithValues: result.cells.map { ("\($0.row)\u{1F}\($0.column)", $0) })
+            let format = result.metric == "ces" ? "%.1f" : "%.0f"
+            values["columns"] = result.columns
+            values["hasRows"] = !result.rows.isEmpty
+            values["rows"] = result.rows.map { row -> [String: Any] in
+                ["label": row, "cells": result.columns.map { column -> [String: Any] in
+                    guard let cell = cells["\(row)\u{1F}\(column)"], let score = cell.score else { return ["empty": true, "column": column] }
+                    let interval = cell.lower.flatMap { lower in cell.upper.map { String(format: " (\(format)–\(format))", lower, $0) } } ?? ""
+                    return ["empty": false, "column": column, "score": String(format: format, score) + interval, "n": cell.n, "gap": cell.gap ?? "",
+                            "higher": cell.gap == "higher", "lower": cell.gap == "lower", "heat": Self.heat(score, metric: result.metric)]
+                }]
+            }
+            return try renderer.page("insights_scorecard", titleKey: "nav_insights", section: "insights", context: context, values: values)
+        } catch let error as ValidationError {
+            values["errors"] = fieldErrors(error, texts: renderer.catalogue, language: context.language)
+            return try renderer.page("insights_scorecard", titleKey: "nav_insights", section: "insights", context: context, values: values, status: .badRequest)
+        }
+    }
+
+    /// A heat class from 0 (worst) to 4 (best) on the metric's own scale.
+    static func heat(_ score: Double, metric: String) -> Int {
+        let share = switch metric {
+        case "nps": (score + 100) / 200
+        case "ces": (score - 1) / 6
+        default: score / 100
+        }
+        return max(0, min(4, Int(share * 5)))
     }
 
     @Sendable func page(_ request: Request, context: CairnRequestContext) async throws -> Response {
@@ -26,6 +79,7 @@ struct InsightsPages {
         let from = query["from"] ?? Date(utcDay: now.utcDay - 89).formatted(.iso8601.year().month().day())
         let outcome = query["outcome"].flatMap { $0.isEmpty ? nil : $0 }
         var values: [String: Any] = [
+            "insightsNav": Self.nav("drivers", texts: texts),
             "hasSurveys": !listed.isEmpty,
             "surveys": listed.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == chosen?.id] },
             "outcomes": (chosen?.definition.questions ?? []).filter { $0.type.fixedScale != nil || $0.type == .rating }.map {
