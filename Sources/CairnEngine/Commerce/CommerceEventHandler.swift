@@ -12,6 +12,8 @@ public struct CommerceEventHandler: ResolvedEventHandler {
 
     public init() {}
 
+    public func wants(_ events: [ResolvedEvent]) -> Bool { events.contains { $0.event.name.map(CommerceEvents.names.contains) == true } }
+
     public func handle(_ events: [ResolvedEvent], in context: ResolutionContext) async throws {
         let tx = context.tx
         var commerce: [(event: Event, profile: ProfileID?)] = events.filter { $0.event.name.map(CommerceEvents.names.contains) == true }.map { ($0.event, $0.profile) }

@@ -11,6 +11,8 @@ public struct CampaignEventHandler: ResolvedEventHandler {
 
     public init() {}
 
+    public func wants(_ events: [ResolvedEvent]) -> Bool { events.contains { $0.event.campaignName != nil } }
+
     public func handle(_ events: [ResolvedEvent], in context: ResolutionContext) async throws {
         var seen: [String: Date] = [:]
         for resolved in events {

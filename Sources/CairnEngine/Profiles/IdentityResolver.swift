@@ -84,7 +84,7 @@ public struct IdentityResolver: Sendable {
             // The capabilities that act on events, each in a savepoint: a failure (there should be none) is left out alone.
             if !batch.trackedEvents.isEmpty {
                 let context = ResolutionContext(workspace: workspace, now: now, tx: tx)
-                for handler in handlers {
+                for handler in handlers where handler.wants(batch.trackedEvents) {
                     if let error = try await tx.withSavepoint({ try await handler.handle(batch.trackedEvents, in: context) }) {
                         logger.warning("resolved events not handled", metadata: ["handler": "\(handler.name)", "error": "\(String(reflecting: error).prefix(300))"])
                     }

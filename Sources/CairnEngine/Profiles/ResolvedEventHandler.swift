@@ -26,6 +26,13 @@ public protocol ResolvedEventHandler: Sendable {
     /// Acts on the named track events and the identifies of one resolution batch, in arrival order (a handler picks
     /// the ones it cares for: by name, by kind).
     func handle(_ events: [ResolvedEvent], in context: ResolutionContext) async throws
+    /// Whether any of the batch's events is for this handler; a handler with none is not offered the batch (no
+    /// savepoint, no round trips inside the resolution's lock).
+    func wants(_ events: [ResolvedEvent]) -> Bool
+}
+
+extension ResolvedEventHandler {
+    public func wants(_ events: [ResolvedEvent]) -> Bool { true }
 }
 
 /// The handlers Cairn's capabilities provide, in the order they are offered events.

@@ -20,6 +20,13 @@ public struct ServiceEventHandler: ResolvedEventHandler {
 
     public init() {}
 
+    /// Service events, and any event carrying an email address (a case opened for that address may be waiting).
+    public func wants(_ events: [ResolvedEvent]) -> Bool {
+        events.contains { resolved in
+            resolved.event.name.map(Self.names.contains) == true || resolved.event.identifiers.contains { $0.kind == .email }
+        }
+    }
+
     public func handle(_ events: [ResolvedEvent], in context: ResolutionContext) async throws {
         // A case opened for a bare email address (an email, a chat visitor's address) joins the customer as soon as an
         // event ties that address to them.
