@@ -79,7 +79,8 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     SurveyPages(renderer: renderer, answering: u.answering, ledger: u.ledger, limiter: answerLimiter, clock: u.clock).addRoutes(to: router)
     SessionPages(renderer: renderer, authenticator: u.authenticator, firstRun: u.firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     CustomerPages(renderer: renderer, records: u.records, ledger: u.ledger, erasure: u.erasure, administration: u.administration).addRoutes(to: router)
-    WorkspacePages(renderer: renderer, administration: u.administration, firstRun: u.firstRun, spikes: u.spikes).addRoutes(to: router)
+    WorkspacePages(renderer: renderer, administration: u.administration, firstRun: u.firstRun, spikes: u.spikes, results: u.results, cases: u.cases,
+                   deliveries: u.deliveries).addRoutes(to: router)
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
                   clock: u.clock).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
