@@ -35,17 +35,9 @@ public struct TouchpointScorecard: Sendable {
         var trait: String?
         if segment.hasPrefix("trait:"), segment.count > 6, segment.count <= 106 { trait = String(segment.dropFirst(6)) }
         else if segment != "channel" { issues.add(FieldIssue(field: "by", issue: .invalid, hint: "Segment by channel or trait:<name>, e.g. trait:tier.")) }
-        let now = clock.now()
-        var until: Date? = Date(utcDay: now.utcDay + 1)
-        if let untilText { until = Funnels.day(untilText) }
-        var from: Date? = until?.addingTimeInterval(-90 * 86_400)
-        if let fromText { from = Funnels.day(fromText) }
-        if until == nil { issues.add(FieldIssue(field: "until", issue: .invalid, hint: "Use a date like 2026-12-01 (not included).")) }
-        if from == nil { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Use a date like 2026-09-01.")) }
-        if let from, let until, from >= until || until.timeIntervalSince(from) > 400 * 86_400 {
-            issues.add(FieldIssue(field: "from", issue: .invalid, hint: "The period runs from before until, at most 400 days."))
-        }
+        let period = ReportPeriod.parse(from: fromText, until: untilText, now: clock.now(), defaultDays: 90, collecting: &issues)
         try issues.throwIfAny()
+        let (from, until) = period!
         let type: SurveyDefinition.QuestionType = switch metric! { case .nps: .nps; case .csat: .csat; case .ces: .ces }
         var scores: [String: [String: [Int]]] = [:]   // row → column → scores
         var byProfile: [(row: String, profile: String, score: Int)] = []
@@ -54,7 +46,7 @@ public struct TouchpointScorecard: Sendable {
                 let questions = survey.definition.questions.filter { $0.type == type }.map(\.id)
                 guard !questions.isEmpty else { continue }
                 try await Page.walk({ cursor in
-                    try await store.responses(of: survey.id, in: principal.workspaceID, from: from!, until: until!, after: cursor, limit: 1_000)
+                    try await store.responses(of: survey.id, in: principal.workspaceID, from: from, until: until, after: cursor, limit: 1_000)
                 }) { responses in
                     for response in responses {
                         for question in questions {
@@ -77,7 +69,7 @@ public struct TouchpointScorecard: Sendable {
         }
         let groups = scores.flatMap { row, columns in columns.map { (row: row, column: $0.key, scores: $0.value) } }
         let cells = Scorecard.cells(groups, metric: metric!)
-        return Result(metric: metric!.rawValue, by: segment, from: from!, until: until!, rows: Array(Set(cells.map(\.row))).sorted(),
+        return Result(metric: metric!.rawValue, by: segment, from: from, until: until, rows: Array(Set(cells.map(\.row))).sorted(),
                       columns: Array(Set(cells.map(\.column))).sorted(), cells: cells)
     }
 }

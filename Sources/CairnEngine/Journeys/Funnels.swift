@@ -197,14 +197,7 @@ public struct Funnels: Sendable {
             exclusions.append((Matcher(event: event, channel: nil, properties: [:]), .init(after: after - 1, before: before - 1)))
         }
         if exclusions.count > 8 { issues.add(FieldIssue(field: "exclusions", issue: .invalid, hint: "Use at most 8 exclusions.")) }
-        let now = clock.now()
-        let until = query.until.flatMap(Self.day) ?? Date(utcDay: now.utcDay + 1)
-        let from = query.from.flatMap(Self.day) ?? until.addingTimeInterval(-30 * 86_400)
-        if query.from != nil && query.from.flatMap(Self.day) == nil { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Use a date like 2026-11-01.")) }
-        if query.until != nil && query.until.flatMap(Self.day) == nil { issues.add(FieldIssue(field: "until", issue: .invalid, hint: "Use a date like 2026-12-01 (not included).")) }
-        if from >= until || until.timeIntervalSince(from) > 400 * 86_400 {
-            issues.add(FieldIssue(field: "from", issue: .invalid, hint: "The period runs from before until, at most 400 days."))
-        }
+        let span = ReportPeriod.parse(from: query.from, until: query.until, now: clock.now(), defaultDays: 30, collecting: &issues)
         var breakdown: FunnelSummary.Breakdown = .none
         var breakdownText: String?, attributionText: String?
         var readProperty: String?, readTrait: String?, byChannel = false
@@ -235,6 +228,7 @@ public struct Funnels: Sendable {
         let period = query.period ?? "day"
         if !["day", "week"].contains(period) { issues.add(FieldIssue(field: "period", issue: .unknownValue(allowed: ["day", "week"]), hint: "Use day or week.")) }
         try issues.throwIfAny()
+        let (from, until) = span!
 
         let definition = FunnelDefinition(stepCount: matchers.count, window: Int64(window) * 60_000,
                                           stepWindows: steps.map { $0.withinMinutes.map { Int64($0) * 60_000 } },
@@ -282,11 +276,6 @@ public struct Funnels: Sendable {
     public func eventNames(for principal: Principal) async throws -> [String] {
         try principal.require(.journeysRead)
         return try await store.eventNames(in: principal.workspaceID, since: clock.now().addingTimeInterval(-90 * 86_400), limit: 300)
-    }
-
-    public static func day(_ text: String) -> Date? {
-        guard text.count == 10, let date = Timestamp.parse(text + "T00:00:00Z") else { return nil }
-        return date
     }
 
     func result(_ summary: FunnelSummary, steps: [Query.Step], matchers: [Matcher], from: Date, until: Date, window: Int, order: FunnelOrder,

@@ -81,13 +81,9 @@ public struct JourneyPaths: Sendable {
         if !Self.showing.contains(by) { issues.add(FieldIssue(field: "by", issue: .unknownValue(allowed: Self.showing), hint: "Show steps by event, channel or event_channel.")) }
         let top = query.top ?? 20
         if !(1...100).contains(top) { issues.add(FieldIssue(field: "top", issue: .invalid, hint: "Show the 1 to 100 most common paths.")) }
-        let now = clock.now()
-        let until = query.until.flatMap(Funnels.day) ?? Date(utcDay: now.utcDay + 1)
-        let from = query.from.flatMap(Funnels.day) ?? until.addingTimeInterval(-30 * 86_400)
-        if query.from != nil && query.from.flatMap(Funnels.day) == nil { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Use a date like 2026-11-01.")) }
-        if query.until != nil && query.until.flatMap(Funnels.day) == nil { issues.add(FieldIssue(field: "until", issue: .invalid, hint: "Use a date like 2026-12-01 (not included).")) }
-        if from >= until || until.timeIntervalSince(from) > 400 * 86_400 { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "The period runs from before until, at most 400 days.")) }
+        let period = ReportPeriod.parse(from: query.from, until: query.until, now: clock.now(), defaultDays: 30, collecting: &issues)
         try issues.throwIfAny()
+        let (from, until) = period!
 
         let span = TimeInterval(window * 60)
         var paths: [[String]?] = []

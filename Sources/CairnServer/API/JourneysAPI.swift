@@ -38,16 +38,10 @@ struct JourneysAPI {
         var issues = ValidationCollector()
         let survey = query["surveyId"].flatMap { SurveyID(String($0).lowercased()) }
         if survey == nil { issues.add(FieldIssue(field: "surveyId", issue: query["surveyId"] == nil ? .missing : .invalid, hint: "Name the survey whose outcome is explained (GET /api/v1/surveys).")) }
-        let now = keyDrivers.clock.now()
-        var until: Date? = Date(utcDay: now.utcDay + 1)
-        if let text = query["until"] { until = Funnels.day(String(text)) }
-        var from: Date? = until?.addingTimeInterval(-90 * 86_400)
-        if let text = query["from"] { from = Funnels.day(String(text)) }
-        if until == nil { issues.add(FieldIssue(field: "until", issue: .invalid, hint: "Use a date like 2026-12-01 (not included).")) }
-        if from == nil { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "Use a date like 2026-09-01.")) }
-        if let from, let until, from >= until { issues.add(FieldIssue(field: "from", issue: .invalid, hint: "The period runs from before until.")) }
+        let period = ReportPeriod.parse(from: query["from"].map(String.init), until: query["until"].map(String.init), now: keyDrivers.clock.now(),
+                                        defaultDays: 90, maximumDays: nil, collecting: &issues)
         try issues.throwIfAny()
-        return try await keyDrivers.run(survey: survey!, outcome: query["outcome"].map(String.init), from: from!, until: until!, for: principal)
+        return try await keyDrivers.run(survey: survey!, outcome: query["outcome"].map(String.init), from: period!.from, until: period!.until, for: principal)
     }
 
     /// `{"event":"Support Case Opened","direction":"before","depth":3,"by":"event_channel"}`.

@@ -90,7 +90,7 @@ struct InsightsPages {
         guard let chosen, query["surveyId"] != nil else {
             return try renderer.page("insights", titleKey: "nav_insights", section: "insights", context: context, values: values)
         }
-        guard let fromDate = Funnels.day(from), let untilDate = Funnels.day(until), fromDate < untilDate else {
+        guard let fromDate = ReportPeriod.day(from), let untilDate = ReportPeriod.day(until), fromDate < untilDate else {
             values["errors"] = fieldErrors(ValidationError(field: "from", issue: .invalid, hint: "Use dates like 2026-09-01, from before until."), texts: renderer.catalogue, language: context.language)
             return try renderer.page("insights", titleKey: "nav_insights", section: "insights", context: context, values: values, status: .badRequest)
         }
