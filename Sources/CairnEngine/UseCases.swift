@@ -37,6 +37,8 @@ public struct UseCases: Sendable {
     public let paths: JourneyPaths
     public let keyDrivers: KeyDrivers
     public let scorecard: TouchpointScorecard
+    public let underperformance: Underperformance
+    public let morning: MorningFigures
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -80,6 +82,8 @@ public struct UseCases: Sendable {
         paths = JourneyPaths(store: store, clock: clock)
         keyDrivers = KeyDrivers(store: store, clock: clock)
         scorecard = TouchpointScorecard(store: store, clock: clock)
+        underperformance = Underperformance(store: store, funnels: funnels, clock: clock)
+        morning = MorningFigures(store: store, clock: clock)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

@@ -30,6 +30,29 @@ struct ControlChartTests {
                 "under two weeks of training: no judgement")
     }
 
+    /// The same training and drop, then back to the pattern from day 24, with day 20 unknown (NaN: too few answers).
+    /// By hand, skipping day 20: z₂₃ = −1.686, z₂₄ = 0.8 · z₂₃ = −1.349 still beyond −1.160, z₂₅ = −1.079 inside −1.162:
+    /// one episode, alarm on 17 since 14, last day 24, ended 25; its mean over 14…24 without day 20 is 4.5 below normal.
+    @Test("An episode lasts while the chart stays beyond its limit, ends when it comes back, and skips unknown days")
+    func episodeEnds() throws {
+        let pattern: [Double] = [40, 42, 41, 43, 45, 50, 48]
+        var series: [Double] = [], weekdays: [Int] = []
+        for day in 0..<40 {
+            series.append(day < 14 ? pattern[day % 7] + (day % 2 == 0 ? 1 : -1) : day < 24 ? pattern[day % 7] - 5 : pattern[day % 7])
+            weekdays.append(day % 7)
+        }
+        series[20] = .nan
+        let episodes = ControlChart.episodes(series: series, weekdays: weekdays, trainingDays: 14, direction: .lowerIsWorse)
+        #expect(episodes.count == 1)
+        let episode = try #require(episodes.first)
+        #expect(episode.alarm.day == 17 && episode.alarm.since == 14 && episode.lastDay == 24 && episode.ended == 25)
+        #expect(abs((episode.normal - episode.recent) - 4.5) < 1e-9)
+        // A second drop from day 34 on is a second episode, still open at the end.
+        let again = series.enumerated().map { $0.offset >= 34 ? $0.element - 5 : $0.element }
+        let both = ControlChart.episodes(series: again, weekdays: weekdays, trainingDays: 14, direction: .lowerIsWorse)
+        #expect(both.count == 2 && both.last?.ended == nil && (both.last?.alarm.since ?? 0) >= 34)
+    }
+
     /// Standard normal noise by Box–Muller on SplitMix64, around a weekday pattern.
     static func simulate(days: Int, shiftFrom: Int?, shift: Double, seed: UInt64) -> (series: [Double], weekdays: [Int]) {
         var random = SplitMix64(seed: seed)

@@ -66,6 +66,10 @@ struct AccessControlTests {
         case .cannedReply:
             let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
             return try await ServiceSetup(store: store).addCannedReply(title: "Throwaway", bodies: ["en": "Hi"], by: console).id.rawValue
+        case .savedFunnel:
+            let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
+            return try await Underperformance(store: store, funnels: Funnels(store: store)).saveFunnel(
+                name: "Throwaway \(UUID().uuidString.prefix(8))", query: .init(steps: [.init(event: "Cart Viewed"), .init(event: "Order Completed")]), by: console).id.rawValue
         }
     }
 
@@ -137,7 +141,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply, .article:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply, .article, .savedFunnel:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .orderInBody:
                     #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")

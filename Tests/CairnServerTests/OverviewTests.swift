@@ -37,6 +37,22 @@ struct OverviewTests {
                 #expect(page.contains(#"<li data-tile="cases"><a href="/service?queue=open">"#) && page.contains("<bdi>2</bdi>"), "\(language)")
                 #expect(page.contains(#"<li data-tile="late"><a href="/commerce/deliveries?flag=late">"#) && page.contains("<bdi>1</bdi>"), "\(language)")
             }
+            // Customers and orders: a new customer and a new order move the tiles by one each (of A only).
+            func tile(_ id: String, in page: String) -> (value: String, detail: String)? {
+                guard let start = page.range(of: #"<li data-tile="\#(id)">"#), let end = page[start.upperBound...].range(of: "</li>") else { return nil }
+                let html = String(page[start.upperBound..<end.lowerBound])
+                let bdis = html.components(separatedBy: "<bdi>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+                return bdis.count == 2 ? (bdis[0], bdis[1]) : nil
+            }
+            var viewer = try await h.signIn(h.a.users[.viewer]!.email)
+            let (_, before) = try await viewer.get("/")
+            let customers = try #require(tile("customers", in: before)), orders = try #require(tile("orders", in: before))
+            _ = try await h.a.customer(in: h.store, named: "newcomer")
+            _ = try await h.a.order(in: h.store, fresh: true)
+            let (_, after) = try await viewer.get("/")
+            #expect(Int(try #require(tile("customers", in: after)).value) == Int(customers.value)! + 1)
+            #expect(Int(try #require(tile("orders", in: after)).value) == Int(orders.value)! + 1 && tile("orders", in: after)!.detail.contains("EUR"), "\(after)")
+            #expect(after.contains(#"<li data-tile="customers"><a href="/customers">"#) && after.contains(#"<li data-tile="orders"><a href="/commerce">"#))
             var other = try await h.signIn(h.b.users[.viewer]!.email)
             let (_, theirs) = try await other.get("/")
             #expect(!theirs.contains(#"data-tile="nps""#) && theirs.contains(#"data-tile="cases""#) && !theirs.contains("<bdi>33</bdi>"))

@@ -34,6 +34,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case slaPolicy
         case cannedReply
         case article
+        /// A saved funnel (always a fresh one: the deletes take it).
+        case savedFunnel
     }
 
     var method: HTTPRequest.Method
@@ -228,6 +230,11 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/api/v1/paths/query", surface: .api, permission: .journeysRead, json: #"{"event":"Product Viewed","direction":"after"}"#),
         .init(method: .get, template: "/api/v1/insights/key-drivers", surface: .api, target: .survey, permission: .insightsRead),
         .init(method: .get, template: "/api/v1/insights/scorecard", surface: .api, permission: .insightsRead),
+        .init(method: .get, template: "/api/v1/insights/alerts", surface: .api, permission: .insightsRead),
+        .init(method: .get, template: "/api/v1/funnels/saved", surface: .api, permission: .journeysRead),
+        .init(method: .post, template: "/api/v1/funnels/saved", surface: .api, permission: .journeysManage,
+              json: #"{"name":"Checkout {n}","funnel":{"steps":[{"event":"Cart Viewed"},{"event":"Order Completed"}],"windowMinutes":1440}}"#),
+        .init(method: .delete, template: "/api/v1/funnels/saved/{id}", surface: .api, target: .savedFunnel, permission: .journeysManage, needsThrowaway: true),
         .init(method: .post, template: "/api/v1/campaigns", surface: .api, permission: .journeysManage, json: #"{"name":"Spring {n}","startedAt":"2026-03-20T08:00:00Z"}"#),
         .init(method: .get, template: "/api/v1/kb-articles", surface: .api, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/kb-articles", surface: .api, permission: .serviceManage,
@@ -338,6 +345,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/journeys/paths", surface: .web, permission: .journeysRead),
         .init(method: .get, template: "/insights", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/scorecard", surface: .web, permission: .insightsRead),
+        .init(method: .get, template: "/insights/alerts", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/settings", surface: .web),
         .init(method: .get, template: "/settings/workspace", surface: .web, permission: .workspaceRead),
         .init(method: .post, template: "/settings/workspace", surface: .web, permission: .workspaceManage, form: ["name": "Renamed"]),

@@ -33,8 +33,8 @@ public struct FunnelSummary: Sendable {
     public var groups: [Group]
     /// Milliseconds from step 1 to the last step, for each person who converted.
     public var timesToConvert: [Int64]
-    /// Per entry bucket (the start of their chain, by `bucket`): entered and converted.
-    public var overTime: [(bucket: Int64, entered: Int, converted: Int)]
+    /// Per entry bucket (the start of their chain, by `bucket`): entered, converted, and how many reached each step.
+    public var overTime: [(bucket: Int64, entered: Int, converted: Int, steps: [Int])]
     /// Per step (0-based), people whose furthest step it was — they dropped before the next — with their keys.
     public var droppedAt: [[String]]
 
@@ -66,7 +66,7 @@ public struct FunnelSummary: Sendable {
         var overall = Accumulator(steps: k)
         var groups: [String?: Accumulator] = [:]
         var times: [Int64] = []
-        var overTime: [Int64: (entered: Int, converted: Int)] = [:]
+        var overTime: [Int64: (entered: Int, converted: Int, steps: [Int])] = [:]
         var dropped = [[String]](repeating: [], count: k)
         for person in people {
             var path: FunnelPath
@@ -103,8 +103,9 @@ public struct FunnelSummary: Sendable {
             let chainTimes = path.events.compactMap { $0.map { person.events[$0].time } }
             let start = chainTimes.min()!
             let converted = path.furthest == k - 1
-            var cell = overTime[bucket(start)] ?? (0, 0)
+            var cell = overTime[bucket(start)] ?? (0, 0, Array(repeating: 0, count: k))
             cell.entered += 1
+            for (step, index) in path.events.enumerated() where index != nil { cell.steps[step] += 1 }
             if converted {
                 cell.converted += 1
                 times.append(chainTimes.max()! - start)
@@ -114,7 +115,7 @@ public struct FunnelSummary: Sendable {
         }
         let ordered = groups.map { $0.value.group($0.key) }.sorted { ($0.entered, $1.value ?? "") > ($1.entered, $0.value ?? "") }
         return FunnelSummary(overall: overall.group(nil), groups: ordered, timesToConvert: times.sorted(),
-                             overTime: overTime.sorted { $0.key < $1.key }.map { ($0.key, $0.value.entered, $0.value.converted) },
+                             overTime: overTime.sorted { $0.key < $1.key }.map { ($0.key, $0.value.entered, $0.value.converted, $0.value.steps) },
                              droppedAt: dropped.map { $0.sorted() })
     }
 

@@ -18,8 +18,8 @@ public struct Funnels: Sendable {
     public static let maximumSteps = 10
 
     /// A funnel as a client sends it (every field checked by ``run(_:for:)``).
-    public struct Query: Sendable, Decodable {
-        public struct Step: Sendable, Decodable {
+    public struct Query: Sendable, Codable {
+        public struct Step: Sendable, Codable {
             public var event: String?
             public var channel: String?
             /// Equal values the event's properties must have.
@@ -36,7 +36,7 @@ public struct Funnels: Sendable {
             }
         }
 
-        public struct Exclusion: Sendable, Decodable {
+        public struct Exclusion: Sendable, Codable {
             public var event: String?
             /// 1-based step numbers: the event must not come after step `afterStep` and before step `beforeStep`.
             public var afterStep: Int?
@@ -48,7 +48,7 @@ public struct Funnels: Sendable {
             }
         }
 
-        public struct Breakdown: Sendable, Decodable {
+        public struct Breakdown: Sendable, Codable {
             /// `channel`, `property:<name>` or `trait:<name>`.
             public var by: String?
             public var attribution: String?
@@ -111,6 +111,8 @@ public struct Funnels: Sendable {
         public var entered: Int
         public var converted: Int
         public var conversion: Proportion
+        /// People of this period's entry who reached each step.
+        public var steps: [Int]
     }
 
     public struct TimeToConvert: Sendable, Encodable {
@@ -157,6 +159,19 @@ public struct Funnels: Sendable {
 
     public func run(_ query: Query, for principal: Principal) async throws -> Result {
         try principal.require(.journeysRead)
+        return try await run(query, in: principal.workspaceID)
+    }
+
+    /// Checks every field of `query` (throws a ``ValidationError`` naming them) without reading events.
+    public func validate(_ query: Query) throws {
+        _ = try checked(query)
+    }
+
+    typealias Checked = (matchers: [Matcher], exclusions: [(Matcher, FunnelDefinition.Exclusion)], steps: [Query.Step], window: Int, order: FunnelOrder,
+                         from: Date, until: Date, breakdown: FunnelSummary.Breakdown, breakdownText: String?, attributionText: String?,
+                         readProperty: String?, readTrait: String?, byChannel: Bool, period: String)
+
+    func checked(_ query: Query) throws -> Checked {
         var issues = ValidationCollector()
         let steps = query.steps ?? []
         if steps.count < 2 || steps.count > Self.maximumSteps {
@@ -229,7 +244,13 @@ public struct Funnels: Sendable {
         if !["day", "week"].contains(period) { issues.add(FieldIssue(field: "period", issue: .unknownValue(allowed: ["day", "week"]), hint: "Use day or week.")) }
         try issues.throwIfAny()
         let (from, until) = span!
+        return (matchers, exclusions, steps, window, order, from, until, breakdown, breakdownText, attributionText, readProperty, readTrait, byChannel, period)
+    }
 
+    /// The funnel over one workspace's events (no permission check: the caller's or the watch's own).
+    func run(_ query: Query, in workspace: WorkspaceID) async throws -> Result {
+        let (matchers, exclusions, steps, window, order, from, until, breakdown, breakdownText, attributionText, readProperty, readTrait, byChannel, period)
+            = try checked(query)
         let definition = FunnelDefinition(stepCount: matchers.count, window: Int64(window) * 60_000,
                                           stepWindows: steps.map { $0.withinMinutes.map { Int64($0) * 60_000 } },
                                           optional: steps.map { $0.optional ?? false }, order: order, exclusions: exclusions.map(\.1),
@@ -241,7 +262,7 @@ public struct Funnels: Sendable {
         func close() {
             if let current, current.events.contains(where: { $0.steps != 0 }) { people.append(.init(key: current.profile, events: current.events)) }
         }
-        try await store.funnelEvents(in: principal.workspaceID, names: names, everything: order == .strict, from: from,
+        try await store.funnelEvents(in: workspace, names: names, everything: order == .strict, from: from,
                                      until: until.addingTimeInterval(TimeInterval(window * 60) + 0.001), properties: needsProperties) { rows in
             for row in rows {
                 if current?.profile != row.profile {
@@ -259,7 +280,7 @@ public struct Funnels: Sendable {
         }
         close()
         if let readTrait {
-            let values = try await store.traitValues(readTrait, of: people.map(\.key), in: principal.workspaceID)
+            let values = try await store.traitValues(readTrait, of: people.map(\.key), in: workspace)
             for index in people.indices { people[index].trait = values[people[index].key] }
         }
         let bucketSize: Int64 = period == "week" ? 7 * 86_400_000 : 86_400_000
@@ -312,7 +333,7 @@ public struct Funnels: Sendable {
                                       conversion: Proportion(successes: group.converted, n: group.entered), steps: group.steps.map(\.people))
                       },
                       overTime: summary.overTime.map { PeriodResult(start: Date(storageMillis: $0.bucket), entered: $0.entered, converted: $0.converted,
-                                                                    conversion: Proportion(successes: $0.converted, n: $0.entered)) },
+                                                                    conversion: Proportion(successes: $0.converted, n: $0.entered), steps: $0.steps) },
                       timeToConvert: TimeToConvert(converted: times.count, p25Minutes: percentile(0.25), medianMinutes: percentile(0.5),
                                                    p75Minutes: percentile(0.75), p90Minutes: percentile(0.9), histogram: histogram))
     }

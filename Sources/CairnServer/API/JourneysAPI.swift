@@ -7,6 +7,7 @@ extension Funnels.Result: ResponseEncodable {}
 extension JourneyPaths.Result: ResponseEncodable {}
 extension KeyDrivers.Result: ResponseEncodable {}
 extension TouchpointScorecard.Result: ResponseEncodable {}
+extension UnderperformanceAlert: ResponseEncodable {}
 
 /// `/api/v1/funnels/query` and `/api/v1/paths/query`: a funnel, or the paths into or out of a step, over the workspace's
 /// events, defined in the request (journeys.read).
@@ -15,12 +16,60 @@ struct JourneysAPI {
     let paths: JourneyPaths
     let keyDrivers: KeyDrivers
     let scorecard: TouchpointScorecard
+    let underperformance: Underperformance
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("insights/scorecard", use: touchpoints)
         group.post("funnels/query", use: funnel)
         group.post("paths/query", use: path)
         group.get("insights/key-drivers", use: drivers)
+        group.get("insights/alerts", use: alerts)
+        group.get("funnels/saved", use: savedFunnels)
+        group.post("funnels/saved", use: saveFunnel)
+        group.delete("funnels/saved/{id}", use: deleteFunnel)
+    }
+
+    /// `?open=true` for the episodes still lasting; newest raised first.
+    @Sendable func alerts(_ request: Request, context: CairnRequestContext) async throws -> ListBody<UnderperformanceAlert> {
+        let (cursor, limit) = try request.pagination()
+        let open = request.uri.queryParameters["open"].map(String.init)
+        if let open, !["true", "false"].contains(open) {
+            throw ValidationError(field: "open", issue: .invalid, hint: "Use open=true for the alerts still lasting, or leave it out for all.")
+        }
+        return ListBody(try await underperformance.alerts(for: try context.requirePrincipal(), openOnly: open == "true", after: cursor, limit: limit))
+    }
+
+    /// A saved funnel with its definition as JSON.
+    struct SavedFunnelBody: ResponseEncodable, Sendable {
+        var id: String
+        var name: String
+        var funnel: JSONValue
+        var createdAt: Date
+        init(_ saved: SavedFunnel) {
+            id = saved.id.rawValue
+            name = saved.name
+            funnel = (try? JSONValue.parse(saved.definition)) ?? .object([:])
+            createdAt = saved.createdAt
+        }
+    }
+
+    @Sendable func savedFunnels(_ request: Request, context: CairnRequestContext) async throws -> ListBody<SavedFunnelBody> {
+        ListBody(Page(items: try await underperformance.savedFunnels(for: try context.requirePrincipal()).map(SavedFunnelBody.init), nextCursor: nil))
+    }
+
+    /// `{"name":"Checkout","funnel":{"steps":[{"event":"Cart Viewed"},{"event":"Order Completed"}],"windowMinutes":1440}}`.
+    @Sendable func saveFunnel(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<SavedFunnelBody> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.journeysManage)
+        struct Body: Decodable { var name: String?; var funnel: Funnels.Query? }
+        let body = try await request.decodeJSON(Body.self, context: context)
+        let saved = try await underperformance.saveFunnel(name: body.name, query: body.funnel, by: principal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/funnels/saved"], response: SavedFunnelBody(saved))
+    }
+
+    @Sendable func deleteFunnel(_ request: Request, context: CairnRequestContext) async throws -> HTTPResponse.Status {
+        try await underperformance.deleteFunnel(try context.parameters.id(as: SavedFunnelID.self, kind: "funnel"), by: try context.requirePrincipal())
+        return .noContent
     }
 
     /// `?metric=nps&by=trait:tier&from=2026-09-01&until=2026-12-01`.

@@ -924,5 +924,39 @@ public enum Schema {
                 .column("requested_at", type: .bigint, .notNull)
                 .run()
         },
+        Migration(version: 49, name: "underperformance alerts and saved funnels") { sql in
+            // One row per episode of a series beyond its control limit (days are UTC day numbers); ended_day is null
+            // while it lasts, so at most one open row per series.
+            try await sql.create(table: "insight_alerts")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("metric", type: .text, .notNull)
+                .column("series_key", type: .text, .notNull)
+                .column("label", type: .text, .notNull)
+                .column("since_day", type: .bigint, .notNull)
+                .column("alarm_day", type: .bigint, .notNull)
+                .column("last_day", type: .bigint, .notNull)
+                .column("ended_day", type: .bigint)
+                .column("recent", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("normal", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("spread", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("message", type: .text, .notNull)
+                .column("link", type: .text, .notNull)
+                .column("raised_at", type: .bigint, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "id")
+                .run()
+            try await sql.raw("CREATE INDEX insight_alerts_raised ON insight_alerts (workspace_id, raised_at, id)").run()
+            try await sql.raw("CREATE INDEX insight_alerts_series ON insight_alerts (workspace_id, metric, series_key, ended_day)").run()
+            try await sql.create(table: "saved_funnels")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("name", type: .text, .notNull)
+                .column("definition", type: .text, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "id")
+                .run()
+            try await sql.raw("CREATE UNIQUE INDEX saved_funnels_name ON saved_funnels (workspace_id, name)").run()
+        },
     ]
 }

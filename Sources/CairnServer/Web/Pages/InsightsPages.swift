@@ -11,14 +11,33 @@ struct InsightsPages {
     let keyDrivers: KeyDrivers
     let scorecard: TouchpointScorecard
     let surveys: Surveys
+    let underperformance: Underperformance
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("insights", use: page)
         router.get("insights/scorecard", use: scorecardPage)
+        router.get("insights/alerts", use: alertsPage)
     }
 
     static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
-        [("drivers", "/insights"), ("scorecard", "/insights/scorecard")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
+        [("drivers", "/insights"), ("scorecard", "/insights/scorecard"), ("alerts", "/insights/alerts")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
+    }
+
+    /// The alert feed: the episodes lasting now, then the earlier ones, newest raised first, each linking to its data.
+    @Sendable func alertsPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.insightsRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let cursor = try request.pagination().cursor
+        let open = cursor == nil ? try await underperformance.alerts(for: principal, openOnly: true, after: nil, limit: PageSize(100)).items : []
+        let page = try await underperformance.alerts(for: principal, openOnly: false, after: cursor, limit: PageSize(50))
+        let earlier = page.items.filter { $0.ended != nil }
+        return try renderer.page("insights_alerts", titleKey: "nav_insights", section: "insights", context: context, values: [
+            "insightsNav": Self.nav("alerts", texts: texts),
+            "hasOpen": !open.isEmpty, "open": open.map { AlertText.values($0, texts: texts) },
+            "hasEarlier": !earlier.isEmpty, "earlier": earlier.map { AlertText.values($0, texts: texts) },
+            "next": page.nextCursor as Any,
+        ])
     }
 
     /// Touchpoints × segments: NPS, CSAT or CES per cell with interval and n, gaps that hold after the FDR control marked.

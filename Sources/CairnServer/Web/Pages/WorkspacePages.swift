@@ -14,6 +14,8 @@ struct WorkspacePages {
     let results: SurveyResults
     let cases: Cases
     let deliveries: Deliveries
+    let underperformance: Underperformance
+    let morning: MorningFigures
 
     /// Capability areas that later releases fill; each page already exists and is permission-checked.
     static let capabilities: [(section: String, permission: Permission)] = []
@@ -46,33 +48,69 @@ struct WorkspacePages {
                              points: activity.map { .init(label: formatter.string(from: $0.day), value: Double($0.count)) }, idPrefix: "activity", wholeNumbers: true)
         let today = try await SpikeText.today(spikes: spikes, principal: principal, texts: texts)
         let glance = try await tiles(for: principal, texts: texts)
+        // Needs attention: the underperformance episodes lasting now, for a role that may read insights.
+        let attention = principal.can(.insightsRead)
+            ? try await underperformance.alerts(for: principal, openOnly: true, after: nil, limit: PageSize(20)).items.map { AlertText.values($0, texts: texts) } : []
         return try renderer.page("overview", titleKey: "overview_title", section: "overview", context: context, values: [
             "workspaceName": workspace.name,
             "tiles": glance,
             "hasTiles": !glance.isEmpty,
             "spikes": today,
             "hasSpikes": !today.isEmpty,
+            "attention": attention,
+            "hasAttention": !attention.isEmpty,
+            "canSeeInsights": principal.can(.insightsRead),
             "chart": chart.render(),
             "areas": Self.areas.filter { principal.can($0.permission) }.map { ["href": "/\($0.section)", "label": texts["nav_\($0.section)"] ?? $0.section, "summary": texts["area_\($0.section)_summary"] ?? ""] },
         ])
     }
 
-    /// The morning's figures, each linking to its detail, for what the role may see: NPS of the last 30 days beside the
-    /// 30 before (with its interval, and the change only when it holds after the scorecard's adjustment), open cases and
-    /// those about to breach, late parcels.
+    /// The morning's figures, each linking to its detail, for what the role may see: NPS, CSAT and CES of the last 30
+    /// days (with their intervals, and a change only when it holds after the scorecard's adjustment), customers, orders
+    /// and revenue beside the 30 days before, open cases and those about to breach, late parcels, and journey health
+    /// (how many watched series underperform now).
     func tiles(for principal: Principal, texts: [String: String]) async throws -> [[String: Any]] {
         var tiles: [[String: Any]] = []
         let now = spikes.clock.now()
+        func arrow(_ change: Change?) -> String {
+            guard let change, change.isSignificant else { return "" }
+            return " · " + (change.difference > 0 ? "▲ " : "▼ ") + String(format: "%+.0f", change.difference)
+        }
         if principal.can(.feedbackRead) {
             let until = Date(utcDay: now.utcDay + 1), from = until.addingTimeInterval(-30 * 86_400)
             let card = try await results.scorecard(for: principal, from: from, until: until)
             if let score = card.combinedNPS.score {
-                var detail = card.combinedNPS.interval.map { String(format: "%.0f–%.0f, n=%d", $0.lower, $0.upper, card.combinedNPS.n) } ?? "n=\(card.combinedNPS.n)"
-                if let change = card.combinedChange, change.isSignificant {
-                    detail += " · " + (change.difference > 0 ? "▲ " : "▼ ") + String(format: "%+.0f", change.difference)
-                }
+                let detail = (card.combinedNPS.interval.map { String(format: "%.0f–%.0f, n=%d", $0.lower, $0.upper, card.combinedNPS.n) } ?? "n=\(card.combinedNPS.n)")
+                    + arrow(card.combinedChange)
                 tiles.append(["id": "nps", "href": "/feedback", "label": texts["tile_nps"] ?? "NPS, 30 days", "value": String(format: "%.0f", score), "detail": detail])
             }
+            // CSAT pooled over the customer surveys' CSAT questions (a share pools); the change shown when it is one line's.
+            let csatLines = card.lines.filter { $0.current.csat != nil && $0.survey.definition.audience == .customers }
+            let csat = Proportion(successes: csatLines.reduce(0) { $0 + ($1.current.csat?.successes ?? 0) }, n: csatLines.reduce(0) { $0 + ($1.current.csat?.n ?? 0) })
+            if let percent = csat.percent {
+                let detail = (csat.interval.map { String(format: "%.0f–%.0f %%, n=%d", $0.lower, $0.upper, csat.n) } ?? "n=\(csat.n)")
+                    + (csatLines.count == 1 ? arrow(csatLines[0].change) : "")
+                tiles.append(["id": "csat", "href": "/feedback", "label": texts["tile_csat"] ?? "CSAT, 30 days", "value": String(format: "%.0f %%", percent), "detail": detail])
+            }
+            // CES of the customer survey with the most answers (a mean with its own spread does not pool as simply).
+            if let line = card.lines.filter({ $0.current.ces != nil && $0.survey.definition.audience == .customers }).max(by: { ($0.current.ces?.mean.n ?? 0) < ($1.current.ces?.mean.n ?? 0) }),
+               let ces = line.current.ces, let mean = ces.mean.mean {
+                let detail = (ces.mean.interval.map { String(format: "%.1f–%.1f, n=%d", $0.lower, $0.upper, ces.mean.n) } ?? "n=\(ces.mean.n)") + arrow(line.change)
+                tiles.append(["id": "ces", "href": "/feedback", "label": texts["tile_ces"] ?? "CES, 30 days", "value": String(format: "%.1f", mean), "detail": detail])
+            }
+        }
+        if principal.can(.customersRead) {
+            let counts = try await morning.customers(for: principal)
+            tiles.append(["id": "customers", "href": "/customers", "label": texts["tile_customers"] ?? "Customers", "value": String(counts.all),
+                          "detail": (texts["tile_customers_detail"] ?? "{active} seen, {new} new in 30 days")
+                            .replacingOccurrences(of: "{active}", with: String(counts.active)).replacingOccurrences(of: "{new}", with: String(counts.new))])
+        }
+        if principal.can(.commerceRead) {
+            let totals = try await morning.orders(for: principal)
+            let revenue = totals.current.revenue.map(\.description).joined(separator: " · ")
+            let before = (texts["tile_orders_before"] ?? "{n} in the 30 days before").replacingOccurrences(of: "{n}", with: String(totals.previous.count))
+            tiles.append(["id": "orders", "href": "/commerce", "label": texts["tile_orders"] ?? "Orders, 30 days", "value": String(totals.current.count),
+                          "detail": revenue.isEmpty ? before : revenue + " · " + before])
         }
         if principal.can(.serviceRead) {
             let counts = try await cases.counts(for: principal)
@@ -85,6 +123,12 @@ struct WorkspacePages {
             let count = late.items.count == 100 && late.nextCursor != nil ? "100+" : String(late.items.count)
             tiles.append(["id": "late", "href": "/commerce/deliveries?flag=late", "label": texts["tile_late"] ?? "Late parcels", "value": count,
                           "detail": texts["tile_late_detail"] ?? "", "warn": !late.items.isEmpty])
+        }
+        if principal.can(.insightsRead) {
+            let open = try await underperformance.alerts(for: principal, openOnly: true, after: nil, limit: PageSize(100)).items
+            tiles.append(["id": "health", "href": "/insights/alerts", "label": texts["tile_health"] ?? "Journey health", "value": String(open.count),
+                          "detail": open.isEmpty ? (texts["tile_health_fine"] ?? "no series below its normal") : (texts["tile_health_detail"] ?? "series below their normal"),
+                          "warn": !open.isEmpty])
         }
         return tiles
     }
