@@ -78,8 +78,8 @@ extension Store {
             var series: [Int64: (due: Int, late: Int)] = [:]
             for row in try await sql.raw("""
                 SELECT s.promised_at / 86400000 AS d, COUNT(*) AS due,
-                       SUM(CASE WHEN (dv.at IS NOT NULL AND dv.at > s.promised_at)
-                                  OR (dv.at IS NULL AND s.status NOT IN ('delivered', 'returned') AND s.promised_at < \(bind: now.storageMillis)) THEN 1 ELSE 0 END) AS late
+                       CAST(SUM(CASE WHEN (dv.at IS NOT NULL AND dv.at > s.promised_at)
+                                  OR (dv.at IS NULL AND s.status NOT IN ('delivered', 'returned') AND s.promised_at < \(bind: now.storageMillis)) THEN 1 ELSE 0 END) AS BIGINT) AS late
                 FROM shipments s
                 LEFT JOIN (SELECT shipment_id, MIN(at) AS at FROM shipment_updates
                            WHERE workspace_id = \(bind: workspace.rawValue) AND status = 'delivered' GROUP BY shipment_id) dv ON dv.shipment_id = s.id

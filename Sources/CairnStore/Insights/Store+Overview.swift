@@ -14,8 +14,8 @@ extension Store {
         try await database.withConnection { sql in
             let row = try await sql.raw("""
                 SELECT COUNT(*) AS n,
-                       SUM(CASE WHEN last_seen_at >= \(bind: since.storageMillis) THEN 1 ELSE 0 END) AS active,
-                       SUM(CASE WHEN first_seen_at >= \(bind: since.storageMillis) THEN 1 ELSE 0 END) AS fresh
+                       CAST(SUM(CASE WHEN last_seen_at >= \(bind: since.storageMillis) THEN 1 ELSE 0 END) AS BIGINT) AS active,
+                       CAST(SUM(CASE WHEN first_seen_at >= \(bind: since.storageMillis) THEN 1 ELSE 0 END) AS BIGINT) AS fresh
                 FROM profiles WHERE workspace_id = \(bind: workspace.rawValue) AND merged_into IS NULL
                 """).first()
             return (Int(try row?.decode(column: "n", as: Int64?.self) ?? 0), Int(try row?.decode(column: "active", as: Int64?.self) ?? 0),
@@ -29,7 +29,7 @@ extension Store {
         try await database.withConnection { sql in
             var totals = OrderTotals(orders: 0, revenue: [:])
             for row in try await sql.raw("""
-                SELECT currency, COUNT(*) AS n, SUM(total_minor) AS total FROM orders
+                SELECT currency, COUNT(*) AS n, CAST(SUM(total_minor) AS BIGINT) AS total FROM orders
                 WHERE workspace_id = \(bind: workspace.rawValue) AND placed_at >= \(bind: from.storageMillis) AND placed_at < \(bind: until?.storageMillis ?? Int64.max)
                   AND status <> 'cancelled'
                 GROUP BY currency
