@@ -39,6 +39,7 @@ public struct UseCases: Sendable {
     public let scorecard: TouchpointScorecard
     public let underperformance: Underperformance
     public let morning: MorningFigures
+    public let journeyMaps: JourneyMaps
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -84,6 +85,7 @@ public struct UseCases: Sendable {
         scorecard = TouchpointScorecard(store: store, clock: clock)
         underperformance = Underperformance(store: store, funnels: funnels, clock: clock)
         morning = MorningFigures(store: store, clock: clock)
+        journeyMaps = JourneyMaps(store: store, clock: clock)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

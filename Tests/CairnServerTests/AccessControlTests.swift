@@ -70,6 +70,10 @@ struct AccessControlTests {
             let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
             return try await Underperformance(store: store, funnels: Funnels(store: store)).saveFunnel(
                 name: "Throwaway \(UUID().uuidString.prefix(8))", query: .init(steps: [.init(event: "Cart Viewed"), .init(event: "Order Completed")]), by: console).id.rawValue
+        case .journey:
+            let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
+            return try await JourneyMaps(store: store).define(nil, name: "Seeded \(UUID().uuidString.prefix(8))",
+                                                              stages: [.init(name: "Consider", events: ["Product Viewed"]), .init(name: "Buy", events: ["Order Completed"])], by: console).id.rawValue
         }
     }
 
@@ -141,7 +145,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply, .article, .savedFunnel:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply, .article, .savedFunnel, .journey:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .orderInBody:
                     #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")

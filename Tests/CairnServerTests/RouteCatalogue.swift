@@ -36,6 +36,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case article
         /// A saved funnel (always a fresh one: the deletes take it).
         case savedFunnel
+        /// A journey the workspace defined.
+        case journey
     }
 
     var method: HTTPRequest.Method
@@ -60,6 +62,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         if template == "/api/v1/events/stream" { return template + "?since=2000-01-01T00:00:00Z&limit=1" }
         if template == "/api/v1/cases/{id}/stream" { return "/api/v1/cases/\(id)/stream?limit=1" }
         if template == "/api/v1/insights/key-drivers" { return "/api/v1/insights/key-drivers?surveyId=\(id)" }
+        if template == "/api/v1/journeys/{id}/people" { return "/api/v1/journeys/\(id)/people?stage=1&kind=dropped" }
+        if template == "/journeys/map/people" { return "/journeys/map/people?stage=1&kind=reached" }
         if template == "/api/v1/surveys/{id}/trend" { return "/api/v1/surveys/\(id)/trend?question=nps&period=week&by=channel" }
         if template == "/api/v1/surveys/{id}/breakdown" { return "/api/v1/surveys/\(id)/breakdown?question=nps&by=trait:tier" }
         let parts = id.split(separator: "|").map(String.init)
@@ -235,6 +239,13 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/api/v1/funnels/saved", surface: .api, permission: .journeysManage,
               json: #"{"name":"Checkout {n}","funnel":{"steps":[{"event":"Cart Viewed"},{"event":"Order Completed"}],"windowMinutes":1440}}"#),
         .init(method: .delete, template: "/api/v1/funnels/saved/{id}", surface: .api, target: .savedFunnel, permission: .journeysManage, needsThrowaway: true),
+        .init(method: .get, template: "/api/v1/journeys", surface: .api, permission: .journeysRead),
+        .init(method: .post, template: "/api/v1/journeys", surface: .api, permission: .journeysManage,
+              json: #"{"name":"Shopper {n}","stages":[{"name":"Consider","events":["Product Viewed"]},{"name":"Buy","events":["Order Completed"]}]}"#),
+        .init(method: .put, template: "/api/v1/journeys/{id}", surface: .api, target: .journey, permission: .journeysManage,
+              json: #"{"name":"Shopper {n}","stages":[{"name":"Consider","events":["Product Viewed"]},{"name":"Buy","events":["Order Completed"]}]}"#),
+        .init(method: .get, template: "/api/v1/journeys/{id}/map", surface: .api, target: .journey, permission: .journeysRead),
+        .init(method: .get, template: "/api/v1/journeys/{id}/people", surface: .api, target: .journey, permission: .journeysRead),
         .init(method: .post, template: "/api/v1/campaigns", surface: .api, permission: .journeysManage, json: #"{"name":"Spring {n}","startedAt":"2026-03-20T08:00:00Z"}"#),
         .init(method: .get, template: "/api/v1/kb-articles", surface: .api, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/kb-articles", surface: .api, permission: .serviceManage,
@@ -346,6 +357,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/insights", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/scorecard", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/alerts", surface: .web, permission: .insightsRead),
+        .init(method: .get, template: "/journeys/map", surface: .web, permission: .journeysRead),
+        .init(method: .get, template: "/journeys/map/people", surface: .web, permission: .journeysRead),
         .init(method: .get, template: "/settings", surface: .web),
         .init(method: .get, template: "/settings/workspace", surface: .web, permission: .workspaceRead),
         .init(method: .post, template: "/settings/workspace", surface: .web, permission: .workspaceManage, form: ["name": "Renamed"]),

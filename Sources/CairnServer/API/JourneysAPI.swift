@@ -8,6 +8,8 @@ extension JourneyPaths.Result: ResponseEncodable {}
 extension KeyDrivers.Result: ResponseEncodable {}
 extension TouchpointScorecard.Result: ResponseEncodable {}
 extension UnderperformanceAlert: ResponseEncodable {}
+extension JourneyDefinition: ResponseEncodable {}
+extension JourneyMaps.Result: ResponseEncodable {}
 
 /// `/api/v1/funnels/query` and `/api/v1/paths/query`: a funnel, or the paths into or out of a step, over the workspace's
 /// events, defined in the request (journeys.read).
@@ -17,6 +19,7 @@ struct JourneysAPI {
     let keyDrivers: KeyDrivers
     let scorecard: TouchpointScorecard
     let underperformance: Underperformance
+    let maps: JourneyMaps
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("insights/scorecard", use: touchpoints)
@@ -27,6 +30,75 @@ struct JourneysAPI {
         group.get("funnels/saved", use: savedFunnels)
         group.post("funnels/saved", use: saveFunnel)
         group.delete("funnels/saved/{id}", use: deleteFunnel)
+        group.get("journeys", use: listJourneys)
+        group.post("journeys", use: createJourney)
+        group.put("journeys/{id}", use: updateJourney)
+        group.get("journeys/{id}/map", use: journeyMap)
+        group.get("journeys/{id}/people", use: journeyPeople)
+    }
+
+    /// `standard` (the journey a workspace starts with) or a journey's id.
+    static func journeyID(_ context: CairnRequestContext) throws -> JourneyID {
+        let text = try context.parameters.require("id")
+        if text == "standard" { return JourneyID(rawValue: text) }
+        guard let id = JourneyID(text.lowercased()) else { throw NotFoundError(kind: "journey", id: text) }
+        return id
+    }
+
+    struct JourneyBody: Decodable {
+        var name: String?
+        var stages: [JourneyDefinition.Stage]?
+    }
+
+    @Sendable func listJourneys(_ request: Request, context: CairnRequestContext) async throws -> ListBody<JourneyDefinition> {
+        ListBody(Page(items: try await maps.journeys(for: try context.requirePrincipal()), nextCursor: nil))
+    }
+
+    /// `{"name":"Online shopper","stages":[{"name":"Consider","events":["Product Viewed"]},{"name":"Buy","events":["Order Completed"]}]}`.
+    @Sendable func createJourney(_ request: Request, context: CairnRequestContext) async throws -> EditedResponse<JourneyDefinition> {
+        let principal = try context.requirePrincipal()
+        try principal.require(.journeysManage)
+        let body = try await request.decodeJSON(JourneyBody.self, context: context)
+        let journey = try await maps.define(nil, name: body.name, stages: body.stages, by: principal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/journeys/\(journey.id)/map"], response: journey)
+    }
+
+    @Sendable func updateJourney(_ request: Request, context: CairnRequestContext) async throws -> JourneyDefinition {
+        let principal = try context.requirePrincipal()
+        try principal.require(.journeysManage)
+        let id = try Self.journeyID(context)
+        let body = try await request.decodeJSON(JourneyBody.self, context: context)
+        return try await maps.define(id, name: body.name, stages: body.stages, by: principal)
+    }
+
+    static func filters(_ request: Request) -> JourneyMaps.Filters {
+        let query = request.uri.queryParameters
+        return JourneyMaps.Filters(from: query["from"].map(String.init), until: query["until"].map(String.init), channel: query["channel"].map(String.init),
+                                   segment: query["segment"].map(String.init))
+    }
+
+    /// `?from=2026-01-01&until=2027-01-01&channel=web&segment=trait:tier=gold`.
+    @Sendable func journeyMap(_ request: Request, context: CairnRequestContext) async throws -> JourneyMaps.Result {
+        try await maps.map(try Self.journeyID(context), Self.filters(request), for: try context.requirePrincipal())
+    }
+
+    struct PeopleBody: ResponseEncodable {
+        var profileIds: [String]
+        var total: Int
+    }
+
+    /// `?stage=2&kind=dropped` (reached, converted or dropped; `lane=web` for one swimlane) and the map's filters.
+    @Sendable func journeyPeople(_ request: Request, context: CairnRequestContext) async throws -> PeopleBody {
+        let query = request.uri.queryParameters
+        var issues = ValidationCollector()
+        let stage = query["stage"].flatMap { Int($0) }
+        if stage == nil { issues.add(FieldIssue(field: "stage", issue: query["stage"] == nil ? .missing : .invalid, hint: "Give the stage's number, from 1.")) }
+        let kind = JourneyMaps.Kind(rawValue: query["kind"].map(String.init) ?? "reached")
+        if kind == nil { issues.add(FieldIssue(field: "kind", issue: .unknownValue(allowed: JourneyMaps.Kind.allCases.map(\.rawValue)), hint: "Use reached, converted or dropped.")) }
+        try issues.throwIfAny()
+        let found = try await maps.people(try Self.journeyID(context), stage: stage!, kind: kind!, lane: query["lane"].map(String.init), Self.filters(request),
+                                          for: try context.requirePrincipal())
+        return PeopleBody(profileIds: found.ids, total: found.total)
     }
 
     /// `?open=true` for the episodes still lasting; newest raised first.

@@ -958,5 +958,16 @@ public enum Schema {
                 .run()
             try await sql.raw("CREATE UNIQUE INDEX saved_funnels_name ON saved_funnels (workspace_id, name)").run()
         },
+        Migration(version: 50, name: "journeys and their stages") { sql in
+            // The stages as JSON ([{"name":"Buy","events":["Order Completed"],"channels":["web"]}]).
+            try await sql.create(table: "journeys")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("name", type: .text, .notNull)
+                .column("stages", type: .text, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "id")
+                .run()
+        },
     ]
 }

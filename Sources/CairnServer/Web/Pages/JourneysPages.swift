@@ -12,14 +12,17 @@ struct JourneysPages {
     let renderer: WebRenderer
     let funnels: Funnels
     let paths: JourneyPaths
+    let maps: JourneyMaps
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("journeys", use: funnelPage)
         router.get("journeys/paths", use: pathsPage)
+        router.get("journeys/map", use: mapPage)
+        router.get("journeys/map/people", use: mapPeoplePage)
     }
 
     static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
-        [("funnels", "/journeys"), ("paths", "/journeys/paths")].map { ["id": $0.0, "href": $0.1, "label": texts[$0.0] ?? $0.0, "current": $0.0 == current] }
+        [("map", "/journeys/map"), ("funnels", "/journeys"), ("paths", "/journeys/paths")].map { ["id": $0.0, "href": $0.1, "label": texts[$0.0] ?? $0.0, "current": $0.0 == current] }
     }
 
     @Sendable func funnelPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
