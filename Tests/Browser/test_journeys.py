@@ -88,3 +88,42 @@ def test_a_funnel_with_a_breakdown_at_phone_width_in_hebrew(driver, shop):
         assert driver.find_elements(By.CSS_SELECTOR, "#funnel-form input[name=step]")[1].get_attribute("value") == "Product Added"
     finally:
         driver.set_window_size(1280, 900)
+
+
+def test_the_journey_map_in_hebrew(driver, shop):
+    """The map of a three-stage journey on the same timelines: stages run right to left in Hebrew, the numbers are the
+    hand-worked ones (3 considered, 2 added, 1 bought; tal stopped at the first), a drop-off number opens the people
+    behind it, and one of them opens the customer's page; at phone width the page itself does not scroll sideways."""
+    server = shop["server"]
+    journey = request(server, "POST", "/api/v1/journeys", {"name": "Shopper", "stages": [
+        {"name": "Consider", "events": ["Product Viewed"]}, {"name": "Add", "events": ["Product Added"]}, {"name": "Buy", "events": ["Order Completed"]}]},
+        key=shop["manager"])
+    sign_in(driver, server)
+    driver.get(server.url + f"/journeys/map?journey={journey['id']}&lang=he")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    svg = wait_for(driver, "#journey-map")
+    assert svg.get_attribute("direction") == "rtl"
+    people = [driver.find_element(By.CSS_SELECTOR, f"g[data-stage='{n}'] .stage-people").text for n in (1, 2, 3)]
+    assert people == ["3", "2", "1"]
+    first = driver.find_element(By.CSS_SELECTOR, "g[data-stage='1'] .stage-name").rect["x"]
+    last = driver.find_element(By.CSS_SELECTOR, "g[data-stage='3'] .stage-name").rect["x"]
+    assert first > last, "stages run right to left in Hebrew"
+    lanes = {el.get_attribute("data-lane") for el in driver.find_elements(By.CSS_SELECTOR, "#journey-map .lane-label")}
+    assert lanes == {"web", "app", "store"}
+    # Stage names (of unknown direction) are isolated in the table.
+    assert driver.find_element(By.CSS_SELECTOR, "#map-stages tr[data-stage='1'] th bdi").text == "Consider"
+    # Tal stopped after considering: the drop-off number opens the people, one of whom opens the customer.
+    driver.find_element(By.CSS_SELECTOR, "g[data-stage='1'] a[data-people='dropped']").click()
+    WebDriverWait(driver, 15).until(lambda d: "/journeys/map/people" in d.current_url)
+    profiles = driver.find_elements(By.CSS_SELECTOR, "#map-people a")
+    assert len(profiles) == 1
+    profiles[0].click()
+    WebDriverWait(driver, 15).until(lambda d: re.search(r"/customers/[0-9a-f-]{36}", d.current_url))
+    assert "tal" in driver.page_source
+    driver.set_window_size(375, 812)
+    try:
+        driver.get(server.url + f"/journeys/map?journey={journey['id']}&lang=he")
+        wait_for(driver, "#journey-map")
+        assert driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth") <= 1, "the map scrolls in its box, not the page"
+    finally:
+        driver.set_window_size(1280, 900)

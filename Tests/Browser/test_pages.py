@@ -143,6 +143,7 @@ def main_pages(world):
             "/feedback", "/feedback/responses", "/feedback/topics", "/feedback/surveys", f"/feedback/surveys/{world['survey']}",
             "/service", "/service/insights", "/service/notifications", "/service/setup", f"/service/cases/{world['case']}", "/journeys",
             "/journeys?step=Product+Viewed&step=Checkout+Started&by=channel&period=week", "/journeys/paths?event=Product+Viewed&direction=after",
+            "/journeys/map", "/journeys/map/people?stage=2&kind=reached", "/insights/alerts",
             f"/insights?surveyId={world['survey']}", "/insights/scorecard?metric=nps&by=channel", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
 

@@ -12,7 +12,8 @@ struct UnderperformanceService: Service {
     var interval: Duration = .seconds(3_600)
 
     func run() async throws {
-        try? await Task.sleep(for: first)
+        // The first wait ends early when the server stops (it must not hold up a graceful shutdown).
+        do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: first) } } catch { return }
         await runPeriodically(every: interval, logger: logger, failure: "underperformance scan failed; retrying") {
             let raised = try await underperformance.scan()
             if !raised.isEmpty { logger.info("underperformance alerts raised", metadata: ["count": "\(raised.count)"]) }

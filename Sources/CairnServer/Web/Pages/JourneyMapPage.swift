@@ -112,7 +112,7 @@ extension JourneysPages {
         let anchorStart = rightToLeft ? "end" : "start"
         func esc(_ text: String) -> String { SVGChart.escape(text) }
         func href(_ text: String) -> String { esc(text) }
-        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" width="\#(Int(width))" height="\#(Int(height))" role="img" aria-labelledby="map-title map-desc" class="journey-map" id="journey-map" direction="\#(rightToLeft ? "rtl" : "ltr")">"#
+        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" width="\#(Int(width))" height="\#(Int(height))" role="group" aria-labelledby="map-title map-desc" class="journey-map" id="journey-map" direction="\#(rightToLeft ? "rtl" : "ltr")">"#
         svg += #"<title id="map-title">\#(esc(result.name))</title><desc id="map-desc">\#(esc(texts["map_desc"] ?? "Stages across, channels as swimlanes; people, conversion, drop-off and feeling per stage."))</desc>"#
         // Lane labels.
         for (index, lane) in lanes.enumerated() {
