@@ -40,6 +40,8 @@ public struct UseCases: Sendable {
     public let underperformance: Underperformance
     public let morning: MorningFigures
     public let journeyMaps: JourneyMaps
+    /// Every event tied to a customer, in memory, for funnels, active people and journey maps.
+    public let eventColumns: EventColumns
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -79,7 +81,8 @@ public struct UseCases: Sendable {
         caseEmails = CaseEmails(store: store, clock: clock, mailer: mailer.map { SMTPMailer(configuration: $0) }, logger: logger, deadlinesChanged: { signal.notify() })
         serviceReport = ServiceReport(store: store, clock: clock)
         spikes = ServiceSpikes(store: store, clock: clock)
-        funnels = Funnels(store: store, clock: clock)
+        eventColumns = EventColumns(store: store)
+        funnels = Funnels(store: store, clock: clock, columns: eventColumns)
         paths = JourneyPaths(store: store, clock: clock)
         keyDrivers = KeyDrivers(store: store, clock: clock)
         scorecard = TouchpointScorecard(store: store, clock: clock)

@@ -62,21 +62,40 @@ public struct FunnelSummary: Sendable {
     /// `bucket` maps a chain's start (milliseconds) to its period (e.g. the UTC day or week).
     public static func summarise(_ people: [Person], _ definition: FunnelDefinition, breakdown: Breakdown = .none,
                                  bucket: (Int64) -> Int64) -> FunnelSummary {
-        let k = definition.stepCount
-        var overall = Accumulator(steps: k)
+        var builder = Builder(definition, breakdown: breakdown)
+        for person in people { builder.add(key: person.key, events: person.events, trait: person.trait, bucket: bucket) }
+        return builder.finish()
+    }
+
+    /// The summary built one person at a time (people in any order; builders of disjoint people merge), so a caller can
+    /// stream people without holding them all.
+    public struct Builder: Sendable {
+        let definition: FunnelDefinition
+        let breakdown: Breakdown
+        var overall: Accumulator
         var groups: [String?: Accumulator] = [:]
         var times: [Int64] = []
         var overTime: [Int64: (entered: Int, converted: Int, steps: [Int])] = [:]
-        var dropped = [[String]](repeating: [], count: k)
-        for person in people {
+        var dropped: [[String]]
+
+        public init(_ definition: FunnelDefinition, breakdown: Breakdown = .none) {
+            self.definition = definition
+            self.breakdown = breakdown
+            overall = Accumulator(steps: definition.stepCount)
+            dropped = Array(repeating: [], count: definition.stepCount)
+        }
+
+        /// One person: their key, their events sorted by time, their trait value for a trait breakdown.
+        public mutating func add(key: String, events: [FunnelEvent], trait: String? = nil, bucket: (Int64) -> Int64) {
+            let k = definition.stepCount
             var path: FunnelPath
             var value: String?
             switch breakdown {
             case .events(.allSteps, _):
                 // The best chain among those whose step events share one value.
                 path = .none(k)
-                for candidate in Set(person.events.compactMap(\.value)).sorted() {
-                    let only = person.events.map { event -> FunnelEvent in
+                for candidate in Set(events.compactMap(\.value)).sorted() {
+                    let only = events.map { event -> FunnelEvent in
                         var copy = event
                         if event.value != candidate { copy.steps = 0 }
                         return copy
@@ -85,43 +104,68 @@ public struct FunnelSummary: Sendable {
                     if found.furthest > path.furthest { path = found; value = candidate }
                 }
             default:
-                path = Funnel.path(of: person.events, definition)
+                path = Funnel.path(of: events, definition)
                 switch breakdown {
                 case .none: value = nil
-                case .trait: value = person.trait
-                case .events(.firstTouch, _): value = path.events[0].flatMap { person.events[$0].value }
-                case .events(.lastTouch, _): value = path.furthest >= 0 ? path.events[path.furthest].flatMap { person.events[$0].value } : nil
-                case .events(.step, let step): value = step < k ? path.events[step].flatMap { person.events[$0].value } : nil
+                case .trait: value = trait
+                case .events(.firstTouch, _): value = path.events[0].flatMap { events[$0].value }
+                case .events(.lastTouch, _): value = path.furthest >= 0 ? path.events[path.furthest].flatMap { events[$0].value } : nil
+                case .events(.step, let step): value = step < k ? path.events[step].flatMap { events[$0].value } : nil
                 case .events(.allSteps, _): value = nil
                 }
             }
-            guard path.furthest >= 0 else { continue }
+            guard path.furthest >= 0 else { return }
             let gaps = definition.order != .anyOrder
-            overall.add(path, person.events, gaps: gaps)
-            if breakdown != .none { groups[value, default: Accumulator(steps: k)].add(path, person.events, gaps: gaps) }
+            overall.add(path, events, gaps: gaps)
+            if breakdown != .none { groups[value, default: Accumulator(steps: k)].add(path, events, gaps: gaps) }
             // The chain's first and last event (in any order the steps need not come in their order).
-            let chainTimes = path.events.compactMap { $0.map { person.events[$0].time } }
-            let start = chainTimes.min()!
+            var start = Int64.max, end = Int64.min
+            for index in path.events { if let index { start = min(start, events[index].time); end = max(end, events[index].time) } }
             let converted = path.furthest == k - 1
             var cell = overTime[bucket(start)] ?? (0, 0, Array(repeating: 0, count: k))
             cell.entered += 1
             for (step, index) in path.events.enumerated() where index != nil { cell.steps[step] += 1 }
             if converted {
                 cell.converted += 1
-                times.append(chainTimes.max()! - start)
+                times.append(end - start)
             }
             overTime[bucket(start)] = cell
-            if !converted { dropped[path.furthest].append(person.key) }
+            if !converted { dropped[path.furthest].append(key) }
         }
-        let ordered = groups.map { $0.value.group($0.key) }.sorted { ($0.entered, $1.value ?? "") > ($1.entered, $0.value ?? "") }
-        return FunnelSummary(overall: overall.group(nil), groups: ordered, timesToConvert: times.sorted(),
-                             overTime: overTime.sorted { $0.key < $1.key }.map { ($0.key, $0.value.entered, $0.value.converted, $0.value.steps) },
-                             droppedAt: dropped.map { $0.sorted() })
+
+        /// Adds another builder's people (none of them also added here).
+        public mutating func merge(_ other: Builder) {
+            overall.merge(other.overall)
+            for (value, accumulator) in other.groups { groups[value, default: Accumulator(steps: definition.stepCount)].merge(accumulator) }
+            times += other.times
+            for (key, cell) in other.overTime {
+                var mine = overTime[key] ?? (0, 0, Array(repeating: 0, count: definition.stepCount))
+                mine.entered += cell.entered
+                mine.converted += cell.converted
+                for step in mine.steps.indices { mine.steps[step] += cell.steps[step] }
+                overTime[key] = mine
+            }
+            for step in dropped.indices { dropped[step] += other.dropped[step] }
+        }
+
+        public func finish() -> FunnelSummary {
+            let ordered = groups.map { $0.value.group($0.key) }.sorted { ($0.entered, $1.value ?? "") > ($1.entered, $0.value ?? "") }
+            return FunnelSummary(overall: overall.group(nil), groups: ordered, timesToConvert: times.sorted(),
+                                 overTime: overTime.sorted { $0.key < $1.key }.map { ($0.key, $0.value.entered, $0.value.converted, $0.value.steps) },
+                                 droppedAt: dropped.map { $0.sorted() })
+        }
     }
 
-    struct Accumulator {
+    struct Accumulator: Sendable {
         var people: [Int]
         var gaps: [[Int64]]
+
+        mutating func merge(_ other: Accumulator) {
+            for step in people.indices {
+                people[step] += other.people[step]
+                gaps[step] += other.gaps[step]
+            }
+        }
         init(steps: Int) {
             people = Array(repeating: 0, count: steps)
             gaps = Array(repeating: [], count: steps)

@@ -9,10 +9,13 @@ public import Foundation
 public struct Funnels: Sendable {
     let store: Store
     public let clock: DateSource
+    /// The in-process event columns; nil reads the event table.
+    let columns: EventColumns?
 
-    public init(store: Store, clock: DateSource = .system) {
+    public init(store: Store, clock: DateSource = .system, columns: EventColumns? = nil) {
         self.store = store
         self.clock = clock
+        self.columns = columns
     }
 
     public static let maximumSteps = 10
@@ -257,13 +260,29 @@ public struct Funnels: Sendable {
                                           latestStart: until.storageMillis)
         let names = Set(matchers.map(\.event) + exclusions.map(\.0.event))
         let needsProperties = readProperty != nil || matchers.contains { !$0.properties.isEmpty }
+        let bucketSize: Int64 = period == "week" ? 7 * 86_400_000 : 86_400_000
+        // Weeks start on Monday (day 0, 1 January 1970, was a Thursday: Monday is day 4).
+        let bucket: @Sendable (Int64) -> Int64 = { time in
+            period == "week" ? ((time - 4 * 86_400_000) / bucketSize) * bucketSize + 4 * 86_400_000 : (time / bucketSize) * bucketSize
+        }
+        let readUntil = until.storageMillis + Int64(window) * 60_000 + 1
+        // The columns hold person, time, name and channel: every funnel that reads no event property.
+        if !needsProperties, let columns, case let snapshot = try await columns.snapshot(of: workspace), !snapshot.overflow {
+            var traits: [String: String]?
+            if let readTrait { traits = try await store.traitValues(readTrait, in: workspace) }
+            let summary = await Self.summarise(snapshot, matchers: matchers, exclusions: exclusions, everything: order == .strict, byChannel: byChannel,
+                                               traits: traits, definition: definition, breakdown: breakdown, from: from.storageMillis, until: readUntil,
+                                               bucket: bucket)
+            return result(summary, steps: steps, matchers: matchers, from: from, until: until, window: window, order: order,
+                          breakdown: breakdownText, attribution: attributionText)
+        }
         var people: [FunnelSummary.Person] = []
         var current: (profile: String, events: [FunnelEvent])?
         func close() {
             if let current, current.events.contains(where: { $0.steps != 0 }) { people.append(.init(key: current.profile, events: current.events)) }
         }
         try await store.funnelEvents(in: workspace, names: names, everything: order == .strict, from: from,
-                                     until: until.addingTimeInterval(TimeInterval(window * 60) + 0.001), properties: needsProperties) { rows in
+                                     until: Date(storageMillis: readUntil), properties: needsProperties) { rows in
             for row in rows {
                 if current?.profile != row.profile {
                     close()
@@ -283,14 +302,45 @@ public struct Funnels: Sendable {
             let values = try await store.traitValues(readTrait, of: people.map(\.key), in: workspace)
             for index in people.indices { people[index].trait = values[people[index].key] }
         }
-        let bucketSize: Int64 = period == "week" ? 7 * 86_400_000 : 86_400_000
-        // Weeks start on Monday (day 0, 1 January 1970, was a Thursday: Monday is day 4).
-        let bucket: (Int64) -> Int64 = { time in
-            period == "week" ? ((time - 4 * 86_400_000) / bucketSize) * bucketSize + 4 * 86_400_000 : (time / bucketSize) * bucketSize
-        }
         let summary = FunnelSummary.summarise(people, definition, breakdown: breakdown, bucket: bucket)
         return result(summary, steps: steps, matchers: matchers, from: from, until: until, window: window, order: order,
                       breakdown: breakdownText, attribution: attributionText)
+    }
+
+    /// The funnel over the columns: each person's events in [from, until) that are steps or exclusions (every event for
+    /// a strict order), their step and exclusion bits from tables by name and channel, people in two parts at once.
+    static func summarise(_ snapshot: ColumnSnapshot, matchers: [Matcher], exclusions: [(Matcher, FunnelDefinition.Exclusion)], everything: Bool,
+                          byChannel: Bool, traits: [String: String]?, definition: FunnelDefinition, breakdown: FunnelSummary.Breakdown,
+                          from: Int64, until: Int64, bucket: @escaping @Sendable (Int64) -> Int64) async -> FunnelSummary {
+        // Bits by name index; a step that also names a channel is checked per event.
+        var stepBits = [UInt32](repeating: 0, count: snapshot.names.count), excludeBits = stepBits
+        var byChannelSteps: [(bit: UInt32, name: UInt16, channel: UInt8?)] = []
+        for (index, matcher) in matchers.enumerated() {
+            guard let name = snapshot.nameIndex(of: matcher.event) else { continue }
+            if let channel = matcher.channel { byChannelSteps.append((1 << UInt32(index), name, snapshot.channelIndex(of: channel))) }
+            else { stepBits[Int(name)] |= 1 << UInt32(index) }
+        }
+        for (index, exclusion) in exclusions.enumerated() {
+            if let name = snapshot.nameIndex(of: exclusion.0.event) { excludeBits[Int(name)] |= 1 << UInt32(index) }
+        }
+        let wanted: [Bool]? = everything ? nil : (0..<snapshot.names.count).map { name in
+            stepBits[name] != 0 || excludeBits[name] != 0 || byChannelSteps.contains { Int($0.name) == name }
+        }
+        let steps = stepBits, excludes = excludeBits, channelSteps = byChannelSteps, channels = snapshot.channels
+        let builder = await snapshot.reduce(from: from, until: until, wanted: wanted, initial: { FunnelSummary.Builder(definition, breakdown: breakdown) }) { builder, key, events in
+            var funnelEvents: [FunnelEvent] = []
+            funnelEvents.reserveCapacity(events.count)
+            var any = false
+            for event in events {
+                var bits = steps[Int(event.name)]
+                for step in channelSteps where step.name == event.name && step.channel == event.channel { bits |= step.bit }
+                any = any || bits != 0
+                funnelEvents.append(FunnelEvent(time: event.time, steps: bits, exclusions: excludes[Int(event.name)], value: byChannel ? channels[Int(event.channel)] : nil))
+            }
+            guard any else { return }
+            builder.add(key: key, events: funnelEvents, trait: traits?[key], bucket: bucket)
+        } merge: { $0.merge($1) }
+        return builder.finish()
     }
 
     /// The event names the workspace's people sent in the last 90 days (for choosing steps), up to 300.

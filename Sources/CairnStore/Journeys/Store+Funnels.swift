@@ -65,6 +65,19 @@ extension Store {
         }
     }
 
+    /// One trait's value for every person of the workspace who has it (text; a JSON string without its quotes).
+    public func traitValues(_ name: String, in workspace: WorkspaceID) async throws -> [String: String] {
+        try await database.withConnection { sql in
+            var values: [String: String] = [:]
+            for row in try await sql.select().columns("profile_id", "value").from("traits").where("workspace_id", .equal, workspace.rawValue)
+                .where("name", .equal, name).all() {
+                let text = try row.decode(column: "value", as: String.self)
+                values[try row.decode(column: "profile_id", as: String.self)] = (try? JSONValue.parse(text)).map { json -> String in json.stringValue ?? json.jsonText() } ?? text
+            }
+            return values
+        }
+    }
+
     /// One trait's value for each of these people (text; a JSON string without its quotes).
     public func traitValues(_ name: String, of profiles: [String], in workspace: WorkspaceID) async throws -> [String: String] {
         var values: [String: String] = [:]

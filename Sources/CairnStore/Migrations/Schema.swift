@@ -969,5 +969,17 @@ public enum Schema {
                 .primaryKey("workspace_id", "id")
                 .run()
         },
+        Migration(version: 51, name: "what the in-process event columns catch up on") { sql in
+            // Events tied to a customer since a moment (the columns' watermark), found without a scan.
+            try await sql.raw("CREATE INDEX events_workspace_resolved ON events (workspace_id, resolved_at)").run()
+            // Every merge re-points one profile's events to another: the columns apply these in order (id is time-ordered).
+            try await sql.create(table: "event_rekeys")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("id", type: .text, .notNull)
+                .column("from_profile", type: .text, .notNull)
+                .column("to_profile", type: .text, .notNull)
+                .primaryKey("workspace_id", "id")
+                .run()
+        },
     ]
 }

@@ -50,6 +50,9 @@ extension TransactionStore {
         let w = workspace.rawValue
         try await sql.update("identities").set("profile_id", to: survivor.rawValue).where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
         try await sql.update("events").set("profile_id", to: survivor.rawValue).where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
+        // The in-process event columns re-point the merged profile's events from this (see Store+EventColumns).
+        try await sql.insert(into: "event_rekeys").columns("workspace_id", "id", "from_profile", "to_profile")
+            .values(SQLBind(w), SQLBind(EventID.generate().rawValue), SQLBind(merged.rawValue), SQLBind(survivor.rawValue)).run()
         let traits = try await traits(of: [merged, survivor], in: workspace)
         let held = traits[survivor] ?? [:]
         let won = (traits[merged] ?? [:]).filter { name, trait in
