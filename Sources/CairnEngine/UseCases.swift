@@ -88,7 +88,7 @@ public struct UseCases: Sendable {
         scorecard = TouchpointScorecard(store: store, clock: clock)
         underperformance = Underperformance(store: store, funnels: funnels, clock: clock)
         morning = MorningFigures(store: store, clock: clock)
-        journeyMaps = JourneyMaps(store: store, clock: clock)
+        journeyMaps = JourneyMaps(store: store, clock: clock, columns: eventColumns)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

@@ -10,10 +10,12 @@ public import Foundation
 public struct JourneyMaps: Sendable {
     let store: Store
     public let clock: DateSource
+    let columns: EventColumns?
 
-    public init(store: Store, clock: DateSource = .system) {
+    public init(store: Store, clock: DateSource = .system, columns: EventColumns? = nil) {
         self.store = store
         self.clock = clock
+        self.columns = columns
     }
 
     /// At most this many swimlanes; the rest of the channels share one lane, `other`.
@@ -135,32 +137,64 @@ public struct JourneyMaps: Sendable {
     }
 
     /// Each person's first entry into each stage, and the channel of that entry.
-    struct Person {
+    struct Person: Sendable {
         var entries: [(time: Int64, channel: String)?]
         /// Per stage: the first entry of the next stage at or after entering this one.
         var next: [Int64?]
+
+        /// From a person's stage events in time order (stage index, time, channel).
+        init?(_ events: [(stage: Int, time: Int64, channel: String)], stages: Int) {
+            guard !events.isEmpty else { return nil }
+            entries = Array(repeating: nil, count: stages)
+            next = Array(repeating: nil, count: stages)
+            for event in events where entries[event.stage] == nil { entries[event.stage] = (event.time, event.channel) }
+            for index in 0..<stages - 1 {
+                guard let entered = entries[index]?.time else { continue }
+                next[index] = events.first { $0.stage == index + 1 && $0.time >= entered }?.time
+            }
+        }
     }
 
-    func people(_ checked: Checked, in workspace: WorkspaceID) async throws -> [String: Person] {
+    /// Visits every person on the journey under the filters (through the event columns when there are, else the
+    /// event table), people in parts each with its own `R`, merged at the end.
+    func collect<R: Sendable>(_ checked: Checked, in workspace: WorkspaceID, initial: @escaping @Sendable () -> R,
+                              add: @escaping @Sendable (inout R, String, Person) -> Void, merge: @escaping @Sendable (inout R, R) -> Void) async throws -> R {
         let stages = checked.journey.stages
+        var traits: [String: String]?
+        if let trait = checked.trait { traits = try await store.traitValues(trait.name, in: workspace) }
+        let segment = checked.trait?.value, channel = checked.channel
+        if let columns, case let snapshot = try await columns.snapshot(of: workspace), !snapshot.overflow {
+            var stagesOf = [[Int]](repeating: [], count: snapshot.names.count)
+            for (index, stage) in stages.enumerated() {
+                for event in stage.events { if let name = snapshot.nameIndex(of: event) { stagesOf[Int(name)].append(index) } }
+            }
+            let allowed: [Set<String>?] = stages.map { $0.channels.map(Set.init) }
+            let lookup = stagesOf, channels = snapshot.channels, filterTraits = traits
+            return await snapshot.reduce(from: checked.from.storageMillis, until: checked.until.storageMillis, wanted: lookup.map { !$0.isEmpty },
+                                         initial: initial) { result, key, events in
+                if let filterTraits, filterTraits[key] != segment { return }
+                var list: [(stage: Int, time: Int64, channel: String)] = []
+                for event in events {
+                    let name = channels[Int(event.channel)]
+                    if let channel, name != channel { continue }
+                    for stage in lookup[Int(event.name)] where allowed[stage]?.contains(name) ?? true { list.append((stage, event.time, name)) }
+                }
+                if let person = Person(list, stages: stages.count) { add(&result, key, person) }
+            } merge: { merge(&$0, $1) }
+        }
         var stagesOf: [String: [Int]] = [:]
         for (index, stage) in stages.enumerated() { for event in stage.events { stagesOf[event, default: []].append(index) } }
-        var found: [String: Person] = [:]
+        var result = initial()
         var current: (profile: String, events: [(stage: Int, time: Int64, channel: String)])?
         func close() {
-            guard let held = current, !held.events.isEmpty else { return }
-            var person = Person(entries: Array(repeating: nil, count: stages.count), next: Array(repeating: nil, count: stages.count))
-            for event in held.events where person.entries[event.stage] == nil { person.entries[event.stage] = (event.time, event.channel) }
-            for index in 0..<stages.count - 1 {
-                guard let entered = person.entries[index]?.time else { continue }
-                person.next[index] = held.events.first { $0.stage == index + 1 && $0.time >= entered }?.time
-            }
-            found[held.profile] = person
+            guard let held = current else { return }
+            if let traits, traits[held.profile] != segment { return }
+            if let person = Person(held.events, stages: stages.count) { add(&result, held.profile, person) }
         }
         try await store.funnelEvents(in: workspace, names: Set(stagesOf.keys), everything: false, from: checked.from, until: checked.until, properties: false) { rows in
             for row in rows {
                 if current?.profile != row.profile { close(); current = (row.profile, []) }
-                if let channel = checked.channel, row.channel != channel { continue }
+                if let channel, row.channel != channel { continue }
                 for stage in stagesOf[row.name ?? ""] ?? [] {
                     if let allowed = stages[stage].channels, !allowed.contains(row.channel) { continue }
                     current!.events.append((stage, row.time, row.channel))
@@ -168,64 +202,90 @@ public struct JourneyMaps: Sendable {
             }
         }
         close()
-        if let trait = checked.trait {
-            let values = try await store.traitValues(trait.name, of: Array(found.keys), in: workspace)
-            found = found.filter { values[$0.key] == trait.value }
+        return result
+    }
+
+    /// The map's counts over people: per stage reached, by entry channel, went on and how long it took; the people of
+    /// `keep` in full (those with cases).
+    struct Tally: Sendable {
+        var people: [Int]
+        var converted: [Int]
+        var hours: [[Double]]
+        var byChannel: [[String: Int]]
+        var kept: [String: Person] = [:]
+
+        init(stages: Int) {
+            people = Array(repeating: 0, count: stages)
+            converted = people
+            hours = Array(repeating: [], count: stages)
+            byChannel = Array(repeating: [:], count: stages)
         }
-        return found
+
+        mutating func merge(_ other: Tally) {
+            for index in people.indices {
+                people[index] += other.people[index]
+                converted[index] += other.converted[index]
+                hours[index] += other.hours[index]
+                byChannel[index].merge(other.byChannel[index], uniquingKeysWith: +)
+            }
+            kept.merge(other.kept) { first, _ in first }
+        }
     }
 
     public func map(_ id: JourneyID, _ filters: Filters, for principal: Principal) async throws -> Result {
         let checked = try await check(id, filters, for: principal)
         let workspace = principal.workspaceID
-        let people = try await people(checked, in: workspace)
         let stages = checked.journey.stages
-        // Swimlanes: the busiest channels of stage entries, the rest as "other".
-        var volume: [String: Int] = [:]
-        for person in people.values { for entry in person.entries.compactMap({ $0 }) { volume[entry.channel, default: 0] += 1 } }
-        let named = volume.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.lanes).map(\.key)
-        let lanes = named + (volume.count > named.count ? ["other"] : [])
-        func lane(_ channel: String) -> String { named.contains(channel) ? channel : "other" }
-
-        var results = stages.map { stage in
-            Stage(name: stage.name, events: stage.events, people: 0, lanes: [:], conversionToNext: nil, medianHoursToNext: nil, dropped: 0,
-                  nps: nil, csat: nil, ces: nil, cases: 0, topics: [], quotes: [])
-        }
-        var hours = [[Double]](repeating: [], count: stages.count)
-        var converted = [Int](repeating: 0, count: stages.count)
-        for person in people.values {
-            for index in stages.indices {
+        let opened = try await store.casesOpened(in: workspace, from: checked.from, until: checked.until)
+        let withCases = Set(opened.map(\.profile))
+        let count = stages.count
+        let tally = try await collect(checked, in: workspace, initial: { Tally(stages: count) }, add: { tally, key, person in
+            for index in 0..<count {
                 guard let entry = person.entries[index] else { continue }
-                results[index].people += 1
-                results[index].lanes[lane(entry.channel), default: 0] += 1
+                tally.people[index] += 1
+                tally.byChannel[index][entry.channel, default: 0] += 1
                 if let next = person.next[index] {
-                    converted[index] += 1
-                    hours[index].append(Double(next - entry.time) / 3_600_000)
+                    tally.converted[index] += 1
+                    tally.hours[index].append(Double(next - entry.time) / 3_600_000)
                 }
             }
+            if withCases.contains(key) { tally.kept[key] = person }
+        }, merge: { $0.merge($1) })
+        // Swimlanes: the busiest channels of stage entries, the rest as "other".
+        var volume: [String: Int] = [:]
+        for stage in tally.byChannel { volume.merge(stage, uniquingKeysWith: +) }
+        let named = volume.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.lanes).map(\.key)
+        let lanes = named + (volume.count > named.count ? ["other"] : [])
+
+        var results = stages.enumerated().map { index, stage in
+            var lanes: [String: Int] = [:]
+            for (channel, people) in tally.byChannel[index] { lanes[named.contains(channel) ? channel : "other", default: 0] += people }
+            return Stage(name: stage.name, events: stage.events, people: tally.people[index], lanes: lanes, conversionToNext: nil, medianHoursToNext: nil, dropped: 0,
+                         nps: nil, csat: nil, ces: nil, cases: 0, topics: [], quotes: [])
         }
         for index in stages.indices where index < stages.count - 1 {
-            results[index].conversionToNext = Proportion(successes: converted[index], n: results[index].people)
-            results[index].dropped = results[index].people - converted[index]
-            let sorted = hours[index].sorted()
+            results[index].conversionToNext = Proportion(successes: tally.converted[index], n: tally.people[index])
+            results[index].dropped = tally.people[index] - tally.converted[index]
+            let sorted = tally.hours[index].sorted()
             if !sorted.isEmpty { results[index].medianHoursToNext = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2 }
         }
         // Cases: in the stage the customer had last entered when the case was opened.
-        for opened in try await store.casesOpened(in: workspace, from: checked.from, until: checked.until) {
-            guard let person = people[opened.profile] else { continue }
+        for case_ in opened {
+            guard let person = tally.kept[case_.profile] else { continue }
             var stage: (index: Int, time: Int64)?
             for (index, entry) in person.entries.enumerated() {
-                if let entry, entry.time <= opened.at, entry.time >= (stage?.time ?? .min) { stage = (index, entry.time) }
+                if let entry, entry.time <= case_.at, entry.time >= (stage?.time ?? .min) { stage = (index, entry.time) }
             }
             if let stage { results[stage.index].cases += 1 }
         }
-        // Scores, topics and words of the answers asked at each stage's touchpoints.
+        // Scores, topics and words of the answers asked at each stage's touchpoints (of the segment's people only).
+        let segmentPeople: [String: String]?
+        if let trait = checked.trait { segmentPeople = try await store.traitValues(trait.name, in: workspace).filter { $0.value == trait.value } } else { segmentPeople = nil }
         var touchpointStages: [String: [Int]] = [:]
         for (index, stage) in stages.enumerated() { for event in stage.events { touchpointStages[event, default: []].append(index) } }
         var npsScores = [[Int]](repeating: [], count: stages.count), csatScores = npsScores, cesScores = npsScores
         var topics = [[String: Int]](repeating: [:], count: stages.count)
         var quotes = [[Quote]](repeating: [], count: stages.count)
-        let segmentOnly = checked.trait != nil
         try await Page.walk({ cursor in try await store.surveys(in: workspace, after: cursor, limit: 100) }) { surveys in
             for survey in surveys {
                 let questions = survey.definition.questions
@@ -235,7 +295,7 @@ public struct JourneyMaps: Sendable {
                     for response in responses {
                         guard let touchpoint = response.touchpoint, let indices = touchpointStages[touchpoint] else { continue }
                         if let channel = checked.channel, response.channel.rawValue != channel { continue }
-                        if segmentOnly, response.profileID.map({ people[$0.rawValue] == nil }) ?? true { continue }
+                        if let segmentPeople, response.profileID.map({ segmentPeople[$0.rawValue] == nil }) ?? true { continue }
                         for question in questions {
                             let answer = response.answers[question.id]
                             for index in indices {
@@ -275,17 +335,16 @@ public struct JourneyMaps: Sendable {
         guard (1...checked.journey.stages.count).contains(stage) else {
             throw ValidationError(field: "stage", issue: .invalid, hint: "Give a stage number from 1 to \(checked.journey.stages.count).")
         }
-        let index = stage - 1
-        let people = try await people(checked, in: principal.workspaceID)
-        let chosen = people.filter { _, person in
-            guard let entry = person.entries[index] else { return false }
-            if let lane, !lane.isEmpty, entry.channel != lane { return false }
+        let index = stage - 1, last = checked.journey.stages.count - 1
+        let chosen = try await collect(checked, in: principal.workspaceID, initial: { [String]() }, add: { keys, key, person in
+            guard let entry = person.entries[index] else { return }
+            if let lane, !lane.isEmpty, entry.channel != lane { return }
             switch kind {
-            case .reached: return true
-            case .converted: return person.next[index] != nil
-            case .dropped: return index < checked.journey.stages.count - 1 && person.next[index] == nil
+            case .reached: keys.append(key)
+            case .converted: if person.next[index] != nil { keys.append(key) }
+            case .dropped: if index < last && person.next[index] == nil { keys.append(key) }
             }
-        }.keys.sorted()
+        }, merge: { $0 += $1 }).sorted()
         return (Array(chosen.prefix(limit)), chosen.count)
     }
 }
