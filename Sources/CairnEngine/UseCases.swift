@@ -42,6 +42,7 @@ public struct UseCases: Sendable {
     public let journeyMaps: JourneyMaps
     /// Every event tied to a customer, in memory, for funnels, active people and journey maps.
     public let eventColumns: EventColumns
+    public let activePeople: ActivePeople
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -89,6 +90,7 @@ public struct UseCases: Sendable {
         underperformance = Underperformance(store: store, funnels: funnels, clock: clock)
         morning = MorningFigures(store: store, clock: clock)
         journeyMaps = JourneyMaps(store: store, clock: clock, columns: eventColumns)
+        activePeople = ActivePeople(store: store, clock: clock, columns: eventColumns)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

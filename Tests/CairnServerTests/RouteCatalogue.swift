@@ -240,6 +240,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
               json: #"{"name":"Checkout {n}","funnel":{"steps":[{"event":"Cart Viewed"},{"event":"Order Completed"}],"windowMinutes":1440}}"#),
         .init(method: .delete, template: "/api/v1/funnels/saved/{id}", surface: .api, target: .savedFunnel, permission: .journeysManage, needsThrowaway: true),
         .init(method: .get, template: "/api/v1/journeys", surface: .api, permission: .journeysRead),
+        .init(method: .get, template: "/api/v1/insights/active-people", surface: .api, permission: .journeysRead),
         .init(method: .post, template: "/api/v1/journeys", surface: .api, permission: .journeysManage,
               json: #"{"name":"Shopper {n}","stages":[{"name":"Consider","events":["Product Viewed"]},{"name":"Buy","events":["Order Completed"]}]}"#),
         .init(method: .put, template: "/api/v1/journeys/{id}", surface: .api, target: .journey, permission: .journeysManage,

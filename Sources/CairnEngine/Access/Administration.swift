@@ -139,17 +139,4 @@ public struct Administration: Sendable {
         try await audit(.dataExported, by: principal, target: "audit_log", details: ["rows": "\(rows.count - 1)"], origin: origin)
         return rows.joined(separator: "\r\n") + "\r\n"
     }
-
-    /// Activity per day over the last `days` days (the overview chart), zero-filled.
-    public func activityByDay(for principal: Principal, days: Int = 14) async throws -> [(day: Date, count: Int)] {
-        try principal.require(.workspaceRead)
-        let now = clock.now()
-        let today = Int64(now.timeIntervalSince1970 / 86400)
-        let start = Date(timeIntervalSince1970: TimeInterval(today - Int64(days - 1)) * 86400)
-        let counts = Dictionary(uniqueKeysWithValues: try await store.auditCountsByDay(in: principal.workspaceID, since: start).map { ($0.day, $0.count) })
-        return (0..<days).map { offset in
-            let day = today - Int64(days - 1 - offset)
-            return (Date(timeIntervalSince1970: TimeInterval(day) * 86400), counts[day] ?? 0)
-        }
-    }
 }

@@ -10,6 +10,7 @@ extension TouchpointScorecard.Result: ResponseEncodable {}
 extension UnderperformanceAlert: ResponseEncodable {}
 extension JourneyDefinition: ResponseEncodable {}
 extension JourneyMaps.Result: ResponseEncodable {}
+extension ActivePeople.Result: ResponseEncodable {}
 
 /// `/api/v1/funnels/query` and `/api/v1/paths/query`: a funnel, or the paths into or out of a step, over the workspace's
 /// events, defined in the request (journeys.read).
@@ -20,6 +21,7 @@ struct JourneysAPI {
     let scorecard: TouchpointScorecard
     let underperformance: Underperformance
     let maps: JourneyMaps
+    let active: ActivePeople
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("insights/scorecard", use: touchpoints)
@@ -30,11 +32,19 @@ struct JourneysAPI {
         group.get("funnels/saved", use: savedFunnels)
         group.post("funnels/saved", use: saveFunnel)
         group.delete("funnels/saved/{id}", use: deleteFunnel)
+        group.get("insights/active-people", use: activePeople)
         group.get("journeys", use: listJourneys)
         group.post("journeys", use: createJourney)
         group.put("journeys/{id}", use: updateJourney)
         group.get("journeys/{id}/map", use: journeyMap)
         group.get("journeys/{id}/people", use: journeyPeople)
+    }
+
+    /// `?period=day&from=2026-01-01&until=2027-01-01`: different customers active per day, week or month.
+    @Sendable func activePeople(_ request: Request, context: CairnRequestContext) async throws -> ActivePeople.Result {
+        let query = request.uri.queryParameters
+        return try await active.run(period: query["period"].map(String.init), from: query["from"].map(String.init), until: query["until"].map(String.init),
+                                    for: try context.requirePrincipal())
     }
 
     /// `standard` (the journey a workspace starts with) or a journey's id.

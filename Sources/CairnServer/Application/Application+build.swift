@@ -72,7 +72,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
     AlertsAPI(alerts: u.alerts, webhooks: u.webhooks).addRoutes(to: api)
     ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails, report: u.serviceReport, spikes: u.spikes, chat: u.chat, authenticator: u.authenticator).addRoutes(to: api)
-    JourneysAPI(funnels: u.funnels, paths: u.paths, keyDrivers: u.keyDrivers, scorecard: u.scorecard, underperformance: u.underperformance, maps: u.journeyMaps).addRoutes(to: api)
+    JourneysAPI(funnels: u.funnels, paths: u.paths, keyDrivers: u.keyDrivers, scorecard: u.scorecard, underperformance: u.underperformance, maps: u.journeyMaps, active: u.activePeople).addRoutes(to: api)
     FeedbackPages(renderer: renderer, surveys: u.surveys, results: u.results, records: u.records, emails: u.emails, triggers: u.triggers, clock: u.clock)
         .addRoutes(to: router)
     FeedbackTopicPages(renderer: renderer, results: u.results).addRoutes(to: router)
@@ -80,7 +80,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     SessionPages(renderer: renderer, authenticator: u.authenticator, firstRun: u.firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     CustomerPages(renderer: renderer, records: u.records, ledger: u.ledger, erasure: u.erasure, administration: u.administration).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: u.administration, firstRun: u.firstRun, spikes: u.spikes, results: u.results, cases: u.cases,
-                   deliveries: u.deliveries, underperformance: u.underperformance, morning: u.morning).addRoutes(to: router)
+                   deliveries: u.deliveries, underperformance: u.underperformance, morning: u.morning, active: u.activePeople).addRoutes(to: router)
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
                   clock: u.clock).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)

@@ -16,6 +16,7 @@ struct WorkspacePages {
     let deliveries: Deliveries
     let underperformance: Underperformance
     let morning: MorningFigures
+    let active: ActivePeople
 
     /// Capability areas that later releases fill; each page already exists and is permission-checked.
     static let capabilities: [(section: String, permission: Permission)] = []
@@ -37,15 +38,18 @@ struct WorkspacePages {
         if context.identity?.user == nil, try await firstRun.isOpen() { return WebRenderer.redirect(to: "/setup") }
         let (principal, _) = try context.requireUser()
         let workspace = try await administration.workspace(for: principal)
-        let activity = try await administration.activityByDay(for: principal)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "MM-dd"
         let texts = renderer.catalogue.texts(for: context.language)
+        // Customers active each day of the last 30 (any event tied to them, on any channel).
+        let now = active.clock.now()
+        let days = try await active.run(period: "day", from: Date(utcDay: now.utcDay - 29).formatted(.iso8601.year().month().day()),
+                                        until: Date(utcDay: now.utcDay + 1).formatted(.iso8601.year().month().day()), for: principal)
         let chart = SVGChart(kind: .bar, title: texts["overview_chart_title"] ?? "", summary: texts["overview_chart_summary"] ?? "",
                              xAxisLabel: texts["overview_chart_x"] ?? "", yAxisLabel: texts["overview_chart_y"] ?? "",
-                             points: activity.map { .init(label: formatter.string(from: $0.day), value: Double($0.count)) }, idPrefix: "activity", wholeNumbers: true)
+                             points: days.points.map { .init(label: formatter.string(from: $0.start), value: Double($0.people)) }, idPrefix: "activity", wholeNumbers: true)
         let today = try await SpikeText.today(spikes: spikes, principal: principal, texts: texts)
         let glance = try await tiles(for: principal, texts: texts)
         // Needs attention: the underperformance episodes lasting now, for a role that may read insights.
