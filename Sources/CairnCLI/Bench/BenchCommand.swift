@@ -130,14 +130,27 @@ struct Bench: AsyncParsableCommand {
         }
         func funnel(_ name: String, _ target: BenchDatabase) async throws -> FunnelResult? {
             guard funnelEvents > 0 else { return nil }
-            say("\(name): a 4-step funnel, 7-day window, over \(funnelEvents) events of \(funnelPeople) people; DuckDB and pandas on the same events…")
+            say("\(name): the 4-step funnel (7-day window), daily active people and the year's journey map over \(funnelEvents) events of \(funnelPeople) people; "
+                + "DuckDB and pandas on the same events…")
             let result = try await measureFunnel(target, scratch: scratch.path, logger: logger)
-            say("  loaded in \(String(format: "%.0f", result.loadSeconds)) s; Cairn \(result.counts) p50 \(ms(result.latency.p50)) max \(ms(result.latency.max)); "
-                + result.references.map { "\($0.name) \($0.counts.map { "\($0)" } ?? ($0.error ?? "?")) \($0.seconds.map { ms($0) } ?? "")" }.joined(separator: "; ")
+            say("  loaded in \(String(format: "%.0f", result.loadSeconds)) s; first request (builds the columns) \(ms(result.firstSeconds)); "
+                + "funnel \(result.counts) p50 \(ms(result.latency.p50)) max \(ms(result.latency.max)); "
+                + result.references.map { "\($0.name) \($0.counts.map { "\($0)" } ?? ($0.error ?? "?")) \($0.seconds.map { ms($0) } ?? "")" }.joined(separator: "; "))
+            say("  active people p50 \(ms(result.activeLatency.p50)) max \(ms(result.activeLatency.max)); journey map \(result.mapReached) went on \(result.mapWentOn) "
+                + "p50 \(ms(result.mapLatency.p50)) max \(ms(result.mapLatency.max)); "
+                + result.otherReferences.map { "\($0.name) active \($0.activeSeconds.map { ms($0) } ?? "?") map \($0.mapSeconds.map { ms($0) } ?? "?")" }.joined(separator: "; ")
                 + "; server memory \(result.memoryMiB.current) MiB, peak \(result.memoryMiB.peak) MiB")
             for reference in result.references {
                 if let counts = reference.counts, counts != result.counts {
                     throw BenchFailure("the funnel's counts \(result.counts) differ from \(reference.name)'s \(counts)")
+                }
+            }
+            for reference in result.otherReferences {
+                if let active = reference.active, active != result.activeCounts {
+                    throw BenchFailure("active people per day differ from \(reference.name)'s (first difference at day \(Array(zip(active, result.activeCounts)).firstIndex { $0.0 != $0.1 } ?? -1) of \(active.count))")
+                }
+                if let reached = reference.reached, let wentOn = reference.wentOn, reached != result.mapReached || wentOn != result.mapWentOn {
+                    throw BenchFailure("the journey map \(result.mapReached) / \(result.mapWentOn) differs from \(reference.name)'s \(reached) / \(wentOn)")
                 }
             }
             return result
