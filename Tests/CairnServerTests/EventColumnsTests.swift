@@ -97,6 +97,12 @@ struct EventColumnsTests {
             try await compare("after merges and new events")
             let snapshot = try await columns.snapshot(of: workspace)
             #expect(snapshot.eventCount == 900 + 400 + 80)
+            // Folded into the base, the same again; then more events on top of the folded base.
+            try await columns.compact(workspace)
+            try await compare("after compaction")
+            try await send(events(200) { person in #""userId":"u-\#(person - person % 2)""# })
+            try await compare("new events after compaction")
+            #expect(try await columns.snapshot(of: workspace).eventCount == 900 + 400 + 80 + 200)
         }
     }
 }

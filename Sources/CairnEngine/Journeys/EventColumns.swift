@@ -51,6 +51,17 @@ public final class EventColumns: Sendable {
         for workspace in try await store.allWorkspaces() { _ = try await snapshot(of: workspace.id) }
     }
 
+    /// Folds what was added since the base was read (new events, merges) into the base now, rather than when enough
+    /// has piled up.
+    public func compact(_ workspace: WorkspaceID) async throws {
+        var snapshot = try await snapshot(of: workspace)
+        snapshot.compact()
+        let compacted = snapshot
+        current.withLock { held in
+            if (held[workspace]?.watermark ?? .min, held[workspace]?.rekey ?? "") <= (compacted.watermark, compacted.rekey) { held[workspace] = compacted }
+        }
+    }
+
     /// Forgets a workspace's columns (the next read builds them again).
     public func reset(_ workspace: WorkspaceID) {
         _ = entries.withLock { $0.removeValue(forKey: workspace) }
@@ -180,6 +191,41 @@ public struct ColumnSnapshot: Sendable {
         }
         let keep = watermark - Self.margin
         recent = recent.filter { $0.value >= keep }
+        let pending = delta.values.reduce(0) { $0 + $1.count }
+        if pending > max(50_000, events.count / 10) || alias.count > max(10_000, profiles.count / 10) { compact() }
+    }
+
+    /// Folds the events tied since the base was read, and every merge, into the base: one pass, each person's events
+    /// sorted again only when something was added to them.
+    mutating func compact() {
+        var into: [UInt32: [UInt32]] = [:]
+        for from in alias.keys { into[canonical(from), default: []].append(from) }
+        var start = [Int](repeating: 0, count: profiles.count + 1)
+        var merged: [ColumnEvent] = []
+        merged.reserveCapacity(eventCount)
+        func base(_ p: Int) -> ArraySlice<ColumnEvent> {
+            p + 1 < self.start.count ? events[self.start[p]..<self.start[p + 1]] : []
+        }
+        for p in 0..<profiles.count {
+            start[p] = merged.count
+            let id = UInt32(p)
+            guard alias[id] == nil else { continue }
+            let lower = merged.count
+            merged += base(p)
+            var added = false
+            if let extra = delta[id] { merged += extra; added = true }
+            for other in into[id] ?? [] {
+                merged += base(Int(other))
+                if let extra = delta[other] { merged += extra }
+                added = true
+            }
+            if added { merged[lower..<merged.count].sort { $0.time < $1.time } }
+        }
+        start[profiles.count] = merged.count
+        self.start = start
+        events = merged
+        delta = [:]
+        alias = [:]
         for key in delta.keys where !(delta[key]!.isSorted) { delta[key]!.sort { $0.time < $1.time } }
     }
 

@@ -114,7 +114,8 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     AnswerReadingService(reading: u.reading, answering: u.answering, logger: logger),
                     CaseEscalationService(cases: u.cases, signal: u.deadlineSignal, logger: logger),
                     ServiceRoundsService(emails: u.caseEmails, cases: u.cases, spikes: u.spikes, logger: logger),
-                    UnderperformanceService(underperformance: u.underperformance, logger: logger))
+                    UnderperformanceService(underperformance: u.underperformance, logger: logger),
+                    EventColumnsService(columns: u.eventColumns, logger: logger))
     return app
 }
 
