@@ -116,6 +116,32 @@ struct JourneyMapTests {
             #expect(listed.contains(#"href="/customers/\#(try await profile("u3"))""#) && listed.contains("1 people stopped at this stage"))
             let (badPage, _) = try await browser.get("/journeys/map?journey=\(journey)&segment=oops")
             #expect(badPage.status == .badRequest)
+            // A manager defines a journey on the page (one stage a line); a line without a colon is named and kept.
+            var lead = try await h.signIn(h.a.users[.manager]!.email)
+            let (_, editor) = try await lead.get("/journeys/map?journey=\(journey)")
+            #expect(editor.contains(#"id="journey-form""#) && editor.contains("Consider: Product Viewed\nBuy: Order Completed"))
+            let (_, viewerMap) = try await browser.get("/journeys/map?journey=\(journey)")
+            #expect(!viewerMap.contains(#"id="journey-form""#), "a viewer sees no editor")
+            let refused = try await lead.submit(on: "/journeys/map", to: "/journeys/map/define", form: ["name": "Returns", "stages": "Bought: Order Completed\nsent back"])
+            #expect(refused.status == .badRequest && String(buffer: refused.body).contains("Line 2") && String(buffer: refused.body).contains("sent back"))
+            let saved = try await lead.submit(on: "/journeys/map", to: "/journeys/map/define", form: ["name": "Returns", "stages": "Bought: Order Completed\nSent back: Order Refunded, Return Started"])
+            #expect(saved.status == .seeOther || saved.status == .found)
+            let returns = ((try await h.api(.get, "/api/v1/journeys", key: viewer).json()["data"] as? [[String: Any]]) ?? []).first { $0["name"] as? String == "Returns" }
+            #expect(((returns?["stages"] as? [[String: Any]]) ?? []).map { $0["events"] as? [String] } == [["Order Completed"], ["Order Refunded", "Return Started"]])
+            // A funnel on the page is watched by name, listed, and no longer watched.
+            let funnelPage = "/journeys?step=Product+Viewed&step=Order+Completed&windowDays=3"
+            let (_, shown) = try await lead.get(funnelPage)
+            #expect(shown.contains(#"id="watch-form""#))
+            let watched = try await lead.submit(on: funnelPage, to: "/journeys/saved",
+                                                   form: ["name": "View to buy", "steps": #"["Product Viewed","Order Completed"]"#, "windowDays": "3", "order": "sequential"])
+            #expect(watched.status == .seeOther || watched.status == .found)
+            let list = (try await h.api(.get, "/api/v1/funnels/saved", key: viewer).json()["data"] as? [[String: Any]]) ?? []
+            let kept = try #require(list.first { $0["name"] as? String == "View to buy" })
+            #expect((kept["funnel"] as? [String: Any])?["windowMinutes"] as? Int == 4_320)
+            let (_, listed2) = try await lead.get("/journeys")
+            #expect(listed2.contains("View to buy") && listed2.contains("/journeys/saved/\(kept["id"] as? String ?? "")/delete"))
+            _ = try await lead.submit(on: "/journeys", to: "/journeys/saved/\(kept["id"] as? String ?? "")/delete", form: [:])
+            #expect(((try await h.api(.get, "/api/v1/funnels/saved", key: viewer).json()["data"] as? [Any]) ?? [1]).isEmpty)
         }
     }
 }

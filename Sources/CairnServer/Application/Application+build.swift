@@ -86,7 +86,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
     ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, chat: u.chat, records: u.records, administration: u.administration).addRoutes(to: router)
     ServiceSetupPages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, chat: u.chat).addRoutes(to: router)
-    JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps).addRoutes(to: router)
+    JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps, underperformance: u.underperformance).addRoutes(to: router)
     InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, surveys: u.surveys, underperformance: u.underperformance).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)

@@ -31,8 +31,14 @@ extension JourneysPages {
             "journeysNav": Self.nav("map", texts: texts),
             "journeys": journeys.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id.rawValue == chosen] },
             "from": shown["from"]!, "until": shown["until"]!, "channel": shown["channel"]!, "segment": shown["segment"]!,
+            "canManage": principal.can(.journeysManage), "flash": query["done"].flatMap { texts["flash_journey_\($0)"] } as Any,
         ]
         guard let id = Self.journeyID(chosen) else { throw NotFoundError(kind: "journey", id: chosen) }
+        if let selected = journeys.first(where: { $0.id == id }) {
+            values["editId"] = selected.id.rawValue
+            values["editName"] = selected.name
+            values["editStages"] = Self.stagesText(selected)
+        }
         do {
             let result = try await maps.map(id, filters, for: principal)
             var link = URLComponents()
@@ -158,5 +164,93 @@ extension JourneysPages {
             svg += "</g>"
         }
         return svg + "</svg>"
+    }
+}
+
+/// Defining journeys and watching funnels from the pages (`journeys.manage`): a journey as one stage a line
+/// ("Receive: Order Delivered, Delivery Late"), a funnel saved by name from the one on the page.
+extension JourneysPages {
+    /// "Stage: Event, Event" per line.
+    static func stagesText(_ journey: JourneyDefinition) -> String {
+        journey.stages.map { "\($0.name): \($0.events.joined(separator: ", "))" }.joined(separator: "\n")
+    }
+
+    static func parseStages(_ text: String) throws(ValidationError) -> [JourneyDefinition.Stage] {
+        var stages: [JourneyDefinition.Stage] = []
+        for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
+            guard let colon = trimmed.firstIndex(of: ":") else {
+                throw ValidationError(field: "stages", issue: .invalid, hint: "Line \(index + 1): write one stage a line, its name, a colon and its events, e.g. Receive: Order Delivered, Delivery Late.")
+            }
+            let events = trimmed[trimmed.index(after: colon)...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            stages.append(.init(name: String(trimmed[..<colon]).trimmingCharacters(in: .whitespaces), events: events))
+        }
+        return stages
+    }
+
+    @Sendable func defineJourney(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.journeysManage)
+        let form = try await request.form()
+        let idText = form["id"] ?? ""
+        do {
+            let id: JourneyID? = idText.isEmpty ? nil : Self.journeyID(idText)
+            if !idText.isEmpty && id == nil { throw NotFoundError(kind: "journey", id: idText) }
+            let journey = try await maps.define(id, name: form["name"], stages: try Self.parseStages(form["stages"] ?? ""), by: principal)
+            return WebRenderer.redirect(to: "/journeys/map?journey=\(journey.id.rawValue)&done=saved")
+        } catch let error as ValidationError {
+            let texts = renderer.catalogue.texts(for: context.language)
+            let journeys = try await maps.journeys(for: principal)
+            return try renderer.page("journeys_map", titleKey: "nav_journeys", section: "journeys", context: context, values: [
+                "journeysNav": Self.nav("map", texts: texts), "canManage": true,
+                "journeys": journeys.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id.rawValue == idText] },
+                "editId": idText, "editName": form["name"] ?? "", "editStages": form["stages"] ?? "", "editOpen": true,
+                "errors": fieldErrors(error, texts: renderer.catalogue, language: context.language),
+            ], status: .badRequest)
+        }
+    }
+
+    /// The funnel page's link for a saved definition (its steps, window and order).
+    static func funnelLink(_ definition: String) -> String {
+        guard let query = try? JSONDecoder().decode(Funnels.Query.self, from: Data(definition.utf8)) else { return "/journeys" }
+        var link = URLComponents()
+        link.path = "/journeys"
+        link.queryItems = (query.steps ?? []).map { URLQueryItem(name: "step", value: $0.event) }
+            + [URLQueryItem(name: "windowDays", value: String(max(1, (query.windowMinutes ?? 10_080) / 1440))), URLQueryItem(name: "order", value: query.order ?? "sequential")]
+        return link.string ?? "/journeys"
+    }
+
+    @Sendable func saveFunnel(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.journeysManage)
+        let form = try await request.form()
+        // The page sends the funnel's steps as a JSON array of event names.
+        let steps = ((try? JSONDecoder().decode([String].self, from: Data((form["steps"] ?? "[]").utf8))) ?? [])
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let query = Funnels.Query(steps: steps.map { .init(event: $0) }, windowMinutes: Int(form["windowDays"] ?? "7").map { $0 * 1440 } ?? -1, order: form["order"])
+        var back = URLComponents()
+        back.path = "/journeys"
+        back.queryItems = steps.map { URLQueryItem(name: "step", value: $0) } + [URLQueryItem(name: "windowDays", value: form["windowDays"] ?? "7"),
+                                                                                URLQueryItem(name: "order", value: form["order"] ?? "sequential")]
+        do {
+            _ = try await underperformance.saveFunnel(name: form["name"], query: query, by: principal)
+            back.queryItems?.append(URLQueryItem(name: "done", value: "watched"))
+            return WebRenderer.redirect(to: back.string ?? "/journeys")
+        } catch let error as ConflictError {
+            back.queryItems?.append(URLQueryItem(name: "done", value: "taken"))
+            _ = error
+            return WebRenderer.redirect(to: back.string ?? "/journeys")
+        }
+    }
+
+    @Sendable func deleteFunnel(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.journeysManage)
+        _ = try await request.form()
+        let id = try context.parameters.require("id")
+        guard let funnelID = SavedFunnelID(id.lowercased()) else { throw NotFoundError(kind: "funnel", id: id) }
+        try await underperformance.deleteFunnel(funnelID, by: principal)
+        return WebRenderer.redirect(to: "/journeys?done=unwatched")
     }
 }

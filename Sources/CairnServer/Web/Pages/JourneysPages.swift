@@ -13,12 +13,16 @@ struct JourneysPages {
     let funnels: Funnels
     let paths: JourneyPaths
     let maps: JourneyMaps
+    let underperformance: Underperformance
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("journeys", use: funnelPage)
         router.get("journeys/paths", use: pathsPage)
         router.get("journeys/map", use: mapPage)
         router.get("journeys/map/people", use: mapPeoplePage)
+        router.post("journeys/map/define", use: defineJourney)
+        router.post("journeys/saved", use: saveFunnel)
+        router.post("journeys/saved/{id}/delete", use: deleteFunnel)
     }
 
     static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
@@ -57,6 +61,14 @@ struct JourneysPages {
                 ["value": $0.rawValue, "label": texts["funnel_attribution_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == attribution]
             },
         ]
+        values["canManage"] = principal.can(.journeysManage)
+        values["saved"] = try await underperformance.savedFunnels(for: principal).map { saved -> [String: Any] in
+            ["id": saved.id.rawValue, "name": saved.name, "href": Self.funnelLink(saved.definition)]
+        }
+        values["hasSaved"] = !((values["saved"] as? [[String: Any]]) ?? []).isEmpty
+        values["watchable"] = filled.count >= 2
+        values["watchSteps"] = String(decoding: (try? JSONEncoder().encode(filled)) ?? Data("[]".utf8), as: UTF8.self)
+        values["flash"] = query["done"].flatMap { texts["flash_funnel_\($0)"] } as Any
         guard filled.count >= 2 else {
             return try renderer.page("journeys_funnel", titleKey: "nav_journeys", section: "journeys", context: context, values: values)
         }
