@@ -50,3 +50,47 @@ extension Store {
         return facts
     }
 }
+
+/// What a customer did after a moment: orders placed (not cancelled) with their totals, and when they were active.
+public struct FollowUp: Sendable, Hashable {
+    public var orders: [(at: Int64, totalMinor: Int64, currency: String)] = []
+    /// Times of the events tied to them.
+    public var activity: [Int64] = []
+
+    public init() {}
+
+    public static func == (a: FollowUp, b: FollowUp) -> Bool {
+        a.activity == b.activity && a.orders.map(\.at) == b.orders.map(\.at) && a.orders.map(\.totalMinor) == b.orders.map(\.totalMinor)
+            && a.orders.map(\.currency) == b.orders.map(\.currency)
+    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(activity) }
+}
+
+extension Store {
+    /// For these people, the orders they placed (not cancelled) and the events tied to them in [from, until).
+    public func followUps(of profiles: [String], in workspace: WorkspaceID, from: Int64, until: Int64) async throws -> [String: FollowUp] {
+        var found: [String: FollowUp] = [:]
+        for part in profiles.chunked(into: 400).map(Array.init) {
+            let rows = try await database.withConnection { sql -> [String: FollowUp] in
+                var found: [String: FollowUp] = [:]
+                for row in try await sql.raw("""
+                    SELECT profile_id AS p, placed_at AS t, total_minor AS total, currency FROM orders
+                    WHERE workspace_id = \(bind: workspace.rawValue) AND profile_id IN (\(binds: part)) AND status <> 'cancelled'
+                      AND placed_at >= \(bind: from) AND placed_at < \(bind: until)
+                    """).all() {
+                    found[try row.decode(column: "p", as: String.self), default: FollowUp()].orders.append(
+                        (try row.decode(column: "t", as: Int64.self), try row.decode(column: "total", as: Int64.self), try row.decode(column: "currency", as: String.self)))
+                }
+                for row in try await sql.raw("""
+                    SELECT profile_id AS p, timestamp AS t FROM events
+                    WHERE workspace_id = \(bind: workspace.rawValue) AND profile_id IN (\(binds: part)) AND timestamp >= \(bind: from) AND timestamp < \(bind: until)
+                    """).all() {
+                    found[try row.decode(column: "p", as: String.self), default: FollowUp()].activity.append(try row.decode(column: "t", as: Int64.self))
+                }
+                return found
+            }
+            found.merge(rows) { a, _ in a }
+        }
+        return found
+    }
+}

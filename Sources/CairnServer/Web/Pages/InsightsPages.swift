@@ -103,7 +103,7 @@ struct InsightsPages {
             "surveys": listed.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == chosen?.id] },
             "outcomes": (chosen?.definition.questions ?? []).filter { $0.type.fixedScale != nil || $0.type == .rating }.map {
                 ["id": $0.id, "label": $0.text.text(in: String(context.language.rawValue.prefix(2)), fallback: "en"), "selected": $0.id == outcome]
-            },
+            } + KeyDrivers.Behaviour.allCases.map { ["id": $0.rawValue, "label": texts["drivers_outcome_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == outcome] },
             "from": from, "until": until,
         ]
         guard let chosen, query["surveyId"] != nil else {
