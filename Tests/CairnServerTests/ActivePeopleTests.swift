@@ -20,13 +20,9 @@ struct ActivePeopleTests {
             h.clock.advance(by: start.addingTimeInterval(40 * 86_400).timeIntervalSince(h.clock.now))
             func at(_ day: Double, _ hour: Double) -> String { start.addingTimeInterval(day * 86_400 + hour * 3600).formatted(.iso8601) }
             let timeline: [(String, Double, Double)] = [("ana", 0, 9), ("ana", 0, 18), ("ana", 1, 23.9), ("ben", 1, 0.1), ("ben", 7, 12), ("cy", 29, 8)]
-            let batch = timeline.enumerated().map { index, item in
+            #expect(try await h.track(timeline.enumerated().map { index, item in
                 #"{"type":"track","userId":"\#(item.0)","event":"Page Viewed","timestamp":"\#(at(item.1, item.2))","messageId":"a-\#(index)"}"#
-            }.joined(separator: ",")
-            #expect(try await h.client.execute(uri: "/v1/batch", method: .post,
-                                               headers: [.contentType: "application/json", .authorization: "Basic \(Data((h.a.writeKey + ":").utf8).base64EncodedString())"],
-                                               body: ByteBuffer(string: #"{"batch":[\#(batch)]}"#)).status == .ok)
-            try await IdentityResolver(store: h.store, clock: h.clock.source).resolvePending(in: h.a.workspace.id)
+            }))
             let viewer = h.a.secretKeys[.viewer]!
             func run(_ period: String) async throws -> (points: [Int], people: Int) {
                 let response = try await h.api(.get, "/api/v1/insights/active-people?period=\(period)&from=2026-11-02&until=2026-12-07", key: viewer)

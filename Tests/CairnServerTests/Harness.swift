@@ -57,6 +57,22 @@ struct Harness: Sendable {
         while try await ResponseReading(store: store).readWaiting(limit: 500) > 0 {}
     }
 
+    /// Sends tracking messages (JSON objects) to workspace A's `/v1/batch`, 300 a batch, and ties them to their
+    /// customers as the server's resolver does. Returns whether every batch was accepted.
+    @discardableResult
+    func track(_ messages: [String]) async throws -> Bool {
+        var accepted = true
+        for part in stride(from: 0, to: messages.count, by: 300) {
+            let sent = try await client.execute(uri: "/v1/batch", method: .post,
+                                                headers: [.contentType: "application/json", .authorization: "Basic \(Data((a.writeKey + ":").utf8).base64EncodedString())"],
+                                                body: ByteBuffer(string: #"{"batch":[\#(messages[part..<min(messages.count, part + 300)].joined(separator: ","))]}"#))
+            accepted = accepted && sent.status == .ok
+        }
+        let resolver = IdentityResolver(store: store, clock: clock.source)
+        while try await resolver.resolvePending(in: a.workspace.id, limit: 1_000) > 0 {}
+        return accepted
+    }
+
     func api(_ method: HTTPRequest.Method, _ path: String, key: String? = nil, json: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
         var headers = headers
         if let key { headers[.authorization] = "Bearer \(key)" }

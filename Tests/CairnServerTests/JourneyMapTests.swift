@@ -34,11 +34,7 @@ struct JourneyMapTests {
                 #"{"type":"track","userId":"\#(item.0)","event":"\#(item.1)","timestamp":"\#(at(item.3))","messageId":"j-\#(index)","context":{"channel":"\#(item.2)"}}"#
             }
             messages += ["u1", "u2"].map { #"{"type":"identify","userId":"\#($0)","traits":{"tier":"gold"},"messageId":"t-\#($0)"}"# }
-            let sent = try await h.client.execute(uri: "/v1/batch", method: .post,
-                                                  headers: [.contentType: "application/json", .authorization: "Basic \(Data((h.a.writeKey + ":").utf8).base64EncodedString())"],
-                                                  body: ByteBuffer(string: #"{"batch":[\#(messages.joined(separator: ","))]}"#))
-            #expect(sent.status == .ok)
-            try await IdentityResolver(store: h.store, clock: h.clock.source).resolvePending(in: workspace)
+            #expect(try await h.track(messages))
             let profile = { (user: String) async throws -> String in try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: user), in: workspace)).rawValue }
             #expect(try await h.api(.post, "/api/v1/cases", key: h.a.secretKeys[.agent]!, json: #"{"profileId":"\#(try await profile("u1"))","channel":"email","subject":"Box dented"}"#).status == .created)
             // Answers asked after Order Delivered.

@@ -73,14 +73,7 @@ struct UnderperformanceTests {
                     }
                 }
             }
-            for part in stride(from: 0, to: events.count, by: 400) {
-                let sent = try await h.client.execute(uri: "/v1/batch", method: .post,
-                                                      headers: [.contentType: "application/json", .authorization: "Basic \(Data((h.a.writeKey + ":").utf8).base64EncodedString())"],
-                                                      body: ByteBuffer(string: #"{"batch":[\#(events[part..<min(events.count, part + 400)].joined(separator: ","))]}"#))
-                #expect(sent.status == .ok)
-            }
-            let resolver = IdentityResolver(store: h.store, clock: h.clock.source)
-            while try await resolver.resolvePending(in: workspace, limit: 2_000) > 0 {}
+            #expect(try await h.track(events))
 
             // Saving a funnel: bad input names the field; a name is taken once; a viewer may not.
             let bad = try await h.api(.post, "/api/v1/funnels/saved", key: manager, json: #"{"funnel":{"steps":[{"event":"Cart Viewed"}],"windowMinutes":0}}"#)

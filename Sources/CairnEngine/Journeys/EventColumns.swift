@@ -72,6 +72,8 @@ public final class EventColumns: Sendable {
 public struct ColumnSnapshot: Sendable {
     public private(set) var names: [String] = []
     var nameIndex: [String: UInt16] = [:]
+    /// The latest time each name was seen (milliseconds), by name index.
+    var nameLastSeen: [Int64] = []
     public private(set) var channels: [String] = []
     var channelIndex: [String: UInt8] = [:]
     public private(set) var profiles: [String] = []
@@ -110,6 +112,7 @@ public struct ColumnSnapshot: Sendable {
         let index = UInt16(names.count)
         names.append(key)
         nameIndex[key] = index
+        nameLastSeen.append(.min)
         return index
     }
 
@@ -123,6 +126,15 @@ public struct ColumnSnapshot: Sendable {
     }
 
     public func nameIndex(of name: String) -> UInt16? { nameIndex[name] }
+
+    mutating func seen(_ event: ColumnEvent) {
+        if Int(event.name) < nameLastSeen.count, nameLastSeen[Int(event.name)] < event.time { nameLastSeen[Int(event.name)] = event.time }
+    }
+
+    /// Event names (of track and screen calls) seen at or after `since`, alphabetical.
+    public func names(since: Int64) -> [String] {
+        names.indices.filter { !names[$0].isEmpty && nameLastSeen[$0] >= since }.map { names[$0] }.sorted()
+    }
     public func channelIndex(of channel: String) -> UInt8? { channelIndex[channel] }
 
     /// One scan of the table up to the latest watermark; grouped by person with a counting sort, each person's events
@@ -140,6 +152,7 @@ public struct ColumnSnapshot: Sendable {
             if let recent { reading.snapshot.recent[recent.id] = recent.at }
             let p = reading.snapshot.intern(profile: profile)
             let event = ColumnEvent(time: time, name: reading.snapshot.intern(name: name), channel: reading.snapshot.intern(channel: channel))
+            reading.snapshot.seen(event)
             reading.owner.append(p)
             reading.events.append(event)
         }
@@ -183,7 +196,9 @@ public struct ColumnSnapshot: Sendable {
             for event in tied where recent[event.id] == nil {
                 recent[event.id] = event.resolvedAt
                 let p = intern(profile: event.profile)
-                delta[p, default: []].append(ColumnEvent(time: event.time, name: intern(name: event.name), channel: intern(channel: event.channel)))
+                let added = ColumnEvent(time: event.time, name: intern(name: event.name), channel: intern(channel: event.channel))
+                seen(added)
+                delta[p, default: []].append(added)
                 watermark = max(watermark, event.resolvedAt)
             }
             guard let last = tied.last, tied.count == 20_000 else { break }

@@ -346,7 +346,11 @@ public struct Funnels: Sendable {
     /// The event names the workspace's people sent in the last 90 days (for choosing steps), up to 300.
     public func eventNames(for principal: Principal) async throws -> [String] {
         try principal.require(.journeysRead)
-        return try await store.eventNames(in: principal.workspaceID, since: clock.now().addingTimeInterval(-90 * 86_400), limit: 300)
+        let since = clock.now().addingTimeInterval(-90 * 86_400)
+        if let columns, case let snapshot = try await columns.snapshot(of: principal.workspaceID), !snapshot.overflow {
+            return Array(snapshot.names(since: since.storageMillis).prefix(300))
+        }
+        return try await store.eventNames(in: principal.workspaceID, since: since, limit: 300)
     }
 
     func result(_ summary: FunnelSummary, steps: [Query.Step], matchers: [Matcher], from: Date, until: Date, window: Int, order: FunnelOrder,
