@@ -1,0 +1,208 @@
+import Foundation
+
+/// One customer as the lifetime models read them: `x` repeat purchases, the last at `recency` (t_x) and the customer
+/// observed for `age` (T), both counted from the first purchase in one time unit (weeks for CDNOW).
+public struct PurchaseSummary: Sendable, Hashable {
+    public var frequency: Int
+    public var recency: Double
+    public var age: Double
+    public init(frequency: Int, recency: Double, age: Double) {
+        self.frequency = frequency
+        self.recency = recency
+        self.age = age
+    }
+}
+
+/// The BG/NBD model (P. S. Fader, B. G. S. Hardie, K. L. Lee, "'Counting your customers' the easy way: an alternative
+/// to the Pareto/NBD model", Marketing Science 24(2), 2005): while alive a customer buys as a Poisson process whose
+/// rate is gamma(r, α) across customers; after each purchase they drop out with a probability that is beta(a, b)
+/// across customers. Fitted by maximum likelihood (equation 6 of the paper, summed over customers).
+public struct BGNBD: Sendable, Hashable {
+    public var r: Double
+    public var alpha: Double
+    public var a: Double
+    public var b: Double
+
+    public init(r: Double, alpha: Double, a: Double, b: Double) {
+        self.r = r
+        self.alpha = alpha
+        self.a = a
+        self.b = b
+    }
+
+    /// A fit: the parameters, the log-likelihood at them, and standard errors from the inverse of the observed
+    /// information (the negative log-likelihood's Hessian by central differences); nil errors when it is singular.
+    public struct Fit: Sendable {
+        public var model: BGNBD
+        public var logLikelihood: Double
+        /// Standard errors of r, α, a, b.
+        public var standardErrors: [Double]?
+        public var iterations: Int
+    }
+
+    /// One customer's log-likelihood.
+    public func logLikelihood(_ customer: PurchaseSummary) -> Double {
+        let x = Double(customer.frequency)
+        let a1 = lgamma(r + x) - lgamma(r) + r * log(alpha)
+        let a2 = lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x)
+        let a3 = -(r + x) * log(alpha + customer.age)
+        guard customer.frequency > 0 else { return a1 + a2 + a3 }
+        let a4 = log(a) - log(b + x - 1) - (r + x) * log(alpha + customer.recency)
+        let top = max(a3, a4)
+        return a1 + a2 + top + log(exp(a3 - top) + exp(a4 - top))
+    }
+
+    /// The sample's log-likelihood; customers with the same (x, t_x, T) are counted once each.
+    public static func logLikelihood(_ model: BGNBD, _ groups: [(summary: PurchaseSummary, count: Int)]) -> Double {
+        groups.reduce(0) { $0 + Double($1.count) * model.logLikelihood($1.summary) }
+    }
+
+    /// Maximum-likelihood fit (Nelder–Mead on the parameters' logarithms, from r = α = a = b = 1).
+    public static func fit(_ customers: [PurchaseSummary]) -> Fit {
+        var counts: [PurchaseSummary: Int] = [:]
+        for customer in customers { counts[customer, default: 0] += 1 }
+        let groups = counts.map { (summary: $0.key, count: $0.value) }
+        let objective: ([Double]) -> Double = { point in
+            let model = BGNBD(r: exp(point[0]), alpha: exp(point[1]), a: exp(point[2]), b: exp(point[3]))
+            let value = -logLikelihood(model, groups)
+            return value.isFinite ? value : .infinity
+        }
+        let (best, iterations) = NelderMead.minimise(objective, from: [0, 0, 0, 0], step: 0.5, tolerance: 1e-11, maxIterations: 20_000)
+        let model = BGNBD(r: exp(best[0]), alpha: exp(best[1]), a: exp(best[2]), b: exp(best[3]))
+        let parameters = [model.r, model.alpha, model.a, model.b]
+        let negative: ([Double]) -> Double = { p in -logLikelihood(BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3]), groups) }
+        let errors = Hessian.standardErrors(of: negative, at: parameters)
+        return Fit(model: model, logLikelihood: logLikelihood(model, groups), standardErrors: errors, iterations: iterations)
+    }
+
+    /// The probability the customer is still alive at T (equation 12 of the technical note).
+    public func probabilityAlive(_ customer: PurchaseSummary) -> Double {
+        guard customer.frequency > 0 else { return 1 }
+        let x = Double(customer.frequency)
+        return 1 / (1 + a / (b + x - 1) * pow((alpha + customer.age) / (alpha + customer.recency), r + x))
+    }
+
+    /// Expected purchases in the next `t` time units (equation 10 of the paper).
+    public func expectedPurchases(_ customer: PurchaseSummary, next t: Double) -> Double {
+        let x = Double(customer.frequency), T = customer.age
+        let z = t / (alpha + T + t)
+        let hyper = Hypergeometric.f21(r + x, b + x, a + b + x - 1, z)
+        let front = (a + b + x - 1) / (a - 1)
+        let inner = 1 - pow((alpha + T) / (alpha + T + t), r + x) * hyper
+        let alive = customer.frequency > 0 ? 1 + a / (b + x - 1) * pow((alpha + T) / (alpha + customer.recency), r + x) : 1
+        return front * inner / alive
+    }
+}
+
+/// Gauss's hypergeometric function ₂F₁(a, b; c; z) for |z| < 1 by its series, summed until the terms stop mattering.
+public enum Hypergeometric {
+    public static func f21(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+        var term = 1.0, sum = 1.0
+        for n in 0..<100_000 {
+            let k = Double(n)
+            term *= (a + k) * (b + k) / ((c + k) * (k + 1)) * z
+            sum += term
+            if abs(term) < 1e-15 * abs(sum) { break }
+        }
+        return sum
+    }
+}
+
+/// The downhill simplex method (J. A. Nelder, R. Mead, The Computer Journal 7(4), 1965) with the usual reflection,
+/// expansion, contraction and shrink coefficients (1, 2, ½, ½).
+public enum NelderMead {
+    public static func minimise(_ f: ([Double]) -> Double, from start: [Double], step: Double, tolerance: Double, maxIterations: Int) -> ([Double], Int) {
+        let n = start.count
+        var simplex: [[Double]] = [start]
+        for i in 0..<n {
+            var point = start
+            point[i] += step
+            simplex.append(point)
+        }
+        var values = simplex.map(f)
+        var iteration = 0
+        // Restarted once from the best point: a collapsed simplex can stall short of the minimum.
+        for round in 0..<2 {
+            if round == 1 {
+                let best = simplex[values.indices.min { values[$0] < values[$1] }!]
+                simplex = [best] + (0..<n).map { i in var point = best; point[i] += step / 10; return point }
+                values = simplex.map(f)
+            }
+            while iteration < maxIterations {
+                iteration += 1
+                let order = values.indices.sorted { values[$0] < values[$1] }
+                simplex = order.map { simplex[$0] }
+                values = order.map { values[$0] }
+                if abs(values[n] - values[0]) <= tolerance * (abs(values[0]) + 1e-12) { break }
+                var centroid = [Double](repeating: 0, count: n)
+                for point in simplex.dropLast() { for i in 0..<n { centroid[i] += point[i] / Double(n) } }
+                func along(_ coefficient: Double) -> [Double] { (0..<n).map { centroid[$0] + coefficient * (simplex[n][$0] - centroid[$0]) } }
+                let reflected = along(-1), reflectedValue = f(reflected)
+                if reflectedValue < values[0] {
+                    let expanded = along(-2), expandedValue = f(expanded)
+                    if expandedValue < reflectedValue { simplex[n] = expanded; values[n] = expandedValue } else { simplex[n] = reflected; values[n] = reflectedValue }
+                } else if reflectedValue < values[n - 1] {
+                    simplex[n] = reflected
+                    values[n] = reflectedValue
+                } else {
+                    let contracted = reflectedValue < values[n] ? along(-0.5) : along(0.5)
+                    let contractedValue = f(contracted)
+                    if contractedValue < min(values[n], reflectedValue) {
+                        simplex[n] = contracted
+                        values[n] = contractedValue
+                    } else {
+                        for j in 1...n {
+                            simplex[j] = (0..<n).map { simplex[0][$0] + 0.5 * (simplex[j][$0] - simplex[0][$0]) }
+                            values[j] = f(simplex[j])
+                        }
+                    }
+                }
+            }
+        }
+        let best = values.indices.min { values[$0] < values[$1] }!
+        return (simplex[best], iteration)
+    }
+}
+
+/// Standard errors from a function's Hessian at a minimum (central differences, relative steps), the square roots of
+/// the inverse's diagonal.
+public enum Hessian {
+    public static func standardErrors(of f: ([Double]) -> Double, at point: [Double]) -> [Double]? {
+        let n = point.count
+        let h = point.map { max(abs($0), 1e-3) * 1e-4 }
+        var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for i in 0..<n {
+            for j in i..<n {
+                func value(_ di: Double, _ dj: Double) -> Double {
+                    var p = point
+                    p[i] += di * h[i]
+                    p[j] += dj * h[j]
+                    return f(p)
+                }
+                let second = (value(1, 1) - value(1, -1) - value(-1, 1) + value(-1, -1)) / (4 * h[i] * h[j])
+                hessian[i][j] = second
+                hessian[j][i] = second
+            }
+        }
+        guard let inverse = invert(hessian) else { return nil }
+        let errors = (0..<n).map { inverse[$0][$0] }
+        return errors.allSatisfy { $0 > 0 } ? errors.map { $0.squareRoot() } : nil
+    }
+
+    /// Gauss–Jordan with partial pivoting; nil when singular.
+    static func invert(_ matrix: [[Double]]) -> [[Double]]? {
+        let n = matrix.count
+        var m = matrix.enumerated().map { index, row in row + (0..<n).map { $0 == index ? 1.0 : 0.0 } }
+        for column in 0..<n {
+            guard let pivot = (column..<n).max(by: { abs(m[$0][column]) < abs(m[$1][column]) }), abs(m[pivot][column]) > 1e-300 else { return nil }
+            m.swapAt(column, pivot)
+            let divisor = m[column][column]
+            m[column] = m[column].map { $0 / divisor }
+            for row in 0..<n where row != column {
+                let factor = m[row][column]
+                if factor != 0 { m[row] = zip(m[row], m[column]).map { $0 - factor * $1 } }
+            }
+        }
+        return m.map { Array($0[n...]) }
+    }
+}
