@@ -2,23 +2,38 @@
 import Foundation
 import Testing
 
-/// The BG/NBD model on the CDNOW sample (2,357 customers, 39 calibration weeks; Fixtures/cdnow, origin in ORIGIN.md).
-/// Published (Fader, Hardie & Lee 2005, Marketing Science 24(2)): r = 0.243, α = 4.414, a = 0.793, b = 2.426,
+/// The lifetime models on the CDNOW sample (2,357 customers, 39 calibration weeks; Fixtures/cdnow, origin in ORIGIN.md).
+/// Published (Fader, Hardie & Lee 2005, Marketing Science 24(2)): BG/NBD r = 0.243, α = 4.414, a = 0.793, b = 2.426,
 /// log-likelihood −9582.4; a customer with 2 repeat purchases, the last at week 30.43 of 38.86, is expected to make
 /// 1.226 purchases in the next 39 weeks.
-@Suite("BG/NBD on CDNOW, against the published fit")
+@Suite("Lifetime models on CDNOW, against the published fits")
 struct BGNBDTests {
-    static func cdnow() throws -> [PurchaseSummary] {
-        let url = try #require(Bundle.module.url(forResource: "cdnow_summary", withExtension: "csv", subdirectory: "Fixtures/cdnow"))
-        return try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst().map { line in
+    /// Each customer's calibration summary from the transaction log, as the papers built it: same-day transactions
+    /// merged, calibration to 1997-09-30 inclusive, weeks = days / 7 from the first purchase; with the mean of the
+    /// merged repeat transactions' dollar values.
+    static func cdnow() throws -> [(summary: PurchaseSummary, mean: Double)] {
+        let url = try #require(Bundle.module.url(forResource: "cdnow_sample_transactions", withExtension: "csv", subdirectory: "Fixtures/cdnow"))
+        var days: [Int: [String: Double]] = [:]
+        for line in try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst() {
             let fields = line.split(separator: ",").map(String.init)
-            return PurchaseSummary(frequency: Int(fields[1])!, recency: Double(fields[2])!, age: Double(fields[3])!)
+            days[Int(fields[1])!, default: [:]][fields[2], default: 0] += Double(fields[4])!
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        func day(_ text: String) -> Double { formatter.date(from: text)!.timeIntervalSince1970 / 86_400 }
+        let end = day("1997-09-30")
+        return days.keys.sorted().map { customer in
+            let all = days[customer]!.sorted { $0.key < $1.key }
+            let calibration = all.filter { day($0.key) <= end }
+            let first = day(calibration[0].key), repeats = calibration.dropFirst()
+            let mean = repeats.isEmpty ? 0 : repeats.reduce(0) { $0 + $1.value } / Double(repeats.count)
+            return (PurchaseSummary(frequency: repeats.count, recency: (day(calibration.last!.key) - first) / 7, age: (end - first) / 7), mean)
         }
     }
 
     @Test("Maximum likelihood gives the published r, α, a, b and log-likelihood to their precision, with standard errors")
     func fit() throws {
-        let customers = try Self.cdnow()
+        let customers = try Self.cdnow().map(\.summary)
         #expect(customers.count == 2_357)
         let fit = BGNBD.fit(customers)
         let model = fit.model
@@ -26,10 +41,10 @@ struct BGNBDTests {
         #expect(rounded(model.r, 3) == 0.243 && rounded(model.alpha, 3) == 4.414 && rounded(model.a, 3) == 0.793 && rounded(model.b, 3) == 2.426,
                 "r \(model.r) α \(model.alpha) a \(model.a) b \(model.b)")
         #expect(rounded(fit.logLikelihood, 1) == -9582.4, "\(fit.logLikelihood)")
-        // Standard errors: SciPy 1.17.1 (Nelder–Mead on the same likelihood written with scipy.special, then NumPy's
-        // inverse of a central-difference Hessian) gives 0.012557, 0.378221, 0.185718, 0.705343.
+        // Standard errors: SciPy 1.17.1 (Nelder–Mead then BFGS on the same likelihood written with scipy.special, then
+        // NumPy's inverse of a central-difference Hessian) gives 0.012557, 0.378224, 0.185732, 0.705407.
         let errors = try #require(fit.standardErrors)
-        for (ours, theirs) in zip(errors, [0.01255732, 0.37822129, 0.18571836, 0.7053429]) { #expect(abs(ours - theirs) < 1e-4, "\(errors)") }
+        for (ours, theirs) in zip(errors, [0.0125573764, 0.3782240349, 0.1857318603, 0.7054069673]) { #expect(abs(ours - theirs) < 1e-4, "\(errors)") }
         print("BG/NBD on CDNOW: r \(model.r) α \(model.alpha) a \(model.a) b \(model.b), LL \(fit.logLikelihood), SE \(errors), \(fit.iterations) iterations")
     }
 
@@ -44,5 +59,30 @@ struct BGNBDTests {
         #expect(abs(model.probabilityAlive(one) - 0.726578570080673) < 1e-12)
         #expect(abs(model.expectedPurchases(PurchaseSummary(frequency: 0, recency: 0, age: 38.86), next: 52) - 0.2520730222824504) < 1e-9)
         #expect(abs(model.probabilityAlive(PurchaseSummary(frequency: 7, recency: 35.71, age: 38.86)) - 0.8600671246886445) < 1e-12)
+    }
+
+    /// Published: Pareto/NBD r = 0.553, α = 10.578, s = 0.606, β = 11.669, log-likelihood −9595.0 (Fader, Hardie & Lee
+    /// 2005, the same sample).
+    @Test("Pareto/NBD gives the published r, α, s, β and log-likelihood")
+    func pareto() throws {
+        let fit = ParetoNBD.fit(try Self.cdnow().map(\.summary))
+        let model = fit.model
+        func rounded(_ value: Double, _ places: Double) -> Double { (value * pow(10, places)).rounded() / pow(10, places) }
+        #expect(rounded(model.r, 3) == 0.553 && rounded(model.alpha, 3) == 10.578 && rounded(model.s, 3) == 0.606 && rounded(model.beta, 3) == 11.669,
+                "r \(model.r) α \(model.alpha) s \(model.s) β \(model.beta)")
+        #expect(rounded(fit.logLikelihood, 1) == -9595.0, "\(fit.logLikelihood)")
+        print("Pareto/NBD on CDNOW: r \(model.r) α \(model.alpha) s \(model.s) β \(model.beta), LL \(fit.logLikelihood), SE \(fit.standardErrors ?? []), \(fit.iterations) iterations")
+    }
+
+    /// Published: Gamma-Gamma p = 6.25, q = 3.74, γ = 15.44 (Fader & Hardie, "The Gamma-Gamma model of monetary value",
+    /// 2013) on the 946 customers of the sample with a repeat purchase, their mean repeat transaction value.
+    @Test("Gamma-Gamma gives the published p, q, γ")
+    func spend() throws {
+        let customers = try Self.cdnow().map { (transactions: $0.summary.frequency, mean: $0.mean) }
+        #expect(customers.filter { $0.transactions > 0 }.count == 946)
+        let fit = GammaGamma.fit(customers)
+        func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+        #expect(rounded(fit.model.p) == 6.25 && rounded(fit.model.q) == 3.74 && rounded(fit.model.gamma) == 15.44, "p \(fit.model.p) q \(fit.model.q) γ \(fit.model.gamma)")
+        print("Gamma-Gamma on CDNOW: p \(fit.model.p) q \(fit.model.q) γ \(fit.model.gamma), LL \(fit.logLikelihood), SE \(fit.standardErrors ?? [])")
     }
 }

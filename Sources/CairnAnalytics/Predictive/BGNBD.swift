@@ -57,7 +57,7 @@ public struct BGNBD: Sendable, Hashable {
         groups.reduce(0) { $0 + Double($1.count) * model.logLikelihood($1.summary) }
     }
 
-    /// Maximum-likelihood fit (Nelder–Mead on the parameters' logarithms, from r = α = a = b = 1).
+    /// Maximum-likelihood fit (Nelder–Mead on the parameters' logarithms from r = α = a = b = 1, then Newton steps).
     public static func fit(_ customers: [PurchaseSummary]) -> Fit {
         var counts: [PurchaseSummary: Int] = [:]
         for customer in customers { counts[customer, default: 0] += 1 }
@@ -67,7 +67,8 @@ public struct BGNBD: Sendable, Hashable {
             let value = -logLikelihood(model, groups)
             return value.isFinite ? value : .infinity
         }
-        let (best, iterations) = NelderMead.minimise(objective, from: [0, 0, 0, 0], step: 0.5, tolerance: 1e-11, maxIterations: 20_000)
+        let (simplex, iterations) = NelderMead.minimise(objective, from: [0, 0, 0, 0], step: 0.5, tolerance: 1e-11, maxIterations: 20_000)
+        let best = NewtonPolish.minimise(objective, from: simplex)
         let model = BGNBD(r: exp(best[0]), alpha: exp(best[1]), a: exp(best[2]), b: exp(best[3]))
         let parameters = [model.r, model.alpha, model.a, model.b]
         let negative: ([Double]) -> Double = { p in -logLikelihood(BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3]), groups) }
@@ -164,6 +165,50 @@ public enum NelderMead {
     }
 }
 
+/// Newton's method with central-difference derivatives, from a point near a minimum (where the simplex stops on a
+/// flat ridge): each step halved until the function goes down; stops when no step does.
+public enum NewtonPolish {
+    public static func minimise(_ f: ([Double]) -> Double, from start: [Double], iterations: Int = 30) -> [Double] {
+        var point = start, value = f(start)
+        let n = start.count
+        for _ in 0..<iterations {
+            let h = point.map { max(abs($0), 1) * 1e-5 }
+            var gradient = [Double](repeating: 0, count: n)
+            var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+            func at(_ moves: [(Int, Double)]) -> Double {
+                var p = point
+                for (i, d) in moves { p[i] += d * h[i] }
+                return f(p)
+            }
+            for i in 0..<n {
+                gradient[i] = (at([(i, 1)]) - at([(i, -1)])) / (2 * h[i])
+                hessian[i][i] = (at([(i, 1)]) - 2 * value + at([(i, -1)])) / (h[i] * h[i])
+                for j in (i + 1)..<max(i + 1, n) {
+                    let second = (at([(i, 1), (j, 1)]) - at([(i, 1), (j, -1)]) - at([(i, -1), (j, 1)]) + at([(i, -1), (j, -1)])) / (4 * h[i] * h[j])
+                    hessian[i][j] = second
+                    hessian[j][i] = second
+                }
+            }
+            guard let inverse = Hessian.invert(hessian) else { break }
+            let step = (0..<n).map { i in -(0..<n).reduce(0) { $0 + inverse[i][$1] * gradient[$1] } }
+            var scale = 1.0, moved = false
+            while scale > 1e-6 {
+                let candidate = (0..<n).map { point[$0] + scale * step[$0] }
+                let candidateValue = f(candidate)
+                if candidateValue < value {
+                    point = candidate
+                    moved = value - candidateValue > 1e-13 * abs(value)
+                    value = candidateValue
+                    break
+                }
+                scale /= 2
+            }
+            if !moved { break }
+        }
+        return point
+    }
+}
+
 /// Standard errors from a function's Hessian at a minimum (central differences, relative steps), the square roots of
 /// the inverse's diagonal.
 public enum Hessian {
@@ -204,5 +249,122 @@ public enum Hessian {
             }
         }
         return m.map { Array($0[n...]) }
+    }
+}
+
+/// The Pareto/NBD model (D. C. Schmittlein, D. G. Morrison, R. Colombo, Management Science 33(1), 1987): purchases
+/// Poisson with a gamma(r, α) rate while alive, lifetimes exponential with a gamma(s, β) dropout rate. The likelihood
+/// as in P. S. Fader & B. G. S. Hardie, "A note on deriving the Pareto/NBD model and related expressions" (2005).
+public struct ParetoNBD: Sendable, Hashable {
+    public var r: Double
+    public var alpha: Double
+    public var s: Double
+    public var beta: Double
+
+    public init(r: Double, alpha: Double, s: Double, beta: Double) {
+        self.r = r
+        self.alpha = alpha
+        self.s = s
+        self.beta = beta
+    }
+
+    public struct Fit: Sendable {
+        public var model: ParetoNBD
+        public var logLikelihood: Double
+        public var standardErrors: [Double]?
+        public var iterations: Int
+    }
+
+    public func logLikelihood(_ customer: PurchaseSummary) -> Double {
+        let x = Double(customer.frequency), tx = customer.recency, T = customer.age
+        let head = lgamma(r + x) - lgamma(r) + r * log(alpha) + s * log(beta)
+        // 1 / ((α + T)^{r+x} (β + T)^s)
+        let first = -(r + x) * log(alpha + T) - s * log(beta + T)
+        let rsx = r + s + x
+        // A0, written for whichever of α, β is larger so that ₂F₁'s argument stays in [0, 1).
+        let larger = max(alpha, beta)
+        let (second, z): (Double, (Double, Double)) = alpha >= beta
+            ? (s + 1, ((alpha - beta) / (alpha + tx), (alpha - beta) / (alpha + T)))
+            : (r + x, ((beta - alpha) / (beta + tx), (beta - alpha) / (beta + T)))
+        let termT = log(Hypergeometric.f21(rsx, second, rsx + 1, z.1)) - rsx * log(larger + T)
+        let termTx = log(Hypergeometric.f21(rsx, second, rsx + 1, z.0)) - rsx * log(larger + tx)
+        // A0 = F(tx) − F(T) > 0; log(A0) = termTx + log(1 − exp(termT − termTx)).
+        let logA0 = termTx + log(-expm1(termT - termTx))
+        let withA0 = log(s / rsx) + logA0
+        let top = max(first, withA0)
+        return head + top + log(exp(first - top) + exp(withA0 - top))
+    }
+
+    public static func logLikelihood(_ model: ParetoNBD, _ groups: [(summary: PurchaseSummary, count: Int)]) -> Double {
+        groups.reduce(0) { $0 + Double($1.count) * model.logLikelihood($1.summary) }
+    }
+
+    public static func fit(_ customers: [PurchaseSummary]) -> Fit {
+        var counts: [PurchaseSummary: Int] = [:]
+        for customer in customers { counts[customer, default: 0] += 1 }
+        let groups = counts.map { (summary: $0.key, count: $0.value) }
+        let objective: ([Double]) -> Double = { point in
+            let value = -logLikelihood(ParetoNBD(r: exp(point[0]), alpha: exp(point[1]), s: exp(point[2]), beta: exp(point[3])), groups)
+            return value.isFinite ? value : .infinity
+        }
+        let (simplex, iterations) = NelderMead.minimise(objective, from: [0, 0, 0, 0], step: 0.5, tolerance: 1e-11, maxIterations: 20_000)
+        let best = NewtonPolish.minimise(objective, from: simplex)
+        let model = ParetoNBD(r: exp(best[0]), alpha: exp(best[1]), s: exp(best[2]), beta: exp(best[3]))
+        let negative: ([Double]) -> Double = { p in -logLikelihood(ParetoNBD(r: p[0], alpha: p[1], s: p[2], beta: p[3]), groups) }
+        return Fit(model: model, logLikelihood: logLikelihood(model, groups),
+                   standardErrors: Hessian.standardErrors(of: negative, at: [model.r, model.alpha, model.s, model.beta]), iterations: iterations)
+    }
+}
+
+/// The Gamma-Gamma spend model (P. S. Fader & B. G. S. Hardie, "The Gamma-Gamma model of monetary value", 2013): a
+/// customer's transactions are gamma(p, ν) around their own mean, ν gamma(q, γ) across customers. Fitted on customers
+/// with at least one repeat purchase: x of them with mean value m_x.
+public struct GammaGamma: Sendable, Hashable {
+    public var p: Double
+    public var q: Double
+    public var gamma: Double
+
+    public init(p: Double, q: Double, gamma: Double) {
+        self.p = p
+        self.q = q
+        self.gamma = gamma
+    }
+
+    public struct Fit: Sendable {
+        public var model: GammaGamma
+        public var logLikelihood: Double
+        public var standardErrors: [Double]?
+        public var iterations: Int
+    }
+
+    /// Log-likelihood of x transactions averaging m_x (up to the term that does not depend on the parameters, as
+    /// the note writes it).
+    public func logLikelihood(transactions x: Int, mean m: Double) -> Double {
+        let px = p * Double(x)
+        return lgamma(px + q) - lgamma(px) - lgamma(q) + q * log(gamma) + (px - 1) * log(m) + px * log(Double(x)) - (px + q) * log(gamma + Double(x) * m)
+    }
+
+    /// The expected mean transaction value of a customer (equation 5 of the note).
+    public func expectedMean(transactions x: Int, mean m: Double) -> Double {
+        let weight = p * Double(x) / (p * Double(x) + q - 1)
+        return (1 - weight) * (gamma * p / (q - 1)) + weight * m
+    }
+
+    public static func fit(_ customers: [(transactions: Int, mean: Double)]) -> Fit {
+        let used = customers.filter { $0.transactions > 0 && $0.mean > 0 }
+        let objective: ([Double]) -> Double = { point in
+            let model = GammaGamma(p: exp(point[0]), q: exp(point[1]), gamma: exp(point[2]))
+            let value = -used.reduce(0) { $0 + model.logLikelihood(transactions: $1.transactions, mean: $1.mean) }
+            return value.isFinite ? value : .infinity
+        }
+        let (simplex, iterations) = NelderMead.minimise(objective, from: [0, 0, 0], step: 0.5, tolerance: 1e-12, maxIterations: 20_000)
+        let best = NewtonPolish.minimise(objective, from: simplex)
+        let model = GammaGamma(p: exp(best[0]), q: exp(best[1]), gamma: exp(best[2]))
+        let negative: ([Double]) -> Double = { v in
+            let m = GammaGamma(p: v[0], q: v[1], gamma: v[2])
+            return -used.reduce(0) { $0 + m.logLikelihood(transactions: $1.transactions, mean: $1.mean) }
+        }
+        return Fit(model: model, logLikelihood: -objective(best),
+                   standardErrors: Hessian.standardErrors(of: negative, at: [model.p, model.q, model.gamma]), iterations: iterations)
     }
 }
