@@ -11,7 +11,10 @@ struct BGNBDTests {
     /// Each customer's calibration summary from the transaction log, as the papers built it: same-day transactions
     /// merged, calibration to 1997-09-30 inclusive, weeks = days / 7 from the first purchase; with the mean of the
     /// merged repeat transactions' dollar values.
-    static func cdnow() throws -> [(summary: PurchaseSummary, mean: Double)] {
+    static func cdnow() throws -> [(summary: PurchaseSummary, mean: Double)] { try cdnowWithHoldout().map { ($0.summary, $0.mean) } }
+
+    /// With the purchases (merged days) each customer made in the 39 holdout weeks after 1997-09-30.
+    static func cdnowWithHoldout() throws -> [(summary: PurchaseSummary, mean: Double, holdout: Int)] {
         let url = try #require(Bundle.module.url(forResource: "cdnow_sample_transactions", withExtension: "csv", subdirectory: "Fixtures/cdnow"))
         var days: [Int: [String: Double]] = [:]
         for line in try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst() {
@@ -27,7 +30,8 @@ struct BGNBDTests {
             let calibration = all.filter { day($0.key) <= end }
             let first = day(calibration[0].key), repeats = calibration.dropFirst()
             let mean = repeats.isEmpty ? 0 : repeats.reduce(0) { $0 + $1.value } / Double(repeats.count)
-            return (PurchaseSummary(frequency: repeats.count, recency: (day(calibration.last!.key) - first) / 7, age: (end - first) / 7), mean)
+            return (PurchaseSummary(frequency: repeats.count, recency: (day(calibration.last!.key) - first) / 7, age: (end - first) / 7), mean,
+                    all.count - calibration.count)
         }
     }
 
@@ -84,5 +88,25 @@ struct BGNBDTests {
         func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
         #expect(rounded(fit.model.p) == 6.25 && rounded(fit.model.q) == 3.74 && rounded(fit.model.gamma) == 15.44, "p \(fit.model.p) q \(fit.model.q) γ \(fit.model.gamma)")
         print("Gamma-Gamma on CDNOW: p \(fit.model.p) q \(fit.model.q) γ \(fit.model.gamma), LL \(fit.logLikelihood), SE \(fit.standardErrors ?? [])")
+    }
+
+    /// The holdout weeks 40–78 with the published BG/NBD parameters, by calibration repeat purchases (0 … 6, 7 or more):
+    /// mean predicted and actual purchases from SciPy 1.17.1 (`hyp2f1` on the paper's formula, the same log), outside
+    /// the code under test; mean absolute error over the eight groups 0.224436.
+    @Test("The calibration/holdout check: predicted against actual purchases per frequency group, and their mean absolute error")
+    func holdout() throws {
+        let customers = try Self.cdnowWithHoldout().map { (summary: $0.summary, actual: $0.holdout) }
+        let model = BGNBD(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426)
+        let check = HoldoutCheck.groups(customers, holdout: 39) { model.expectedPurchases($0, next: $1) }
+        let expected: [(Int, Double, Double)] = [
+            (1411, 0.22545087915677034, 0.23671155209071582), (439, 0.5231761316444271, 0.6970387243735763), (214, 1.0441697201702336, 1.3925233644859814),
+            (100, 1.5202926798122156, 1.56), (62, 2.16387473315474, 2.532258064516129), (38, 2.6538316690901276, 2.9473684210526314),
+            (29, 3.5039906544377204, 3.8620689655172415), (64, 6.15707176677934, 6.359375),
+        ]
+        #expect(check.groups.count == 8 && check.groups.last?.orMore == true)
+        for (group, (customers, predicted, actual)) in zip(check.groups, expected) {
+            #expect(group.customers == customers && abs(group.predicted - predicted) < 1e-9 && abs(group.actual - actual) < 1e-12, "\(group)")
+        }
+        #expect(abs(check.meanAbsoluteError - 0.22443573222383767) < 1e-9)
     }
 }

@@ -368,3 +368,35 @@ public struct GammaGamma: Sendable, Hashable {
                    standardErrors: Hessian.standardErrors(of: negative, at: [model.p, model.q, model.gamma]), iterations: iterations)
     }
 }
+
+/// The calibration/holdout check of a purchase model: customers grouped by their calibration repeat purchases (0, 1,
+/// …, the last group "or more"), each group's mean predicted purchases over the holdout beside the mean actual, and
+/// the mean absolute error over the groups (as Fader, Hardie & Lee's conditional-expectation figure shows it).
+public enum HoldoutCheck {
+    public struct Group: Sendable, Hashable {
+        public var frequency: Int
+        /// True for the last group: this frequency or more.
+        public var orMore: Bool
+        public var customers: Int
+        public var predicted: Double
+        public var actual: Double
+    }
+
+    public static func groups(_ customers: [(summary: PurchaseSummary, actual: Int)], holdout: Double, lastGroup: Int = 7,
+                              predict: (PurchaseSummary, Double) -> Double) -> (groups: [Group], meanAbsoluteError: Double) {
+        var sums = [(customers: Int, predicted: Double, actual: Double)](repeating: (0, 0, 0), count: lastGroup + 1)
+        for customer in customers {
+            let group = min(customer.summary.frequency, lastGroup)
+            sums[group].customers += 1
+            sums[group].predicted += predict(customer.summary, holdout)
+            sums[group].actual += Double(customer.actual)
+        }
+        let groups = sums.enumerated().compactMap { index, sum -> Group? in
+            guard sum.customers > 0 else { return nil }
+            return Group(frequency: index, orMore: index == lastGroup, customers: sum.customers,
+                         predicted: sum.predicted / Double(sum.customers), actual: sum.actual / Double(sum.customers))
+        }
+        let mae = groups.isEmpty ? 0 : groups.reduce(0) { $0 + abs($1.predicted - $1.actual) } / Double(groups.count)
+        return (groups, mae)
+    }
+}
