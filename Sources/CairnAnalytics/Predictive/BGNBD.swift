@@ -38,6 +38,8 @@ public struct BGNBD: Sendable, Hashable {
         /// Standard errors of r, α, a, b.
         public var standardErrors: [Double]?
         public var iterations: Int
+        /// Their covariance (the inverse of the observed information).
+        public var covariance: [[Double]]?
     }
 
     /// One customer's log-likelihood.
@@ -73,7 +75,8 @@ public struct BGNBD: Sendable, Hashable {
         let parameters = [model.r, model.alpha, model.a, model.b]
         let negative: ([Double]) -> Double = { p in -logLikelihood(BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3]), groups) }
         let errors = Hessian.standardErrors(of: negative, at: parameters)
-        return Fit(model: model, logLikelihood: logLikelihood(model, groups), standardErrors: errors, iterations: iterations)
+        return Fit(model: model, logLikelihood: logLikelihood(model, groups), standardErrors: errors, iterations: iterations,
+                   covariance: Hessian.covariance(of: negative, at: parameters))
     }
 
     /// The probability the customer is still alive at T (equation 12 of the technical note).
@@ -213,6 +216,13 @@ public enum NewtonPolish {
 /// the inverse's diagonal.
 public enum Hessian {
     public static func standardErrors(of f: ([Double]) -> Double, at point: [Double]) -> [Double]? {
+        guard let inverse = covariance(of: f, at: point) else { return nil }
+        let errors = (0..<point.count).map { inverse[$0][$0] }
+        return errors.allSatisfy { $0 > 0 } ? errors.map { $0.squareRoot() } : nil
+    }
+
+    /// The inverse of the Hessian at a minimum of a negative log-likelihood: the estimates' covariance.
+    public static func covariance(of f: ([Double]) -> Double, at point: [Double]) -> [[Double]]? {
         let n = point.count
         let h = point.map { max(abs($0), 1e-3) * 1e-4 }
         var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
@@ -229,9 +239,7 @@ public enum Hessian {
                 hessian[j][i] = second
             }
         }
-        guard let inverse = invert(hessian) else { return nil }
-        let errors = (0..<n).map { inverse[$0][$0] }
-        return errors.allSatisfy { $0 > 0 } ? errors.map { $0.squareRoot() } : nil
+        return invert(hessian)
     }
 
     /// Gauss–Jordan with partial pivoting; nil when singular.
@@ -335,6 +343,7 @@ public struct GammaGamma: Sendable, Hashable {
         public var logLikelihood: Double
         public var standardErrors: [Double]?
         public var iterations: Int
+        public var covariance: [[Double]]?
     }
 
     /// Log-likelihood of x transactions averaging m_x (up to the term that does not depend on the parameters, as
@@ -365,7 +374,8 @@ public struct GammaGamma: Sendable, Hashable {
             return -used.reduce(0) { $0 + m.logLikelihood(transactions: $1.transactions, mean: $1.mean) }
         }
         return Fit(model: model, logLikelihood: -objective(best),
-                   standardErrors: Hessian.standardErrors(of: negative, at: [model.p, model.q, model.gamma]), iterations: iterations)
+                   standardErrors: Hessian.standardErrors(of: negative, at: [model.p, model.q, model.gamma]), iterations: iterations,
+                   covariance: Hessian.covariance(of: negative, at: [model.p, model.q, model.gamma]))
     }
 }
 
