@@ -1,0 +1,52 @@
+import Foundation
+
+/// The shifted-beta-geometric model of subscription retention (P. S. Fader & B. G. S. Hardie, "How to project customer
+/// retention", Journal of Interactive Marketing 21(1), 2007): each customer renews every period with their own
+/// probability, beta(α, β) across customers. Fitted by maximum likelihood to the customers still active at the end of
+/// each period of a cohort.
+public struct ShiftedBetaGeometric: Sendable, Hashable {
+    public var alpha: Double
+    public var beta: Double
+
+    public init(alpha: Double, beta: Double) {
+        self.alpha = alpha
+        self.beta = beta
+    }
+
+    static func logBeta(_ a: Double, _ b: Double) -> Double { lgamma(a) + lgamma(b) - lgamma(a + b) }
+
+    /// P(T = t): the share who leave in period t (t ≥ 1).
+    public func churn(in t: Int) -> Double { exp(Self.logBeta(alpha + 1, beta + Double(t) - 1) - Self.logBeta(alpha, beta)) }
+
+    /// S(t): the share still active after period t.
+    public func survival(after t: Int) -> Double { exp(Self.logBeta(alpha, beta + Double(t)) - Self.logBeta(alpha, beta)) }
+
+    /// The retention rate from period t − 1 to t: (β + t − 1) / (α + β + t − 1).
+    public func retention(in t: Int) -> Double { (beta + Double(t) - 1) / (alpha + beta + Double(t) - 1) }
+
+    /// `active[0]` customers at the start, `active[t]` still active after period t.
+    public static func logLikelihood(_ model: ShiftedBetaGeometric, active: [Int]) -> Double {
+        guard let last = active.indices.last, last >= 1 else { return 0 }
+        var total = 0.0
+        for t in 1...last { total += Double(active[t - 1] - active[t]) * log(model.churn(in: t)) }
+        return total + Double(active[last]) * log(model.survival(after: last))
+    }
+
+    public struct Fit: Sendable {
+        public var model: ShiftedBetaGeometric
+        public var logLikelihood: Double
+        public var standardErrors: [Double]?
+    }
+
+    public static func fit(active: [Int]) -> Fit {
+        let objective: ([Double]) -> Double = { point in
+            let value = -logLikelihood(ShiftedBetaGeometric(alpha: exp(point[0]), beta: exp(point[1])), active: active)
+            return value.isFinite ? value : .infinity
+        }
+        let (simplex, _) = NelderMead.minimise(objective, from: [0, 0], step: 0.5, tolerance: 1e-13, maxIterations: 10_000)
+        let best = NewtonPolish.minimise(objective, from: simplex)
+        let model = ShiftedBetaGeometric(alpha: exp(best[0]), beta: exp(best[1]))
+        let negative: ([Double]) -> Double = { p in -logLikelihood(ShiftedBetaGeometric(alpha: p[0], beta: p[1]), active: active) }
+        return Fit(model: model, logLikelihood: -objective(best), standardErrors: Hessian.standardErrors(of: negative, at: [model.alpha, model.beta]))
+    }
+}
