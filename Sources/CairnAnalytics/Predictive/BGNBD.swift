@@ -13,6 +13,46 @@ public struct PurchaseSummary: Sendable, Hashable {
     }
 }
 
+extension PurchaseSummary {
+    /// Customers with the same (x, t_x, T) once each, with how many there are: the likelihoods sum over these.
+    public static func grouped(_ customers: [PurchaseSummary]) -> [(summary: PurchaseSummary, count: Int)] {
+        var counts: [PurchaseSummary: Int] = [:]
+        for customer in customers { counts[customer, default: 0] += 1 }
+        return counts.map { (summary: $0.key, count: $0.value) }
+    }
+}
+
+/// Maximum likelihood for positive parameters: Nelder–Mead on their logarithms from 1 (each), restarted once, then
+/// Newton steps; the covariance is the inverse of the negative log-likelihood's Hessian at the estimate (central
+/// differences), the standard errors the square roots of its diagonal.
+public enum MaximumLikelihood {
+    public struct Estimate: Sendable {
+        public var parameters: [Double]
+        public var logLikelihood: Double
+        public var covariance: [[Double]]?
+        public var standardErrors: [Double]?
+        public var iterations: Int
+    }
+
+    public static func fit(parameters count: Int, tolerance: Double, negativeLogLikelihood: ([Double]) -> Double) -> Estimate {
+        let objective: ([Double]) -> Double = { point in
+            let value: Double = negativeLogLikelihood(point.map { (logarithm: Double) -> Double in exp(logarithm) })
+            return value.isFinite ? value : .infinity
+        }
+        let start = [Double](repeating: 0, count: count)
+        let (simplex, iterations) = NelderMead.minimise(objective, from: start, step: 0.5, tolerance: tolerance, maxIterations: 20_000)
+        let estimates: [Double] = NewtonPolish.minimise(objective, from: simplex).map { (logarithm: Double) -> Double in exp(logarithm) }
+        let covariance = Hessian.covariance(of: negativeLogLikelihood, at: estimates)
+        var errors: [Double]?
+        if let covariance {
+            let variances: [Double] = (0..<count).map { index in covariance[index][index] }
+            if variances.allSatisfy({ variance in variance > 0 }) { errors = variances.map { variance in variance.squareRoot() } }
+        }
+        return Estimate(parameters: estimates, logLikelihood: -negativeLogLikelihood(estimates), covariance: covariance,
+                        standardErrors: errors, iterations: iterations)
+    }
+}
+
 /// The BG/NBD model (P. S. Fader, B. G. S. Hardie, K. L. Lee, "'Counting your customers' the easy way: an alternative
 /// to the Pareto/NBD model", Marketing Science 24(2), 2005): while alive a customer buys as a Poisson process whose
 /// rate is gamma(r, α) across customers; after each purchase they drop out with a probability that is beta(a, b)
@@ -59,24 +99,13 @@ public struct BGNBD: Sendable, Hashable {
         groups.reduce(0) { $0 + Double($1.count) * model.logLikelihood($1.summary) }
     }
 
-    /// Maximum-likelihood fit (Nelder–Mead on the parameters' logarithms from r = α = a = b = 1, then Newton steps).
+    /// Maximum-likelihood fit (``MaximumLikelihood``).
     public static func fit(_ customers: [PurchaseSummary]) -> Fit {
-        var counts: [PurchaseSummary: Int] = [:]
-        for customer in customers { counts[customer, default: 0] += 1 }
-        let groups = counts.map { (summary: $0.key, count: $0.value) }
-        let objective: ([Double]) -> Double = { point in
-            let model = BGNBD(r: exp(point[0]), alpha: exp(point[1]), a: exp(point[2]), b: exp(point[3]))
-            let value = -logLikelihood(model, groups)
-            return value.isFinite ? value : .infinity
-        }
-        let (simplex, iterations) = NelderMead.minimise(objective, from: [0, 0, 0, 0], step: 0.5, tolerance: 1e-11, maxIterations: 20_000)
-        let best = NewtonPolish.minimise(objective, from: simplex)
-        let model = BGNBD(r: exp(best[0]), alpha: exp(best[1]), a: exp(best[2]), b: exp(best[3]))
-        let parameters = [model.r, model.alpha, model.a, model.b]
-        let negative: ([Double]) -> Double = { p in -logLikelihood(BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3]), groups) }
-        let errors = Hessian.standardErrors(of: negative, at: parameters)
-        return Fit(model: model, logLikelihood: logLikelihood(model, groups), standardErrors: errors, iterations: iterations,
-                   covariance: Hessian.covariance(of: negative, at: parameters))
+        let groups = PurchaseSummary.grouped(customers)
+        let found = MaximumLikelihood.fit(parameters: 4, tolerance: 1e-11) { p in -logLikelihood(BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3]), groups) }
+        let p = found.parameters
+        return Fit(model: BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3]), logLikelihood: found.logLikelihood, standardErrors: found.standardErrors,
+                   iterations: found.iterations, covariance: found.covariance)
     }
 
     /// The probability the customer is still alive at T (equation 12 of the technical note).
@@ -212,15 +241,9 @@ public enum NewtonPolish {
     }
 }
 
-/// Standard errors from a function's Hessian at a minimum (central differences, relative steps), the square roots of
-/// the inverse's diagonal.
+/// The inverse of a function's Hessian at a minimum (central differences, relative steps): for a negative
+/// log-likelihood, the estimates' covariance.
 public enum Hessian {
-    public static func standardErrors(of f: ([Double]) -> Double, at point: [Double]) -> [Double]? {
-        guard let inverse = covariance(of: f, at: point) else { return nil }
-        let errors = (0..<point.count).map { inverse[$0][$0] }
-        return errors.allSatisfy { $0 > 0 } ? errors.map { $0.squareRoot() } : nil
-    }
-
     /// The inverse of the Hessian at a minimum of a negative log-likelihood: the estimates' covariance.
     public static func covariance(of f: ([Double]) -> Double, at point: [Double]) -> [[Double]]? {
         let n = point.count
@@ -308,19 +331,11 @@ public struct ParetoNBD: Sendable, Hashable {
     }
 
     public static func fit(_ customers: [PurchaseSummary]) -> Fit {
-        var counts: [PurchaseSummary: Int] = [:]
-        for customer in customers { counts[customer, default: 0] += 1 }
-        let groups = counts.map { (summary: $0.key, count: $0.value) }
-        let objective: ([Double]) -> Double = { point in
-            let value = -logLikelihood(ParetoNBD(r: exp(point[0]), alpha: exp(point[1]), s: exp(point[2]), beta: exp(point[3])), groups)
-            return value.isFinite ? value : .infinity
-        }
-        let (simplex, iterations) = NelderMead.minimise(objective, from: [0, 0, 0, 0], step: 0.5, tolerance: 1e-11, maxIterations: 20_000)
-        let best = NewtonPolish.minimise(objective, from: simplex)
-        let model = ParetoNBD(r: exp(best[0]), alpha: exp(best[1]), s: exp(best[2]), beta: exp(best[3]))
-        let negative: ([Double]) -> Double = { p in -logLikelihood(ParetoNBD(r: p[0], alpha: p[1], s: p[2], beta: p[3]), groups) }
-        return Fit(model: model, logLikelihood: logLikelihood(model, groups),
-                   standardErrors: Hessian.standardErrors(of: negative, at: [model.r, model.alpha, model.s, model.beta]), iterations: iterations)
+        let groups = PurchaseSummary.grouped(customers)
+        let found = MaximumLikelihood.fit(parameters: 4, tolerance: 1e-11) { p in -logLikelihood(ParetoNBD(r: p[0], alpha: p[1], s: p[2], beta: p[3]), groups) }
+        let p = found.parameters
+        return Fit(model: ParetoNBD(r: p[0], alpha: p[1], s: p[2], beta: p[3]), logLikelihood: found.logLikelihood, standardErrors: found.standardErrors,
+                   iterations: found.iterations)
     }
 }
 
@@ -361,21 +376,13 @@ public struct GammaGamma: Sendable, Hashable {
 
     public static func fit(_ customers: [(transactions: Int, mean: Double)]) -> Fit {
         let used = customers.filter { $0.transactions > 0 && $0.mean > 0 }
-        let objective: ([Double]) -> Double = { point in
-            let model = GammaGamma(p: exp(point[0]), q: exp(point[1]), gamma: exp(point[2]))
-            let value = -used.reduce(0) { $0 + model.logLikelihood(transactions: $1.transactions, mean: $1.mean) }
-            return value.isFinite ? value : .infinity
+        let found = MaximumLikelihood.fit(parameters: 3, tolerance: 1e-12) { v in
+            let model = GammaGamma(p: v[0], q: v[1], gamma: v[2])
+            return -used.reduce(0) { $0 + model.logLikelihood(transactions: $1.transactions, mean: $1.mean) }
         }
-        let (simplex, iterations) = NelderMead.minimise(objective, from: [0, 0, 0], step: 0.5, tolerance: 1e-12, maxIterations: 20_000)
-        let best = NewtonPolish.minimise(objective, from: simplex)
-        let model = GammaGamma(p: exp(best[0]), q: exp(best[1]), gamma: exp(best[2]))
-        let negative: ([Double]) -> Double = { v in
-            let m = GammaGamma(p: v[0], q: v[1], gamma: v[2])
-            return -used.reduce(0) { $0 + m.logLikelihood(transactions: $1.transactions, mean: $1.mean) }
-        }
-        return Fit(model: model, logLikelihood: -objective(best),
-                   standardErrors: Hessian.standardErrors(of: negative, at: [model.p, model.q, model.gamma]), iterations: iterations,
-                   covariance: Hessian.covariance(of: negative, at: [model.p, model.q, model.gamma]))
+        let v = found.parameters
+        return Fit(model: GammaGamma(p: v[0], q: v[1], gamma: v[2]), logLikelihood: found.logLikelihood, standardErrors: found.standardErrors,
+                   iterations: found.iterations, covariance: found.covariance)
     }
 }
 

@@ -39,14 +39,8 @@ public struct ShiftedBetaGeometric: Sendable, Hashable {
     }
 
     public static func fit(active: [Int]) -> Fit {
-        let objective: ([Double]) -> Double = { point in
-            let value = -logLikelihood(ShiftedBetaGeometric(alpha: exp(point[0]), beta: exp(point[1])), active: active)
-            return value.isFinite ? value : .infinity
-        }
-        let (simplex, _) = NelderMead.minimise(objective, from: [0, 0], step: 0.5, tolerance: 1e-13, maxIterations: 10_000)
-        let best = NewtonPolish.minimise(objective, from: simplex)
-        let model = ShiftedBetaGeometric(alpha: exp(best[0]), beta: exp(best[1]))
-        let negative: ([Double]) -> Double = { p in -logLikelihood(ShiftedBetaGeometric(alpha: p[0], beta: p[1]), active: active) }
-        return Fit(model: model, logLikelihood: -objective(best), standardErrors: Hessian.standardErrors(of: negative, at: [model.alpha, model.beta]))
+        let found = MaximumLikelihood.fit(parameters: 2, tolerance: 1e-13) { p in -logLikelihood(ShiftedBetaGeometric(alpha: p[0], beta: p[1]), active: active) }
+        return Fit(model: ShiftedBetaGeometric(alpha: found.parameters[0], beta: found.parameters[1]), logLikelihood: found.logLikelihood,
+                   standardErrors: found.standardErrors)
     }
 }

@@ -2,6 +2,18 @@ public import Foundation
 
 public struct JourneyID: EntityID { public let rawValue: String; public init(rawValue: String) { self.rawValue = rawValue } }
 
+extension JourneyID {
+    /// The journey every workspace starts with.
+    public static let standard = JourneyID(rawValue: "standard")
+
+    /// `standard` or a journey's id, as a path or a form carries it; nil for anything else.
+    public init?(reference text: String) {
+        if text == Self.standard.rawValue { self = .standard; return }
+        guard let id = JourneyID(text.lowercased()) else { return nil }
+        self = id
+    }
+}
+
 /// A customer journey as the workspace defines it: stages in order, each reached by events on any channel (web, app,
 /// store, call centre, delivery, survey, case). The events double as the stage's touchpoints: a survey asked after
 /// `Order Delivered` counts toward the stage that `Order Delivered` defines.
@@ -37,7 +49,7 @@ public struct JourneyDefinition: Sendable, Hashable, Codable {
     /// The journey a workspace starts with, in the tracking API's commerce and service event names: discover →
     /// consider → buy → receive → use → get help → recommend.
     public static func standard(at date: Date) -> JourneyDefinition {
-        JourneyDefinition(id: JourneyID(rawValue: "standard"), name: "Customer journey", stages: [
+        JourneyDefinition(id: .standard, name: "Customer journey", stages: [
             Stage(name: "Discover", events: ["Page Viewed", "Products Searched", "Product List Viewed"]),
             Stage(name: "Consider", events: ["Product Viewed", "Product Added", "Cart Viewed"]),
             Stage(name: "Buy", events: ["Checkout Started", "Order Completed"]),

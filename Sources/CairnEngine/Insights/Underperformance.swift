@@ -144,11 +144,18 @@ public struct Underperformance: Sendable {
             }, floor: days > 0 ? 100 * ((p + d - (p - d) * (p - d)) / (Double(sum.n) / Double(days))).squareRoot() : 0)
         } + csat.sorted { $0.key < $1.key }.map { touchpoint, tallies in
             let (sum, days) = training(tallies)
-            let p = Double(sum.satisfied) / Double(max(1, sum.n))
             return Series(metric: .csat, key: touchpoint, label: touchpoint, link: link("csat"), values: tallies.map {
                 $0.n >= Self.minimumPerDay ? 100 * Double($0.satisfied) / Double($0.n) : .nan
-            }, floor: days > 0 ? 100 * (p * (1 - p) / (Double(sum.n) / Double(days))).squareRoot() : 0)
+            }, floor: Self.samplingSpread(successes: sum.satisfied, of: sum.n, days: days))
         }
+    }
+
+    /// What sampling alone makes a day's share vary by, in points: 100 · √(p(1 − p)/n̄) at the training days' share p
+    /// and mean daily n (0 without training days).
+    static func samplingSpread(successes: Int, of trials: Int, days: Int) -> Double {
+        guard days > 0, trials > 0 else { return 0 }
+        let p = Double(successes) / Double(trials)
+        return 100 * (p * (1 - p) / (Double(trials) / Double(days))).squareRoot()
     }
 
     /// The share of parcels promised each day that came late.
@@ -160,9 +167,7 @@ public struct Underperformance: Sendable {
             return 100 * Double(count.late) / Double(count.due)
         }
         let training = (first..<first + Int64(Self.trainingDays)).compactMap { counts[$0] }.filter { $0.due >= Self.minimumPerDay }
-        let due = training.reduce(0) { $0 + $1.due }, late = training.reduce(0) { $0 + $1.late }
-        let p = Double(late) / Double(max(1, due))
-        let floor = training.isEmpty ? 0 : 100 * (p * (1 - p) / (Double(due) / Double(training.count))).squareRoot()
+        let floor = Self.samplingSpread(successes: training.reduce(0) { $0 + $1.late }, of: training.reduce(0) { $0 + $1.due }, days: training.count)
         return [Series(metric: .lateDeliveries, key: "", label: "", link: "/commerce/deliveries?flag=late", values: values, floor: floor)]
     }
 
@@ -210,21 +215,17 @@ public struct Underperformance: Sendable {
                     guard day <= lastComplete, let counts = byDay[day], counts[from] >= Self.minimumPerDay else { return .nan }
                     return 100 * Double(counts[step]) / Double(counts[from])
                 }
-                var entered = 0, reached = 0
+                var entered = 0, reached = 0, trainingDays = 0
                 for day in first..<first + Int64(Self.trainingDays) {
-                    if let counts = byDay[day], counts[from] >= Self.minimumPerDay { entered += counts[from]; reached += counts[step] }
+                    guard let counts = byDay[day], counts[from] >= Self.minimumPerDay else { continue }
+                    entered += counts[from]
+                    reached += counts[step]
+                    trainingDays += 1
                 }
-                let trainingDays = (first..<first + Int64(Self.trainingDays)).filter { (byDay[$0]?[from] ?? 0) >= Self.minimumPerDay }.count
-                let p = Double(reached) / Double(max(1, entered))
-                let floor = trainingDays == 0 ? 0 : 100 * (p * (1 - p) / (Double(entered) / Double(trainingDays))).squareRoot()
                 let names = "\(steps[from].event ?? "") → \(steps[step].event ?? "")"
-                var link = URLComponents()
-                link.path = "/journeys"
-                link.queryItems = steps.map { URLQueryItem(name: "step", value: $0.event) }
-                    + [URLQueryItem(name: "windowDays", value: String(max(1, window / 1440))), URLQueryItem(name: "order", value: query.order ?? "sequential"),
-                       URLQueryItem(name: "from", value: query.from)]
                 found.append(Series(metric: .funnelConversion, key: "\(saved.id.rawValue):\(step + 1)", label: "\(saved.name): \(names)",
-                                    link: link.string ?? "/journeys", values: values, floor: floor))
+                                    link: query.pageLink, values: values,
+                                    floor: Self.samplingSpread(successes: reached, of: entered, days: trainingDays)))
             }
         }
         return found

@@ -85,6 +85,16 @@ public struct Funnels: Sendable {
             self.breakdown = breakdown
             self.period = period
         }
+
+        /// The funnel page showing this funnel (its steps, window, order, and `from` when set).
+        public var pageLink: String {
+            var link = URLComponents()
+            link.path = "/journeys"
+            link.queryItems = (steps ?? []).map { URLQueryItem(name: "step", value: $0.event) }
+                + [URLQueryItem(name: "windowDays", value: String(max(1, (windowMinutes ?? 10_080) / 1440))), URLQueryItem(name: "order", value: order ?? "sequential")]
+                + (from.map { [URLQueryItem(name: "from", value: $0)] } ?? [])
+            return link.string ?? "/journeys"
+        }
     }
 
     public struct StepResult: Sendable, Encodable {

@@ -28,7 +28,7 @@ public struct JourneyMaps: Sendable {
     public func journeys(for principal: Principal) async throws -> [JourneyDefinition] {
         try principal.require(.journeysRead)
         let kept = try await store.journeys(in: principal.workspaceID)
-        return kept.contains { $0.id.rawValue == "standard" } ? kept : kept + [JourneyDefinition.standard(at: clock.now())]
+        return kept.contains { $0.id == .standard } ? kept : kept + [JourneyDefinition.standard(at: clock.now())]
     }
 
     public func journey(_ id: JourneyID, for principal: Principal) async throws -> JourneyDefinition {
@@ -39,7 +39,7 @@ public struct JourneyMaps: Sendable {
     /// Defines a journey (a new id), or changes the stages of one (`id`; `standard` keeps the workspace's own copy).
     public func define(_ id: JourneyID?, name: String?, stages: [JourneyDefinition.Stage]?, by principal: Principal) async throws -> JourneyDefinition {
         try principal.require(.journeysManage)
-        if let id, id.rawValue != "standard", try await store.journeys(in: principal.workspaceID).first(where: { $0.id == id }) == nil {
+        if let id, id != .standard, try await store.journeys(in: principal.workspaceID).first(where: { $0.id == id }) == nil {
             throw NotFoundError(kind: "journey", id: id.rawValue)
         }
         let journey = try JourneyDefinition.validated(name: name, stages: stages, id: id ?? .generate(), at: clock.now())
@@ -114,7 +114,8 @@ public struct JourneyMaps: Sendable {
         var from: Date
         var until: Date
         var channel: String?
-        var trait: (name: String, value: String)?
+        /// With a segment: the profiles whose trait has the value (read once, for the events and the answers alike).
+        var members: Set<String>?
     }
 
     func check(_ id: JourneyID, _ filters: Filters, for principal: Principal) async throws -> Checked {
@@ -133,7 +134,9 @@ public struct JourneyMaps: Sendable {
         }
         try issues.throwIfAny()
         let journey = try await journey(id, for: principal)
-        return Checked(journey: journey, from: period!.from, until: period!.until, channel: (filters.channel ?? "").isEmpty ? nil : filters.channel, trait: trait)
+        var members: Set<String>?
+        if let trait { members = Set(try await store.traitValues(trait.0, in: principal.workspaceID).filter { $0.value == trait.1 }.keys) }
+        return Checked(journey: journey, from: period!.from, until: period!.until, channel: (filters.channel ?? "").isEmpty ? nil : filters.channel, members: members)
     }
 
     /// Each person's first entry into each stage, and the channel of that entry.
@@ -160,19 +163,17 @@ public struct JourneyMaps: Sendable {
     func collect<R: Sendable>(_ checked: Checked, in workspace: WorkspaceID, initial: @escaping @Sendable () -> R,
                               add: @escaping @Sendable (inout R, String, Person) -> Void, merge: @escaping @Sendable (inout R, R) -> Void) async throws -> R {
         let stages = checked.journey.stages
-        var traits: [String: String]?
-        if let trait = checked.trait { traits = try await store.traitValues(trait.name, in: workspace) }
-        let segment = checked.trait?.value, channel = checked.channel
+        let members = checked.members, channel = checked.channel
         if let columns, case let snapshot = try await columns.snapshot(of: workspace), !snapshot.overflow {
             var stagesOf = [[Int]](repeating: [], count: snapshot.names.count)
             for (index, stage) in stages.enumerated() {
                 for event in stage.events { if let name = snapshot.nameIndex(of: event) { stagesOf[Int(name)].append(index) } }
             }
             let allowed: [Set<String>?] = stages.map { $0.channels.map(Set.init) }
-            let lookup = stagesOf, channels = snapshot.channels, filterTraits = traits
+            let lookup = stagesOf, channels = snapshot.channels
             return await snapshot.reduce(from: checked.from.storageMillis, until: checked.until.storageMillis, wanted: lookup.map { !$0.isEmpty },
                                          initial: initial) { result, key, events in
-                if let filterTraits, filterTraits[key] != segment { return }
+                if let members, !members.contains(key) { return }
                 var list: [(stage: Int, time: Int64, channel: String)] = []
                 for event in events {
                     let name = channels[Int(event.channel)]
@@ -188,7 +189,7 @@ public struct JourneyMaps: Sendable {
         var current: (profile: String, events: [(stage: Int, time: Int64, channel: String)])?
         func close() {
             guard let held = current else { return }
-            if let traits, traits[held.profile] != segment { return }
+            if let members, !members.contains(held.profile) { return }
             if let person = Person(held.events, stages: stages.count) { add(&result, held.profile, person) }
         }
         try await store.funnelEvents(in: workspace, names: Set(stagesOf.keys), everything: false, from: checked.from, until: checked.until, properties: false) { rows in
@@ -279,8 +280,6 @@ public struct JourneyMaps: Sendable {
             if let stage { results[stage.index].cases += 1 }
         }
         // Scores, topics and words of the answers asked at each stage's touchpoints (of the segment's people only).
-        let segmentPeople: [String: String]?
-        if let trait = checked.trait { segmentPeople = try await store.traitValues(trait.name, in: workspace).filter { $0.value == trait.value } } else { segmentPeople = nil }
         var touchpointStages: [String: [Int]] = [:]
         for (index, stage) in stages.enumerated() { for event in stage.events { touchpointStages[event, default: []].append(index) } }
         var npsScores = [[Int]](repeating: [], count: stages.count), csatScores = npsScores, cesScores = npsScores
@@ -295,7 +294,7 @@ public struct JourneyMaps: Sendable {
                     for response in responses {
                         guard let touchpoint = response.touchpoint, let indices = touchpointStages[touchpoint] else { continue }
                         if let channel = checked.channel, response.channel.rawValue != channel { continue }
-                        if let segmentPeople, response.profileID.map({ segmentPeople[$0.rawValue] == nil }) ?? true { continue }
+                        if let members = checked.members, !(response.profileID.map { members.contains($0.rawValue) } ?? false) { continue }
                         for question in questions {
                             let answer = response.answers[question.id]
                             for index in indices {

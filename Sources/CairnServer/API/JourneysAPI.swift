@@ -50,8 +50,7 @@ struct JourneysAPI {
     /// `standard` (the journey a workspace starts with) or a journey's id.
     static func journeyID(_ context: CairnRequestContext) throws -> JourneyID {
         let text = try context.parameters.require("id")
-        if text == "standard" { return JourneyID(rawValue: text) }
-        guard let id = JourneyID(text.lowercased()) else { throw NotFoundError(kind: "journey", id: text) }
+        guard let id = JourneyID(reference: text) else { throw NotFoundError(kind: "journey", id: text) }
         return id
     }
 

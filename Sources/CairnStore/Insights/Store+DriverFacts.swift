@@ -52,18 +52,12 @@ extension Store {
 }
 
 /// What a customer did after a moment: orders placed (not cancelled) with their totals, and when they were active.
-public struct FollowUp: Sendable, Hashable {
+public struct FollowUp: Sendable {
     public var orders: [(at: Int64, totalMinor: Int64, currency: String)] = []
     /// Times of the events tied to them.
     public var activity: [Int64] = []
 
     public init() {}
-
-    public static func == (a: FollowUp, b: FollowUp) -> Bool {
-        a.activity == b.activity && a.orders.map(\.at) == b.orders.map(\.at) && a.orders.map(\.totalMinor) == b.orders.map(\.totalMinor)
-            && a.orders.map(\.currency) == b.orders.map(\.currency)
-    }
-    public func hash(into hasher: inout Hasher) { hasher.combine(activity) }
 }
 
 extension Store {

@@ -18,8 +18,6 @@ extension JourneysPages {
                 ["from": from, "until": until, "channel": channel, "segment": segment])
     }
 
-    static func journeyID(_ text: String) -> JourneyID? { text == "standard" ? JourneyID(rawValue: text) : JourneyID(text.lowercased()) }
-
     @Sendable func mapPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let (principal, _) = try context.requireUser()
         try principal.require(.journeysRead)
@@ -33,7 +31,7 @@ extension JourneysPages {
             "from": shown["from"]!, "until": shown["until"]!, "channel": shown["channel"]!, "segment": shown["segment"]!,
             "canManage": principal.can(.journeysManage), "flash": query["done"].flatMap { texts["flash_journey_\($0)"] } as Any,
         ]
-        guard let id = Self.journeyID(chosen) else { throw NotFoundError(kind: "journey", id: chosen) }
+        guard let id = JourneyID(reference: chosen) else { throw NotFoundError(kind: "journey", id: chosen) }
         if let selected = journeys.first(where: { $0.id == id }) {
             values["editId"] = selected.id.rawValue
             values["editName"] = selected.name
@@ -81,7 +79,7 @@ extension JourneysPages {
         let texts = renderer.catalogue.texts(for: context.language)
         let query = FormFields(request.uri.query ?? "")
         let (chosen, filters, _) = mapFilters(query)
-        guard let id = Self.journeyID(chosen) else { throw NotFoundError(kind: "journey", id: chosen) }
+        guard let id = JourneyID(reference: chosen) else { throw NotFoundError(kind: "journey", id: chosen) }
         var issues = ValidationCollector()
         let stage = query["stage"].flatMap { Int($0) }
         if stage == nil { issues.add(FieldIssue(field: "stage", issue: .missing, hint: "Give the stage's number, from 1.")) }
@@ -195,7 +193,7 @@ extension JourneysPages {
         let form = try await request.form()
         let idText = form["id"] ?? ""
         do {
-            let id: JourneyID? = idText.isEmpty ? nil : Self.journeyID(idText)
+            let id: JourneyID? = idText.isEmpty ? nil : JourneyID(reference: idText)
             if !idText.isEmpty && id == nil { throw NotFoundError(kind: "journey", id: idText) }
             let journey = try await maps.define(id, name: form["name"], stages: try Self.parseStages(form["stages"] ?? ""), by: principal)
             return WebRenderer.redirect(to: "/journeys/map?journey=\(journey.id.rawValue)&done=saved")
@@ -213,12 +211,7 @@ extension JourneysPages {
 
     /// The funnel page's link for a saved definition (its steps, window and order).
     static func funnelLink(_ definition: String) -> String {
-        guard let query = try? JSONDecoder().decode(Funnels.Query.self, from: Data(definition.utf8)) else { return "/journeys" }
-        var link = URLComponents()
-        link.path = "/journeys"
-        link.queryItems = (query.steps ?? []).map { URLQueryItem(name: "step", value: $0.event) }
-            + [URLQueryItem(name: "windowDays", value: String(max(1, (query.windowMinutes ?? 10_080) / 1440))), URLQueryItem(name: "order", value: query.order ?? "sequential")]
-        return link.string ?? "/journeys"
+        (try? JSONDecoder().decode(Funnels.Query.self, from: Data(definition.utf8)))?.pageLink ?? "/journeys"
     }
 
     @Sendable func saveFunnel(_ request: Request, context: CairnRequestContext) async throws -> Response {

@@ -51,10 +51,10 @@ struct WorkspacePages {
                              xAxisLabel: texts["overview_chart_x"] ?? "", yAxisLabel: texts["overview_chart_y"] ?? "",
                              points: days.points.map { .init(label: formatter.string(from: $0.start), value: Double($0.people)) }, idPrefix: "activity", wholeNumbers: true)
         let today = try await SpikeText.today(spikes: spikes, principal: principal, texts: texts)
-        let glance = try await tiles(for: principal, texts: texts)
-        // Needs attention: the underperformance episodes lasting now, for a role that may read insights.
-        let attention = principal.can(.insightsRead)
-            ? try await underperformance.alerts(for: principal, openOnly: true, after: nil, limit: PageSize(20)).items.map { AlertText.values($0, texts: texts) } : []
+        // The underperformance episodes lasting now, for a role that may read insights: journey health and "needs attention".
+        let open = principal.can(.insightsRead) ? try await underperformance.alerts(for: principal, openOnly: true, after: nil, limit: PageSize(100)).items : nil
+        let glance = try await tiles(for: principal, openAlerts: open, texts: texts)
+        let attention = (open ?? []).prefix(20).map { AlertText.values($0, texts: texts) }
         return try renderer.page("overview", titleKey: "overview_title", section: "overview", context: context, values: [
             "workspaceName": workspace.name,
             "tiles": glance,
@@ -73,7 +73,7 @@ struct WorkspacePages {
     /// days (with their intervals, and a change only when it holds after the scorecard's adjustment), customers, orders
     /// and revenue beside the 30 days before, open cases and those about to breach, late parcels, and journey health
     /// (how many watched series underperform now).
-    func tiles(for principal: Principal, texts: [String: String]) async throws -> [[String: Any]] {
+    func tiles(for principal: Principal, openAlerts: [UnderperformanceAlert]?, texts: [String: String]) async throws -> [[String: Any]] {
         var tiles: [[String: Any]] = []
         let now = spikes.clock.now()
         func arrow(_ change: Change?) -> String {
@@ -128,8 +128,7 @@ struct WorkspacePages {
             tiles.append(["id": "late", "href": "/commerce/deliveries?flag=late", "label": texts["tile_late"] ?? "Late parcels", "value": count,
                           "detail": texts["tile_late_detail"] ?? "", "warn": !late.items.isEmpty])
         }
-        if principal.can(.insightsRead) {
-            let open = try await underperformance.alerts(for: principal, openOnly: true, after: nil, limit: PageSize(100)).items
+        if let open = openAlerts {
             tiles.append(["id": "health", "href": "/insights/alerts", "label": texts["tile_health"] ?? "Journey health", "value": String(open.count),
                           "detail": open.isEmpty ? (texts["tile_health_fine"] ?? "no series below its normal") : (texts["tile_health_detail"] ?? "series below their normal"),
                           "warn": !open.isEmpty])
