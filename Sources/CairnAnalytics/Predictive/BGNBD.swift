@@ -34,13 +34,28 @@ public enum MaximumLikelihood {
         public var iterations: Int
     }
 
-    public static func fit(parameters count: Int, tolerance: Double, negativeLogLikelihood: ([Double]) -> Double) -> Estimate {
-        let objective: ([Double]) -> Double = { point in
-            let value: Double = negativeLogLikelihood(point.map { (logarithm: Double) -> Double in exp(logarithm) })
-            return value.isFinite ? value : .infinity
+    /// `sample`, when given, is the negative log-likelihood of a sample of the data (``PurchaseTable/sample(atMost:)``):
+    /// the simplex searches on it, Newton then finishes on the whole — the estimate is the whole's maximum either way,
+    /// reached with a few dozen evaluations of the whole instead of hundreds.
+    public static func fit(parameters count: Int, tolerance: Double, sample: (([Double]) -> Double)? = nil,
+                           negativeLogLikelihood: ([Double]) -> Double) -> Estimate {
+        func onLogarithms(_ f: @escaping ([Double]) -> Double) -> ([Double]) -> Double {
+            { point in
+                let value: Double = f(point.map { (logarithm: Double) -> Double in exp(logarithm) })
+                return value.isFinite ? value : .infinity
+            }
         }
-        let start = [Double](repeating: 0, count: count)
-        let (simplex, iterations) = NelderMead.minimise(objective, from: start, step: 0.5, tolerance: tolerance, maxIterations: 20_000)
+        return withoutActuallyEscaping(negativeLogLikelihood) { whole in
+            let objective = onLogarithms(whole)
+            let start = [Double](repeating: 0, count: count)
+            let (simplex, iterations) = NelderMead.minimise(sample.map(onLogarithms) ?? objective, from: start, step: 0.5,
+                                                            tolerance: tolerance, maxIterations: 20_000)
+            return finish(objective, whole, from: simplex, iterations: iterations, count: count)
+        }
+    }
+
+    private static func finish(_ objective: ([Double]) -> Double, _ negativeLogLikelihood: ([Double]) -> Double, from simplex: [Double],
+                               iterations: Int, count: Int) -> Estimate {
         let estimates: [Double] = NewtonPolish.minimise(objective, from: simplex).map { (logarithm: Double) -> Double in exp(logarithm) }
         let covariance = Hessian.covariance(of: negativeLogLikelihood, at: estimates)
         var errors: [Double]?
@@ -94,15 +109,16 @@ public struct BGNBD: Sendable, Hashable {
         return a1 + a2 + top + log(exp(a3 - top) + exp(a4 - top))
     }
 
-    /// The sample's log-likelihood; customers with the same (x, t_x, T) are counted once each.
-    public static func logLikelihood(_ model: BGNBD, _ groups: [(summary: PurchaseSummary, count: Int)]) -> Double {
-        groups.reduce(0) { $0 + Double($1.count) * model.logLikelihood($1.summary) }
+    /// The sample's log-likelihood (``PurchaseTable``).
+    public static func logLikelihood(_ model: BGNBD, _ table: PurchaseTable) -> Double {
+        BetaGeometricLikelihood.logLikelihood(table, r: model.r, alpha: model.alpha, a: model.a, b: model.b, offset: 0)
     }
 
     /// Maximum-likelihood fit (``MaximumLikelihood``).
-    public static func fit(_ customers: [PurchaseSummary]) -> Fit {
-        let groups = PurchaseSummary.grouped(customers)
-        let found = MaximumLikelihood.fit(parameters: 4, tolerance: 1e-11) { p in -logLikelihood(BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3]), groups) }
+    public static func fit(_ customers: [PurchaseSummary]) -> Fit { fit(PurchaseTable(customers)) }
+
+    public static func fit(_ table: PurchaseTable) -> Fit {
+        let found = BetaGeometricLikelihood.fit(table, offset: 0)
         let p = found.parameters
         return Fit(model: BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3]), logLikelihood: found.logLikelihood, standardErrors: found.standardErrors,
                    iterations: found.iterations, covariance: found.covariance)
@@ -213,8 +229,9 @@ public enum NewtonPolish {
                 return f(p)
             }
             for i in 0..<n {
-                gradient[i] = (at([(i, 1)]) - at([(i, -1)])) / (2 * h[i])
-                hessian[i][i] = (at([(i, 1)]) - 2 * value + at([(i, -1)])) / (h[i] * h[i])
+                let up = at([(i, 1)]), down = at([(i, -1)])
+                gradient[i] = (up - down) / (2 * h[i])
+                hessian[i][i] = (up - 2 * value + down) / (h[i] * h[i])
                 for j in (i + 1)..<max(i + 1, n) {
                     let second = (at([(i, 1), (j, 1)]) - at([(i, 1), (j, -1)]) - at([(i, -1), (j, 1)]) + at([(i, -1), (j, -1)])) / (4 * h[i] * h[j])
                     hessian[i][j] = second
@@ -374,12 +391,14 @@ public struct GammaGamma: Sendable, Hashable {
         return (1 - weight) * (gamma * p / (q - 1)) + weight * m
     }
 
+    /// Customers with at least one repeat purchase and a positive mean count; the simplex searches on every k-th of
+    /// them (about 20,000) and Newton finishes on all (``MaximumLikelihood``).
     public static func fit(_ customers: [(transactions: Int, mean: Double)]) -> Fit {
-        let used = customers.filter { $0.transactions > 0 && $0.mean > 0 }
-        let found = MaximumLikelihood.fit(parameters: 3, tolerance: 1e-12) { v in
-            let model = GammaGamma(p: v[0], q: v[1], gamma: v[2])
-            return -used.reduce(0) { $0 + model.logLikelihood(transactions: $1.transactions, mean: $1.mean) }
-        }
+        let used = SpendTable(customers.filter { $0.transactions > 0 && $0.mean > 0 })
+        let sample = used.sample(atMost: 20_000)
+        func negative(_ table: SpendTable) -> ([Double]) -> Double { { v in -table.logLikelihood(GammaGamma(p: v[0], q: v[1], gamma: v[2])) } }
+        let found = MaximumLikelihood.fit(parameters: 3, tolerance: 1e-12, sample: sample.count < used.count ? negative(sample) : nil,
+                                          negativeLogLikelihood: negative(used))
         let v = found.parameters
         return Fit(model: GammaGamma(p: v[0], q: v[1], gamma: v[2]), logLikelihood: found.logLikelihood, standardErrors: found.standardErrors,
                    iterations: found.iterations, covariance: found.covariance)
