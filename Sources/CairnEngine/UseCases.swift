@@ -43,6 +43,7 @@ public struct UseCases: Sendable {
     /// Every event tied to a customer, in memory, for funnels, active people and journey maps.
     public let eventColumns: EventColumns
     public let activePeople: ActivePeople
+    public let customerValues: CustomerValues
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -91,6 +92,7 @@ public struct UseCases: Sendable {
         morning = MorningFigures(store: store, clock: clock)
         journeyMaps = JourneyMaps(store: store, clock: clock, columns: eventColumns)
         activePeople = ActivePeople(store: store, clock: clock, columns: eventColumns)
+        customerValues = CustomerValues(store: store, clock: clock)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

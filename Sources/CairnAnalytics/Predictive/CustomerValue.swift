@@ -155,7 +155,7 @@ public struct ValueScoring: Sendable {
         transactions > 0 && mean > 0 ? model.expectedMean(transactions: transactions, mean: mean) : model.gamma * model.p / (model.q - 1)
     }
 
-    /// Scores in the customers' order; `progress` is told how many summaries are done (from any thread).
+    /// Scores in the customers' order; `progress` is told how many distinct summaries are done of how many (from any thread).
     /// Which interval `score` gives for this many customers with this many distinct summaries.
     public func intervalMethod(customers: Int, distinct: Int, intervals: Bool = true) -> IntervalMethod {
         guard intervals, purchases.covariance != nil, spend.covariance != nil else { return .none }
@@ -163,7 +163,7 @@ public struct ValueScoring: Sendable {
     }
 
     public func score(_ customers: [(summary: PurchaseSummary, meanSpend: Double)], intervals: Bool = true,
-                      progress: (@Sendable (Int) -> Void)? = nil) -> [Score] {
+                      progress: (@Sendable (_ done: Int, _ of: Int) -> Void)? = nil) -> [Score] {
         // The purchase side once per distinct summary.
         var index: [PurchaseSummary: Int] = [:]
         var distinct: [PurchaseSummary] = []
@@ -242,7 +242,7 @@ public struct ValueScoring: Sendable {
 
 /// A map over 0..<count split between the cores, results in order.
 enum Parallel {
-    static func map<T: Sendable>(_ count: Int, progress: (@Sendable (Int) -> Void)? = nil, _ transform: (Int) -> T) -> [T] {
+    static func map<T: Sendable>(_ count: Int, progress: (@Sendable (Int, Int) -> Void)? = nil, _ transform: (Int) -> T) -> [T] {
         guard count > 0 else { return [] }
         let chunks = count >= 2_000 ? max(1, ProcessInfo.processInfo.activeProcessorCount) * 8 : 1
         let size = (count + chunks - 1) / chunks
@@ -254,7 +254,7 @@ enum Parallel {
                 let range = (chunk * size)..<min(count, (chunk + 1) * size)
                 guard !range.isEmpty else { return }
                 results.fill(range) { shared.transform($0) }
-                if let progress { progress(done.add(range.count)) }
+                if let progress { progress(done.add(range.count), count) }
             }
         }
         return results.values.map { $0! }

@@ -218,12 +218,14 @@ struct ExportCommand: AsyncParsableCommand {
     struct Profiles: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write every customer of a workspace as CSV or NDJSON to standard output.")
         @Option(name: .long, help: "csv or ndjson.") var format: CustomerRecords.ExportFormat = .csv
+        @Option(name: .long, help: "Only customers of this value tier (top, high, medium, low) at the last value computation.") var tier: ValueTier?
         @OptionGroup var workspaceOption: WorkspaceOption
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
             try await withConsole(databaseOptions, in: workspaceOption) { console in
-                let count = try await CustomerRecords(store: console.store).exportProfiles(format: format, for: console.principal, origin: .console) { print($0) }
+                let count = try await CustomerRecords(store: console.store).exportProfiles(format: format, matching: ProfileFilter(valueTier: tier), for: console.principal,
+                                                                                         origin: .console) { print($0) }
                 fflush(nil)
                 FileHandle.standardError.write(Data("Exported \(count) profiles.\n".utf8))
             }
@@ -232,5 +234,6 @@ struct ExportCommand: AsyncParsableCommand {
 }
 
 extension CustomerRecords.ExportFormat: ExpressibleByArgument {}
+extension ValueTier: ExpressibleByArgument {}
 extension Role: ExpressibleByArgument {}
 extension APIKey.Kind: ExpressibleByArgument {}

@@ -13,7 +13,7 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable, Comparable 
         case .manager:
             [.workspaceRead, .usersRead, .customersRead, .customersWrite, .commerceRead, .commerceWrite,
              .feedbackRead, .feedbackManage, .serviceRead, .serviceWork, .serviceManage, .journeysRead, .journeysManage,
-             .insightsRead, .dataExport]
+             .insightsRead, .valueManage, .dataExport]
         case .agent:
             [.workspaceRead, .customersRead, .customersWrite, .commerceRead, .feedbackRead, .serviceRead,
              .serviceWork, .journeysRead, .insightsRead]
@@ -56,6 +56,7 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     case journeysRead = "journeys.read"
     case journeysManage = "journeys.manage"
     case insightsRead = "insights.read"
+    case valueManage = "value.manage"
     case dataExport = "data.export"
     case dataErase = "data.erase"
 
@@ -80,6 +81,7 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
         case .journeysRead: "See customer journeys"
         case .journeysManage: "Define journeys and stages"
         case .insightsRead: "See scorecards, drivers and alerts"
+        case .valueManage: "Recompute customer value and its models"
         case .dataExport: "Export data out of Cairn"
         case .dataErase: "Erase a customer's personal data"
         }

@@ -11,16 +11,20 @@ public struct ProfileFilter: Sendable, Hashable {
     /// Text people search for: part of a name or any other trait's text, part of an identifier (email, user id,
     /// phone…), or the profile's id. Case does not matter.
     public var search: String?
+    /// Only customers in this value tier at the last value computation.
+    public var valueTier: ValueTier?
 
-    public init(trait: (name: String, value: String)? = nil, channel: Channel? = nil, seenSince: Date? = nil, search: String? = nil) {
+    public init(trait: (name: String, value: String)? = nil, channel: Channel? = nil, seenSince: Date? = nil, search: String? = nil, valueTier: ValueTier? = nil) {
         self.trait = trait
         self.channel = channel
         self.seenSince = seenSince
         self.search = search
+        self.valueTier = valueTier
     }
 
     public static func == (lhs: ProfileFilter, rhs: ProfileFilter) -> Bool {
         lhs.trait?.name == rhs.trait?.name && lhs.trait?.value == rhs.trait?.value && lhs.channel == rhs.channel && lhs.seenSince == rhs.seenSince && lhs.search == rhs.search
+            && lhs.valueTier == rhs.valueTier
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -29,5 +33,6 @@ public struct ProfileFilter: Sendable, Hashable {
         hasher.combine(channel)
         hasher.combine(seenSince)
         hasher.combine(search)
+        hasher.combine(valueTier)
     }
 }

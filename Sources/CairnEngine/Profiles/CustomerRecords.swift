@@ -136,32 +136,61 @@ public struct CustomerRecords: Sendable {
         case csv, ndjson
     }
 
-    /// Every live customer of the workspace, written line by line to `write` (CSV with a header, or one JSON object per
-    /// line). Needs `data.export`; audited as `data.exported`. Returns how many profiles were written.
-    public func exportProfiles(format: ExportFormat, for principal: Principal, origin: RequestOrigin, write: (String) -> Void) async throws -> Int {
+    /// Every live customer of the workspace (matching `filter`), written line by line to `write` (CSV with a header, or
+    /// one JSON object per line), with their value figures from the last computation where scored (and the principal
+    /// may see commerce). Needs `data.export`; audited as `data.exported`. Returns how many profiles were written.
+    public func exportProfiles(format: ExportFormat, matching filter: ProfileFilter = ProfileFilter(), for principal: Principal, origin: RequestOrigin,
+                               write: (String) -> Void) async throws -> Int {
         try principal.require(.dataExport)
         let encoder = PublicJSON.encoder([.sortedKeys, .withoutEscapingSlashes])
-        if format == .csv { write("id,user_id,email,phone,first_seen_at,last_seen_at,channels,traits") }
+        let withValue = principal.can(.commerceRead)
+        if format == .csv {
+            write("id,user_id,email,phone,first_seen_at,last_seen_at,channels,traits"
+                  + (withValue ? ",value_tier,value,value_lower,value_upper,value_currency,p_alive,expected_purchases_90d,expected_purchases_365d" : ""))
+        }
         var count = 0
-        try await Page.walk({ cursor in try await store.profiles(in: principal.workspaceID, after: cursor, limit: PageSize.maximum) }) { items in
+        try await Page.walk({ cursor in try await store.profiles(in: principal.workspaceID, matching: filter, after: cursor, limit: PageSize.maximum) }) { items in
+            let values = withValue ? try await store.customerValues(of: items.map(\.id), in: principal.workspaceID) : [:]
             for profile in items {
+                let value = values[profile.id]
                 switch format {
                 case .ndjson:
-                    write(String(decoding: try encoder.encode(profile), as: UTF8.self))
+                    write(String(decoding: try encoder.encode(ExportedProfile(profile: profile, value: value)), as: UTF8.self))
                 case .csv:
                     func first(_ kind: Identifier.Kind) -> String { profile.identifiers.first { $0.kind == kind }?.value ?? "" }
                     let traits = JSONValue.object(profile.traits.mapValues(\.value)).jsonText()
-                    write([profile.id.rawValue, first(.userID), first(.email), first(.phone), profile.firstSeenAt.formatted(.iso8601),
-                           profile.lastSeenAt.formatted(.iso8601), profile.channels.map(\.rawValue).joined(separator: " "), traits]
-                        .map(CSVWriter.field).joined(separator: ","))
+                    var fields = [profile.id.rawValue, first(.userID), first(.email), first(.phone), profile.firstSeenAt.formatted(.iso8601),
+                                  profile.lastSeenAt.formatted(.iso8601), profile.channels.map(\.rawValue).joined(separator: " "), traits]
+                    if withValue {
+                        fields += value.map { v in
+                            [v.tier.rawValue, v.value.decimalText, v.lower.decimalText, v.upper.decimalText, v.value.currency.code,
+                             String(format: "%.4f", v.probabilityAlive), String(format: "%.3f", v.expected90), String(format: "%.3f", v.expected365)]
+                        } ?? Array(repeating: "", count: 8)
+                    }
+                    write(fields.map(CSVWriter.field).joined(separator: ","))
                 }
                 count += 1
             }
         }
         try await store.append(AuditEntry(id: .generate(), workspaceID: principal.workspaceID, occurredAt: clock.now(), action: .dataExported,
-                                          actor: principal.actorReference, target: "profiles", details: ["format": format.rawValue, "rows": "\(count)"],
+                                          actor: principal.actorReference, target: "profiles",
+                                          details: ["format": format.rawValue, "rows": "\(count)"].merging(filter.valueTier.map { ["tier": $0.rawValue] } ?? [:]) { a, _ in a },
                                           ipAddress: origin.ipAddress))
         return count
+    }
+
+    /// A profile as exported: its fields, and `value` when scored.
+    struct ExportedProfile: Encodable {
+        var profile: Profile
+        var value: CustomerValueScore?
+        func encode(to encoder: any Encoder) throws {
+            try profile.encode(to: encoder)
+            if let value {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(value, forKey: .value)
+            }
+        }
+        enum Key: String, CodingKey { case value }
     }
 
     struct AccessExport: Encodable {

@@ -67,6 +67,9 @@ struct ProfilesAPI {
                 issues.add(FieldIssue(field: "trait", issue: .invalid, hint: "Use name:value, e.g. trait=plan:pro."))
             }
         }
+        if let text = query["tier"].map(String.init) {
+            filter.valueTier = issues.check { () throws(ValidationError) in try ValueTier.validate(text) }
+        }
         if let text = query["q"].map(String.init) {
             if text.count > 200 { issues.add(FieldIssue(field: "q", issue: .tooLong(limit: 200), hint: "Search for at most 200 characters.")) }
             filter.search = text

@@ -67,6 +67,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     EventStream(administration: u.administration, authenticator: u.authenticator, clock: u.clock).addRoutes(to: api)
     AccessAPI(administration: u.administration).addRoutes(to: api)
     ProfilesAPI(records: u.records, erasure: u.erasure).addRoutes(to: api)
+    ValueAPI(values: u.customerValues, records: u.records).addRoutes(to: api)
     ConsentAPI(ledger: u.ledger).addRoutes(to: api)
     CommerceAPI(catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, clock: u.clock).addRoutes(to: api)
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
@@ -115,6 +116,7 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     CaseEscalationService(cases: u.cases, signal: u.deadlineSignal, logger: logger),
                     ServiceRoundsService(emails: u.caseEmails, cases: u.cases, spikes: u.spikes, logger: logger),
                     UnderperformanceService(underperformance: u.underperformance, logger: logger),
+                    CustomerValueService(values: u.customerValues, logger: logger),
                     EventColumnsService(columns: u.eventColumns, logger: logger))
     return app
 }

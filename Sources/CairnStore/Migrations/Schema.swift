@@ -981,5 +981,35 @@ public enum Schema {
                 .primaryKey("workspace_id", "id")
                 .run()
         },
+        Migration(version: 52, name: "customer value") { sql in
+            // Each scored customer's figures from the last computation (money in minor units of the model's currency);
+            // replaced as a whole by each computation.
+            try await sql.create(table: "customer_values")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("profile_id", type: .text, .notNull)
+                .column("repeat_purchases", type: .bigint, .notNull)
+                .column("recency_days", type: .bigint, .notNull)
+                .column("age_days", type: .bigint, .notNull)
+                .column("expected_90", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("expected_365", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("p_alive", type: .custom(SQLRaw("DOUBLE PRECISION")), .notNull)
+                .column("mean_spend_minor", type: .bigint, .notNull)
+                .column("value_minor", type: .bigint, .notNull)
+                .column("lower_minor", type: .bigint, .notNull)
+                .column("upper_minor", type: .bigint, .notNull)
+                .column("currency", type: .text, .notNull)
+                .column("tier", type: .text, .notNull)
+                .column("computed_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "profile_id")
+                .run()
+            try await sql.raw("CREATE INDEX customer_values_rank ON customer_values (workspace_id, value_minor, profile_id)").run()
+            try await sql.raw("CREATE INDEX customer_values_tier ON customer_values (workspace_id, tier, value_minor, profile_id)").run()
+            // The last computation's models and holdout check, as JSON.
+            try await sql.create(table: "value_models")
+                .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
+                .column("summary", type: .text, .notNull)
+                .column("computed_at", type: .bigint, .notNull)
+                .run()
+        },
     ]
 }

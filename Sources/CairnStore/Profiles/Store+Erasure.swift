@@ -44,6 +44,7 @@ extension TransactionStore {
         try await sql.delete(from: "identities").where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).run()
         try await sql.delete(from: "traits").where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).run()
         try await sql.delete(from: "consent_records").where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).run()
+        try await sql.delete(from: "customer_values").where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).run()
         try await sql.update("profile_merges").set("identifier_value", to: "erased")
             .where("workspace_id", .equal, w)
             .where { $0.where("survivor_id", .equal, profile.rawValue).orWhere("merged_id", .equal, profile.rawValue) }

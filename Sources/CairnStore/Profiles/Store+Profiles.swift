@@ -89,6 +89,10 @@ extension Store {
                     .where("value", .equal, JSONValue.string(trait.value).jsonText())
                 })
             }
+            if let tier = filter.valueTier {
+                query.where("id", .in, SQLSubquery.select { $0.column("profile_id").from("customer_values")
+                    .where("workspace_id", .equal, workspace.rawValue).where("tier", .equal, tier.rawValue) })
+            }
             let rows = try await Keyset.apply(query, sortColumn: "last_seen_at", cursor: cursor, direction: .descending, limit: limit).all()
             var profiles: [Profile] = []
             for row in rows {

@@ -50,6 +50,8 @@ extension TransactionStore {
         let w = workspace.rawValue
         try await sql.update("identities").set("profile_id", to: survivor.rawValue).where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
         try await sql.update("events").set("profile_id", to: survivor.rawValue).where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
+        // The merged profile's value is recomputed with the survivor's purchases at the next computation.
+        try await sql.delete(from: "customer_values").where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
         // The in-process event columns re-point the merged profile's events from this (see Store+EventColumns).
         try await sql.insert(into: "event_rekeys").columns("workspace_id", "id", "from_profile", "to_profile")
             .values(SQLBind(w), SQLBind(EventID.generate().rawValue), SQLBind(merged.rawValue), SQLBind(survivor.rawValue)).run()

@@ -1,0 +1,135 @@
+public import Foundation
+
+/// Where a customer's lifetime value places them among the workspace's scored customers: the top 10 %, the next 20 %,
+/// the next 30 %, the rest. Routing and service-level conditions can match on it.
+public enum ValueTier: String, Sendable, Hashable, Codable, CaseIterable {
+    case top, high, medium, low
+
+    public static func validate(_ text: String, field: String = "tier") throws(ValidationError) -> ValueTier {
+        guard let tier = ValueTier(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw ValidationError(field: field, issue: .unknownValue(allowed: allCases.map(\.rawValue)), hint: "Choose top, high, medium or low.")
+        }
+        return tier
+    }
+}
+
+/// One customer's value as last computed: what they bought (repeat purchases x, the last at t_x days after the first,
+/// observed T days), what the models expect of them, and their discounted value over the horizon with its interval.
+public struct CustomerValueScore: Sendable, Hashable, Codable {
+    public var profileID: ProfileID
+    public var repeatPurchases: Int
+    public var recencyDays: Int
+    public var ageDays: Int
+    public var expected90: Double
+    public var expected365: Double
+    public var probabilityAlive: Double
+    /// Mean spend per purchase Gamma-Gamma expects of them.
+    public var meanSpend: Money
+    public var value: Money
+    public var lower: Money
+    public var upper: Money
+    public var tier: ValueTier
+    public var computedAt: Date
+
+    public init(profileID: ProfileID, repeatPurchases: Int, recencyDays: Int, ageDays: Int, expected90: Double, expected365: Double,
+                probabilityAlive: Double, meanSpend: Money, value: Money, lower: Money, upper: Money, tier: ValueTier, computedAt: Date) {
+        self.profileID = profileID
+        self.repeatPurchases = repeatPurchases
+        self.recencyDays = recencyDays
+        self.ageDays = ageDays
+        self.expected90 = expected90
+        self.expected365 = expected365
+        self.probabilityAlive = probabilityAlive
+        self.meanSpend = meanSpend
+        self.value = value
+        self.lower = lower
+        self.upper = upper
+        self.tier = tier
+        self.computedAt = computedAt
+    }
+}
+
+/// What the last value computation fitted and how well it predicted: kept per workspace beside the scores.
+public struct ValueModelSummary: Sendable, Hashable, Codable {
+    public struct Parameter: Sendable, Hashable, Codable {
+        public var name: String
+        public var value: Double
+        public var standardError: Double?
+        public init(name: String, value: Double, standardError: Double?) {
+            self.name = name
+            self.value = value
+            self.standardError = standardError
+        }
+    }
+
+    /// The calibration/holdout check: the models fitted on purchases up to `holdoutDays` before the computation,
+    /// customers grouped by their repeat purchases then, each group's predicted and actual purchases since.
+    public struct Holdout: Sendable, Hashable, Codable {
+        public struct Group: Sendable, Hashable, Codable {
+            public var repeatPurchases: Int
+            public var orMore: Bool
+            public var customers: Int
+            public var predicted: Double
+            public var actual: Double
+            public init(repeatPurchases: Int, orMore: Bool, customers: Int, predicted: Double, actual: Double) {
+                self.repeatPurchases = repeatPurchases
+                self.orMore = orMore
+                self.customers = customers
+                self.predicted = predicted
+                self.actual = actual
+            }
+        }
+        public var holdoutDays: Int
+        public var groups: [Group]
+        public var meanAbsoluteError: Double
+        /// Total predicted and actual purchases over the holdout.
+        public var predictedTotal: Double
+        public var actualTotal: Double
+        public init(holdoutDays: Int, groups: [Group], meanAbsoluteError: Double, predictedTotal: Double, actualTotal: Double) {
+            self.holdoutDays = holdoutDays
+            self.groups = groups
+            self.meanAbsoluteError = meanAbsoluteError
+            self.predictedTotal = predictedTotal
+            self.actualTotal = actualTotal
+        }
+    }
+
+    public var computedAt: Date
+    public var currency: Currency
+    public var customers: Int
+    public var repeatCustomers: Int
+    /// Customers left out because they refused analytics (or, where it asks first, never agreed).
+    public var withoutConsent: Int
+    public var purchaseModel: [Parameter]
+    public var purchaseLogLikelihood: Double
+    public var spendModel: [Parameter]
+    public var horizonMonths: Int
+    public var annualDiscount: Double
+    /// `draws` or `delta` (``CairnAnalytics``'s ValueScoring).
+    public var intervalMethod: String
+    /// Value thresholds (lowest value in the tier), top first.
+    public var tierFloors: [Money]
+    public var totalValue: Money
+    public var holdout: Holdout?
+    public var seconds: Double
+
+    public init(computedAt: Date, currency: Currency, customers: Int, repeatCustomers: Int, withoutConsent: Int, purchaseModel: [Parameter],
+                purchaseLogLikelihood: Double, spendModel: [Parameter], horizonMonths: Int, annualDiscount: Double, intervalMethod: String,
+                tierFloors: [Money], totalValue: Money, holdout: Holdout?, seconds: Double) {
+        self.computedAt = computedAt
+        self.currency = currency
+        self.customers = customers
+        self.repeatCustomers = repeatCustomers
+        self.withoutConsent = withoutConsent
+        self.purchaseModel = purchaseModel
+        self.purchaseLogLikelihood = purchaseLogLikelihood
+        self.spendModel = spendModel
+        self.horizonMonths = horizonMonths
+        self.annualDiscount = annualDiscount
+        self.intervalMethod = intervalMethod
+        self.tierFloors = tierFloors
+        self.totalValue = totalValue
+        self.holdout = holdout
+        self.seconds = seconds
+    }
+}

@@ -1,0 +1,149 @@
+public import CairnAnalytics
+public import CairnCore
+public import CairnStore
+public import Foundation
+
+/// Every customer's value, from the workspace's own orders: BG/NBD for how often they buy and whether they are still
+/// a customer, Gamma-Gamma for how much, both fitted by maximum likelihood on all customers who bought (in days);
+/// then per customer the purchases expected in the next 90 and 365 days, P(alive), and the value over the next 12
+/// months discounted at 10 % a year, with a 95 % interval and a value tier. Recomputed daily (``CustomerValueService``)
+/// and on demand; a 90-day calibration/holdout check is kept with the model.
+///
+/// What counts as a purchase: a day with an order not cancelled (orders of one day are one purchase, as the papers
+/// count), worth the orders' totals after refunds and chargebacks. Money is the workspace's main currency (the one
+/// most orders are in); other currencies' orders count as purchases but not for the spend. Customers who refused
+/// analytics — or never agreed, where the workspace asks first — are neither fitted nor scored.
+public struct CustomerValues: Sendable {
+    public static let horizonMonths = 12
+    public static let annualDiscount = 0.10
+    public static let holdoutDays = 90
+
+    let store: Store
+    public let clock: DateSource
+
+    public init(store: Store, clock: DateSource = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Every workspace (exclusive across servers); returns how many were scored.
+    @discardableResult
+    public func recomputeAll() async throws -> Int {
+        try await store.exclusively("customer-value") {
+            var scored = 0
+            for workspace in try await store.allWorkspaces() where try await recompute(workspace.id) != nil { scored += 1 }
+            return scored
+        } ?? 0
+    }
+
+    /// On demand. Needs `value.manage`.
+    public func recompute(for principal: Principal) async throws -> ValueModelSummary? {
+        try principal.require(.valueManage)
+        return try await recompute(principal.workspaceID)
+    }
+
+    /// Recomputes one workspace; nil (and no scores kept) when it has too few customers to fit.
+    @discardableResult
+    public func recompute(_ workspace: WorkspaceID) async throws -> ValueModelSummary? {
+        let started = ContinuousClock.now
+        let now = clock.now(), today = now.utcDay + 1
+        let records = try await store.purchaseRecords(in: workspace)
+        let consent = try await store.analyticsConsent(in: workspace)
+        func allowed(_ profile: ProfileID) -> Bool {
+            switch consent.mode {
+            case .optIn: consent.latest[profile] == .granted
+            case .optOut: consent.latest[profile].map { $0 == .granted } ?? true
+            }
+        }
+        var counts: [String: Int] = [:]
+        for record in records { counts[record.currency, default: 0] += 1 }
+        guard let currencyCode = counts.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key else {
+            try await store.replaceCustomerValues([], summary: nil, in: workspace)
+            return nil
+        }
+        let currency = Currency(uncheckedCode: currencyCode)
+        let scale = pow(10, Double(currency.exponent))
+        var byProfile: [ProfileID: PurchaseDays] = [:]
+        var refused = Set<ProfileID>()
+        for record in records.sorted(by: { $0.placedAt < $1.placedAt }) {
+            guard allowed(record.profile) else { refused.insert(record.profile); continue }
+            byProfile[record.profile, default: PurchaseDays()].add(day: record.placedAt.utcDay,
+                                                                   amount: record.currency == currencyCode ? Double(record.netMinor) / scale : nil)
+        }
+        let profiles = byProfile.keys.sorted { $0.rawValue < $1.rawValue }
+        let result: ValueComputation.Result
+        do {
+            result = try ValueComputation.run(profiles.map { byProfile[$0]! }, today: today, horizonMonths: Self.horizonMonths,
+                                              annualDiscount: Self.annualDiscount, holdoutDays: Self.holdoutDays)
+        } catch {
+            try await store.replaceCustomerValues([], summary: nil, in: workspace)
+            return nil
+        }
+        func money(_ major: Double) -> Money { Money(minorUnits: Int64((major * scale).rounded()), currency: currency) }
+        let kept = profiles.indices.map { i -> CustomerValueScore in
+            let s = result.scores[i], summary = result.summaries[i]
+            return CustomerValueScore(profileID: profiles[i], repeatPurchases: summary.frequency, recencyDays: Int(summary.recency),
+                                      ageDays: Int(summary.age), expected90: s.expected90, expected365: s.expected365, probabilityAlive: s.probabilityAlive,
+                                      meanSpend: money(s.meanSpend), value: money(s.value), lower: money(s.lower), upper: money(s.upper),
+                                      tier: ValueTier(rawValue: result.tiers[i].name) ?? .low, computedAt: now)
+        }
+        let floors = ValueTier.allCases.map { tier in
+            Money(minorUnits: kept.filter { $0.tier == tier }.map(\.value.minorUnits).min() ?? 0, currency: currency)
+        }
+        func parameters(_ names: [String], _ values: [Double], _ errors: [Double]?) -> [ValueModelSummary.Parameter] {
+            names.indices.map { ValueModelSummary.Parameter(name: names[$0], value: values[$0], standardError: errors?[$0]) }
+        }
+        let bg = result.purchases.model, gg = result.spend.model
+        let holdout = result.holdout.map { check in
+            ValueModelSummary.Holdout(
+                holdoutDays: check.days,
+                groups: check.groups.map { .init(repeatPurchases: $0.frequency, orMore: $0.orMore, customers: $0.customers, predicted: $0.predicted, actual: $0.actual) },
+                meanAbsoluteError: check.meanAbsoluteError, predictedTotal: check.predictedTotal, actualTotal: check.actualTotal)
+        }
+        let elapsed = ContinuousClock.now - started
+        let summary = ValueModelSummary(
+            computedAt: now, currency: currency, customers: kept.count, repeatCustomers: result.repeatCustomers, withoutConsent: refused.count,
+            purchaseModel: parameters(["r", "alpha", "a", "b"], [bg.r, bg.alpha, bg.a, bg.b], result.purchases.standardErrors),
+            purchaseLogLikelihood: result.purchases.logLikelihood,
+            spendModel: parameters(["p", "q", "gamma"], [gg.p, gg.q, gg.gamma], result.spend.standardErrors),
+            horizonMonths: Self.horizonMonths, annualDiscount: Self.annualDiscount, intervalMethod: result.intervalMethod.rawValue, tierFloors: floors,
+            totalValue: money(result.scores.reduce(0) { $0 + $1.value }), holdout: holdout,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        try await store.replaceCustomerValues(kept, summary: summary, in: workspace)
+        return summary
+    }
+
+    // MARK: Reading
+
+    /// The last computation's models. Needs `customers.read` and `commerce.read`.
+    public func model(for principal: Principal) async throws -> ValueModelSummary? {
+        try principal.require(.customersRead)
+        try principal.require(.commerceRead)
+        return try await store.valueModel(in: principal.workspaceID)
+    }
+
+    /// One customer's value (nil until scored; a merged id answers with its survivor's). Needs `customers.read` and
+    /// `commerce.read`; another workspace's customer is not found.
+    public func value(of profile: ProfileID, for principal: Principal) async throws -> CustomerValueScore? {
+        try principal.require(.customersRead)
+        try principal.require(.commerceRead)
+        guard let stored = try await store.profile(id: profile, in: principal.workspaceID) else { throw NotFoundError(kind: "profile", id: profile.rawValue) }
+        return try await store.customerValue(of: stored.profile.id, in: principal.workspaceID)
+    }
+
+    public func values(of profiles: [ProfileID], for principal: Principal) async throws -> [ProfileID: CustomerValueScore] {
+        guard principal.can(.customersRead), principal.can(.commerceRead) else { return [:] }
+        return try await store.customerValues(of: profiles, in: principal.workspaceID)
+    }
+
+    /// Scored customers, highest value first, optionally of one tier.
+    public func ranked(for principal: Principal, tier: ValueTier?, after cursor: Cursor?, limit: PageSize) async throws -> Page<CustomerValueScore> {
+        try principal.require(.customersRead)
+        try principal.require(.commerceRead)
+        let rows = try await store.rankedCustomerValues(in: principal.workspaceID, tier: tier, after: cursor.map { ($0.sortKey, $0.id) },
+                                                        limit: limit.value + 1)
+        let items = Array(rows.prefix(limit.value))
+        let next = rows.count > limit.value ? items.last.map { Cursor(sortKey: $0.value.minorUnits, id: $0.profileID.rawValue).token } : nil
+        return Page(items: items, nextCursor: next)
+    }
+}

@@ -1,0 +1,83 @@
+import CairnCore
+import CairnEngine
+import Foundation
+public import Hummingbird
+
+extension CustomerValueScore: ResponseEncodable {}
+
+/// Customer value: the models of the last computation, recomputing on demand, the customers ranked by value, and one
+/// customer's figures.
+struct ValueAPI {
+    let values: CustomerValues
+    let records: CustomerRecords
+
+    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+        group.get("value/model", use: model)
+        group.post("value/recompute", use: recompute)
+        group.get("value/customers", use: ranked)
+        group.get("profiles/{id}/value", use: value)
+        group.get("profiles/export", use: export)
+    }
+
+    /// `{"model": …}`, null until the first computation.
+    struct ModelBody: ResponseEncodable {
+        var model: ValueModelSummary?
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(model, forKey: .model)
+        }
+        enum CodingKeys: String, CodingKey { case model }
+    }
+
+    @Sendable func model(_ request: Request, context: CairnRequestContext) async throws -> ModelBody {
+        ModelBody(model: try await values.model(for: try context.requirePrincipal()))
+    }
+
+    /// Recomputes now (value.manage); `model` is null when the workspace has too few customers who bought to fit.
+    @Sendable func recompute(_ request: Request, context: CairnRequestContext) async throws -> ModelBody {
+        ModelBody(model: try await values.recompute(for: try context.requirePrincipal()))
+    }
+
+    /// `?tier=top|high|medium|low`: scored customers, highest value first.
+    @Sendable func ranked(_ request: Request, context: CairnRequestContext) async throws -> ListBody<CustomerValueScore> {
+        let principal = try context.requirePrincipal()
+        let (cursor, limit) = try request.pagination()
+        let tier = try request.uri.queryParameters["tier"].map { text throws(ValidationError) in try ValueTier.validate(String(text)) }
+        return ListBody(try await values.ranked(for: principal, tier: tier, after: cursor, limit: limit))
+    }
+
+    /// `{"profileId": …, "value": …}`: null until the customer is scored.
+    struct ValueBody: ResponseEncodable {
+        var profileId: String
+        var value: CustomerValueScore?
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(profileId, forKey: .profileId)
+            try container.encode(value, forKey: .value)
+        }
+        enum CodingKeys: String, CodingKey { case profileId, value }
+    }
+
+    @Sendable func value(_ request: Request, context: CairnRequestContext) async throws -> ValueBody {
+        let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
+        return ValueBody(profileId: id.rawValue, value: try await values.value(of: id, for: try context.requirePrincipal()))
+    }
+
+    /// `?format=csv|ndjson&tier=…`: every customer (of a value tier) with their value figures (data.export; audited).
+    @Sendable func export(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.dataExport)
+        var issues = ValidationCollector()
+        let format = request.queryChoice("format", as: CustomerRecords.ExportFormat.self, hint: "Use csv or ndjson.", collecting: &issues) ?? .csv
+        var filter = ProfileFilter()
+        if let text = request.uri.queryParameters["tier"].map(String.init) {
+            filter.valueTier = issues.check { () throws(ValidationError) in try ValueTier.validate(text) }
+        }
+        try issues.throwIfAny()
+        var lines: [String] = []
+        _ = try await records.exportProfiles(format: format, matching: filter, for: principal, origin: context.origin) { lines.append($0) }
+        let type = format == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson"
+        return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"customers.\(format.rawValue)\""],
+                        body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\n") + "\n")))
+    }
+}

@@ -1,0 +1,143 @@
+public import CairnCore
+public import Foundation
+import SQLKit
+
+/// One order as the value models read it: whose (the golden record it now belongs to), when, in which currency, and
+/// what it came to after the refunds and chargebacks that succeeded.
+public struct PurchaseRecord: Sendable, Hashable {
+    public var profile: ProfileID
+    public var placedAt: Date
+    public var currency: String
+    public var netMinor: Int64
+}
+
+extension Store {
+    /// Every order not cancelled of a customer who has not been erased, by the profile it belongs to now (a merged
+    /// profile's orders count for the survivor).
+    public func purchaseRecords(in workspace: WorkspaceID) async throws -> [PurchaseRecord] {
+        try await database.withConnection { sql in
+            try await sql.raw("""
+                SELECT COALESCE(p.merged_into, p.id) AS owner, o.placed_at, o.currency,
+                       o.total_minor - COALESCE((SELECT SUM(t.amount_minor) FROM order_transactions t WHERE t.workspace_id = o.workspace_id
+                           AND t.order_id = o.id AND t.kind IN ('refund', 'chargeback') AND t.status = 'succeeded'), 0) AS net
+                FROM orders o JOIN profiles p ON p.workspace_id = o.workspace_id AND p.id = o.profile_id
+                WHERE o.workspace_id = \(bind: workspace.rawValue) AND o.status <> 'cancelled' AND p.erased_at IS NULL
+                """).all().map { row in
+                PurchaseRecord(profile: ProfileID(rawValue: try row.decode(column: "owner", as: String.self)),
+                               placedAt: Date(storageMillis: try row.decode(column: "placed_at", as: Int64.self)),
+                               currency: try row.decode(column: "currency", as: String.self),
+                               netMinor: try row.decode(column: "net", as: Int64.self))
+            }
+        }
+    }
+
+    /// How the workspace treats analytics (opt-out unless it asks first) and each profile's latest statement about it.
+    public func analyticsConsent(in workspace: WorkspaceID) async throws -> (mode: ConsentMode, latest: [ProfileID: ConsentRecord.Status]) {
+        try await database.withConnection { sql in
+            let mode = try await TransactionStore(sql: sql, engine: engine).consentPurposes(in: workspace)[.analytics]?.mode ?? .default(for: .analytics)
+            var latest: [ProfileID: ConsentRecord.Status] = [:]
+            for row in try await sql.select().columns("profile_id", "status").from("consent_records")
+                .where("workspace_id", .equal, workspace.rawValue).where("purpose", .equal, ConsentPurpose.analytics.rawValue)
+                .orderBy("recorded_at").orderBy("id").all() {
+                latest[ProfileID(rawValue: try row.decode(column: "profile_id", as: String.self))] =
+                    ConsentRecord.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .withdrawn
+            }
+            return (mode, latest)
+        }
+    }
+
+    static let customerValueColumns = ["profile_id", "repeat_purchases", "recency_days", "age_days", "expected_90", "expected_365", "p_alive",
+                                       "mean_spend_minor", "value_minor", "lower_minor", "upper_minor", "currency", "tier", "computed_at"]
+
+    /// Replaces the workspace's scores and model with a new computation's, in one transaction.
+    public func replaceCustomerValues(_ scores: [CustomerValueScore], summary: ValueModelSummary?, in workspace: WorkspaceID) async throws {
+        let w = workspace.rawValue
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        let text = try summary.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try await database.transaction { sql in
+            try await sql.delete(from: "customer_values").where("workspace_id", .equal, w).run()
+            for part in scores.chunked(into: 400) {
+                let insert = sql.insert(into: "customer_values").columns(["workspace_id"] + Self.customerValueColumns)
+                for score in part {
+                    insert.values([SQLBind(w), SQLBind(score.profileID.rawValue), SQLBind(Int64(score.repeatPurchases)), SQLBind(Int64(score.recencyDays)),
+                                   SQLBind(Int64(score.ageDays)), SQLBind(score.expected90), SQLBind(score.expected365), SQLBind(score.probabilityAlive),
+                                   SQLBind(score.meanSpend.minorUnits), SQLBind(score.value.minorUnits), SQLBind(score.lower.minorUnits),
+                                   SQLBind(score.upper.minorUnits), SQLBind(score.value.currency.code), SQLBind(score.tier.rawValue),
+                                   SQLBind(score.computedAt.storageMillis)])
+                }
+                try await insert.run()
+            }
+            try await sql.delete(from: "value_models").where("workspace_id", .equal, w).run()
+            if let text, let summary {
+                try await sql.insert(into: "value_models").columns("workspace_id", "summary", "computed_at")
+                    .values(SQLBind(w), SQLBind(text), SQLBind(summary.computedAt.storageMillis)).run()
+            }
+        }
+    }
+
+    public func valueModel(in workspace: WorkspaceID) async throws -> ValueModelSummary? {
+        try await database.withConnection { sql in
+            guard let text = try await sql.select().column("summary").from("value_models").where("workspace_id", .equal, workspace.rawValue)
+                .first()?.decode(column: "summary", as: String.self) else { return nil }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .millisecondsSince1970
+            return try decoder.decode(ValueModelSummary.self, from: Data(text.utf8))
+        }
+    }
+
+    public func customerValue(of profile: ProfileID, in workspace: WorkspaceID) async throws -> CustomerValueScore? {
+        try await database.withConnection { sql in
+            try await sql.select().columns(Self.customerValueColumns).from("customer_values").where("workspace_id", .equal, workspace.rawValue)
+                .where("profile_id", .equal, profile.rawValue).first().map(CustomerValueScore.init(row:))
+        }
+    }
+
+    /// Several customers' values at once (those scored).
+    public func customerValues(of profiles: [ProfileID], in workspace: WorkspaceID) async throws -> [ProfileID: CustomerValueScore] {
+        guard !profiles.isEmpty else { return [:] }
+        return try await database.withConnection { sql in
+            var found: [ProfileID: CustomerValueScore] = [:]
+            for part in Array(Set(profiles.map(\.rawValue))).chunked(into: 300) {
+                for row in try await sql.select().columns(Self.customerValueColumns).from("customer_values").where("workspace_id", .equal, workspace.rawValue)
+                    .where("profile_id", .in, Array(part)).all() {
+                    let score = try CustomerValueScore(row: row)
+                    found[score.profileID] = score
+                }
+            }
+            return found
+        }
+    }
+
+    /// Scored customers, highest value first (ties by profile id), optionally of one tier, after a cursor
+    /// (`<value>:<profile>` of the last row seen).
+    public func rankedCustomerValues(in workspace: WorkspaceID, tier: ValueTier?, after cursor: (value: Int64, profile: String)?,
+                                     limit: Int) async throws -> [CustomerValueScore] {
+        try await database.withConnection { sql in
+            let query = sql.select().columns(Self.customerValueColumns).from("customer_values").where("workspace_id", .equal, workspace.rawValue)
+            if let tier { query.where("tier", .equal, tier.rawValue) }
+            if let cursor {
+                query.where { group in
+                    group.where("value_minor", .lessThan, cursor.value)
+                        .orWhere { tie in tie.where("value_minor", .equal, cursor.value).where("profile_id", .greaterThan, cursor.profile) }
+                }
+            }
+            return try await query.orderBy("value_minor", .descending).orderBy("profile_id").limit(limit).all().map(CustomerValueScore.init(row:))
+        }
+    }
+}
+
+extension CustomerValueScore {
+    init(row: any SQLRow) throws {
+        let currency = Currency(uncheckedCode: try row.decode(column: "currency", as: String.self))
+        func money(_ column: String) throws -> Money { Money(minorUnits: try row.decode(column: column, as: Int64.self), currency: currency) }
+        self.init(profileID: ProfileID(rawValue: try row.decode(column: "profile_id", as: String.self)),
+                  repeatPurchases: Int(try row.decode(column: "repeat_purchases", as: Int64.self)),
+                  recencyDays: Int(try row.decode(column: "recency_days", as: Int64.self)), ageDays: Int(try row.decode(column: "age_days", as: Int64.self)),
+                  expected90: try row.decode(column: "expected_90", as: Double.self), expected365: try row.decode(column: "expected_365", as: Double.self),
+                  probabilityAlive: try row.decode(column: "p_alive", as: Double.self), meanSpend: try money("mean_spend_minor"),
+                  value: try money("value_minor"), lower: try money("lower_minor"), upper: try money("upper_minor"),
+                  tier: ValueTier(rawValue: try row.decode(column: "tier", as: String.self)) ?? .low,
+                  computedAt: Date(storageMillis: try row.decode(column: "computed_at", as: Int64.self)))
+    }
+}
