@@ -79,7 +79,8 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     FeedbackTopicPages(renderer: renderer, results: u.results).addRoutes(to: router)
     SurveyPages(renderer: renderer, answering: u.answering, ledger: u.ledger, limiter: answerLimiter, clock: u.clock).addRoutes(to: router)
     SessionPages(renderer: renderer, authenticator: u.authenticator, firstRun: u.firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
-    CustomerPages(renderer: renderer, records: u.records, ledger: u.ledger, erasure: u.erasure, administration: u.administration).addRoutes(to: router)
+    CustomerPages(renderer: renderer, records: u.records, ledger: u.ledger, erasure: u.erasure, administration: u.administration,
+                  values: u.customerValues).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: u.administration, firstRun: u.firstRun, spikes: u.spikes, results: u.results, cases: u.cases,
                    deliveries: u.deliveries, underperformance: u.underperformance, morning: u.morning, active: u.activePeople).addRoutes(to: router)
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
@@ -88,7 +89,8 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, chat: u.chat, records: u.records, administration: u.administration).addRoutes(to: router)
     ServiceSetupPages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, chat: u.chat).addRoutes(to: router)
     JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps, underperformance: u.underperformance).addRoutes(to: router)
-    InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, surveys: u.surveys, underperformance: u.underperformance).addRoutes(to: router)
+    InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, surveys: u.surveys, underperformance: u.underperformance,
+                  values: u.customerValues).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)
     return router

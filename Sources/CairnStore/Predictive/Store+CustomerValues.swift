@@ -18,8 +18,8 @@ extension Store {
         try await database.withConnection { sql in
             try await sql.raw("""
                 SELECT COALESCE(p.merged_into, p.id) AS owner, o.placed_at, o.currency,
-                       o.total_minor - COALESCE((SELECT SUM(t.amount_minor) FROM order_transactions t WHERE t.workspace_id = o.workspace_id
-                           AND t.order_id = o.id AND t.kind IN ('refund', 'chargeback') AND t.status = 'succeeded'), 0) AS net
+                       CAST(o.total_minor - COALESCE((SELECT SUM(t.amount_minor) FROM order_transactions t WHERE t.workspace_id = o.workspace_id
+                           AND t.order_id = o.id AND t.kind IN ('refund', 'chargeback') AND t.status = 'succeeded'), 0) AS BIGINT) AS net
                 FROM orders o JOIN profiles p ON p.workspace_id = o.workspace_id AND p.id = o.profile_id
                 WHERE o.workspace_id = \(bind: workspace.rawValue) AND o.status <> 'cancelled' AND p.erased_at IS NULL
                 """).all().map { row in

@@ -11,9 +11,11 @@ struct CustomerPages {
     let ledger: ConsentLedger
     let erasure: Erasure
     let administration: Administration
+    let values: CustomerValues
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("customers", use: list)
+        router.post("customers/export", use: exportList)
         router.get("customers/{id}", use: customer)
         router.post("customers/{id}/consent", use: recordConsent)
         router.post("customers/{id}/export", use: export)
@@ -44,19 +46,35 @@ struct CustomerPages {
         var search = query
         if let phone = Identifier.normalised(kind: .phone, query), query.contains(where: \.isNumber), query.count >= 8 { search = phone.value }
         let (cursor, limit) = try request.pagination()
-        let page = try await records.profiles(for: principal, matching: ProfileFilter(search: search.isEmpty ? nil : search), after: cursor, limit: limit)
+        let tierText = request.uri.queryParameters["tier"].map(String.init) ?? ""
+        let tier = tierText.isEmpty ? nil : try ValueTier.validate(tierText)
+        let page = try await records.profiles(for: principal, matching: ProfileFilter(search: search.isEmpty ? nil : search, valueTier: tier), after: cursor, limit: limit)
         var next: String?
         if let cursor = page.nextCursor {
             var components = URLComponents()
             components.path = "/customers"
-            components.queryItems = (query.isEmpty ? [] : [URLQueryItem(name: "q", value: query)]) + [URLQueryItem(name: "cursor", value: cursor)]
+            components.queryItems = (query.isEmpty ? [] : [URLQueryItem(name: "q", value: query)]) + (tier.map { [URLQueryItem(name: "tier", value: $0.rawValue)] } ?? [])
+                + [URLQueryItem(name: "cursor", value: cursor)]
             next = components.string
         }
         let profiles = page.items
+        let scored = try await values.values(of: profiles.map(\.id), for: principal)
         return try renderer.page("customers", titleKey: "nav_customers", section: "customers", context: context, values: [
             "query": query,
-            "customers": profiles.map { summary($0, texts: texts) },
-            "searched": !query.isEmpty,
+            "showValue": principal.can(.commerceRead),
+            "canExport": principal.can(.dataExport),
+            "tierOptions": ValueTier.allCases.map { ["value": $0.rawValue, "label": texts["value_tier_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == tier] },
+            "tier": tier?.rawValue ?? "",
+            "customers": profiles.map { profile -> [String: Any] in
+                var values = summary(profile, texts: texts)
+                if let score = scored[profile.id] {
+                    values["value"] = score.value.description
+                    values["tier"] = score.tier.rawValue
+                    values["tierLabel"] = texts["value_tier_\(score.tier.rawValue)"] ?? score.tier.rawValue
+                }
+                return values
+            },
+            "searched": !query.isEmpty || tier != nil,
             "hasCustomers": !profiles.isEmpty,
             "nextLink": next as Any,
         ])
@@ -77,6 +95,20 @@ struct CustomerPages {
         } catch let error as ValidationError {
             return try await page(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
         }
+    }
+
+    /// The list's customers (of the chosen tier) as CSV with their value figures: a POST with the CSRF token, because
+    /// handing out people's data is audited.
+    @Sendable func exportList(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.dataExport)
+        let form = try await request.form()
+        let tierText = form["tier"] ?? ""
+        let tier = tierText.isEmpty ? nil : try ValueTier.validate(tierText)
+        var lines: [String] = []
+        _ = try await records.exportProfiles(format: .csv, matching: ProfileFilter(valueTier: tier), for: principal, origin: context.origin) { lines.append($0) }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"customers.csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\n") + "\n")))
     }
 
     /// A POST with the CSRF token, because handing out a person's data is audited.
@@ -131,6 +163,7 @@ struct CustomerPages {
         let actors = try await administration.actorNames(Set(history.compactMap(\.recordedBy)), for: principal)
         // The customer's latest orders, parcels and survey responses, as far as the principal may see them.
         let activity = try await records.history(of: profile.id, for: principal)
+        let value = principal.can(.commerceRead) ? try await values.value(of: profile.id, for: principal) : nil
         let recentOrders = activity.orders
         func purposeName(_ purpose: ConsentPurpose) -> String { texts["purpose_\(purpose.rawValue)"] ?? purpose.rawValue }
         // The customer's story: events, and what happened to their latest orders (every status change, payment,
@@ -212,6 +245,13 @@ struct CustomerPages {
                  "average": spend.averageOrderValue.description]
             },
             "hasOrders": !recentOrders.isEmpty,
+            "value": value.map { score -> [String: Any] in
+                ["value": score.value.description, "lower": score.lower.description, "upper": score.upper.description,
+                 "tier": score.tier.rawValue, "tierLabel": texts["value_tier_\(score.tier.rawValue)"] ?? score.tier.rawValue,
+                 "alive": String(format: "%.0f", score.probabilityAlive * 100), "expected90": String(format: "%.2f", score.expected90),
+                 "expected365": String(format: "%.2f", score.expected365), "meanSpend": score.meanSpend.description,
+                 "computed": displayDate(score.computedAt)]
+            } as Any,
             "orders": recentOrders.map { order -> [String: Any] in
                 ["reference": order.reference, "placed": displayDate(order.placedAt), "status": order.status.rawValue,
                  "statusLabel": texts["order_status_\(order.status.rawValue)"] ?? order.status.rawValue, "total": order.total.description]

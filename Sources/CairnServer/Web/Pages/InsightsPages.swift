@@ -12,15 +12,73 @@ struct InsightsPages {
     let scorecard: TouchpointScorecard
     let surveys: Surveys
     let underperformance: Underperformance
+    let values: CustomerValues
 
     func addRoutes(to router: Router<CairnRequestContext>) {
+        router.get("insights/value", use: valuePage)
+        router.post("insights/value/recompute", use: recomputeValue)
         router.get("insights", use: page)
         router.get("insights/scorecard", use: scorecardPage)
         router.get("insights/alerts", use: alertsPage)
     }
 
     static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
-        [("drivers", "/insights"), ("scorecard", "/insights/scorecard"), ("alerts", "/insights/alerts")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
+        [("drivers", "/insights"), ("scorecard", "/insights/scorecard"), ("alerts", "/insights/alerts"), ("value", "/insights/value")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
+    }
+
+    /// Customer value: the models the last computation fitted (parameters with standard errors), its holdout check as
+    /// predicted against actual purchases per group, the tiers and the most valuable customers.
+    @Sendable func valuePage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.insightsRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let model = try await values.model(for: principal)
+        let top = model == nil ? [] : try await values.ranked(for: principal, tier: nil, after: nil, limit: PageSize(20)).items
+        func number(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+        func parameters(_ list: [ValueModelSummary.Parameter]) -> [[String: Any]] {
+            list.map { ["name": $0.name == "alpha" ? "α" : $0.name == "gamma" ? "γ" : $0.name, "value": number($0.value, 4),
+                        "error": $0.standardError.map { number($0, 4) } ?? "–"] }
+        }
+        var values: [String: Any] = [
+            "insightsNav": Self.nav("value", texts: texts), "hasModel": model != nil,
+            "canRecompute": principal.can(.valueManage),
+            "flash": request.uri.queryParameters["done"].flatMap { texts["flash_value_\($0)"] } as Any,
+        ]
+        if let model {
+            let holdout = model.holdout
+            values.merge([
+                "computed": displayDate(model.computedAt), "customers": model.customers, "repeatCustomers": model.repeatCustomers,
+                "withoutConsent": model.withoutConsent, "currency": model.currency.code, "total": model.totalValue.description,
+                "horizon": model.horizonMonths, "discount": number(model.annualDiscount * 100, 0),
+                "method": texts["value_interval_\(model.intervalMethod)"] ?? model.intervalMethod,
+                "purchaseModel": parameters(model.purchaseModel), "spendModel": parameters(model.spendModel),
+                "logLikelihood": number(model.purchaseLogLikelihood, 1),
+                "tiers": zip(ValueTier.allCases, model.tierFloors).map { tier, floor in
+                    ["tier": tier.rawValue, "label": texts["value_tier_\(tier.rawValue)"] ?? tier.rawValue, "floor": floor.description,
+                     "href": "/customers?tier=\(tier.rawValue)"]
+                },
+                "hasHoldout": holdout != nil,
+                "holdoutDays": holdout?.holdoutDays ?? 0,
+                "holdoutMAE": holdout.map { number($0.meanAbsoluteError, 3) } ?? "",
+                "holdoutPredicted": holdout.map { number($0.predictedTotal, 0) } ?? "", "holdoutActual": holdout.map { number($0.actualTotal, 0) } ?? "",
+                "holdoutGroups": (holdout?.groups ?? []).map { group -> [String: Any] in
+                    ["group": "\(group.repeatPurchases)\(group.orMore ? "+" : "")", "customers": group.customers,
+                     "predicted": number(group.predicted, 3), "actual": number(group.actual, 3)]
+                },
+                "top": top.map { score -> [String: Any] in
+                    ["id": score.profileID.rawValue, "value": score.value.description, "lower": score.lower.description, "upper": score.upper.description,
+                     "alive": number(score.probabilityAlive * 100, 0), "expected365": number(score.expected365, 2),
+                     "tier": texts["value_tier_\(score.tier.rawValue)"] ?? score.tier.rawValue]
+                },
+            ]) { a, _ in a }
+        }
+        return try renderer.page("insights_value", titleKey: "nav_insights", section: "insights", context: context, values: values)
+    }
+
+    @Sendable func recomputeValue(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let model = try await values.recompute(for: principal)
+        return WebRenderer.redirect(to: "/insights/value?done=" + (model == nil ? "too_few" : "recomputed"))
     }
 
     /// The alert feed: the episodes lasting now, then the earlier ones, newest raised first, each linking to its data.
