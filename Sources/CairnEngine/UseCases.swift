@@ -44,6 +44,7 @@ public struct UseCases: Sendable {
     public let eventColumns: EventColumns
     public let activePeople: ActivePeople
     public let customerValues: CustomerValues
+    public let revenueForecasts: RevenueForecasts
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -93,6 +94,7 @@ public struct UseCases: Sendable {
         journeyMaps = JourneyMaps(store: store, clock: clock, columns: eventColumns)
         activePeople = ActivePeople(store: store, clock: clock, columns: eventColumns)
         customerValues = CustomerValues(store: store, clock: clock)
+        revenueForecasts = RevenueForecasts(store: store, clock: clock)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

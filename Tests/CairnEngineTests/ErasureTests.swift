@@ -69,7 +69,10 @@ struct ErasureTests {
             let records = CustomerRecords(store: store)
             var csv: [String] = []
             #expect(try await records.exportProfiles(format: .csv, for: seeded.principal(.manager), origin: .console) { csv.append($0) } == 2)
-            #expect(csv.first == "id,user_id,email,phone,first_seen_at,last_seen_at,channels,traits")
+            // With the value columns (empty until the customer is scored).
+            #expect(csv.first == "id,user_id,email,phone,first_seen_at,last_seen_at,channels,traits,value_tier,value,value_lower,value_upper,value_currency,"
+                    + "p_alive,expected_purchases_90d,expected_purchases_365d")
+            #expect(csv.dropFirst().allSatisfy { $0.hasSuffix(",,,,,,,,") })
             #expect(csv.dropFirst().contains { $0.contains(",customer-export,customer1@export.example,") })
             var lines: [String] = []
             _ = try await records.exportProfiles(format: .ndjson, for: seeded.principal(.admin), origin: .console) { lines.append($0) }

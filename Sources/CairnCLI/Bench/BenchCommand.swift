@@ -45,6 +45,8 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: "Open service cases to load (half as many solved ones besides) before timing the console and the report (0 skips it).") var cases: Int = 100_000
     @Option(name: .long, help: "Case messages spread over them.") var caseMessages: Int = 1_000_000
     @Flag(name: .long, help: "Measure only the funnel against its DuckDB and pandas reference; no report is written.") var funnelOnly = false
+    @Flag(name: .long, help: "Measure only the customer-value fit and scoring against lifetimes; no report is written.") var valueOnly = false
+    @Option(name: .long, help: "Customers whose value is fitted and scored (0 skips it; lifetimes, from the --reference-python, is the reference).") var valueCustomers: Int = 1_000_000
     @Option(name: .long, help: "Events (a year of them) loaded for the funnel (0 skips it).") var funnelEvents: Int = 1_000_000
     @Option(name: .long, help: "People they belong to.") var funnelPeople: Int = 88_000
     @Option(name: .long, help: "Times the funnel is asked for (after one to warm up).") var funnelRounds: Int = 3
@@ -97,6 +99,14 @@ struct Bench: AsyncParsableCommand {
 
         var engines: [(String, BenchDatabase)] = postgresOnly ? [] : [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
+        let partOnly = ceilingOnly || lookupsOnly || postgresOnly || commerceOnly || feedbackOnly || ingestOnly || lagOnly || serviceOnly || funnelOnly
+        if valueOnly || (valueCustomers > 0 && !partOnly) {
+            say("Customer value: \(valueCustomers) customers' summaries drawn from BG/NBD and Gamma-Gamma; fitted and scored, then lifetimes on the same summary…")
+            let value = try measureValue(scratch: scratch)
+            sayValue(value)
+            report.value = value
+            if valueOnly { return }
+        }
         var orderFile: OrderLinesFile?
         if orderLines > 0, !feedbackOnly, !serviceOnly, !funnelOnly {
             say("Generating \(orderLines) order lines as CSV…")
@@ -244,7 +254,7 @@ struct Bench: AsyncParsableCommand {
             try report.markdown().write(toFile: output, atomically: true, encoding: .utf8)
             say("Wrote \(output) (ingestion and resolution only).")
         }
-        guard !ceilingOnly, !lookupsOnly, !postgresOnly, !commerceOnly, !feedbackOnly, !ingestOnly, !lagOnly, !serviceOnly, !funnelOnly else { return }
+        guard !partOnly else { return }
         let output = output ?? "docs/performance.md"
         if feedbackResponses > 0 {
             report.textAnalysis = Self.measureTextAnalysis()

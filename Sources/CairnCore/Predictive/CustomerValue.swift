@@ -29,10 +29,17 @@ public struct CustomerValueScore: Sendable, Hashable, Codable {
     public var lower: Money
     public var upper: Money
     public var tier: ValueTier
+    /// The chance of no purchase in the next 90 days (nil until a churn model could be trained), and the features that
+    /// raise it most (``ChurnFeature`` names), largest first.
+    public var churnRisk: Double?
+    public var churnReasons: [String]
     public var computedAt: Date
 
     public init(profileID: ProfileID, repeatPurchases: Int, recencyDays: Int, ageDays: Int, expected90: Double, expected365: Double,
-                probabilityAlive: Double, meanSpend: Money, value: Money, lower: Money, upper: Money, tier: ValueTier, computedAt: Date) {
+                probabilityAlive: Double, meanSpend: Money, value: Money, lower: Money, upper: Money, tier: ValueTier,
+                churnRisk: Double? = nil, churnReasons: [String] = [], computedAt: Date) {
+        self.churnRisk = churnRisk
+        self.churnReasons = churnReasons
         self.profileID = profileID
         self.repeatPurchases = repeatPurchases
         self.recencyDays = recencyDays
@@ -111,11 +118,50 @@ public struct ValueModelSummary: Sendable, Hashable, Codable {
     public var tierFloors: [Money]
     public var totalValue: Money
     public var holdout: Holdout?
+    public var churn: Churn?
     public var seconds: Double
+
+    /// The retail churn model (no purchase in the next `horizonDays`), tested on a later cut-off than it was trained on.
+    public struct Churn: Sendable, Hashable, Codable {
+        public struct Bin: Sendable, Hashable, Codable {
+            public var customers: Int
+            public var predicted: Double
+            public var observed: Double
+            public init(customers: Int, predicted: Double, observed: Double) {
+                self.customers = customers
+                self.predicted = predicted
+                self.observed = observed
+            }
+        }
+        public var horizonDays: Int
+        public var trainingCustomers: Int
+        public var testCustomers: Int
+        /// The share of the test customers who did not buy.
+        public var baseRate: Double
+        public var auc: Double?
+        public var liftTopDecile: Double?
+        public var calibration: [Bin]
+        /// Per feature, its coefficient on the standardised scale (log-odds per standard deviation).
+        public var coefficients: [ValueModelSummary.Parameter]
+        public var scored: Int
+        public init(horizonDays: Int, trainingCustomers: Int, testCustomers: Int, baseRate: Double, auc: Double?, liftTopDecile: Double?,
+                    calibration: [Bin], coefficients: [ValueModelSummary.Parameter], scored: Int) {
+            self.horizonDays = horizonDays
+            self.trainingCustomers = trainingCustomers
+            self.testCustomers = testCustomers
+            self.baseRate = baseRate
+            self.auc = auc
+            self.liftTopDecile = liftTopDecile
+            self.calibration = calibration
+            self.coefficients = coefficients
+            self.scored = scored
+        }
+    }
 
     public init(computedAt: Date, currency: Currency, customers: Int, repeatCustomers: Int, withoutConsent: Int, purchaseModel: [Parameter],
                 purchaseLogLikelihood: Double, spendModel: [Parameter], horizonMonths: Int, annualDiscount: Double, intervalMethod: String,
-                tierFloors: [Money], totalValue: Money, holdout: Holdout?, seconds: Double) {
+                tierFloors: [Money], totalValue: Money, holdout: Holdout?, churn: Churn? = nil, seconds: Double) {
+        self.churn = churn
         self.computedAt = computedAt
         self.currency = currency
         self.customers = customers

@@ -48,7 +48,7 @@ public struct CustomerValues: Sendable {
         let started = ContinuousClock.now
         let now = clock.now(), today = now.utcDay + 1
         let records = try await store.purchaseRecords(in: workspace)
-        let consent = try await store.analyticsConsent(in: workspace)
+        let consent = try await store.consentStatements(.analytics, in: workspace)
         func allowed(_ profile: ProfileID) -> Bool {
             switch consent.mode {
             case .optIn: consent.latest[profile] == .granted
@@ -79,13 +79,16 @@ public struct CustomerValues: Sendable {
             try await store.replaceCustomerValues([], summary: nil, in: workspace)
             return nil
         }
+        let churn = ChurnComputation.run(profiles.map { byProfile[$0]! }, signals: try await signals(of: profiles, in: workspace, now: now), today: today,
+                                         horizonDays: Self.holdoutDays)
         func money(_ major: Double) -> Money { Money(minorUnits: Int64((major * scale).rounded()), currency: currency) }
         let kept = profiles.indices.map { i -> CustomerValueScore in
             let s = result.scores[i], summary = result.summaries[i]
             return CustomerValueScore(profileID: profiles[i], repeatPurchases: summary.frequency, recencyDays: Int(summary.recency),
                                       ageDays: Int(summary.age), expected90: s.expected90, expected365: s.expected365, probabilityAlive: s.probabilityAlive,
                                       meanSpend: money(s.meanSpend), value: money(s.value), lower: money(s.lower), upper: money(s.upper),
-                                      tier: ValueTier(rawValue: result.tiers[i].name) ?? .low, computedAt: now)
+                                      tier: ValueTier(rawValue: result.tiers[i].name) ?? .low, churnRisk: churn?.risks[i],
+                                      churnReasons: churn?.reasons[i].map(\.name) ?? [], computedAt: now)
         }
         let floors = ValueTier.allCases.map { tier in
             Money(minorUnits: kept.filter { $0.tier == tier }.map(\.value.minorUnits).min() ?? 0, currency: currency)
@@ -108,9 +111,50 @@ public struct CustomerValues: Sendable {
             spendModel: parameters(["p", "q", "gamma"], [gg.p, gg.q, gg.gamma], result.spend.standardErrors),
             horizonMonths: Self.horizonMonths, annualDiscount: Self.annualDiscount, intervalMethod: result.intervalMethod.rawValue, tierFloors: floors,
             totalValue: money(result.scores.reduce(0) { $0 + $1.value }), holdout: holdout,
+            churn: churn.map { churn in
+                ValueModelSummary.Churn(
+                    horizonDays: churn.horizonDays, trainingCustomers: churn.trainingCustomers, testCustomers: churn.testCustomers, baseRate: churn.baseRate,
+                    auc: churn.auc, liftTopDecile: churn.lift,
+                    calibration: churn.calibration.map { .init(customers: $0.customers, predicted: $0.predicted, observed: $0.observed) },
+                    coefficients: churn.model.names.indices.map { .init(name: churn.model.names[$0], value: churn.model.coefficients[$0 + 1], standardError: nil) },
+                    scored: churn.risks.count { $0 != nil })
+            },
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         try await store.replaceCustomerValues(kept, summary: summary, in: workspace)
         return summary
+    }
+
+    /// What besides purchases the churn model reads, per customer (merged profiles' under their survivor): NPS answers
+    /// and negative comments from complete responses, cases opened, late parcels, and consent to contact by email.
+    func signals(of profiles: [ProfileID], in workspace: WorkspaceID, now: Date) async throws -> [CustomerSignals] {
+        let merged = try await store.mergedProfiles(in: workspace)
+        func owner(_ profile: ProfileID) -> ProfileID { merged[profile] ?? profile }
+        var signals: [ProfileID: CustomerSignals] = [:]
+        var npsQuestions: [SurveyID: Set<String>] = [:]
+        try await Page.walk({ cursor in try await store.surveys(in: workspace, after: cursor, limit: PageSize.maximum) }) { surveys in
+            for survey in surveys { npsQuestions[survey.id] = Set(survey.definition.questions.filter { $0.type == .nps }.map(\.id)) }
+        }
+        for response in try await store.profileResponses(in: workspace) {
+            guard let profile = response.profileID.map(owner) else { continue }
+            let day = (response.completedAt ?? response.updatedAt).utcDay
+            for question in npsQuestions[response.surveyID] ?? [] {
+                if case .number(let score)? = response.answers[question] { signals[profile, default: CustomerSignals()].npsAnswers.append((day, Int(score))) }
+            }
+            if response.insights.values.contains(where: { $0.label == "negative" }) { signals[profile, default: CustomerSignals()].negativeComments.append(day) }
+        }
+        let facts = try await store.driverFacts(of: Array(Set(profiles.map(\.rawValue) + merged.keys.map(\.rawValue))), in: workspace,
+                                                lookback: 20 * 365 * 86_400_000, until: now.storageMillis + 1, now: now.storageMillis)
+        for (id, fact) in facts {
+            let profile = owner(ProfileID(rawValue: id))
+            signals[profile, default: CustomerSignals()].cases += fact.cases.map { Date(storageMillis: $0).utcDay }
+            signals[profile, default: CustomerSignals()].lateDeliveries += fact.late.map { Date(storageMillis: $0).utcDay }
+        }
+        let contact = try await store.consentStatements(.marketingEmail, in: workspace)
+        return profiles.map { profile in
+            var found = signals[profile] ?? CustomerSignals()
+            found.contactConsent = contact.latest[profile] == .granted || (contact.mode == .optOut && contact.latest[profile] == nil)
+            return found
+        }
     }
 
     // MARK: Reading

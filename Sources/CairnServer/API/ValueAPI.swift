@@ -4,12 +4,14 @@ import Foundation
 public import Hummingbird
 
 extension CustomerValueScore: ResponseEncodable {}
+extension RevenueForecasts.Result: ResponseEncodable {}
 
 /// Customer value: the models of the last computation, recomputing on demand, the customers ranked by value, and one
 /// customer's figures.
 struct ValueAPI {
     let values: CustomerValues
     let records: CustomerRecords
+    let forecasts: RevenueForecasts
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("value/model", use: model)
@@ -17,6 +19,14 @@ struct ValueAPI {
         group.get("value/customers", use: ranked)
         group.get("profiles/{id}/value", use: value)
         group.get("profiles/export", use: export)
+        group.get("forecasts/revenue", use: forecast)
+    }
+
+    /// `?period=week|month&horizon=N`: revenue ahead with intervals, its backtest, by channel and category, and what
+    /// moved it (commerce.read).
+    @Sendable func forecast(_ request: Request, context: CairnRequestContext) async throws -> RevenueForecasts.Result {
+        let query = request.uri.queryParameters
+        return try await forecasts.run(period: query["period"].map(String.init), horizon: query["horizon"].map(String.init), for: try context.requirePrincipal())
     }
 
     /// `{"model": …}`, null until the first computation.

@@ -67,7 +67,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     EventStream(administration: u.administration, authenticator: u.authenticator, clock: u.clock).addRoutes(to: api)
     AccessAPI(administration: u.administration).addRoutes(to: api)
     ProfilesAPI(records: u.records, erasure: u.erasure).addRoutes(to: api)
-    ValueAPI(values: u.customerValues, records: u.records).addRoutes(to: api)
+    ValueAPI(values: u.customerValues, records: u.records, forecasts: u.revenueForecasts).addRoutes(to: api)
     ConsentAPI(ledger: u.ledger).addRoutes(to: api)
     CommerceAPI(catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, clock: u.clock).addRoutes(to: api)
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
@@ -90,7 +90,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     ServiceSetupPages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, chat: u.chat).addRoutes(to: router)
     JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps, underperformance: u.underperformance).addRoutes(to: router)
     InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, surveys: u.surveys, underperformance: u.underperformance,
-                  values: u.customerValues).addRoutes(to: router)
+                  values: u.customerValues, forecasts: u.revenueForecasts).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)
     return router

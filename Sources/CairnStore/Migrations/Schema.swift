@@ -1011,5 +1011,10 @@ public enum Schema {
                 .column("computed_at", type: .bigint, .notNull)
                 .run()
         },
+        Migration(version: 53, name: "churn risk") { sql in
+            // The chance of no purchase in the next 90 days, and the features that raise it most (JSON array of names).
+            try await sql.alter(table: "customer_values").column("churn_risk", type: .custom(SQLRaw("DOUBLE PRECISION"))).run()
+            try await sql.alter(table: "customer_values").column("churn_reasons", type: .text).run()
+        },
     ]
 }

@@ -31,13 +31,14 @@ extension Store {
         }
     }
 
-    /// How the workspace treats analytics (opt-out unless it asks first) and each profile's latest statement about it.
-    public func analyticsConsent(in workspace: WorkspaceID) async throws -> (mode: ConsentMode, latest: [ProfileID: ConsentRecord.Status]) {
+    /// How the workspace treats a purpose (its set mode, or the purpose's default) and each profile's latest statement
+    /// about it.
+    public func consentStatements(_ purpose: ConsentPurpose, in workspace: WorkspaceID) async throws -> (mode: ConsentMode, latest: [ProfileID: ConsentRecord.Status]) {
         try await database.withConnection { sql in
-            let mode = try await TransactionStore(sql: sql, engine: engine).consentPurposes(in: workspace)[.analytics]?.mode ?? .default(for: .analytics)
+            let mode = try await TransactionStore(sql: sql, engine: engine).consentPurposes(in: workspace)[purpose]?.mode ?? .default(for: purpose)
             var latest: [ProfileID: ConsentRecord.Status] = [:]
             for row in try await sql.select().columns("profile_id", "status").from("consent_records")
-                .where("workspace_id", .equal, workspace.rawValue).where("purpose", .equal, ConsentPurpose.analytics.rawValue)
+                .where("workspace_id", .equal, workspace.rawValue).where("purpose", .equal, purpose.rawValue)
                 .orderBy("recorded_at").orderBy("id").all() {
                 latest[ProfileID(rawValue: try row.decode(column: "profile_id", as: String.self))] =
                     ConsentRecord.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .withdrawn
@@ -47,7 +48,7 @@ extension Store {
     }
 
     static let customerValueColumns = ["profile_id", "repeat_purchases", "recency_days", "age_days", "expected_90", "expected_365", "p_alive",
-                                       "mean_spend_minor", "value_minor", "lower_minor", "upper_minor", "currency", "tier", "computed_at"]
+                                       "mean_spend_minor", "value_minor", "lower_minor", "upper_minor", "currency", "tier", "churn_risk", "churn_reasons", "computed_at"]
 
     /// Replaces the workspace's scores and model with a new computation's, in one transaction.
     public func replaceCustomerValues(_ scores: [CustomerValueScore], summary: ValueModelSummary?, in workspace: WorkspaceID) async throws {
@@ -64,6 +65,7 @@ extension Store {
                                    SQLBind(Int64(score.ageDays)), SQLBind(score.expected90), SQLBind(score.expected365), SQLBind(score.probabilityAlive),
                                    SQLBind(score.meanSpend.minorUnits), SQLBind(score.value.minorUnits), SQLBind(score.lower.minorUnits),
                                    SQLBind(score.upper.minorUnits), SQLBind(score.value.currency.code), SQLBind(score.tier.rawValue),
+                                   SQLBind(score.churnRisk), SQLBind(score.churnRisk == nil ? nil : Self.reasonsText(score.churnReasons)),
                                    SQLBind(score.computedAt.storageMillis)])
                 }
                 try await insert.run()
@@ -73,6 +75,30 @@ extension Store {
                 try await sql.insert(into: "value_models").columns("workspace_id", "summary", "computed_at")
                     .values(SQLBind(w), SQLBind(text), SQLBind(summary.computedAt.storageMillis)).run()
             }
+        }
+    }
+
+    static func reasonsText(_ reasons: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(reasons)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    /// Complete survey responses given by a known customer.
+    public func profileResponses(in workspace: WorkspaceID) async throws -> [SurveyResponse] {
+        try await database.withConnection { sql in
+            try await sql.select().columns(Self.responseColumns).from("survey_responses").where("workspace_id", .equal, workspace.rawValue)
+                .where("profile_id", .isNot, SQLLiteral.null).where("complete", .equal, Int64(1)).all().map(SurveyResponse.init(row:))
+        }
+    }
+
+    /// Each merged profile's survivor.
+    public func mergedProfiles(in workspace: WorkspaceID) async throws -> [ProfileID: ProfileID] {
+        try await database.withConnection { sql in
+            var found: [ProfileID: ProfileID] = [:]
+            for row in try await sql.select().columns("id", "merged_into").from("profiles").where("workspace_id", .equal, workspace.rawValue)
+                .where("merged_into", .isNot, SQLLiteral.null).all() {
+                found[ProfileID(rawValue: try row.decode(column: "id", as: String.self))] = ProfileID(rawValue: try row.decode(column: "merged_into", as: String.self))
+            }
+            return found
         }
     }
 
@@ -138,6 +164,53 @@ extension CustomerValueScore {
                   probabilityAlive: try row.decode(column: "p_alive", as: Double.self), meanSpend: try money("mean_spend_minor"),
                   value: try money("value_minor"), lower: try money("lower_minor"), upper: try money("upper_minor"),
                   tier: ValueTier(rawValue: try row.decode(column: "tier", as: String.self)) ?? .low,
+                  churnRisk: try row.decode(column: "churn_risk", as: Double?.self),
+                  churnReasons: (try row.decode(column: "churn_reasons", as: String?.self)).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
                   computedAt: Date(storageMillis: try row.decode(column: "computed_at", as: Int64.self)))
+    }
+}
+
+/// An order as the revenue forecast reads it.
+public struct RevenueOrder: Sendable, Hashable {
+    public var owner: ProfileID?
+    public var placedAt: Date
+    public var channel: String
+    public var currency: String
+    public var totalMinor: Int64
+}
+
+extension Store {
+    /// Every order not cancelled, with the customer it belongs to now (nil for a guest order), oldest first.
+    public func revenueOrders(in workspace: WorkspaceID) async throws -> [RevenueOrder] {
+        try await database.withConnection { sql in
+            try await sql.raw("""
+                SELECT COALESCE(p.merged_into, p.id) AS owner, o.placed_at, o.channel, o.currency, o.total_minor
+                FROM orders o LEFT JOIN profiles p ON p.workspace_id = o.workspace_id AND p.id = o.profile_id
+                WHERE o.workspace_id = \(bind: workspace.rawValue) AND o.status <> 'cancelled'
+                ORDER BY o.placed_at, o.id
+                """).all().map { row in
+                RevenueOrder(owner: try row.decode(column: "owner", as: String?.self).map(ProfileID.init(rawValue:)),
+                             placedAt: Date(storageMillis: try row.decode(column: "placed_at", as: Int64.self)),
+                             channel: try row.decode(column: "channel", as: String.self), currency: try row.decode(column: "currency", as: String.self),
+                             totalMinor: try row.decode(column: "total_minor", as: Int64.self))
+            }
+        }
+    }
+
+    /// Line revenue (quantity × unit price − line discount) of orders not cancelled in `currency`, per UTC day and
+    /// product category ("" for none).
+    public func categoryRevenue(in workspace: WorkspaceID, currency: String) async throws -> [(day: Int64, category: String, minor: Int64)] {
+        try await database.withConnection { sql in
+            try await sql.raw("""
+                SELECT CAST(o.placed_at / 86400000 AS BIGINT) AS day, COALESCE(p.category, '') AS category,
+                       CAST(SUM(l.quantity * l.unit_price_minor - l.discount_minor) AS BIGINT) AS minor
+                FROM order_lines l JOIN orders o ON o.workspace_id = l.workspace_id AND o.id = l.order_id
+                LEFT JOIN products p ON p.workspace_id = l.workspace_id AND p.id = l.product_id
+                WHERE l.workspace_id = \(bind: workspace.rawValue) AND o.status <> 'cancelled' AND o.currency = \(bind: currency)
+                GROUP BY CAST(o.placed_at / 86400000 AS BIGINT), COALESCE(p.category, '')
+                """).all().map { row in
+                (try row.decode(column: "day", as: Int64.self), try row.decode(column: "category", as: String.self), try row.decode(column: "minor", as: Int64.self))
+            }
+        }
     }
 }

@@ -250,6 +250,9 @@ struct CustomerPages {
                  "tier": score.tier.rawValue, "tierLabel": texts["value_tier_\(score.tier.rawValue)"] ?? score.tier.rawValue,
                  "alive": String(format: "%.0f", score.probabilityAlive * 100), "expected90": String(format: "%.2f", score.expected90),
                  "expected365": String(format: "%.2f", score.expected365), "meanSpend": score.meanSpend.description,
+                 "hasChurn": score.churnRisk != nil, "churnRisk": score.churnRisk.map { String(format: "%.0f", $0 * 100) } ?? "",
+                 "churnReasons": score.churnReasons.map { texts["churn_reason_\($0)"] ?? $0 },
+                 "hasChurnReasons": !score.churnReasons.isEmpty,
                  "computed": displayDate(score.computedAt)]
             } as Any,
             "orders": recentOrders.map { order -> [String: Any] in

@@ -13,8 +13,10 @@ struct InsightsPages {
     let surveys: Surveys
     let underperformance: Underperformance
     let values: CustomerValues
+    let forecasts: RevenueForecasts
 
     func addRoutes(to router: Router<CairnRequestContext>) {
+        router.get("insights/forecast", use: forecastPage)
         router.get("insights/value", use: valuePage)
         router.post("insights/value/recompute", use: recomputeValue)
         router.get("insights", use: page)
@@ -23,7 +25,7 @@ struct InsightsPages {
     }
 
     static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
-        [("drivers", "/insights"), ("scorecard", "/insights/scorecard"), ("alerts", "/insights/alerts"), ("value", "/insights/value")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
+        [("drivers", "/insights"), ("scorecard", "/insights/scorecard"), ("alerts", "/insights/alerts"), ("value", "/insights/value"), ("forecast", "/insights/forecast")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
     }
 
     /// Customer value: the models the last computation fitted (parameters with standard errors), its holdout check as
@@ -44,6 +46,24 @@ struct InsightsPages {
             "canRecompute": principal.can(.valueManage),
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_value_\($0)"] } as Any,
         ]
+        if let churn = model?.churn {
+            values["hasChurn"] = true
+            values["churnAUC"] = churn.auc.map { number($0, 3) } ?? "–"
+            values["churnLift"] = churn.liftTopDecile.map { number($0, 2) } ?? "–"
+            values["churnBase"] = number(churn.baseRate * 100, 1)
+            values["churnHorizon"] = churn.horizonDays
+            values["churnTraining"] = churn.trainingCustomers
+            values["churnTest"] = churn.testCustomers
+            values["churnScored"] = churn.scored
+            values["churnBins"] = churn.calibration.map { ["customers": $0.customers, "predicted": number($0.predicted * 100, 1), "observed": number($0.observed * 100, 1)] }
+            values["churnCoefficients"] = churn.coefficients.sorted { abs($0.value) > abs($1.value) }.map {
+                ["name": texts["churn_reason_\($0.name)"] ?? $0.name, "value": number($0.value, 3), "raises": $0.value > 0]
+            }
+            values["churnChart"] = SVGChart(kind: .line, title: texts["churn_calibration_title"] ?? "", summary: texts["churn_calibration_summary"] ?? "",
+                                            xAxisLabel: texts["churn_calibration_x"] ?? "", yAxisLabel: texts["churn_calibration_y"] ?? "",
+                                            points: churn.calibration.map { SVGChart.Point(label: number($0.predicted * 100, 0), value: $0.observed * 100) },
+                                            idPrefix: "churn-calibration", yDomain: 0...100).render()
+        }
         if let model {
             let holdout = model.holdout
             values.merge([
@@ -73,6 +93,66 @@ struct InsightsPages {
             ]) { a, _ in a }
         }
         return try renderer.page("insights_value", titleKey: "nav_insights", section: "insights", context: context, values: values)
+    }
+
+    /// Revenue ahead: the chart of the complete periods and the forecast, the forecast's table with its intervals, the
+    /// backtest, per channel and category, and what moved revenue. Needs `insights.read` and `commerce.read`.
+    @Sendable func forecastPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.insightsRead)
+        let texts = renderer.catalogue.texts(for: context.language)
+        let query = FormFields(request.uri.query ?? "")
+        let period = query["period"] ?? "month"
+        var values: [String: Any] = [
+            "insightsNav": Self.nav("forecast", texts: texts),
+            "periods": ["month", "week"].map { ["value": $0, "label": texts["forecast_period_\($0)"] ?? $0, "selected": $0 == period] },
+            "horizon": query["horizon"] ?? "",
+        ]
+        func number(_ value: Double) -> String { String(format: "%.0f", value) }
+        func day(_ date: Date) -> String { date.formatted(.iso8601.year().month().day()) }
+        do {
+            let result = try await forecasts.run(period: period, horizon: (query["horizon"] ?? "").isEmpty ? nil : query["horizon"], for: principal)
+            values["currency"] = result.currency?.code ?? ""
+            func lineValues(_ line: RevenueForecasts.Line) -> [String: Any] {
+                [
+                    "label": line.label.isEmpty ? (texts["forecast_none_label"] ?? "–") : line.label, "model": line.model,
+                    "next": line.forecast.first.map { number($0.mean) } ?? "–",
+                    "range": line.forecast.first.map { "\(number($0.lower80)) – \(number($0.upper80))" } ?? "",
+                    "mase": line.backtest.map { String(format: "%.2f", $0.mase) } ?? "–", "naive": line.backtest.map { String(format: "%.2f", $0.naiveMASE) } ?? "–",
+                    "coverage": line.backtest.map { String(format: "%.0f %% / %.0f %%", $0.coverage80 * 100, $0.coverage95 * 100) } ?? "–",
+                ]
+            }
+            if let total = result.total, !total.actual.isEmpty {
+                values["hasForecast"] = true
+                values["total"] = lineValues(total)
+                values["rows"] = zip(total.forecastPeriods, total.forecast).map { start, point -> [String: Any] in
+                    ["start": day(start), "mean": number(point.mean), "range80": "\(number(point.lower80)) – \(number(point.upper80))",
+                     "range95": "\(number(point.lower95)) – \(number(point.upper95))"]
+                }
+                let shown = total.actual.suffix(24)
+                let history = zip(total.periods.suffix(24), shown).map { SVGChart.Point(label: day($0.0), value: $0.1) }
+                let ahead = zip(total.forecastPeriods, total.forecast).map { SVGChart.Point(label: day($0.0) + " *", value: $0.1.mean) }
+                values["chart"] = SVGChart(kind: .bar, title: texts["forecast_chart_title"] ?? "", summary: texts["forecast_chart_summary"] ?? "",
+                                           xAxisLabel: texts["forecast_period_\(result.period.rawValue)"] ?? "", yAxisLabel: result.currency?.code ?? "",
+                                           points: history + ahead, idPrefix: "forecast").render()
+                values["channels"] = result.channels.map { line in lineValues(line).merging(["label": texts["channel_\(line.label)"] ?? line.label]) { $1 } }
+                values["categories"] = result.categories.map(lineValues)
+                values["drivers"] = result.drivers.suffix(13).reversed().map { row -> [String: Any] in
+                    ["start": day(row.start), "revenue": number(row.revenue), "customers": row.customers, "new": row.newCustomers,
+                     "newRevenue": number(row.newRevenue), "returningRevenue": number(row.returningRevenue),
+                     "frequency": String(format: "%.2f", row.ordersPerCustomer), "basket": String(format: "%.2f", row.averageOrder)]
+                }
+                if let change = result.change {
+                    func percent(_ log: Double) -> String { String(format: "%+.1f %%", (exp(log) - 1) * 100) }
+                    values["change"] = ["from": day(change.from), "to": day(change.to), "revenue": percent(change.revenueChange),
+                                        "customers": percent(change.customersPart), "frequency": percent(change.frequencyPart), "basket": percent(change.basketPart),
+                                        "newRevenue": String(format: "%+.0f", change.newRevenueChange), "returningRevenue": String(format: "%+.0f", change.returningRevenueChange)]
+                }
+            }
+        } catch let error as ValidationError {
+            values["errors"] = fieldErrors(error, texts: renderer.catalogue, language: context.language)
+        }
+        return try renderer.page("insights_forecast", titleKey: "nav_insights", section: "insights", context: context, values: values)
     }
 
     @Sendable func recomputeValue(_ request: Request, context: CairnRequestContext) async throws -> Response {
