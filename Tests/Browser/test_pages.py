@@ -7,6 +7,7 @@ import datetime
 import importlib.util
 import json
 import os
+import random
 import re
 import time
 import urllib.error
@@ -92,6 +93,25 @@ def world():
     manager = re.search(r"token:\s+(\S+)", server.cli("key", "create", "--kind", "secret", "--name", "pages", "--role", "manager")).group(1)
     write = server.write_key("shop site")
 
+    # A year and a half of a shop's history, so that customer value, churn risk and the revenue forecast have something
+    # to show: 60 customers, each first buying 200–500 days ago and coming back every 20–120 days until they stop.
+    rng = random.Random(3)
+    request(server, "POST", "/v1/batch", {"batch": [{"type": "identify", "userId": f"shop-{n}", "traits": {"name": f"Kunde {n}"}}
+                                                    for n in range(60)]}, basic=write)
+    eventually(lambda: request(server, "GET", "/api/v1/profiles/lookup?kind=user_id&value=shop-59", key=manager)["profile"]["id"])
+    with open(os.path.join(folder, "history.csv"), "w") as f:
+        f.write("order_id,placed_at,currency,channel,status,user_id,sku,quantity\n")
+        for n in range(60):
+            ago, number = rng.randint(200, 500), 0
+            while ago > 0:
+                f.write(f"H-{n}-{number},{day(ago)},EUR,{rng.choice(['web', 'app', 'store'])},delivered,shop-{n},{rng.choice(['BOOT', 'SOCK', 'CAP'])},{rng.randint(1, 3)}\n")
+                number += 1
+                if rng.random() < 0.2:
+                    break
+                ago -= rng.randint(20, 120)
+    server.cli("import", "orders", os.path.join(folder, "history.csv"))
+    assert request(server, "POST", "/api/v1/value/recompute", b"", key=manager)["model"]["customers"] >= 60
+
     request(server, "POST", "/v1/identify", {"userId": "dana-7", "traits": {"email": "dana@example.co.il", "name": "דנה כהן"},
                                               "context": {"consent": {"categoryPreferences": {"surveys": True}}}}, basic=write)
     for event in ["Product Viewed", "Checkout Started"]:
@@ -143,7 +163,9 @@ def main_pages(world):
             "/feedback", "/feedback/responses", "/feedback/topics", "/feedback/surveys", f"/feedback/surveys/{world['survey']}",
             "/service", "/service/insights", "/service/notifications", "/service/setup", f"/service/cases/{world['case']}", "/journeys",
             "/journeys?step=Product+Viewed&step=Checkout+Started&by=channel&period=week", "/journeys/paths?event=Product+Viewed&direction=after",
-            "/journeys/map", "/journeys/map/people?stage=2&kind=reached", "/insights/alerts",
+            "/journeys/map", "/journeys/map/people?stage=2&kind=reached", "/insights/alerts", "/insights/value", "/insights/forecast?period=month", "/insights/roi",
+            "/insights/roi/customers?group=detractors",
+            "/customers?tier=top",
             f"/insights?surveyId={world['survey']}", "/insights/scorecard?metric=nps&by=channel", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
 

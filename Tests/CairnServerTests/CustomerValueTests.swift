@@ -194,7 +194,7 @@ struct CustomerValueTests {
             var random = SplitMix64(seed: 5)
             func uniform() -> Double { (Double(random.next() >> 11) + 0.5) / Double(1 << 53) }
             let now = h.clock.now
-            var histories: [[Int]] = []
+            var histories: [[Int]] = [], ids: [ProfileID] = []
             for index in 0..<160 {
                 let age = 200 + Int(uniform() * 300), rate = -log(uniform()) / 25, dropout = 0.05 + 0.25 * uniform()
                 var days = [age], t = 0.0
@@ -205,12 +205,17 @@ struct CustomerValueTests {
                     if ago < days.last! { days.append(ago) }
                 }
                 histories.append(days)
-                _ = try await h.a.customer(in: h.store, named: "c\(index)")
+                ids.append(try await h.a.customer(in: h.store, named: "c\(index)"))
                 for (number, ago) in days.enumerated() {
                     let placed = now.addingTimeInterval(-Double(ago) * 86_400).formatted(.iso8601)
                     let response = try await h.api(.post, "/api/v1/orders", key: manager, json: #"{"orderId":"C-\#(index)-\#(number)","userId":"customer-c\#(index)","currency":"EUR","channel":"web","placedAt":"\#(placed)","lines":[{"sku":"\#(sku)","quantity":1}]}"#)
                     #expect(response.status == .created, "\(response.text)")
                 }
+            }
+            // Three customers with an open case each.
+            for id in ids.prefix(3) {
+                let opened = try await h.api(.post, "/api/v1/cases", key: manager, json: #"{"profileId":"\#(id)","channel":"email","subject":"Where is it?","message":"Still waiting."}"#)
+                #expect(opened.status == .created, "\(opened.text)")
             }
             let model = try #require(try await h.api(.post, "/api/v1/value/recompute", key: manager).json()["model"] as? [String: Any])
             let churn = try #require(model["churn"] as? [String: Any], "\(model)")
@@ -240,6 +245,37 @@ struct CustomerValueTests {
                 cursor = page["nextCursor"] as? String ?? ""
             } while !cursor.isEmpty
             #expect(risks.count == 160)
+
+            // The money behind CX: the open-case group is those three, its value and expected loss their sums.
+            var value = 0.0, loss = 0.0
+            for id in ids.prefix(3) {
+                let score = try #require(try await h.api(.get, "/api/v1/profiles/\(id)/value", key: viewer).json()["value"] as? [String: Any])
+                let amount = Double(((score["value"] as? [String: Any])?["amount"] as? String) ?? "") ?? .nan
+                value += amount
+                loss += amount * (score["churnRisk"] as? Double ?? .nan)
+            }
+            #expect(try await h.api(.put, "/api/v1/roi/costs", key: viewer, json: #"{"currency":"EUR"}"#).status == .forbidden)
+            let refused = try await h.api(.put, "/api/v1/roi/costs", key: manager, json: #"{"currency":"EUR","costPerContact":"abc","programmes":[{"name":"Couriers"}]}"#)
+            #expect(refused.status == .badRequest && refused.text.contains("costPerContact") && refused.text.contains("programmes[0].annualCost"), "\(refused.text)")
+            let saved = try await h.api(.put, "/api/v1/roi/costs", key: manager, json: #"{"currency":"EUR","costPerContact":"4.50","programmes":[{"name":"Faster couriers","annualCost":"12000"}]}"#)
+            #expect(saved.status == .ok, "\(saved.text)")
+            let roi = try await h.api(.get, "/api/v1/roi", key: viewer).json()
+            let summary = try #require(roi["summary"] as? [String: Any])
+            let groups = (summary["groups"] as? [[String: Any]]) ?? []
+            let openCases = try #require(groups.first { $0["key"] as? String == "open_cases" })
+            #expect(openCases["customers"] as? Int == 3 && Set((openCases["members"] as? [String]) ?? []) == Set(ids.prefix(3).map(\.rawValue)))
+            // The scores are kept in cents: their sums agree to a cent a customer.
+            #expect(abs((openCases["value"] as? Double ?? 0) - value) < 0.02 && abs((openCases["expectedLoss"] as? Double ?? 0) - loss) < 0.02, "\(openCases)")
+            #expect(((summary["scenarios"] as? [[String: Any]]) ?? []).map { $0["key"] as? String ?? "" } == ["halve_late_deliveries", "avoid_contacts", "detractors_to_passives"])
+            #expect(roi["contactsLastYear"] as? Int == 3 && (roi["serviceCost"] as? [String: Any])?["amount"] as? String == "13.50")
+            #expect((roi["programmesCost"] as? [String: Any])?["amount"] as? String == "12000.00")
+            var signedIn = try await h.signIn(h.a.users[.manager]!.email)
+            let (_, roiPage) = try await signedIn.get("/insights/roi")
+            #expect(roiPage.contains(#"data-group="open_cases""#) && roiPage.contains("/insights/roi/customers?group=open_cases") && roiPage.contains(#"id="how-at-risk""#))
+            let (_, members) = try await signedIn.get("/insights/roi/customers?group=open_cases")
+            #expect(ids.prefix(3).allSatisfy { members.contains("/customers/\($0)") })
+            let formRefused = try await signedIn.submit(on: "/insights/roi", to: "/insights/roi/costs", form: ["currency": "EUR", "costPerContact": "x", "programmes": "Couriers"])
+            #expect(formRefused.status == .badRequest && String(buffer: formRefused.body).contains("Couriers"))
             var browser = try await h.signIn(h.a.users[.viewer]!.email)
             let (_, page) = try await browser.get("/insights/value")
             #expect(page.contains(#"id="churn-auc""#) && page.contains(#"id="churn-calibration""#) && page.contains("<svg"))

@@ -64,6 +64,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         if template == "/api/v1/insights/key-drivers" { return "/api/v1/insights/key-drivers?surveyId=\(id)" }
         if template == "/api/v1/journeys/{id}/people" { return "/api/v1/journeys/\(id)/people?stage=1&kind=dropped" }
         if template == "/journeys/map/people" { return "/journeys/map/people?stage=1&kind=reached" }
+        if template == "/insights/roi/customers" { return "/insights/roi/customers?group=detractors" }
         if template == "/api/v1/surveys/{id}/trend" { return "/api/v1/surveys/\(id)/trend?question=nps&period=week&by=channel" }
         if template == "/api/v1/surveys/{id}/breakdown" { return "/api/v1/surveys/\(id)/breakdown?question=nps&by=trait:tier" }
         let parts = id.split(separator: "|").map(String.init)
@@ -241,6 +242,9 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/profiles/{id}/value", surface: .api, target: .profile, permission: .customersRead),
         .init(method: .get, template: "/api/v1/profiles/export", surface: .api, permission: .dataExport),
         .init(method: .get, template: "/api/v1/forecasts/revenue", surface: .api, permission: .commerceRead),
+        .init(method: .get, template: "/api/v1/roi", surface: .api, permission: .insightsRead),
+        .init(method: .put, template: "/api/v1/roi/costs", surface: .api, permission: .valueManage,
+              json: #"{"currency":"EUR","costPerContact":"4.50","programmes":[{"name":"Faster couriers","annualCost":"12000"}]}"#),
         .init(method: .get, template: "/api/v1/funnels/saved", surface: .api, permission: .journeysRead),
         .init(method: .post, template: "/api/v1/funnels/saved", surface: .api, permission: .journeysManage,
               json: #"{"name":"Checkout {n}","funnel":{"steps":[{"event":"Cart Viewed"},{"event":"Order Completed"}],"windowMinutes":1440}}"#),
@@ -366,6 +370,9 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/insights/alerts", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/value", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/forecast", surface: .web, permission: .insightsRead),
+        .init(method: .get, template: "/insights/roi", surface: .web, permission: .insightsRead),
+        .init(method: .get, template: "/insights/roi/customers", surface: .web, permission: .insightsRead),
+        .init(method: .post, template: "/insights/roi/costs", surface: .web, permission: .valueManage, form: ["currency": "EUR", "costPerContact": "4.50", "programmes": "Couriers; 1200"]),
         .init(method: .post, template: "/insights/value/recompute", surface: .web, permission: .valueManage, form: [:]),
         .init(method: .post, template: "/customers/export", surface: .web, permission: .dataExport, form: [:]),
         .init(method: .get, template: "/journeys/map", surface: .web, permission: .journeysRead),

@@ -10,6 +10,9 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     /// Intercept first, then one per feature (on the standardised scale).
     public var coefficients: [Double]
     public var iterations: Int
+    /// The coefficients' covariance: the inverse of the penalised log-likelihood's Hessian at the fit (nil when
+    /// singular), for intervals on what the model implies.
+    public var covariance: [[Double]]?
 
     public static func fit(_ rows: [[Double]], _ labels: [Bool], names: [String], penalty: Double = 1.0, maxIterations: Int = 50) -> LogisticRegression {
         let n = rows.count, k = names.count
@@ -48,7 +51,18 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
             for a in 0...k { beta[a] += step[a] }
             if step.map(abs).max() ?? 0 < 1e-10 { break }
         }
-        return LogisticRegression(names: names, means: means, scales: scales, coefficients: beta, iterations: iterations)
+        // The information at the estimate.
+        var information = [[Double]](repeating: [Double](repeating: 0, count: k + 1), count: k + 1)
+        for row in z {
+            let p = sigmoid(zip(row, beta).reduce(0) { $0 + $1.0 * $1.1 }), weight = p * (1 - p)
+            for a in 0...k { for b in 0...k { information[a][b] += weight * row[a] * row[b] } }
+        }
+        for a in 1...max(1, k) where a <= k { information[a][a] += penalty }
+        let covariance = (0...k).map { column -> [Double]? in
+            solve(information, (0...k).map { $0 == column ? 1 : 0 })
+        }
+        return LogisticRegression(names: names, means: means, scales: scales, coefficients: beta, iterations: iterations,
+                                  covariance: covariance.contains { $0 == nil } ? nil : covariance.map { $0! })
     }
 
     public func probability(_ row: [Double]) -> Double { Self.sigmoid(linear(row)) }
@@ -176,6 +190,8 @@ public enum ChurnComputation {
         public var risks: [Double?]
         /// Per customer the features that raise their risk most (positive contributions to the log-odds), largest first.
         public var reasons: [[(name: String, logOdds: Double)]]
+        /// Today's features per customer (nil where there is no risk), for scenarios.
+        public var features: [[Double]?]
     }
 
     static func features(_ customer: PurchaseDays, _ signals: CustomerSignals, at cut: Int64, model: BGNBD) -> [Double]? {
@@ -220,14 +236,16 @@ public enum ChurnComputation {
         let model = LogisticRegression.fit(test.rows, test.labels, names: featureNames)
         let summaries = customers.compactMap { $0.summary(until: today) }
         let current = BGNBD.fit(summaries).model
-        var risks: [Double?] = [], reasons: [[(name: String, logOdds: Double)]] = []
+        var risks: [Double?] = [], reasons: [[(name: String, logOdds: Double)]] = [], rows: [[Double]?] = []
         for (customer, signal) in zip(customers, signals) {
-            guard let row = features(customer, signal, at: today, model: current) else { risks.append(nil); reasons.append([]); continue }
+            guard let row = features(customer, signal, at: today, model: current) else { risks.append(nil); reasons.append([]); rows.append(nil); continue }
+            rows.append(row)
             risks.append(model.probability(row))
             reasons.append(model.contributions(row).filter { $0.logOdds > 0.05 }.prefix(3).map { $0 })
         }
         return Result(model: model, horizonDays: horizonDays, trainingCustomers: train.rows.count, testCustomers: test.rows.count,
                       baseRate: Double(test.labels.count { $0 }) / Double(test.labels.count), auc: ClassifierCheck.auc(scores, test.labels),
-                      lift: ClassifierCheck.lift(scores, test.labels), calibration: ClassifierCheck.calibration(scores, test.labels), risks: risks, reasons: reasons)
+                      lift: ClassifierCheck.lift(scores, test.labels), calibration: ClassifierCheck.calibration(scores, test.labels), risks: risks, reasons: reasons,
+                      features: rows)
     }
 }

@@ -179,3 +179,118 @@ public struct ValueModelSummary: Sendable, Hashable, Codable {
         self.seconds = seconds
     }
 }
+
+/// The money behind CX, computed with each value computation (``ValueModelSummary``), money in its currency's major
+/// units: revenue at risk, what CX changes would keep, and what respondents of each NPS group went on to do.
+public struct ReturnSummary: Sendable, Hashable, Codable {
+    public struct Group: Sendable, Hashable, Codable {
+        /// `detractors`, `late_deliveries` or `open_cases`.
+        public var key: String
+        public var customers: Int
+        public var value: Double
+        public var expectedLoss: Double
+        /// The members with the largest expected loss first (at most 200).
+        public var members: [ProfileID]
+        public init(key: String, customers: Int, value: Double, expectedLoss: Double, members: [ProfileID]) {
+            self.key = key
+            self.customers = customers
+            self.value = value
+            self.expectedLoss = expectedLoss
+            self.members = members
+        }
+    }
+
+    public struct Scenario: Sendable, Hashable, Codable {
+        /// `halve_late_deliveries`, `resolve_cases` or `detractors_to_passives`.
+        public var key: String
+        public var customers: Int
+        public var retained: Double
+        public var lower: Double
+        public var upper: Double
+        public init(key: String, customers: Int, retained: Double, lower: Double, upper: Double) {
+            self.key = key
+            self.customers = customers
+            self.retained = retained
+            self.lower = lower
+            self.upper = upper
+        }
+    }
+
+    public struct Cohort: Sendable, Hashable, Codable {
+        /// `promoters`, `passives` or `detractors`.
+        public var key: String
+        public var respondents: Int
+        public var meanSpend: Double?
+        public var spendLower: Double?
+        public var spendUpper: Double?
+        public var retention: Double?
+        public var retentionLower: Double?
+        public var retentionUpper: Double?
+        public init(key: String, respondents: Int, meanSpend: Double?, spendLower: Double?, spendUpper: Double?, retention: Double?,
+                    retentionLower: Double?, retentionUpper: Double?) {
+            self.key = key
+            self.respondents = respondents
+            self.meanSpend = meanSpend
+            self.spendLower = spendLower
+            self.spendUpper = spendUpper
+            self.retention = retention
+            self.retentionLower = retentionLower
+            self.retentionUpper = retentionUpper
+        }
+    }
+
+    /// A difference of mean spend per respondent over the window (to − from) with Welch's interval.
+    public struct Move: Sendable, Hashable, Codable {
+        public var key: String
+        public var perCustomer: Double
+        public var lower: Double
+        public var upper: Double
+        public init(key: String, perCustomer: Double, lower: Double, upper: Double) {
+            self.key = key
+            self.perCustomer = perCustomer
+            self.lower = lower
+            self.upper = upper
+        }
+    }
+
+    public var currency: Currency
+    public var horizonMonths: Int
+    public var groups: [Group]
+    public var scenarios: [Scenario]
+    /// Respondents whose answer is at least `cohortDays` old, and what they did in the `cohortDays` after.
+    public var cohortDays: Int
+    public var cohorts: [Cohort]
+    public var moves: [Move]
+    /// Customers whose latest NPS answer is a detractor's.
+    public var detractorsNow: Int
+
+    public init(currency: Currency, horizonMonths: Int, groups: [Group], scenarios: [Scenario], cohortDays: Int, cohorts: [Cohort], moves: [Move],
+                detractorsNow: Int) {
+        self.currency = currency
+        self.horizonMonths = horizonMonths
+        self.groups = groups
+        self.scenarios = scenarios
+        self.cohortDays = cohortDays
+        self.cohorts = cohorts
+        self.moves = moves
+        self.detractorsNow = detractorsNow
+    }
+}
+
+/// What CX costs, entered by the workspace: programmes with their yearly cost, and the cost of one service contact.
+public struct CXCosts: Sendable, Hashable, Codable {
+    public struct Programme: Sendable, Hashable, Codable {
+        public var name: String
+        public var annualCost: Money
+        public init(name: String, annualCost: Money) {
+            self.name = name
+            self.annualCost = annualCost
+        }
+    }
+    public var costPerContact: Money?
+    public var programmes: [Programme]
+    public init(costPerContact: Money?, programmes: [Programme]) {
+        self.costPerContact = costPerContact
+        self.programmes = programmes
+    }
+}

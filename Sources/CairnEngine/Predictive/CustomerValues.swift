@@ -79,8 +79,10 @@ public struct CustomerValues: Sendable {
             try await store.replaceCustomerValues([], summary: nil, in: workspace)
             return nil
         }
-        let churn = ChurnComputation.run(profiles.map { byProfile[$0]! }, signals: try await signals(of: profiles, in: workspace, now: now), today: today,
-                                         horizonDays: Self.holdoutDays)
+        let signalList = try await signals(of: profiles, in: workspace, now: now)
+        let churn = ChurnComputation.run(profiles.map { byProfile[$0]! }, signals: signalList, today: today, horizonDays: Self.holdoutDays)
+        let roi = try await returnSummary(profiles, customers: profiles.map { byProfile[$0]! }, signals: signalList, values: result.scores.map(\.value),
+                                          churn: churn, today: today, currency: currency, in: workspace)
         func money(_ major: Double) -> Money { Money(minorUnits: Int64((major * scale).rounded()), currency: currency) }
         let kept = profiles.indices.map { i -> CustomerValueScore in
             let s = result.scores[i], summary = result.summaries[i]
@@ -120,8 +122,129 @@ public struct CustomerValues: Sendable {
                     scored: churn.risks.count { $0 != nil })
             },
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        try await store.replaceCustomerValues(kept, summary: summary, in: workspace)
+        try await store.replaceCustomerValues(kept, summary: summary, roi: roi, in: workspace)
         return summary
+    }
+
+    /// Days after an NPS answer the cohorts' spend and repurchase are counted over.
+    public static let cohortDays = 180
+
+    /// Revenue at risk (detractors, late parcels in the last year, open cases), the scenarios through the churn model,
+    /// and the NPS cohorts (``ReturnOfCX``).
+    func returnSummary(_ profiles: [ProfileID], customers: [PurchaseDays], signals: [CustomerSignals], values: [Double], churn: ChurnComputation.Result?,
+                       today: Int64, currency: Currency, in workspace: WorkspaceID) async throws -> ReturnSummary {
+        let risks = churn?.risks ?? [Double?](repeating: nil, count: profiles.count)
+        let merged = try await store.mergedProfiles(in: workspace)
+        var open: [ProfileID: Int] = [:]
+        for (profile, count) in try await store.openCases(in: workspace) { open[merged[profile] ?? profile, default: 0] += count }
+        let latestNPS = signals.map { $0.npsAnswers.max { $0.day < $1.day }?.score }
+        let detractor = latestNPS.map { ($0 ?? 10) <= 6 }
+        let late = signals.map { $0.lateDeliveries.contains { $0 >= today - 365 && $0 < today } }
+        let withOpenCases = profiles.map { (open[$0] ?? 0) > 0 }
+        func group(_ key: String, _ membership: [Bool]) -> ReturnSummary.Group {
+            let found = ReturnOfCX.atRisk(values: values, risks: risks, in: membership)
+            return .init(key: key, customers: found.customers, value: found.value, expectedLoss: found.expectedLoss, members: found.members.prefix(200).map { profiles[$0] })
+        }
+        var scenarios: [ReturnSummary.Scenario] = []
+        if let churn {
+            let names = ChurnComputation.featureNames
+            let lateIndex = names.firstIndex(of: "late_deliveries")!, casesIndex = names.firstIndex(of: "cases")!
+            let detractorIndex = names.firstIndex(of: "detractor")!
+            let changes: [(String, ([Double]) -> [Double]?)] = [
+                ("halve_late_deliveries", { row in
+                    guard row[lateIndex] > 0 else { return nil }
+                    var changed = row
+                    changed[lateIndex] = log1p(expm1(row[lateIndex]) / 2)
+                    return changed
+                }),
+                ("avoid_contacts", { row in
+                    guard row[casesIndex] > 0 else { return nil }
+                    var changed = row
+                    changed[casesIndex] = 0
+                    return changed
+                }),
+                ("detractors_to_passives", { row in
+                    guard row[detractorIndex] > 0 else { return nil }
+                    var changed = row
+                    changed[detractorIndex] = 0
+                    return changed
+                }),
+            ]
+            for (key, change) in changes {
+                let found = ReturnOfCX.scenario(churn.model, rows: churn.features, values: values, change: change)
+                scenarios.append(.init(key: key, customers: found.customers, retained: found.retained, lower: found.lower, upper: found.upper))
+            }
+        }
+        // Cohorts: each respondent's first NPS answer at least `cohortDays` before today, and the next `cohortDays`.
+        var spend: [String: [Double]] = [:], again: [String: [Bool]] = [:]
+        let window = Int64(Self.cohortDays)
+        for (customer, signal) in zip(customers, signals) {
+            guard let answer = signal.npsAnswers.filter({ $0.day < today - window }).min(by: { $0.day < $1.day }) else { continue }
+            let key = answer.score >= 9 ? "promoters" : answer.score >= 7 ? "passives" : "detractors"
+            let after = customer.days.filter { $0 > answer.day && $0 <= answer.day + window }
+            spend[key, default: []].append(after.reduce(0) { $0 + (customer.spend[$1] ?? 0) })
+            again[key, default: []].append(!after.isEmpty)
+        }
+        let cohorts = ["promoters", "passives", "detractors"].map { key -> ReturnSummary.Cohort in
+            let found = ReturnOfCX.cohort(spend: spend[key] ?? [], boughtAgain: again[key] ?? [])
+            return .init(key: key, respondents: found.respondents, meanSpend: found.meanSpend, spendLower: found.spendLower, spendUpper: found.spendUpper,
+                         retention: found.retention, retentionLower: found.retentionLower, retentionUpper: found.retentionUpper)
+        }
+        var moves: [ReturnSummary.Move] = []
+        for (key, target) in [("detractor_to_passive", "passives"), ("detractor_to_promoter", "promoters")] {
+            if let found = ReturnOfCX.difference(spend["detractors"] ?? [], spend[target] ?? []) {
+                moves.append(.init(key: key, perCustomer: found.difference, lower: found.lower, upper: found.upper))
+            }
+        }
+        return ReturnSummary(currency: currency, horizonMonths: Self.horizonMonths,
+                             groups: [group("detractors", detractor), group("late_deliveries", late), group("open_cases", withOpenCases)],
+                             scenarios: scenarios, cohortDays: Self.cohortDays, cohorts: cohorts, moves: moves,
+                             detractorsNow: zip(latestNPS, detractor).count { $0.0 != nil && $0.1 })
+    }
+
+    /// The money behind CX with what it costs. Needs `insights.read`, `customers.read` and `commerce.read`.
+    public func returnOfCX(for principal: Principal) async throws -> (summary: ReturnSummary?, costs: CXCosts, contacts: Int) {
+        try principal.require(.insightsRead)
+        try principal.require(.customersRead)
+        try principal.require(.commerceRead)
+        let contacts = try await store.contacts(in: principal.workspaceID, since: clock.now().addingTimeInterval(-365 * 86_400))
+        return (try await store.valueReturn(in: principal.workspaceID), try await store.cxCosts(in: principal.workspaceID), contacts)
+    }
+
+    /// Sets what CX costs: `costPerContact` and `programmes` ([{name, annualCost}]) as decimal text in `currency`.
+    /// Needs `value.manage`.
+    public func setCosts(currency text: String?, costPerContact: String?, programmes: [(name: String?, annualCost: String?)],
+                         for principal: Principal) async throws -> CXCosts {
+        try principal.require(.valueManage)
+        var issues = ValidationCollector()
+        let currency = issues.check { () throws(ValidationError) in try Currency(validating: text ?? "") }
+        func money(_ text: String?, field: String) -> Money? {
+            guard let text, !text.isEmpty, let currency else { return nil }
+            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value >= 0, value < 1_000_000_000_000 else {
+                issues.add(FieldIssue(field: field, issue: .invalid, hint: "Use an amount such as 4.50 (a dot before the decimals, at least 0)."))
+                return nil
+            }
+            let minor = NSDecimalNumber(decimal: value * pow(10, currency.exponent)).rounding(accordingToBehavior: nil).int64Value
+            return Money(minorUnits: minor, currency: currency)
+        }
+        let perContact = money(costPerContact, field: "costPerContact")
+        if programmes.count > 50 { issues.add(FieldIssue(field: "programmes", issue: .invalid, hint: "Enter at most 50 programmes.")) }
+        var list: [CXCosts.Programme] = []
+        for (index, programme) in programmes.prefix(50).enumerated() {
+            let name = (programme.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if name.isEmpty || name.count > 120 {
+                issues.add(FieldIssue(field: "programmes[\(index)].name", issue: .invalid, hint: "Name each programme in 1 to 120 characters."))
+            }
+            let cost = money(programme.annualCost, field: "programmes[\(index)].annualCost")
+            if programme.annualCost == nil || programme.annualCost!.isEmpty {
+                issues.add(FieldIssue(field: "programmes[\(index)].annualCost", issue: .invalid, hint: "Give each programme its yearly cost, e.g. 12000."))
+            }
+            if let cost, !name.isEmpty, name.count <= 120 { list.append(.init(name: name, annualCost: cost)) }
+        }
+        try issues.throwIfAny()
+        let costs = CXCosts(costPerContact: perContact, programmes: list)
+        try await store.setCXCosts(costs, at: clock.now(), in: principal.workspaceID)
+        return costs
     }
 
     /// What besides purchases the churn model reads, per customer (merged profiles' under their survivor): NPS answers

@@ -5,6 +5,7 @@ public import Hummingbird
 
 extension CustomerValueScore: ResponseEncodable {}
 extension RevenueForecasts.Result: ResponseEncodable {}
+extension CXCosts: ResponseEncodable {}
 
 /// Customer value: the models of the last computation, recomputing on demand, the customers ranked by value, and one
 /// customer's figures.
@@ -20,6 +21,62 @@ struct ValueAPI {
         group.get("profiles/{id}/value", use: value)
         group.get("profiles/export", use: export)
         group.get("forecasts/revenue", use: forecast)
+        group.get("roi", use: returnOfCX)
+        group.put("roi/costs", use: setCosts)
+    }
+
+    /// The money behind CX: the last computation's revenue at risk, scenarios and NPS cohorts, with the costs entered
+    /// and the service cost they imply.
+    struct ReturnBody: ResponseEncodable {
+        var summary: ReturnSummary?
+        var costs: CXCosts
+        var contactsLastYear: Int
+        var serviceCost: Money?
+        var programmesCost: Money?
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(summary, forKey: .summary)
+            try container.encode(costs, forKey: .costs)
+            try container.encode(contactsLastYear, forKey: .contactsLastYear)
+            try container.encode(serviceCost, forKey: .serviceCost)
+            try container.encode(programmesCost, forKey: .programmesCost)
+        }
+        enum CodingKeys: String, CodingKey { case summary, costs, contactsLastYear, serviceCost, programmesCost }
+
+        init(_ found: (summary: ReturnSummary?, costs: CXCosts, contacts: Int)) {
+            summary = found.summary
+            costs = found.costs
+            contactsLastYear = found.contacts
+            serviceCost = found.costs.costPerContact.flatMap { $0.times(Int64(found.contacts)) }
+            let programmes = found.costs.programmes
+            programmesCost = programmes.first.map { first in
+                Money(minorUnits: programmes.filter { $0.annualCost.currency == first.annualCost.currency }.reduce(0) { $0 + $1.annualCost.minorUnits },
+                      currency: first.annualCost.currency)
+            }
+        }
+    }
+
+    @Sendable func returnOfCX(_ request: Request, context: CairnRequestContext) async throws -> ReturnBody {
+        ReturnBody(try await values.returnOfCX(for: try context.requirePrincipal()))
+    }
+
+    struct CostsBody: Decodable {
+        struct Programme: Decodable {
+            var name: String?
+            var annualCost: String?
+        }
+        var currency: String?
+        var costPerContact: String?
+        var programmes: [Programme]?
+    }
+
+    /// `{"currency":"EUR","costPerContact":"4.50","programmes":[{"name":"Faster couriers","annualCost":"12000"}]}` (value.manage).
+    @Sendable func setCosts(_ request: Request, context: CairnRequestContext) async throws -> CXCosts {
+        let principal = try context.requirePrincipal()
+        try principal.require(.valueManage)
+        let body = try await request.decodeJSON(CostsBody.self, context: context)
+        return try await values.setCosts(currency: body.currency, costPerContact: body.costPerContact,
+                                         programmes: (body.programmes ?? []).map { ($0.name, $0.annualCost) }, for: principal)
     }
 
     /// `?period=week|month&horizon=N`: revenue ahead with intervals, its backtest, by channel and category, and what

@@ -1016,5 +1016,15 @@ public enum Schema {
             try await sql.alter(table: "customer_values").column("churn_risk", type: .custom(SQLRaw("DOUBLE PRECISION"))).run()
             try await sql.alter(table: "customer_values").column("churn_reasons", type: .text).run()
         },
+        Migration(version: 54, name: "the money behind CX") { sql in
+            // With each value computation: revenue at risk, scenarios and NPS cohorts (JSON).
+            try await sql.alter(table: "value_models").column("roi", type: .text).run()
+            // What CX costs, as the workspace entered it (JSON: cost per contact and programmes).
+            try await sql.create(table: "cx_costs")
+                .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
+                .column("costs", type: .text, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .run()
+        },
     ]
 }

@@ -51,11 +51,13 @@ extension Store {
                                        "mean_spend_minor", "value_minor", "lower_minor", "upper_minor", "currency", "tier", "churn_risk", "churn_reasons", "computed_at"]
 
     /// Replaces the workspace's scores and model with a new computation's, in one transaction.
-    public func replaceCustomerValues(_ scores: [CustomerValueScore], summary: ValueModelSummary?, in workspace: WorkspaceID) async throws {
+    public func replaceCustomerValues(_ scores: [CustomerValueScore], summary: ValueModelSummary?, roi: ReturnSummary? = nil,
+                                      in workspace: WorkspaceID) async throws {
         let w = workspace.rawValue
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .millisecondsSince1970
         let text = try summary.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let roiText = try roi.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try await database.transaction { sql in
             try await sql.delete(from: "customer_values").where("workspace_id", .equal, w).run()
             for part in scores.chunked(into: 400) {
@@ -72,8 +74,8 @@ extension Store {
             }
             try await sql.delete(from: "value_models").where("workspace_id", .equal, w).run()
             if let text, let summary {
-                try await sql.insert(into: "value_models").columns("workspace_id", "summary", "computed_at")
-                    .values(SQLBind(w), SQLBind(text), SQLBind(summary.computedAt.storageMillis)).run()
+                try await sql.insert(into: "value_models").columns("workspace_id", "summary", "computed_at", "roi")
+                    .values(SQLBind(w), SQLBind(text), SQLBind(summary.computedAt.storageMillis), SQLBind(roiText)).run()
             }
         }
     }
@@ -109,6 +111,57 @@ extension Store {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .millisecondsSince1970
             return try decoder.decode(ValueModelSummary.self, from: Data(text.utf8))
+        }
+    }
+
+    /// The money behind CX from the last value computation.
+    public func valueReturn(in workspace: WorkspaceID) async throws -> ReturnSummary? {
+        try await database.withConnection { sql in
+            guard let text = try await sql.select().column("roi").from("value_models").where("workspace_id", .equal, workspace.rawValue)
+                .first()?.decode(column: "roi", as: String?.self) else { return nil }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .millisecondsSince1970
+            return try decoder.decode(ReturnSummary.self, from: Data(text.utf8))
+        }
+    }
+
+    public func cxCosts(in workspace: WorkspaceID) async throws -> CXCosts {
+        try await database.withConnection { sql in
+            guard let text = try await sql.select().column("costs").from("cx_costs").where("workspace_id", .equal, workspace.rawValue)
+                .first()?.decode(column: "costs", as: String.self) else { return CXCosts(costPerContact: nil, programmes: []) }
+            return try JSONDecoder().decode(CXCosts.self, from: Data(text.utf8))
+        }
+    }
+
+    public func setCXCosts(_ costs: CXCosts, at now: Date, in workspace: WorkspaceID) async throws {
+        let text = String(decoding: try JSONEncoder().encode(costs), as: UTF8.self)
+        try await database.transaction { sql in
+            try await sql.delete(from: "cx_costs").where("workspace_id", .equal, workspace.rawValue).run()
+            try await sql.insert(into: "cx_costs").columns("workspace_id", "costs", "updated_at")
+                .values(SQLBind(workspace.rawValue), SQLBind(text), SQLBind(now.storageMillis)).run()
+        }
+    }
+
+    /// Open cases per customer (by the profile each case names).
+    public func openCases(in workspace: WorkspaceID) async throws -> [ProfileID: Int] {
+        try await database.withConnection { sql in
+            var found: [ProfileID: Int] = [:]
+            for row in try await sql.raw("""
+                SELECT profile_id AS p, COUNT(*) AS n FROM cases WHERE workspace_id = \(bind: workspace.rawValue) AND is_open = 1 AND profile_id IS NOT NULL
+                GROUP BY profile_id
+                """).all() {
+                found[ProfileID(rawValue: try row.decode(column: "p", as: String.self))] = Int(try row.decode(column: "n", as: Int64.self))
+            }
+            return found
+        }
+    }
+
+    /// Service contacts (cases opened) since a moment.
+    public func contacts(in workspace: WorkspaceID, since: Date) async throws -> Int {
+        try await database.withConnection { sql in
+            Int(try await sql.raw("""
+                SELECT COUNT(*) AS n FROM cases WHERE workspace_id = \(bind: workspace.rawValue) AND created_at >= \(bind: since.storageMillis)
+                """).first()?.decode(column: "n", as: Int64.self) ?? 0)
         }
     }
 

@@ -17,6 +17,9 @@ struct InsightsPages {
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("insights/forecast", use: forecastPage)
+        router.get("insights/roi", use: returnPage)
+        router.get("insights/roi/customers", use: returnCustomers)
+        router.post("insights/roi/costs", use: saveCosts)
         router.get("insights/value", use: valuePage)
         router.post("insights/value/recompute", use: recomputeValue)
         router.get("insights", use: page)
@@ -25,7 +28,7 @@ struct InsightsPages {
     }
 
     static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
-        [("drivers", "/insights"), ("scorecard", "/insights/scorecard"), ("alerts", "/insights/alerts"), ("value", "/insights/value"), ("forecast", "/insights/forecast")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
+        [("drivers", "/insights"), ("scorecard", "/insights/scorecard"), ("alerts", "/insights/alerts"), ("value", "/insights/value"), ("forecast", "/insights/forecast"), ("roi", "/insights/roi")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
     }
 
     /// Customer value: the models the last computation fitted (parameters with standard errors), its holdout check as
@@ -153,6 +156,105 @@ struct InsightsPages {
             values["errors"] = fieldErrors(error, texts: renderer.catalogue, language: context.language)
         }
         return try renderer.page("insights_forecast", titleKey: "nav_insights", section: "insights", context: context, values: values)
+    }
+
+    /// The ROI of CX: revenue at risk, what changes would keep, what each NPS group went on to spend, and what CX
+    /// costs — every figure linking to its customers or to how it is computed (the page's last section).
+    @Sendable func returnPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        try await returnPage(request, context: context, errors: nil, form: nil, status: .ok)
+    }
+
+    private func returnPage(_ request: Request, context: CairnRequestContext, errors: [String: Any]?, form: [String: String]?,
+                            status: HTTPResponse.Status) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let texts = renderer.catalogue.texts(for: context.language)
+        let found = try await values.returnOfCX(for: principal)
+        func amount(_ value: Double) -> String { String(format: "%.0f", value) }
+        let currency = found.summary?.currency.code ?? found.costs.costPerContact?.currency.code ?? found.costs.programmes.first?.annualCost.currency.code ?? ""
+        var values: [String: Any] = [
+            "insightsNav": Self.nav("roi", texts: texts), "hasSummary": found.summary != nil, "currency": currency,
+            "canManage": principal.can(.valueManage), "errors": errors as Any,
+            "flash": request.uri.queryParameters["done"].flatMap { texts["flash_roi_\($0)"] } as Any,
+            "contacts": found.contacts,
+            "costCurrency": form?["currency"] ?? (currency.isEmpty ? "EUR" : currency),
+            "costPerContactText": form?["costPerContact"] ?? found.costs.costPerContact?.decimalText ?? "",
+            "programmesText": form?["programmes"] ?? found.costs.programmes.map { "\($0.name); \($0.annualCost.decimalText)" }.joined(separator: "\n"),
+            "programmes": found.costs.programmes.map { ["name": $0.name, "cost": $0.annualCost.description] },
+            "hasProgrammes": !found.costs.programmes.isEmpty,
+        ]
+        let body = ValueAPI.ReturnBody(found)
+        values["serviceCost"] = body.serviceCost?.description as Any
+        values["programmesCost"] = body.programmesCost?.description as Any
+        if let summary = found.summary {
+            values["horizon"] = summary.horizonMonths
+            values["groups"] = summary.groups.map { group -> [String: Any] in
+                ["key": group.key, "label": texts["roi_group_\(group.key)"] ?? group.key, "customers": group.customers, "value": amount(group.value),
+                 "loss": amount(group.expectedLoss), "href": "/insights/roi/customers?group=\(group.key)"]
+            }
+            values["hasScenarios"] = !summary.scenarios.isEmpty
+            values["scenarios"] = summary.scenarios.map { scenario -> [String: Any] in
+                ["key": scenario.key, "label": texts["roi_scenario_\(scenario.key)"] ?? scenario.key, "customers": scenario.customers,
+                 "retained": amount(scenario.retained), "lower": amount(scenario.lower), "upper": amount(scenario.upper)]
+            }
+            values["cohortDays"] = summary.cohortDays
+            values["cohorts"] = summary.cohorts.map { cohort -> [String: Any] in
+                ["label": texts["roi_cohort_\(cohort.key)"] ?? cohort.key, "respondents": cohort.respondents,
+                 "spend": cohort.meanSpend.map(amount) ?? "–",
+                 "spendRange": cohort.spendLower.flatMap { lower in cohort.spendUpper.map { "\(amount(lower)) – \(amount($0))" } } ?? "",
+                 "retention": cohort.retention.map { String(format: "%.0f %%", $0 * 100) } ?? "–",
+                 "retentionRange": cohort.retentionLower.flatMap { lower in cohort.retentionUpper.map { String(format: "%.0f – %.0f %%", lower * 100, $0 * 100) } } ?? ""]
+            }
+            values["detractorsNow"] = summary.detractorsNow
+            values["moves"] = summary.moves.map { move -> [String: Any] in
+                ["label": texts["roi_move_\(move.key)"] ?? move.key, "perCustomer": amount(move.perCustomer), "range": "\(amount(move.lower)) – \(amount(move.upper))",
+                 "potential": amount(move.perCustomer * Double(summary.detractorsNow)),
+                 "potentialRange": "\(amount(move.lower * Double(summary.detractorsNow))) – \(amount(move.upper * Double(summary.detractorsNow)))"]
+            }
+            values["hasMoves"] = !summary.moves.isEmpty
+        }
+        return try renderer.page("insights_roi", titleKey: "nav_insights", section: "insights", context: context, values: values, status: status)
+    }
+
+    /// The customers behind a group's figure, largest expected loss first, each linking to the 360.
+    @Sendable func returnCustomers(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let texts = renderer.catalogue.texts(for: context.language)
+        let key = request.uri.queryParameters["group"].map(String.init) ?? ""
+        let found = try await values.returnOfCX(for: principal)
+        let keys = ["detractors", "late_deliveries", "open_cases"]
+        guard keys.contains(key) else { throw ValidationError(field: "group", issue: .unknownValue(allowed: keys), hint: "Choose a group from the page.") }
+        let group = found.summary?.groups.first { $0.key == key } ?? ReturnSummary.Group(key: key, customers: 0, value: 0, expectedLoss: 0, members: [])
+        let scored = try await values.values(of: group.members, for: principal)
+        return try renderer.page("insights_roi_customers", titleKey: "nav_insights", section: "insights", context: context, values: [
+            "insightsNav": Self.nav("roi", texts: texts), "label": texts["roi_group_\(key)"] ?? key, "customers": group.customers,
+            "shown": group.members.count,
+            "rows": group.members.compactMap { id -> [String: Any]? in
+                guard let score = scored[id] else { return nil }
+                let risk = score.churnRisk ?? 0
+                return ["id": id.rawValue, "value": score.value.description, "risk": String(format: "%.0f %%", risk * 100),
+                        "loss": Money(minorUnits: Int64((Double(score.value.minorUnits) * risk).rounded()), currency: score.value.currency).description]
+            },
+        ])
+    }
+
+    /// The costs form: currency, cost per contact, and programmes one a line as "name; yearly cost".
+    @Sendable func saveCosts(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.valueManage)
+        let form = try await request.form()
+        let lines = (form["programmes"] ?? "").split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let programmes = lines.map { line -> (name: String?, annualCost: String?) in
+            let parts = line.split(separator: ";", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return (parts.first, parts.count > 1 ? parts[1] : nil)
+        }
+        do {
+            _ = try await values.setCosts(currency: form["currency"], costPerContact: form["costPerContact"], programmes: programmes, for: principal)
+            return WebRenderer.redirect(to: "/insights/roi?done=saved")
+        } catch let error as ValidationError {
+            return try await returnPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language),
+                                        form: ["currency": form["currency"] ?? "", "costPerContact": form["costPerContact"] ?? "", "programmes": form["programmes"] ?? ""],
+                                        status: .badRequest)
+        }
     }
 
     @Sendable func recomputeValue(_ request: Request, context: CairnRequestContext) async throws -> Response {
