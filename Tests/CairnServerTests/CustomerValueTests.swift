@@ -156,6 +156,20 @@ struct CustomerValueTests {
             let profilesTop = try await h.api(.get, "/api/v1/profiles?tier=top&limit=100", key: viewer).json()
             #expect((profilesTop["data"] as? [[String: Any]])?.count == 6)
 
+            // Value-balanced service: a policy for the top tier covers a top customer's case, not a low one's.
+            let topPolicy = try await h.api(.post, "/api/v1/sla-policies", key: manager, json: #"{"name":"Top customers","valueTiers":["top"],"firstResponseMinutes":30}"#)
+            #expect(topPolicy.status == .created, "\(topPolicy.text)")
+            let badPolicy = try await h.api(.post, "/api/v1/sla-policies", key: manager, json: #"{"name":"Gold","valueTiers":["gold"],"firstResponseMinutes":30}"#)
+            #expect(badPolicy.status == .badRequest && badPolicy.text.contains("valueTiers"))
+            let topRow = try #require(((try await h.api(.get, "/api/v1/value/customers?tier=top&limit=1", key: viewer).json())["data"] as? [[String: Any]])?.first)
+            let lowRow = try #require(((try await h.api(.get, "/api/v1/value/customers?tier=low&limit=1", key: viewer).json())["data"] as? [[String: Any]])?.first)
+            for (row, covered) in [(topRow, true), (lowRow, false)] {
+                let opened = try await h.api(.post, "/api/v1/cases", key: manager, json: #"{"profileId":"\#(row["profileId"] as? String ?? "")","channel":"email","subject":"Help","message":"Please."}"#)
+                #expect(opened.status == .created, "\(opened.text)")
+                let sla = ((try opened.json()["case"] as? [String: Any])?["sla"] as? [String: Any])
+                #expect((sla?["policyName"] as? String == "Top customers") == covered, "\(opened.text)")
+            }
+
             // The export: value columns, the tier filter, audited; refused without data.export.
             let export = try await h.api(.get, "/api/v1/profiles/export?format=csv&tier=top", key: manager)
             #expect(export.status == .ok)
@@ -255,10 +269,12 @@ struct CustomerValueTests {
                 loss += amount * (score["churnRisk"] as? Double ?? .nan)
             }
             #expect(try await h.api(.put, "/api/v1/roi/costs", key: viewer, json: #"{"currency":"EUR"}"#).status == .forbidden)
-            let refused = try await h.api(.put, "/api/v1/roi/costs", key: manager, json: #"{"currency":"EUR","costPerContact":"abc","programmes":[{"name":"Couriers"}]}"#)
-            #expect(refused.status == .badRequest && refused.text.contains("costPerContact") && refused.text.contains("programmes[0].annualCost"), "\(refused.text)")
-            let saved = try await h.api(.put, "/api/v1/roi/costs", key: manager, json: #"{"currency":"EUR","costPerContact":"4.50","programmes":[{"name":"Faster couriers","annualCost":"12000"}]}"#)
+            let refused = try await h.api(.put, "/api/v1/roi/costs", key: manager, json: #"{"currency":"EUR","programmes":[{"name":"Couriers"},{"name":"","annualCost":"x"}]}"#)
+            #expect(refused.status == .badRequest && refused.text.contains("programmes[0].annualCost") && refused.text.contains("programmes[1].name"), "\(refused.text)")
+            let saved = try await h.api(.put, "/api/v1/roi/costs", key: manager, json: #"{"currency":"EUR","programmes":[{"name":"Faster couriers","annualCost":"12000"}]}"#)
             #expect(saved.status == .ok, "\(saved.text)")
+            // The service's own cost per contact prices the contacts.
+            #expect(try await h.api(.put, "/api/v1/service-settings", key: manager, json: #"{"costPerContact":{"email":"4.50"},"currency":"EUR"}"#).status == .ok)
             let roi = try await h.api(.get, "/api/v1/roi", key: viewer).json()
             let summary = try #require(roi["summary"] as? [String: Any])
             let groups = (summary["groups"] as? [[String: Any]]) ?? []
@@ -267,14 +283,14 @@ struct CustomerValueTests {
             // The scores are kept in cents: their sums agree to a cent a customer.
             #expect(abs((openCases["value"] as? Double ?? 0) - value) < 0.02 && abs((openCases["expectedLoss"] as? Double ?? 0) - loss) < 0.02, "\(openCases)")
             #expect(((summary["scenarios"] as? [[String: Any]]) ?? []).map { $0["key"] as? String ?? "" } == ["halve_late_deliveries", "avoid_contacts", "detractors_to_passives"])
-            #expect(roi["contactsLastYear"] as? Int == 3 && (roi["serviceCost"] as? [String: Any])?["amount"] as? String == "13.50")
+            #expect((roi["contactsLastYear"] as? [String: Int]) == ["email": 3] && ((roi["serviceCost"] as? [[String: Any]])?.first?["amount"] as? String) == "13.50", "\(roi)")
             #expect((roi["programmesCost"] as? [String: Any])?["amount"] as? String == "12000.00")
             var signedIn = try await h.signIn(h.a.users[.manager]!.email)
             let (_, roiPage) = try await signedIn.get("/insights/roi")
             #expect(roiPage.contains(#"data-group="open_cases""#) && roiPage.contains("/insights/roi/customers?group=open_cases") && roiPage.contains(#"id="how-at-risk""#))
             let (_, members) = try await signedIn.get("/insights/roi/customers?group=open_cases")
             #expect(ids.prefix(3).allSatisfy { members.contains("/customers/\($0)") })
-            let formRefused = try await signedIn.submit(on: "/insights/roi", to: "/insights/roi/costs", form: ["currency": "EUR", "costPerContact": "x", "programmes": "Couriers"])
+            let formRefused = try await signedIn.submit(on: "/insights/roi", to: "/insights/roi/costs", form: ["currency": "EUR", "programmes": "Couriers"])
             #expect(formRefused.status == .badRequest && String(buffer: formRefused.body).contains("Couriers"))
             var browser = try await h.signIn(h.a.users[.viewer]!.email)
             let (_, page) = try await browser.get("/insights/value")

@@ -277,7 +277,8 @@ public struct ReturnSummary: Sendable, Hashable, Codable {
     }
 }
 
-/// What CX costs, entered by the workspace: programmes with their yearly cost, and the cost of one service contact.
+/// What CX programmes cost, entered by the workspace, each with its yearly cost (the cost of a service contact is the
+/// service settings' cost per contact by channel).
 public struct CXCosts: Sendable, Hashable, Codable {
     public struct Programme: Sendable, Hashable, Codable {
         public var name: String
@@ -287,10 +288,8 @@ public struct CXCosts: Sendable, Hashable, Codable {
             self.annualCost = annualCost
         }
     }
-    public var costPerContact: Money?
     public var programmes: [Programme]
-    public init(costPerContact: Money?, programmes: [Programme]) {
-        self.costPerContact = costPerContact
+    public init(programmes: [Programme]) {
         self.programmes = programmes
     }
 }

@@ -9,11 +9,23 @@ public struct SLAPolicy: Sendable, Hashable, Codable {
         public var channels: [Case.Channel]
         /// Values of the customer's `tier` trait, e.g. `gold`.
         public var tiers: [String]
+        /// The customer's value tier at the last value computation (``ValueTier``): value-balanced service.
+        public var valueTiers: [ValueTier]
 
-        public init(priorities: [Case.Priority] = [], channels: [Case.Channel] = [], tiers: [String] = []) {
+        public init(priorities: [Case.Priority] = [], channels: [Case.Channel] = [], tiers: [String] = [], valueTiers: [ValueTier] = []) {
             self.priorities = priorities
             self.channels = channels
             self.tiers = tiers
+            self.valueTiers = valueTiers
+        }
+
+        // Policies saved before value tiers existed have no `valueTiers`.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            priorities = try container.decode([Case.Priority].self, forKey: .priorities)
+            channels = try container.decode([Case.Channel].self, forKey: .channels)
+            tiers = try container.decode([String].self, forKey: .tiers)
+            valueTiers = try container.decodeIfPresent([ValueTier].self, forKey: .valueTiers) ?? []
         }
     }
 
@@ -64,10 +76,11 @@ public struct SLAPolicy: Sendable, Hashable, Codable {
         self.escalation = escalation
     }
 
-    public func covers(priority: Case.Priority, channel: Case.Channel, tier: String?) -> Bool {
+    public func covers(priority: Case.Priority, channel: Case.Channel, tier: String?, valueTier: ValueTier? = nil) -> Bool {
         (conditions.priorities.isEmpty || conditions.priorities.contains(priority))
             && (conditions.channels.isEmpty || conditions.channels.contains(channel))
             && (conditions.tiers.isEmpty || tier.map { t in conditions.tiers.contains { $0.caseInsensitiveCompare(t) == .orderedSame } } == true)
+            && (conditions.valueTiers.isEmpty || valueTier.map(conditions.valueTiers.contains) == true)
     }
 }
 

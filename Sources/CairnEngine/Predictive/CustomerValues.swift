@@ -202,19 +202,41 @@ public struct CustomerValues: Sendable {
                              detractorsNow: zip(latestNPS, detractor).count { $0.0 != nil && $0.1 })
     }
 
+    /// What CX costs: the programmes as entered, their total (in the first one's currency), the service contacts of the
+    /// last 365 days by channel, and what they cost at the service settings' cost per contact (per currency).
+    public struct Costs: Sendable {
+        public var programmes: CXCosts
+        public var programmesTotal: Money?
+        public var contacts: [String: Int]
+        public var serviceCost: [Money]
+        /// Contacts on channels without a cost per contact.
+        public var contactsWithoutCost: Int
+    }
+
     /// The money behind CX with what it costs. Needs `insights.read`, `customers.read` and `commerce.read`.
-    public func returnOfCX(for principal: Principal) async throws -> (summary: ReturnSummary?, costs: CXCosts, contacts: Int) {
+    public func returnOfCX(for principal: Principal) async throws -> (summary: ReturnSummary?, costs: Costs) {
         try principal.require(.insightsRead)
         try principal.require(.customersRead)
         try principal.require(.commerceRead)
-        let contacts = try await store.contacts(in: principal.workspaceID, since: clock.now().addingTimeInterval(-365 * 86_400))
-        return (try await store.valueReturn(in: principal.workspaceID), try await store.cxCosts(in: principal.workspaceID), contacts)
+        let workspace = principal.workspaceID
+        let contacts = try await store.contacts(in: workspace, since: clock.now().addingTimeInterval(-365 * 86_400))
+        let perContact = try await store.serviceSettings(in: workspace).costPerContact
+        var byCurrency: [Currency: Int64] = [:], without = 0
+        for (channel, count) in contacts {
+            if let cost = perContact[channel]?.times(Int64(count)) { byCurrency[cost.currency, default: 0] += cost.minorUnits } else { without += count }
+        }
+        let programmes = try await store.cxCosts(in: workspace)
+        let total = programmes.programmes.first.map { first in
+            Money(minorUnits: programmes.programmes.filter { $0.annualCost.currency == first.annualCost.currency }.reduce(0) { $0 + $1.annualCost.minorUnits },
+                  currency: first.annualCost.currency)
+        }
+        return (try await store.valueReturn(in: workspace),
+                Costs(programmes: programmes, programmesTotal: total, contacts: contacts,
+                      serviceCost: byCurrency.sorted { $0.key.code < $1.key.code }.map { Money(minorUnits: $0.value, currency: $0.key) }, contactsWithoutCost: without))
     }
 
-    /// Sets what CX costs: `costPerContact` and `programmes` ([{name, annualCost}]) as decimal text in `currency`.
-    /// Needs `value.manage`.
-    public func setCosts(currency text: String?, costPerContact: String?, programmes: [(name: String?, annualCost: String?)],
-                         for principal: Principal) async throws -> CXCosts {
+    /// Sets the CX programmes ([{name, annualCost}], the cost as decimal text in `currency`). Needs `value.manage`.
+    public func setCosts(currency text: String?, programmes: [(name: String?, annualCost: String?)], for principal: Principal) async throws -> CXCosts {
         try principal.require(.valueManage)
         var issues = ValidationCollector()
         let currency = issues.check { () throws(ValidationError) in try Currency(validating: text ?? "") }
@@ -227,7 +249,6 @@ public struct CustomerValues: Sendable {
             let minor = NSDecimalNumber(decimal: value * pow(10, currency.exponent)).rounding(accordingToBehavior: nil).int64Value
             return Money(minorUnits: minor, currency: currency)
         }
-        let perContact = money(costPerContact, field: "costPerContact")
         if programmes.count > 50 { issues.add(FieldIssue(field: "programmes", issue: .invalid, hint: "Enter at most 50 programmes.")) }
         var list: [CXCosts.Programme] = []
         for (index, programme) in programmes.prefix(50).enumerated() {
@@ -242,7 +263,7 @@ public struct CustomerValues: Sendable {
             if let cost, !name.isEmpty, name.count <= 120 { list.append(.init(name: name, annualCost: cost)) }
         }
         try issues.throwIfAny()
-        let costs = CXCosts(costPerContact: perContact, programmes: list)
+        let costs = CXCosts(programmes: list)
         try await store.setCXCosts(costs, at: clock.now(), in: principal.workspaceID)
         return costs
     }

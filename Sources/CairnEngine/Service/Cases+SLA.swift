@@ -30,8 +30,12 @@ extension Cases {
         let policies = try await tx.slaPolicies(in: item.workspaceID)
         guard !policies.isEmpty else { return nil }
         var tier: String?
-        if let profile = item.profileID, case .string(let value)? = try await tx.traits(of: profile, in: item.workspaceID)["tier"]?.value { tier = value }
-        guard let policy = policies.first(where: { $0.covers(priority: item.priority, channel: item.channel, tier: tier) }) else { return nil }
+        var valueTier: ValueTier?
+        if let profile = item.profileID {
+            if case .string(let value)? = try await tx.traits(of: profile, in: item.workspaceID)["tier"]?.value { tier = value }
+            valueTier = try await tx.valueTier(of: profile, in: item.workspaceID)
+        }
+        guard let policy = policies.first(where: { $0.covers(priority: item.priority, channel: item.channel, tier: tier, valueTier: valueTier) }) else { return nil }
         var calendar = BusinessCalendar.alwaysOpen
         if let team = item.teamID, let found = try await tx.teams(in: item.workspaceID).first(where: { $0.id == team }) { calendar = found.calendar }
         return (policy, calendar)

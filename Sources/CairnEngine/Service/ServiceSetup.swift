@@ -126,6 +126,7 @@ public struct ServiceSetup: Sendable {
         public var priorities: [String]?
         public var channels: [String]?
         public var tiers: [String]?
+        public var valueTiers: [String]?
         public var firstResponseMinutes: Int?
         public var nextResponseMinutes: Int?
         public var resolutionMinutes: Int?
@@ -156,6 +157,10 @@ public struct ServiceSetup: Sendable {
         for text in input.priorities ?? [] { if let p = Cases.choice(text, as: Case.Priority.self, field: "priorities", collecting: &issues) { priorities.append(p) } }
         for text in input.channels ?? [] { if let c = Cases.choice(text, as: Case.Channel.self, field: "channels", collecting: &issues) { channels.append(c) } }
         let tiers = (input.tiers ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var valueTiers: [ValueTier] = []
+        for text in input.valueTiers ?? [] {
+            if let tier = issues.check({ () throws(ValidationError) in try ValueTier.validate(text, field: "valueTiers") }), !valueTiers.contains(tier) { valueTiers.append(tier) }
+        }
         for (field, value) in [("firstResponseMinutes", input.firstResponseMinutes), ("nextResponseMinutes", input.nextResponseMinutes),
                                ("resolutionMinutes", input.resolutionMinutes)] {
             if let value, !(1...525_600).contains(value) {
@@ -179,7 +184,7 @@ public struct ServiceSetup: Sendable {
         try issues.throwIfAny()
         let position = input.position ?? existing.first { $0.id == id }?.position ?? ((existing.map(\.position).max() ?? -1) + 1)
         let policy = SLAPolicy(id: id ?? .generate(), name: name, position: position,
-                               conditions: .init(priorities: priorities, channels: channels, tiers: tiers),
+                               conditions: .init(priorities: priorities, channels: channels, tiers: tiers, valueTiers: valueTiers),
                                targets: .init(firstResponseMinutes: input.firstResponseMinutes, nextResponseMinutes: input.nextResponseMinutes,
                                               resolutionMinutes: input.resolutionMinutes),
                                warnBeforeMinutes: warn,

@@ -407,6 +407,7 @@ struct ServiceAPI {
         var priorities: [String]?
         var channels: [String]?
         var tiers: [String]?
+        var valueTiers: [String]?
         var firstResponseMinutes: Int?
         var nextResponseMinutes: Int?
         var resolutionMinutes: Int?
@@ -426,6 +427,7 @@ struct ServiceAPI {
             input.priorities = priorities
             input.channels = channels
             input.tiers = tiers
+            input.valueTiers = valueTiers
             input.firstResponseMinutes = firstResponseMinutes
             input.nextResponseMinutes = nextResponseMinutes
             input.resolutionMinutes = resolutionMinutes

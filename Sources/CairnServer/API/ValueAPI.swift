@@ -29,30 +29,29 @@ struct ValueAPI {
     /// and the service cost they imply.
     struct ReturnBody: ResponseEncodable {
         var summary: ReturnSummary?
-        var costs: CXCosts
-        var contactsLastYear: Int
-        var serviceCost: Money?
+        var programmes: [CXCosts.Programme]
         var programmesCost: Money?
+        var contactsLastYear: [String: Int]
+        var serviceCost: [Money]
+        var contactsWithoutCost: Int
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(summary, forKey: .summary)
-            try container.encode(costs, forKey: .costs)
+            try container.encode(programmes, forKey: .programmes)
+            try container.encode(programmesCost, forKey: .programmesCost)
             try container.encode(contactsLastYear, forKey: .contactsLastYear)
             try container.encode(serviceCost, forKey: .serviceCost)
-            try container.encode(programmesCost, forKey: .programmesCost)
+            try container.encode(contactsWithoutCost, forKey: .contactsWithoutCost)
         }
-        enum CodingKeys: String, CodingKey { case summary, costs, contactsLastYear, serviceCost, programmesCost }
+        enum CodingKeys: String, CodingKey { case summary, programmes, programmesCost, contactsLastYear, serviceCost, contactsWithoutCost }
 
-        init(_ found: (summary: ReturnSummary?, costs: CXCosts, contacts: Int)) {
+        init(_ found: (summary: ReturnSummary?, costs: CustomerValues.Costs)) {
             summary = found.summary
-            costs = found.costs
-            contactsLastYear = found.contacts
-            serviceCost = found.costs.costPerContact.flatMap { $0.times(Int64(found.contacts)) }
-            let programmes = found.costs.programmes
-            programmesCost = programmes.first.map { first in
-                Money(minorUnits: programmes.filter { $0.annualCost.currency == first.annualCost.currency }.reduce(0) { $0 + $1.annualCost.minorUnits },
-                      currency: first.annualCost.currency)
-            }
+            programmes = found.costs.programmes.programmes
+            programmesCost = found.costs.programmesTotal
+            contactsLastYear = found.costs.contacts
+            serviceCost = found.costs.serviceCost
+            contactsWithoutCost = found.costs.contactsWithoutCost
         }
     }
 
@@ -66,17 +65,16 @@ struct ValueAPI {
             var annualCost: String?
         }
         var currency: String?
-        var costPerContact: String?
         var programmes: [Programme]?
     }
 
-    /// `{"currency":"EUR","costPerContact":"4.50","programmes":[{"name":"Faster couriers","annualCost":"12000"}]}` (value.manage).
+    /// `{"currency":"EUR","programmes":[{"name":"Faster couriers","annualCost":"12000"}]}`, replacing the list (value.manage).
+    /// The cost of a service contact is the service settings' (`PUT /api/v1/service-settings`).
     @Sendable func setCosts(_ request: Request, context: CairnRequestContext) async throws -> CXCosts {
         let principal = try context.requirePrincipal()
         try principal.require(.valueManage)
         let body = try await request.decodeJSON(CostsBody.self, context: context)
-        return try await values.setCosts(currency: body.currency, costPerContact: body.costPerContact,
-                                         programmes: (body.programmes ?? []).map { ($0.name, $0.annualCost) }, for: principal)
+        return try await values.setCosts(currency: body.currency, programmes: (body.programmes ?? []).map { ($0.name, $0.annualCost) }, for: principal)
     }
 
     /// `?period=week|month&horizon=N`: revenue ahead with intervals, its backtest, by channel and category, and what

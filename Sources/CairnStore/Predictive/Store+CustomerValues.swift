@@ -128,7 +128,7 @@ extension Store {
     public func cxCosts(in workspace: WorkspaceID) async throws -> CXCosts {
         try await database.withConnection { sql in
             guard let text = try await sql.select().column("costs").from("cx_costs").where("workspace_id", .equal, workspace.rawValue)
-                .first()?.decode(column: "costs", as: String.self) else { return CXCosts(costPerContact: nil, programmes: []) }
+                .first()?.decode(column: "costs", as: String.self) else { return CXCosts(programmes: []) }
             return try JSONDecoder().decode(CXCosts.self, from: Data(text.utf8))
         }
     }
@@ -156,12 +156,17 @@ extension Store {
         }
     }
 
-    /// Service contacts (cases opened) since a moment.
-    public func contacts(in workspace: WorkspaceID, since: Date) async throws -> Int {
+    /// Service contacts (cases opened) since a moment, by channel.
+    public func contacts(in workspace: WorkspaceID, since: Date) async throws -> [String: Int] {
         try await database.withConnection { sql in
-            Int(try await sql.raw("""
-                SELECT COUNT(*) AS n FROM cases WHERE workspace_id = \(bind: workspace.rawValue) AND created_at >= \(bind: since.storageMillis)
-                """).first()?.decode(column: "n", as: Int64.self) ?? 0)
+            var found: [String: Int] = [:]
+            for row in try await sql.raw("""
+                SELECT channel, COUNT(*) AS n FROM cases WHERE workspace_id = \(bind: workspace.rawValue) AND created_at >= \(bind: since.storageMillis)
+                GROUP BY channel
+                """).all() {
+                found[try row.decode(column: "channel", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
+            }
+            return found
         }
     }
 
@@ -203,6 +208,15 @@ extension Store {
             }
             return try await query.orderBy("value_minor", .descending).orderBy("profile_id").limit(limit).all().map(CustomerValueScore.init(row:))
         }
+    }
+}
+
+extension TransactionStore {
+    /// The customer's value tier at the last value computation (nil when not scored).
+    public func valueTier(of profile: ProfileID, in workspace: WorkspaceID) async throws -> ValueTier? {
+        let row = try await sql.select().column("tier").from("customer_values").where("workspace_id", .equal, workspace.rawValue)
+            .where("profile_id", .equal, profile.rawValue).first()
+        return try row.map { ValueTier(rawValue: try $0.decode(column: "tier", as: String.self)) } ?? nil
     }
 }
 

@@ -170,21 +170,20 @@ struct InsightsPages {
         let texts = renderer.catalogue.texts(for: context.language)
         let found = try await values.returnOfCX(for: principal)
         func amount(_ value: Double) -> String { String(format: "%.0f", value) }
-        let currency = found.summary?.currency.code ?? found.costs.costPerContact?.currency.code ?? found.costs.programmes.first?.annualCost.currency.code ?? ""
+        let currency = found.summary?.currency.code ?? found.costs.programmes.programmes.first?.annualCost.currency.code ?? ""
         var values: [String: Any] = [
             "insightsNav": Self.nav("roi", texts: texts), "hasSummary": found.summary != nil, "currency": currency,
             "canManage": principal.can(.valueManage), "errors": errors as Any,
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_roi_\($0)"] } as Any,
-            "contacts": found.contacts,
+            "contacts": found.costs.contacts.values.reduce(0, +),
+            "contactsWithoutCost": found.costs.contactsWithoutCost,
             "costCurrency": form?["currency"] ?? (currency.isEmpty ? "EUR" : currency),
-            "costPerContactText": form?["costPerContact"] ?? found.costs.costPerContact?.decimalText ?? "",
-            "programmesText": form?["programmes"] ?? found.costs.programmes.map { "\($0.name); \($0.annualCost.decimalText)" }.joined(separator: "\n"),
-            "programmes": found.costs.programmes.map { ["name": $0.name, "cost": $0.annualCost.description] },
-            "hasProgrammes": !found.costs.programmes.isEmpty,
+            "programmesText": form?["programmes"] ?? found.costs.programmes.programmes.map { "\($0.name); \($0.annualCost.decimalText)" }.joined(separator: "\n"),
+            "programmes": found.costs.programmes.programmes.map { ["name": $0.name, "cost": $0.annualCost.description] },
+            "hasProgrammes": !found.costs.programmes.programmes.isEmpty,
+            "serviceCost": found.costs.serviceCost.isEmpty ? nil as String? as Any : found.costs.serviceCost.map(\.description).joined(separator: " + "),
+            "programmesCost": found.costs.programmesTotal?.description as Any,
         ]
-        let body = ValueAPI.ReturnBody(found)
-        values["serviceCost"] = body.serviceCost?.description as Any
-        values["programmesCost"] = body.programmesCost?.description as Any
         if let summary = found.summary {
             values["horizon"] = summary.horizonMonths
             values["groups"] = summary.groups.map { group -> [String: Any] in
@@ -248,11 +247,11 @@ struct InsightsPages {
             return (parts.first, parts.count > 1 ? parts[1] : nil)
         }
         do {
-            _ = try await values.setCosts(currency: form["currency"], costPerContact: form["costPerContact"], programmes: programmes, for: principal)
+            _ = try await values.setCosts(currency: form["currency"], programmes: programmes, for: principal)
             return WebRenderer.redirect(to: "/insights/roi?done=saved")
         } catch let error as ValidationError {
             return try await returnPage(request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language),
-                                        form: ["currency": form["currency"] ?? "", "costPerContact": form["costPerContact"] ?? "", "programmes": form["programmes"] ?? ""],
+                                        form: ["currency": form["currency"] ?? "", "programmes": form["programmes"] ?? ""],
                                         status: .badRequest)
         }
     }

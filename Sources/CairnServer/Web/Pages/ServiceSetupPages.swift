@@ -83,6 +83,7 @@ struct ServiceSetupPages {
             "policies": policies.map { policy -> [String: Any] in
                 var applies: [String] = policy.conditions.priorities.map { label("case_priority", $0.rawValue) } + policy.conditions.channels.map { label("case_channel", $0.rawValue) }
                 applies += policy.conditions.tiers
+                applies += policy.conditions.valueTiers.map { texts["value_tier_\($0.rawValue)"] ?? $0.rawValue }
                 var escalation: [String] = []
                 if policy.escalation.raisePriority { escalation.append(texts["setup_raise_priority"] ?? "raise priority") }
                 if let team = policy.escalation.reassignTeamID { escalation.append("→ " + (teams.first { $0.id == team }?.name ?? "?")) }
@@ -174,6 +175,8 @@ struct ServiceSetupPages {
                 "channels": Case.Channel.allCases.map { ["value": $0.rawValue, "label": ServicePages.label(texts, "case_channel", $0.rawValue),
                                                          "checked": policy?.conditions.channels.contains($0) ?? false] },
                 "tiers": policy?.conditions.tiers.joined(separator: ", ") ?? "",
+                "valueTiers": ValueTier.allCases.map { ["value": $0.rawValue, "label": texts["value_tier_\($0.rawValue)"] ?? $0.rawValue,
+                                                        "checked": policy?.conditions.valueTiers.contains($0) ?? false] },
                 "first": number(policy?.targets.firstResponseMinutes ?? (policy == nil ? 60 : nil)), "next": number(policy?.targets.nextResponseMinutes),
                 "resolution": number(policy?.targets.resolutionMinutes ?? (policy == nil ? 480 : nil)), "warn": String(policy?.warnBeforeMinutes ?? 30),
                 "raise": policy?.escalation.raisePriority ?? false, "notify": policy?.escalation.notify ?? true,
@@ -182,8 +185,9 @@ struct ServiceSetupPages {
     }
 
     static func policyForm(sent form: FormFields, action: String, editing: Bool, teams: [Team], agents: [(id: UserID, name: String)], texts: [String: String]) -> [String: Any] {
-        let priorities = Set(form.values(named: "priorities")), channels = Set(form.values(named: "channels"))
+        let priorities = Set(form.values(named: "priorities")), channels = Set(form.values(named: "channels")), valueTiers = Set(form.values(named: "valueTiers"))
         return ["action": action, "editing": editing, "name": form["name"] ?? "",
+                "valueTiers": ValueTier.allCases.map { ["value": $0.rawValue, "label": texts["value_tier_\($0.rawValue)"] ?? $0.rawValue, "checked": valueTiers.contains($0.rawValue)] },
                 "priorities": Case.Priority.allCases.map { ["value": $0.rawValue, "label": ServicePages.label(texts, "case_priority", $0.rawValue), "checked": priorities.contains($0.rawValue)] },
                 "channels": Case.Channel.allCases.map { ["value": $0.rawValue, "label": ServicePages.label(texts, "case_channel", $0.rawValue), "checked": channels.contains($0.rawValue)] },
                 "tiers": form["tiers"] ?? "", "first": form["firstResponseMinutes"] ?? "", "next": form["nextResponseMinutes"] ?? "",
@@ -204,6 +208,7 @@ struct ServiceSetupPages {
         input.priorities = form.values(named: "priorities").filter { !$0.isEmpty }
         input.channels = form.values(named: "channels").filter { !$0.isEmpty }
         input.tiers = (form["tiers"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        input.valueTiers = form.values(named: "valueTiers").filter { !$0.isEmpty }
         input.firstResponseMinutes = minutes("firstResponseMinutes")
         input.nextResponseMinutes = minutes("nextResponseMinutes")
         input.resolutionMinutes = minutes("resolutionMinutes")
