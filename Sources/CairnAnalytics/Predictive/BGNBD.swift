@@ -56,8 +56,13 @@ public enum MaximumLikelihood {
 
     private static func finish(_ objective: ([Double]) -> Double, _ negativeLogLikelihood: ([Double]) -> Double, from simplex: [Double],
                                iterations: Int, count: Int) -> Estimate {
-        let estimates: [Double] = NewtonPolish.minimise(objective, from: simplex).map { (logarithm: Double) -> Double in exp(logarithm) }
-        let covariance = Hessian.covariance(of: negativeLogLikelihood, at: estimates)
+        let polished = NewtonPolish.minimiseWithHessian(objective, from: simplex)
+        let estimates: [Double] = polished.point.map { (logarithm: Double) -> Double in exp(logarithm) }
+        // On the logarithms' scale the Hessian at a minimum is J H J (J = diag(θ)), so Cov(θ) = J H⁻¹ J: the last
+        // Newton step's Hessian gives the covariance without evaluating the likelihood again.
+        let covariance = polished.hessian.flatMap(Hessian.invert).map { inverse in
+            (0..<count).map { i in (0..<count).map { j in estimates[i] * inverse[i][j] * estimates[j] } }
+        } ?? Hessian.covariance(of: negativeLogLikelihood, at: estimates)
         var errors: [Double]?
         if let covariance {
             let variances: [Double] = (0..<count).map { index in covariance[index][index] }
@@ -213,14 +218,23 @@ public enum NelderMead {
     }
 }
 
-/// Newton's method with central-difference derivatives, from a point near a minimum (where the simplex stops on a
-/// flat ridge): each step halved until the function goes down; stops when no step does.
+/// Newton's method with finite-difference derivatives, from a point near a minimum (where the simplex stops on a
+/// flat ridge): each step halved until the function goes down; stops when no step does. Per step 1 + 2n + n(n−1)/2
+/// evaluations: central differences for the gradient and the diagonal, f(x + hᵢ + hⱼ) − f(x + hᵢ) − f(x + hⱼ) + f(x)
+/// for the cross terms (the forward values shared).
 public enum NewtonPolish {
     public static func minimise(_ f: ([Double]) -> Double, from start: [Double], iterations: Int = 30) -> [Double] {
+        minimiseWithHessian(f, from: start, iterations: iterations).point
+    }
+
+    /// With the Hessian at the returned point (nil when singular or when the iterations ran out after a move).
+    public static func minimiseWithHessian(_ f: ([Double]) -> Double, from start: [Double], iterations: Int = 30) -> (point: [Double], hessian: [[Double]]?) {
         var point = start, value = f(start)
         let n = start.count
+        var last: [[Double]]?
         for _ in 0..<iterations {
-            let h = point.map { max(abs($0), 1) * 1e-5 }
+            // Steps on the logarithms' scale: large enough that flat directions' curvature stands above rounding.
+            let h = point.map { max(abs($0), 1) * 1e-4 }
             var gradient = [Double](repeating: 0, count: n)
             var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
             func at(_ moves: [(Int, Double)]) -> Double {
@@ -228,17 +242,22 @@ public enum NewtonPolish {
                 for (i, d) in moves { p[i] += d * h[i] }
                 return f(p)
             }
+            var forward = [Double](repeating: 0, count: n)
             for i in 0..<n {
                 let up = at([(i, 1)]), down = at([(i, -1)])
+                forward[i] = up
                 gradient[i] = (up - down) / (2 * h[i])
                 hessian[i][i] = (up - 2 * value + down) / (h[i] * h[i])
+            }
+            for i in 0..<n {
                 for j in (i + 1)..<max(i + 1, n) {
-                    let second = (at([(i, 1), (j, 1)]) - at([(i, 1), (j, -1)]) - at([(i, -1), (j, 1)]) + at([(i, -1), (j, -1)])) / (4 * h[i] * h[j])
+                    let second = (at([(i, 1), (j, 1)]) - forward[i] - forward[j] + value) / (h[i] * h[j])
                     hessian[i][j] = second
                     hessian[j][i] = second
                 }
             }
-            guard let inverse = Hessian.invert(hessian) else { break }
+            last = hessian
+            guard let inverse = Hessian.invert(hessian) else { last = nil; break }
             let step = (0..<n).map { i in -(0..<n).reduce(0) { $0 + inverse[i][$1] * gradient[$1] } }
             var scale = 1.0, moved = false
             while scale > 1e-6 {
@@ -253,8 +272,9 @@ public enum NewtonPolish {
                 scale /= 2
             }
             if !moved { break }
+            last = nil
         }
-        return point
+        return (point, last)
     }
 }
 
