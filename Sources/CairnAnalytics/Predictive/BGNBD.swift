@@ -19,6 +19,7 @@ extension PurchaseSummary {
         var counts: [PurchaseSummary: Int] = [:]
         for customer in customers { counts[customer, default: 0] += 1 }
         return counts.map { (summary: $0.key, count: $0.value) }
+            .sorted { ($0.summary.frequency, $0.summary.recency, $0.summary.age) < ($1.summary.frequency, $1.summary.recency, $1.summary.age) }
     }
 }
 

@@ -22,7 +22,8 @@ public struct PurchaseTable: Sendable {
         var groups: [PurchaseSummary: Int] = [:]
         groups.reserveCapacity(min(customers.count, 1 << 20))
         for customer in customers { groups[customer, default: 0] += 1 }
-        self.init(groups: groups.map { ($0.key, $0.value) })
+        // In a fixed order, so that sums (and the fit) come out the same in every run.
+        self.init(groups: groups.map { ($0.key, $0.value) }.sorted { ($0.0.frequency, $0.0.recency, $0.0.age) < ($1.0.frequency, $1.0.recency, $1.0.age) })
     }
 
     init(groups: [(PurchaseSummary, Int)]) {
