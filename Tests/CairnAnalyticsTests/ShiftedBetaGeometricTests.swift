@@ -26,4 +26,20 @@ struct ShiftedBetaGeometricTests {
         }
         print("sBG High End \(high.model) SE \(high.standardErrors ?? []); Regular \(regular.model) SE \(regular.standardErrors ?? [])")
     }
+
+    /// Three cohorts observed for 7, 4 and 2 periods (the High End counts, and two younger cohorts): SciPy 1.17 (Nelder–Mead
+    /// then BFGS on the summed likelihood, `scipy.special.betaln`) gives α 0.781252, β 4.651445, log-likelihood −2944.6162.
+    @Test("Several cohorts of different ages fitted together, as SciPy fits them")
+    func cohorts() {
+        let fit = ShiftedBetaGeometric.fit(cohorts: [[1000, 869, 743, 653, 593, 551, 517, 491], [800, 690, 600, 530, 478], [500, 440, 381]])
+        #expect(abs(fit.model.alpha - 0.7812524114296876) < 1e-5 && abs(fit.model.beta - 4.651444951286271) < 1e-4, "\(fit.model)")
+        #expect(abs(fit.logLikelihood + 2944.616245211079) < 1e-6)
+        // From purchases: customers 0–9 first buy in month 100 and renew 0…9 times; 10–19 in month 101, renewing 2 months each
+        // with a gap after; the current month 106 caps what is observed.
+        var months: [Set<Int>] = (0..<10).map { i in Set((0...i).map { 100 + $0 }) }
+        months += (0..<10).map { _ in [101, 102, 103, 105] }
+        let found = SubscriptionCohorts.cohorts(months, current: 106)
+        #expect(found.map(\.month) == [100, 101])
+        #expect(found[0].active == [10, 9, 8, 7, 6, 5] && found[1].active == [10, 10, 10, 0, 0])
+    }
 }

@@ -209,6 +209,7 @@ struct CustomerValueTests {
             func uniform() -> Double { (Double(random.next() >> 11) + 0.5) / Double(1 << 53) }
             let now = h.clock.now
             var histories: [[Int]] = [], ids: [ProfileID] = []
+            var identify: [String] = [], orders: [OrderImporter.OrderRows] = []
             for index in 0..<160 {
                 let age = 200 + Int(uniform() * 300), rate = -log(uniform()) / 25, dropout = 0.05 + 0.25 * uniform()
                 var days = [age], t = 0.0
@@ -219,13 +220,22 @@ struct CustomerValueTests {
                     if ago < days.last! { days.append(ago) }
                 }
                 histories.append(days)
-                ids.append(try await h.a.customer(in: h.store, named: "c\(index)"))
+                identify.append(#"{"type":"identify","userId":"customer-c\#(index)","traits":{"name":"C \#(index)"},"messageId":"c-\#(index)"}"#)
                 for (number, ago) in days.enumerated() {
                     let placed = now.addingTimeInterval(-Double(ago) * 86_400).formatted(.iso8601)
-                    let response = try await h.api(.post, "/api/v1/orders", key: manager, json: #"{"orderId":"C-\#(index)-\#(number)","userId":"customer-c\#(index)","currency":"EUR","channel":"web","placedAt":"\#(placed)","lines":[{"sku":"\#(sku)","quantity":1}]}"#)
-                    #expect(response.status == .created, "\(response.text)")
+                    orders.append(.init(reference: "C-\(index)-\(number)", rows: [.init(line: orders.count + 2, values: [
+                        "order_id": "C-\(index)-\(number)", "placed_at": placed, "currency": "EUR", "channel": "web", "status": "placed",
+                        "user_id": "customer-c\(index)", "sku": sku, "quantity": "1"])]))
                 }
             }
+            // The customers through the tracking API, their orders through the order import (one batch, as cairn import does).
+            #expect(try await h.track(identify))
+            for index in 0..<160 {
+                ids.append(try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "customer-c\(index)"), in: h.a.workspace.id)))
+            }
+            var memory = OrderImporter.Memory()
+            let imported = try await OrderImporter(store: h.store, principal: h.a.principal(.manager), clock: h.clock.source).importBatch(orders, memory: &memory)
+            #expect(imported.rejections.isEmpty && imported.orders == orders.count, "\(imported.rejections.prefix(3))")
             // Three customers with an open case each.
             for id in ids.prefix(3) {
                 let opened = try await h.api(.post, "/api/v1/cases", key: manager, json: #"{"profileId":"\#(id)","channel":"email","subject":"Where is it?","message":"Still waiting."}"#)
@@ -244,6 +254,22 @@ struct CustomerValueTests {
             let bins = (churn["calibration"] as? [[String: Any]]) ?? []
             #expect(bins.count == 10 && bins.reduce(0) { $0 + ($1["customers"] as? Int ?? 0) } == tested.count)
             #expect(((churn["coefficients"] as? [[String: Any]]) ?? []).count == 11)
+            // Retention by monthly cohort: for each cohort of ten or more (the last twelve), those whose first month it
+            // is and who bought in each of the following months, counted here from the orders placed.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            func month(_ date: Date) -> Int { calendar.component(.year, from: date) * 12 + calendar.component(.month, from: date) - 1 }
+            let current = month(now)
+            let bought = histories.map { Set($0.map { month(now.addingTimeInterval(-Double($0) * 86_400)) }) }
+            var expected: [[Int]] = []
+            for m in Set(bought.compactMap { $0.min() }).sorted().suffix(12) {
+                let members = bought.filter { $0.min() == m }
+                guard members.count >= 10, m < current else { continue }
+                expected.append((0...(current - 1 - m)).map { t in members.count { months in (0...t).allSatisfy { months.contains(m + $0) } } })
+            }
+            let retention = try #require(model["retention"] as? [String: Any], "\(model)")
+            #expect(((retention["cohorts"] as? [[String: Any]]) ?? []).map { $0["active"] as? [Int] ?? [] } == expected)
+            #expect((retention["alpha"] as? Double).map { $0 > 0 } == true && (retention["retentionByMonth"] as? [Double])?.count == 12)
             // Every customer scored, with reasons among the model's signals.
             let signals: Set<String> = ["p_alive", "days_since_purchase", "repeat_purchases", "mean_spend", "tenure", "detractor", "promoter",
                                         "negative_comment", "cases", "late_deliveries", "contact_consent"]

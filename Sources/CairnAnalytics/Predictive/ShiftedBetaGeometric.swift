@@ -44,3 +44,46 @@ public struct ShiftedBetaGeometric: Sendable, Hashable {
                    standardErrors: found.standardErrors)
     }
 }
+
+extension ShiftedBetaGeometric {
+    /// One model for several cohorts observed for different lengths: the sum of each cohort's log-likelihood (those
+    /// still active at a cohort's last period are censored there).
+    public static func fit(cohorts: [[Int]]) -> Fit {
+        let used = cohorts.filter { $0.count >= 2 && $0[0] > 0 }
+        let found = MaximumLikelihood.fit(parameters: 2, tolerance: 1e-13) { p in
+            let model = ShiftedBetaGeometric(alpha: p[0], beta: p[1])
+            return -used.reduce(0) { $0 + logLikelihood(model, active: $1) }
+        }
+        return Fit(model: ShiftedBetaGeometric(alpha: found.parameters[0], beta: found.parameters[1]), logLikelihood: found.logLikelihood,
+                   standardErrors: found.standardErrors)
+    }
+}
+
+/// Subscription-style retention from purchases: customers by the month of their first purchase (a cohort), each
+/// counted active through the months they bought in without a gap — a month's purchase is a renewal, the first month
+/// without one the end. Complete months only.
+public enum SubscriptionCohorts {
+    public struct Cohort: Sendable, Hashable {
+        /// Month number (year × 12 + month − 1) of the first purchase.
+        public var month: Int
+        /// `active[0]` the cohort's customers, `active[t]` those who renewed through month t.
+        public var active: [Int]
+    }
+
+    /// `months[i]` the month numbers customer i bought in; `current` the month not yet complete.
+    public static func cohorts(_ months: [Set<Int>], current: Int, last count: Int = 12, minimumCustomers: Int = 10) -> [Cohort] {
+        var runs: [Int: [Int]] = [:]
+        for bought in months {
+            guard let first = bought.min(), first < current else { continue }
+            var length = 0
+            while first + length + 1 < current, bought.contains(first + length + 1) { length += 1 }
+            runs[first, default: []].append(length)
+        }
+        return runs.keys.sorted().suffix(count).compactMap { month in
+            let lengths = runs[month]!
+            guard lengths.count >= minimumCustomers else { return nil }
+            let observed = current - 1 - month
+            return Cohort(month: month, active: (0...max(0, observed)).map { t in lengths.count { $0 >= t } })
+        }
+    }
+}

@@ -119,7 +119,40 @@ public struct ValueModelSummary: Sendable, Hashable, Codable {
     public var totalValue: Money
     public var holdout: Holdout?
     public var churn: Churn?
+    public var retention: Retention?
     public var seconds: Double
+
+    /// Subscription-style retention by monthly cohort: a month's purchase is a renewal, the first month without one
+    /// the end; the shifted-beta-geometric model fitted on all the cohorts together.
+    public struct Retention: Sendable, Hashable, Codable {
+        public struct Cohort: Sendable, Hashable, Codable {
+            public var start: Date
+            /// Customers at the start, then those who renewed through each complete month.
+            public var active: [Int]
+            /// What the model expects of them for the same months and six more.
+            public var expected: [Double]
+            public init(start: Date, active: [Int], expected: [Double]) {
+                self.start = start
+                self.active = active
+                self.expected = expected
+            }
+        }
+        public var alpha: Double
+        public var beta: Double
+        public var standardErrors: [Double]?
+        public var cohorts: [Cohort]
+        /// The model's retention rate in months 1…12 of a subscription, and the share left after 12.
+        public var retentionByMonth: [Double]
+        public var survivalAfter12: Double
+        public init(alpha: Double, beta: Double, standardErrors: [Double]?, cohorts: [Cohort], retentionByMonth: [Double], survivalAfter12: Double) {
+            self.alpha = alpha
+            self.beta = beta
+            self.standardErrors = standardErrors
+            self.cohorts = cohorts
+            self.retentionByMonth = retentionByMonth
+            self.survivalAfter12 = survivalAfter12
+        }
+    }
 
     /// The retail churn model (no purchase in the next `horizonDays`), tested on a later cut-off than it was trained on.
     public struct Churn: Sendable, Hashable, Codable {
@@ -160,7 +193,8 @@ public struct ValueModelSummary: Sendable, Hashable, Codable {
 
     public init(computedAt: Date, currency: Currency, customers: Int, repeatCustomers: Int, withoutConsent: Int, purchaseModel: [Parameter],
                 purchaseLogLikelihood: Double, spendModel: [Parameter], horizonMonths: Int, annualDiscount: Double, intervalMethod: String,
-                tierFloors: [Money], totalValue: Money, holdout: Holdout?, churn: Churn? = nil, seconds: Double) {
+                tierFloors: [Money], totalValue: Money, holdout: Holdout?, retention: Retention? = nil, churn: Churn? = nil, seconds: Double) {
+        self.retention = retention
         self.churn = churn
         self.computedAt = computedAt
         self.currency = currency

@@ -113,6 +113,7 @@ public struct CustomerValues: Sendable {
             spendModel: parameters(["p", "q", "gamma"], [gg.p, gg.q, gg.gamma], result.spend.standardErrors),
             horizonMonths: Self.horizonMonths, annualDiscount: Self.annualDiscount, intervalMethod: result.intervalMethod.rawValue, tierFloors: floors,
             totalValue: money(result.scores.reduce(0) { $0 + $1.value }), holdout: holdout,
+            retention: Self.retention(records.filter { allowed($0.profile) }, now: now),
             churn: churn.map { churn in
                 ValueModelSummary.Churn(
                     horizonDays: churn.horizonDays, trainingCustomers: churn.trainingCustomers, testCustomers: churn.testCustomers, baseRate: churn.baseRate,
@@ -124,6 +125,31 @@ public struct CustomerValues: Sendable {
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         try await store.replaceCustomerValues(kept, summary: summary, roi: roi, in: workspace)
         return summary
+    }
+
+    /// Subscription-style retention (``SubscriptionCohorts``, ``ShiftedBetaGeometric``): nil unless at least two monthly
+    /// cohorts of ten customers have three months observed.
+    static func retention(_ records: [PurchaseRecord], now: Date) -> ValueModelSummary.Retention? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func month(_ date: Date) -> Int {
+            let parts = calendar.dateComponents([.year, .month], from: date)
+            return parts.year! * 12 + parts.month! - 1
+        }
+        var months: [ProfileID: Set<Int>] = [:]
+        for record in records { months[record.profile, default: []].insert(month(record.placedAt)) }
+        let cohorts = SubscriptionCohorts.cohorts(Array(months.values), current: month(now))
+        guard cohorts.count(where: { $0.active.count >= 3 }) >= 2 else { return nil }
+        let fit = ShiftedBetaGeometric.fit(cohorts: cohorts.map(\.active))
+        let model = fit.model
+        return ValueModelSummary.Retention(
+            alpha: model.alpha, beta: model.beta, standardErrors: fit.standardErrors,
+            cohorts: cohorts.map { cohort in
+                let start = calendar.date(from: DateComponents(year: cohort.month / 12, month: cohort.month % 12 + 1, day: 1))!
+                return .init(start: start, active: cohort.active,
+                             expected: (0..<(cohort.active.count + 6)).map { Double(cohort.active[0]) * ($0 == 0 ? 1 : model.survival(after: $0)) })
+            },
+            retentionByMonth: (1...12).map(model.retention), survivalAfter12: model.survival(after: 12))
     }
 
     /// Days after an NPS answer the cohorts' spend and repurchase are counted over.

@@ -49,6 +49,19 @@ struct InsightsPages {
             "canRecompute": principal.can(.valueManage),
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_value_\($0)"] } as Any,
         ]
+        if let retention = model?.retention {
+            values["hasRetention"] = true
+            values["retentionAlpha"] = number(retention.alpha, 3)
+            values["retentionBeta"] = number(retention.beta, 3)
+            values["retentionAfter12"] = number(retention.survivalAfter12 * 100, 1)
+            values["retentionMonths"] = retention.retentionByMonth.enumerated().map { ["month": $0.offset + 1, "rate": number($0.element * 100, 1)] }
+            values["retentionCohorts"] = retention.cohorts.map { cohort -> [String: Any] in
+                ["start": cohort.start.formatted(.iso8601.year().month()), "customers": cohort.active.first ?? 0,
+                 "months": cohort.active.enumerated().dropFirst().prefix(12).map { t, active in
+                     ["month": t, "active": active, "expected": number(cohort.expected[t], 1)]
+                 }]
+            }
+        }
         if let churn = model?.churn {
             values["hasChurn"] = true
             values["churnAUC"] = churn.auc.map { number($0, 3) } ?? "–"
