@@ -38,16 +38,8 @@ struct ValueScoringTests {
     /// more distinct summaries than the sample the simplex searches, so Newton finishes on the whole table.
     static func simulated(_ count: Int, seed: UInt64) -> [PurchaseSummary] {
         var random = SplitMix64(seed: seed)
-        func uniform() -> Double { (Double(random.next() >> 11) + 0.5) / Double(1 << 53) }
-        func gamma(_ shape: Double, _ scale: Double) -> Double {
-            // Marsaglia–Tsang, with the boost for shape < 1.
-            if shape < 1 { return gamma(shape + 1, scale) * pow(uniform(), 1 / shape) }
-            let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
-            while true {
-                let z = (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform()), v = pow(1 + c * z, 3)
-                if v > 0 && log(uniform()) < 0.5 * z * z + d - d * v + d * log(v) { return d * v * scale }
-            }
-        }
+        func uniform() -> Double { random.uniform() }
+        func gamma(_ shape: Double, _ scale: Double) -> Double { random.gamma(shape, scale) }
         return (0..<count).map { _ in
             let lambda = gamma(0.243, 1 / 4.414), g1 = gamma(0.793, 1), p = g1 / (g1 + gamma(2.426, 1))
             let T = (Double(2 * 7) + uniform() * Double(50 * 7)).rounded(.down) / 7

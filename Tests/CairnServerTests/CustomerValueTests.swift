@@ -85,15 +85,22 @@ struct CustomerValueTests {
             let manager = h.a.secretKeys[.manager]!, viewer = h.a.secretKeys[.viewer]!
             let sku = try #require(try await h.store.product(id: try await h.a.product(in: h.store), in: h.a.workspace.id)).sku
             let now = h.clock.now
-            var profiles: [ProfileID] = []
-            for (index, customer) in (Self.customers + [([40, 20, 5], [1, 1, 1])]).enumerated() {
-                profiles.append(try await h.a.customer(in: h.store, named: "v\(index)"))
+            // The customers through the tracking API, their orders through the order import (one batch, as cairn import does).
+            let all = Self.customers + [([40, 20, 5], [1, 1, 1])]
+            #expect(try await h.track(all.indices.map { #"{"type":"identify","userId":"customer-v\#($0)","messageId":"v-\#($0)"}"# }))
+            var profiles: [ProfileID] = [], orders: [OrderImporter.OrderRows] = []
+            for (index, customer) in all.enumerated() {
+                profiles.append(try #require(try await h.store.profileID(for: Identifier(kind: .userID, value: "customer-v\(index)"), in: h.a.workspace.id)))
                 for (number, (ago, quantity)) in zip(customer.0, customer.1).enumerated() {
                     let placed = now.addingTimeInterval(-Double(ago) * 86_400).formatted(.iso8601)
-                    let response = try await h.api(.post, "/api/v1/orders", key: manager, json: #"{"orderId":"V-\#(index)-\#(number)","userId":"customer-v\#(index)","currency":"EUR","channel":"web","placedAt":"\#(placed)","lines":[{"sku":"\#(sku)","quantity":\#(quantity)}]}"#)
-                    #expect(response.status == .created, "\(response.text)")
+                    orders.append(.init(reference: "V-\(index)-\(number)", rows: [.init(line: orders.count + 2, values: [
+                        "order_id": "V-\(index)-\(number)", "placed_at": placed, "currency": "EUR", "channel": "web", "status": "placed",
+                        "user_id": "customer-v\(index)", "sku": sku, "quantity": "\(quantity)"])]))
                 }
             }
+            var memory = OrderImporter.Memory()
+            let imported = try await OrderImporter(store: h.store, principal: h.a.principal(.manager), clock: h.clock.source).importBatch(orders, memory: &memory)
+            #expect(imported.rejections.isEmpty && imported.orders == orders.count)
             // The 61st customer withdraws consent to analytics: left out of the fit and not scored.
             let withdrawn = try await h.api(.post, "/api/v1/profiles/\(profiles[60])/consent", key: manager, json: #"{"purpose":"analytics","status":"withdrawn"}"#)
             #expect(withdrawn.status == .created || withdrawn.status == .ok, "\(withdrawn.text)")
@@ -206,7 +213,7 @@ struct CustomerValueTests {
             let manager = h.a.secretKeys[.manager]!, viewer = h.a.secretKeys[.viewer]!
             let sku = try #require(try await h.store.product(id: try await h.a.product(in: h.store), in: h.a.workspace.id)).sku
             var random = SplitMix64(seed: 5)
-            func uniform() -> Double { (Double(random.next() >> 11) + 0.5) / Double(1 << 53) }
+            func uniform() -> Double { random.uniform() }
             let now = h.clock.now
             var histories: [[Int]] = [], ids: [ProfileID] = []
             var identify: [String] = [], orders: [OrderImporter.OrderRows] = []

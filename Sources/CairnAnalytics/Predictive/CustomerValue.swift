@@ -52,10 +52,7 @@ public enum CustomerValue {
         guard let purchaseCovariance = purchases.covariance, let spendCovariance = spend.covariance,
               let purchaseRoot = cholesky(purchaseCovariance), let spendRoot = cholesky(spendCovariance) else { return [] }
         var random = SplitMix64(seed: seed)
-        func normal() -> Double {
-            let u = (Double(random.next() >> 11) + 0.5) / Double(1 << 53), v = (Double(random.next() >> 11) + 0.5) / Double(1 << 53)
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
+        func normal() -> Double { random.normal() }
         func draw(_ mean: [Double], _ root: [[Double]]) -> [Double] {
             let z = mean.map { _ in normal() }
             return mean.indices.map { i in mean[i] + (0...i).reduce(0) { $0 + root[i][$1] * z[$1] } }

@@ -47,13 +47,9 @@ public enum ReturnOfCX {
             return Scenario(customers: touched.count, retained: point, lower: point, upper: point)
         }
         var random = SplitMix64(seed: seed)
-        func normal() -> Double {
-            let u = (Double(random.next() >> 11) + 0.5) / Double(1 << 53), v = (Double(random.next() >> 11) + 0.5) / Double(1 << 53)
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
         var sums: [Double] = []
         for _ in 0..<draws {
-            let z = model.coefficients.map { _ in normal() }
+            let z = model.coefficients.map { _ in random.normal() }
             var drawn = model
             drawn.coefficients = model.coefficients.indices.map { i in model.coefficients[i] + (0...i).reduce(0) { $0 + root[i][$1] * z[$1] } }
             sums.append(retained(drawn))

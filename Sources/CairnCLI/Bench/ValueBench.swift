@@ -27,15 +27,8 @@ extension Bench {
 
     static func simulatedCustomers(_ count: Int, seed: UInt64) -> [(summary: PurchaseSummary, meanSpend: Double)] {
         var random = SplitMix64(seed: seed)
-        func uniform() -> Double { (Double(random.next() >> 11) + 0.5) / Double(1 << 53) }
-        func gamma(_ shape: Double, _ scale: Double) -> Double {
-            if shape < 1 { return gamma(shape + 1, scale) * pow(uniform(), 1 / shape) }
-            let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
-            while true {
-                let z = (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform()), v = pow(1 + c * z, 3)
-                if v > 0 && log(uniform()) < 0.5 * z * z + d - d * v + d * log(v) { return d * v * scale }
-            }
-        }
+        func uniform() -> Double { random.uniform() }
+        func gamma(_ shape: Double, _ scale: Double) -> Double { random.gamma(shape, scale) }
         let truth = valueTruth
         return (0..<count).map { _ in
             let rate = gamma(truth.r, 1 / truth.alpha), g = gamma(truth.a, 1), dropout = g / (g + gamma(truth.b, 1))
