@@ -135,14 +135,7 @@ final class BenchServer: Sendable {
     }
 
     /// Resident memory of the server process now and at its peak, in MiB.
-    func residentMiB() -> (current: Int, peak: Int) {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return (0, 0) }
-        func kib(_ field: String) -> Int {
-            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
-            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
-        }
-        return (kib("VmRSS") / 1024, kib("VmHWM") / 1024)
-    }
+    func residentMiB() -> (current: Int, peak: Int) { processResidentMiB("\(process.processIdentifier)") }
 
     func stop() async throws {
         guard process.isRunning else { return }
@@ -220,4 +213,14 @@ enum SyntheticProfiles {
         }
         return ids
     }
+}
+
+/// Resident memory of a process (`self` or a pid) now and at its peak, in MiB, from /proc.
+func processResidentMiB(_ process: String) -> (current: Int, peak: Int) {
+    guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return (0, 0) }
+    func kib(_ field: String) -> Int {
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
+    }
+    return (kib("VmRSS") / 1024, kib("VmHWM") / 1024)
 }

@@ -50,14 +50,6 @@ extension Bench {
         }
     }
 
-    static func residentMiB() -> (current: Int, peak: Int) {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
-        func kib(_ field: String) -> Int {
-            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
-            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
-        }
-        return (kib("VmRSS") / 1024, kib("VmHWM") / 1024)
-    }
 
     func measureValue(scratch: URL) throws -> ValueResult {
         let customers = Self.simulatedCustomers(valueCustomers, seed: 19)
@@ -69,7 +61,7 @@ extension Bench {
         }
         try text.write(toFile: csv, atomically: false, encoding: .utf8)
         text = ""
-        let before = Self.residentMiB().current
+        let before = processResidentMiB("self").current
         func seconds(_ body: () -> Void) -> Double {
             let start = ContinuousClock.now
             body()
@@ -90,7 +82,7 @@ extension Bench {
         let scoreSeconds = seconds { points = scoring.score(customers, intervals: false) }
         var withIntervals: [ValueScoring.Score] = []
         let intervalSeconds = seconds { withIntervals = scoring.score(customers) }
-        let memory = (before: before, peak: Self.residentMiB().peak)
+        let memory = (before: before, peak: processResidentMiB("self").peak)
         _ = withIntervals.count
         // lifetimes on the same summary, after ours (so that its memory is its own process's).
         var reference: [String: Any]?, referenceError: String?

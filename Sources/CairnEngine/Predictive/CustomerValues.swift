@@ -79,10 +79,11 @@ public struct CustomerValues: Sendable {
             try await store.replaceCustomerValues([], summary: nil, in: workspace)
             return nil
         }
-        let signalList = try await signals(of: profiles, in: workspace, now: now)
+        let merged = try await store.mergedProfiles(in: workspace)
+        let signalList = try await signals(of: profiles, merged: merged, in: workspace, now: now)
         let churn = ChurnComputation.run(profiles.map { byProfile[$0]! }, signals: signalList, today: today, horizonDays: Self.holdoutDays)
         let roi = try await returnSummary(profiles, customers: profiles.map { byProfile[$0]! }, signals: signalList, values: result.scores.map(\.value),
-                                          churn: churn, today: today, currency: currency, in: workspace)
+                                          churn: churn, merged: merged, today: today, currency: currency, in: workspace)
         func money(_ major: Double) -> Money { Money(minorUnits: Int64((major * scale).rounded()), currency: currency) }
         let kept = profiles.indices.map { i -> CustomerValueScore in
             let s = result.scores[i], summary = result.summaries[i]
@@ -158,9 +159,8 @@ public struct CustomerValues: Sendable {
     /// Revenue at risk (detractors, late parcels in the last year, open cases), the scenarios through the churn model,
     /// and the NPS cohorts (``ReturnOfCX``).
     func returnSummary(_ profiles: [ProfileID], customers: [PurchaseDays], signals: [CustomerSignals], values: [Double], churn: ChurnComputation.Result?,
-                       today: Int64, currency: Currency, in workspace: WorkspaceID) async throws -> ReturnSummary {
+                       merged: [ProfileID: ProfileID], today: Int64, currency: Currency, in workspace: WorkspaceID) async throws -> ReturnSummary {
         let risks = churn?.risks ?? [Double?](repeating: nil, count: profiles.count)
-        let merged = try await store.mergedProfiles(in: workspace)
         var open: [ProfileID: Int] = [:]
         for (profile, count) in try await store.openCases(in: workspace) { open[merged[profile] ?? profile, default: 0] += count }
         let latestNPS = signals.map { $0.npsAnswers.max { $0.day < $1.day }?.score }
@@ -268,12 +268,12 @@ public struct CustomerValues: Sendable {
         let currency = issues.check { () throws(ValidationError) in try Currency(validating: text ?? "") }
         func money(_ text: String?, field: String) -> Money? {
             guard let text, !text.isEmpty, let currency else { return nil }
-            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value >= 0, value < 1_000_000_000_000 else {
-                issues.add(FieldIssue(field: field, issue: .invalid, hint: "Use an amount such as 4.50 (a dot before the decimals, at least 0)."))
+            guard let amount = issues.check({ () throws(ValidationError) in try Money(parsing: text, currency: currency, field: field) }) else { return nil }
+            guard amount.minorUnits >= 0 else {
+                issues.add(FieldIssue(field: field, issue: .invalid, hint: "A cost is 0 or more."))
                 return nil
             }
-            let minor = NSDecimalNumber(decimal: value * pow(10, currency.exponent)).rounding(accordingToBehavior: nil).int64Value
-            return Money(minorUnits: minor, currency: currency)
+            return amount
         }
         if programmes.count > 50 { issues.add(FieldIssue(field: "programmes", issue: .invalid, hint: "Enter at most 50 programmes.")) }
         var list: [CXCosts.Programme] = []
@@ -296,8 +296,7 @@ public struct CustomerValues: Sendable {
 
     /// What besides purchases the churn model reads, per customer (merged profiles' under their survivor): NPS answers
     /// and negative comments from complete responses, cases opened, late parcels, and consent to contact by email.
-    func signals(of profiles: [ProfileID], in workspace: WorkspaceID, now: Date) async throws -> [CustomerSignals] {
-        let merged = try await store.mergedProfiles(in: workspace)
+    func signals(of profiles: [ProfileID], merged: [ProfileID: ProfileID], in workspace: WorkspaceID, now: Date) async throws -> [CustomerSignals] {
         func owner(_ profile: ProfileID) -> ProfileID { merged[profile] ?? profile }
         var signals: [ProfileID: CustomerSignals] = [:]
         var npsQuestions: [SurveyID: Set<String>] = [:]
