@@ -45,6 +45,7 @@ public struct UseCases: Sendable {
     public let activePeople: ActivePeople
     public let customerValues: CustomerValues
     public let revenueForecasts: RevenueForecasts
+    public let segments: Segments
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -95,6 +96,7 @@ public struct UseCases: Sendable {
         activePeople = ActivePeople(store: store, clock: clock, columns: eventColumns)
         customerValues = CustomerValues(store: store, clock: clock)
         revenueForecasts = RevenueForecasts(store: store, clock: clock)
+        segments = Segments(store: store, columns: eventColumns, clock: clock)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

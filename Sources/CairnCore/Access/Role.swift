@@ -13,7 +13,7 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable, Comparable 
         case .manager:
             [.workspaceRead, .usersRead, .customersRead, .customersWrite, .commerceRead, .commerceWrite,
              .feedbackRead, .feedbackManage, .serviceRead, .serviceWork, .serviceManage, .journeysRead, .journeysManage,
-             .insightsRead, .valueManage, .dataExport]
+             .insightsRead, .valueManage, .segmentsManage, .dataExport]
         case .agent:
             [.workspaceRead, .customersRead, .customersWrite, .commerceRead, .feedbackRead, .serviceRead,
              .serviceWork, .journeysRead, .insightsRead]
@@ -57,6 +57,7 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     case journeysManage = "journeys.manage"
     case insightsRead = "insights.read"
     case valueManage = "value.manage"
+    case segmentsManage = "segments.manage"
     case dataExport = "data.export"
     case dataErase = "data.erase"
 
@@ -82,6 +83,7 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
         case .journeysManage: "Define journeys and stages"
         case .insightsRead: "See scorecards, drivers and alerts"
         case .valueManage: "Recompute customer value and its models"
+        case .segmentsManage: "Define, change and delete segments"
         case .dataExport: "Export data out of Cairn"
         case .dataErase: "Erase a customer's personal data"
         }

@@ -9,7 +9,7 @@ import NIOHTTP1
 
 /// Webhook endpoints of a workspace and their delivery log. Managing needs `workspace.manage`.
 public struct Webhooks: Sendable {
-    public static let events = [FeedbackAlerts.event, Cases.warningEvent, Cases.breachEvent, ServiceSpikes.event, Underperformance.event]
+    public static let events = [FeedbackAlerts.event, Cases.warningEvent, Cases.breachEvent, ServiceSpikes.event, Underperformance.event, Segments.enteredEvent, Segments.leftEvent]
     let store: Store
     public let clock: DateSource
     /// Deliver to loopback and private addresses too (`--webhook-allow-private`: tests, receivers on the same network).

@@ -112,6 +112,7 @@ public struct ConsentLedger: Sendable {
         try await store.transaction { tx in
             try await Self.requireIdentified(profile, in: workspace, tx: tx)
             try await tx.append(record, to: profile, in: workspace)
+            try await tx.markSegmentsStale([profile], in: workspace, at: record.recordedAt)
         }
         return record
     }

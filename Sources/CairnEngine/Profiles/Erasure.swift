@@ -35,7 +35,9 @@ public struct Erasure: Sendable {
             try await tx.lockWorkspaceForResolution(workspace)
             let salt = try await tx.erasureSalt(in: workspace) { Secrets.randomToken() }
             let hashes = try await tx.identifiers(of: profile, in: workspace).map { Self.hash($0, salt: salt) }
-            return try await tx.erase(profile, in: workspace, hashes: hashes, at: now)
+            let scrubbed = try await tx.erase(profile, in: workspace, hashes: hashes, at: now)
+            try await tx.forgetSegments(of: profile, in: workspace)
+            return scrubbed
         }
         try await store.append(AuditEntry(id: .generate(), workspaceID: workspace, occurredAt: now, action: .dataErased,
                                           actor: principal.actorReference, target: "profile:\(profile)", details: ["events": "\(scrubbed)"],

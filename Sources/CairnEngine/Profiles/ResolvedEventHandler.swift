@@ -37,5 +37,5 @@ extension ResolvedEventHandler {
 
 /// The handlers Cairn's capabilities provide, in the order they are offered events.
 public enum ResolvedEventHandlers {
-    public static var standard: [any ResolvedEventHandler] { [CommerceEventHandler(), SurveyTriggerHandler(), ServiceEventHandler(), CampaignEventHandler()] }
+    public static var standard: [any ResolvedEventHandler] { [CommerceEventHandler(), SurveyTriggerHandler(), ServiceEventHandler(), CampaignEventHandler(), SegmentEventHandler()] }
 }

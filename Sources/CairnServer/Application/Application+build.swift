@@ -119,6 +119,7 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     ServiceRoundsService(emails: u.caseEmails, cases: u.cases, spikes: u.spikes, logger: logger),
                     UnderperformanceService(underperformance: u.underperformance, logger: logger),
                     CustomerValueService(values: u.customerValues, logger: logger),
+                    SegmentService(segments: u.segments, logger: logger),
                     EventColumnsService(columns: u.eventColumns, logger: logger))
     return app
 }

@@ -106,6 +106,8 @@ extension Store {
             // A consent question's answer is a statement in the customer's consent ledger, kept with the answer.
             if let consent, let profile = stored.profileID { try await tx.append(consent, to: profile, in: stored.workspaceID) }
             if let caseScore, let profile = stored.profileID { try await tx.sql.record(caseScore, by: profile, in: stored.workspaceID) }
+            // A complete answer may move its customer between segments (by NPS, by consent).
+            if stored.complete, let profile = stored.profileID { try await tx.markSegmentsStale([profile], in: stored.workspaceID, at: stored.updatedAt) }
         }
         return stored
     }

@@ -198,6 +198,11 @@ extension Store {
                 for raised in item.alerts { try await tx.raise(raised.alert, event: raised.event, payload: raised.payload) }
                 if let score = item.caseScore, let profile = item.response.profileID { try await tx.sql.record(score, by: profile, in: item.response.workspaceID) }
             }
+            // Complete answers may move their customers between segments.
+            let answered = items.filter { stored.contains($0.response.id) && $0.response.complete && $0.response.profileID != nil }
+            for (workspace, group) in Dictionary(grouping: answered, by: { $0.response.workspaceID }) {
+                try await tx.markSegmentsStale(group.compactMap(\.response.profileID), in: workspace, at: group.map(\.response.updatedAt).max() ?? Date())
+            }
             try await counts.write(to: tx.sql)
             try await topics.write(to: tx.sql)
             return stored

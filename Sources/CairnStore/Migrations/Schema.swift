@@ -1026,5 +1026,67 @@ public enum Schema {
                 .column("updated_at", type: .bigint, .notNull)
                 .run()
         },
+        Migration(version: 55, name: "segments kept current as events are tied") { sql in
+            // A segment's rule (JSON), its size, and when the whole workspace was last evaluated and last swept for
+            // events leaving a condition's window.
+            try await sql.create(table: "segments")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("name", type: .text, .notNull)
+                .column("description", type: .text, .notNull)
+                .column("rule", type: .text, .notNull)
+                .column("member_count", type: .bigint, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .column("evaluated_at", type: .bigint)
+                .column("swept_at", type: .bigint)
+                .run()
+            try await sql.raw("CREATE INDEX segments_workspace ON segments (workspace_id, name, id)").run()
+            try await sql.create(table: "segment_members")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("segment_id", type: .text, .notNull)
+                .column("profile_id", type: .text, .notNull)
+                .column("entered_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "segment_id", "profile_id")
+                .run()
+            try await sql.raw("CREATE INDEX segment_members_profile ON segment_members (workspace_id, profile_id)").run()
+            // Each entry and exit after a segment was first built (the timeline, the webhooks, the counts).
+            try await sql.create(table: "segment_changes")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("segment_id", type: .text, .notNull)
+                .column("profile_id", type: .text, .notNull)
+                .column("kind", type: .text, .notNull)
+                .column("at", type: .bigint, .notNull)
+                .run()
+            try await sql.raw("CREATE INDEX segment_changes_profile ON segment_changes (workspace_id, profile_id, at)").run()
+            try await sql.raw("CREATE INDEX segment_changes_segment ON segment_changes (workspace_id, segment_id, at, id)").run()
+            // Size at the end of each day with that day's entries and exits.
+            try await sql.create(table: "segment_counts_daily")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("segment_id", type: .text, .notNull)
+                .column("day", type: .bigint, .notNull)
+                .column("members", type: .bigint, .notNull)
+                .column("entered", type: .bigint, .notNull)
+                .column("left_count", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "segment_id", "day")
+                .run()
+            // Customers whose memberships must be decided again for something other than an event (an answer, a
+            // consent statement recorded by hand, an erasure).
+            try await sql.create(table: "segment_stale")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("profile_id", type: .text, .notNull)
+                .column("since", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "profile_id")
+                .run()
+            // Each customer's persona at the last persona computation (by the persona's key).
+            try await sql.create(table: "profile_personas")
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("profile_id", type: .text, .notNull)
+                .column("persona", type: .text, .notNull)
+                .column("computed_at", type: .bigint, .notNull)
+                .primaryKey("workspace_id", "profile_id")
+                .run()
+        },
     ]
 }
