@@ -38,6 +38,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case savedFunnel
         /// A journey the workspace defined.
         case journey
+        /// A segment (a fresh one for the deletes).
+        case segment
     }
 
     var method: HTTPRequest.Method
@@ -90,6 +92,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/static/menu.js", surface: .open),
         .init(method: .get, template: "/static/service.js", surface: .open),
         .init(method: .get, template: "/static/chat.js", surface: .open),
+        .init(method: .get, template: "/static/segments.js", surface: .open),
         // Public survey pages: the link's token is the capability (tested in SurveyPagesTests).
         .init(method: .get, template: "/s/{token}", surface: .open),
         .init(method: .post, template: "/s/{token}", surface: .open),
@@ -257,6 +260,18 @@ struct RouteCase: Sendable, CustomStringConvertible {
               json: #"{"name":"Shopper {n}","stages":[{"name":"Consider","events":["Product Viewed"]},{"name":"Buy","events":["Order Completed"]}]}"#),
         .init(method: .get, template: "/api/v1/journeys/{id}/map", surface: .api, target: .journey, permission: .journeysRead),
         .init(method: .get, template: "/api/v1/journeys/{id}/people", surface: .api, target: .journey, permission: .journeysRead),
+        .init(method: .get, template: "/api/v1/segments", surface: .api, permission: .customersRead),
+        .init(method: .post, template: "/api/v1/segments", surface: .api, permission: .segmentsManage,
+              json: #"{"name":"Germans {n}","rule":{"trait":{"name":"country","op":"eq","value":"DE"}}}"#),
+        .init(method: .post, template: "/api/v1/segments/preview", surface: .api, permission: .customersRead,
+              json: #"{"rule":{"event":{"name":"Order Completed","atLeast":1,"withinDays":90}}}"#),
+        .init(method: .get, template: "/api/v1/segments/{id}", surface: .api, target: .segment, permission: .customersRead),
+        .init(method: .put, template: "/api/v1/segments/{id}", surface: .api, target: .segment, permission: .segmentsManage, json: #"{"name":"Renamed {n}"}"#),
+        .init(method: .delete, template: "/api/v1/segments/{id}", surface: .api, target: .segment, permission: .segmentsManage, needsThrowaway: true),
+        .init(method: .get, template: "/api/v1/segments/{id}/members", surface: .api, target: .segment, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/segments/{id}/changes", surface: .api, target: .segment, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/segments/{id}/counts", surface: .api, target: .segment, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/profiles/{id}/segments", surface: .api, target: .profile, permission: .customersRead),
         .init(method: .post, template: "/api/v1/campaigns", surface: .api, permission: .journeysManage, json: #"{"name":"Spring {n}","startedAt":"2026-03-20T08:00:00Z"}"#),
         .init(method: .get, template: "/api/v1/kb-articles", surface: .api, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/kb-articles", surface: .api, permission: .serviceManage,
@@ -375,6 +390,15 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/insights/roi/costs", surface: .web, permission: .valueManage, form: ["currency": "EUR", "programmes": "Couriers; 1200"]),
         .init(method: .post, template: "/insights/value/recompute", surface: .web, permission: .valueManage, form: [:]),
         .init(method: .post, template: "/customers/export", surface: .web, permission: .dataExport, form: [:]),
+        .init(method: .get, template: "/customers/segments", surface: .web, permission: .customersRead),
+        .init(method: .get, template: "/customers/segments/new", surface: .web, permission: .segmentsManage),
+        .init(method: .post, template: "/customers/segments", surface: .web, permission: .segmentsManage,
+              form: ["name": "Seen {n}", "kind": "trait", "negate": "is", "field": "country", "op": "exists"]),
+        .init(method: .get, template: "/customers/segments/{id}", surface: .web, target: .segment, permission: .customersRead),
+        .init(method: .get, template: "/customers/segments/{id}/edit", surface: .web, target: .segment, permission: .segmentsManage),
+        .init(method: .post, template: "/customers/segments/{id}", surface: .web, target: .segment, permission: .segmentsManage,
+              form: ["name": "Renamed {n}", "kind": "event", "negate": "not", "field": "Order Completed", "countOp": "atLeast", "count": "1", "days": "30"]),
+        .init(method: .post, template: "/customers/segments/{id}/delete", surface: .web, target: .segment, permission: .segmentsManage, form: [:], needsThrowaway: true),
         .init(method: .get, template: "/journeys/map", surface: .web, permission: .journeysRead),
         .init(method: .post, template: "/journeys/map/define", surface: .web, permission: .journeysManage,
               form: ["name": "Shopper {n}", "stages": "Look: Product Viewed\nBuy: Checkout Started, Order Completed"]),

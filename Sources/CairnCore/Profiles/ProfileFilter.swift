@@ -13,8 +13,12 @@ public struct ProfileFilter: Sendable, Hashable {
     public var search: String?
     /// Only customers in this value tier at the last value computation.
     public var valueTier: ValueTier?
+    /// Only members of this segment.
+    public var segment: SegmentID?
 
-    public init(trait: (name: String, value: String)? = nil, channel: Channel? = nil, seenSince: Date? = nil, search: String? = nil, valueTier: ValueTier? = nil) {
+    public init(trait: (name: String, value: String)? = nil, channel: Channel? = nil, seenSince: Date? = nil, search: String? = nil, valueTier: ValueTier? = nil,
+                segment: SegmentID? = nil) {
+        self.segment = segment
         self.trait = trait
         self.channel = channel
         self.seenSince = seenSince
@@ -24,7 +28,7 @@ public struct ProfileFilter: Sendable, Hashable {
 
     public static func == (lhs: ProfileFilter, rhs: ProfileFilter) -> Bool {
         lhs.trait?.name == rhs.trait?.name && lhs.trait?.value == rhs.trait?.value && lhs.channel == rhs.channel && lhs.seenSince == rhs.seenSince && lhs.search == rhs.search
-            && lhs.valueTier == rhs.valueTier
+            && lhs.valueTier == rhs.valueTier && lhs.segment == rhs.segment
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -34,5 +38,6 @@ public struct ProfileFilter: Sendable, Hashable {
         hasher.combine(seenSince)
         hasher.combine(search)
         hasher.combine(valueTier)
+        hasher.combine(segment)
     }
 }

@@ -117,7 +117,8 @@ public struct ValueCondition: Sendable, Hashable {
         }
     }
 
-    static func text(_ value: JSONValue) -> String? {
+    /// A scalar as text (nil for arrays, objects and null).
+    public static func text(_ value: JSONValue) -> String? {
         switch value {
         case .string(let text): text
         case .integer(let number): String(number)

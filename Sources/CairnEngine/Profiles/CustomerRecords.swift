@@ -174,7 +174,8 @@ public struct CustomerRecords: Sendable {
         }
         try await store.append(AuditEntry(id: .generate(), workspaceID: principal.workspaceID, occurredAt: clock.now(), action: .dataExported,
                                           actor: principal.actorReference, target: "profiles",
-                                          details: ["format": format.rawValue, "rows": "\(count)"].merging(filter.valueTier.map { ["tier": $0.rawValue] } ?? [:]) { a, _ in a },
+                                          details: ["format": format.rawValue, "rows": "\(count)"].merging(filter.valueTier.map { ["tier": $0.rawValue] } ?? [:]) { a, _ in a }
+                                            .merging(filter.segment.map { ["segment": $0.rawValue] } ?? [:]) { a, _ in a },
                                           ipAddress: origin.ipAddress))
         return count
     }

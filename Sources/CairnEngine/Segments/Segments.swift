@@ -82,6 +82,8 @@ public struct Segments: Sendable {
     public func memberships(of profile: ProfileID, for principal: Principal) async throws -> (current: [(segment: Segment, enteredAt: Date)], changes: [SegmentChange]) {
         try principal.require(.customersRead)
         let workspace = principal.workspaceID
+        guard let stored = try await store.profile(id: profile, in: workspace) else { throw NotFoundError(kind: "profile", id: profile.rawValue) }
+        let profile = stored.profile.id
         let segments = Dictionary(uniqueKeysWithValues: try await store.segments(in: workspace).map { ($0.id, $0) })
         let current = try await store.segmentMemberships(of: profile, in: workspace).compactMap { row in segments[row.segment].map { (segment: $0, enteredAt: row.enteredAt) } }
         return (current.sorted { $0.segment.name < $1.segment.name }, try await store.segmentChanges(of: profile, in: workspace, limit: 50))

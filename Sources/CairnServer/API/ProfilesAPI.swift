@@ -70,6 +70,11 @@ struct ProfilesAPI {
         if let text = query["tier"].map(String.init) {
             filter.valueTier = issues.check { () throws(ValidationError) in try ValueTier.validate(text) }
         }
+        if let text = query["segment"].map(String.init) {
+            if let id = SegmentID(text) { filter.segment = id } else {
+                issues.add(FieldIssue(field: "segment", issue: .invalid, hint: "Give the id of one of this workspace's segments (GET /api/v1/segments)."))
+            }
+        }
         if let text = query["q"].map(String.init) {
             if text.count > 200 { issues.add(FieldIssue(field: "q", issue: .tooLong(limit: 200), hint: "Search for at most 200 characters.")) }
             filter.search = text

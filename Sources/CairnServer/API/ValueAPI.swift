@@ -138,6 +138,11 @@ struct ValueAPI {
         if let text = request.uri.queryParameters["tier"].map(String.init) {
             filter.valueTier = issues.check { () throws(ValidationError) in try ValueTier.validate(text) }
         }
+        if let text = request.uri.queryParameters["segment"].map(String.init) {
+            if let id = SegmentID(text) { filter.segment = id } else {
+                issues.add(FieldIssue(field: "segment", issue: .invalid, hint: "Give the id of one of this workspace's segments (GET /api/v1/segments)."))
+            }
+        }
         try issues.throwIfAny()
         var lines: [String] = []
         _ = try await records.exportProfiles(format: format, matching: filter, for: principal, origin: context.origin) { lines.append($0) }

@@ -68,6 +68,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     AccessAPI(administration: u.administration).addRoutes(to: api)
     ProfilesAPI(records: u.records, erasure: u.erasure).addRoutes(to: api)
     ValueAPI(values: u.customerValues, records: u.records, forecasts: u.revenueForecasts).addRoutes(to: api)
+    SegmentsAPI(segments: u.segments).addRoutes(to: api)
     ConsentAPI(ledger: u.ledger).addRoutes(to: api)
     CommerceAPI(catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, clock: u.clock).addRoutes(to: api)
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
@@ -80,7 +81,8 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     SurveyPages(renderer: renderer, answering: u.answering, ledger: u.ledger, limiter: answerLimiter, clock: u.clock).addRoutes(to: router)
     SessionPages(renderer: renderer, authenticator: u.authenticator, firstRun: u.firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     CustomerPages(renderer: renderer, records: u.records, ledger: u.ledger, erasure: u.erasure, administration: u.administration,
-                  values: u.customerValues).addRoutes(to: router)
+                  values: u.customerValues, segments: u.segments).addRoutes(to: router)
+    SegmentPages(renderer: renderer, segments: u.segments, records: u.records, funnels: u.funnels, ledger: u.ledger).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: u.administration, firstRun: u.firstRun, spikes: u.spikes, results: u.results, cases: u.cases,
                    deliveries: u.deliveries, underperformance: u.underperformance, morning: u.morning, active: u.activePeople).addRoutes(to: router)
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
@@ -144,7 +146,8 @@ struct StaticAssets {
         var files: [String: (ByteBuffer, String)] = [:]
         for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("survey.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8"),
                              ("widget.js", "text/javascript; charset=utf-8"), ("menu.js", "text/javascript; charset=utf-8"),
-                             ("service.js", "text/javascript; charset=utf-8"), ("chat.js", "text/javascript; charset=utf-8")] {
+                             ("service.js", "text/javascript; charset=utf-8"), ("chat.js", "text/javascript; charset=utf-8"),
+                             ("segments.js", "text/javascript; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Static") else { throw CocoaError(.fileNoSuchFile) }
             files[name] = (ByteBuffer(bytes: try Data(contentsOf: url)), type)
         }

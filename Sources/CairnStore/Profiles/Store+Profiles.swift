@@ -93,6 +93,10 @@ extension Store {
                 query.where("id", .in, SQLSubquery.select { $0.column("profile_id").from("customer_values")
                     .where("workspace_id", .equal, workspace.rawValue).where("tier", .equal, tier.rawValue) })
             }
+            if let segment = filter.segment {
+                query.where("id", .in, SQLSubquery.select { $0.column("profile_id").from("segment_members")
+                    .where("workspace_id", .equal, workspace.rawValue).where("segment_id", .equal, segment.rawValue) })
+            }
             let rows = try await Keyset.apply(query, sortColumn: "last_seen_at", cursor: cursor, direction: .descending, limit: limit).all()
             var profiles: [Profile] = []
             for row in rows {

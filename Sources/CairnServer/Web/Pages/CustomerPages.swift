@@ -12,6 +12,7 @@ struct CustomerPages {
     let erasure: Erasure
     let administration: Administration
     let values: CustomerValues
+    let segments: Segments
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("customers", use: list)
@@ -21,6 +22,14 @@ struct CustomerPages {
         router.post("customers/{id}/export", use: export)
         router.post("customers/{id}/erase", use: erase)
         router.get("live", use: live)
+    }
+
+    /// A customer's name as lists show it: their name, else their email or user id.
+    static func displayName(_ profile: Profile, texts: [String: String]) -> String {
+        let email = profile.identifiers.first { $0.kind == .email }?.value ?? profile.traits["email"]?.value.stringValue
+        let name = profile.traits["name"]?.value.stringValue
+            ?? [profile.traits["firstName"]?.value.stringValue, profile.traits["lastName"]?.value.stringValue].compactMap { $0 }.joined(separator: " ")
+        return name.isEmpty ? (email ?? profile.identifiers.first { $0.kind == .userID }?.value ?? texts["customer_anonymous"] ?? "") : name
     }
 
     private func summary(_ profile: Profile, texts: [String: String]) -> [String: Any] {
@@ -48,13 +57,23 @@ struct CustomerPages {
         let (cursor, limit) = try request.pagination()
         let tierText = request.uri.queryParameters["tier"].map(String.init) ?? ""
         let tier = tierText.isEmpty ? nil : try ValueTier.validate(tierText)
-        let page = try await records.profiles(for: principal, matching: ProfileFilter(search: search.isEmpty ? nil : search, valueTier: tier), after: cursor, limit: limit)
+        let allSegments = try await segments.list(for: principal)
+        let segmentText = request.uri.queryParameters["segment"].map(String.init) ?? ""
+        var segment: SegmentID?
+        if !segmentText.isEmpty {
+            guard let id = SegmentID(segmentText), allSegments.contains(where: { $0.id == id }) else {
+                throw ValidationError(field: "segment", issue: .invalid, hint: "Choose one of the workspace's segments.")
+            }
+            segment = id
+        }
+        let page = try await records.profiles(for: principal, matching: ProfileFilter(search: search.isEmpty ? nil : search, valueTier: tier, segment: segment),
+                                              after: cursor, limit: limit)
         var next: String?
         if let cursor = page.nextCursor {
             var components = URLComponents()
             components.path = "/customers"
             components.queryItems = (query.isEmpty ? [] : [URLQueryItem(name: "q", value: query)]) + (tier.map { [URLQueryItem(name: "tier", value: $0.rawValue)] } ?? [])
-                + [URLQueryItem(name: "cursor", value: cursor)]
+                + (segment.map { [URLQueryItem(name: "segment", value: $0.rawValue)] } ?? []) + [URLQueryItem(name: "cursor", value: cursor)]
             next = components.string
         }
         let profiles = page.items
@@ -65,6 +84,10 @@ struct CustomerPages {
             "canExport": principal.can(.dataExport),
             "tierOptions": ValueTier.allCases.map { ["value": $0.rawValue, "label": texts["value_tier_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == tier] },
             "tier": tier?.rawValue ?? "",
+            "segment": segment?.rawValue ?? "",
+            "segmentOptions": allSegments.map { ["value": $0.id.rawValue, "label": $0.name, "selected": $0.id == segment] },
+            "hasSegmentOptions": !allSegments.isEmpty,
+            "customersNav": SegmentPages.nav("all", texts: texts),
             "customers": profiles.map { profile -> [String: Any] in
                 var values = summary(profile, texts: texts)
                 if let score = scored[profile.id] {
@@ -74,7 +97,7 @@ struct CustomerPages {
                 }
                 return values
             },
-            "searched": !query.isEmpty || tier != nil,
+            "searched": !query.isEmpty || tier != nil || segment != nil,
             "hasCustomers": !profiles.isEmpty,
             "nextLink": next as Any,
         ])
@@ -105,8 +128,14 @@ struct CustomerPages {
         let form = try await request.form()
         let tierText = form["tier"] ?? ""
         let tier = tierText.isEmpty ? nil : try ValueTier.validate(tierText)
+        let segmentText = form["segment"] ?? ""
+        var segment: SegmentID?
+        if !segmentText.isEmpty {
+            guard let id = SegmentID(segmentText) else { throw ValidationError(field: "segment", issue: .invalid, hint: "Choose one of the workspace's segments.") }
+            segment = try await segments.segment(id, for: principal).id
+        }
         var lines: [String] = []
-        _ = try await records.exportProfiles(format: .csv, matching: ProfileFilter(valueTier: tier), for: principal, origin: context.origin) { lines.append($0) }
+        _ = try await records.exportProfiles(format: .csv, matching: ProfileFilter(valueTier: tier, segment: segment), for: principal, origin: context.origin) { lines.append($0) }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"customers.csv\""],
                         body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\n") + "\n")))
     }
@@ -205,6 +234,15 @@ struct CustomerPages {
                 ]))
             }
         }
+        // Their entries into and exits from segments.
+        let memberships = try await segments.memberships(of: profile.id, for: principal)
+        for change in memberships.changes {
+            story.append(Entry(at: change.at, values: [
+                "when": displayDate(change.at), "kind": "segment", "segmentID": change.segmentID.rawValue,
+                "label": (texts["segment_change_\(change.kind.rawValue)"] ?? change.kind.rawValue) + " · " + change.segmentName,
+                "channel": texts["segments_title"] ?? "",
+            ]))
+        }
         story.sort { $0.at > $1.at }
         return try renderer.page("customer", titleKey: "customer_title", section: "customers", context: context, values: [
             "consent": standings.map { standing -> [String: Any] in
@@ -266,6 +304,8 @@ struct CustomerPages {
                  "refused": merge.refusal != nil, "reason": merge.refusal ?? ""]
             },
             "events": story.prefix(100).map { $0.values },
+            "segments": memberships.current.map { ["id": $0.segment.id.rawValue, "name": $0.segment.name, "since": displayDate($0.enteredAt)] },
+            "hasSegments": !memberships.current.isEmpty,
         ], status: status)
     }
 }
