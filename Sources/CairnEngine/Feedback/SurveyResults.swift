@@ -236,7 +236,7 @@ public struct SurveyResults: Sendable {
     /// A scale question's figure per touchpoint, product, channel or profile trait over the responses started in the
     /// whole UTC days of [from, until): read from every response of the period, largest group first. A trait breakdown
     /// groups by each customer's trait as it is today.
-    public func breakdown(of surveyID: SurveyID, question questionID: String, by breakdown: Breakdown, from: Date, until: Date,
+    public func breakdown(of surveyID: SurveyID, question questionID: String, by breakdown: Breakdown, from: Date, until: Date, segment: String? = nil,
                           for principal: Principal, pageSize: Int = breakdownPage) async throws -> BreakdownResult {
         try principal.require(.feedbackRead)
         let workspace = principal.workspaceID
@@ -248,13 +248,18 @@ public struct SurveyResults: Sendable {
         // Whole UTC days, as for the trend. Every response of the period is read, a page at a time, so memory stays
         // bounded however many there are; orders and traits are looked up once each.
         let days = UnitsSoldReport.days(from: from, until: until)
+        // Only the answers of a segment's members.
+        let members = try await SegmentFilter.members(segment, in: workspace, store: store)
         var counts: [String: [Int: Int64]] = [:]
         var orders: [String: [String]] = [:]
         var multipleGroups = false
         try await Page.walk({ cursor in
             try await store.responses(of: surveyID, in: workspace, from: Date(utcDay: days.from), until: Date(utcDay: days.until), after: cursor, limit: pageSize)
         }) { items in
-            let responses = items.filter { if case .number? = $0.answers[questionID] { true } else { false } }
+            let responses = items.filter { response in
+                if let members, !(response.profileID.map { members.contains($0.rawValue) } ?? false) { return false }
+                if case .number? = response.answers[questionID] { return true } else { return false }
+            }
             var keys: [SurveyResponseID: [String]] = [:]
             switch breakdown {
             case .touchpoint:

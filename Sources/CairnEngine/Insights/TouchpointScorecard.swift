@@ -26,18 +26,20 @@ public struct TouchpointScorecard: Sendable {
         public var cells: [ScorecardCell]
     }
 
-    public func run(metric text: String?, by: String?, from fromText: String?, until untilText: String?, for principal: Principal) async throws -> Result {
+    public func run(metric text: String?, by: String?, from fromText: String?, until untilText: String?, segment: String? = nil, for principal: Principal) async throws -> Result {
         try principal.require(.insightsRead)
         var issues = ValidationCollector()
         let metric = ScorecardMetric(rawValue: text ?? "nps")
         if metric == nil { issues.add(FieldIssue(field: "metric", issue: .unknownValue(allowed: ScorecardMetric.allCases.map(\.rawValue)), hint: "Use nps, csat or ces.")) }
-        let segment = by ?? "channel"
+        let column = by ?? "channel"
         var trait: String?
-        if segment.hasPrefix("trait:"), segment.count > 6, segment.count <= 106 { trait = String(segment.dropFirst(6)) }
-        else if segment != "channel" { issues.add(FieldIssue(field: "by", issue: .invalid, hint: "Segment by channel or trait:<name>, e.g. trait:tier.")) }
+        if column.hasPrefix("trait:"), column.count > 6, column.count <= 106 { trait = String(column.dropFirst(6)) }
+        else if column != "channel" { issues.add(FieldIssue(field: "by", issue: .invalid, hint: "Segment by channel or trait:<name>, e.g. trait:tier.")) }
         let period = ReportPeriod.parse(from: fromText, until: untilText, now: clock.now(), defaultDays: 90, collecting: &issues)
         try issues.throwIfAny()
         let (from, until) = period!
+        // Only the answers of a segment's members.
+        let members = try await SegmentFilter.members(segment, in: principal.workspaceID, store: store)
         let type: SurveyDefinition.QuestionType = switch metric! { case .nps: .nps; case .csat: .csat; case .ces: .ces }
         var scores: [String: [String: [Int]]] = [:]   // row → column → scores
         var byProfile: [(row: String, profile: String, score: Int)] = []
@@ -49,6 +51,7 @@ public struct TouchpointScorecard: Sendable {
                     try await store.responses(of: survey.id, in: principal.workspaceID, from: from, until: until, after: cursor, limit: 1_000)
                 }) { responses in
                     for response in responses {
+                        if let members, !(response.profileID.map { members.contains($0.rawValue) } ?? false) { continue }
                         for question in questions {
                             guard case .number(let value)? = response.answers[question] else { continue }
                             let row = response.touchpoint ?? survey.name
@@ -69,7 +72,7 @@ public struct TouchpointScorecard: Sendable {
         }
         let groups = scores.flatMap { row, columns in columns.map { (row: row, column: $0.key, scores: $0.value) } }
         let cells = Scorecard.cells(groups, metric: metric!)
-        return Result(metric: metric!.rawValue, by: segment, from: from, until: until, rows: Array(Set(cells.map(\.row))).sorted(),
+        return Result(metric: metric!.rawValue, by: column, from: from, until: until, rows: Array(Set(cells.map(\.row))).sorted(),
                       columns: Array(Set(cells.map(\.column))).sorted(), cells: cells)
     }
 }

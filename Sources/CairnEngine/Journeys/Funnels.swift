@@ -73,6 +73,8 @@ public struct Funnels: Sendable {
         public var breakdown: Breakdown?
         /// `day` or `week`: the buckets of conversion over time.
         public var period: String?
+        /// Only the members of this segment (its id).
+        public var segment: String?
 
         public init(steps: [Step]?, windowMinutes: Int? = nil, order: String? = nil, exclusions: [Exclusion]? = nil, from: String? = nil, until: String? = nil,
                     breakdown: Breakdown? = nil, period: String? = nil) {
@@ -93,6 +95,7 @@ public struct Funnels: Sendable {
             link.queryItems = (steps ?? []).map { URLQueryItem(name: "step", value: $0.event) }
                 + [URLQueryItem(name: "windowDays", value: String(max(1, (windowMinutes ?? 10_080) / 1440))), URLQueryItem(name: "order", value: order ?? "sequential")]
                 + (from.map { [URLQueryItem(name: "from", value: $0)] } ?? [])
+                + (segment.map { [URLQueryItem(name: "segment", value: $0)] } ?? [])
             return link.string ?? "/journeys"
         }
     }
@@ -276,20 +279,23 @@ public struct Funnels: Sendable {
             period == "week" ? ((time - 4 * 86_400_000) / bucketSize) * bucketSize + 4 * 86_400_000 : (time / bucketSize) * bucketSize
         }
         let readUntil = until.storageMillis + Int64(window) * 60_000 + 1
+        let members = try await SegmentFilter.members(query.segment, in: workspace, store: store)
         // The columns hold person, time, name and channel: every funnel that reads no event property.
         if !needsProperties, let columns, case let snapshot = try await columns.snapshot(of: workspace), !snapshot.overflow {
             var traits: [String: String]?
             if let readTrait { traits = try await store.traitValues(readTrait, in: workspace) }
             let summary = await Self.summarise(snapshot, matchers: matchers, exclusions: exclusions, everything: order == .strict, byChannel: byChannel,
                                                traits: traits, definition: definition, breakdown: breakdown, from: from.storageMillis, until: readUntil,
-                                               bucket: bucket)
+                                               bucket: bucket, members: members)
             return result(summary, steps: steps, matchers: matchers, from: from, until: until, window: window, order: order,
                           breakdown: breakdownText, attribution: attributionText)
         }
         var people: [FunnelSummary.Person] = []
         var current: (profile: String, events: [FunnelEvent])?
         func close() {
-            if let current, current.events.contains(where: { $0.steps != 0 }) { people.append(.init(key: current.profile, events: current.events)) }
+            if let current, current.events.contains(where: { $0.steps != 0 }), members?.contains(current.profile) ?? true {
+                people.append(.init(key: current.profile, events: current.events))
+            }
         }
         try await store.funnelEvents(in: workspace, names: names, everything: order == .strict, from: from,
                                      until: Date(storageMillis: readUntil), properties: needsProperties) { rows in
@@ -321,7 +327,7 @@ public struct Funnels: Sendable {
     /// a strict order), their step and exclusion bits from tables by name and channel, people in two parts at once.
     static func summarise(_ snapshot: ColumnSnapshot, matchers: [Matcher], exclusions: [(Matcher, FunnelDefinition.Exclusion)], everything: Bool,
                           byChannel: Bool, traits: [String: String]?, definition: FunnelDefinition, breakdown: FunnelSummary.Breakdown,
-                          from: Int64, until: Int64, bucket: @escaping @Sendable (Int64) -> Int64) async -> FunnelSummary {
+                          from: Int64, until: Int64, bucket: @escaping @Sendable (Int64) -> Int64, members: Set<String>? = nil) async -> FunnelSummary {
         // Bits by name index; a step that also names a channel is checked per event.
         var stepBits = [UInt32](repeating: 0, count: snapshot.names.count), excludeBits = stepBits
         var byChannelSteps: [(bit: UInt32, name: UInt16, channel: UInt8?)] = []
@@ -338,6 +344,7 @@ public struct Funnels: Sendable {
         }
         let steps = stepBits, excludes = excludeBits, channelSteps = byChannelSteps, channels = snapshot.channels
         let builder = await snapshot.reduce(from: from, until: until, wanted: wanted, initial: { FunnelSummary.Builder(definition, breakdown: breakdown) }) { builder, key, events in
+            if let members, !members.contains(key) { return }
             var funnelEvents: [FunnelEvent] = []
             funnelEvents.reserveCapacity(events.count)
             var any = false

@@ -124,18 +124,22 @@ public struct JourneyMaps: Sendable {
         let period = ReportPeriod.parse(from: filters.from, until: filters.until, now: clock.now(), defaultDays: 90, collecting: &issues)
         if let channel = filters.channel, !channel.isEmpty { _ = issues.check { () throws(ValidationError) in try Channel.validate(channel, field: "channel") } }
         var trait: (String, String)?
-        if let segment = filters.segment, !segment.isEmpty {
+        var savedSegment: String?
+        if let segment = filters.segment, !segment.isEmpty, !segment.hasPrefix("trait:") {
+            savedSegment = segment
+        } else if let segment = filters.segment, !segment.isEmpty {
             let body = segment.hasPrefix("trait:") ? segment.dropFirst(6) : ""
             if let equals = body.firstIndex(of: "="), equals != body.startIndex, body.count <= 300 {
                 trait = (String(body[..<equals]), String(body[body.index(after: equals)...]))
             } else {
-                issues.add(FieldIssue(field: "segment", issue: .invalid, hint: "Give a segment as trait:<name>=<value>, e.g. trait:tier=gold."))
+                issues.add(FieldIssue(field: "segment", issue: .invalid, hint: "Give a segment's id, or a trait as trait:<name>=<value>, e.g. trait:tier=gold."))
             }
         }
         try issues.throwIfAny()
         let journey = try await journey(id, for: principal)
         var members: Set<String>?
         if let trait { members = Set(try await store.traitValues(trait.0, in: principal.workspaceID).filter { $0.value == trait.1 }.keys) }
+        if let savedSegment { members = try await SegmentFilter.members(savedSegment, in: principal.workspaceID, store: store) }
         return Checked(journey: journey, from: period!.from, until: period!.until, channel: (filters.channel ?? "").isEmpty ? nil : filters.channel, members: members)
     }
 

@@ -308,3 +308,24 @@ public struct SegmentEventHandler: ResolvedEventHandler {
         }
     }
 }
+
+/// A segment as a filter of a report: `segment=ID` names one of the workspace's segments; its members are read once.
+enum SegmentFilter {
+    /// The members of the named segment, nil when none is named; an id that is not one of the workspace's segments is
+    /// a problem naming `field`.
+    static func members(_ text: String?, field: String = "segment", in workspace: WorkspaceID, store: Store) async throws -> Set<String>? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let id = SegmentID(text), try await store.segment(id: id, in: workspace) != nil else {
+            throw ValidationError(field: field, issue: .invalid, hint: "Give the id of one of this workspace's segments (GET /api/v1/segments).")
+        }
+        return try await store.segmentMemberIDs(of: id, in: workspace)
+    }
+}
+
+extension Segments {
+    /// The segments a report's form offers as a filter: none for someone who may not see customers.
+    public func options(for principal: Principal) async throws -> [Segment] {
+        guard principal.can(.customersRead) else { return [] }
+        return try await store.segments(in: principal.workspaceID)
+    }
+}

@@ -157,7 +157,7 @@ struct JourneysAPI {
     @Sendable func touchpoints(_ request: Request, context: CairnRequestContext) async throws -> TouchpointScorecard.Result {
         let query = request.uri.queryParameters
         return try await scorecard.run(metric: query["metric"].map(String.init), by: query["by"].map(String.init), from: query["from"].map(String.init),
-                                       until: query["until"].map(String.init), for: try context.requirePrincipal())
+                                       until: query["until"].map(String.init), segment: query["segment"].map(String.init), for: try context.requirePrincipal())
     }
 
     /// `?surveyId=…&outcome=nps&from=2026-09-01&until=2026-12-01`.

@@ -247,7 +247,7 @@ struct SurveysAPI {
         }
         let (from, until) = request.reportWindow(defaultDays: 90, now: results.clock.now(), collecting: &issues)
         try issues.throwIfAny()
-        let result = try await results.breakdown(of: id, question: question, by: by!, from: from, until: until, for: principal)
+        let result = try await results.breakdown(of: id, question: question, by: by!, from: from, until: until, segment: query["segment"].map(String.init), for: principal)
         let days = Date.utcDays(from: from, until: until)
         return BreakdownBody(question: question, by: byText, from: Date(utcDay: days.from), until: Date(utcDay: days.until), data: result.groups,
                              difference: result.difference)

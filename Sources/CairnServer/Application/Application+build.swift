@@ -75,7 +75,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     AlertsAPI(alerts: u.alerts, webhooks: u.webhooks).addRoutes(to: api)
     ServiceAPI(cases: u.cases, setup: u.serviceSetup, emails: u.caseEmails, report: u.serviceReport, spikes: u.spikes, chat: u.chat, authenticator: u.authenticator).addRoutes(to: api)
     JourneysAPI(funnels: u.funnels, paths: u.paths, keyDrivers: u.keyDrivers, scorecard: u.scorecard, underperformance: u.underperformance, maps: u.journeyMaps, active: u.activePeople).addRoutes(to: api)
-    FeedbackPages(renderer: renderer, surveys: u.surveys, results: u.results, records: u.records, emails: u.emails, triggers: u.triggers, clock: u.clock)
+    FeedbackPages(renderer: renderer, surveys: u.surveys, results: u.results, records: u.records, emails: u.emails, triggers: u.triggers, segments: u.segments, clock: u.clock)
         .addRoutes(to: router)
     FeedbackTopicPages(renderer: renderer, results: u.results).addRoutes(to: router)
     SurveyPages(renderer: renderer, answering: u.answering, ledger: u.ledger, limiter: answerLimiter, clock: u.clock).addRoutes(to: router)
@@ -90,8 +90,8 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
     ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, chat: u.chat, records: u.records, administration: u.administration).addRoutes(to: router)
     ServiceSetupPages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, chat: u.chat).addRoutes(to: router)
-    JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps, underperformance: u.underperformance).addRoutes(to: router)
-    InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, surveys: u.surveys, underperformance: u.underperformance,
+    JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps, underperformance: u.underperformance, segments: u.segments).addRoutes(to: router)
+    InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, segments: u.segments, surveys: u.surveys, underperformance: u.underperformance,
                   values: u.customerValues, forecasts: u.revenueForecasts).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)

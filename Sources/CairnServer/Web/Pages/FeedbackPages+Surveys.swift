@@ -80,11 +80,13 @@ extension FeedbackPages {
         let traitName = request.uri.queryParameters["trait"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         let byText = traitName.map { "trait:\($0)" } ?? request.uri.queryParameters["by"].map(String.init)
         let breakdownQuestion = request.uri.queryParameters["question"].map(String.init).flatMap { scaleQuestions.contains($0) ? $0 : nil } ?? scaleQuestions.first
+        let breakdownSegment = request.uri.queryParameters["segment"].map(String.init) ?? ""
         var breakdownRows: [[String: Any]] = []
         var breakdownTest = ""
         if let byText, let by = SurveyResults.Breakdown(byText), let breakdownQuestion {
             let until = clock.now().addingTimeInterval(86_400)
-            let result = try await results.breakdown(of: id, question: breakdownQuestion, by: by, from: until.addingTimeInterval(-365 * 86_400), until: until, for: principal)
+            let result = try await results.breakdown(of: id, question: breakdownQuestion, by: by, from: until.addingTimeInterval(-365 * 86_400), until: until,
+                                                     segment: breakdownSegment, for: principal)
             breakdownRows = result.groups.map { group in cells(group.figure, texts: texts).merging(["key": group.key]) { a, _ in a } }
             breakdownTest = result.difference.map { Self.differenceText($0, texts: texts) } ?? ""
         }
@@ -106,6 +108,7 @@ extension FeedbackPages {
                  "statusLabel": texts["firing_status_\(firing.status.rawValue)"] ?? firing.status.rawValue, "reason": firing.reason ?? "",
                  "when": displayDate(firing.dueAt), "profile": firing.profileID.rawValue]
             },
+            "segmentOptions": try await segments.options(for: principal).map { ["value": $0.id.rawValue, "label": $0.name, "selected": $0.id.rawValue == breakdownSegment] },
             "breakdownOptions": ["touchpoint", "product", "channel"].map { ["value": $0, "name": texts["breakdown_\($0)"] ?? $0, "selected": $0 == byText] },
             "breakdownTrait": byText.flatMap { $0.hasPrefix("trait:") ? String($0.dropFirst(6)) : nil } ?? "",
             "scaleQuestions": scaleQuestions.map { ["value": $0, "selected": $0 == breakdownQuestion] },

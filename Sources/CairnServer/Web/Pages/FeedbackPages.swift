@@ -16,6 +16,7 @@ struct FeedbackPages {
     let records: CustomerRecords
     let emails: SurveyEmails
     let triggers: SurveyTriggers
+    let segments: Segments
     let clock: DateSource
 
     func addRoutes(to router: Router<CairnRequestContext>) {

@@ -10,6 +10,7 @@ struct InsightsPages {
     let renderer: WebRenderer
     let keyDrivers: KeyDrivers
     let scorecard: TouchpointScorecard
+    let segments: Segments
     let surveys: Surveys
     let underperformance: Underperformance
     let values: CustomerValues
@@ -298,15 +299,17 @@ struct InsightsPages {
         try principal.require(.insightsRead)
         let texts = renderer.catalogue.texts(for: context.language)
         let query = FormFields(request.uri.query ?? "")
-        let metric = query["metric"] ?? "nps", by = query["by"] ?? "channel", traitName = query["trait"] ?? ""
+        let metric = query["metric"] ?? "nps", by = query["by"] ?? "channel", traitName = query["trait"] ?? "", segment = query["segment"] ?? ""
         var values: [String: Any] = [
             "insightsNav": Self.nav("scorecard", texts: texts),
             "metrics": ScorecardMetric.allCases.map { ["value": $0.rawValue, "label": $0.rawValue.uppercased(), "selected": $0.rawValue == metric] },
             "bys": ["channel", "trait"].map { ["value": $0, "label": texts["scorecard_by_\($0)"] ?? $0, "selected": $0 == by] },
             "trait": traitName,
+            "segmentOptions": try await segments.options(for: principal).map { ["value": $0.id.rawValue, "label": $0.name, "selected": $0.id.rawValue == segment] },
         ]
         do {
-            let result = try await scorecard.run(metric: metric, by: by == "trait" ? "trait:" + traitName : "channel", from: query["from"], until: query["until"], for: principal)
+            let result = try await scorecard.run(metric: metric, by: by == "trait" ? "trait:" + traitName : "channel", from: query["from"], until: query["until"],
+                                                 segment: segment, for: principal)
             values["from"] = query["from"] ?? result.from.formatted(.iso8601.year().month().day())
             values["until"] = query["until"] ?? result.until.formatted(.iso8601.year().month().day())
             let cells = Dictionary(uniqueKeysWithValues: result.cells.map { ("\($0.row)\u{1F}\($0.column)", $0) })

@@ -29,6 +29,7 @@ extension JourneysPages {
             "journeysNav": Self.nav("map", texts: texts),
             "journeys": journeys.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id.rawValue == chosen] },
             "from": shown["from"]!, "until": shown["until"]!, "channel": shown["channel"]!, "segment": shown["segment"]!,
+            "segmentOptions": try await segments.options(for: principal).map { ["value": $0.id.rawValue, "label": $0.name] },
             "canManage": principal.can(.journeysManage), "flash": query["done"].flatMap { texts["flash_journey_\($0)"] } as Any,
         ]
         guard let id = JourneyID(reference: chosen) else { throw NotFoundError(kind: "journey", id: chosen) }

@@ -14,6 +14,7 @@ struct JourneysPages {
     let paths: JourneyPaths
     let maps: JourneyMaps
     let underperformance: Underperformance
+    let segments: Segments
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("journeys", use: funnelPage)
@@ -43,6 +44,7 @@ struct JourneysPages {
         let byName = query["name"] ?? ""
         let attribution = query["attribution"] ?? "first_touch"
         let period = query["period"] ?? "day"
+        let segment = query["segment"] ?? ""
         let now = funnels.clock.now()
         let until = query["until"] ?? Date(utcDay: now.utcDay + 1).formatted(.iso8601.year().month().day())
         let from = query["from"] ?? Date(utcDay: now.utcDay - 29).formatted(.iso8601.year().month().day())
@@ -53,6 +55,7 @@ struct JourneysPages {
                  "value": index < stepsGiven.count ? stepsGiven[index] : "", "required": index < 2]
             },
             "eventNames": try await funnels.eventNames(for: principal),
+            "segmentOptions": try await segments.options(for: principal).map { ["value": $0.id.rawValue, "label": $0.name, "selected": $0.id.rawValue == segment] },
             "windowDays": windowDays, "from": from, "until": until, "byName": byName,
             "orders": FunnelOrder.allCases.map { ["value": $0.rawValue, "label": texts["funnel_order_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == order] },
             "periods": ["day", "week"].map { ["value": $0, "label": texts["funnel_period_\($0)"] ?? $0, "selected": $0 == period] },
@@ -80,8 +83,9 @@ struct JourneysPages {
         default: breakdown = nil
         }
         let days = Int(windowDays)
-        let funnelQuery = Funnels.Query(steps: filled.map { .init(event: $0) }, windowMinutes: days.map { $0 * 1440 } ?? -1, order: order, from: from, until: until,
+        var funnelQuery = Funnels.Query(steps: filled.map { .init(event: $0) }, windowMinutes: days.map { $0 * 1440 } ?? -1, order: order, from: from, until: until,
                                         breakdown: breakdown, period: period)
+        funnelQuery.segment = segment.isEmpty ? nil : segment
         do {
             let result = try await funnels.run(funnelQuery, for: principal)
             values["result"] = Self.values(result, texts: texts, breakdownLabel: by == "channel" ? (texts["funnel_by_channel"] ?? "channel") : byName)
