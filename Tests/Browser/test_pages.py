@@ -16,6 +16,7 @@ import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from conftest import Server
 from test_web import sign_in
@@ -152,7 +153,12 @@ def world():
         time.sleep(0.2)
         responses = request(server, "GET", f"/api/v1/surveys/{survey['id']}/responses", key=manager)["data"]
     assert all(r.get("insights") for r in responses), "the background reader read every answer's text"
-    yield {"server": server, "manager": manager, "write": write, "profile": profile, "order": order, "survey": survey["id"], "token": token, "case": service_case,
+    # A segment kept current from here on: the shop's regular customers who have not looked at a product.
+    segment = request(server, "POST", "/api/v1/segments", {"name": "Stammkunden — לקוחות קבועים", "description": "Kunde …",
+                                                          "rule": {"all": [{"trait": {"name": "name", "op": "starts_with", "value": "Kunde"}},
+                                                                           {"not": {"event": {"name": "Product Viewed", "withinDays": 90}}}]}}, key=manager)
+    assert segment["memberCount"] == 60
+    yield {"server": server, "manager": manager, "segment": segment["id"], "write": write, "profile": profile, "order": order, "survey": survey["id"], "token": token, "case": service_case,
            "responses": responses, "from": (today - datetime.timedelta(days=7)).isoformat(), "until": today.isoformat()}
     server.stop()
 
@@ -165,7 +171,8 @@ def main_pages(world):
             "/journeys?step=Product+Viewed&step=Checkout+Started&by=channel&period=week", "/journeys/paths?event=Product+Viewed&direction=after",
             "/journeys/map", "/journeys/map/people?stage=2&kind=reached", "/insights/alerts", "/insights/value", "/insights/forecast?period=month", "/insights/roi",
             "/insights/roi/customers?group=detractors",
-            "/customers?tier=top",
+            "/customers?tier=top", "/customers/segments", f"/customers/segments/{world['segment']}", "/customers/segments/new",
+            f"/customers?segment={world['segment']}",
             f"/insights?surveyId={world['survey']}", "/insights/scorecard?metric=nps&by=channel", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
 
@@ -339,3 +346,63 @@ def test_hebrew_pages_isolate_values_of_unknown_direction(driver, world):
     request(server, "POST", "/v1/track", {"userId": "dana-7", "event": "Checkout Completed"}, basic=write)
     item = eventually(lambda: driver.find_elements(By.CSS_SELECTOR, "#live-events li"), seconds=15)[0]
     assert item.get_attribute("innerHTML").count("<bdi") >= 3, item.get_attribute("innerHTML")
+
+
+@pytest.mark.parametrize("language", ["de", "he"])
+def test_segment_builder_needs_no_json(driver, world, language):
+    """A CX lead builds a segment with the builder alone: each condition shows only its own inputs, conditions are
+    added and removed, the count is previewed, and the saved segment's page shows its members and its rule in words —
+    in German and in Hebrew (right to left), on a desktop and on a phone."""
+    server = world["server"]
+    sign_in(driver, server, password=server.password)
+    for width in [1280, 375]:
+        driver.set_window_size(width, 900)
+        try:
+            driver.get(server.url + with_language("/customers/segments/new", language))
+            assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == ("rtl" if language == "he" else "ltr")
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"the builder scrolls sideways by {overflow}px at {width}px"
+            rows = driver.find_elements(By.CSS_SELECTOR, "#segment-rows .condition")
+            assert len(rows) == 3
+            first, second = rows[0], rows[1]
+            # Before a kind is chosen only the kind and its negation show; a trait shows name, comparison and value.
+            assert not first.find_element(By.NAME, "field").is_displayed()
+            Select(first.find_element(By.NAME, "kind")).select_by_value("trait")
+            assert first.find_element(By.NAME, "field").is_displayed() and first.find_element(By.NAME, "op").is_displayed()
+            assert not first.find_element(By.NAME, "count").is_displayed() and not first.find_element(By.NAME, "tier").is_displayed()
+            first.find_element(By.NAME, "field").send_keys("name")
+            Select(first.find_element(By.NAME, "op")).select_by_value("starts_with")
+            first.find_element(By.NAME, "value").send_keys("Kunde")
+            # The second: did not view a product in 90 days.
+            Select(second.find_element(By.NAME, "kind")).select_by_value("event")
+            assert second.find_element(By.NAME, "count").is_displayed() and not second.find_element(By.NAME, "op").is_displayed()
+            Select(second.find_element(By.NAME, "negate")).select_by_value("not")
+            second.find_element(By.NAME, "field").send_keys("Product Viewed")
+            second.find_element(By.NAME, "days").send_keys("90")
+            # A condition added and removed again leaves the rule as it was.
+            driver.find_element(By.ID, "segment-add-row").click()
+            assert len(driver.find_elements(By.CSS_SELECTOR, "#segment-rows .condition")) == 4
+            added = driver.find_elements(By.CSS_SELECTOR, "#segment-rows .condition")[-1]
+            Select(added.find_element(By.NAME, "kind")).select_by_value("valueTier")
+            assert added.find_element(By.NAME, "tier").is_displayed()
+            added.find_element(By.CSS_SELECTOR, ".segment-remove").click()
+            assert len(driver.find_elements(By.CSS_SELECTOR, "#segment-rows .condition")) == 3
+            driver.find_element(By.ID, "segment-name").send_keys(f"Kunden {language} {width}")
+            driver.find_element(By.ID, "segment-preview").click()
+            preview = driver.find_element(By.ID, "segment-preview-result").text
+            assert "60" in preview, preview
+            # The preview keeps what was entered; saving opens the segment's page.
+            driver.find_element(By.ID, "segment-save").click()
+            assert "/customers/segments/" in driver.current_url and "done=created" in driver.current_url
+            assert driver.find_element(By.ID, "segment-members").text.strip() == "60"
+            rule = driver.find_element(By.ID, "segment-rule").text
+            assert "Kunde" in rule and "Product Viewed" in rule, rule
+            assert driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+            # Editing brings the same conditions back as rows.
+            driver.find_element(By.ID, "segment-edit").click()
+            rows = driver.find_elements(By.CSS_SELECTOR, "#segment-rows .condition")
+            assert Select(rows[0].find_element(By.NAME, "kind")).first_selected_option.get_attribute("value") == "trait"
+            assert Select(rows[1].find_element(By.NAME, "negate")).first_selected_option.get_attribute("value") == "not"
+            assert rows[1].find_element(By.NAME, "days").get_attribute("value") == "90"
+        finally:
+            driver.set_window_size(1280, 900)

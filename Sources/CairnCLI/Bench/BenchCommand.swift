@@ -51,6 +51,9 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: "People they belong to.") var funnelPeople: Int = 88_000
     @Option(name: .long, help: "Times the funnel is asked for (after one to warm up).") var funnelRounds: Int = 3
     @Option(name: .long, help: ArgumentHelp("The Python with duckdb and pandas that runs scripts/funnel-reference.py.", valueName: "python")) var referencePython: String = "python3"
+    @Flag(name: .long, help: "Measure only segments: a new one over many customers (DuckDB beside), and 20 kept current under realistic traffic; no report is written.") var segmentsOnly = false
+    @Option(name: .long, help: "Customers loaded before segments are defined over them (0 skips the segments part).") var segmentProfiles: Int = 1_000_000
+    @Option(name: .long, help: "Batches of 100 realistic events sent without and with 20 segments (0 skips that comparison).") var segmentSpineBatches: Int = 1_000
     @Flag(name: .long, help: "Measure only the resolution lag at the offered rates (for profiling); no report is written.") var lagOnly = false
     @Option(name: .long, help: ArgumentHelp("Offered events/s for the resolution lag on SQLite, the target first; more rates look for the highest bounded one.", valueName: "rates"))
     var lagRates: String = "10000,15000,20000"
@@ -99,7 +102,16 @@ struct Bench: AsyncParsableCommand {
 
         var engines: [(String, BenchDatabase)] = postgresOnly ? [] : [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
-        let partOnly = ceilingOnly || lookupsOnly || postgresOnly || commerceOnly || feedbackOnly || ingestOnly || lagOnly || serviceOnly || funnelOnly
+        let partOnly = ceilingOnly || lookupsOnly || postgresOnly || commerceOnly || feedbackOnly || ingestOnly || lagOnly || serviceOnly || funnelOnly || segmentsOnly
+        if segmentsOnly || (segmentProfiles > 0 && !partOnly && !valueOnly) {
+            say("Segments: \(segmentProfiles) customers with a year of events, three segments defined over them (DuckDB beside)…")
+            let segments = try await measureSegments(engines[0].1, scratch: scratch.path, logger: logger)
+            report.segments = segments
+            if segmentsOnly {
+                if let output { try report.markdown().write(toFile: output, atomically: true, encoding: .utf8); say("Wrote \(output) (segments only).") }
+                return
+            }
+        }
         if valueOnly || (valueCustomers > 0 && !partOnly) {
             say("Customer value: \(valueCustomers) customers' summaries drawn from BG/NBD and Gamma-Gamma; fitted and scored, then lifetimes on the same summary…")
             let value = try measureValue(scratch: scratch)
@@ -286,8 +298,10 @@ struct Bench: AsyncParsableCommand {
         try await target.withFresh(logger: logger) { location in try await ingest(into: location, workload: workload, logger: logger) }
     }
 
-    func ingest(into location: DatabaseLocation, workload: IngestWorkload, logger: Logger) async throws -> IngestResult {
-        let seed = try await BenchSeed.create(in: location, logger: logger)
+    func ingest(into location: DatabaseLocation, workload: IngestWorkload, logger: Logger, seed given: BenchSeed? = nil) async throws -> IngestResult {
+        var made = given
+        if made == nil { made = try await BenchSeed.create(in: location, logger: logger) }
+        let seed = made!
         let server = try await BenchServer.start(database: location, logger: logger)
         do {
             let group = MultiThreadedEventLoopGroup.singleton
