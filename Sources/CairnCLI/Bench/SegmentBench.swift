@@ -29,8 +29,8 @@ extension Bench {
         var events: Int
         var loadSeconds: Double
         var warmSeconds: Double
-        /// name → (members, seconds to define, reference members, reference seconds)
-        var builds: [(name: String, members: Int, seconds: Double, reference: Int?, referenceSeconds: Double?)]
+        /// name → (members, seconds to evaluate (a preview), seconds to define (evaluated and stored), reference members, reference seconds)
+        var builds: [(name: String, members: Int, evaluateSeconds: Double, seconds: Double, reference: Int?, referenceSeconds: Double?)]
         var referenceVersion: String?
         var referenceError: String?
         var peakRSSMiB: Int
@@ -155,16 +155,21 @@ extension Bench {
                                                                    body: ByteBuffer(string: #"{"rule":{"event":{"name":"Product Viewed","withinDays":7}}}"#))
             guard warmStatus == 200 else { throw BenchFailure("the preview answered \(warmStatus): \(String(buffer: warmBody).prefix(300))") }
             let warmSeconds = seconds(ContinuousClock.now - warmStart)
-            var builds: [(name: String, members: Int, seconds: Double, reference: Int?, referenceSeconds: Double?)] = []
+            var builds: [(name: String, members: Int, evaluateSeconds: Double, seconds: Double, reference: Int?, referenceSeconds: Double?)] = []
             for (name, rule) in Self.segmentRules {
+                // Evaluated alone (a preview: who would belong, nothing stored), then defined (evaluated and stored).
+                let asked = ContinuousClock.now
+                let (previewStatus, previewBody) = try await connection.send(.POST, "/api/v1/segments/preview", headers: headers, body: ByteBuffer(string: #"{"rule":\#(rule)}"#))
+                let evaluated = seconds(ContinuousClock.now - asked)
+                guard previewStatus == 200 else { throw BenchFailure("previewing \(name) answered \(previewStatus): \(String(buffer: previewBody).prefix(300))") }
                 let sent = ContinuousClock.now
                 let (status, answer) = try await connection.send(.POST, "/api/v1/segments", headers: headers,
                                                                  body: ByteBuffer(string: #"{"name":"\#(name)","rule":\#(rule)}"#))
                 let took = seconds(ContinuousClock.now - sent)
                 guard status == 201 else { throw BenchFailure("defining \(name) answered \(status): \(String(buffer: answer).prefix(300))") }
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: answer)) as? [String: Any]
-                builds.append((name, (json?["memberCount"] as? Int) ?? -1, took, nil, nil))
-                say("    \(name): \(builds.last!.members) members in \(String(format: "%.2f", took)) s")
+                builds.append((name, (json?["memberCount"] as? Int) ?? -1, evaluated, took, nil, nil))
+                say("    \(name): \(builds.last!.members) members, evaluated in \(String(format: "%.2f", evaluated)) s, defined (stored) in \(String(format: "%.2f", took)) s")
             }
             await connection.close()
             let peak = server.residentMiB().peak
@@ -177,7 +182,7 @@ extension Bench {
                 let found = try Self.segmentReference(python: referencePython, profiles: profilesPath, events: eventsPath, now: now)
                 result.referenceVersion = found.version
                 for (index, build) in builds.enumerated() where index < found.counts.count {
-                    result.builds[index] = (build.name, build.members, build.seconds, found.counts[index], found.seconds[index])
+                    result.builds[index] = (build.name, build.members, build.evaluateSeconds, build.seconds, found.counts[index], found.seconds[index])
                 }
             } catch {
                 result.referenceError = String(describing: error).prefix(300).description

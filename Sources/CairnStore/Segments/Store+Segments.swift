@@ -1,6 +1,7 @@
 public import CairnCore
 public import Foundation
 import SQLKit
+import Synchronization
 
 // MARK: Definitions
 
@@ -65,12 +66,26 @@ extension SQLDatabase {
 }
 
 extension Segment {
+    /// Rules as read from their stored text, by that text: every tied batch reads the workspace's segments. At most
+    /// 1,000 are kept.
+    private static let rules = Mutex<[String: SegmentRule]>([:])
+
+    static func rule(_ text: String) -> SegmentRule {
+        if let known = rules.withLock({ $0[text] }) { return known }
+        let rule = (try? SegmentRule.parse(try JSONValue.parse(text))) ?? .all([])
+        rules.withLock { cache in
+            if cache.count >= 1_000 { cache.removeAll() }
+            cache[text] = rule
+        }
+        return rule
+    }
+
     init(row: any SQLRow) throws {
         let text = try row.decode(column: "rule", as: String.self)
         self.init(id: SegmentID(rawValue: try row.decode(column: "id", as: String.self)),
                   workspaceID: WorkspaceID(rawValue: try row.decode(column: "workspace_id", as: String.self)),
                   name: try row.decode(column: "name", as: String.self), description: try row.decode(column: "description", as: String.self),
-                  rule: (try? SegmentRule.parse(try JSONValue.parse(text))) ?? .all([]),
+                  rule: Self.rule(text),
                   memberCount: Int(try row.decode(column: "member_count", as: Int64.self)),
                   createdAt: Date(storageMillis: try row.decode(column: "created_at", as: Int64.self)),
                   updatedAt: Date(storageMillis: try row.decode(column: "updated_at", as: Int64.self)),
@@ -257,7 +272,7 @@ extension TransactionStore {
             if change.kind == .entered { entered[change.segment.id, default: 0] += 1 } else { left[change.segment.id, default: 0] += 1 }
         }
         let adds = changes.filter { $0.kind == .entered }, removes = changes.filter { $0.kind == .left }
-        for part in adds.chunked(into: 200) {
+        for part in adds.chunked(into: 1_000) {
             let insert = sql.insert(into: "segment_members").columns("workspace_id", "segment_id", "profile_id", "entered_at")
             for change in part { insert.values(SQLBind(w), SQLBind(change.segment.id.rawValue), SQLBind(change.profile.rawValue), SQLBind(at)) }
             try await insert.ignoringConflicts(with: ["workspace_id", "segment_id", "profile_id"]).run()
