@@ -46,6 +46,7 @@ public struct UseCases: Sendable {
     public let customerValues: CustomerValues
     public let revenueForecasts: RevenueForecasts
     public let segments: Segments
+    public let personas: Personas
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -97,6 +98,7 @@ public struct UseCases: Sendable {
         customerValues = CustomerValues(store: store, clock: clock)
         revenueForecasts = RevenueForecasts(store: store, clock: clock)
         segments = Segments(store: store, columns: eventColumns, clock: clock)
+        personas = Personas(store: store, clock: clock)
         chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

@@ -17,7 +17,7 @@ struct SurveysTests {
         try await Harness.run(engine) { h in
             let manager = h.a.secretKeys[.manager]!, viewer = h.a.secretKeys[.viewer]!
             let templates = (try await h.api(.get, "/api/v1/survey-templates", key: viewer).json()["data"] as? [[String: Any]]) ?? []
-            #expect(templates.compactMap { $0["id"] as? String } == ["relationship_nps", "post_delivery_csat", "post_contact_ces", "employee_enps"])
+            #expect(templates.compactMap { $0["id"] as? String } == ["relationship_nps", "post_delivery_csat", "post_contact_ces", "employee_enps", "customer_values"])
             for template in templates {
                 let questions = ((template["definition"] as? [String: Any])?["questions"] as? [[String: Any]]) ?? []
                 for question in questions {

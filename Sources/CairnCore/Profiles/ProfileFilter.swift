@@ -15,6 +15,8 @@ public struct ProfileFilter: Sendable, Hashable {
     public var valueTier: ValueTier?
     /// Only members of this segment.
     public var segment: SegmentID?
+    /// Only customers of this persona (its key) at the last persona computation.
+    public var persona: String?
 
     public init(trait: (name: String, value: String)? = nil, channel: Channel? = nil, seenSince: Date? = nil, search: String? = nil, valueTier: ValueTier? = nil,
                 segment: SegmentID? = nil) {
@@ -28,7 +30,7 @@ public struct ProfileFilter: Sendable, Hashable {
 
     public static func == (lhs: ProfileFilter, rhs: ProfileFilter) -> Bool {
         lhs.trait?.name == rhs.trait?.name && lhs.trait?.value == rhs.trait?.value && lhs.channel == rhs.channel && lhs.seenSince == rhs.seenSince && lhs.search == rhs.search
-            && lhs.valueTier == rhs.valueTier && lhs.segment == rhs.segment
+            && lhs.valueTier == rhs.valueTier && lhs.segment == rhs.segment && lhs.persona == rhs.persona
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -39,5 +41,6 @@ public struct ProfileFilter: Sendable, Hashable {
         hasher.combine(search)
         hasher.combine(valueTier)
         hasher.combine(segment)
+        hasher.combine(persona)
     }
 }

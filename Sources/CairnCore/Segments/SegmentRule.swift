@@ -183,7 +183,7 @@ public struct EventCondition: Sendable, Hashable {
 public struct PropertyCondition: Sendable, Hashable {
     public var property: String
     public var condition: ValueCondition
-    var path: [String] { property.split(separator: ".").map(String.init) }
+    public var path: [String] { property.split(separator: ".").map(String.init) }
 
     public init(property: String, condition: ValueCondition) {
         self.property = property

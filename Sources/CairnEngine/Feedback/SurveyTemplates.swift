@@ -7,6 +7,7 @@ public enum SurveyTemplate: String, Sendable, CaseIterable {
     case postDeliveryCSAT = "post_delivery_csat"
     case postContactCES = "post_contact_ces"
     case employeeNPS = "employee_enps"
+    case customerValues = "customer_values"
 
     typealias Q = SurveyDefinition.Question
 
@@ -24,6 +25,7 @@ public enum SurveyTemplate: String, Sendable, CaseIterable {
         case .postDeliveryCSAT: "Post-delivery CSAT"
         case .postContactCES: "Post-contact CES"
         case .employeeNPS: "Employee eNPS"
+        case .customerValues: "What matters to you"
         }
     }
 
@@ -56,6 +58,21 @@ public enum SurveyTemplate: String, Sendable, CaseIterable {
                                                            "您向朋友推荐来这里工作的可能性有多大？", "מה הסיכוי שתמליץ לחבר לעבוד כאן?")),
                 Q(id: "why", type: .text, required: false, text: Self.why),
             ], audience: .employees)
+        case .customerValues:
+            SurveyDefinition(title: Self.text("What matters to you", "Was Ihnen wichtig ist", "您最看重什么", "מה חשוב לך"), questions: [
+                Q(id: "values", type: .ranking, text: Self.text("Put these in order: what matters most to you when you shop with us?",
+                                                                 "Bringen Sie diese in eine Reihenfolge: Was ist Ihnen beim Einkauf bei uns am wichtigsten?",
+                                                                 "请排序：在我们这里购物时，您最看重什么？", "סדרו לפי החשיבות: מה הכי חשוב לכם כשאתם קונים אצלנו?"),
+                  options: [
+                    .init(id: "price", text: Self.text("A good price", "Ein guter Preis", "实惠的价格", "מחיר טוב")),
+                    .init(id: "sustainability", text: Self.text("Sustainability", "Nachhaltigkeit", "可持续性", "קיימות")),
+                    .init(id: "speed", text: Self.text("Fast delivery", "Schnelle Lieferung", "快速配送", "משלוח מהיר")),
+                    .init(id: "quality", text: Self.text("Quality that lasts", "Langlebige Qualität", "经久耐用的品质", "איכות שמחזיקה")),
+                    .init(id: "service", text: Self.text("Friendly, helpful service", "Freundlicher, hilfsbereiter Service", "友好周到的服务", "שירות אדיב ומועיל")),
+                  ]),
+                Q(id: "why", type: .text, required: false, text: Self.text("Anything else you would like us to know?", "Möchten Sie uns noch etwas mitteilen?",
+                                                                           "还有什么想告诉我们的吗？", "יש עוד משהו שתרצו שנדע?")),
+            ])
         }
     }
 }

@@ -35,7 +35,7 @@ public struct Surveys: Sendable {
             template = SurveyTemplate(rawValue: text)
             if template == nil {
                 issues.add(FieldIssue(field: "template", issue: .unknownValue(allowed: SurveyTemplate.allCases.map(\.rawValue)),
-                                      hint: "Use relationship_nps, post_delivery_csat, post_contact_ces or employee_enps, or send a definition."))
+                                      hint: "Use relationship_nps, post_delivery_csat, post_contact_ces, employee_enps or customer_values, or send a definition."))
             }
         } else if input.definition == nil {
             issues.add(FieldIssue(field: "definition", issue: .missing, hint: "Send a definition (questions, texts, theme) or name a template."))

@@ -126,11 +126,21 @@ struct WholeEvaluation {
         case .not(let inner):
             return try await members(of: inner).map { !$0 }
         case .trait(let condition):
-            var result = [Bool](repeating: condition.condition.matches(nil), count: count)
-            for row in try await tx.traitValues(named: [condition.name], of: nil, in: workspace) {
-                if let i = index[row.profile] { result[i] = condition.condition.matches(row.value) }
+            final class Bits: @unchecked Sendable { var bits: [Bool] = [] }
+            let found = Bits()
+            found.bits = [Bool](repeating: condition.condition.matches(nil), count: count)
+            let index = self.index
+            if let texts = Self.storedTexts(condition.condition) {
+                // Equal to text that is no number and no true/false: only an equal stored text can match.
+                try await tx.eachTraitValue(named: condition.name, equalTo: texts, in: workspace) { profile, _ in
+                    if let i = index[profile] { found.bits[i] = true }
+                }
+            } else {
+                try await tx.eachTraitValue(named: condition.name, in: workspace) { profile, text in
+                    if let i = index[profile] { found.bits[i] = condition.condition.matches((try? JSONValue.parse(text)) ?? .null) }
+                }
             }
-            return result
+            return found.bits
         case .event(let condition):
             return try await eventMembers(condition)
         case .valueTier, .churnRisk:
@@ -183,6 +193,23 @@ struct WholeEvaluation {
         }
     }
 
+    /// The stored JSON texts that `eq` / `in` can match when every value compared with is text that is neither a
+    /// number nor true/false (then equality is exact text equality); nil otherwise.
+    static func storedTexts(_ condition: ValueCondition) -> [String]? {
+        let wanted: [JSONValue]
+        switch condition.op {
+        case .eq: wanted = condition.value.map { [$0] } ?? []
+        case .oneOf: wanted = condition.values
+        default: return nil
+        }
+        var texts: [String] = []
+        for value in wanted {
+            guard case .string(let text) = value, Double(text.trimmingCharacters(in: .whitespaces)) == nil, !["true", "false"].contains(text.lowercased()) else { return nil }
+            texts.append(JSONValue.string(text).jsonText())
+        }
+        return texts.isEmpty ? nil : texts
+    }
+
     /// Counts each customer's events of the condition's name in its window: from the in-process columns, or — when the
     /// condition filters by property — from the event table with the events' properties.
     private func eventMembers(_ condition: EventCondition) async throws -> [Bool] {
@@ -208,6 +235,23 @@ struct WholeEvaluation {
     }
 
     private func countFromTable(_ condition: EventCondition, since: Int64?, into counts: inout [Int32]) async throws {
+        // Conditions that only ask for text equal to text (no number, no true/false): the database compares.
+        let pushed: [(path: [String], text: String)] = condition.properties.compactMap { property in
+            guard property.condition.op == .eq, let texts = Self.storedTexts(property.condition), texts.count == 1,
+                  case .string(let text)? = property.condition.value else { return nil }
+            return (property.path, text)
+        }
+        if pushed.count == condition.properties.count {
+            final class Counts: @unchecked Sendable { var counts: [Int32] = [] }
+            let found = Counts()
+            found.counts = counts
+            let index = self.index, floor = since ?? .min
+            try await tx.eachEvent(named: condition.name, since: since, propertiesEqual: pushed, in: workspace) { profile, time in
+                if time > floor, let i = index[profile] { found.counts[i] += 1 }
+            }
+            counts = found.counts
+            return
+        }
         for row in try await tx.eventFacts(named: [condition.name], since: since, withProperties: condition.properties.isEmpty ? [] : [condition.name], of: nil, in: workspace)
         where row.fact.time > (since ?? .min) && condition.accepts(properties: row.fact.properties) {
             if let i = index[row.profile] { counts[i] += 1 }

@@ -212,20 +212,24 @@ public struct Segments: Sendable {
             }
             var whole = try await WholeEvaluation(workspace: workspace, tx: tx, columns: columns, now: now)
             let bits = try await whole.members(of: segment.rule)
-            let held = try await tx.segmentMemberIDs(of: segment.id, in: workspace)
-            var changes: [(segment: Segment, profile: ProfileID, kind: SegmentChange.Kind)] = []
+            let held = isNew ? [] : try await tx.segmentMemberIDs(of: segment.id, in: workspace)
+            var entered: [String] = [], left: [String] = []
             var members = 0
             for (i, member) in bits.enumerated() {
                 if member { members += 1 }
-                if member != held.contains(whole.profiles[i]) { changes.append((segment, ProfileID(rawValue: whole.profiles[i]), member ? .entered : .left)) }
+                if member != held.contains(whole.profiles[i]) { (member ? { entered.append(whole.profiles[i]) } : { left.append(whole.profiles[i]) })() }
             }
             // Members no longer among the live customers (merged meanwhile) leave quietly.
-            let live = Set(whole.profiles)
-            let gone = held.filter { !live.contains($0) }
+            let gone = held.filter { whole.index[$0] == nil }
             var saved = segment
             saved.evaluatedAt = now
             if !isNew { try await tx.save(saved) }
-            try await tx.apply(changes + gone.map { (segment, ProfileID(rawValue: $0), SegmentChange.Kind.left) }, announce: announce, at: now, in: workspace)
+            try await tx.changeMembers(of: segment.id, adding: entered, removing: left + gone, at: now, in: workspace)
+            if announce {
+                // Each entry and exit on the timeline, in the day's counts and as a webhook.
+                try await tx.apply(entered.map { (segment, ProfileID(rawValue: $0), SegmentChange.Kind.entered) } + left.map { (segment, ProfileID(rawValue: $0), .left) },
+                                   announce: true, writeMembers: false, at: now, in: workspace)
+            }
             try await tx.setSegmentSize(segment.id, members: members, evaluatedAt: now, in: workspace)
             saved.memberCount = members
             return saved

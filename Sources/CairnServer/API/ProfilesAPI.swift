@@ -70,6 +70,11 @@ struct ProfilesAPI {
         if let text = query["tier"].map(String.init) {
             filter.valueTier = issues.check { () throws(ValidationError) in try ValueTier.validate(text) }
         }
+        if let text = query["persona"].map(String.init) {
+            if (1...200).contains(text.count) { filter.persona = text } else {
+                issues.add(FieldIssue(field: "persona", issue: .invalid, hint: "Give a persona's key (GET /api/v1/personas), e.g. sustainability-quality."))
+            }
+        }
         if let text = query["segment"].map(String.init) {
             if let id = SegmentID(text) { filter.segment = id } else {
                 issues.add(FieldIssue(field: "segment", issue: .invalid, hint: "Give the id of one of this workspace's segments (GET /api/v1/segments)."))

@@ -7,8 +7,11 @@ extension SegmentDayCount: ResponseEncodable {}
 
 /// Segments: defining them (segments.manage), their members, entries and exits, sizes over time, and a customer's
 /// segments.
+extension PersonaModel: ResponseEncodable {}
+
 struct SegmentsAPI {
     let segments: Segments
+    let personas: Personas
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.get("segments", use: list)
@@ -21,6 +24,9 @@ struct SegmentsAPI {
         group.get("segments/{id}/changes", use: changes)
         group.get("segments/{id}/counts", use: counts)
         group.get("profiles/{id}/segments", use: ofProfile)
+        group.get("personas", use: personaModel)
+        group.post("personas/recompute", use: recomputePersonas)
+        group.get("profiles/{id}/persona", use: persona)
     }
 
     struct SegmentBody: ResponseEncodable {
@@ -181,5 +187,40 @@ struct SegmentsAPI {
         let found = try await segments.memberships(of: id, for: try context.requirePrincipal())
         return ProfileSegmentsBody(profileId: id.rawValue, segments: found.current.map { .init(segmentId: $0.segment.id.rawValue, name: $0.segment.name, enteredAt: $0.enteredAt) },
                                    changes: found.changes.map(ChangeBody.init))
+    }
+
+    /// `{"model": …}`: the personas of the last computation, null before the first.
+    struct PersonaModelBody: ResponseEncodable {
+        var model: PersonaModel?
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(model, forKey: .model)
+        }
+        enum CodingKeys: String, CodingKey { case model }
+    }
+
+    @Sendable func personaModel(_ request: Request, context: CairnRequestContext) async throws -> PersonaModelBody {
+        PersonaModelBody(model: try await personas.model(for: try context.requirePrincipal()))
+    }
+
+    /// Looks for personas now (segments.manage); `model` is null while fewer than 20 customers answered a values question.
+    @Sendable func recomputePersonas(_ request: Request, context: CairnRequestContext) async throws -> PersonaModelBody {
+        PersonaModelBody(model: try await personas.recompute(for: try context.requirePrincipal()))
+    }
+
+    struct ProfilePersonaBody: ResponseEncodable {
+        var profileId: String
+        var persona: Persona?
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(profileId, forKey: .profileId)
+            try container.encode(persona, forKey: .persona)
+        }
+        enum CodingKeys: String, CodingKey { case profileId, persona }
+    }
+
+    @Sendable func persona(_ request: Request, context: CairnRequestContext) async throws -> ProfilePersonaBody {
+        let id = try context.parameters.id(as: ProfileID.self, kind: "profile")
+        return ProfilePersonaBody(profileId: id.rawValue, persona: try await personas.persona(of: id, for: try context.requirePrincipal()))
     }
 }

@@ -68,7 +68,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     AccessAPI(administration: u.administration).addRoutes(to: api)
     ProfilesAPI(records: u.records, erasure: u.erasure).addRoutes(to: api)
     ValueAPI(values: u.customerValues, records: u.records, forecasts: u.revenueForecasts).addRoutes(to: api)
-    SegmentsAPI(segments: u.segments).addRoutes(to: api)
+    SegmentsAPI(segments: u.segments, personas: u.personas).addRoutes(to: api)
     ConsentAPI(ledger: u.ledger).addRoutes(to: api)
     CommerceAPI(catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, clock: u.clock).addRoutes(to: api)
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
@@ -81,8 +81,8 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     SurveyPages(renderer: renderer, answering: u.answering, ledger: u.ledger, limiter: answerLimiter, clock: u.clock).addRoutes(to: router)
     SessionPages(renderer: renderer, authenticator: u.authenticator, firstRun: u.firstRun, sessionLifetime: configuration.access.sessionLifetime).addRoutes(to: router)
     CustomerPages(renderer: renderer, records: u.records, ledger: u.ledger, erasure: u.erasure, administration: u.administration,
-                  values: u.customerValues, segments: u.segments).addRoutes(to: router)
-    SegmentPages(renderer: renderer, segments: u.segments, records: u.records, funnels: u.funnels, ledger: u.ledger).addRoutes(to: router)
+                  values: u.customerValues, segments: u.segments, personas: u.personas).addRoutes(to: router)
+    SegmentPages(renderer: renderer, segments: u.segments, records: u.records, funnels: u.funnels, ledger: u.ledger, personas: u.personas).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: u.administration, firstRun: u.firstRun, spikes: u.spikes, results: u.results, cases: u.cases,
                    deliveries: u.deliveries, underperformance: u.underperformance, morning: u.morning, active: u.activePeople).addRoutes(to: router)
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
@@ -92,7 +92,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     ServiceSetupPages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, chat: u.chat).addRoutes(to: router)
     JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps, underperformance: u.underperformance, segments: u.segments).addRoutes(to: router)
     InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, segments: u.segments, surveys: u.surveys, underperformance: u.underperformance,
-                  values: u.customerValues, forecasts: u.revenueForecasts).addRoutes(to: router)
+                  values: u.customerValues, forecasts: u.revenueForecasts, personas: u.personas).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     routeTable.register(router.routes)
     return router
@@ -122,6 +122,7 @@ public func buildApplication(configuration: ServerConfiguration, useCases u: Use
                     UnderperformanceService(underperformance: u.underperformance, logger: logger),
                     CustomerValueService(values: u.customerValues, logger: logger),
                     SegmentService(segments: u.segments, logger: logger),
+                    PersonaService(personas: u.personas, logger: logger),
                     EventColumnsService(columns: u.eventColumns, logger: logger))
     return app
 }

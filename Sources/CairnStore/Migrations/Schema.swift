@@ -1088,5 +1088,14 @@ public enum Schema {
                 .primaryKey("workspace_id", "profile_id")
                 .run()
         },
+        Migration(version: 56, name: "personas") { sql in
+            // The last persona computation: how k was chosen, stability, each persona's description (JSON).
+            try await sql.create(table: "persona_models")
+                .column("workspace_id", type: .text, .primaryKey(autoIncrement: false), .references("workspaces", "id", onDelete: .cascade))
+                .column("model", type: .text, .notNull)
+                .column("computed_at", type: .bigint, .notNull)
+                .run()
+            try await sql.raw("CREATE INDEX profile_personas_persona ON profile_personas (workspace_id, persona, profile_id)").run()
+        },
     ]
 }

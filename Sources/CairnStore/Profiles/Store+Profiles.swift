@@ -93,6 +93,10 @@ extension Store {
                 query.where("id", .in, SQLSubquery.select { $0.column("profile_id").from("customer_values")
                     .where("workspace_id", .equal, workspace.rawValue).where("tier", .equal, tier.rawValue) })
             }
+            if let persona = filter.persona {
+                query.where("id", .in, SQLSubquery.select { $0.column("profile_id").from("profile_personas")
+                    .where("workspace_id", .equal, workspace.rawValue).where("persona", .equal, persona) })
+            }
             if let segment = filter.segment {
                 query.where("id", .in, SQLSubquery.select { $0.column("profile_id").from("segment_members")
                     .where("workspace_id", .equal, workspace.rawValue).where("segment_id", .equal, segment.rawValue) })

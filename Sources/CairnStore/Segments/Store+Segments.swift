@@ -262,7 +262,8 @@ extension TransactionStore {
     /// Applies decided entries and exits: members added and removed, each segment's size, the day's counts and — when
     /// `announce` (not for a segment's first build) — a change on each customer's timeline and a signed webhook to
     /// every endpoint that wants `segment.entered` / `segment.left`.
-    public func apply(_ changes: [(segment: Segment, profile: ProfileID, kind: SegmentChange.Kind)], announce: Bool, at now: Date, in workspace: WorkspaceID) async throws {
+    public func apply(_ changes: [(segment: Segment, profile: ProfileID, kind: SegmentChange.Kind)], announce: Bool, writeMembers: Bool = true,
+                      at now: Date, in workspace: WorkspaceID) async throws {
         guard !changes.isEmpty else { return }
         let w = workspace.rawValue, at = now.storageMillis
         var entered: [SegmentID: Int] = [:], left: [SegmentID: Int] = [:]
@@ -271,7 +272,7 @@ extension TransactionStore {
             byID[change.segment.id] = change.segment
             if change.kind == .entered { entered[change.segment.id, default: 0] += 1 } else { left[change.segment.id, default: 0] += 1 }
         }
-        let adds = changes.filter { $0.kind == .entered }, removes = changes.filter { $0.kind == .left }
+        let adds = writeMembers ? changes.filter { $0.kind == .entered } : [], removes = writeMembers ? changes.filter { $0.kind == .left } : []
         for part in adds.chunked(into: 1_000) {
             let insert = sql.insert(into: "segment_members").columns("workspace_id", "segment_id", "profile_id", "entered_at")
             for change in part { insert.values(SQLBind(w), SQLBind(change.segment.id.rawValue), SQLBind(change.profile.rawValue), SQLBind(at)) }
@@ -314,6 +315,29 @@ extension TransactionStore {
                 "segment": .object(["id": .string(change.segment.id.rawValue), "name": .string(change.segment.name)]),
             ]).jsonText()
             try await queueWebhook(event: event, payload: payload, in: workspace, at: now)
+        }
+    }
+
+    /// Adds and removes many members of one segment at once (a whole evaluation): the ids travel as one JSON array per
+    /// 50,000 and are unpacked by the database (`json_each` on SQLite, `jsonb_array_elements_text` on PostgreSQL), so a
+    /// segment of hundreds of thousands is written with a few statements.
+    public func changeMembers(of segment: SegmentID, adding: [String], removing: [String], at now: Date, in workspace: WorkspaceID) async throws {
+        let w = workspace.rawValue, s = segment.rawValue, at = now.storageMillis
+        let unpack = engine == .postgres ? "jsonb_array_elements_text(CAST(" : "json_each(("
+        for part in adding.chunked(into: 50_000) {
+            let list = JSONValue.array(part.map(JSONValue.string)).jsonText()
+            try await sql.raw("""
+                INSERT INTO segment_members (workspace_id, segment_id, profile_id, entered_at)
+                SELECT \(bind: w), \(bind: s), value, \(bind: at) FROM \(unsafeRaw: unpack)\(bind: list)\(unsafeRaw: engine == .postgres ? " AS jsonb))" : "))") WHERE true
+                ON CONFLICT (workspace_id, segment_id, profile_id) DO NOTHING
+                """).run()
+        }
+        for part in removing.chunked(into: 50_000) {
+            let list = JSONValue.array(part.map(JSONValue.string)).jsonText()
+            try await sql.raw("""
+                DELETE FROM segment_members WHERE workspace_id = \(bind: w) AND segment_id = \(bind: s)
+                AND profile_id IN (SELECT value FROM \(unsafeRaw: unpack)\(bind: list)\(unsafeRaw: engine == .postgres ? " AS jsonb))" : "))"))
+                """).run()
         }
     }
 

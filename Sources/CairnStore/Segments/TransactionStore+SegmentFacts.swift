@@ -7,8 +7,14 @@ import SQLKit
 extension TransactionStore {
     /// The workspace's customers that were not merged into another.
     public func liveProfileIDs(in workspace: WorkspaceID) async throws -> [String] {
+        final class Found: @unchecked Sendable { var ids: [String] = [] }
+        let found = Found()
+        // Row by row as the database hands them over (a million rows are never held twice).
         try await sql.select().column("id").from("profiles").where("workspace_id", .equal, workspace.rawValue)
-            .where("merged_into", .is, SQLLiteral.null).all().map { try $0.decode(column: "id", as: String.self) }
+            .where("merged_into", .is, SQLLiteral.null).run { row in
+                if let id = try? row.decode(column: "id", as: String.self) { found.ids.append(id) }
+            }
+        return found.ids
     }
 
     /// Those of these profiles that were not merged into another.
@@ -61,6 +67,16 @@ extension TransactionStore {
         for part in profiles.chunked(into: Self.chunk) { try await body(Array(part)) }
     }
 
+    /// Every customer's value of one trait, streamed; with `equalTo`, only the rows whose stored JSON is exactly that
+    /// text (the database does the comparing).
+    public func eachTraitValue(named name: String, equalTo texts: [String]? = nil, in workspace: WorkspaceID, _ body: @escaping @Sendable (String, String) -> Void) async throws {
+        let query = sql.select().columns("profile_id", "value").from("traits").where("workspace_id", .equal, workspace.rawValue).where("name", .equal, name)
+        if let texts { query.where("value", .in, texts) }
+        try await query.run { row in
+            if let profile = try? row.decode(column: "profile_id", as: String.self), let value = try? row.decode(column: "value", as: String.self) { body(profile, value) }
+        }
+    }
+
     /// The values of the named traits.
     public func traitValues(named names: Set<String>, of profiles: [String]?, in workspace: WorkspaceID) async throws -> [(profile: String, name: String, value: JSONValue)] {
         guard !names.isEmpty else { return [] }
@@ -97,6 +113,27 @@ extension TransactionStore {
             }
         }
         return found
+    }
+
+    /// Every customer's events of one name at or after `since`, streamed as (profile, time), only those whose
+    /// properties at each path equal the text given — compared by the database (`json_extract` on SQLite, `#>>` on
+    /// PostgreSQL), so no payload leaves it.
+    public func eachEvent(named name: String, since: Int64?, propertiesEqual: [(path: [String], text: String)], in workspace: WorkspaceID,
+                          _ body: @escaping @Sendable (String, Int64) -> Void) async throws {
+        var filters = SQLQueryString("")
+        for (path, text) in propertiesEqual {
+            if engine == .postgres {
+                filters = filters + " AND CAST(payload AS jsonb) #>> CAST(\(bind: "{" + (["properties"] + path).joined(separator: ",") + "}") AS text[]) = \(bind: text)"
+            } else {
+                filters = filters + " AND json_extract(payload, \(bind: "$." + (["properties"] + path).map { "\"\($0)\"" }.joined(separator: "."))) = \(bind: text)"
+            }
+        }
+        let window: SQLQueryString = since.map { " AND timestamp >= \(bind: $0)" } ?? ""
+        try await sql.raw("""
+            SELECT profile_id, timestamp FROM events WHERE workspace_id = \(bind: workspace.rawValue) AND name = \(bind: name) AND profile_id IS NOT NULL\(window)\(filters)
+            """).run { row in
+            if let profile = try? row.decode(column: "profile_id", as: String.self), let time = try? row.decode(column: "timestamp", as: Int64.self) { body(profile, time) }
+        }
     }
 
     /// Each scored customer's value tier and churn risk at the last value computation.

@@ -13,6 +13,7 @@ struct CustomerPages {
     let administration: Administration
     let values: CustomerValues
     let segments: Segments
+    let personas: Personas
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("customers", use: list)
@@ -66,14 +67,20 @@ struct CustomerPages {
             }
             segment = id
         }
-        let page = try await records.profiles(for: principal, matching: ProfileFilter(search: search.isEmpty ? nil : search, valueTier: tier, segment: segment),
-                                              after: cursor, limit: limit)
+        let personaText = request.uri.queryParameters["persona"].map(String.init) ?? ""
+        var filter = ProfileFilter(search: search.isEmpty ? nil : search, valueTier: tier, segment: segment)
+        filter.persona = personaText.isEmpty ? nil : String(personaText.prefix(200))
+        let page = try await records.profiles(for: principal, matching: filter, after: cursor, limit: limit)
         var next: String?
         if let cursor = page.nextCursor {
             var components = URLComponents()
             components.path = "/customers"
-            components.queryItems = (query.isEmpty ? [] : [URLQueryItem(name: "q", value: query)]) + (tier.map { [URLQueryItem(name: "tier", value: $0.rawValue)] } ?? [])
-                + (segment.map { [URLQueryItem(name: "segment", value: $0.rawValue)] } ?? []) + [URLQueryItem(name: "cursor", value: cursor)]
+            var items: [URLQueryItem] = query.isEmpty ? [] : [URLQueryItem(name: "q", value: query)]
+            if let tier { items.append(URLQueryItem(name: "tier", value: tier.rawValue)) }
+            if let segment { items.append(URLQueryItem(name: "segment", value: segment.rawValue)) }
+            if let persona = filter.persona { items.append(URLQueryItem(name: "persona", value: persona)) }
+            items.append(URLQueryItem(name: "cursor", value: cursor))
+            components.queryItems = items
             next = components.string
         }
         let profiles = page.items
@@ -97,7 +104,7 @@ struct CustomerPages {
                 }
                 return values
             },
-            "searched": !query.isEmpty || tier != nil || segment != nil,
+            "searched": !query.isEmpty || tier != nil || segment != nil || filter.persona != nil,
             "hasCustomers": !profiles.isEmpty,
             "nextLink": next as Any,
         ])
@@ -236,6 +243,7 @@ struct CustomerPages {
         }
         // Their entries into and exits from segments.
         let memberships = try await segments.memberships(of: profile.id, for: principal)
+        let persona = try await personas.persona(of: profile.id, for: principal)
         for change in memberships.changes {
             story.append(Entry(at: change.at, values: [
                 "when": displayDate(change.at), "kind": "segment", "segmentID": change.segmentID.rawValue,
@@ -306,6 +314,7 @@ struct CustomerPages {
             "events": story.prefix(100).map { $0.values },
             "segments": memberships.current.map { ["id": $0.segment.id.rawValue, "name": $0.segment.name, "since": displayDate($0.enteredAt)] },
             "hasSegments": !memberships.current.isEmpty,
+            "persona": persona.map { ["key": $0.key, "name": InsightsPages.personaName($0, texts: texts)] } as Any,
         ], status: status)
     }
 }

@@ -15,12 +15,15 @@ struct InsightsPages {
     let underperformance: Underperformance
     let values: CustomerValues
     let forecasts: RevenueForecasts
+    let personas: Personas
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("insights/forecast", use: forecastPage)
         router.get("insights/roi", use: returnPage)
         router.get("insights/roi/customers", use: returnCustomers)
         router.post("insights/roi/costs", use: saveCosts)
+        router.get("insights/personas", use: personasPage)
+        router.post("insights/personas/recompute", use: recomputePersonas)
         router.get("insights/value", use: valuePage)
         router.post("insights/value/recompute", use: recomputeValue)
         router.get("insights", use: page)
@@ -29,7 +32,7 @@ struct InsightsPages {
     }
 
     static func nav(_ current: String, texts: [String: String]) -> [[String: Any]] {
-        [("drivers", "/insights"), ("scorecard", "/insights/scorecard"), ("alerts", "/insights/alerts"), ("value", "/insights/value"), ("forecast", "/insights/forecast"), ("roi", "/insights/roi")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
+        [("drivers", "/insights"), ("scorecard", "/insights/scorecard"), ("alerts", "/insights/alerts"), ("value", "/insights/value"), ("personas", "/insights/personas"), ("forecast", "/insights/forecast"), ("roi", "/insights/roi")].map { ["id": $0.0, "href": $0.1, "label": texts["insights_nav_\($0.0)"] ?? $0.0, "current": $0.0 == current] }
     }
 
     /// Customer value: the models the last computation fitted (parameters with standard errors), its holdout check as

@@ -12,6 +12,7 @@ struct SegmentPages {
     let records: CustomerRecords
     let funnels: Funnels
     let ledger: ConsentLedger
+    let personas: Personas
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("customers/segments", use: list)
@@ -172,6 +173,7 @@ struct SegmentPages {
         let texts = renderer.catalogue.texts(for: context.language)
         let others = try await segments.list(for: principal).filter { $0.id != segment?.id }
         let purposes = try await ledger.purposes(for: principal).map(\.purpose)
+        let personaOptions = principal.can(.insightsRead) ? (try await personas.model(for: principal)?.personas ?? []) : []
         func options(_ values: [String], selected: String, prefix: String) -> [[String: Any]] {
             values.map { ["value": $0, "label": texts["\(prefix)\($0)"] ?? $0, "selected": $0 == selected] }
         }
@@ -190,6 +192,7 @@ struct SegmentPages {
                 "purposes": purposes.map { ["value": $0.rawValue, "label": texts["purpose_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == row.purpose] },
                 "granted": options(["yes", "no"], selected: row.granted, prefix: "segment_granted_"),
                 "segmentOptions": others.map { ["value": $0.id.rawValue, "label": $0.name, "selected": $0.id.rawValue == row.segment] },
+                "personaOptions": personaOptions.map { ["value": $0.key, "label": InsightsPages.personaName($0, texts: texts), "selected": $0.key == row.persona] },
             ]
         }
         return try renderer.page("customers_segment_form", titleKey: segment == nil ? "segment_new" : "segment_edit", section: "customers", context: context, values: [
@@ -211,11 +214,11 @@ struct SegmentPages {
     /// What the builder's form holds: rows of conditions (one kind each, every input sent so the rows line up), or
     /// the rule as JSON.
     struct Draft {
-        static let kinds = ["", "trait", "event", "valueTier", "churnRisk", "nps", "consent", "segment"]
+        static let kinds = ["", "trait", "event", "valueTier", "churnRisk", "nps", "persona", "consent", "segment"]
 
         struct Row {
             var kind = "", negate = "is", field = "", op = "", value = "", countOp = "atLeast", count = "1", days = "", property = "", propertyValue = ""
-            var tier = "", nps = "", churnOp = "atLeast", churn = "", purpose = "", granted = "yes", segment = ""
+            var tier = "", nps = "", churnOp = "atLeast", churn = "", purpose = "", granted = "yes", segment = "", persona = ""
         }
 
         var name = "", description = "", match = "all", json = "", useJSON = false, intent = ""
@@ -241,6 +244,7 @@ struct SegmentPages {
                 row.property = value("property", index); row.propertyValue = value("propertyValue", index)
                 row.tier = value("tier", index); row.nps = value("nps", index); row.churnOp = value("churnOp", index); row.churn = value("churn", index)
                 row.purpose = value("purpose", index); row.granted = value("granted", index); row.segment = value("segment", index)
+                row.persona = value("persona", index)
                 rows.append(row)
             }
             rows = rows.filter { !$0.kind.isEmpty }
@@ -294,6 +298,9 @@ struct SegmentPages {
                 row.kind = "consent"; row.purpose = condition.purpose.rawValue; row.granted = condition.granted ? "yes" : "no"
             case .segment(let id):
                 row.kind = "segment"; row.segment = id.rawValue
+            case .persona(let keys):
+                guard keys.count == 1 else { return nil }
+                row.kind = "persona"; row.persona = keys.first!
             default:
                 return nil
             }
@@ -339,6 +346,7 @@ struct SegmentPages {
                 condition = .object(["event": .object(body)])
             case "valueTier": condition = .object(["valueTier": .array(row.tier.isEmpty ? [] : [.string(row.tier)])])
             case "nps": condition = .object(["nps": .array(row.nps.isEmpty ? [] : [.string(row.nps)])])
+            case "persona": condition = .object(["persona": .array(row.persona.isEmpty ? [] : [.string(row.persona)])])
             case "churnRisk":
                 let share: JSONValue
                 if let percent = Double(row.churn.replacingOccurrences(of: ",", with: ".")) { share = .double(percent / 100) } else { share = .string(row.churn) }
