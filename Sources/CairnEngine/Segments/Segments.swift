@@ -284,8 +284,8 @@ public struct Segments: Sendable {
                     let span = Int64(days) * 86_400_000
                     profiles.formUnion(try await tx.profilesWithEvents(named: [name], from: last - span, until: at - span, in: workspace, limit: 50_000))
                 }
-                try await tx.setSegmentSwept(segment.id, at: at, in: workspace)
             }
+            try await tx.setSegmentsSwept(at: at, in: workspace)
             return try await SegmentMembership.decide(profiles, in: workspace, tx: tx, now: now, segments: segments)
         }
         return decided

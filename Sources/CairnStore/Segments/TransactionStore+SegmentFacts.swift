@@ -223,6 +223,11 @@ extension TransactionStore {
         try await sql.update("segments").set("swept_at", to: time).where("workspace_id", .equal, workspace.rawValue).where("id", .equal, segment.rawValue).run()
     }
 
+    /// Marks every segment of the workspace swept at `time` (one statement).
+    public func setSegmentsSwept(at time: Int64, in workspace: WorkspaceID) async throws {
+        try await sql.update("segments").set("swept_at", to: time).where("workspace_id", .equal, workspace.rawValue).run()
+    }
+
     public func segmentSweptAt(in workspace: WorkspaceID) async throws -> [SegmentID: Int64] {
         var found: [SegmentID: Int64] = [:]
         for row in try await sql.select().columns("id", "swept_at").from("segments").where("workspace_id", .equal, workspace.rawValue).all() {
