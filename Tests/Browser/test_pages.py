@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import Server
 from test_web import sign_in
@@ -153,6 +153,18 @@ def world():
         time.sleep(0.2)
         responses = request(server, "GET", f"/api/v1/surveys/{survey['id']}/responses", key=manager)["data"]
     assert all(r.get("insights") for r in responses), "the background reader read every answer's text"
+    # What 30 of the shop's customers value most, for personas: three kinds of answer.
+    values_survey = request(server, "POST", "/api/v1/surveys", {"template": "customer_values"}, key=manager)
+    request(server, "POST", f"/api/v1/surveys/{values_survey['id']}/status", {"status": "published"}, key=manager)
+    values_token = values_survey["link"].split("/")[-1]
+    orders = [["price", "speed", "quality", "service", "sustainability"], ["sustainability", "quality", "service", "speed", "price"],
+              ["quality", "service", "sustainability", "speed", "price"]]
+    for n in range(30):
+        request(server, "POST", f"/v1/surveys/{values_token}/responses",
+                json.dumps({"writeKey": write, "userId": f"shop-{n}", "language": "de", "answers": {"values": orders[n % 3]}}).encode(),
+                content_type="text/plain")
+    personas = eventually(lambda: request(server, "POST", "/api/v1/personas/recompute", b"", key=manager)["model"])
+    assert personas["k"] >= 2
     # A segment kept current from here on: the shop's regular customers who have not looked at a product.
     segment = request(server, "POST", "/api/v1/segments", {"name": "Stammkunden — לקוחות קבועים", "description": "Kunde …",
                                                           "rule": {"all": [{"trait": {"name": "name", "op": "starts_with", "value": "Kunde"}},
@@ -171,7 +183,7 @@ def main_pages(world):
             "/journeys?step=Product+Viewed&step=Checkout+Started&by=channel&period=week", "/journeys/paths?event=Product+Viewed&direction=after",
             "/journeys/map", "/journeys/map/people?stage=2&kind=reached", "/insights/alerts", "/insights/value", "/insights/forecast?period=month", "/insights/roi",
             "/insights/roi/customers?group=detractors",
-            "/customers?tier=top", "/customers/segments", f"/customers/segments/{world['segment']}", "/customers/segments/new",
+            "/customers?tier=top", "/insights/personas", "/customers/segments", f"/customers/segments/{world['segment']}", "/customers/segments/new",
             f"/customers?segment={world['segment']}",
             f"/insights?surveyId={world['survey']}", "/insights/scorecard?metric=nps&by=channel", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
@@ -389,7 +401,7 @@ def test_segment_builder_needs_no_json(driver, world, language):
             assert len(driver.find_elements(By.CSS_SELECTOR, "#segment-rows .condition")) == 3
             driver.find_element(By.ID, "segment-name").send_keys(f"Kunden {language} {width}")
             driver.find_element(By.ID, "segment-preview").click()
-            preview = driver.find_element(By.ID, "segment-preview-result").text
+            preview = WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.ID, "segment-preview-result"))[0].text
             assert "60" in preview, preview
             # The preview keeps what was entered; saving opens the segment's page.
             driver.find_element(By.ID, "segment-save").click()
@@ -400,9 +412,39 @@ def test_segment_builder_needs_no_json(driver, world, language):
             assert driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
             # Editing brings the same conditions back as rows.
             driver.find_element(By.ID, "segment-edit").click()
+            WebDriverWait(driver, 15).until(lambda d: d.current_url.endswith("/edit") or "/edit?" in d.current_url)
             rows = driver.find_elements(By.CSS_SELECTOR, "#segment-rows .condition")
             assert Select(rows[0].find_element(By.NAME, "kind")).first_selected_option.get_attribute("value") == "trait"
             assert Select(rows[1].find_element(By.NAME, "negate")).first_selected_option.get_attribute("value") == "not"
             assert rows[1].find_element(By.NAME, "days").get_attribute("value") == "90"
+        finally:
+            driver.set_window_size(1280, 900)
+
+
+@pytest.mark.parametrize("language", ["de", "he"])
+def test_persona_page_names_personas_by_their_values(driver, world, language):
+    """The persona page in German and Hebrew, on a desktop and on a phone: how many personas and why (the silhouette of
+    each k, drawn), their stability, and a card per persona named by its values in the page's language."""
+    server = world["server"]
+    sign_in(driver, server, password=server.password)
+    names = {"de": ["Preis", "Nachhaltigkeit", "Qualität"], "he": ["מחיר", "קיימות", "איכות"]}[language]
+    for width in [1280, 375]:
+        driver.set_window_size(width, 900)
+        try:
+            driver.get(server.url + with_language("/insights/personas", language))
+            assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == ("rtl" if language == "he" else "ltr")
+            cards = driver.find_elements(By.CSS_SELECTOR, "#personas-cards article.persona")
+            assert len(cards) == int(driver.find_element(By.ID, "personas-k").text.strip()) >= 2
+            titles = " ".join(card.find_element(By.TAG_NAME, "h2").text for card in cards)
+            assert any(name in titles for name in names), titles
+            assert driver.find_elements(By.CSS_SELECTOR, "#personas-choice svg")
+            assert driver.find_elements(By.CSS_SELECTOR, "#personas-choice tr[data-chosen]")
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"the persona page scrolls sideways by {overflow}px at {width}px"
+            # A persona's customers are one click away.
+            link = cards[0].find_element(By.CSS_SELECTOR, "a[href^='/customers?persona=']").get_attribute("href")
+            driver.get(link)
+            WebDriverWait(driver, 15).until(lambda d: "persona=" in d.current_url)
+            assert driver.find_elements(By.CSS_SELECTOR, "table tbody tr"), "the persona's customers are listed"
         finally:
             driver.set_window_size(1280, 900)

@@ -83,19 +83,6 @@ public struct SegmentDayCount: Sendable, Hashable, Codable {
     }
 }
 
-/// A segment's membership as decided for one customer: the segments they are in now, and what changed.
-public struct MembershipDecision: Sendable, Hashable {
-    public var profileID: ProfileID
-    public var entered: [SegmentID]
-    public var left: [SegmentID]
-
-    public init(profileID: ProfileID, entered: [SegmentID], left: [SegmentID]) {
-        self.profileID = profileID
-        self.entered = entered
-        self.left = left
-    }
-}
-
 extension Array where Element == Segment {
     /// The segments in an order where every segment comes after those its rule names; nil when they name each other
     /// in a circle.

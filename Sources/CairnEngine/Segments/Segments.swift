@@ -40,17 +40,6 @@ public struct Segments: Sendable {
         return try await store.segmentMembers(of: segment.id, in: principal.workspaceID, after: cursor, limit: limit.value)
     }
 
-    /// Every member of a segment (for the filters of reports); nil when `id` is nil. An unknown segment is a problem
-    /// naming `field`.
-    public func memberFilter(_ id: String?, field: String = "segment", for principal: Principal) async throws -> Set<String>? {
-        guard let id, !id.isEmpty else { return nil }
-        guard let segmentID = SegmentID(id), try await store.segment(id: segmentID, in: principal.workspaceID) != nil else {
-            throw ValidationError(field: field, issue: .invalid, hint: "Give the id of one of this workspace's segments (Customers › Segments).")
-        }
-        try principal.require(.customersRead)
-        return try await store.segmentMemberIDs(of: segmentID, in: principal.workspaceID)
-    }
-
     public func changes(of id: SegmentID, for principal: Principal, after cursor: Cursor?, limit: PageSize) async throws -> Page<SegmentChange> {
         let segment = try await segment(id, for: principal)
         return try await store.segmentChanges(of: segment, after: cursor, limit: limit.value)

@@ -24,7 +24,7 @@ extension Store {
                 facts.ordersByChannel[try row.decode(column: "p", as: String.self), default: [:]][try row.decode(column: "c", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
             }
             for row in try await sql.raw("""
-                SELECT o.profile_id AS p, COALESCE(pr.category, '') AS c, SUM(l.quantity) AS n FROM order_lines l
+                SELECT o.profile_id AS p, COALESCE(pr.category, '') AS c, CAST(SUM(l.quantity) AS BIGINT) AS n FROM order_lines l
                 JOIN orders o ON o.workspace_id = l.workspace_id AND o.id = l.order_id
                 LEFT JOIN products pr ON pr.workspace_id = l.workspace_id AND pr.id = l.product_id
                 WHERE l.workspace_id = \(bind: w) AND o.profile_id IS NOT NULL AND o.status <> 'cancelled' GROUP BY o.profile_id, pr.category
@@ -102,10 +102,5 @@ extension Store {
             }
             return found
         }
-    }
-
-    /// Workspaces where someone answered a ranking question (personas are looked for there).
-    public func workspacesWithRankingAnswers() async throws -> [WorkspaceID] {
-        try await allWorkspaces().map(\.id)
     }
 }

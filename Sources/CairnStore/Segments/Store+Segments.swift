@@ -195,14 +195,6 @@ extension Store {
                 .map { WorkspaceID(rawValue: try $0.decode(column: "workspace_id", as: String.self)) }
         }
     }
-
-    /// How many customers wait to be decided again.
-    public func staleSegmentCount(in workspace: WorkspaceID) async throws -> Int {
-        try await database.withConnection { sql in
-            try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("segment_stale")
-                .where("workspace_id", .equal, workspace.rawValue).first().map { Int(try $0.decode(column: "n", as: Int64.self)) } ?? 0
-        }
-    }
 }
 
 extension TransactionStore {
