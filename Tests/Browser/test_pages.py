@@ -405,7 +405,8 @@ def test_segment_builder_needs_no_json(driver, world, language):
             assert "60" in preview, preview
             # The preview keeps what was entered; saving opens the segment's page.
             driver.find_element(By.ID, "segment-save").click()
-            assert "/customers/segments/" in driver.current_url and "done=created" in driver.current_url
+            WebDriverWait(driver, 15).until(lambda d: "done=created" in d.current_url or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+            assert "/customers/segments/" in driver.current_url and "done=created" in driver.current_url, driver.find_element(By.TAG_NAME, "body").text[:600]
             assert driver.find_element(By.ID, "segment-members").text.strip() == "60"
             rule = driver.find_element(By.ID, "segment-rule").text
             assert "Kunde" in rule and "Product Viewed" in rule, rule
