@@ -62,10 +62,7 @@ public struct Personas: Sendable {
         func owner(_ profile: String) -> String { merged[ProfileID(rawValue: profile)]?.rawValue ?? profile }
         // Consent to analytics, as the value computation reads it.
         let consent = try await store.consentStatements(.analytics, in: workspace)
-        func allowed(_ profile: String) -> Bool {
-            let status = consent.latest[ProfileID(rawValue: profile)]
-            return consent.mode == .optIn ? status == .granted : (status.map { $0 == .granted } ?? true)
-        }
+        func allowed(_ profile: String) -> Bool { SegmentMembership.effective(consent.latest[ProfileID(rawValue: profile)], mode: consent.mode) }
         // The latest ranking answer of each customer, NPS answers and comment topics.
         var rankingQuestions: [SurveyID: Set<String>] = [:], npsQuestions: [SurveyID: Set<String>] = [:]
         try await Page.walk({ cursor in try await store.surveys(in: workspace, after: cursor, limit: PageSize.maximum) }) { surveys in
