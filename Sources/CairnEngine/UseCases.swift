@@ -47,6 +47,8 @@ public struct UseCases: Sendable {
     public let revenueForecasts: RevenueForecasts
     public let segments: Segments
     public let personas: Personas
+    public let offers: Offers
+    public let directory: Directory
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -99,7 +101,9 @@ public struct UseCases: Sendable {
         revenueForecasts = RevenueForecasts(store: store, clock: clock)
         segments = Segments(store: store, columns: eventColumns, clock: clock)
         personas = Personas(store: store, clock: clock)
-        chat = LiveChat(store: store, clock: clock, deadlinesChanged: { signal.notify() })
+        offers = Offers(store: store, clock: clock)
+        directory = Directory(store: store, clock: clock)
+        chat = LiveChat(store: store, clock: clock, bot: KnowledgeBot(store: store, clock: clock, offers: offers), deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }
 

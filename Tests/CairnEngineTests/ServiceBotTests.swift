@@ -51,6 +51,7 @@ struct ServiceBotTests {
                 let got: String = switch reply.intent {
                 case .person: "person"
                 case .orderStatus: "order"
+                case .offers: "offers"
                 case .article: reply.articleID.flatMap { keys[$0.rawValue] } ?? "?"
                 case .unknown: "none"
                 }

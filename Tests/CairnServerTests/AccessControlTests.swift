@@ -75,6 +75,11 @@ struct AccessControlTests {
             return try await Segments(store: store, columns: EventColumns(store: store)).create(name: "Seeded \(UUID().uuidString.prefix(8))", description: nil,
                                                                                                rule: .object(["trait": .object(["name": .string("country"), "op": .string("exists")])]),
                                                                                                by: console).id.rawValue
+        case .retailStore:
+            let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
+            let code = "seeded-\(UUID().uuidString.prefix(8).lowercased())"
+            return try await Directory(store: store).createStore(.init(code: code, name: "Seeded", city: "Berlin", country: "DE", latitude: 52.52, longitude: 13.405),
+                                                                 by: console).id.rawValue
         case .journey:
             let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
             return try await JourneyMaps(store: store).define(nil, name: "Seeded \(UUID().uuidString.prefix(8))",
@@ -150,7 +155,7 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply, .article, .savedFunnel, .journey, .segment:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply, .article, .savedFunnel, .journey, .segment, .retailStore:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .orderInBody:
                     #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")

@@ -40,6 +40,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case journey
         /// A segment (a fresh one for the deletes).
         case segment
+        /// A store of the directory (a fresh one for the deletes).
+        case retailStore
     }
 
     var method: HTTPRequest.Method
@@ -275,6 +277,16 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/personas", surface: .api, permission: .insightsRead),
         .init(method: .post, template: "/api/v1/personas/recompute", surface: .api, permission: .segmentsManage),
         .init(method: .get, template: "/api/v1/profiles/{id}/persona", surface: .api, target: .profile, permission: .customersRead),
+        .init(method: .post, template: "/api/v1/profiles/{id}/offers", surface: .api, target: .profile, permission: .customersRead,
+              json: #"{"k":3,"surface":"site","location":{"latitude":52.52,"longitude":13.405}}"#),
+        .init(method: .get, template: "/api/v1/profiles/{id}/offer-decisions", surface: .api, target: .profile, permission: .customersRead),
+        .init(method: .get, template: "/api/v1/offers/evaluation", surface: .api, permission: .insightsRead),
+        .init(method: .get, template: "/api/v1/stores", surface: .api, permission: .workspaceRead),
+        .init(method: .post, template: "/api/v1/stores", surface: .api, permission: .workforceManage,
+              json: #"{"code":"store-{n}","name":"Store {n}","city":"Berlin","country":"DE","location":{"latitude":52.52,"longitude":13.405}}"#),
+        .init(method: .get, template: "/api/v1/stores/{id}", surface: .api, target: .retailStore, permission: .workspaceRead),
+        .init(method: .put, template: "/api/v1/stores/{id}", surface: .api, target: .retailStore, permission: .workforceManage, json: #"{"name":"Renamed {n}"}"#),
+        .init(method: .delete, template: "/api/v1/stores/{id}", surface: .api, target: .retailStore, permission: .workforceManage, needsThrowaway: true),
         .init(method: .post, template: "/api/v1/campaigns", surface: .api, permission: .journeysManage, json: #"{"name":"Spring {n}","startedAt":"2026-03-20T08:00:00Z"}"#),
         .init(method: .get, template: "/api/v1/kb-articles", surface: .api, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/kb-articles", surface: .api, permission: .serviceManage,
@@ -389,6 +401,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/insights/value", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/personas", surface: .web, permission: .insightsRead),
         .init(method: .post, template: "/insights/personas/recompute", surface: .web, permission: .segmentsManage, form: [:]),
+        .init(method: .post, template: "/service/cases/{id}/offers", surface: .web, target: .serviceCase, permission: .serviceWork, form: [:]),
         .init(method: .get, template: "/insights/forecast", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/roi", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/roi/customers", surface: .web, permission: .insightsRead),

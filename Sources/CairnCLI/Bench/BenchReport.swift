@@ -353,7 +353,7 @@ struct BenchReport {
             ## Segments: a new one over every customer, and twenty kept current
 
             \(count(segments.profiles)) customers (country, plan) with a year of events (\(count(segments.events)): 0–4 orders with a
-            category and 1–4 product views each, payloads of about 140 bytes) loaded straight into the tables, a server started and
+            category and 1–4 product views each, payloads of about 680 bytes as a website sends them) loaded straight into the tables, a server started and
             warmed (the first preview, which builds the event columns: \(ms(segments.warmSeconds))); then each segment
             evaluated through the API (`POST /api/v1/segments/preview`: who would belong, nothing stored) and defined
             (`POST /api/v1/segments`: the whole workspace evaluated and its members stored), each timed from request to answer. The

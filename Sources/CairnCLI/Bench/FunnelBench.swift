@@ -175,10 +175,10 @@ extension Bench {
 
     /// A track call as a website's SDK sends it (about 680 bytes): the event with a product's properties, the page, the
     /// device, the campaign.
-    static func payload(name: String, person: Int, random: inout SplitMix64, channel: String) -> String {
+    static func payload(name: String, person: Int, random: inout SplitMix64, channel: String, category: String = "Kitchen/Small appliances") -> String {
         let sku = random.next() % 500, price = random.next() % 20_000
         return #"{"type":"track","event":"\#(name)","userId":"user-\#(person)","properties":{"sku":"SKU-\#(sku)","product_id":"p-\#(sku)","name":"Product \#(sku)","#
-            + #""category":"Kitchen/Small appliances","price":\#(price),"currency":"EUR","quantity":\#(1 + random.next() % 3),"position":\#(random.next() % 24)},"#
+            + #""category":"\#(category)","price":\#(price),"currency":"EUR","quantity":\#(1 + random.next() % 3),"position":\#(random.next() % 24)},"#
             + #""context":{"channel":"\#(channel)","ip":"203.0.113.\#(random.next() % 250)","locale":"de-DE","timezone":"Europe/Berlin","#
             + #""library":{"name":"analytics.js","version":"4.1.0"},"page":{"path":"/p/\#(sku)","referrer":"https://search.example/?q=blender","#
             + #""title":"Product \#(sku) – Shop","url":"https://shop.example/p/\#(sku)"},"#

@@ -105,7 +105,8 @@ extension Bench {
                         let time = now - Int64(random.next() % 365) * 86_400_000 - 21_600_000 - Int64(random.next() % 43_200_000)
                         let category = Self.segmentCategories[Int(random.next() % UInt64(Self.segmentCategories.count))]
                         let name = isOrder ? "Order Completed" : "Product Viewed"
-                        let payload = #"{"type":"track","event":"\#(name)","userId":"user-\#(n)","properties":{"category":"\#(category)","revenue":\#(Int(random.next() % 200) + 5),"currency":"EUR"}}"#
+                        // As a website's SDK sends it (about 680 bytes), with the category the reference reads.
+                        let payload = Self.payload(name: name, person: n, random: &random, channel: "web", category: category)
                         eventRows.append([SQLBind(EventID.generate().rawValue), SQLBind(w), SQLBind(s), SQLBind("sg-\(events)"), SQLBind("track"), SQLBind(name),
                                           SQLBind("user-\(n)"), SQLBind(nil as String?), SQLBind("web"), SQLBind(time), SQLBind(time), SQLBind(payload), SQLBind(id), SQLBind(time)])
                         eventLines += "\(id),\(name),\(time),\(category)\n"

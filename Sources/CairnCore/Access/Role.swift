@@ -13,7 +13,7 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable, Comparable 
         case .manager:
             [.workspaceRead, .usersRead, .customersRead, .customersWrite, .commerceRead, .commerceWrite,
              .feedbackRead, .feedbackManage, .serviceRead, .serviceWork, .serviceManage, .journeysRead, .journeysManage,
-             .insightsRead, .valueManage, .segmentsManage, .dataExport]
+             .insightsRead, .valueManage, .segmentsManage, .workforceManage, .dataExport]
         case .agent:
             [.workspaceRead, .customersRead, .customersWrite, .commerceRead, .feedbackRead, .serviceRead,
              .serviceWork, .journeysRead, .insightsRead]
@@ -58,6 +58,7 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     case insightsRead = "insights.read"
     case valueManage = "value.manage"
     case segmentsManage = "segments.manage"
+    case workforceManage = "workforce.manage"
     case dataExport = "data.export"
     case dataErase = "data.erase"
 
@@ -84,6 +85,7 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
         case .insightsRead: "See scorecards, drivers and alerts"
         case .valueManage: "Recompute customer value and its models"
         case .segmentsManage: "Define, change and delete segments"
+        case .workforceManage: "Keep the directory of stores, teams and employees, and run employee pulses"
         case .dataExport: "Export data out of Cairn"
         case .dataErase: "Erase a customer's personal data"
         }

@@ -234,13 +234,24 @@ struct WholeEvaluation {
         return counts.map { condition.holds(forCount: Int($0)) }
     }
 
-    private func countFromTable(_ condition: EventCondition, since: Int64?, into counts: inout [Int32]) async throws {
-        // Conditions that only ask for text equal to text (no number, no true/false): the database compares.
-        let pushed: [(path: [String], text: String)] = condition.properties.compactMap { property in
+    /// The property conditions the database compares itself: text equal to text (no number, no true/false).
+    static func pushed(_ condition: EventCondition) -> [(path: [String], text: String)] {
+        condition.properties.compactMap { property in
             guard property.condition.op == .eq, let texts = Self.storedTexts(property.condition), texts.count == 1,
                   case .string(let text)? = property.condition.value else { return nil }
             return (property.path, text)
         }
+    }
+
+    /// The property paths a rule's event conditions compare in the database (each gets an index).
+    static func comparedPaths(_ rule: SegmentRule) -> [[String]] {
+        var paths: [[String]] = []
+        for case .event(let condition) in rule.conditions { for (path, _) in pushed(condition) where !paths.contains(path) { paths.append(path) } }
+        return paths
+    }
+
+    private func countFromTable(_ condition: EventCondition, since: Int64?, into counts: inout [Int32]) async throws {
+        let pushed = Self.pushed(condition)
         if pushed.count == condition.properties.count {
             final class Counts: @unchecked Sendable { var counts: [Int32] = [] }
             let found = Counts()

@@ -128,6 +128,7 @@ public struct Segments: Sendable {
         let now = clock.now()
         let segment = Segment(id: .generate(), workspaceID: workspace, name: name!, description: description!, rule: rule!, memberCount: 0,
                               createdAt: now, updatedAt: now, evaluatedAt: nil)
+        for path in WholeEvaluation.comparedPaths(rule!) { try await store.ensurePropertyIndex(path) }
         return try await build(segment, announce: false, isNew: true)
     }
 
@@ -151,6 +152,7 @@ public struct Segments: Sendable {
             return segment
         }
         try check(newRule, for: id, in: principal.workspaceID, existing: existing)
+        for path in WholeEvaluation.comparedPaths(newRule) { try await store.ensurePropertyIndex(path) }
         segment.rule = newRule
         return try await build(segment, announce: false, isNew: false)
     }

@@ -24,7 +24,7 @@ public struct BotContext: Sendable {
 /// A bot's answer: its text, how sure it is (0 … 1), a hand-over when it should pass the chat to a person, and what it
 /// tried (for the agent who takes over).
 public struct BotReply: Sendable, Hashable {
-    public enum Intent: String, Sendable, Hashable { case person, orderStatus = "order_status", article, unknown }
+    public enum Intent: String, Sendable, Hashable { case person, orderStatus = "order_status", offers, article, unknown }
     public var text: String
     public var confidence: Double
     public var handover: HandoverReason?
@@ -43,15 +43,17 @@ public protocol ServiceBot: Sendable {
 
 /// Cairn's bot: hands over when asked ("human", "Mensch", "人工", "נציג", …) or when the customer is upset or names a
 /// topic that always goes to a person; answers "where is my order?" from the verified customer's latest order and
-/// parcel (never for an unverified visitor); else answers from the knowledge base (``KnowledgeSearch``) in the chat's
+/// parcel (never for an unverified visitor); suggests what to buy when asked (``Offers``); else answers from the knowledge base (``KnowledgeSearch``) in the chat's
 /// language — saying so when it is unsure — and hands over when nothing fits.
 public struct KnowledgeBot: ServiceBot {
     let store: Store
+    let offers: Offers
     public let clock: DateSource
 
-    public init(store: Store, clock: DateSource = .system) {
+    public init(store: Store, clock: DateSource = .system, offers: Offers? = nil) {
         self.store = store
         self.clock = clock
+        self.offers = offers ?? Offers(store: store, clock: clock)
     }
 
     /// Words that ask for a person, per language (matched in the lower-cased question).
@@ -70,6 +72,14 @@ public struct KnowledgeBot: ServiceBot {
         .he: ["איפה ההזמנה", "ההזמנה שלי", "החבילה שלי", "המשלוח שלי", "סטטוס הזמנה", "איפה החבילה"],
     ]
 
+    /// Phrases that ask for a suggestion of what to buy.
+    static let offerWords: [TextLanguage: [String]] = [
+        .en: ["recommend", "suggest", "what should i buy", "something for me", "offers for me", "any offers", "what else"],
+        .de: ["empfehl", "vorschlag", "was soll ich kaufen", "angebote für mich", "angebot für mich", "etwas für mich"],
+        .zh: ["推荐", "建议买", "买什么", "适合我"],
+        .he: ["המלצ", "להמליץ", "תמליץ", "מה כדאי לקנות", "הצעות בשבילי", "משהו בשבילי"],
+    ]
+
     /// The bot's sentences in each language.
     static let phrases: [String: [TextLanguage: String]] = [
         "person": [.en: "I'll get you a person.", .de: "Ich verbinde Sie mit einem Menschen.", .zh: "我为您转接人工客服。", .he: "אני מעביר אותך לנציג."],
@@ -85,6 +95,10 @@ public struct KnowledgeBot: ServiceBot {
                   .he: "ההזמנה שלך {reference} במצב: {status}."],
         "parcel": [.en: " The parcel is with {carrier}: {status}.", .de: " Das Paket ist bei {carrier}: {status}.", .zh: " 包裹由 {carrier} 配送：{status}。",
                    .he: " החבילה אצל {carrier}: {status}."],
+        "offers": [.en: "You might like: {items}.", .de: "Das könnte Ihnen gefallen: {items}.", .zh: "您可能会喜欢：{items}。", .he: "אולי יעניין אותך: {items}."],
+        "offers_store": [.en: " Your nearest store is {store}.", .de: " Ihr nächster Laden ist {store}.", .zh: " 离您最近的门店是 {store}。", .he: " החנות הקרובה אליך: {store}."],
+        "no_offers": [.en: "I have no suggestions yet. A person can help you choose.", .de: "Ich habe noch keine Vorschläge. Ein Mensch hilft Ihnen gern bei der Auswahl.",
+                      .zh: "我暂时没有推荐。人工客服可以帮您挑选。", .he: "אין לי עדיין המלצות. נציג יוכל לעזור לך לבחור."],
         "unsure": [.en: "I'm not sure, but this may help: ", .de: "Ich bin nicht sicher, aber das könnte helfen: ", .zh: "我不太确定，但这可能有帮助：",
                    .he: "אני לא בטוח, אבל אולי זה יעזור: "],
         "rephrase": [.en: "I'm not sure I understood. Could you say it in other words?", .de: "Ich bin nicht sicher, ob ich Sie verstanden habe. Können Sie es anders sagen?",
@@ -139,6 +153,30 @@ public struct KnowledgeBot: ServiceBot {
                     .replacingOccurrences(of: "{status}", with: Self.status(parcel.status.rawValue, language))
             }
             return BotReply(text: text, confidence: 1, handover: nil, intent: .orderStatus, tried: ["order status of \(order.reference)"])
+        }
+        if Self.mentions(Self.offerWords, in: lowered, language: language) || Self.mentions(Self.offerWords, in: lowered, language: .en) {
+            // A verified customer gets offers decided for them (consent read now, the decision recorded); a visitor
+            // what everyone buys.
+            let items: [(name: String, price: Money?)]
+            var tried: [String]
+            var nearest: String?
+            if let profile = context.verifiedProfile {
+                let decision = try await offers.decideForBot(profile: profile, k: 3, in: context.workspace)
+                items = decision.items.map { ($0.name, $0.price) }
+                nearest = decision.store.map { "\($0.name), \($0.city)" }
+                tried = ["offer decision \(decision.id) (\(decision.personalised ? "personalised" : "not personalised: \(decision.consent)"))"]
+            } else {
+                items = try await offers.popular(k: 3, in: context.workspace).map { ($0.name, $0.price) }
+                tried = ["offers: what all customers buy (visitor not verified)"]
+            }
+            guard !items.isEmpty else {
+                return BotReply(text: Self.say("no_offers", language), confidence: 1, handover: nil, intent: .offers, tried: tried + ["no products bought yet"])
+            }
+            var text = Self.say("offers", language).replacingOccurrences(of: "{items}", with: items.map { item in
+                item.price.map { "\(item.name) (\($0))" } ?? item.name
+            }.joined(separator: language == .zh ? "、" : ", "))
+            if let nearest { text += Self.say("offers_store", language).replacingOccurrences(of: "{store}", with: nearest) }
+            return BotReply(text: text, confidence: 1, handover: nil, intent: .offers, tried: tried)
         }
         let articles = try await store.articles(in: context.workspace)
         let search = KnowledgeSearch(articles.compactMap { article in

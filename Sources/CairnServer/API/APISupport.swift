@@ -96,6 +96,15 @@ extension Request {
         return nil
     }
 
+    /// An optional whole-number query parameter (the default when absent); anything else is recorded as its problem
+    /// (the range is the use case's to check).
+    func queryInteger(_ name: String, default fallback: Int, collecting issues: inout ValidationCollector) -> Int {
+        guard let text = uri.queryParameters[name[...]].map(String.init) else { return fallback }
+        if let value = Int(text.trimmingCharacters(in: .whitespaces)) { return value }
+        issues.add(FieldIssue(field: name, issue: .invalid, hint: "Give \(name) as a whole number, e.g. \(fallback)."))
+        return fallback
+    }
+
     /// An optional query parameter naming a row by id; a malformed id is recorded as its problem.
     func queryID<ID: EntityID>(_ name: String, as type: ID.Type, kind: String, collecting issues: inout ValidationCollector) -> ID? {
         guard let text = uri.queryParameters[name[...]].map(String.init) else { return nil }

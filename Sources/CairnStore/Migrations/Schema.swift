@@ -1097,5 +1097,44 @@ public enum Schema {
                 .run()
             try await sql.raw("CREATE INDEX profile_personas_persona ON profile_personas (workspace_id, persona, profile_id)").run()
         },
+        Migration(version: 57, name: "segments read traits and event properties from indexes") { sql in
+            // A segment over every customer asks "who has this trait equal to that" and "who did this event, with this
+            // property, in the window": both answered from an index alone, no row read.
+            try await sql.raw("CREATE INDEX traits_name_value ON traits (workspace_id, name, value, profile_id)").run()
+            // The property segments filter by most ("Order Completed where category is Shoes"); others get theirs when
+            // a segment first uses them (Store.ensurePropertyIndex).
+            let engine: DatabaseEngine = sql.dialect.name == "postgresql" ? .postgres : .sqlite
+            if let statement = Store.propertyIndexStatement(["category"], engine: engine) { try await sql.raw("\(unsafeRaw: statement)").run() }
+        },
+        Migration(version: 58, name: "stores and offer decisions") { sql in
+            try await sql.create(table: "retail_stores")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("code", type: .text, .notNull)
+                .column("name", type: .text, .notNull)
+                .column("city", type: .text, .notNull)
+                .column("country", type: .text, .notNull)
+                .column("latitude", type: .custom(SQLRaw("DOUBLE PRECISION")))
+                .column("longitude", type: .custom(SQLRaw("DOUBLE PRECISION")))
+                .column("created_at", type: .bigint, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .run()
+            try await sql.raw("CREATE UNIQUE INDEX retail_stores_code ON retail_stores (workspace_id, code)").run()
+            // Every next-best-offer decision as made: the consent at that moment, the reason and what was shown (JSON).
+            try await sql.create(table: "offer_decisions")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("workspace_id", type: .text, .notNull, .references("workspaces", "id", onDelete: .cascade))
+                .column("profile_id", type: .text, .notNull)
+                .column("surface", type: .text, .notNull)
+                .column("decided_at", type: .bigint, .notNull)
+                .column("personalised", type: .bigint, .notNull)
+                .column("consent", type: .text, .notNull)
+                .column("reason", type: .text, .notNull)
+                .column("items", type: .text, .notNull)
+                .column("store", type: .text)
+                .column("requested_by", type: .text, .notNull)
+                .run()
+            try await sql.raw("CREATE INDEX offer_decisions_profile ON offer_decisions (workspace_id, profile_id, decided_at)").run()
+        },
     ]
 }

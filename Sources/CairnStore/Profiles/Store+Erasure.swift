@@ -45,6 +45,8 @@ extension TransactionStore {
         try await sql.delete(from: "traits").where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).run()
         try await sql.delete(from: "consent_records").where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).run()
         try await sql.delete(from: "customer_values").where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).run()
+        // What was offered to them and why says what they bought: gone with them.
+        try await sql.delete(from: "offer_decisions").where("workspace_id", .equal, w).where("profile_id", .equal, profile.rawValue).run()
         try await sql.update("profile_merges").set("identifier_value", to: "erased")
             .where("workspace_id", .equal, w)
             .where { $0.where("survivor_id", .equal, profile.rawValue).orWhere("merged_id", .equal, profile.rawValue) }

@@ -63,6 +63,7 @@ extension TransactionStore {
         try await saveTraits(won.map { (survivor, $0.key, $0.value) }, in: workspace)
         try await sql.delete(from: "traits").where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
         try await moveConsent(from: merged, to: survivor, in: workspace)
+        try await sql.update("offer_decisions").set("profile_id", to: survivor.rawValue).where("workspace_id", .equal, w).where("profile_id", .equal, merged.rawValue).run()
         let seen = try await seen([merged, survivor], in: workspace)
         if let theirs = seen[merged], var ours = seen[survivor] {
             ours.first = min(ours.first, theirs.first)

@@ -116,15 +116,26 @@ extension TransactionStore {
     }
 
     /// Every customer's events of one name at or after `since`, streamed as (profile, time), only those whose
-    /// properties at each path equal the text given — compared by the database (`json_extract` on SQLite, `#>>` on
-    /// PostgreSQL), so no payload leaves it.
+    /// properties at each path equal the text given — compared by the database, so no payload leaves it. A path of
+    /// plain names is written as the same expression its property index is built on (``Store/ensurePropertyIndex(_:)``),
+    /// so the database answers from that index without reading a row; other paths are found in the payload's text
+    /// first (far cheaper than parsing it) and parsed only then.
     public func eachEvent(named name: String, since: Int64?, propertiesEqual: [(path: [String], text: String)], in workspace: WorkspaceID,
                           _ body: @escaping @Sendable (String, Int64) -> Void) async throws {
         var filters = SQLQueryString("")
         for (path, text) in propertiesEqual {
+            if let expression = Store.propertyExpression(path, engine: engine) {
+                filters = filters + " AND \(unsafeRaw: expression) = \(bind: text)"
+                continue
+            }
+            // Payloads are stored as this encoder writes them, so a payload whose property equals the text holds the
+            // text's JSON encoding.
+            let encoded = JSONValue.string(text).jsonText()
             if engine == .postgres {
+                filters = filters + " AND strpos(payload, \(bind: encoded)) > 0"
                 filters = filters + " AND CAST(payload AS jsonb) #>> CAST(\(bind: "{" + (["properties"] + path).joined(separator: ",") + "}") AS text[]) = \(bind: text)"
             } else {
+                filters = filters + " AND instr(payload, \(bind: encoded)) > 0"
                 filters = filters + " AND json_extract(payload, \(bind: "$." + (["properties"] + path).map { "\"\($0)\"" }.joined(separator: "."))) = \(bind: text)"
             }
         }
@@ -236,3 +247,39 @@ extension TransactionStore {
         return found
     }
 }
+
+extension Store {
+    /// The SQL expression of an event property at a path of plain names (a letter or '_' first, then letters, digits and
+    /// '_'; at most four deep): written into the SQL as is — which is safe for such names — because a database uses
+    /// an index on an expression only for that same expression. nil for any other path.
+    public static func propertyExpression(_ path: [String], engine: DatabaseEngine) -> String? {
+        func plain(_ name: String) -> Bool {
+            guard let first = name.unicodeScalars.first, name.count <= 64, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+            return name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        }
+        guard !path.isEmpty, path.count <= 4, path.allSatisfy(plain) else { return nil }
+        return engine == .postgres
+            ? "(CAST(payload AS jsonb) #>> '{properties,\(path.joined(separator: ","))}')"
+            : "json_extract(payload, '$.properties.\(path.joined(separator: "."))')"
+    }
+
+    /// An index over every event's property at this path, by name and time, made once (the first segment that
+    /// filters events by it pays for reading every payload; later ones — and each tied event's own write — find it
+    /// there). Only paths of plain names (see ``propertyExpression(_:engine:)``); false for others.
+    @discardableResult
+    public func ensurePropertyIndex(_ path: [String]) async throws -> Bool {
+        guard let statement = Self.propertyIndexStatement(path, engine: engine) else { return false }
+        try await database.withConnection { sql in try await sql.raw("\(unsafeRaw: statement)").run() }
+        return true
+    }
+
+    /// `CREATE INDEX IF NOT EXISTS …` for a property path; its name is a stable hash of the path (FNV-1a, 64 bits), so
+    /// `Category` and `category` get their own.
+    static func propertyIndexStatement(_ path: [String], engine: DatabaseEngine) -> String? {
+        guard let expression = propertyExpression(path, engine: engine) else { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in path.joined(separator: ".").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return "CREATE INDEX IF NOT EXISTS events_property_\(String(hash, radix: 16)) ON events (workspace_id, name, \(expression), timestamp, profile_id)"
+    }
+}
+

@@ -19,6 +19,7 @@ struct ServicePages {
     let chat: LiveChat
     let records: CustomerRecords
     let administration: Administration
+    let offers: Offers
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("service", use: queuePage)
@@ -33,6 +34,7 @@ struct ServicePages {
         router.post("service/cases/{id}", use: changeCase)
         router.post("service/cases/{id}/reply", use: reply)
         router.post("service/cases/{id}/merge", use: merge)
+        router.post("service/cases/{id}/offers", use: suggestOffers)
     }
 
     static func label(_ texts: [String: String], _ prefix: String, _ value: String) -> String { texts["\(prefix)_\(value)"] ?? value }
@@ -205,6 +207,8 @@ struct ServicePages {
             let customer = try await customerValues(profile, principal: principal, except: item.id, texts: texts)
             customerName = customer["name"] as? String
             values["customer"] = customer
+            values["offers"] = try await offerValues(profile, principal: principal, texts: texts)
+            values["canSuggest"] = principal.can(.serviceWork)
         }
         // Canned replies in the case's language, filled in, for the reply box.
         values["canned"] = canned.map { ["id": $0.id.rawValue, "title": $0.title, "text": $0.text(for: item.language, name: customerName, number: item.number)] }
@@ -338,6 +342,43 @@ struct ServicePages {
         } catch let error as ValidationError {
             return try await casePage(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
         }
+    }
+
+    /// The latest offers decided for the customer (on any surface) with why each was shown.
+    func offerValues(_ profile: ProfileID, principal: Principal, texts: [String: String]) async throws -> [String: Any] {
+        guard let decision = try await offers.decisions(of: profile, by: principal, limit: 1).first else { return ["none": true] }
+        func fill(_ key: String, _ name: String, _ value: String) -> String { (texts[key] ?? key).replacingOccurrences(of: "{\(name)}", with: value) }
+        return [
+            "none": false,
+            "when": displayDate(decision.decidedAt),
+            "surface": texts["offer_surface_\(decision.surface.rawValue)"] ?? decision.surface.rawValue,
+            "personalised": decision.personalised,
+            "consent": texts["offer_consent_\(decision.consent)"] ?? decision.consent,
+            "items": decision.items.map { item -> [String: Any] in
+                let why: String = switch item.basis {
+                case OfferBasis.boughtTogether.rawValue: fill("offer_basis_bought_together", "items", item.because.joined(separator: ", "))
+                default: texts["offer_basis_\(item.basis)"] ?? item.basis
+                }
+                return ["name": item.name, "sku": item.sku, "price": item.price?.description ?? "", "why": why]
+            },
+            "store": decision.store.map { store -> String in
+                fill("offer_store", "store", store.name + (store.kilometres.map { String(format: " · %.1f km", $0) } ?? ""))
+            } ?? "",
+        ]
+    }
+
+    /// Decides offers for the case's customer now (as the agent), then shows them on the case.
+    @Sendable func suggestOffers(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        try principal.require(.serviceWork)
+        let id = try context.parameters.id(as: CaseID.self, kind: "case")
+        _ = try await request.form()
+        let thread = try await cases.thread(id, for: principal)
+        guard let profile = thread.case.profileID else {
+            throw Problem(slug: "no-customer", title: "No customer", status: .conflict, detail: "This case has no customer to suggest offers for.")
+        }
+        _ = try await offers.decide(Offers.Request(profile: profile, k: 3, surface: .agent), by: principal)
+        return WebRenderer.redirect(to: "/service/cases/\(id)#case-offers")
     }
 
     // MARK: Insights
