@@ -49,6 +49,8 @@ public struct UseCases: Sendable {
     public let personas: Personas
     public let offers: Offers
     public let directory: Directory
+    public let pulses: Pulses
+    public let frontLine: FrontLine
     /// Wakes the escalation timer after a change to a case's deadlines (set by the server's timer).
     public let deadlineSignal = DeadlineSignal()
     private let store: Store
@@ -103,6 +105,8 @@ public struct UseCases: Sendable {
         personas = Personas(store: store, clock: clock)
         offers = Offers(store: store, clock: clock)
         directory = Directory(store: store, clock: clock)
+        pulses = Pulses(store: store, clock: clock)
+        frontLine = FrontLine(store: store, clock: clock)
         chat = LiveChat(store: store, clock: clock, bot: KnowledgeBot(store: store, clock: clock, offers: offers), deadlinesChanged: { signal.notify() })
         serviceSetup = ServiceSetup(store: store, clock: clock, deadlinesChanged: { signal.notify() })
     }

@@ -170,7 +170,18 @@ def world():
                                                           "rule": {"all": [{"trait": {"name": "name", "op": "starts_with", "value": "Kunde"}},
                                                                            {"not": {"event": {"name": "Product Viewed", "withinDays": 90}}}]}}, key=manager)
     assert segment["memberCount"] == 60
-    yield {"server": server, "manager": manager, "segment": segment["id"], "write": write, "profile": profile, "order": order, "survey": survey["id"], "token": token, "case": service_case,
+    # Two stores, five employees in one of them, a pulse four of them answered (no figure yet), one link kept unused.
+    store = request(server, "POST", "/api/v1/stores", {"code": "tel-aviv", "name": "תל אביב — Dizengoff", "city": "Tel Aviv", "country": "IL",
+                                                       "location": {"latitude": 32.08, "longitude": 34.78}}, key=manager)
+    request(server, "POST", "/api/v1/stores", {"code": "berlin", "name": "Berlin Mitte", "city": "Berlin", "country": "DE"}, key=manager)
+    for n in range(5):
+        request(server, "POST", "/api/v1/employees", {"name": f"עובד {n}", "storeId": store["id"]}, key=manager)
+    pulse = request(server, "POST", "/api/v1/pulses", {"name": "Frühjahr — אביב", "days": 14}, key=manager)
+    for link in pulse["links"][:4]:
+        urllib.request.urlopen(urllib.request.Request(server.url + link["path"], method="POST", data=b"score=8&comment=Mehr+Personal",
+                                                      headers={"Content-Type": "application/x-www-form-urlencoded"})).read()
+    yield {"server": server, "manager": manager, "segment": segment["id"], "store": store["id"], "pulse": pulse["pulse"]["id"],
+           "pulseLink": pulse["links"][4]["path"], "write": write, "profile": profile, "order": order, "survey": survey["id"], "token": token, "case": service_case,
            "responses": responses, "from": (today - datetime.timedelta(days=7)).isoformat(), "until": today.isoformat()}
     server.stop()
 
@@ -184,7 +195,7 @@ def main_pages(world):
             "/journeys/map", "/journeys/map/people?stage=2&kind=reached", "/insights/alerts", "/insights/value", "/insights/forecast?period=month", "/insights/roi",
             "/insights/roi/customers?group=detractors",
             "/customers?tier=top", "/insights/personas", "/customers/segments", f"/customers/segments/{world['segment']}", "/customers/segments/new",
-            f"/customers?segment={world['segment']}",
+            f"/customers?segment={world['segment']}", "/workforce", f"/workforce/pulses/{world['pulse']}", f"/workforce/my-store?store={world['store']}",
             f"/insights?surveyId={world['survey']}", "/insights/scorecard?metric=nps&by=channel", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
 
@@ -216,6 +227,19 @@ def test_axe_finds_no_violations_on_any_main_page(driver, world, language):
     violations = run_axe(driver, source)
     if violations:
         found["/s/…"] = violations
+    # The public pulse page, as an employee sees it (at a phone's width too).
+    for width in [1280, 375]:
+        driver.set_window_size(width, 900)
+        try:
+            driver.get(server.url + world["pulseLink"] + f"?lang={language.split('-')[0]}")
+            assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == ("rtl" if language == "he" else "ltr")
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"the pulse page scrolls sideways by {overflow}px at {width}px in {language}"
+            violations = run_axe(driver, source)
+            if violations:
+                found[f"/pulse/… @{width}px"] = violations
+        finally:
+            driver.set_window_size(1280, 900)
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
 
 

@@ -75,6 +75,13 @@ struct AccessControlTests {
             return try await Segments(store: store, columns: EventColumns(store: store)).create(name: "Seeded \(UUID().uuidString.prefix(8))", description: nil,
                                                                                                rule: .object(["trait": .object(["name": .string("country"), "op": .string("exists")])]),
                                                                                                by: console).id.rawValue
+        case .employee:
+            return try await seeded.staff(in: store)[0].rawValue
+        case .pulse:
+            return try await seeded.pulse(in: store).rawValue
+        case .staffed:
+            _ = try await seeded.staff(in: store)
+            return ""
         case .retailStore:
             let console = Principal(workspaceID: seeded.workspace.id, kind: .operatorConsole, role: .admin)
             let code = "seeded-\(UUID().uuidString.prefix(8).lowercased())"
@@ -147,6 +154,7 @@ struct AccessControlTests {
             _ = try await h.b.team(in: h.store)
             _ = try await h.b.slaPolicy(in: h.store)
             _ = try await h.a.product(in: h.store)
+            _ = try await h.a.staff(in: h.store)
             let before = try await snapshot(of: h.b, store: h.store)
             let keyOfA = h.a.secretKeys[.admin]!
             for route in RouteCase.all where route.surface != .open && route.surface != .tracking && route.template != "/logout" {
@@ -155,13 +163,13 @@ struct AccessControlTests {
                 let response = try await call(route, id: idOfB, key: keyOfA, browser: &browser, h: h)
                 let text = response.text
                 switch route.target {
-                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply, .article, .savedFunnel, .journey, .segment, .retailStore:
+                case .user, .key, .source, .profile, .erasedIdentifier, .product, .order, .shipment, .survey, .invitee, .webhook, .serviceCase, .team, .slaPolicy, .cannedReply, .article, .savedFunnel, .journey, .segment, .retailStore, .employee, .pulse:
                     #expect(response.status == .notFound, "\(route) with B's id must be 404 for A, got \(response.status.code)")
                 case .orderInBody:
                     #expect(response.status == .badRequest && text.contains("orderId"), "\(route) with B's order must be refused naming orderId, got \(response.status.code)")
                 case .caseInBody:
                     #expect(response.status == .badRequest && text.contains("ids[0]"), "\(route) with B's case must be refused naming ids[0], got \(response.status.code)")
-                case .collection:
+                case .collection, .staffed:
                     #expect(response.status.code < 400, "\(route) works on A's own data, got \(response.status.code)")
                 }
                 // The requested id itself is echoed in the 404 problem; it says nothing about whether it exists.

@@ -132,6 +132,34 @@ struct PersonasTests {
             let segmentSize = try segment.json()["memberCount"] as? Int
             #expect(segment.status == .created && segmentSize == green["members"] as? Int, "\(segment.text)")
 
+            // Personas as a breakdown: the scorecard's NPS by persona (planted: the sustainability persona answers 9–10,
+            // the price persona 3–6), and a funnel's people by persona (every buyer identified, then bought).
+            let card = try await h.api(.get, "/api/v1/insights/scorecard?metric=nps&by=persona&from=\(h.clock.now.addingTimeInterval(-86_400).formatted(.iso8601.year().month().day()))", key: viewer)
+            #expect(card.status == .ok, "\(card.text)")
+            let cells = (try card.json()["cells"] as? [[String: Any]]) ?? []
+            let priceKey = try #require(priceFirst["key"] as? String)
+            #expect(Set(cells.compactMap { $0["column"] as? String }) == Set(personas.compactMap { $0["key"] as? String }), "\(cells.map { $0["column"] ?? "" })")
+            #expect(cells.first { $0["column"] as? String == greenKey }.flatMap { $0["score"] as? Double }.map { $0 >= 80 } == true)
+            #expect(cells.first { $0["column"] as? String == priceKey }.flatMap { $0["score"] as? Double }.map { $0 <= -50 } == true)
+            #expect(try await h.api(.get, "/api/v1/insights/scorecard?by=personas", key: viewer).status == .badRequest)
+            // Everyone views a product; only those who answered with sustainability first go on to order.
+            let greenPeople = (0..<answerers).filter { planted($0) == 1 }
+            let viewedAt = h.clock.now.addingTimeInterval(-7_200).formatted(.iso8601), orderedAt = h.clock.now.addingTimeInterval(-3_600).formatted(.iso8601)
+            #expect(try await h.track((0..<answerers).map { #"{"type":"track","event":"Product Viewed","userId":"p\#($0)","messageId":"pv-\#($0)","timestamp":"\#(viewedAt)"}"# }
+                                      + greenPeople.map { #"{"type":"track","event":"Order Completed","userId":"p\#($0)","messageId":"oc-\#($0)","timestamp":"\#(orderedAt)"}"# }))
+            let funnel = try await h.api(.post, "/api/v1/funnels/query", key: viewer, json: """
+                {"steps":[{"event":"Product Viewed"},{"event":"Order Completed"}],"breakdown":{"by":"persona"}}
+                """)
+            #expect(funnel.status == .ok, "\(funnel.text)")
+            let groups = (try funnel.json()["groups"] as? [[String: Any]]) ?? []
+            let byKey = Dictionary(groups.compactMap { group in (group["value"] as? String).map { ($0, group) } }, uniquingKeysWith: { a, _ in a })
+            // Personas recover the planted ones with adjusted Rand ≥ 0.8, not perfectly: most of the green persona
+            // converts, almost none of the price persona.
+            func share(_ key: String) -> Double {
+                Double(byKey[key]?["converted"] as? Int ?? 0) / Double(max(1, byKey[key]?["entered"] as? Int ?? 0))
+            }
+            #expect(share(greenKey) >= 0.8 && share(priceKey) <= 0.2, "\(funnel.text.prefix(800))")
+
             // The page in four languages; the 360 names the persona.
             for (language, name) in [("en", "Sustainability"), ("de", "Nachhaltigkeit"), ("zh-Hans", "可持续性"), ("he", "קיימות")] {
                 var browser = try await h.signIn(h.a.users[.viewer]!.email, headers: [.acceptLanguage: language])

@@ -42,6 +42,12 @@ struct RouteCase: Sendable, CustomStringConvertible {
         case segment
         /// A store of the directory (a fresh one for the deletes).
         case retailStore
+        /// An employee of the directory.
+        case employee
+        /// A pulse over five seeded employees.
+        case pulse
+        /// No path id; the caller's workspace has five employees first (a pulse needs them).
+        case staffed
     }
 
     var method: HTTPRequest.Method
@@ -98,6 +104,8 @@ struct RouteCase: Sendable, CustomStringConvertible {
         // Public survey pages: the link's token is the capability (tested in SurveyPagesTests).
         .init(method: .get, template: "/s/{token}", surface: .open),
         .init(method: .post, template: "/s/{token}", surface: .open),
+        .init(method: .get, template: "/pulse/{token}", surface: .open),
+        .init(method: .post, template: "/pulse/{token}", surface: .open),
         .init(method: .get, template: "/s/{token}/theme.css", surface: .open),
         .init(method: .get, template: "/s/{token}/withdraw", surface: .open),
         .init(method: .post, template: "/s/{token}/withdraw", surface: .open),
@@ -287,6 +295,14 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/api/v1/stores/{id}", surface: .api, target: .retailStore, permission: .workspaceRead),
         .init(method: .put, template: "/api/v1/stores/{id}", surface: .api, target: .retailStore, permission: .workforceManage, json: #"{"name":"Renamed {n}"}"#),
         .init(method: .delete, template: "/api/v1/stores/{id}", surface: .api, target: .retailStore, permission: .workforceManage, needsThrowaway: true),
+        .init(method: .get, template: "/api/v1/stores/{id}/at-risk", surface: .api, target: .retailStore, permission: .workforceManage),
+        .init(method: .get, template: "/api/v1/employees", surface: .api, permission: .workforceManage),
+        .init(method: .post, template: "/api/v1/employees", surface: .api, permission: .workforceManage, json: #"{"name":"Kim {n}","email":"kim-{n}@example.com"}"#),
+        .init(method: .put, template: "/api/v1/employees/{id}", surface: .api, target: .employee, permission: .workforceManage, json: #"{"name":"Renamed {n}"}"#),
+        .init(method: .get, template: "/api/v1/pulses", surface: .api, permission: .workforceManage),
+        .init(method: .post, template: "/api/v1/pulses", surface: .api, target: .staffed, permission: .workforceManage, json: #"{"name":"Pulse {n}","days":7}"#),
+        .init(method: .get, template: "/api/v1/pulses/{id}/results", surface: .api, target: .pulse, permission: .workforceManage),
+        .init(method: .get, template: "/api/v1/pulses/{id}/ex-cx", surface: .api, target: .pulse, permission: .workforceManage),
         .init(method: .post, template: "/api/v1/campaigns", surface: .api, permission: .journeysManage, json: #"{"name":"Spring {n}","startedAt":"2026-03-20T08:00:00Z"}"#),
         .init(method: .get, template: "/api/v1/kb-articles", surface: .api, permission: .serviceRead),
         .init(method: .post, template: "/api/v1/kb-articles", surface: .api, permission: .serviceManage,
@@ -402,6 +418,10 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/insights/personas", surface: .web, permission: .insightsRead),
         .init(method: .post, template: "/insights/personas/recompute", surface: .web, permission: .segmentsManage, form: [:]),
         .init(method: .post, template: "/service/cases/{id}/offers", surface: .web, target: .serviceCase, permission: .serviceWork, form: [:]),
+        .init(method: .get, template: "/workforce", surface: .web, permission: .workforceManage),
+        .init(method: .post, template: "/workforce/pulses", surface: .web, target: .staffed, permission: .workforceManage, form: ["name": "Pulse {n}", "days": "7"]),
+        .init(method: .get, template: "/workforce/pulses/{id}", surface: .web, target: .pulse, permission: .workforceManage),
+        .init(method: .get, template: "/workforce/my-store", surface: .web, permission: .customersRead),
         .init(method: .get, template: "/insights/forecast", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/roi", surface: .web, permission: .insightsRead),
         .init(method: .get, template: "/insights/roi/customers", surface: .web, permission: .insightsRead),

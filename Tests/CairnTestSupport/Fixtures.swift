@@ -121,6 +121,23 @@ public struct SeededWorkspace: Sendable {
                                                         message: "My blender arrived broken."), by: console).case.id
     }
 
+    /// Five employees (made once): a pulse needs at least five.
+    public func staff(in store: Store) async throws -> [EmployeeID] {
+        let held = try await store.employees(in: workspace.id)
+        if held.count >= 5 { return held.map(\.id) }
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        var made: [EmployeeID] = held.map(\.id)
+        for n in held.count..<5 { made.append(try await Directory(store: store).createEmployee(.init(name: "Seed employee \(n + 1)"), by: console).id) }
+        return made
+    }
+
+    /// A pulse over the seeded staff (a fresh one each time).
+    public func pulse(in store: Store) async throws -> PulseID {
+        _ = try await staff(in: store)
+        let console = Principal(workspaceID: workspace.id, kind: .operatorConsole, role: .admin)
+        return try await Pulses(store: store).create(name: "Seed pulse", days: 7, by: console).pulse.id
+    }
+
     /// A team (the same one each time), for team routes.
     public func team(in store: Store) async throws -> TeamID {
         if let held = try await store.teams(in: workspace.id).first(where: { $0.name == "Seed team" }) { return held.id }

@@ -51,6 +51,8 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .long, help: "People they belong to.") var funnelPeople: Int = 88_000
     @Option(name: .long, help: "Times the funnel is asked for (after one to warm up).") var funnelRounds: Int = 3
     @Option(name: .long, help: ArgumentHelp("The Python with duckdb and pandas that runs scripts/funnel-reference.py.", valueName: "python")) var referencePython: String = "python3"
+    @Flag(name: .long, help: "Measure only the offers' offline evaluation on a simulated shop and their fitting and ranking times; no report is written.") var offersOnly = false
+    @Option(name: .long, help: "Simulated customers of the offers' evaluation.") var offerCustomers: Int = 100_000
     @Flag(name: .long, help: "Measure only segments: a new one over many customers (DuckDB beside), and 20 kept current under realistic traffic; no report is written.") var segmentsOnly = false
     @Option(name: .long, help: "Customers loaded before segments are defined over them (0 skips the segments part).") var segmentProfiles: Int = 1_000_000
     @Option(name: .long, help: "Batches of 100 realistic events sent without and with 20 segments (0 skips that comparison).") var segmentSpineBatches: Int = 1_000
@@ -100,6 +102,11 @@ struct Bench: AsyncParsableCommand {
         report.workloads = [workload, light].map { BenchReport.WorkloadShape(label: $0.label, averageEventBytes: $0.averageEventBytes, largestBatchBytes: $0.largestBatchBytes, newProfiles: $0.newProfiles) }
         say("  realistic: \(workload.averageEventBytes) bytes an event on average, largest batch \(workload.largestBatchBytes / 1000) KB; light: \(light.averageEventBytes) bytes")
 
+        if offersOnly {
+            say("Offers: a simulated shop, fitted on all but its last 90 days and measured on them…")
+            measureOffers()
+            return
+        }
         var engines: [(String, BenchDatabase)] = postgresOnly ? [] : [("SQLite", .sqlite(directory: scratch))]
         if let postgres { engines.append(("PostgreSQL", .postgres(adminURL: postgres))) }
         let partOnly = ceilingOnly || lookupsOnly || postgresOnly || commerceOnly || feedbackOnly || ingestOnly || lagOnly || serviceOnly || funnelOnly || segmentsOnly

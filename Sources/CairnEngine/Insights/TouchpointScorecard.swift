@@ -5,7 +5,7 @@ public import Foundation
 
 /// The touchpoint scorecard: NPS, CSAT or CES of every survey answered in the period, by touchpoint (the event that
 /// asked — `Order Delivered`, `Support Case Solved` — or the survey's name when none did) and segment (a customer
-/// trait such as `tier`, or the answer's channel), each cell with its interval and n, and the gaps to the rest of the
+/// trait such as `tier`, the customer's persona, or the answer's channel), each cell with its interval and n, and the gaps to the rest of the
 /// touchpoint that hold after a false-discovery-rate control over the whole page (``Scorecard``). Needs `insights.read`.
 public struct TouchpointScorecard: Sendable {
     let store: Store
@@ -34,7 +34,8 @@ public struct TouchpointScorecard: Sendable {
         let column = by ?? "channel"
         var trait: String?
         if column.hasPrefix("trait:"), column.count > 6, column.count <= 106 { trait = String(column.dropFirst(6)) }
-        else if column != "channel" { issues.add(FieldIssue(field: "by", issue: .invalid, hint: "Segment by channel or trait:<name>, e.g. trait:tier.")) }
+        else if column != "channel" && column != "persona" { issues.add(FieldIssue(field: "by", issue: .invalid, hint: "Segment by channel, persona or trait:<name>, e.g. trait:tier.")) }
+        let byPersona = column == "persona"
         let period = ReportPeriod.parse(from: fromText, until: untilText, now: clock.now(), defaultDays: 90, collecting: &issues)
         try issues.throwIfAny()
         let (from, until) = period!
@@ -55,7 +56,7 @@ public struct TouchpointScorecard: Sendable {
                         for question in questions {
                             guard case .number(let value)? = response.answers[question] else { continue }
                             let row = response.touchpoint ?? survey.name
-                            if trait != nil {
+                            if trait != nil || byPersona {
                                 if let profile = response.profileID { byProfile.append((row, profile.rawValue, value)) }
                                 else { scores[row, default: [:]]["—", default: []].append(value) }
                             } else {
@@ -66,8 +67,10 @@ public struct TouchpointScorecard: Sendable {
                 }
             }
         }
-        if let trait {
-            let values = try await store.traitValues(trait, of: Array(Set(byProfile.map(\.profile))), in: principal.workspaceID)
+        if trait != nil || byPersona {
+            // A trait's value, or the persona (its key) at the last persona computation.
+            let values = if let trait { try await store.traitValues(trait, of: Array(Set(byProfile.map(\.profile))), in: principal.workspaceID) }
+                         else { try await store.personas(in: principal.workspaceID) }
             for entry in byProfile { scores[entry.row, default: [:]][values[entry.profile] ?? "—", default: []].append(entry.score) }
         }
         let groups = scores.flatMap { row, columns in columns.map { (row: row, column: $0.key, scores: $0.value) } }

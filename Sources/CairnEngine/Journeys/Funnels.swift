@@ -185,7 +185,7 @@ public struct Funnels: Sendable {
 
     typealias Checked = (matchers: [Matcher], exclusions: [(Matcher, FunnelDefinition.Exclusion)], steps: [Query.Step], window: Int, order: FunnelOrder,
                          from: Date, until: Date, breakdown: FunnelSummary.Breakdown, breakdownText: String?, attributionText: String?,
-                         readProperty: String?, readTrait: String?, byChannel: Bool, period: String)
+                         readProperty: String?, readTrait: String?, readPersona: Bool, byChannel: Bool, period: String)
 
     func checked(_ query: Query) throws -> Checked {
         var issues = ValidationCollector()
@@ -231,14 +231,15 @@ public struct Funnels: Sendable {
         let span = ReportPeriod.parse(from: query.from, until: query.until, now: clock.now(), defaultDays: 30, collecting: &issues)
         var breakdown: FunnelSummary.Breakdown = .none
         var breakdownText: String?, attributionText: String?
-        var readProperty: String?, readTrait: String?, byChannel = false
+        var readProperty: String?, readTrait: String?, byChannel = false, readPersona = false
         if let requested = query.breakdown, let by = requested.by {
             breakdownText = by
             if by == "channel" { byChannel = true }
             else if by.hasPrefix("property:"), by.count > 9, by.count <= 109 { readProperty = String(by.dropFirst(9)) }
             else if by.hasPrefix("trait:"), by.count > 6, by.count <= 106 { readTrait = String(by.dropFirst(6)) }
-            else { issues.add(FieldIssue(field: "breakdown.by", issue: .invalid, hint: "Break down by channel, property:<name> or trait:<name>.")) }
-            if readTrait != nil {
+            else if by == "persona" { readPersona = true }
+            else { issues.add(FieldIssue(field: "breakdown.by", issue: .invalid, hint: "Break down by channel, persona, property:<name> or trait:<name>.")) }
+            if readTrait != nil || readPersona {
                 breakdown = .trait
             } else {
                 let attribution = requested.attribution.flatMap(FunnelAttribution.init(rawValue:)) ?? .firstTouch
@@ -260,12 +261,12 @@ public struct Funnels: Sendable {
         if !["day", "week"].contains(period) { issues.add(FieldIssue(field: "period", issue: .unknownValue(allowed: ["day", "week"]), hint: "Use day or week.")) }
         try issues.throwIfAny()
         let (from, until) = span!
-        return (matchers, exclusions, steps, window, order, from, until, breakdown, breakdownText, attributionText, readProperty, readTrait, byChannel, period)
+        return (matchers, exclusions, steps, window, order, from, until, breakdown, breakdownText, attributionText, readProperty, readTrait, readPersona, byChannel, period)
     }
 
     /// The funnel over one workspace's events (no permission check: the caller's or the watch's own).
     func run(_ query: Query, in workspace: WorkspaceID) async throws -> Result {
-        let (matchers, exclusions, steps, window, order, from, until, breakdown, breakdownText, attributionText, readProperty, readTrait, byChannel, period)
+        let (matchers, exclusions, steps, window, order, from, until, breakdown, breakdownText, attributionText, readProperty, readTrait, readPersona, byChannel, period)
             = try checked(query)
         let definition = FunnelDefinition(stepCount: matchers.count, window: Int64(window) * 60_000,
                                           stepWindows: steps.map { $0.withinMinutes.map { Int64($0) * 60_000 } },
@@ -284,6 +285,8 @@ public struct Funnels: Sendable {
         if !needsProperties, let columns, case let snapshot = try await columns.snapshot(of: workspace), !snapshot.overflow {
             var traits: [String: String]?
             if let readTrait { traits = try await store.traitValues(readTrait, in: workspace) }
+            // Each customer's persona (its key) at the last persona computation.
+            if readPersona { traits = try await store.personas(in: workspace) }
             let summary = await Self.summarise(snapshot, matchers: matchers, exclusions: exclusions, everything: order == .strict, byChannel: byChannel,
                                                traits: traits, definition: definition, breakdown: breakdown, from: from.storageMillis, until: readUntil,
                                                bucket: bucket, members: members)
@@ -317,6 +320,10 @@ public struct Funnels: Sendable {
         if let readTrait {
             let values = try await store.traitValues(readTrait, of: people.map(\.key), in: workspace)
             for index in people.indices { people[index].trait = values[people[index].key] }
+        }
+        if readPersona {
+            let personas = try await store.personas(in: workspace)
+            for index in people.indices { people[index].trait = personas[people[index].key] }
         }
         let summary = FunnelSummary.summarise(people, definition, breakdown: breakdown, bucket: bucket)
         return result(summary, steps: steps, matchers: matchers, from: from, until: until, window: window, order: order,

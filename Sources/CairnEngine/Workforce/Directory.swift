@@ -2,8 +2,9 @@ public import CairnCore
 public import CairnStore
 public import Foundation
 
-/// The workforce directory: the workspace's stores (where customers go and people work). Reading needs
-/// `workspace.read`; changing needs `workforce.manage`.
+/// The workforce directory: the workspace's stores (where customers go and people work) and employees (in a store, a
+/// service team, or both; an agent linked to their user). Reading stores needs `workspace.read`, reading employees and
+/// changing anything `workforce.manage`.
 public struct Directory: Sendable {
     let store: Store
     public let clock: DateSource
@@ -108,5 +109,83 @@ public struct Directory: Sendable {
         guard issues.issues.isEmpty, let code, let name, let city, let country, let location else { throw ValidationError(issues: issues.issues) }
         return RetailStore(id: id, workspaceID: workspace, code: code, name: name, city: city, country: country, location: location,
                            createdAt: base?.createdAt ?? now, updatedAt: now)
+    }
+
+    // MARK: Employees
+
+    public struct EmployeeInput: Sendable {
+        public var name: String?
+        public var email: String?
+        public var storeID: String?
+        public var teamID: String?
+        public var userID: String?
+        public var active: Bool?
+
+        public init(name: String? = nil, email: String? = nil, storeID: String? = nil, teamID: String? = nil, userID: String? = nil, active: Bool? = nil) {
+            self.name = name
+            self.email = email
+            self.storeID = storeID
+            self.teamID = teamID
+            self.userID = userID
+            self.active = active
+        }
+    }
+
+    public func employees(for principal: Principal) async throws -> [Employee] {
+        try principal.require(.workforceManage)
+        return try await store.employees(in: principal.workspaceID)
+    }
+
+    public func createEmployee(_ input: EmployeeInput, by principal: Principal) async throws -> Employee {
+        try principal.require(.workforceManage)
+        let now = clock.now()
+        let made = try await validated(input, base: nil, id: .generate(), workspace: principal.workspaceID, now: now)
+        try await store.save(made)
+        return made
+    }
+
+    /// Changes the fields given; an empty text clears store, team, user or email.
+    public func updateEmployee(_ id: EmployeeID, _ input: EmployeeInput, by principal: Principal) async throws -> Employee {
+        try principal.require(.workforceManage)
+        guard let held = try await store.employee(id: id, in: principal.workspaceID) else { throw NotFoundError(kind: "employee", id: id.rawValue) }
+        let changed = try await validated(input, base: held, id: id, workspace: principal.workspaceID, now: clock.now())
+        try await store.save(changed)
+        return changed
+    }
+
+    func validated(_ input: EmployeeInput, base: Employee?, id: EmployeeID, workspace: WorkspaceID, now: Date) async throws -> Employee {
+        var issues = ValidationCollector()
+        var name = base?.name ?? ""
+        if let text = input.name?.trimmingCharacters(in: .whitespacesAndNewlines) { name = text }
+        if name.isEmpty { issues.add(FieldIssue(field: "name", issue: .missing, hint: "Give the employee's name.")) }
+        if name.count > 200 { issues.add(FieldIssue(field: "name", issue: .tooLong(limit: 200), hint: "Use at most 200 characters.")) }
+        var email = base?.email
+        if let text = input.email?.trimmingCharacters(in: .whitespaces) {
+            if text.isEmpty { email = nil }
+            else if text.count > 320 || !text.contains("@") || text.hasPrefix("@") || text.hasSuffix("@") {
+                issues.add(FieldIssue(field: "email", issue: .invalid, hint: "Give an email address like kim@example.com, or leave it empty."))
+            } else { email = text.lowercased() }
+        }
+        var storeID = base?.storeID
+        if let text = input.storeID {
+            if text.isEmpty { storeID = nil }
+            else if let id = RetailStoreID(text), try await store.retailStore(id: id, in: workspace) != nil { storeID = id }
+            else { issues.add(FieldIssue(field: "storeId", issue: .unknownValue(allowed: []), hint: "Name a store of the directory (GET /api/v1/stores), or leave it empty.")) }
+        }
+        var teamID = base?.teamID
+        if let text = input.teamID {
+            if text.isEmpty { teamID = nil }
+            else if let id = TeamID(text), try await store.teams(in: workspace).contains(where: { $0.id == id }) { teamID = id }
+            else { issues.add(FieldIssue(field: "teamId", issue: .unknownValue(allowed: []), hint: "Name a service team of this workspace, or leave it empty.")) }
+        }
+        var userID = base?.userID
+        if let text = input.userID {
+            if text.isEmpty { userID = nil }
+            else if let id = UserID(text), try await store.user(id: id, in: workspace) != nil { userID = id }
+            else { issues.add(FieldIssue(field: "userId", issue: .unknownValue(allowed: []), hint: "Name a user of this workspace, or leave it empty.")) }
+        }
+        try issues.throwIfAny()
+        return Employee(id: id, workspaceID: workspace, name: name, email: email, storeID: storeID, teamID: teamID, userID: userID,
+                        active: input.active ?? base?.active ?? true, createdAt: base?.createdAt ?? now, updatedAt: now)
     }
 }

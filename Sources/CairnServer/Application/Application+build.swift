@@ -70,6 +70,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     ValueAPI(values: u.customerValues, records: u.records, forecasts: u.revenueForecasts).addRoutes(to: api)
     SegmentsAPI(segments: u.segments, personas: u.personas).addRoutes(to: api)
     OffersAPI(offers: u.offers, directory: u.directory).addRoutes(to: api)
+    WorkforceAPI(directory: u.directory, pulses: u.pulses, frontLine: u.frontLine).addRoutes(to: api)
     ConsentAPI(ledger: u.ledger).addRoutes(to: api)
     CommerceAPI(catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, clock: u.clock).addRoutes(to: api)
     SurveysAPI(surveys: u.surveys, results: u.results, emails: u.emails, triggers: u.triggers).addRoutes(to: api)
@@ -91,6 +92,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
     ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, chat: u.chat, records: u.records, administration: u.administration, offers: u.offers).addRoutes(to: router)
     ServiceSetupPages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, chat: u.chat).addRoutes(to: router)
+    WorkforcePages(renderer: renderer, directory: u.directory, pulses: u.pulses, frontLine: u.frontLine, clock: u.clock).addRoutes(to: router)
     JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps, underperformance: u.underperformance, segments: u.segments).addRoutes(to: router)
     InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, segments: u.segments, surveys: u.surveys, underperformance: u.underperformance,
                   values: u.customerValues, forecasts: u.revenueForecasts, personas: u.personas).addRoutes(to: router)

@@ -11,7 +11,8 @@ import NIOCore
 /// CSRF rules: a request authenticated by a session cookie must carry the session's token, as the `_csrf` form field
 /// or the `X-CSRF-Token` header, on every method but GET/HEAD/OPTIONS. Anonymous form posts (sign-in, setup) use a
 /// double-submit cookie. Requests authenticated by an API key carry no cookies and need no token. Public survey
-/// answers (`/s/…`) are exempt: their link's token is the capability and they never use the session.
+/// answers (`/s/…`) and pulse answers (`/pulse/…`) are exempt: their link's token is the capability and they never use
+/// the session.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = CairnRequestContext
 
@@ -51,9 +52,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             ?? InterfaceLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage])
             ?? .english
 
-        // Public survey pages (`/s/…`) are answered by their link's token and never act with a session's authority,
-        // so they need no CSRF token (respondents may have no cookies at all).
-        let isPublicSurvey = request.uri.path.hasPrefix("/s/")
+        // Public survey pages (`/s/…`) and employee pulse pages (`/pulse/…`) are answered by their link's token and never
+        // act with a session's authority, so they need no CSRF token (respondents may have no cookies at all).
+        let isPublicSurvey = request.uri.path.hasPrefix("/s/") || request.uri.path.hasPrefix("/pulse/")
         if ![.get, .head, .options].contains(request.method), !authenticatedByKey, !isPublicSurvey {
             // JSON APIs (management and tracking) answer 401 themselves; only browser forms use the anonymous token.
             let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path.hasPrefix("/v1/")

@@ -46,6 +46,8 @@ public struct WebRenderer: Sendable {
                 ("service", "/service", "nav_service", .serviceRead),
                 ("journeys", "/journeys", "nav_journeys", .journeysRead),
                 ("insights", "/insights", "nav_insights", .insightsRead),
+                ("workforce", "/workforce", "nav_workforce", .workforceManage),
+                ("mystore", "/workforce/my-store", "nav_my_store", .serviceWork),
             ]
             values["nav"] = main.filter { principal.can($0.3) }.map { item -> [String: Any] in
                 ["id": item.0, "href": item.1, "label": texts[item.2] ?? item.2, "current": item.0 == section]

@@ -279,7 +279,11 @@ extension Store {
         guard let expression = propertyExpression(path, engine: engine) else { return nil }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in path.joined(separator: ".").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return "CREATE INDEX IF NOT EXISTS events_property_\(String(hash, radix: 16)) ON events (workspace_id, name, \(expression), timestamp, profile_id)"
+        // Only events tied to a customer (the partial condition every segment query states): an event enters the index
+        // once, when it is tied, instead of being indexed untied at arrival and moved when tied (each time computing
+        // its property again).
+        return "CREATE INDEX IF NOT EXISTS events_property_\(String(hash, radix: 16)) ON events (workspace_id, name, \(expression), timestamp, profile_id) "
+            + "WHERE profile_id IS NOT NULL"
     }
 }
 

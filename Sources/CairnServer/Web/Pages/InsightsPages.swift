@@ -306,12 +306,12 @@ struct InsightsPages {
         var values: [String: Any] = [
             "insightsNav": Self.nav("scorecard", texts: texts),
             "metrics": ScorecardMetric.allCases.map { ["value": $0.rawValue, "label": $0.rawValue.uppercased(), "selected": $0.rawValue == metric] },
-            "bys": ["channel", "trait"].map { ["value": $0, "label": texts["scorecard_by_\($0)"] ?? $0, "selected": $0 == by] },
+            "bys": ["channel", "trait", "persona"].map { ["value": $0, "label": texts["scorecard_by_\($0)"] ?? $0, "selected": $0 == by] },
             "trait": traitName,
             "segmentOptions": try await segments.options(for: principal).map { ["value": $0.id.rawValue, "label": $0.name, "selected": $0.id.rawValue == segment] },
         ]
         do {
-            let result = try await scorecard.run(metric: metric, by: by == "trait" ? "trait:" + traitName : "channel", from: query["from"], until: query["until"],
+            let result = try await scorecard.run(metric: metric, by: by == "trait" ? "trait:" + traitName : (by == "persona" ? "persona" : "channel"), from: query["from"], until: query["until"],
                                                  segment: segment, for: principal)
             values["from"] = query["from"] ?? result.from.formatted(.iso8601.year().month().day())
             values["until"] = query["until"] ?? result.until.formatted(.iso8601.year().month().day())

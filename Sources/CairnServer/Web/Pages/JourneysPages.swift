@@ -59,7 +59,7 @@ struct JourneysPages {
             "windowDays": windowDays, "from": from, "until": until, "byName": byName,
             "orders": FunnelOrder.allCases.map { ["value": $0.rawValue, "label": texts["funnel_order_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == order] },
             "periods": ["day", "week"].map { ["value": $0, "label": texts["funnel_period_\($0)"] ?? $0, "selected": $0 == period] },
-            "bys": ["", "channel", "property", "trait"].map { ["value": $0, "label": texts["funnel_by_\($0.isEmpty ? "none" : $0)"] ?? $0, "selected": $0 == by] },
+            "bys": ["", "channel", "property", "trait", "persona"].map { ["value": $0, "label": texts["funnel_by_\($0.isEmpty ? "none" : $0)"] ?? $0, "selected": $0 == by] },
             "attributions": FunnelAttribution.allCases.filter { $0 != .step }.map {
                 ["value": $0.rawValue, "label": texts["funnel_attribution_\($0.rawValue)"] ?? $0.rawValue, "selected": $0.rawValue == attribution]
             },
@@ -80,6 +80,7 @@ struct JourneysPages {
         case "channel": breakdown = .init(by: "channel", attribution: attribution)
         case "property": breakdown = .init(by: "property:" + byName, attribution: attribution)
         case "trait": breakdown = .init(by: "trait:" + byName)
+        case "persona": breakdown = .init(by: "persona")
         default: breakdown = nil
         }
         let days = Int(windowDays)
@@ -88,7 +89,7 @@ struct JourneysPages {
         funnelQuery.segment = segment.isEmpty ? nil : segment
         do {
             let result = try await funnels.run(funnelQuery, for: principal)
-            values["result"] = Self.values(result, texts: texts, breakdownLabel: by == "channel" ? (texts["funnel_by_channel"] ?? "channel") : byName)
+            values["result"] = Self.values(result, texts: texts, breakdownLabel: by == "channel" || by == "persona" ? (texts["funnel_by_\(by)"] ?? by) : byName)
             return try renderer.page("journeys_funnel", titleKey: "nav_journeys", section: "journeys", context: context, values: values)
         } catch let error as ValidationError {
             values["errors"] = fieldErrors(error, texts: renderer.catalogue, language: context.language)
