@@ -1099,8 +1099,10 @@ public enum Schema {
         },
         Migration(version: 57, name: "segments read traits and event properties from indexes") { sql in
             // A segment over every customer asks "who has this trait equal to that" and "who did this event, with this
-            // property, in the window": both answered from an index alone, no row read.
-            try await sql.raw("CREATE INDEX traits_name_value ON traits (workspace_id, name, value, profile_id)").run()
+            // property, in the window": both found by an index, not by reading every row.
+            // (Not covering profile_id on purpose: a covering index would lure SQLite away from the primary key for the
+            // per-batch "these traits of these customers" reads, scanning every customer's trait instead.)
+            try await sql.raw("CREATE INDEX traits_name_value ON traits (workspace_id, name, value)").run()
             // The property segments filter by most ("Order Completed where category is Shoes"); others get theirs when
             // a segment first uses them (Store.ensurePropertyIndex).
             let engine: DatabaseEngine = sql.dialect.name == "postgresql" ? .postgres : .sqlite
