@@ -165,6 +165,11 @@ struct PersonasTests {
                 var browser = try await h.signIn(h.a.users[.viewer]!.email, headers: [.acceptLanguage: language])
                 let (response, page) = try await browser.get("/insights/personas")
                 #expect(response.status == .ok && page.contains(#"id="personas-k"><bdi>4</bdi>"#) && page.contains(name) && page.contains(#"data-persona="\#(greenKey)""#), "\(language)")
+                // The scorecard's and the funnel's persona columns carry the persona's name, not its key.
+                let (_, card) = try await browser.get("/insights/scorecard?metric=nps&by=persona&from=\(h.clock.now.addingTimeInterval(-86_400).formatted(.iso8601.year().month().day()))")
+                #expect(card.contains("<th class=\"num\"><bdi>\(name)") && !card.contains("<bdi>\(greenKey)</bdi>"), "\(language): scorecard")
+                let (_, funnelPage) = try await browser.get("/journeys?step=Product+Viewed&step=Order+Completed&by=persona")
+                #expect(funnelPage.contains(name) && !funnelPage.contains(">\(greenKey)<"), "\(language): funnel")
                 let (_, record) = try await browser.get("/customers/\(p1)")
                 #expect(record.contains(#"id="customer-persona""#) && record.contains(name), "\(language)")
             }

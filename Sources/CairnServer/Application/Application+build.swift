@@ -93,7 +93,7 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
     ServicePages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, report: u.serviceReport, spikes: u.spikes, chat: u.chat, records: u.records, administration: u.administration, offers: u.offers).addRoutes(to: router)
     ServiceSetupPages(renderer: renderer, cases: u.cases, setup: u.serviceSetup, chat: u.chat).addRoutes(to: router)
     WorkforcePages(renderer: renderer, directory: u.directory, pulses: u.pulses, frontLine: u.frontLine, clock: u.clock).addRoutes(to: router)
-    JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps, underperformance: u.underperformance, segments: u.segments).addRoutes(to: router)
+    JourneysPages(renderer: renderer, funnels: u.funnels, paths: u.paths, maps: u.journeyMaps, underperformance: u.underperformance, segments: u.segments, personas: u.personas).addRoutes(to: router)
     InsightsPages(renderer: renderer, keyDrivers: u.keyDrivers, scorecard: u.scorecard, segments: u.segments, surveys: u.surveys, underperformance: u.underperformance,
                   values: u.customerValues, forecasts: u.revenueForecasts, personas: u.personas).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)

@@ -317,11 +317,17 @@ struct InsightsPages {
             values["until"] = query["until"] ?? result.until.formatted(.iso8601.year().month().day())
             let cells = Dictionary(uniqueKeysWithValues: result.cells.map { ("\($0.row)\u{1F}\($0.column)", $0) })
             let format = result.metric == "ces" ? "%.1f" : "%.0f"
-            values["columns"] = result.columns
+            // Personas by their names in the page's language (the scorecard answers with their keys).
+            var names: [String: String] = [:]
+            if by == "persona", let model = try await personas.model(for: principal) {
+                for persona in model.personas { names[persona.key] = Self.personaName(persona, texts: texts) }
+            }
+            values["columns"] = result.columns.map { names[$0] ?? $0 }
             values["hasRows"] = !result.rows.isEmpty
             values["rows"] = result.rows.map { row -> [String: Any] in
-                ["label": row, "cells": result.columns.map { column -> [String: Any] in
-                    guard let cell = cells["\(row)\u{1F}\(column)"], let score = cell.score else { return ["empty": true, "column": column] }
+                ["label": row, "cells": result.columns.map { key -> [String: Any] in
+                    let column = names[key] ?? key
+                    guard let cell = cells["\(row)\u{1F}\(key)"], let score = cell.score else { return ["empty": true, "column": column] }
                     let interval = cell.lower.flatMap { lower in cell.upper.map { String(format: " (\(format)–\(format))", lower, $0) } } ?? ""
                     return ["empty": false, "column": column, "score": String(format: format, score) + interval, "n": cell.n, "gap": cell.gap ?? "",
                             "higher": cell.gap == "higher", "lower": cell.gap == "lower", "heat": Self.heat(score, metric: result.metric)]

@@ -15,6 +15,7 @@ struct JourneysPages {
     let maps: JourneyMaps
     let underperformance: Underperformance
     let segments: Segments
+    let personas: Personas
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("journeys", use: funnelPage)
@@ -89,7 +90,13 @@ struct JourneysPages {
         funnelQuery.segment = segment.isEmpty ? nil : segment
         do {
             let result = try await funnels.run(funnelQuery, for: principal)
-            values["result"] = Self.values(result, texts: texts, breakdownLabel: by == "channel" || by == "persona" ? (texts["funnel_by_\(by)"] ?? by) : byName)
+            // Personas by their names in the page's language (the funnel answers with their keys).
+            var names: [String: String] = [:]
+            if by == "persona", let model = try await personas.model(for: principal) {
+                for persona in model.personas { names[persona.key] = InsightsPages.personaName(persona, texts: texts) }
+            }
+            values["result"] = Self.values(result, texts: texts, breakdownLabel: by == "channel" || by == "persona" ? (texts["funnel_by_\(by)"] ?? by) : byName,
+                                           valueNames: names)
             return try renderer.page("journeys_funnel", titleKey: "nav_journeys", section: "journeys", context: context, values: values)
         } catch let error as ValidationError {
             values["errors"] = fieldErrors(error, texts: renderer.catalogue, language: context.language)
@@ -109,7 +116,7 @@ struct JourneysPages {
         return String(format: "%.1f d", minutes / 1440)
     }
 
-    static func values(_ result: Funnels.Result, texts: [String: String], breakdownLabel: String) -> [String: Any] {
+    static func values(_ result: Funnels.Result, texts: [String: String], breakdownLabel: String, valueNames: [String: String] = [:]) -> [String: Any] {
         let chart = SVGChart(kind: .bar, title: texts["funnel_chart_title"] ?? "", summary: texts["funnel_chart_summary"] ?? "",
                              xAxisLabel: texts["funnel_steps"] ?? "", yAxisLabel: texts["funnel_people"] ?? "",
                              points: result.steps.map { .init(label: "\($0.step). \($0.event)", value: Double($0.people)) }, idPrefix: "funnel", wholeNumbers: true)
@@ -139,7 +146,7 @@ struct JourneysPages {
             "breakdownLabel": breakdownLabel,
             "stepHeaders": headers,
             "groups": result.groups.map { group -> [String: Any] in
-                ["value": group.value ?? "", "label": group.value ?? (texts["funnel_no_value"] ?? "(none)"),
+                ["value": group.value ?? "", "label": group.value.map { valueNames[$0] ?? $0 } ?? (texts["funnel_no_value"] ?? "(none)"),
                  "counts": zip(headers, group.steps).map { ["header": $0.0, "count": $0.1] }, "conversion": share(group.conversion)]
             },
             "overTime": result.overTime.map { ["start": formatter.string(from: $0.start), "entered": $0.entered, "converted": $0.converted, "conversion": share($0.conversion)] },
