@@ -102,7 +102,7 @@ public enum OfferEvaluation {
             let relevant = after[customer]!.subtracting(owned)
             guard !relevant.isEmpty else { continue }
             n += 1
-            let offered = rank(model: model, bought: owned, personaFavourites: favourites(customer, before), k: k).map(\.item)
+            let offered = OfferRanking.rank(model: model, bought: owned, personaFavourites: favourites(customer, before), k: k).map(\.item)
             let baseline = model.popular(excluding: owned, limit: k)
             if RankingQuality.hit(ranked: offered, relevant: relevant, k: k) { hits += 1 }
             if RankingQuality.hit(ranked: baseline, relevant: relevant, k: k) { baselineHits += 1 }
@@ -112,9 +112,5 @@ public enum OfferEvaluation {
         return Result(k: k, cutoff: cutoff, trainingCustomers: before.count, evaluatedCustomers: n,
                       method: Figures(hitRate: Proportion(successes: hits, n: n), ndcg: n > 0 ? ndcg / Double(n) : 0),
                       popularity: Figures(hitRate: Proportion(successes: baselineHits, n: n), ndcg: n > 0 ? baselineNDCG / Double(n) : 0))
-    }
-
-    private static func rank(model: CoPurchase, bought: Set<String>, personaFavourites: [String], k: Int) -> [RankedOffer] {
-        OfferRanking.rank(model: model, bought: bought, personaFavourites: personaFavourites, k: k)
     }
 }

@@ -156,8 +156,10 @@ public struct Offers: Sendable {
     /// The consent to personalisation now: its state, whether personal data may be used, and a sentence.
     func consentNow(of profile: ProfileID, in workspace: WorkspaceID) async throws -> (state: String, allowed: Bool, text: String) {
         let purpose = ConsentPurpose.personalization
-        let mode = try await store.transaction { tx in try await tx.consentPurposes(in: workspace)[purpose]?.mode } ?? .default(for: purpose)
-        let ledger = try await store.transaction { tx in try await tx.consent(of: profile, in: workspace) }
+        let (held, ledger) = try await store.transaction { tx in
+            (try await tx.consentPurposes(in: workspace)[purpose]?.mode, try await tx.consent(of: profile, in: workspace))
+        }
+        let mode = held ?? .default(for: purpose)
         if let latest = ledger.last(where: { $0.purpose == purpose }) {
             let day = latest.recordedAt.formatted(.iso8601.year().month().day())
             let via = latest.channel.map { " via \($0.rawValue)" } ?? ""
@@ -221,8 +223,7 @@ public struct Offers: Sendable {
         guard (1...Self.maximumK).contains(k) else { throw ValidationError(field: "k", issue: .invalid, hint: "Measure at 1 to \(Self.maximumK) offers.") }
         let workspace = principal.workspaceID
         let cutoff = clock.now().storageMillis - Int64(holdoutDays) * 86_400_000
-        let allowed = try await Self.consenting(in: workspace, store: store)
-        let purchases = try await store.purchases(in: workspace).filter { allowed($0.profile) }
+        let purchases = try await Self.consentingPurchases(in: workspace, store: store)
             .map { OfferEvaluation.Purchase(customer: $0.profile, item: $0.product, at: $0.at) }
         let personas = try await store.personas(in: workspace)
         let training = purchases.filter { $0.at < cutoff }
@@ -232,17 +233,15 @@ public struct Offers: Sendable {
 
     // MARK: Fitting
 
-    /// Whose purchases may shape offers: customers whose consent to personalisation stands.
-    static func consenting(in workspace: WorkspaceID, store: Store) async throws -> @Sendable (String) -> Bool {
+    /// The purchases that may shape offers: of customers whose consent to personalisation stands.
+    static func consentingPurchases(in workspace: WorkspaceID, store: Store) async throws -> [(profile: String, product: String, at: Int64)] {
         let statements = try await store.consentStatements(.personalization, in: workspace)
         let latest = Dictionary(uniqueKeysWithValues: statements.latest.map { ($0.key.rawValue, $0.value) })
-        let mode = statements.mode
-        return { profile in SegmentMembership.effective(latest[profile], mode: mode) }
+        return try await store.purchases(in: workspace).filter { SegmentMembership.effective(latest[$0.profile], mode: statements.mode) }
     }
 
     static func fit(_ workspace: WorkspaceID, store: Store, now: Date, consentMark: String) async throws -> OfferModel {
-        let allowed = try await consenting(in: workspace, store: store)
-        let purchases = try await store.purchases(in: workspace).filter { allowed($0.profile) }
+        let purchases = try await consentingPurchases(in: workspace, store: store)
         var baskets: [String: Set<String>] = [:]
         for purchase in purchases { baskets[purchase.profile, default: []].insert(purchase.product) }
         let copurchase = CoPurchase(baskets: baskets.keys.sorted().map { Array(baskets[$0]!) })

@@ -162,9 +162,7 @@ public struct Directory: Sendable {
         var email = base?.email
         if let text = input.email?.trimmingCharacters(in: .whitespaces) {
             if text.isEmpty { email = nil }
-            else if text.count > 320 || !text.contains("@") || text.hasPrefix("@") || text.hasSuffix("@") {
-                issues.add(FieldIssue(field: "email", issue: .invalid, hint: "Give an email address like kim@example.com, or leave it empty."))
-            } else { email = text.lowercased() }
+            else if let checked = issues.check({ () throws(ValidationError) in try Credentials.validateEmail(text) }) { email = checked }
         }
         var storeID = base?.storeID
         if let text = input.storeID {

@@ -136,28 +136,29 @@ struct WorkforcePages {
 
     // MARK: The pulse page (anyone with a link)
 
-    static let languages: [String: InterfaceLanguage] = ["en": .english, "de": .german, "zh": .chineseSimplified, "he": .hebrew]
+    /// The page's language, as the survey page chooses it: `?lang=` (en, de, zh, he), else the browser's, else English.
+    func language(_ request: Request) -> (code: String, interface: InterfaceLanguage) {
+        let languages = SurveyPages.surveyLanguages
+        let asked = request.uri.queryParameters["lang"].map(String.init).flatMap { languages[$0] != nil ? $0 : nil }
+        let browser = InterfaceLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage]).flatMap { b in languages.first { $0.value == b }?.key }
+        let code = asked ?? browser ?? "en"
+        return (code, languages[code] ?? .english)
+    }
 
     func render(_ request: Request, token: String, values: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
-        let asked = request.uri.queryParameters["lang"].map(String.init)
-        let browser = InterfaceLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage])
-        let code = asked.flatMap { Self.languages[$0] != nil ? $0 : nil } ?? browser.flatMap { b in Self.languages.first { $0.value == b }?.key } ?? "en"
-        let interface = Self.languages[code] ?? .english
+        let (code, interface) = language(request)
         var all = values
         all["lang"] = code == "zh" ? "zh-Hans" : code
         all["dir"] = interface.isRightToLeft ? "rtl" : "ltr"
         all["t"] = renderer.catalogue.texts(for: interface)
         all["token"] = token
         all["formLanguage"] = code
-        all["languages"] = ["en", "de", "zh", "he"].map { ["code": $0, "name": (Self.languages[$0] ?? .english).endonym, "current": $0 == code] }
+        all["languages"] = ["en", "de", "zh", "he"].map { ["code": $0, "name": (SurveyPages.surveyLanguages[$0] ?? .english).endonym, "current": $0 == code] }
         if all["scale"] == nil { all["scale"] = (0...10).map { ["value": $0, "checked": false] } }
         return try renderer.standalone("pulse", values: all, status: status)
     }
 
-    func texts(_ request: Request) -> [String: String] {
-        let asked = request.uri.queryParameters["lang"].map(String.init).flatMap { Self.languages[$0] }
-        return renderer.catalogue.texts(for: asked ?? InterfaceLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage]) ?? .english)
-    }
+    func texts(_ request: Request) -> [String: String] { renderer.catalogue.texts(for: language(request).interface) }
 
     @Sendable func answerPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
