@@ -8,7 +8,7 @@ public struct Cairn: AsyncParsableCommand {
         commandName: "cairn",
         abstract: "Cairn — a self-hosted customer experience platform.",
         version: "0.1.0",
-        subcommands: [Serve.self, Migrate.self, Verify.self, WorkspaceCommand.self, UserCommand.self, KeyCommand.self, ProfileCommand.self, ImportCommand.self, ExportCommand.self, CLVCommand.self, Bench.self]
+        subcommands: [Serve.self, Demo.self, Migrate.self, Verify.self, WorkspaceCommand.self, UserCommand.self, KeyCommand.self, ProfileCommand.self, ImportCommand.self, ExportCommand.self, CLVCommand.self, Bench.self]
     )
 
     public init() {}

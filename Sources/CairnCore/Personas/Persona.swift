@@ -83,10 +83,13 @@ public struct Persona: Sendable, Hashable, Codable {
     public var categories: [Share]
     /// The topics of members' comments, most frequent first, with how many comments named each.
     public var topics: [Share]
+    /// The languages members answered surveys in (each member's latest answer), most frequent first; missing in
+    /// models computed before it was kept.
+    public var languages: [Share]?
 
     public init(key: String, leadingValues: [String], valueScores: [String: Double], clustered: Int, share: Double, members: Int, nps: NPSFigure?,
                 meanValueMinor: Int64?, valueLowerMinor: Int64?, valueUpperMinor: Int64?, currency: String?, ordersPerYear: Double,
-                channels: [Share], categories: [Share], topics: [Share]) {
+                channels: [Share], categories: [Share], topics: [Share], languages: [Share]? = nil) {
         self.key = key
         self.leadingValues = leadingValues
         self.valueScores = valueScores
@@ -102,6 +105,7 @@ public struct Persona: Sendable, Hashable, Codable {
         self.channels = channels
         self.categories = categories
         self.topics = topics
+        self.languages = languages
     }
 }
 

@@ -72,9 +72,11 @@ public struct Personas: Sendable {
             }
         }
         var rankings: [String: (order: [String], at: Date)] = [:], nps: [String: (score: Int, at: Date)] = [:], topics: [String: [String]] = [:], commented: [String: Int] = [:]
+        var languages: [String: (code: String, at: Date)] = [:]
         for response in try await store.profileResponses(in: workspace) {
             guard let profile = response.profileID.map({ owner($0.rawValue) }) else { continue }
             let at = response.completedAt ?? response.updatedAt
+            if at >= languages[profile]?.at ?? .distantPast { languages[profile] = (response.language, at) }
             for question in rankingQuestions[response.surveyID] ?? [] {
                 if case .choices(let order)? = response.answers[question], order.count >= 2, at >= rankings[profile]?.at ?? .distantPast { rankings[profile] = (order, at) }
             }
@@ -177,6 +179,8 @@ public struct Personas: Sendable {
                 for (c, n) in p.categories { categoryCounts[c, default: 0] += n }
             }
             var comments = 0
+            var languageCounts: [String: Int] = [:]
+            for member in members { if let code = languages[member]?.code { languageCounts[code, default: 0] += 1 } }
             for member in members {
                 comments += commented[member] ?? 0
                 for topic in topics[member] ?? [] { topicCounts[topic, default: 0] += 1 }
@@ -191,7 +195,8 @@ public struct Personas: Sendable {
                                     ordersPerYear: memberPeople.reduce(0) { $0 + $1.ordersPerYear } / Double(max(1, memberPeople.count)),
                                     channels: shares(channelCounts, total: channelCounts.values.reduce(0, +), limit: 4),
                                     categories: shares(categoryCounts, total: categoryCounts.values.reduce(0, +), limit: 5),
-                                    topics: shares(topicCounts, total: comments, limit: 5)))
+                                    topics: shares(topicCounts, total: comments, limit: 5),
+                                    languages: shares(languageCounts, total: languageCounts.values.reduce(0, +), limit: 4)))
         }
         // Keys stay unique: a second persona led by the same values gets a number.
         var seen: [String: Int] = [:]

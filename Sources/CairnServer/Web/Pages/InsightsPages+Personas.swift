@@ -53,6 +53,8 @@ extension InsightsPages {
                     "categories": persona.categories.map { ["name": $0.name, "share": percent($0.share)] },
                     "topics": persona.topics.map { ["name": texts["topic_\($0.name)"] ?? $0.name, "share": percent($0.share)] },
                     "hasTopics": !persona.topics.isEmpty,
+                    "languages": (persona.languages ?? []).map { ["name": texts["language_\($0.name)"] ?? $0.name, "code": $0.name, "share": percent($0.share)] },
+                    "hasLanguages": !(persona.languages ?? []).isEmpty,
                 ]
             }
         }
