@@ -155,6 +155,7 @@ let package = Package(
             name: "CairnCLITests",
             dependencies: ["CairnCLI", "CairnCore", "CairnEngine", "CairnStore", "CairnTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),

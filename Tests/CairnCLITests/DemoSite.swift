@@ -2,6 +2,7 @@ import AsyncHTTPClient
 @testable import CairnCLI
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// The loaded demo world as a newcomer meets it over HTTP: the management API with the back office's key, and the
@@ -12,7 +13,10 @@ struct DemoSite {
 
     init(_ loaded: DemoRunner.Loaded) {
         self.loaded = loaded
-        client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Redirects are not followed: the sign-in's 303 carries the session cookie.
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     func shutdown() async {

@@ -339,7 +339,8 @@ struct DemoSimulation {
 
     mutating func pickProducts(_ customer: DemoCustomer, day: Int) -> [DemoWorld.Product] {
         var products: [DemoWorld.Product] = []
-        if inCampaign(day), random.chance(0.8) { products.append(DemoWorld.products.first { $0.sku == DemoWorld.defectiveSKU }!) }
+        // The headlamp is the shop's favourite add-on; the campaign pushes it to most buyers.
+        if random.chance(inCampaign(day) ? 0.8 : 0.35) { products.append(DemoWorld.products.first { $0.sku == DemoWorld.defectiveSKU }!) }
         for _ in 0..<random.int(products.isEmpty ? 1...3 : 0...1) {
             var product = random.pick(DemoWorld.products)
             // Those who care about sustainability buy the lasting gear: jackets, boots, packs.
@@ -404,24 +405,39 @@ struct DemoSimulation {
                 caseOpenings[promisedDay + 1, default: []].append(DemoCasePlan(customer: index, kind: .late, order: reference))
             }
         }
-        // The bad batch: headlamps sold in the campaign break within two weeks of arriving (effect 2).
-        let defective = campaign && products.contains { $0.sku == DemoWorld.defectiveSKU } && random.chance(0.42)
+        // The headlamp's switch is its weak point (about one in six fail); the bad batch sold in the campaign fails far
+        // more often (effect 2).
+        let defective = products.contains { $0.sku == DemoWorld.defectiveSKU } && random.chance(campaign ? 0.5 : 0.18)
         if defective {
             let failure = deliveredDay + random.int(3...12)
             customer.defectDay = failure
-            if random.chance(0.75), failure < size.days {
+            if random.chance(0.8), failure < size.days {
                 caseOpenings[failure, default: []].append(DemoCasePlan(customer: index, kind: .defect, order: reference))
             }
         }
         return (messages, DemoOrder(customer: index, reference: reference, late: late, defective: defective, totalEUR: totalEUR))
     }
 
+    /// A visit without buying: the app opened or a search, then a product or two looked at.
     mutating func browse(_ customer: DemoCustomer, day: Int) -> [String] {
         let product = random.pick(DemoWorld.products)
         let channel = customer.prefersApp ? "app" : "web"
-        return [track(customer, "Product Viewed", ["product_id": product.sku, "sku": product.sku, "name": product.name, "category": product.category,
-                                                   "price": DemoWorld.price(product, in: customer.language), "currency": customer.language.currency],
-                      day: day, hour: 8 + Double(random.int(0...13)), channel: channel, id: nextMessageID(), path: "/p/\(product.sku)")]
+        let hour = 8 + Double(random.int(0...13))
+        var messages: [String] = []
+        if customer.prefersApp {
+            messages.append(track(customer, "Application Opened", ["version": "6.2.0", "from_background": random.chance(0.6)], day: day, hour: hour, channel: channel, id: nextMessageID()))
+        } else if random.chance(0.5) {
+            messages.append(track(customer, "Products Searched", ["query": product.category.lowercased()], day: day, hour: hour, channel: channel, id: nextMessageID(), path: "/search"))
+        }
+        messages.append(track(customer, "Product Viewed", ["product_id": product.sku, "sku": product.sku, "name": product.name, "category": product.category,
+                                                           "price": DemoWorld.price(product, in: customer.language), "currency": customer.language.currency],
+                              day: day, hour: hour + 0.02, channel: channel, id: nextMessageID(), path: "/p/\(product.sku)"))
+        // A few who like what they got say so: a review, or a friend told.
+        if customer.loyalty > 0.8, random.chance(0.08) {
+            messages.append(track(customer, random.chance(0.6) ? "Product Reviewed" : "Referral Sent", ["product_id": product.sku, "rating": 5],
+                                  day: day, hour: hour + 0.05, channel: channel, id: nextMessageID()))
+        }
+        return messages
     }
 
     mutating func storeOrder(_ customer: inout DemoCustomer, store: Int, day: Int) -> String {
@@ -508,12 +524,14 @@ struct DemoSimulation {
                 guard (200..<300).contains(status) else { throw DemoRequestFailure(method: "POST", path: "/api/v1/email/inbound", status: status, body: String(decoding: answer, as: UTF8.self)) }
                 let fields = (try? JSONSerialization.jsonObject(with: answer)) as? [String: Any]
                 guard let id = fields?["caseID"] as? String ?? fields?["caseId"] as? String else { return nil }
+                try await DemoSimulation.triage(id, opening.productID, client: client, lane: lane, secret: keys.secret)
                 return DemoOpenCase(id: id, customer: opening.plan.customer, kind: opening.plan.kind, order: opening.plan.order, openedDay: 0, channel: "email")
             case "chat":
                 let started = try await client.json(lane: lane, .POST, "/v1/chat/conversations", credential: .writeKey(keys.web),
                                                     ["message": opening.message, "language": customer.language.code, "name": customer.name, "email": customer.email])
                 let view = started["view"] as? [String: Any]
                 guard let id = view?["conversationId"] as? String else { return nil }
+                try await DemoSimulation.triage(id, opening.productID, client: client, lane: lane, secret: keys.secret)
                 return DemoOpenCase(id: id, customer: opening.plan.customer, kind: opening.plan.kind, order: opening.plan.order, openedDay: 0, channel: "chat")
             default:
                 guard let profile = customer.profileID else { return nil }
@@ -558,12 +576,17 @@ struct DemoSimulation {
         try await client.spread(work) { lane, item in
             try await client.json(lane: lane, .POST, "/api/v1/cases/\(item.open.id)/messages", credential: secret, ["body": item.reply])
             var change: [String: Any] = ["status": "solved"]
-            if let product = item.productID { change["productId"] = product; change["tags"] = ["product-quality"] }
             if item.open.kind == .late { change["tags"] = ["late-delivery"] }
             try await client.json(lane: lane, .PATCH, "/api/v1/cases/\(item.open.id)", credential: secret, change)
         }
         count("solved", work.count)
         if !refunds.isEmpty { try await sendTracking(["call_center": refunds], day: day) }
+    }
+
+    /// The agent who reads a new case names the product it is about.
+    static func triage(_ id: String, _ product: String?, client: DemoClient, lane: Int, secret: String) async throws {
+        guard let product else { return }
+        try await client.json(lane: lane, .PATCH, "/api/v1/cases/\(id)", credential: .secretKey(secret), ["productId": product, "tags": ["product-quality"]])
     }
 
     static func email(from customer: DemoCustomer, subject: String, body: String, messageID: String, at date: Date) -> Data {

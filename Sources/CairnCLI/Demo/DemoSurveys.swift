@@ -27,17 +27,17 @@ extension DemoSimulation {
     mutating func csat(_ customer: DemoCustomer, late: Bool) -> Int {
         var score = 4.2 + 0.4 * customer.loyalty + 0.55 * random.normal()
         if late { score -= 1.7 }
-        if customer.isTroubledStore { score -= 0.5 }
+        if customer.isTroubledStore { score -= 0.9 }
         return min(5, max(1, Int(score.rounded())))
     }
 
     /// Relationship NPS (0–10): loyalty drives it (and buying and staying, effect 4); late parcels, a broken headlamp,
     /// the troubled store and a recent case pull it down.
     mutating func nps(_ customer: DemoCustomer, day: Int) -> Int {
-        var score = 7.0 + 1.8 * customer.loyalty + 1.1 * random.normal()
+        var score = 7.8 + 1.8 * customer.loyalty + 1.1 * random.normal()
         if customer.hadLate(within: 60, of: day) { score -= 2.3 }
         if customer.hadDefect(within: 45, of: day) { score -= 2.6 }
-        if customer.isTroubledStore { score -= 1.5 }
+        if customer.isTroubledStore { score -= 1.8 }
         if customer.hadCase(within: 60, of: day) { score -= 0.5 }
         return min(10, max(0, Int(score.rounded())))
     }

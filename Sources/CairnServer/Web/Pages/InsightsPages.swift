@@ -210,7 +210,7 @@ struct InsightsPages {
             values["hasScenarios"] = !summary.scenarios.isEmpty
             values["scenarios"] = summary.scenarios.map { scenario -> [String: Any] in
                 ["key": scenario.key, "label": texts["roi_scenario_\(scenario.key)"] ?? scenario.key, "customers": scenario.customers,
-                 "retained": amount(scenario.retained), "lower": amount(scenario.lower), "upper": amount(scenario.upper)]
+                 "retained": (scenario.retained >= 0 ? "+" : "") + amount(scenario.retained), "lower": amount(scenario.lower), "upper": amount(scenario.upper)]
             }
             values["cohortDays"] = summary.cohortDays
             values["cohorts"] = summary.cohorts.map { cohort -> [String: Any] in
@@ -385,9 +385,10 @@ struct InsightsPages {
             values["result"] = [
                 "summary": summary, "note": result.note.map { _ in texts["drivers_too_few"] ?? "" } as Any,
                 "hasDrivers": !result.drivers.isEmpty,
-                "chart": Self.chart(result.drivers, texts: texts),
+                "chart": Self.chart(result.drivers, texts: texts) { Self.driverLabel($0, survey: chosen, texts: texts, language: context.language.rawValue) },
                 "drivers": result.drivers.map { driver -> [String: Any] in
-                    ["key": driver.key, "label": driver.label, "quadrant": driver.quadrant, "fixFirst": driver.quadrant == "fix_first",
+                    ["key": driver.key, "label": Self.driverLabel(driver, survey: chosen, texts: texts, language: context.language.rawValue),
+                     "quadrant": driver.quadrant, "fixFirst": driver.quadrant == "fix_first",
                      "quadrantLabel": texts["drivers_quadrant_\(driver.quadrant)"] ?? driver.quadrant,
                      "weight": String(format: "%.0f %% (%.0f–%.0f)", driver.weightPercent, driver.lower, driver.upper),
                      "performance": String(format: "%.0f", driver.performance)]
@@ -401,9 +402,22 @@ struct InsightsPages {
         }
     }
 
+    /// A driver's name in the page's language: a fact or topic by its message, a question by its text.
+    static func driverLabel(_ driver: KeyDrivers.Driver, survey: Survey, texts: [String: String], language: String) -> String {
+        let parts = driver.key.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return driver.label }
+        switch parts[0] {
+        case "fact": return texts["drivers_fact_\(parts[1])"] ?? driver.label
+        case "topic": return texts["topic_\(parts[1])"] ?? driver.label
+        case "question":
+            return survey.definition.questions.first { $0.id == parts[1] }?.text.text(in: String(language.prefix(2)), fallback: survey.definition.defaultLanguage) ?? driver.label
+        default: return driver.label
+        }
+    }
+
     /// Importance (weight, across) × performance (up): dashed lines at the average weight and the median performance;
     /// the lower right is "fix first".
-    static func chart(_ drivers: [KeyDrivers.Driver], texts: [String: String]) -> String {
+    static func chart(_ drivers: [KeyDrivers.Driver], texts: [String: String], label: (KeyDrivers.Driver) -> String = { $0.label }) -> String {
         let width = 640.0, height = 360.0, left = 56.0, right = 16.0, top = 16.0, bottom = 44.0
         let maxWeight = max(10, (drivers.map(\.weightPercent).max() ?? 0) * 1.1)
         func x(_ weight: Double) -> Double { left + weight / maxWeight * (width - left - right) }
@@ -424,8 +438,8 @@ struct InsightsPages {
         svg += #"<text x="14" y="\#((top + height - bottom) / 2)" text-anchor="middle" font-size="12" transform="rotate(-90 14 \#((top + height - bottom) / 2))">\#(escape(texts["drivers_performance"] ?? ""))</text>"#
         for driver in drivers {
             let cx = x(driver.weightPercent), cy = y(driver.performance)
-            svg += #"<circle cx="\#(cx)" cy="\#(cy)" r="6" fill="\#(driver.quadrant == "fix_first" ? "#b3261e" : "#1f5fa8")"><title>\#(escape(driver.label))</title></circle>"#
-            svg += #"<text x="\#(cx + 9)" y="\#(cy + 4)" font-size="11">\#(escape(String(driver.label.prefix(28))))</text>"#
+            svg += #"<circle cx="\#(cx)" cy="\#(cy)" r="6" fill="\#(driver.quadrant == "fix_first" ? "#b3261e" : "#1f5fa8")"><title>\#(escape(label(driver)))</title></circle>"#
+            svg += #"<text x="\#(cx + 9)" y="\#(cy + 4)" font-size="11">\#(escape(String(label(driver).prefix(28))))</text>"#
         }
         return svg + "</svg>"
     }
