@@ -112,7 +112,8 @@ enum DemoRunner {
             return logger
         }()
         let database: CairnDatabase
-        do { database = try CairnDatabase.open(options.location, logger: logger) } catch { throw UsageProblem("Could not open the database \(options.location): \(error)") }
+        // The demo world can be lived again, so its commits reach the disk at checkpoints rather than one by one.
+        do { database = try CairnDatabase.open(options.location, logger: logger, durability: .checkpoints) } catch { throw UsageProblem("Could not open the database \(options.location): \(error)") }
         let store = Store(database: database)
         do {
             _ = try await Migrator(database: database).migrate()

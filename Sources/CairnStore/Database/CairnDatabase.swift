@@ -127,7 +127,16 @@ public final class CairnDatabase: Sendable {
 
 
     /// Opens a pool; nothing connects until the first query.
-    public static func open(_ location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws -> CairnDatabase {
+    /// When an SQLite commit is on disk: at once (`synchronous = FULL`, what an acknowledged event relies on), or at
+    /// the next checkpoint (`NORMAL`: a power cut may lose the last commits, never the file's consistency) — for a
+    /// database that can be made again, such as the demo world's.
+    public enum Durability: Sendable {
+        case everyCommit
+        case checkpoints
+    }
+
+    public static func open(_ location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                            durability: Durability = .everyCommit) throws -> CairnDatabase {
         switch location {
         case .sqliteFile(let path):
             // SQLite calls block a thread, and a connection waiting for a lock sleeps on it. One thread per connection,
@@ -135,9 +144,10 @@ public final class CairnDatabase: Sendable {
             let connectionsPerLoop = 2
             let threads = NIOThreadPool(numberOfThreads: 1 + connectionsPerLoop * eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 })
             threads.start()
-            let source = SQLiteFileSource(path: path, threadPool: threads)
+            let synchronous = durability == .everyCommit ? "FULL" : "NORMAL"
+            let source = SQLiteFileSource(path: path, threadPool: threads, synchronous: synchronous)
             let pool = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: connectionsPerLoop, logger: logger, on: eventLoopGroup)
-            let writerPool = EventLoopGroupConnectionPool(source: SQLiteFileSource(path: path, threadPool: threads, cacheMiB: 64), maxConnectionsPerEventLoop: 1,
+            let writerPool = EventLoopGroupConnectionPool(source: SQLiteFileSource(path: path, threadPool: threads, synchronous: synchronous, cacheMiB: 64), maxConnectionsPerEventLoop: 1,
                                                           logger: logger, on: eventLoopGroup.next())
             return CairnDatabase(engine: .sqlite, location: location, connections: Pooled(pool: pool, logger: logger, threadPool: threads) { $0.sql(queryLogLevel: nil) },
                                  writer: Pooled(pool: writerPool, logger: logger) { $0.sql(queryLogLevel: nil) })
@@ -303,13 +313,15 @@ private struct Pooled<Source: ConnectionPoolSource>: ConnectionLeasing, @uncheck
 struct SQLiteFileSource: ConnectionPoolSource {
     let path: String
     let threadPool: NIOThreadPool
+    /// `FULL` (every commit on disk before it returns) or `NORMAL` (on disk at checkpoints).
+    var synchronous = "FULL"
     /// Page cache per connection.
     var cacheMiB = 32
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
         SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop).flatMap { connection in
             // The busy timeout comes first: even switching to WAL waits for other connections' locks.
-            let pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL",
+            let pragmas = ["PRAGMA busy_timeout = 15000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = \(synchronous)",
                            // Page cache (32 MiB for a reader, more for the writer), and fewer, larger checkpoints (every 40 MiB of log).
                            "PRAGMA cache_size = -\(cacheMiB * 1024)", "PRAGMA wal_autocheckpoint = 10000",
                            // Deleted and overwritten content is zeroed in the file, so erased personal data does not linger.
