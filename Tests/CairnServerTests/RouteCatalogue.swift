@@ -101,6 +101,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .get, template: "/static/service.js", surface: .open),
         .init(method: .get, template: "/static/chat.js", surface: .open),
         .init(method: .get, template: "/static/segments.js", surface: .open),
+        .init(method: .get, template: "/static/start.js", surface: .open),
         // Public survey pages: the link's token is the capability (tested in SurveyPagesTests).
         .init(method: .get, template: "/s/{token}", surface: .open),
         .init(method: .post, template: "/s/{token}", surface: .open),
@@ -455,6 +456,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/settings/keys", surface: .web, permission: .keysManage, form: ["kind": "write", "name": "web key"]),
         .init(method: .post, template: "/settings/keys/{id}/revoke", surface: .web, target: .key, permission: .keysManage, form: [:], needsThrowaway: true),
         .init(method: .get, template: "/settings/sources", surface: .web, permission: .keysManage),
+        .init(method: .post, template: "/start/source", surface: .web, permission: .keysManage, form: ["name": "Start {n}", "defaultChannel": "web"]),
         .init(method: .post, template: "/settings/sources", surface: .web, permission: .keysManage, form: ["name": "Kiosk {n}", "defaultChannel": "store"]),
         .init(method: .post, template: "/settings/sources/{id}", surface: .web, target: .source, permission: .keysManage, form: ["defaultChannel": "app", "rateLimit": "7"]),
         .init(method: .post, template: "/settings/channels", surface: .web, permission: .workspaceManage, form: ["name": "kiosk_{n}", "label": "Kiosk"]),

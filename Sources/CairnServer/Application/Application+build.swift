@@ -86,7 +86,8 @@ public func buildRouter(configuration: ServerConfiguration, useCases u: UseCases
                   values: u.customerValues, segments: u.segments, personas: u.personas).addRoutes(to: router)
     SegmentPages(renderer: renderer, segments: u.segments, records: u.records, funnels: u.funnels, ledger: u.ledger, personas: u.personas).addRoutes(to: router)
     WorkspacePages(renderer: renderer, administration: u.administration, firstRun: u.firstRun, spikes: u.spikes, results: u.results, cases: u.cases,
-                   deliveries: u.deliveries, underperformance: u.underperformance, morning: u.morning, active: u.activePeople).addRoutes(to: router)
+                   deliveries: u.deliveries, underperformance: u.underperformance, morning: u.morning, active: u.activePeople,
+                   linkBase: configuration.linkBase).addRoutes(to: router)
     CommercePages(renderer: renderer, catalogue: u.catalogue, orders: u.orders, deliveries: u.deliveries, unitsSold: u.unitsSold, administration: u.administration,
                   clock: u.clock).addRoutes(to: router)
     SettingsPages(renderer: renderer, administration: u.administration).addRoutes(to: router)
@@ -151,7 +152,8 @@ struct StaticAssets {
         for (name, type) in [("cairn.css", "text/css; charset=utf-8"), ("survey.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8"),
                              ("widget.js", "text/javascript; charset=utf-8"), ("menu.js", "text/javascript; charset=utf-8"),
                              ("service.js", "text/javascript; charset=utf-8"), ("chat.js", "text/javascript; charset=utf-8"),
-                             ("segments.js", "text/javascript; charset=utf-8")] {
+                             ("segments.js", "text/javascript; charset=utf-8"),
+                             ("start.js", "text/javascript; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Static") else { throw CocoaError(.fileNoSuchFile) }
             files[name] = (ByteBuffer(bytes: try Data(contentsOf: url)), type)
         }

@@ -17,6 +17,8 @@ struct WorkspacePages {
     let underperformance: Underperformance
     let morning: MorningFigures
     let active: ActivePeople
+    /// Where tracking clients reach this server (the snippets of the guided start).
+    let linkBase: String
 
     /// Capability areas that later releases fill; each page already exists and is permission-checked.
     static let capabilities: [(section: String, permission: Permission)] = []
@@ -27,6 +29,7 @@ struct WorkspacePages {
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("/", use: overview)
+        router.post("start/source", use: startSource)
         for capability in Self.capabilities {
             router.get(RouterPath(capability.section)) { request, context in
                 try await area(capability.section, permission: capability.permission, context: context)
@@ -36,6 +39,29 @@ struct WorkspacePages {
 
     @Sendable func overview(_ request: Request, context: CairnRequestContext) async throws -> Response {
         if context.identity?.user == nil, try await firstRun.isOpen() { return WebRenderer.redirect(to: "/setup") }
+        return try await overview(context: context)
+    }
+
+    /// The guided start's first step: a source and its write key, shown once with what to paste and a test event.
+    @Sendable func startSource(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let form = try await request.form()
+        do {
+            let channel = try CairnCore.Channel.validate(form["defaultChannel"] ?? "", field: "defaultChannel")
+            let source = try await administration.createSource(name: form["name"] ?? "", defaultChannel: channel, rateLimit: nil, by: principal, origin: context.origin)
+            let key = try await administration.createKey(kind: .write, name: source.name, role: nil, source: source.id, by: principal, origin: context.origin)
+            let curl = "curl -u \(key.token): -H 'Content-Type: application/json' -d '{\"userId\":\"first-customer\",\"event\":\"Product Viewed\",\"properties\":{\"sku\":\"SKU-1\"}}' \(linkBase)/v1/track"
+            return try await overview(context: context, started: [
+                "token": key.token, "source": source.name, "curl": curl, "host": linkBase,
+                "widget": "<script src=\"\(linkBase)/static/widget.js\" data-write-key=\"\(key.token)\" data-user-id=\"…\" async></script>",
+            ])
+        } catch let error as ValidationError {
+            return try await overview(context: context, startErrors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+        }
+    }
+
+    func overview(context: CairnRequestContext, started: [String: Any]? = nil, startErrors: [String: Any]? = nil,
+                  status: HTTPResponse.Status = .ok) async throws -> Response {
         let (principal, _) = try context.requireUser()
         let workspace = try await administration.workspace(for: principal)
         let formatter = DateFormatter()
@@ -55,7 +81,12 @@ struct WorkspacePages {
         let open = principal.can(.insightsRead) ? try await underperformance.alerts(for: principal, openOnly: true, after: nil, limit: PageSize(100)).items : nil
         let glance = try await tiles(for: principal, openAlerts: open, texts: texts)
         let attention = (open ?? []).prefix(20).map { AlertText.values($0, texts: texts) }
+        // An empty workspace (nobody has sent anything yet) starts with the next steps instead of empty figures.
+        let noCustomers = principal.can(.customersRead) ? try await morning.customers(for: principal).all == 0 : false
+        let isEmpty = started != nil || startErrors != nil || noCustomers
         return try renderer.page("overview", titleKey: "overview_title", section: "overview", context: context, values: [
+            "isEmpty": isEmpty, "canStart": principal.can(.keysManage), "started": started as Any, "startErrors": startErrors as Any,
+            "channelOptions": ["web", "app", "store", "call_center", "chat", "email", "delivery"].map { ["value": $0, "label": texts["channel_\($0)"] ?? $0] },
             "workspaceName": workspace.name,
             "tiles": glance,
             "hasTiles": !glance.isEmpty,
@@ -66,7 +97,7 @@ struct WorkspacePages {
             "canSeeInsights": principal.can(.insightsRead),
             "chart": chart.render(),
             "areas": Self.areas.filter { principal.can($0.permission) }.map { ["href": "/\($0.section)", "label": texts["nav_\($0.section)"] ?? $0.section, "summary": texts["area_\($0.section)_summary"] ?? ""] },
-        ])
+        ], status: status)
     }
 
     /// The morning's figures, each linking to its detail, for what the role may see: NPS, CSAT and CES of the last 30
