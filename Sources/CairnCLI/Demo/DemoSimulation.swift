@@ -235,11 +235,11 @@ struct DemoSimulation {
         lap("customers decide")
         try await sendTracking(bySource, day: day)
         lap("tracking API")
-        try await resolveEverything()
-        lap("identity resolution")
         try await openCases(day: day)
         try await solveCases(day: day)
         lap("service")
+        // One resolution a day ties the day's events (and yesterday's answers and solved cases) to their customers;
+        // the triggers they start are due by evening.
         try await resolveEverything()
         lap("identity resolution")
         _ = try await useCases.triggers.processDue(limit: 100_000)
@@ -250,10 +250,6 @@ struct DemoSimulation {
         lap("survey pages")
         try await runPulses(day: day)
         lap("pulses")
-        try await resolveEverything()
-        lap("identity resolution")
-        _ = try await useCases.triggers.processDue(limit: 100_000)
-        lap("survey triggers")
         while try await useCases.reading.readWaiting(limit: 500) > 0 {}
         lap("reading answers")
         _ = try await useCases.deliveries.emitAlertsInEveryWorkspace()
@@ -286,12 +282,69 @@ struct DemoSimulation {
 
     func timestamp(_ day: Int, _ hour: Double) -> String { Self.iso(date(day, hour: hour)) }
 
+    /// `2026-03-08T14:05:00.000Z` (UTC, milliseconds), written directly: the simulator stamps a million of them.
     static func iso(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        let millis = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(ms)Z"
     }
 
+    /// JSON text of the simulator's messages (strings, numbers, booleans, objects and arrays of them), written
+    /// directly rather than through JSONSerialization, which costs more than the server's whole ingestion here.
     static func json(_ value: Any) -> String {
-        String(decoding: (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("null".utf8), as: UTF8.self)
+        var text = ""
+        text.reserveCapacity(600)
+        write(value, into: &text)
+        return text
+    }
+
+    private static func write(_ value: Any, into text: inout String) {
+        switch value {
+        case let string as String: writeString(string, into: &text)
+        case let bool as Bool: text += bool ? "true" : "false"
+        case let int as Int: text += String(int)
+        case let double as Double:
+            text += double == double.rounded() && abs(double) < 1e15 ? String(Int(double)) : String(format: "%.2f", double)
+        case let object as [String: Any]:
+            text += "{"
+            var first = true
+            for (key, member) in object {
+                if !first { text += "," }
+                first = false
+                writeString(key, into: &text)
+                text += ":"
+                write(member, into: &text)
+            }
+            text += "}"
+        case let array as [Any]:
+            text += "["
+            for (index, member) in array.enumerated() {
+                if index > 0 { text += "," }
+                write(member, into: &text)
+            }
+            text += "]"
+        default: text += "null"
+        }
+    }
+
+    private static func writeString(_ string: String, into text: inout String) {
+        text += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            default:
+                if scalar.value < 0x20 { text += String(format: "\\u%04x", scalar.value) } else { text.unicodeScalars.append(scalar) }
+            }
+        }
+        text += "\""
     }
 
     func context(_ customer: DemoCustomer, channel: String, path: String? = nil, campaign: Bool = false) -> [String: Any] {
