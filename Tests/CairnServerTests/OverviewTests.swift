@@ -34,6 +34,10 @@ struct OverviewTests {
                 var viewer = try await h.signIn(h.a.users[.viewer]!.email, headers: [.acceptLanguage: language])
                 let (_, page) = try await viewer.get("/")
                 #expect(page.contains(#"<li data-tile="nps"><a href="/feedback">"#) && page.contains(label) && page.contains("<bdi>33</bdi>"), "\(language)")
+                // Split by colour: 2 of 3 promoters (67 %), no passives, 1 detractor (33 %), the bar's widths to match.
+                let split = language == "en" ? ["promoters 67 %", "passives 0 %", "detractors 33 %"] : ["ממליצים 67 %", "פסיביים 0 %", "מלעיזים 33 %"]
+                #expect(split.allSatisfy { page.contains("<bdi>\($0)</bdi>") }, "\(language)")
+                #expect(page.contains(#"<rect class="nps-promoters" x="0.00" y="0" width="66.67" height="6"/><rect class="nps-passives" x="66.67" y="0" width="0.00" height="6"/>"#))
                 #expect(page.contains(#"<li data-tile="cases"><a href="/service?queue=open">"#) && page.contains("<bdi>2</bdi>"), "\(language)")
                 #expect(page.contains(#"<li data-tile="late"><a href="/commerce/deliveries?flag=late">"#) && page.contains("<bdi>1</bdi>"), "\(language)")
             }

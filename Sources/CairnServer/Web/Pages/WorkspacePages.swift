@@ -117,7 +117,8 @@ struct WorkspacePages {
             if let score = card.combinedNPS.score {
                 let detail = (card.combinedNPS.interval.map { String(format: "%.0f–%.0f, n=%d", $0.lower, $0.upper, card.combinedNPS.n) } ?? "n=\(card.combinedNPS.n)")
                     + arrow(card.combinedChange)
-                tiles.append(["id": "nps", "href": "/feedback", "label": texts["tile_nps"] ?? "NPS, 30 days", "value": String(format: "%.0f", score), "detail": detail])
+                tiles.append(["id": "nps", "href": "/feedback", "label": texts["tile_nps"] ?? "NPS, 30 days", "value": String(format: "%.0f", score), "detail": detail,
+                              "split": Self.npsSplit(card.combinedNPS, texts: texts)])
             }
             // CSAT pooled over the customer surveys' CSAT questions (a share pools); the change shown when it is one line's.
             let csatLines = card.lines.filter { $0.current.csat != nil && $0.survey.definition.audience == .customers }
@@ -165,6 +166,23 @@ struct WorkspacePages {
                           "warn": !open.isEmpty])
         }
         return tiles
+    }
+
+    /// Promoters, passives and detractors as one bar in their colours, with the shares in words beside it (the bar is
+    /// drawn in SVG: the pages allow no inline styles).
+    static func npsSplit(_ nps: NPS, texts: [String: String]) -> [String: Any]? {
+        guard nps.n > 0 else { return nil }
+        let parts = [("promoters", nps.promoters), ("passives", nps.passives), ("detractors", nps.detractors)]
+        var x = 0.0
+        var bars: [[String: Any]] = [], legend: [[String: Any]] = []
+        for (key, count) in parts {
+            let share = 100 * Double(count) / Double(nps.n)
+            bars.append(["key": key, "x": String(format: "%.2f", x), "width": String(format: "%.2f", share)])
+            legend.append(["key": key, "label": texts["nps_\(key)"] ?? key, "share": String(format: "%.0f %%", share)])
+            x += share
+        }
+        let summary = legend.map { "\($0["label"] ?? "") \($0["share"] ?? "")" }.joined(separator: ", ")
+        return ["bars": bars, "legend": legend, "summary": summary]
     }
 
     func area(_ section: String, permission: Permission, context: CairnRequestContext) async throws -> Response {
