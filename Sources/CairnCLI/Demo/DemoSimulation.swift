@@ -171,9 +171,9 @@ struct DemoSimulation {
             try await client.json(.POST, "/api/v1/surveys/\(id)/status", credential: secret, ["status": "published"])
         }
         try await client.json(.PUT, "/api/v1/surveys/\(surveyIDs["post_delivery_csat"]!)/triggers", credential: secret,
-                              ["triggers": [["event": "Order Delivered", "action": "show", "delayMinutes": 30, "samplePercent": 45]]])
+                              ["triggers": [["event": "Order Delivered", "action": "show", "delayMinutes": 30, "samplePercent": 100]]])
         try await client.json(.PUT, "/api/v1/surveys/\(surveyIDs["post_contact_ces"]!)/triggers", credential: secret,
-                              ["triggers": [["event": "Support Case Solved", "action": "show", "delayMinutes": 60, "samplePercent": 80]]])
+                              ["triggers": [["event": "Support Case Solved", "action": "show", "delayMinutes": 60, "samplePercent": 100]]])
         try await client.json(.PUT, "/api/v1/survey-contact-settings", credential: secret, ["recontactDays": 14])
         try await client.json(.PUT, "/api/v1/service-settings", credential: secret,
                               ["costPerContact": ["email": "4.50", "chat": "3.20", "phone": "6.80", "store": "2.50", "web": "3.00"], "currency": "EUR"])

@@ -91,7 +91,7 @@ extension DemoSimulation {
                     : comment(.passive, customer)
             }
             candidates.append(Candidate(user: customer.userID, key: customer.prefersApp ? keys.app : keys.web, language: customer.language.code,
-                                        channel: customer.prefersApp ? "app" : "web", answers: Self.json(answers), answersCase: nil, willAnswer: random.chance(0.72)))
+                                        channel: customer.prefersApp ? "app" : "web", answers: Self.json(answers), answersCase: nil, willAnswer: random.chance(0.33)))
         }
         for index in Set(cesPrompts.removeValue(forKey: day) ?? []).sorted() where !seen.contains(index) {
             let customer = customers[index]
@@ -103,7 +103,7 @@ extension DemoSimulation {
                 answers["why"] = kind == .defect && random.chance(0.6) ? comment(.productDefect, customer) : comment(score >= 5 ? .easyContact : .hardContact, customer)
             }
             candidates.append(Candidate(user: customer.userID, key: customer.prefersApp ? keys.app : keys.web, language: customer.language.code,
-                                        channel: customer.prefersApp ? "app" : "web", answers: nil, answersCase: Self.json(answers), willAnswer: random.chance(0.65)))
+                                        channel: customer.prefersApp ? "app" : "web", answers: nil, answersCase: Self.json(answers), willAnswer: random.chance(0.52)))
         }
         let client = self.client
         let outcomes = try await client.spread(collecting: candidates) { lane, candidate -> Bool in
