@@ -184,7 +184,7 @@ enum DemoRunner {
 
     /// Creates the administrator and the back office's key, then lives the world.
     static func load(options: Options, port: Int, clock: DemoClock, useCases: UseCases, logger: Logger, started: ContinuousClock.Instant) async throws -> Loaded {
-        let lastDay = Calendar.utc.startOfDay(for: Date()).addingTimeInterval(-86_400)
+        let lastDay = Date(utcDay: Date().utcDay - 1)
         clock.set(lastDay.addingTimeInterval(-Double(options.size.days) * 86_400))
         let admin = try await useCases.firstRun.createFirstAdministrator(workspaceName: workspaceName, email: adminEmail, displayName: "Dana (CX lead)",
                                                                         password: nil, origin: .console)
@@ -223,14 +223,6 @@ enum DemoRunner {
                       secretKey: key.token, workspace: admin.workspace.id, counters: simulation.counters, phases: simulation.phases,
                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, useCases: useCases)
     }
-}
-
-extension Calendar {
-    static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }
 
 extension DemoSimulation {

@@ -608,21 +608,18 @@ struct DemoSimulation {
     /// Agents answer and solve the cases due today; a broken headlamp is refunded.
     mutating func solveCases(day: Int) async throws {
         guard let due = solving.removeValue(forKey: day) else { return }
-        struct Solving: Sendable { var open: DemoOpenCase; var reply: String; var productID: String?; var refund: String? }
+        struct Solving: Sendable { var open: DemoOpenCase; var reply: String }
         var work: [Solving] = []
         var refunds: [String] = []
         for open in due {
             let customer = customers[open.customer]
-            var refund: String?
             if open.kind == .defect, let reference = open.order, random.chance(0.6), let order = orders[reference] {
-                refund = reference
                 let product = DemoWorld.products.first { $0.sku == DemoWorld.defectiveSKU }!
                 refunds.append(track(customer, "Order Refunded", ["order_id": order.reference, "total": DemoWorld.price(product, in: customer.language),
                                                                    "currency": customer.language.currency, "reason": "defective"],
                                      day: day, hour: 11, channel: "call_center", id: nextMessageID()))
             }
-            work.append(Solving(open: open, reply: random.pick(DemoText.comments(.agentReply, customer.language)),
-                                productID: open.kind == .defect ? productIDs[DemoWorld.defectiveSKU] : nil, refund: refund))
+            work.append(Solving(open: open, reply: random.pick(DemoText.comments(.agentReply, customer.language))))
             cesPrompts[day + 1, default: []].append(open.customer)
         }
         let client = self.client, secret = DemoClient.Credential.secretKey(keys.secret)

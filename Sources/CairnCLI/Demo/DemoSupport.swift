@@ -110,20 +110,7 @@ final class DemoClient: Sendable {
 
     /// Runs `work` for every item, spread over the client's lanes (items of one lane in order).
     func spread<Item: Sendable>(_ items: [Item], _ work: @escaping @Sendable (Int, Item) async throws -> Void) async throws {
-        guard !items.isEmpty else { return }
-        let lanes = min(self.lanes, items.count)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for lane in 0..<lanes {
-                group.addTask {
-                    var index = lane
-                    while index < items.count {
-                        try await work(lane, items[index])
-                        index += lanes
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        _ = try await spread(collecting: items, work)
     }
 }
 
