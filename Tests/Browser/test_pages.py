@@ -180,7 +180,9 @@ def world():
     for link in pulse["links"][:4]:
         urllib.request.urlopen(urllib.request.Request(server.url + link["path"], method="POST", data=b"score=8&comment=Mehr+Personal",
                                                       headers={"Content-Type": "application/x-www-form-urlencoded"})).read()
-    yield {"server": server, "manager": manager, "segment": segment["id"], "store": store["id"], "pulse": pulse["pulse"]["id"],
+    # A draft for the survey builder: a ranking question's options as rows, a branch to show.
+    draft = request(server, "POST", "/api/v1/surveys", {"template": "customer_values", "name": "Werte — ערכים"}, key=manager)
+    yield {"server": server, "manager": manager, "segment": segment["id"], "draft": draft["id"], "store": store["id"], "pulse": pulse["pulse"]["id"],
            "pulseLink": pulse["links"][4]["path"], "write": write, "profile": profile, "order": order, "survey": survey["id"], "token": token, "case": service_case,
            "responses": responses, "from": (today - datetime.timedelta(days=7)).isoformat(), "until": today.isoformat()}
     server.stop()
@@ -196,6 +198,8 @@ def main_pages(world):
             "/insights/roi/customers?group=detractors",
             "/customers?tier=top", "/insights/personas", "/customers/segments", f"/customers/segments/{world['segment']}", "/customers/segments/new",
             f"/customers?segment={world['segment']}", "/workforce", f"/workforce/pulses/{world['pulse']}", f"/workforce/my-store?store={world['store']}",
+            f"/feedback/surveys/{world['draft']}/build", f"/feedback/surveys/{world['draft']}/preview?width=desktop",
+            f"/feedback/surveys/{world['draft']}/preview?width=phone&lang=he",
             f"/insights?surveyId={world['survey']}", "/insights/scorecard?metric=nps&by=channel", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
 
@@ -471,5 +475,78 @@ def test_persona_page_names_personas_by_their_values(driver, world, language):
             driver.get(link)
             WebDriverWait(driver, 15).until(lambda d: "persona=" in d.current_url)
             assert driver.find_elements(By.CSS_SELECTOR, "table tbody tr"), "the persona's customers are listed"
+        finally:
+            driver.set_window_size(1280, 900)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_survey_builder_needs_no_json(driver, world, language):
+    """A CX lead makes a survey with the builder alone, in each interface language, on a desktop and on a phone: adds a
+    choice question with its options, writes its German and Hebrew texts side by side (Hebrew right to left), makes it
+    branch on the NPS answer, moves it up, removes another, and previews the survey in German at desktop width and in
+    Hebrew at phone width. Nothing scrolls sideways; the stored survey is what was built."""
+    server = world["server"]
+    sign_in(driver, server, password=server.password)
+    for width in [1280, 375]:
+        driver.set_window_size(width, 900)
+        try:
+            driver.get(server.url + with_language("/feedback/surveys", language))
+            Select(driver.find_element(By.ID, "template")).select_by_value("relationship_nps")
+            driver.find_element(By.ID, "survey-name").send_keys(f"Gebaut {language} {width}")
+            driver.find_element(By.ID, "create-survey").click()
+            WebDriverWait(driver, 15).until(lambda d: "done=saved" in d.current_url)
+            driver.find_element(By.ID, "survey-build").click()
+            WebDriverWait(driver, 15).until(lambda d: "/build" in d.current_url)
+            survey = driver.current_url.split("/feedback/surveys/")[1].split("/")[0]
+            assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == ("rtl" if language == "he" else "ltr")
+
+            # Add a single choice question with three options.
+            Select(driver.find_element(By.ID, "add-type")).select_by_value("single_choice")
+            driver.find_element(By.ID, "add-text").send_keys("Where did you shop?")
+            driver.find_element(By.ID, "add-options").send_keys("Online\nIn a store\nBy phone")
+            driver.find_element(By.ID, "add-question-button").click()
+            WebDriverWait(driver, 15).until(lambda d: "done=saved" in d.current_url)
+            question = driver.find_element(By.ID, "question-q1")
+            assert question.find_element(By.TAG_NAME, "details").get_attribute("open") is not None, "the new question opens"
+            # Its texts side by side: German and Hebrew (the Hebrew field writes right to left).
+            hebrew = question.find_element(By.NAME, "text_he")
+            assert hebrew.get_attribute("dir") == "rtl"
+            question.find_element(By.NAME, "text_de").send_keys("Wo haben Sie eingekauft?")
+            hebrew.send_keys("איפה קניתם?")
+            german_options = question.find_elements(By.NAME, "option_de")
+            assert len(german_options) == 4, "three options and a blank row"
+            for field, text in zip(german_options, ["Online", "Im Laden", "Am Telefon"]):
+                field.send_keys(text)
+            Select(question.find_element(By.NAME, "show_question")).select_by_value("nps")
+            question.find_element(By.NAME, "show_at_least").send_keys("7")
+            question.find_element(By.CSS_SELECTOR, "button.move-up").click()
+            WebDriverWait(driver, 15).until(lambda d: "done=saved" in d.current_url)
+            order = [li.get_attribute("data-question") for li in driver.find_elements(By.CSS_SELECTOR, ".builder-questions > li")]
+            assert order == ["nps", "why", "q1", "improve"], order
+            # Remove "why": open it, press remove.
+            why = driver.find_element(By.ID, "question-why")
+            why.find_element(By.TAG_NAME, "summary").click()
+            why.find_element(By.CSS_SELECTOR, "button.remove-question").click()
+            WebDriverWait(driver, 15).until(lambda d: not d.find_elements(By.ID, "question-why"))
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"the builder scrolls sideways by {overflow}px at {width}px in {language}"
+            stored = request(server, "GET", f"/api/v1/surveys/{survey}", key=world["manager"])["definition"]
+            asked = next(q for q in stored["questions"] if q["id"] == "q1")
+            assert [q["id"] for q in stored["questions"]] == ["nps", "q1", "improve"]
+            assert asked["text"] == {"en": "Where did you shop?", "de": "Wo haben Sie eingekauft?", "he": "איפה קניתם?"}, asked
+            assert [o["text"].get("de") for o in asked["options"]] == ["Online", "Im Laden", "Am Telefon"]
+            assert asked["showIf"] == {"question": "nps", "atLeast": 7}, asked
+
+            # The preview: German at desktop width, then Hebrew at phone width, right to left.
+            driver.get(server.url + with_language(f"/feedback/surveys/{survey}/preview?lang=de&width=desktop", language))
+            frame = driver.find_element(By.ID, "phone-preview")
+            assert "desktop-frame" in frame.get_attribute("class") and "Wo haben Sie eingekauft?" in frame.text
+            driver.find_element(By.CSS_SELECTOR, "#preview-widths a[data-width=phone]").click()
+            driver.find_element(By.CSS_SELECTOR, "a[lang=he]").click()
+            frame = driver.find_element(By.ID, "phone-preview")
+            assert "phone-frame" in frame.get_attribute("class") and frame.get_attribute("dir") == "rtl" and "איפה קניתם?" in frame.text
+            assert frame.size["width"] <= 375
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"the preview scrolls sideways by {overflow}px at {width}px in {language}"
         finally:
             driver.set_window_size(1280, 900)

@@ -46,4 +46,31 @@ struct GuidedStartTests {
             #expect(live.status == .ok)
         }
     }
+
+    @Test("In an empty workspace no page is a dead end: each empty area links to its next step, and the guided start has a page of its own",
+          arguments: TestDatabase.engines)
+    func emptyPagesLeadOn(engine: DatabaseEngine) async throws {
+        try await Harness.run(engine) { h in
+            var admin = try await h.signIn(h.a.users[.admin]!.email, headers: [.acceptLanguage: "he"])
+            let steps: [(page: String, target: String)] = [
+                ("/customers", "/start"), ("/live", "/start"), ("/commerce", "/start"), ("/commerce/deliveries", "/start"), ("/commerce/products", "/start"),
+                ("/commerce/units-sold", "/start"), ("/feedback", "/feedback/surveys"), ("/feedback/responses", "/feedback/surveys"),
+                ("/insights", "/feedback/surveys"), ("/insights/personas", "/feedback/surveys"), ("/insights/value", "/start"), ("/insights/forecast", "/start"),
+                ("/insights/roi", "/insights/value"), ("/journeys/map", "/start"), ("/service", "/service/setup"), ("/service/insights", "/service/setup"),
+            ]
+            for step in steps {
+                let (response, page) = try await admin.get(step.page)
+                #expect(response.status == .ok, "\(step.page)")
+                #expect(page.contains(#"<a href="\#(step.target)" data-next-step>"#), "\(step.page) leads to \(step.target)")
+            }
+            // The guided start on its own page, in Hebrew; making the source there stays there.
+            let (_, start) = try await admin.get("/start")
+            #expect(start.contains(#"id="get-started""#) && start.contains(#"name="page" value="start""#) && start.contains(#"dir="rtl""#))
+            let made = try await admin.submit(on: "/start", to: "/start/source", fields: [("page", "start"), ("name", "Kasse"), ("defaultChannel", "store")])
+            let page = String(buffer: made.body)
+            #expect(made.status == .ok && page.contains(#"data-copy="start-key""#) && page.contains(#"name="page""#) == false)
+            let wrong = try await admin.submit(on: "/start", to: "/start/source", fields: [("page", "start"), ("name", ""), ("defaultChannel", "store")])
+            #expect(wrong.status == .badRequest && String(buffer: wrong.body).contains(#"id="start-source""#))
+        }
+    }
 }

@@ -342,6 +342,7 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .patch, template: "/api/v1/sources/{id}", surface: .api, target: .source, permission: .keysManage, json: #"{"rateLimit":50}"#),
         // Web pages.
         .init(method: .get, template: "/", surface: .web, permission: .workspaceRead),
+        .init(method: .get, template: "/start", surface: .web, permission: .workspaceRead),
         .init(method: .get, template: "/customers", surface: .web, permission: .customersRead),
         .init(method: .get, template: "/live", surface: .web, permission: .customersRead),
         .init(method: .get, template: "/customers/{id}", surface: .web, target: .profile, permission: .customersRead),
@@ -363,6 +364,9 @@ struct RouteCase: Sendable, CustomStringConvertible {
         .init(method: .post, template: "/feedback/surveys/{id}/status", surface: .web, target: .survey, permission: .feedbackManage,
               form: ["status": "published"], needsThrowaway: true),
         .init(method: .get, template: "/feedback/surveys/{id}/preview", surface: .web, target: .survey, permission: .feedbackRead),
+        .init(method: .get, template: "/feedback/surveys/{id}/build", surface: .web, target: .survey, permission: .feedbackRead),
+        .init(method: .post, template: "/feedback/surveys/{id}/build", surface: .web, target: .survey, permission: .feedbackManage,
+              form: ["do": "save", "question": "why", "text_de": "Warum {n}?"]),
         .init(method: .post, template: "/feedback/surveys/{id}/email-invitations", surface: .web, target: .invitee, permission: .feedbackManage,
               form: ["customers": "customer1@alpha.example"]),
         .init(method: .post, template: "/feedback/surveys/{id}/reminders", surface: .web, target: .survey, permission: .feedbackManage),

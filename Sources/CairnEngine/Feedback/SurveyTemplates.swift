@@ -19,6 +19,16 @@ public enum SurveyTemplate: String, Sendable, CaseIterable {
                           "מהי הסיבה העיקרית לציון שנתת?")
     static let improve = text("What could we do better?", "Was könnten wir besser machen?", "我们可以在哪些方面做得更好？", "מה נוכל לעשות טוב יותר?")
 
+    /// The standard wording of NPS, CSAT and CES questions in the four languages (nil for other types).
+    public static func standardText(of type: SurveyDefinition.QuestionType) -> LocalizedText? {
+        switch type {
+        case .nps: relationshipNPS.definition.questions[0].text
+        case .csat: text("How satisfied are you with your experience?", "Wie zufrieden sind Sie mit Ihrer Erfahrung?", "您对本次体验满意吗？", "עד כמה אתה מרוצה מהחוויה?")
+        case .ces: postContactCES.definition.questions[0].text
+        default: nil
+        }
+    }
+
     public var name: String {
         switch self {
         case .relationshipNPS: "Relationship NPS"

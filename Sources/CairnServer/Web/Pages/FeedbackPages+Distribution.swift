@@ -53,25 +53,64 @@ extension FeedbackPages {
         return WebRenderer.redirect(to: "/feedback/surveys/\(id)?done=reminders")
     }
 
-    /// Saves the survey's triggers from their JSON (a list of {event, action, delayMinutes, samplePercent}).
+    /// Saves the survey's triggers: from the form's rows (`event`, `action`, `delayMinutes`, `samplePercent` per
+    /// row, `remove` naming rows to drop, a row without an event left out), or from their JSON (`triggers`).
     @Sendable func saveTriggers(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let (principal, _) = try context.requireUser()
         try principal.require(.feedbackManage)
         let id = try context.parameters.id(as: SurveyID.self, kind: "survey")
-        let text = try await request.form()["triggers"] ?? ""
+        let form = try await request.form()
+        let text = form["triggers"] ?? ""
+        var rows: [SurveyTriggers.Input]?
         do {
             let inputs: [SurveyTriggers.Input]
-            do {
-                inputs = text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : try JSONDecoder().decode([SurveyTriggers.Input].self, from: Data(text.utf8))
-            } catch {
-                throw ValidationError(field: "triggers", issue: .invalid, hint: "The triggers are not a valid JSON list: \(Self.describe(error))")
+            if form["rows"] != nil {
+                let (typed, problems) = Self.triggerRows(form)
+                rows = typed
+                if let problems { throw problems }
+                inputs = typed
+            } else {
+                do {
+                    inputs = text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : try JSONDecoder().decode([SurveyTriggers.Input].self, from: Data(text.utf8))
+                } catch {
+                    throw ValidationError(field: "triggers", issue: .invalid, hint: "The triggers are not a valid JSON list: \(Self.describe(error))")
+                }
             }
             _ = try await triggers.setTriggers(inputs, of: id, by: principal)
-            return WebRenderer.redirect(to: "/feedback/surveys/\(id)?done=saved")
+            return WebRenderer.redirect(to: "/feedback/surveys/\(id)?done=saved#distribution")
         } catch let error as ValidationError {
             return try await surveyPage(id, request: request, context: context, errors: fieldErrors(error, texts: renderer.catalogue, language: context.language),
-                                        status: .badRequest, triggerDraft: text)
+                                        status: .badRequest, triggerDraft: rows == nil ? text : nil, triggerRows: rows)
         }
+    }
+
+    /// The triggers' form rows, and what was wrong with them: a number that is not one is named (not read as the
+    /// default); its row is kept, with the default, so the form comes back with the rest as typed.
+    static func triggerRows(_ form: FormFields) -> ([SurveyTriggers.Input], ValidationError?) {
+        let events = form.values(named: "event"), actions = form.values(named: "action")
+        let delays = form.values(named: "delayMinutes"), samples = form.values(named: "samplePercent")
+        let removed = Set(form.values(named: "remove").compactMap { Int($0) })
+        var issues = ValidationCollector()
+        var inputs: [SurveyTriggers.Input] = []
+        func number(_ list: [String], _ index: Int, field: String, hint: String) -> Int? {
+            guard index < list.count else { return nil }
+            let text = list[index].trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { return nil }
+            guard let value = Int(text) else {
+                issues.add(FieldIssue(field: "triggers[\(inputs.count)].\(field)", issue: .invalid, hint: hint))
+                return nil
+            }
+            return value
+        }
+        for (index, event) in events.enumerated() where !removed.contains(index) {
+            let name = event.trimmingCharacters(in: .whitespacesAndNewlines)
+            if name.isEmpty { continue }
+            let delay = number(delays, index, field: "delayMinutes", hint: "A whole number of minutes from 0 to 43200.")
+            let sample = number(samples, index, field: "samplePercent", hint: "A whole percentage from 1 to 100.")
+            inputs.append(.init(event: name, action: index < actions.count ? actions[index] : nil, delayMinutes: delay, samplePercent: sample))
+        }
+        do { try issues.throwIfAny() } catch { return (inputs, error) }
+        return (inputs, nil)
     }
 
     @Sendable func saveContactSettings(_ request: Request, context: CairnRequestContext) async throws -> Response {

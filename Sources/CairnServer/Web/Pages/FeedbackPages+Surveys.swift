@@ -48,7 +48,8 @@ extension FeedbackPages {
     }
 
     func surveyPage(_ id: SurveyID, request: Request, context: CairnRequestContext, draft: String? = nil, errors: [String: Any]? = nil,
-                            status: HTTPResponse.Status = .ok, triggerDraft: String? = nil, inviteOutcome: [String: Any]? = nil) async throws -> Response {
+                            status: HTTPResponse.Status = .ok, triggerDraft: String? = nil, triggerRows: [SurveyTriggers.Input]? = nil,
+                    inviteOutcome: [String: Any]? = nil) async throws -> Response {
         let (principal, _) = try context.requireUser()
         let survey = try await surveys.survey(id, for: principal)
         let texts = renderer.catalogue.texts(for: context.language)
@@ -73,6 +74,14 @@ extension FeedbackPages {
         let triggerText = triggerDraft ?? String(decoding: triggerJSON, as: UTF8.self)
             .replacingOccurrences(of: #""delayMinutes" : "(\d+)""#, with: #""delayMinutes" : $1"#, options: .regularExpression)
             .replacingOccurrences(of: #""samplePercent" : "(\d+)""#, with: #""samplePercent" : $1"#, options: .regularExpression)
+        let rows = (triggerRows ?? triggerList.map { .init(event: $0.event, action: $0.action.rawValue, delayMinutes: $0.delayMinutes, samplePercent: $0.samplePercent) })
+            + [.init(event: "")]
+        let triggerRowValues = rows.enumerated().map { index, row -> [String: Any] in
+            ["index": index, "event": row.event, "removable": !row.event.isEmpty, "delay": row.delayMinutes.map(String.init) ?? "0",
+             "sample": row.samplePercent.map(String.init) ?? "100",
+             "actions": SurveyTrigger.Action.allCases.map { ["value": $0.rawValue, "label": texts["trigger_action_\($0.rawValue)"] ?? $0.rawValue,
+                                                            "selected": $0.rawValue == (row.action ?? "email")] }]
+        }
         let emailLog = try await emails.emails(of: id, for: principal, after: nil, limit: try PageSize(20)).items
         let firingLog = try await triggers.firings(of: id, for: principal, after: nil, limit: try PageSize(20)).items
         // A breakdown of one scale question, when asked for (`by`, `question`).
@@ -94,6 +103,8 @@ extension FeedbackPages {
             "canDistribute": manage && survey.status == .published,
             "emailReady": emails.mailer != nil,
             "triggers": triggerText,
+            "triggerRows": triggerRowValues,
+            "canBuild": manage && survey.status == .draft,
             "recontactDays": try await triggers.recontactDays(for: principal),
             "inviteOutcome": inviteOutcome as Any,
             "hasEmails": !emailLog.isEmpty,
@@ -200,10 +211,16 @@ extension FeedbackPages {
         let asked = request.uri.queryParameters["lang"].map(String.init).flatMap { SurveyDefinition.languages.contains($0) ? $0 : nil } ?? definition.defaultLanguage
         let interface = SurveyPages.surveyLanguages[asked] ?? .english
         let surveyTexts = renderer.catalogue.texts(for: interface)
+        let desktop = request.uri.queryParameters["width"] == "desktop"
         return try renderer.page("feedback_preview", titleKey: "feedback_preview", section: "feedback", context: context, values: [
             "feedbackNav": Self.nav("surveys", texts: texts),
             "survey": ["id": survey.id.rawValue, "name": survey.name] as [String: Any],
-            "languages": SurveyDefinition.languages.map { ["code": $0, "current": $0 == asked, "name": (SurveyPages.surveyLanguages[$0] ?? .english).endonym] },
+            "languages": SurveyDefinition.languages.map { ["code": $0, "current": $0 == asked, "name": (SurveyPages.surveyLanguages[$0] ?? .english).endonym,
+                                                           "width": desktop ? "desktop" : "phone"] },
+            "widths": [("phone", "preview_phone"), ("desktop", "preview_desktop")].map { ["value": $0.0, "label": texts[$0.1] ?? $0.0, "lang": asked,
+                                                                                       "current": ($0.0 == "desktop") == desktop] },
+            "frame": desktop ? "desktop-frame" : "phone-frame", "canBuild": survey.status == .draft && principal.can(.feedbackManage),
+            "colour": definition.theme.colour,
             "previewLang": interface.rawValue, "previewDir": interface.isRightToLeft ? "rtl" : "ltr",
             "title": definition.title.text(in: asked, fallback: definition.defaultLanguage),
             "questions": definition.questions.enumerated().map { index, question -> [String: Any] in
@@ -211,10 +228,7 @@ extension FeedbackPages {
                                              "required": question.required, "type": texts["question_type_\(question.type.rawValue)"] ?? question.type.rawValue]
                 if let range = question.range { values["scale"] = range.map { ["value": $0] }; values["hasScale"] = true }
                 values["options"] = (question.options ?? []).map { ["text": $0.text.text(in: asked, fallback: definition.defaultLanguage)] }
-                if let condition = question.showIf {
-                    values["condition"] = "\(condition.question)" + (condition.values.map { " ∈ {\($0.joined(separator: ", "))}" } ?? "")
-                        + (condition.atLeast.map { " ≥ \($0)" } ?? "") + (condition.atMost.map { " ≤ \($0)" } ?? "")
-                }
+                if let condition = question.showIf { values["condition"] = Self.conditionText(condition) }
                 return values
             },
             "t_survey": surveyTexts,

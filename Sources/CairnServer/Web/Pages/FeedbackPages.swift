@@ -27,6 +27,8 @@ struct FeedbackPages {
         router.post("feedback/surveys/{id}", use: saveSurvey)
         router.post("feedback/surveys/{id}/status", use: moveSurvey)
         router.get("feedback/surveys/{id}/preview", use: preview)
+        router.get("feedback/surveys/{id}/build", use: builder)
+        router.post("feedback/surveys/{id}/build", use: build)
         router.post("feedback/surveys/{id}/email-invitations", use: inviteByEmail)
         router.post("feedback/surveys/{id}/reminders", use: remindNow)
         router.post("feedback/surveys/{id}/triggers", use: saveTriggers)

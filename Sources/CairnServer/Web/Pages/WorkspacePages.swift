@@ -29,6 +29,7 @@ struct WorkspacePages {
 
     func addRoutes(to router: Router<CairnRequestContext>) {
         router.get("/", use: overview)
+        router.get("start", use: startPage)
         router.post("start/source", use: startSource)
         for capability in Self.capabilities {
             router.get(RouterPath(capability.section)) { request, context in
@@ -51,13 +52,36 @@ struct WorkspacePages {
             let source = try await administration.createSource(name: form["name"] ?? "", defaultChannel: channel, rateLimit: nil, by: principal, origin: context.origin)
             let key = try await administration.createKey(kind: .write, name: source.name, role: nil, source: source.id, by: principal, origin: context.origin)
             let curl = "curl -u \(key.token): -H 'Content-Type: application/json' -d '{\"userId\":\"first-customer\",\"event\":\"Product Viewed\",\"properties\":{\"sku\":\"SKU-1\"}}' \(linkBase)/v1/track"
-            return try await overview(context: context, started: [
+            let started: [String: Any] = [
                 "token": key.token, "source": source.name, "curl": curl, "host": linkBase,
                 "widget": "<script src=\"\(linkBase)/static/widget.js\" data-write-key=\"\(key.token)\" data-user-id=\"…\" async></script>",
-            ])
+            ]
+            return form["page"] == "start" ? try await start(context: context, started: started) : try await overview(context: context, started: started)
         } catch let error as ValidationError {
-            return try await overview(context: context, startErrors: fieldErrors(error, texts: renderer.catalogue, language: context.language), status: .badRequest)
+            let errors = fieldErrors(error, texts: renderer.catalogue, language: context.language)
+            return form["page"] == "start" ? try await start(context: context, startErrors: errors, status: .badRequest)
+                : try await overview(context: context, startErrors: errors, status: .badRequest)
         }
+    }
+
+    /// The guided start on a page of its own, whatever the workspace holds: where every empty page's next step leads.
+    @Sendable func startPage(_ request: Request, context: CairnRequestContext) async throws -> Response {
+        try await start(context: context)
+    }
+
+    func start(context: CairnRequestContext, started: [String: Any]? = nil, startErrors: [String: Any]? = nil,
+               status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (principal, _) = try context.requireUser()
+        let workspace = try await administration.workspace(for: principal)
+        let texts = renderer.catalogue.texts(for: context.language)
+        return try renderer.page("start", titleKey: "start_title", section: "overview", context: context, values: [
+            "standalone": true, "canStart": principal.can(.keysManage), "started": started as Any, "startErrors": startErrors as Any,
+            "channelOptions": Self.channelOptions(texts), "workspaceName": workspace.name,
+        ], status: status)
+    }
+
+    static func channelOptions(_ texts: [String: String]) -> [[String: Any]] {
+        ["web", "app", "store", "call_center", "chat", "email", "delivery"].map { ["value": $0, "label": texts["channel_\($0)"] ?? $0] }
     }
 
     func overview(context: CairnRequestContext, started: [String: Any]? = nil, startErrors: [String: Any]? = nil,
@@ -86,7 +110,7 @@ struct WorkspacePages {
         let isEmpty = started != nil || startErrors != nil || noCustomers
         return try renderer.page("overview", titleKey: "overview_title", section: "overview", context: context, values: [
             "isEmpty": isEmpty, "canStart": principal.can(.keysManage), "started": started as Any, "startErrors": startErrors as Any,
-            "channelOptions": ["web", "app", "store", "call_center", "chat", "email", "delivery"].map { ["value": $0, "label": texts["channel_\($0)"] ?? $0] },
+            "channelOptions": Self.channelOptions(texts),
             "workspaceName": workspace.name,
             "tiles": glance,
             "hasTiles": !glance.isEmpty,
