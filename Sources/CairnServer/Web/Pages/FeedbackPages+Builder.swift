@@ -15,7 +15,7 @@ extension FeedbackPages {
     @Sendable func builder(_ request: Request, context: CairnRequestContext) async throws -> Response {
         let (principal, _) = try context.requireUser()
         let survey = try await surveys.survey(try context.parameters.id(as: SurveyID.self, kind: "survey"), for: principal)
-        return try builderPage(survey, draft: nil, request: request, context: context)
+        return try builderPage(survey, draft: nil, focus: request.uri.queryParameters["open"].map(String.init), request: request, context: context)
     }
 
     /// Renders the builder for `survey`, showing `draft` (a refused change, as typed) in place of the stored definition.
@@ -145,7 +145,7 @@ extension FeedbackPages {
                                       hint: "Use one of the builder's buttons.")
             }
             _ = try await surveys.update(id, name: name, definition: definition, by: principal)
-            return WebRenderer.redirect(to: "/feedback/surveys/\(id)/build?done=saved" + (focus.map { "#question-\($0)" } ?? ""))
+            return WebRenderer.redirect(to: "/feedback/surveys/\(id)/build?done=saved" + (focus.map { "&open=\($0)#question-\($0)" } ?? ""))
         } catch let error as ValidationError {
             return try builderPage(survey, draft: definition, name: name, error: error, focus: focus, request: request, context: context, status: .badRequest)
         } catch let error as ConflictError {
