@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import Server
+from conftest import ARTIFACTS, Server
 from test_web import sign_in
 
 LANGUAGES = ["en", "de", "zh-Hans", "he"]
@@ -200,7 +200,7 @@ def main_pages(world):
             "/customers?tier=top", "/insights/personas", "/customers/segments", f"/customers/segments/{world['segment']}", "/customers/segments/new",
             f"/customers?segment={world['segment']}", "/workforce", f"/workforce/pulses/{world['pulse']}", f"/workforce/my-store?store={world['store']}",
             f"/feedback/surveys/{world['draft']}/build", f"/feedback/surveys/{world['draft']}/preview?width=desktop",
-            f"/feedback/surveys/{world['draft']}/preview?width=phone&lang=he",
+            f"/feedback/surveys/{world['draft']}/preview?width=phone&language=he",
             f"/insights?surveyId={world['survey']}", "/insights/scorecard?metric=nps&by=channel", "/insights", "/settings/workspace", "/settings/users", "/settings/keys", "/settings/sources",
             "/settings/audit", "/settings/profile"]
 
@@ -544,7 +544,7 @@ def test_survey_builder_needs_no_json(driver, world, language):
             assert asked["showIf"] == {"question": "nps", "atLeast": 7}, asked
 
             # The preview: German at desktop width, then Hebrew at phone width, right to left.
-            driver.get(server.url + with_language(f"/feedback/surveys/{survey}/preview?lang=de&width=desktop", language))
+            driver.get(server.url + with_language(f"/feedback/surveys/{survey}/preview?language=de&width=desktop", language))
             frame = driver.find_element(By.ID, "phone-preview")
             assert "desktop-frame" in frame.get_attribute("class") and "Wo haben Sie eingekauft?" in frame.text
             driver.find_element(By.CSS_SELECTOR, "#preview-widths a[data-width=phone]").click()
@@ -556,3 +556,54 @@ def test_survey_builder_needs_no_json(driver, world, language):
             assert overflow <= 1, f"the preview scrolls sideways by {overflow}px at {width}px in {language}"
         finally:
             driver.set_window_size(1280, 900)
+
+
+GLYPHS = r"""
+    // Whether the page's font draws these letters (not the empty box of a missing glyph): the text drawn on a canvas
+    // differs from private-use characters, which no font here has.
+    const font = getComputedStyle(document.body).font;
+    const draw = (text) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 120; canvas.height = 40;
+        const context = canvas.getContext('2d');
+        context.font = font; context.fillStyle = '#000'; context.fillText(text, 4, 28);
+        return canvas.toDataURL();
+    };
+    return draw(arguments[0]) !== draw('\uE000\uE001');
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_screenshots_of_every_main_page_at_phone_and_desktop_width(driver, world, language):
+    """Every main page photographed whole at 375 and 1366 px in each language (kept in the artifacts' screenshots/
+    folder for people to look at): each picture is exactly as wide as the screen (nothing sticks out sideways), and
+    the page's font draws the language's own letters (Chinese is not a row of boxes, Hebrew not either)."""
+    server = world["server"]
+    sign_in(driver, server, password=server.password)
+    folder = os.path.join(ARTIFACTS, "screenshots", language)
+    os.makedirs(folder, exist_ok=True)
+    letters = {"en": "Aa", "de": "Äß", "zh-Hans": "中文", "he": "אב"}[language]
+    problems = []
+    for width in [375, 1366]:
+        driver.set_window_size(width, 900)
+        try:
+            for path in main_pages(world):
+                driver.get(server.url + with_language(path, language))
+                if not driver.execute_script(GLYPHS, letters):
+                    problems.append(f"{path} @{width}px: no font draws {letters}")
+                viewport = driver.execute_script("return document.documentElement.clientWidth")
+                shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+                picture = base64.b64decode(shot["data"])
+                shown = int.from_bytes(picture[16:20], "big")
+                ratio = driver.execute_script("return window.devicePixelRatio") or 1
+                if shown > round(viewport * ratio) + 1:
+                    problems.append(f"{path} @{width}px: the picture is {shown}px wide for a {viewport}px screen")
+                name = re.sub(r"[^A-Za-z0-9]+", "-", path.split("?")[0]).strip("-") or "overview"
+                query = path.split("?")[1] if "?" in path else ""
+                if query:
+                    name += "--" + re.sub(r"[^A-Za-z0-9]+", "-", query)[:40]
+                with open(os.path.join(folder, f"{width}-{name}.png"), "wb") as f:
+                    f.write(picture)
+        finally:
+            driver.set_window_size(1280, 900)
+    assert not problems, "\n".join(problems)

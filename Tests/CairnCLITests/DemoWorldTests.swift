@@ -11,10 +11,10 @@ struct DemoWorldTests {
     static let languages = ["en", "de", "zh", "he"]
     /// What each page calls things, per language (from the message catalogues).
     static let words: [String: [String: String]] = [
-        "en": ["late": "Late delivery", "fixFirst": "Fix first", "german": "German", "delivery": "Delivery", "halve": "Halve late deliveries"],
-        "de": ["late": "Verspätete Lieferung", "fixFirst": "Zuerst beheben", "german": "Deutsch", "delivery": "Lieferung", "halve": "Verspätete Lieferungen halbieren"],
-        "zh": ["late": "配送延迟", "fixFirst": "优先改进", "german": "德文", "delivery": "配送", "halve": "将延迟送达减半"],
-        "he": ["late": "משלוח באיחור", "fixFirst": "לתקן קודם", "german": "גרמנית", "delivery": "משלוח", "halve": "לצמצם בחצי משלוחים מאוחרים"],
+        "en": ["quality": "Product quality", "late": "Late delivery", "fixFirst": "Fix first", "german": "German", "delivery": "Delivery", "halve": "Halve late deliveries"],
+        "de": ["quality": "Produktqualität", "late": "Verspätete Lieferung", "fixFirst": "Zuerst beheben", "german": "Deutsch", "delivery": "Lieferung", "halve": "Verspätete Lieferungen halbieren"],
+        "zh": ["quality": "产品质量", "late": "配送延迟", "fixFirst": "优先改进", "german": "德文", "delivery": "配送", "halve": "将延迟送达减半"],
+        "he": ["quality": "איכות המוצר", "late": "משלוח באיחור", "fixFirst": "לתקן קודם", "german": "גרמנית", "delivery": "משלוח", "halve": "לצמצם בחצי משלוחים מאוחרים"],
     ]
 
     @Test("The small world loads through the real paths and its planted effects are found on the product's pages in four languages")
@@ -67,6 +67,19 @@ struct DemoWorldTests {
         let alerts = try #require(try await site.object("/api/v1/insights/alerts?open=true")["data"] as? [[String: Any]])
         let headlamp = alerts.first { ($0["message"] as? String ?? "").contains("Trailblazer headlamp") || ($0["label"] as? String ?? "").contains("Trailblazer headlamp") }
         #expect(headlamp != nil, "open alerts: \(alerts)")
+        // … and the comments: negative "product quality" mentions (relationship NPS and post-contact CES) run at more
+        // than twice their daily rate of the months before the campaign.
+        let day = { (daysAgo: Int) in Date().addingTimeInterval(Double(-daysAgo) * 86_400).formatted(.iso8601.year().month().day()) }
+        func negativeQuality(from: Int, until: Int) async throws -> Int {
+            var count = 0
+            for name in ["Relationship NPS", "Post-contact CES"] {
+                let points = try #require(try await site.object("/api/v1/surveys/\(try survey(name))/topics?period=day&from=\(day(from))&until=\(day(until))")["data"] as? [[String: Any]])
+                count += points.filter { $0["topic"] as? String == "quality" }.reduce(0) { $0 + ($1["negative"] as? Int ?? 0) }
+            }
+            return count
+        }
+        let before = try await negativeQuality(from: 120, until: 40), during = try await negativeQuality(from: 28, until: 0)
+        #expect(Double(during) / 28 > 2 * Double(before) / 80, "negative quality mentions: \(before) in the 80 days before the campaign, \(during) in its last 28")
 
         // 3. The unhappy store: Hamburg HafenCity lowest on eNPS and on its customers' CSAT in the latest pulse.
         let pulses = try #require(try await site.object("/api/v1/pulses")["data"] as? [[String: Any]])
@@ -102,6 +115,8 @@ struct DemoWorldTests {
             #expect(driversPage.contains(word["late"]!) && driversPage.contains(word["fixFirst"]!), "key drivers in \(language)")
             let overview = try await session.get("/")
             #expect(overview.contains("Trailblazer headlamp"), "needs attention in \(language)")
+            let scorecard = try await session.get("/feedback")
+            #expect(scorecard.contains(#"<tr data-topic="quality">"#) && scorecard.contains(word["quality"]!), "the quality topic on the scorecard in \(language)")
             let pulsePage = try await session.get("/workforce/pulses/\(pulse)")
             #expect(pulsePage.contains("Hamburg HafenCity"), "EX beside CX in \(language)")
             let roiPage = try await session.get("/insights/roi")

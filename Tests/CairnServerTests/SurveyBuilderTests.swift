@@ -132,10 +132,10 @@ struct SurveyBuilderTests {
             #expect(try #require(try await h.store.survey(id: id, in: h.a.workspace.id)).name == "Built in four")
 
             // The preview in German at desktop width; in Hebrew at phone width, right to left.
-            let (_, desktop) = try await manager.get(surveyPath + "/preview?lang=de&width=desktop")
+            let (_, desktop) = try await manager.get(surveyPath + "/preview?language=de&width=desktop")
             #expect(desktop.contains(#"class="desktop-frame" id="phone-preview" lang="de" dir="ltr""#) && desktop.contains("Was haben Sie gekauft?"))
             #expect(desktop.contains(##"fill="#aa3300""##), "the theme's colour")
-            let (_, phone) = try await manager.get(surveyPath + "/preview?lang=he&width=phone")
+            let (_, phone) = try await manager.get(surveyPath + "/preview?language=he&width=phone")
             #expect(phone.contains(#"class="phone-frame" id="phone-preview" lang="he" dir="rtl""#) && phone.contains("איך היה?"))
 
             // Published: the builder shows the questions but changes none; a copy makes a new draft with them.

@@ -191,8 +191,11 @@ enum DemoRunner {
         let principal = Principal(workspaceID: admin.workspace.id, kind: .operatorConsole, role: .admin)
         let key = try await useCases.administration.createKey(kind: .secret, name: "Back office", role: .admin, by: principal, origin: .console)
         let group = MultiThreadedEventLoopGroup.singleton
-        let client = try await DemoClient.connect(host: options.host == "0.0.0.0" ? "127.0.0.1" : options.host, port: port, lanes: 4, group: group)
-        var simulation = DemoSimulation(size: options.size, seed: options.seed, client: client, clock: clock, useCases: useCases, logger: logger, lastDay: lastDay)
+        let host = options.host == "0.0.0.0" ? "127.0.0.1" : options.host
+        let client = try await DemoClient.connect(host: host, port: port, lanes: 4, group: group)
+        let pagesClient = try await DemoClient.connect(host: host, port: port, lanes: 4, group: group)
+        var simulation = DemoSimulation(size: options.size, seed: options.seed, client: client, pagesClient: pagesClient, clock: clock, useCases: useCases,
+                                        logger: logger, lastDay: lastDay)
         simulation.keys.secret = key.token
         do {
             simulation.makeCustomers()
@@ -215,9 +218,11 @@ enum DemoRunner {
         } catch {
             clock.set(nil)
             await client.close()
+            await pagesClient.close()
             throw error
         }
         await client.close()
+        await pagesClient.close()
         let elapsed = ContinuousClock.now - started
         return Loaded(url: "http://\(options.host == "0.0.0.0" ? "localhost" : options.host):\(port)", email: adminEmail, password: admin.generatedPassword,
                       secretKey: key.token, workspace: admin.workspace.id, counters: simulation.counters, phases: simulation.phases,

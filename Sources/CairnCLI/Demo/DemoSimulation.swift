@@ -44,6 +44,8 @@ struct DemoOpenCase: Sendable {
 struct DemoSimulation {
     let size: DemoSize
     let client: DemoClient
+    /// The survey pages' own connections (their answering runs beside the day's other traffic).
+    let pagesClient: DemoClient
     let clock: DemoClock
     let useCases: UseCases
     let logger: Logger
@@ -75,9 +77,10 @@ struct DemoSimulation {
         lapStarted = now
     }
 
-    init(size: DemoSize, seed: UInt64, client: DemoClient, clock: DemoClock, useCases: UseCases, logger: Logger, lastDay: Date) {
+    init(size: DemoSize, seed: UInt64, client: DemoClient, pagesClient: DemoClient, clock: DemoClock, useCases: UseCases, logger: Logger, lastDay: Date) {
         self.size = size
         self.client = client
+        self.pagesClient = pagesClient
         self.clock = clock
         self.useCases = useCases
         self.logger = logger
@@ -233,6 +236,11 @@ struct DemoSimulation {
                                   ["name": DemoWorld.campaignName, "startedAt": Self.iso(date(day, hour: 8))])
         }
         lap("customers decide")
+        // Today's survey-page invitations are answered beside the day's traffic, on connections of their own.
+        let invitations = try await chooseInvitations(day: day)
+        let pagesClient = self.pagesClient, secret = keys.secret
+        async let pageAnswers = Self.answer(invitations, client: pagesClient, secret: secret)
+        lap("survey pages")
         try await sendTracking(bySource, day: day)
         lap("tracking API")
         try await openCases(day: day)
@@ -246,7 +254,7 @@ struct DemoSimulation {
         lap("survey triggers")
         try await answerPrompts(day: day)
         lap("widget answers")
-        try await inviteToSurveys(day: day)
+        count("pageAnswers", try await pageAnswers)
         lap("survey pages")
         try await runPulses(day: day)
         lap("pulses")

@@ -127,8 +127,18 @@ extension DemoSimulation {
 
     /// The relationship NPS asks each customer about once a quarter, the values survey once, a few weeks after they
     /// join; both by personal link, answered on the survey page one question at a time.
-    mutating func inviteToSurveys(day: Int) async throws {
-        struct Invitation: Sendable { var survey: String; var profile: String; var language: String; var answers: [String: [(String, String)]]; var willAnswer: Bool }
+    /// A relationship-NPS or values invitation decided for today: who, and what they will answer (if they do).
+    struct PageInvitation: Sendable {
+        var survey: String
+        var profile: String
+        var language: String
+        var answers: [String: [(String, String)]]
+        var willAnswer: Bool
+    }
+
+    /// Decides today's invitations to the survey pages (who is asked, what they answer). Made before the day's
+    /// traffic so that the answering runs beside it (``answer(_:client:secret:)``), on connections of its own.
+    mutating func chooseInvitations(day: Int) async throws -> [PageInvitation] {
         var chosen: [(index: Int, survey: String)] = []
         for index in customers.indices {
             let customer = customers[index]
@@ -136,9 +146,9 @@ extension DemoSimulation {
             if day - customer.lastNPSAsked >= 90, random.chance(1.0 / 55) { chosen.append((index, "relationship_nps")) }
             if !customer.valuesAsked, day - customer.joinDay >= 14, random.chance(0.04) { chosen.append((index, "customer_values")) }
         }
-        guard !chosen.isEmpty else { return }
+        guard !chosen.isEmpty else { return [] }
         try await ensureProfiles(chosen.map(\.index))
-        var invitations: [Invitation] = []
+        var invitations: [PageInvitation] = []
         for (index, survey) in chosen {
             guard let profile = customers[index].profileID else { continue }
             let customer = customers[index]
@@ -157,18 +167,24 @@ extension DemoSimulation {
                 answers["why"] = [("answer", customer.values.first == "sustainability" && random.chance(0.5) ? comment(.sustainability, customer) : "")]
                 willAnswer = random.chance(0.58)
             }
-            invitations.append(Invitation(survey: surveyIDs[survey] ?? "", profile: profile, language: customer.language.code, answers: answers, willAnswer: willAnswer))
+            invitations.append(PageInvitation(survey: surveyIDs[survey] ?? "", profile: profile, language: customer.language.code, answers: answers, willAnswer: willAnswer))
         }
-        let client = self.client, secret = DemoClient.Credential.secretKey(keys.secret)
+        count("invitations", invitations.count)
+        return invitations
+    }
+
+    /// Makes each invitation's personal link through the management API and answers those who will on the page;
+    /// answers how many did.
+    static func answer(_ invitations: [PageInvitation], client: DemoClient, secret: String) async throws -> Int {
+        let credential = DemoClient.Credential.secretKey(secret)
         let answered = try await client.spread(collecting: invitations) { lane, invitation -> Bool in
-            let made = try await client.json(lane: lane, .POST, "/api/v1/surveys/\(invitation.survey)/invitations", credential: secret,
+            let made = try await client.json(lane: lane, .POST, "/api/v1/surveys/\(invitation.survey)/invitations", credential: credential,
                                              ["profileId": invitation.profile, "expiresInDays": 14])
             guard invitation.willAnswer, let link = made["link"] as? String, let range = link.range(of: "/s/") else { return false }
             return try await DemoSimulation.answerOnPage(client: client, lane: lane, path: String(link[range.lowerBound...]), language: invitation.language,
                                                          answers: invitation.answers)
         }
-        count("pageAnswers", answered.filter { $0 }.count)
-        count("invitations", invitations.count)
+        return answered.filter { $0 }.count
     }
 
     /// Walks a survey page as a browser does: the first question's page, then a form post per question (with the

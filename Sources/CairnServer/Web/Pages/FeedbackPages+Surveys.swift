@@ -208,7 +208,9 @@ extension FeedbackPages {
         let survey = try await surveys.survey(try context.parameters.id(as: SurveyID.self, kind: "survey"), for: principal)
         let texts = renderer.catalogue.texts(for: context.language)
         let definition = survey.definition
-        let asked = request.uri.queryParameters["lang"].map(String.init).flatMap { SurveyDefinition.languages.contains($0) ? $0 : nil } ?? definition.defaultLanguage
+        // The survey's language is `language`; `lang` stays the interface's (an older link's `lang` still picks the survey's).
+        let asked = (request.uri.queryParameters["language"] ?? request.uri.queryParameters["lang"]).map(String.init)
+            .flatMap { SurveyDefinition.languages.contains($0) ? $0 : nil } ?? definition.defaultLanguage
         let interface = SurveyPages.surveyLanguages[asked] ?? .english
         let surveyTexts = renderer.catalogue.texts(for: interface)
         let desktop = request.uri.queryParameters["width"] == "desktop"
