@@ -190,7 +190,7 @@ def world():
 
 
 def main_pages(world):
-    return ["/", "/customers", f"/customers/{world['profile']}", "/live", "/commerce", f"/commerce/orders/{world['order']}",
+    return ["/", "/start", "/customers", f"/customers/{world['profile']}", "/live", "/commerce", f"/commerce/orders/{world['order']}",
             "/commerce/deliveries", "/commerce/products", f"/commerce/units-sold?by=product&from={world['from']}&until={world['until']}",
             "/feedback", "/feedback/responses", "/feedback/topics", "/feedback/surveys", f"/feedback/surveys/{world['survey']}",
             "/service", "/service/insights", "/service/notifications", "/service/setup", f"/service/cases/{world['case']}", "/journeys",

@@ -177,7 +177,7 @@ struct DemoSimulation {
                               ["triggers": [["event": "Order Delivered", "action": "show", "delayMinutes": 30, "samplePercent": 100]]])
         try await client.json(.PUT, "/api/v1/surveys/\(surveyIDs["post_contact_ces"]!)/triggers", credential: secret,
                               ["triggers": [["event": "Support Case Solved", "action": "show", "delayMinutes": 60, "samplePercent": 100]]])
-        try await client.json(.PUT, "/api/v1/survey-contact-settings", credential: secret, ["recontactDays": 14])
+        try await client.json(.PUT, "/api/v1/survey-contact-settings", credential: secret, ["recontactDays": 7])
         try await client.json(.PUT, "/api/v1/service-settings", credential: secret,
                               ["costPerContact": ["email": "4.50", "chat": "3.20", "phone": "6.80", "store": "2.50", "web": "3.00"], "currency": "EUR"])
         try await client.json(.PUT, "/api/v1/roi/costs", credential: secret,
