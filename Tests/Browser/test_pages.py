@@ -15,8 +15,8 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import ARTIFACTS, Server
@@ -480,6 +480,20 @@ def test_persona_page_names_personas_by_their_values(driver, world, language):
             driver.set_window_size(1280, 900)
 
 
+def after_navigation(driver, act):
+    """Does `act` (a click that posts a form) and waits until the next page has loaded: a mark set on the old page is
+    gone and the new one is complete (while the pages change, the browser may answer with an error: wait on)."""
+    driver.execute_script("window.__cairnBefore = true")
+    act()
+
+    def loaded(d):
+        try:
+            return d.execute_script("return window.__cairnBefore === undefined && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+    WebDriverWait(driver, 15).until(loaded)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_survey_builder_needs_no_json(driver, world, language):
     """A CX lead makes a survey with the builder alone, in each interface language, on a desktop and on a phone: adds a
@@ -524,16 +538,15 @@ def test_survey_builder_needs_no_json(driver, world, language):
                 field.send_keys(text)
             Select(question.find_element(By.NAME, "show_question")).select_by_value("nps")
             question.find_element(By.NAME, "show_at_least").send_keys("7")
-            question.find_element(By.CSS_SELECTOR, "button.move-up").click()
-            WebDriverWait(driver, 15).until(expected_conditions.staleness_of(question))
+            after_navigation(driver, lambda: question.find_element(By.CSS_SELECTOR, "button.move-up").click())
             again()
             order = [li.get_attribute("data-question") for li in driver.find_elements(By.CSS_SELECTOR, ".builder-questions > li")]
             assert order == ["nps", "why", "q1", "improve"], order
             # Remove "why": open it, press remove.
             why = driver.find_element(By.ID, "question-why")
             why.find_element(By.TAG_NAME, "summary").click()
-            why.find_element(By.CSS_SELECTOR, "button.remove-question").click()
-            WebDriverWait(driver, 15).until(lambda d: not d.find_elements(By.ID, "question-why"))
+            after_navigation(driver, lambda: why.find_element(By.CSS_SELECTOR, "button.remove-question").click())
+            assert not driver.find_elements(By.ID, "question-why")
             overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 1, f"the builder scrolls sideways by {overflow}px at {width}px in {language}"
             stored = request(server, "GET", f"/api/v1/surveys/{survey}", key=world["manager"])["definition"]

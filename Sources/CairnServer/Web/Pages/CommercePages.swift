@@ -200,7 +200,13 @@ struct CommercePages {
             cells[row.key, default: [:]][row.period, default: 0] += row.units
             names[row.key] = row.label
         }
-        let periods = perPeriod.keys.sorted()
+        // By day, every day of the window is drawn (a day with nothing sold as zero), so a busy day does not stand
+        // for the whole period.
+        var periods = perPeriod.keys.sorted()
+        let span = Date.utcDays(from: query.from, until: query.until)
+        if query.period == .day, span.until > span.from, span.until - span.from <= 400 {
+            periods = (span.from..<span.until).map { UnitsSoldPeriod.day.label(ofBucket: $0) }
+        }
         let ranked = perGroup.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
         let shown = ranked.count > 8 ? Array(ranked.prefix(7)) : ranked
         var stacks = shown.map { key in SVGChart.Stack(name: names[key] ?? key, values: periods.map { Double(cells[key]?[$0] ?? 0) }) }

@@ -170,11 +170,13 @@ struct ServicePages {
         let actors = try await administration.actorNames(Set(thread.messages.map(\.by) + item.statusChanges.map(\.by)), for: principal)
         var values: [String: Any] = [
             "case": [
-                "id": item.id.rawValue, "number": item.number, "subject": item.subject, "contact": item.contact ?? "",
+                "id": item.id.rawValue, "number": item.number, "subject": item.subject,
+                "contact": item.contact.flatMap { $0.isEmpty ? nil : $0 } as Any,
                 "channel": Self.label(texts, "case_channel", item.channel.rawValue), "status": item.status.rawValue,
                 "statusLabel": item.statusLabel ?? Self.label(texts, "case_status", item.status.rawValue), "priority": item.priority.rawValue,
                 "priorityLabel": Self.label(texts, "case_priority", item.priority.rawValue), "created": displayDate(item.createdAt),
-                "tags": item.tags.joined(separator: ", "), "orderID": item.orderID?.rawValue as Any, "closed": item.status == .closed,
+                "tags": (item.tags.isEmpty ? nil : item.tags.joined(separator: ", ")) as Any, "orderID": item.orderID?.rawValue as Any,
+                "closed": item.status == .closed,
             ] as [String: Any],
             "sla": slaValues(item.sla, texts: texts),
             "hasSLA": item.sla != nil,
@@ -236,7 +238,7 @@ struct ServicePages {
         let name = Self.name(of: record.profile)
         return [
             "id": profile.rawValue, "name": name ?? (texts["customer_anonymous"] ?? ""), "email": email,
-            "tier": traits["tier"]?.value.stringValue ?? "",
+            "tier": traits["tier"]?.value.stringValue.flatMap { $0.isEmpty ? nil : $0 } as Any,
             "consent": record.consent.map { standing -> [String: Any] in
                 ["purpose": texts["purpose_\(standing.purpose.purpose.rawValue)"] ?? standing.purpose.purpose.rawValue, "consented": standing.hasConsented]
             },
@@ -417,13 +419,9 @@ struct ServicePages {
              "csat": share(row.csatAfterContact), "ces": row.cesAfterContact.map { String(format: "%.1f (n=%d)", $0, row.cesAnswers) } ?? "—",
              "cost": row.cost.map { "\($0.decimalText) \($0.currency.code)" } ?? "—", "small": row.slaAttainment.warning != nil]
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "MM-dd"
         let chart = SVGChart(kind: .bar, title: texts["service_chart_title"] ?? "", summary: texts["service_chart_summary"] ?? "",
                              xAxisLabel: texts["service_chart_x"] ?? "", yAxisLabel: texts["service_chart_y"] ?? "",
-                             points: result.days.map { .init(label: formatter.string(from: $0.day), value: Double($0.cases)) }, idPrefix: "service", wholeNumbers: true)
+                             points: Self.everyDay(result), idPrefix: "service", wholeNumbers: true)
         var csv = URLComponents()
         csv.path = "/service/insights.csv"
         csv.queryItems = request.uri.queryParameters.map { URLQueryItem(name: String($0.key), value: String($0.value)) }.sorted { $0.name < $1.name }
@@ -497,5 +495,21 @@ extension ServicePages {
         let (principal, _) = try context.requireUser()
         try await cases.markNotificationsRead(for: principal)
         return WebRenderer.redirect(to: "/service/notifications?done=notifications_read")
+    }
+
+    /// Cases opened each day of the report's window, a day without any drawn as zero (so one busy day does not fill
+    /// the chart as if it were the whole period).
+    static func everyDay(_ report: ServiceReport.Report) -> [SVGChart.Point] {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "MM-dd"
+        var counted: [Int64: Int] = [:]
+        for day in report.days { counted[day.day.utcDay, default: 0] += day.cases }
+        let span = Date.utcDays(from: report.from, until: report.until)
+        guard span.until > span.from, span.until - span.from <= 400 else {
+            return report.days.map { .init(label: formatter.string(from: $0.day), value: Double($0.cases)) }
+        }
+        return (span.from..<span.until).map { .init(label: formatter.string(from: Date(utcDay: $0)), value: Double(counted[$0] ?? 0)) }
     }
 }
