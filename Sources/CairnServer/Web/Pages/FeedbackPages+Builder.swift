@@ -42,7 +42,7 @@ extension FeedbackPages {
             let earlier = definition.questions.prefix(index)
             var values: [String: Any] = [
                 "index": index, "number": index + 1, "id": question.id, "type": question.type.rawValue, "typeLabel": typeLabel(question.type),
-                "summary": question.text.text(in: Self.surveyCode(context.language), fallback: definition.defaultLanguage),
+                "summary": question.text.text(in: SurveyPages.surveyCode(of: context.language) ?? "en", fallback: definition.defaultLanguage),
                 "required": question.required, "invalidID": bad("\(field).id"), "invalid": bad(field), "open": bad(field) || focus == question.id,
                 "types": Definition.QuestionType.allCases.map { ["value": $0.rawValue, "label": typeLabel($0), "selected": $0 == question.type] },
                 "texts": languageFields(question.text, prefix: "text", field: "\(field).text"),
@@ -64,17 +64,14 @@ extension FeedbackPages {
             if let condition = question.showIf { values["condition"] = Self.conditionText(condition) }
             return values
         }
-        let errorItems = issues.map { issue -> [String: Any] in
-            ["field": Self.builderFieldLabel(issue.field, definition: definition, texts: texts),
-             "hint": context.language == .english ? issue.hint : (texts["issue_\(issue.issue)"].map { "\($0) (\(issue.hint))" } ?? issue.hint)]
-        }
-        let fallbackError = error.map { Problem($0) }.flatMap { $0.errors.isEmpty ? $0.detail : nil }
         return try renderer.page("feedback_builder", titleKey: "builder_title", section: "feedback", context: context, values: [
             "feedbackNav": Self.nav("surveys", texts: texts),
             "survey": ["id": survey.id.rawValue, "name": name ?? survey.name, "status": survey.status.rawValue,
                        "statusLabel": texts["survey_status_\(survey.status.rawValue)"] ?? survey.status.rawValue] as [String: Any],
             "editable": editable, "locked": survey.status != .draft, "canCopy": principal.can(.feedbackManage),
-            "errors": (error == nil ? nil : ["items": fallbackError.map { [["field": "", "hint": $0]] } ?? errorItems]) as Any,
+            "errors": error.map { fieldErrors($0, texts: renderer.catalogue, language: context.language) { field, texts in
+                Self.builderFieldLabel(field, definition: definition, texts: texts)
+            } } as Any,
             "flash": request.uri.queryParameters["done"].flatMap { texts["flash_\($0)"] } as Any,
             "titles": languageFields(definition.title, prefix: "title", field: "definition.title"),
             "defaultLanguages": Definition.languages.map { ["value": $0, "label": (SurveyPages.surveyLanguages[$0] ?? .english).endonym, "selected": $0 == definition.defaultLanguage] },
@@ -305,10 +302,5 @@ extension FeedbackPages {
             if let language = SurveyPages.surveyLanguages[key] { parts.append(language.endonym) } else { parts.append(texts["builder_field_\(key)"] ?? key) }
         }
         return parts.joined(separator: " · ")
-    }
-
-    /// The survey language that matches the interface's (for one-line summaries).
-    static func surveyCode(_ language: InterfaceLanguage) -> String {
-        SurveyPages.surveyLanguages.first { $0.value == language }?.key ?? "en"
     }
 }

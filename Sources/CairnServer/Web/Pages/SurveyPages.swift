@@ -26,11 +26,14 @@ struct SurveyPages {
 
     static let surveyLanguages: [String: InterfaceLanguage] = ["en": .english, "de": .german, "zh": .chineseSimplified, "he": .hebrew]
 
+    /// The survey language that is this interface language, if any.
+    static func surveyCode(of language: InterfaceLanguage) -> String? { surveyLanguages.first { $0.value == language }?.key }
+
     /// The language to show: `lang` when the survey speaks it, else the browser's, else the survey's default.
     func language(_ request: Request, context: CairnRequestContext, survey: Survey?) -> String {
         if let asked = request.uri.queryParameters["lang"].map(String.init), Self.surveyLanguages[asked] != nil { return asked }
         let browser = InterfaceLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage])
-        if let browser, let code = Self.surveyLanguages.first(where: { $0.value == browser })?.key { return code }
+        if let browser, let code = Self.surveyCode(of: browser) { return code }
         return survey?.definition.defaultLanguage ?? "en"
     }
 

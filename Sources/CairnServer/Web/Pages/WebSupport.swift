@@ -45,7 +45,9 @@ func displayDate(_ date: Date?) -> String {
 }
 
 /// Errors in the shape templates list them, in the page's language: the field's label and what is wrong with it.
-func fieldErrors(_ error: any Error, texts catalogue: MessageCatalogue, language: InterfaceLanguage) -> [String: Any] {
+/// `label` names a field for people (by default the catalogue's `field_…` text, else the field as sent).
+func fieldErrors(_ error: any Error, texts catalogue: MessageCatalogue, language: InterfaceLanguage,
+                 label: ((String, [String: String]) -> String)? = nil) -> [String: Any] {
     let problem = Problem(error)
     let slug = String(problem.type.dropFirst(Problem.typeBase.count))
     let texts = catalogue.texts(for: language)
@@ -54,7 +56,7 @@ func fieldErrors(_ error: any Error, texts catalogue: MessageCatalogue, language
     }
     // The engine's hint says exactly what to fix; it is English, so other languages get their own sentence first.
     return ["items": problem.errors.map { issue in
-        ["field": texts["field_\(issue.field)"] ?? issue.field,
+        ["field": label?(issue.field, texts) ?? texts["field_\(issue.field)"] ?? issue.field,
          "hint": language == .english ? issue.hint : (texts["issue_\(issue.issue)"].map { "\($0) (\(issue.hint))" } ?? issue.hint)]
     }]
 }
